@@ -855,3 +855,78 @@ def test_the_jvm_out_of_native_memory_twice_is_a_killed_worker() -> None:
         "There is insufficient memory for the Java Runtime Environment to continue"
     )
     assert cluster.priority == "P1" and cluster.reasons[0].startswith("workers killed")
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        # Prefect's console format: the time, then the level padded between bars
+        ("14:02:07.311 | ERROR   | Flow run 'gentle-lynx' - Finished in state Failed('boom')", "ERROR",
+         "Flow run 'gentle-lynx' - Finished in state Failed('boom')"),
+        ("14:02:07.311 | WARNING | prefect.flow_runs - Retry 1 of 3", "WARNING", "prefect.flow_runs - Retry 1 of 3"),
+        # `%(asctime)s | %(levelname)s | %(name)s | %(message)s`
+        ("2025-03-04 09:10:11,512 | CRITICAL | shop.jobs | Ledger closed", "CRITICAL", "Ledger closed"),
+        ("2025-03-04T09:10:11Z | INFO | shop.jobs | Ledger opened", "INFO", "Ledger opened"),
+        # a message with a bar of its own keeps it; words with a blank are no logger's column
+        ("10:00:00 | ERROR | shop.jobs | Ledger closed | code 7", "ERROR", "Ledger closed | code 7"),
+        ("10:00:00 | ERROR | disk full on /data | retrying", "ERROR", "disk full on /data | retrying"),
+    ],
+)  # fmt: skip
+def test_a_level_between_bars_after_a_time_is_the_records_level(text: str, severity: str, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity.name, declared.rule) == (severity, "level-header")
+    assert strip_prefix(text) == body
+
+
+@pytest.mark.parametrize("text", ["| ERROR | 3 rows |", "orders | ERROR | 3 rows", "| shop | WARNING |"])
+def test_a_bar_that_no_time_comes_before_is_the_messages(text: str) -> None:
+    """A table's row or a message with bars declares nothing and keeps its bars."""
+    assert declared_level(text) is None
+    assert strip_prefix(text) == text
+
+
+@pytest.mark.parametrize("text", ["               {id,quota_srv},", "    {child_type,worker}]"])
+def test_an_indented_term_in_braces_is_no_headers_tag(text: str) -> None:
+    """Erlang writes a report's terms indented under their key (`offender: [{pid,…},` then `{id,quota_srv},`): the
+    braces open the line's text, not a header's tag; a tag at the line's start still is one."""
+    assert strip_prefix(text) == text
+    assert strip_prefix("{req-7} ERROR lookup failed") == "lookup failed"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "LEVEL",
+        "Severity",
+        "SEVERITY",
+        "logLevel",
+        "LOG_LEVEL",
+        "levelName",
+        "level_name",
+        "@level",
+        "Log-Level",
+    ],
+)
+def test_a_level_under_another_spelling_of_a_level_key_is_read(key: str) -> None:
+    """A JSON record whose level key is spelled in another case, separator or sigil declares its level as
+    `level` does: an error without a severity on Cloud Run is kept, at ERROR."""
+    entry = run_entry(
+        1,
+        json_payload={key: "error", "message": "card vault refused the token"},
+        log="run.googleapis.com%2Fstdout",
+    )
+    (cluster,) = scan_entries([entry]).clusters
+    assert (cluster.title, cluster.max_severity) == ("card vault refused the token", "ERROR")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"levels": "error", "message": "3 levels configured"},  # another word
+        {"sleeve": "error", "message": "x"},
+        {"LEVEL": "E2E", "message": "suite started"},  # no level word
+    ],
+)
+def test_a_key_like_a_level_key_declares_nothing(payload: dict[str, Any]) -> None:
+    entry = parser.parse(1, run_entry(1, json_payload=payload, log="run.googleapis.com%2Fstdout"))
+    assert not isinstance(entry, Quiet) and entry.severity < Severity.WARNING

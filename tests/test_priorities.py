@@ -344,11 +344,31 @@ def test_an_example_named_only_in_the_exception_message_is_no_demo(stack: str) -
     assert ranked.priority != "P3"
 
 
+def test_a_host_under_the_reserved_example_domain_in_an_exception_group_is_no_demo() -> None:
+    """An exception group indents its sub-exceptions' messages as frames are: a URL there whose host is under the
+    reserved top-level domain (`feeds.acme.example/v1`) is data, not a frame in an examples package."""
+    stack = (
+        "  + Exception Group Traceback (most recent call last):\n"
+        '  |   File "/srv/feeds/pull.py", line 52, in <module>\n'
+        "  |     asyncio.run(pull_all())\n"
+        "  | ExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)\n"
+        "  +-+---------------- 1 ----------------\n"
+        "    | httpx.HTTPStatusError: Server error '503 Service Unavailable' for url "
+        "'https://feeds.acme.example/v1/stock.json'\n"
+        "    +------------------------------------"
+    )
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message="unhandled errors", max_severity="ERROR", stack_pattern=stack)
+    )
+    assert not ranked.reasons[0].startswith("a deliberate example or test error")
+
+
 def test_a_frame_in_an_examples_package_of_any_language_is_a_demo() -> None:
     for stack in (
         'Traceback (most recent call last):\n  File "/srv/examples/run.py", line 3, in <module>\nValueError: x',
         "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/examples/main.go:12 +0x1d",
         "Error: x\n    at main (/app/demo/index.js:4:9)",
+        "java.lang.IllegalStateException: x\n\tat com.acme.examples.Pi.main(Pi.java:7)",
     ):
         ranked = prioritizer.rank(
             cluster(kind="exception", message="x", max_severity="ERROR", stack_pattern=stack)
@@ -632,12 +652,31 @@ def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
         "Error occurred in the launcher container: Template launch failed: exit status 1",
         "Marking task as FAILED. dag_id=nightly_export, task_id=load_orders, run_id=scheduled__2026-03-01",
         "Failed to execute job 118 for task load_orders (Permission denied: 'bq'; 77)",
+        # Prefect's flow or task run that ended failed, crashed or timed out
+        "Flow run 'sly-heron' - Finished in state Failed('Flow run encountered an exception. OSError: disk full')",
+        "Task run 'load-0' - Finished in state Crashed('Execution was interrupted by an unexpected exception.')",
+        # Dagster's run and step failures
+        'RUN_FAILURE - Execution of run for "daily_orders" failed. An exception was thrown during execution.',
+        'STEP_FAILURE - Execution of step "load_orders" failed.',
     ],
 )
 def test_a_failed_pipeline_job_is_p1_even_once(message: str) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=1, events=1))
     assert ranked.priority == "P1"
     assert ranked.reasons[0].startswith("a data pipeline's job or task failed")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Flow run 'sly-heron' - Finished in state Completed()",
+        "Task run 'load-0' - Finished in state Cached(type=COMPLETED)",
+        'Execution of run for "daily_orders" succeeded.',
+    ],
+)
+def test_a_pipeline_run_that_ended_well_is_no_failed_job(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=1, events=1))
+    assert not ranked.reasons[0].startswith("a data pipeline's job or task failed")
 
 
 def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
@@ -1556,6 +1595,46 @@ def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
         assert ranked.reasons[0].startswith("a Cloud Run job's task dies on an uncaught exception (2 events")
 
 
+RUST_ERROR_CHAIN = (
+    "Error: could not open the ledger snapshot\n\nCaused by:\n    0: reading /data/ledger/2026-12.snap\n"
+    "    1: Permission denied (os error 13)"
+)
+
+
+@pytest.mark.parametrize(
+    ("log", "events", "message", "priority"),
+    [
+        # the program returned the error from main in two executions: each failed
+        (JOB_STDERR, 2, RUST_ERROR_CHAIN, "P1"),
+        # once: isolated
+        (JOB_STDERR, 1, RUST_ERROR_CHAIN, "P2"),
+        # a service's: no job execution failing
+        ("cloud_run_revision run.googleapis.com/stderr", 2, RUST_ERROR_CHAIN, "P2"),
+        # an error without its causes' report is a line like any other
+        (JOB_STDERR, 2, "Error: could not open the ledger snapshot", "P2"),
+    ],
+)
+def test_a_cloud_run_job_whose_program_returns_an_error_chain_is_p1(
+    log: str, events: int, message: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message=message,
+            template=message,
+            title=message.split("\n", 1)[0],
+            max_severity="ERROR",
+            severities={"ERROR": events},
+            count=events * 5,
+            events=events,
+            logs={log: events * 5},
+            services={"ledger-export": events * 5},
+        )
+    )
+    assert ranked.priority == priority
+    if priority == "P1":
+        assert ranked.reasons[0].startswith("a Cloud Run job's program ends on the error its main returned")
+
+
 @pytest.mark.parametrize(
     ("log", "priority", "reason"),
     [
@@ -1990,3 +2069,24 @@ def test_a_rule_holds_when_every_condition_does_whichever_is_checked_first(
     )
     ranked = Prioritizer([[rule]]).rank(cluster(**changes))
     assert (ranked.reasons == ["quota"]) is matched
+
+
+@pytest.mark.parametrize(
+    ("message", "panicked"),
+    [
+        ("*** SIGSEGV received at time=1764650400 on cpu 2 ***", True),
+        ("*** SIGABRT (@0x1) received by PID 1 (TID 0x7f3a1b2c3d40) from PID 1; stack trace: ***", True),
+        (
+            '*** Aborted at 1764650400 (unix time) try "date -d @1764650400" if you are using GNU date ***',
+            True,
+        ),
+        # a shutdown the same handler reports, and a signal named in a sentence
+        ("*** SIGTERM received at time=1764650400 on cpu 2 ***", False),
+        ("worker got SIGSEGV received at time=1764650400", False),
+    ],
+)
+def test_a_native_programs_failure_signal_report_is_a_process_that_died(message: str, panicked: bool) -> None:
+    """absl's and glog's failure signal handlers report a crash of a C++ program (its stack follows, one event):
+    the process is gone, as after a Go panic; the same handler's report of a SIGTERM is a shutdown."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=10, events=2))
+    assert ranked.reasons[0].startswith("the process died of a panic nothing recovered") == panicked

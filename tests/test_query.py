@@ -165,6 +165,16 @@ def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
     for field in ("severity_text", "severityText", "SeverityText"):  # OpenTelemetry records
         assert f"jsonPayload.{field}=~" in DECLARED_ABOVE
     assert "jsonPayload.info.level=~" in DECLARED_ABOVE  # dbt's JSON events
+    for field in (
+        "LEVEL",
+        "Severity",
+        "logLevel",
+        "LOG_LEVEL",
+        "levelName",
+        "level_name",
+        '"@level"',
+    ):  # spellings
+        assert f"jsonPayload.{field}=~" in DECLARED_ABOVE, field
 
 
 def test_the_query_fetches_every_json_field_inference_reads_a_failure_from() -> None:

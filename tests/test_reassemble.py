@@ -1709,3 +1709,225 @@ def test_the_ascii_superset_of_the_credential_label_finds_every_label(line: str)
     if _CREDENTIAL_LABEL.search(line) is not None:
         assert _label_superset().search(line.encode("ascii")) is not None
     assert names_credential(line) == (_CREDENTIAL_LABEL.search(line) is not None)
+
+
+_GROUP_REPORT = [
+    "  + Exception Group Traceback (most recent call last):",
+    '  |   File "/srv/feeds/pull.py", line 52, in <module>',
+    "  |     asyncio.run(pull_all())",
+    '  |   File "/srv/feeds/pull.py", line 47, in pull_all',
+    "  |     async with asyncio.TaskGroup() as group:",
+    "  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)",
+    "  +-+---------------- 1 ----------------",
+    "    | Traceback (most recent call last):",
+    '    |   File "/srv/feeds/pull.py", line 30, in pull_one',
+    "    |     body = await response.aread()",
+    "    | ConnectionResetError: [Errno 104] Connection reset by peer",
+    "    +---------------- 2 ----------------",
+    "    | Traceback (most recent call last):",
+    '    |   File "/srv/feeds/pull.py", line 33, in pull_one',
+    "    |     rows = parse(body)",
+    "    | ValueError: feed 'eu-stock' has no header row",
+    "    +------------------------------------",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_an_exception_group_split_one_line_per_entry_is_one_event(newest_first: bool) -> None:
+    """Python 3.11's exception group report, one line per entry without a severity (Cloud Run): one error titled by
+    the group, every line of the report (its sub-exceptions' too) its members, in either export order."""
+    raw = split_lines(1, _GROUP_REPORT)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.title.startswith("ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)")
+    assert cluster.count == len(_GROUP_REPORT) and cluster.events == 1
+
+
+_STACK_INFO = [
+    "Stack (most recent call last):",
+    '  File "/srv/billing/close.py", line 80, in <module>',
+    "    close_month()",
+    '  File "/srv/billing/close.py", line 71, in close_month',
+    '    log.warning("invoice %s has no lines", invoice.id, stack_info=True)',
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_record_logged_with_stack_info_is_one_event_titled_by_its_message(newest_first: bool) -> None:
+    """logging's `stack_info=True` writes where the record was logged after its message, without an exception:
+    one event per record, titled by its message, at the level it declares; the frames are its members."""
+    raw = [
+        *split_lines(
+            1, ["WARNING:billing.close:invoice 4411 has no lines", *_STACK_INFO], step=0.0001, gke=True
+        ),
+        *split_lines(
+            9, ["WARNING:billing.close:invoice 4502 has no lines", *_STACK_INFO], step=0.0001, gke=True
+        ),
+    ]
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.title == "invoice <*> has no lines"
+    assert (cluster.count, cluster.events, cluster.max_severity) == (12, 2, "WARNING")
+
+
+_CHECK_FAILURE = [
+    "F1202 06:15:00.000123    23 shard_map.cc:140] Check failed: shard < num_shards_ (9 vs. 8)",
+    "*** Check failure stack trace: ***",
+    "    @     0x5581c2a3b4c5  google::LogMessage::Fail()",
+    "    @     0x5581c2a3c456  google::LogMessageFatal::~LogMessageFatal()",
+    "    @     0x5581c29f0abc  index::ShardMap::Lookup()",
+    "    @     0x7f1a1b2c3d4e  start_thread",
+    "*** SIGABRT received at time=1764656100 on cpu 1 ***",
+    "PC: @     0x7f1a1b3a9e2c  (unknown)  raise",
+    "    @     0x7f1a1b3c4d5f  clone",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_glog_check_failure_and_its_stack_are_one_event(newest_first: bool) -> None:
+    """glog's FATAL line, then `*** Check failure stack trace: ***` and its `@ 0x…` lines (and absl's failure
+    signal report): one event at the FATAL line, titled by what the CHECK found."""
+    raw = split_lines(1, _CHECK_FAILURE, step=0.0001, gke=True)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.title.startswith("Check failed: shard < num_shards_")
+    assert (cluster.count, cluster.events, cluster.max_severity) == (9, 1, "CRITICAL")
+
+
+_NEVER_RETRIEVED = [
+    "Task exception was never retrieved",
+    "future: <Task finished name='Task-7' coro=<refresh_prices() done, defined at /srv/prices/jobs.py:12> "
+    "exception=ZeroDivisionError('division by zero')>",
+    "Traceback (most recent call last):",
+    '  File "/srv/prices/jobs.py", line 19, in refresh_prices',
+    "    ratio = total / count",
+    "ZeroDivisionError: division by zero",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_asyncios_report_of_an_unretrieved_exception_is_one_event(newest_first: bool) -> None:
+    """asyncio's handler writes its message and the task's context (`future: <Task …>`) before the traceback, on
+    lines without a level: all one error, titled by the exception."""
+    raw = split_lines(1, _NEVER_RETRIEVED)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.title.startswith("ZeroDivisionError: division by zero")
+    assert (cluster.count, cluster.events) == (6, 1)
+
+
+_ANYHOW = [
+    "Error: could not open the ledger snapshot",
+    "",
+    "Caused by:",
+    "    0: reading /data/ledger/2026-12.snap",
+    "    1: Permission denied (os error 13)",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_rust_error_chain_printed_on_exit_is_one_event_that_names_its_causes(newest_first: bool) -> None:
+    """A Rust program whose `main` returns an error prints it, then its causes under `Caused by:`, one line per
+    entry: one error titled by the error, its causes in its text."""
+    raw = split_lines(1, _ANYHOW)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.title.startswith("Error: could not open the ledger snapshot")
+    assert (cluster.count, cluster.events) == (5, 1)
+    assert "Permission denied (os error 13)" in cluster.message
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Error: could not open the ledger snapshot", "    retrying in 5 s"],  # no `Caused by:`
+        [
+            "F1202 06:15:00.000123    23 shard_map.cc:140] Check failed: a == b (1 vs. 2)",
+            "I1202 06:15:01.000000 1 main.cc:9] restarting",
+        ],
+        ["Stack (most recent call last):", "ERROR:billing:close failed"],  # no frame after it
+        ["Task exception was never retrieved", "task: <nil>"],  # no traceback, no asyncio repr
+    ],
+)
+def test_lines_like_those_reports_without_their_form_stay_apart(lines: list[str]) -> None:
+    parsed = events(split_lines(1, lines, step=0.0001, gke=True))
+    assert [len(event.members) for event in parsed] == [1] * len(lines)
+
+
+_CRASH_REPORT = [
+    "=CRASH REPORT==== 2-Dec-2026::09:14:03.412200 ===",
+    "  crasher:",
+    "    initial call: quota_srv:init/1",
+    "    pid: <0.311.0>",
+    "    registered_name: quota_srv",
+    "    exception exit: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+    "      in function  gen_server:call/3 (gen_server.erl, line 401)",
+    "    ancestors: [quota_sup,<0.300.0>]",
+    "    messages: []",
+    "  neighbours:",
+]
+_GEN_SERVER_REPORT = [
+    "=ERROR REPORT==== 2-Dec-2026::09:14:03.410100 ===",
+    "** Generic server quota_srv terminating ",
+    "** Last message in was refresh",
+    "** When Server state == {state,[]}",
+    "** Reason for termination ==",
+    "** {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+]
+_SUPERVISOR_REPORT = [
+    "=SUPERVISOR REPORT==== 2-Dec-2026::09:14:03.415300 ===",
+    "    supervisor: {local,quota_sup}",
+    "    errorContext: child_terminated",
+    "    reason: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+    "    offender: [{pid,<0.311.0>},",
+    "               {id,quota_srv},",
+    "               {child_type,worker}]",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        (
+            _CRASH_REPORT,
+            "CRASH REPORT: exception exit: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}} in "
+            "gen_server:call/3 (initial call quota_srv:init/1)",
+        ),
+        (
+            _GEN_SERVER_REPORT,
+            "ERROR REPORT: Generic server quota_srv terminating: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+        ),
+        (
+            _SUPERVISOR_REPORT,
+            "SUPERVISOR REPORT: {local,quota_sup} child_terminated (child quota_srv): "
+            "{timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+        ),
+    ],
+)
+def test_an_erlang_report_written_one_line_per_entry_is_one_error_saying_what_it_reports(
+    report: list[str], message: str, newest_first: bool
+) -> None:
+    """Erlang/OTP's report on GKE's stdout (INFO), one line per entry: one event at ERROR, titled by what it
+    reports (a crash's exception and where, a server's reason, a supervisor's child and reason)."""
+    raw = split_lines(1, report, step=0.0001, gke=True, stream="stdout", severity="INFO")
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.message == message and cluster.title.startswith(message[:60])
+    assert (cluster.count, cluster.events, cluster.max_severity) == (len(report), 1, "ERROR")
+
+
+def test_an_erlang_info_report_stays_at_its_streams_level() -> None:
+    report = [
+        "=INFO REPORT==== 2-Dec-2026::09:20:00.000100 ===",
+        "    application: quota",
+        "    exited: stopped",
+        "    type: temporary",
+    ]
+    raw = split_lines(1, report, step=0.0001, gke=True, stream="stdout", severity="INFO")
+    assert scan_entries(raw).clusters == []
+
+
+def test_a_line_starting_with_two_stars_outside_an_erlang_report_is_read_as_a_plain_line() -> None:
+    """`** …` lines belong to an Erlang report after its header; alone on GKE's stderr, a banner line that says no
+    failure is demoted as any plain line is, and stays apart."""
+    raw = split_lines(
+        1, ["** Starting exporter v2.1 on :9100 **", "** Config: /etc/exporter.yaml"], step=0.0001, gke=True
+    )
+    parsed = events(raw)
+    assert [len(event.members) for event in parsed] == [1, 1]
+    assert all(event.primary.severity < Severity.WARNING for event in parsed)

@@ -520,3 +520,121 @@ def test_a_line_naming_symfonys_words_without_its_form_is_no_exception() -> None
         "boom",
         7,
     )
+
+
+# Python 3.11's report of an exception group: the group's traceback behind a `|` gutter, then each sub-exception's
+EXCEPTION_GROUP = """  + Exception Group Traceback (most recent call last):
+  |   File "/srv/warehouse/refresh.py", line 40, in <module>
+  |     asyncio.run(refresh_all())
+  |   File "/srv/warehouse/refresh.py", line 33, in refresh_all
+  |     async with asyncio.TaskGroup() as group:
+  |   File "/usr/lib/python3.12/asyncio/taskgroups.py", line 145, in __aexit__
+  |     raise me from None
+  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)
+  +-+---------------- 1 ----------------
+    | Traceback (most recent call last):
+    |   File "/srv/warehouse/refresh.py", line 21, in refresh_one
+    |     await table.reload()
+    | TimeoutError: reload of stock_levels took over 30 s
+    +---------------- 2 ----------------
+    | Traceback (most recent call last):
+    |   File "/srv/warehouse/refresh.py", line 24, in refresh_one
+    |     raise LookupError(name)
+    | LookupError: prices_eu
+    +------------------------------------"""
+
+
+def test_an_exception_group_is_the_group_at_its_own_frames() -> None:
+    """The group is the exception (as Python's last line names the outermost of a chain): its type and message,
+    its own frames; a sub-exception's traceback does not stand in for it, and the text is the whole report."""
+    stack = StackParser().parse(EXCEPTION_GROUP)
+    assert stack is not None and stack.language == "python"
+    assert (stack.exception_type, stack.message) == (
+        "ExceptionGroup",
+        "unhandled errors in a TaskGroup (2 sub-exceptions)",
+    )
+    assert [frame.function for frame in stack.frames] == ["<module>", "refresh_all", "__aexit__"]
+    assert "LookupError: prices_eu" in stack.text
+
+
+def test_an_exception_group_logged_with_a_message_is_titled_by_the_group() -> None:
+    text = "ERROR:warehouse:refresh failed\n" + EXCEPTION_GROUP.replace(
+        "ExceptionGroup:", "BaseExceptionGroup:"
+    )
+    (cluster,) = scan_entries([run_entry(1, text=text)]).clusters
+    assert cluster.title.startswith("BaseExceptionGroup: unhandled errors in a TaskGroup")
+
+
+# .NET's `ToString()` of an exception with inner exceptions: the outer one's line, each inner one's after ` ---> `,
+# the innermost's frames, then `--- End of inner exception stack trace ---` and the outer one's frames
+DOTNET_INNER = """System.ApplicationException: Could not price basket 77
+ ---> System.Net.Http.HttpRequestException: Connection refused (pricing:8080)
+ ---> System.Net.Sockets.SocketException (111): Connection refused
+   at System.Net.Sockets.Socket.AwaitableSocketAsyncEventArgs.ThrowException(SocketError error, CancellationToken cancellationToken)
+   at System.Net.Http.HttpConnectionPool.ConnectToTcpHostAsync(String host, Int32 port, HttpRequestMessage initialRequest, Boolean async, CancellationToken cancellationToken)
+   --- End of inner exception stack trace ---
+   at Shop.Pricing.Client.PriceAsync(Basket basket) in /src/Shop/Pricing/Client.cs:line 58
+   --- End of inner exception stack trace ---
+   at Shop.Checkout.Handler.Run(Basket basket) in /src/Shop/Checkout/Handler.cs:line 19"""
+
+
+@pytest.mark.parametrize("prefix", ["", "Unhandled exception. "])
+def test_a_dotnet_exception_with_inner_exceptions_is_named_by_the_outer_one(prefix: str) -> None:
+    """The outer exception says what the program was doing, as Java's exception before `Caused by:` does; the
+    frames stay the innermost exception's, where it failed."""
+    stack = StackParser().parse(prefix + DOTNET_INNER)
+    assert stack is not None and stack.language == "dotnet"
+    assert (stack.exception_type, stack.message) == (
+        "System.ApplicationException",
+        "Could not price basket 77",
+    )
+    assert (
+        stack.frames[-1].function == "System.Net.Sockets.Socket.AwaitableSocketAsyncEventArgs.ThrowException"
+    )
+
+
+def test_a_dotnet_exception_without_inner_exceptions_keeps_its_header() -> None:
+    text = "System.InvalidOperationException: Basket is empty\n   at Shop.Checkout.Handler.Run(Basket basket) in /src/Shop/Checkout/Handler.cs:line 19"
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == ("System.InvalidOperationException", "Basket is empty")
+
+
+def test_a_dotnet_wrapper_exception_is_named_by_the_exception_it_wraps() -> None:
+    """A wrapper (`AggregateException`, `TargetInvocationException`) says nothing of its own: the first exception
+    inside it that is no wrapper names the stack."""
+    text = (
+        "System.AggregateException: One or more errors occurred. (Could not price basket 77)\n"
+        + DOTNET_INNER.replace(
+            "System.ApplicationException: Could not price basket 77",
+            " ---> System.ApplicationException: Could not price basket 77",
+        )
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == (
+        "System.ApplicationException",
+        "Could not price basket 77",
+    )
+
+
+def test_a_chained_exception_is_the_last_printed_whether_a_group_or_a_plain_traceback() -> None:
+    """Chained, Python prints the exception that was raised last: a plain traceback after a group's names the stack,
+    and so does a second group after a first."""
+    plain_after = (
+        EXCEPTION_GROUP
+        + "\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n"
+        + '  File "/srv/warehouse/main.py", line 9, in <module>\n    raise SystemError("refresh failed")\n'
+        + "SystemError: refresh failed"
+    )
+    stack = StackParser().parse(plain_after)
+    assert stack is not None and (stack.exception_type, stack.message) == ("SystemError", "refresh failed")
+    group_after = (
+        EXCEPTION_GROUP
+        + "\n\nDuring handling of the above exception, another exception occurred:\n\n"
+        + EXCEPTION_GROUP.replace("(2 sub-exceptions)", "(1 sub-exception)").replace(
+            "ExceptionGroup:", "BaseExceptionGroup:"
+        )
+    )
+    stack = StackParser().parse(group_after)
+    assert stack is not None and stack.exception_type == "BaseExceptionGroup"

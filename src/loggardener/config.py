@@ -401,6 +401,10 @@ _PROCESS_PANIC = [
     r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
     # the JVM's fatal error report (a signal in native code): the JVM is gone
     r"\AA fatal error has been detected by the Java Runtime Environment: ",
+    # a native program's failure signal report (absl's and glog's handlers: `*** SIGSEGV received at time=… ***`,
+    # `*** SIGABRT (@0x1) received by PID 1 …`, `*** Aborted at 1764… (unix time) …`), not a SIGTERM's shutdown
+    r"(?m)^\*\*\* (?:SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP) (?:received at time=|\(@0x[0-9a-f]{1,16}\) received by PID )"
+    r"|Aborted at \d{1,20} \(unix time\))",
 ]
 # Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
 _NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
@@ -622,8 +626,11 @@ _RAILS_REQUEST_EXCEPTION = (
 # may name an example (`Cannot execute: spark-submit --class org.apache.spark.examples.SparkPi`).
 _FRAME_LINE = r"(?m)^(?:[ \t]+|(?=[\w.-]{1,253}/[^\s(]{1,1000}\())[^\n]{0,500}?"
 _EXAMPLE_CODE = [
-    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized)
-    _FRAME_LINE + r"[\s(/.](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
+    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized;
+    # nor a host under the reserved top-level domain, `feeds.vendor.example/v2`, which a sub-exception's message in
+    # an exception group, indented as frames are, may name)
+    _FRAME_LINE + r"(?:[\s(/](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))"
+    r"|\.(?:examples?|demos?|samples?)\.(?!(?:com|org|net)\b))\w",
     _FRAME_LINE + r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
     _FRAME_LINE + r"\b[A-Z]\w*Test\.main\b",
 ]
@@ -1258,6 +1265,10 @@ def default_rules() -> list[PriorityRule]:
                 # dbt (`dbt run`, `dbt build`): a model, test or snapshot that failed (`Database Error in model
                 # orders_daily (models/marts/orders_daily.sql)`); the run goes on to its end, then exits 1
                 r"(?m)^\s*(?:Database|Compilation|Runtime) Error in (?:model|test|snapshot|seed|unit_test) \S",
+                # Prefect: a flow or task run's end (`Flow run 'crimson-otter' - Finished in state Failed('…')`)
+                r"\bFinished in state (?:Failed|Crashed|TimedOut)\(",
+                # Dagster: `RUN_FAILURE - Execution of run for "daily_orders" failed.`, and a step's
+                r'\bExecution of (?:run for|step) "[^"\n]{1,200}" failed\b',
             ],
             stack_patterns=[_AIRFLOW_TASK_FAILED],
             min_severity="ERROR",
@@ -1375,6 +1386,17 @@ def default_rules() -> list[PriorityRule]:
             "that hits it fails, and the work the job does is not done until it is fixed",
             kinds=["exception"],
             stack_patterns=_UNCAUGHT_AT_TOP,
+            logs=["cloud_run_job *"],
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
+            name="batch-job-error-exit",
+            priority="P1",
+            reason="a Cloud Run job's program ends on the error its main returned ({event_word} {when}): each "
+            "execution that hits it fails, and the work the job does is not done until it is fixed",
+            # Rust's report of the error `main` returned (anyhow, eyre): `Error: …`, then its causes
+            message_patterns=[r"(?m)^Error: [^\n]{1,2000}\n(?:[ \t]*\n)?Caused by:$"],
             logs=["cloud_run_job *"],
             min_severity="ERROR",
             min_events=2,

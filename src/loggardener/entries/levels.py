@@ -227,6 +227,9 @@ _PREFIX_TOKENS = compile_regex(
     # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`, since Sidekiq 6 as pairs with
     # the job's context after them (`pid=1 tid=2lkf class=SyncJob jid=5f0c… elapsed=0.41`); an Erlang process
     # (RabbitMQ's `[warning] <0.2375.628>`)
+    # a bar between a header's columns (`08:00:00.123 | ERROR   | Flow run 'x' - …`, Prefect's; `%(asctime)s |
+    # %(levelname)s | %(name)s | %(message)s`): only after a time or a level (`_after_bar_column`)
+    r"|(?P<bar>\|)(?=\s)"
     r"|(?P<pid>\[\d{1,10}\]:?|<\d{1,10}\.\d{1,10}\.\d{1,10}>|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
     r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s)"
@@ -599,6 +602,8 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             tokens and (tokens[-1][0] == "tag" or (tokens[-1][0] == "ts" and _level_ahead(line, match.end())))
         ):
             break
+        if kind == "bar" and not (tokens and _after_bar_column(tokens[-1][0])):
+            break
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
         if kind in ("cword", "continuation", "location", "logger"):
@@ -607,6 +612,15 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
 
 
 _LEVEL_AHEAD = compile_regex(r"[ \t]{1,8}(?:" + _LEVEL_ALTERNATION + r")\b")
+
+
+# The logger's column between bars after the level's (`… | ERROR | shop.jobs | message`)
+_BAR_COLUMN = compile_regex(r"\s{0,8}[\w.:/-]{1,100} {1,48}\|(?=\s)")
+
+
+def _after_bar_column(kind: str) -> bool:
+    """A bar after a token of `kind` separates a header's columns: after a time or a level."""
+    return kind == "ts" or kind in _LEVEL_KINDS
 
 
 def _level_ahead(line: str, position: int) -> bool:
@@ -868,6 +882,10 @@ def _header_end(line: str) -> int:
             (previous == "tag" and leveled) or (previous in ("tag", "ts") and _level_ahead(line, match.end()))
         ):
             return start
+        if kind == "bar" and not (consumed and _after_bar_column(previous)):
+            return start  # a bar that no time or level comes before is the message's (`| a | b |`)
+        if kind == "tag" and not consumed and position and line[position] == "{":
+            return start  # an indented term (`    {id,db_pool},` under Erlang's `offender: [`) is no header's tag
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
         if kind == "component" and previous == "syslog":
@@ -889,6 +907,9 @@ def _header_end(line: str) -> int:
         dashed = dashed or (kind == "pid" and match[kind].startswith("-"))
         if kind == "logger":
             return position
+        if kind == "bar" and leveled:
+            column = _BAR_COLUMN.match(line, position)
+            return column.end() if column is not None else position  # the logger's column after the level's
         if kind == "location":
             function = _FUNCTION_AFTER_LOCATION.match(line, position)
             return function.end() if function is not None else position

@@ -444,8 +444,9 @@ class EntryParser:
         stripped = self._strip_prefix(message) if payload.kind != "proto" and stack is None else message
         # a piece of a traceback (its header, a frame, an exception named behind a prefix) is left to reassembly
         piece = line_kind(stripped) if weak and payload.kind == "text" and stack is None else None
-        # (a numbered line is only one after an exception: its level is read as any plain line's)
-        traceback_piece = piece is not None and piece != "excerpt"
+        # (a numbered line is only one after an exception, a `** …` line only in an Erlang report: their level is
+        # read as any plain line's)
+        traceback_piece = piece is not None and piece not in ("excerpt", "erlang-line")
         # a line on stderr that no traceback holds may be demoted when it shows no failure at all
         plain_line = (
             weak

@@ -953,11 +953,48 @@ def _frame_line(frame: Any) -> tuple[str, str] | None:
     return None
 
 
+# The usual level keys under other spellings: another case, separator or sigil (`LEVEL`, `Severity`, `logLevel`,
+# `levelName`, `level_name`, `LOG_LEVEL`, hclog's `@level`): a key of at most `_SPELLED_KEY` characters whose first
+# is one of `_SPELLED_INITIALS`, lower-cased without `_`, `-`, `.` and `@`, is one of `SPELLED_LEVEL_KEYS`
+SPELLED_LEVEL_KEYS = frozenset(("level", "severity", "levelname", "loglevel", "lvl", "severitytext"))
+LEVEL_KEY_SPELLINGS = (
+    "LEVEL",
+    "Severity",
+    "SEVERITY",
+    "logLevel",
+    "LOG_LEVEL",
+    "levelName",
+    "level_name",
+    "@level",
+)
+_SPELLED_INITIALS = frozenset("lLsS@")
+_SPELLED_KEY = 13
+_KEY_SEPARATORS = str.maketrans("", "", "_-.@")
+
+
+def _spelled_level(payload: dict[str, Any]) -> Severity | None:
+    """A level word under another spelling of a usual level key (`SPELLED_LEVEL_KEYS`)."""
+    for key, value in payload.items():
+        if (
+            key[:1] in _SPELLED_INITIALS
+            and len(key) <= _SPELLED_KEY
+            and isinstance(value, str)
+            and key.lower().translate(_KEY_SEPARATORS) in SPELLED_LEVEL_KEYS
+        ):
+            word = level_word(value)
+            if word is not None:
+                return word
+    return None
+
+
 def _declared(payload: dict[str, Any], message: str) -> Severity | None:
-    """The level a JSON payload declares: `levels.json_level`'s keys, then a level word in `@l`, `LogLevel`,
-    `log.level` (nested) or `status`; a Serilog CLEF event without `@l` is Information; then journald's
-    PRIORITY, unless the message declares a level of its own (kubelet's `E0610 …` is written at PRIORITY 6)."""
+    """The level a JSON payload declares: `levels.json_level`'s keys, then their other spellings
+    (`_spelled_level`), then a level word in `@l`, `LogLevel`, `log.level` (nested) or `status`; a Serilog CLEF
+    event without `@l` is Information; then journald's PRIORITY, unless the message declares a level of its own
+    (kubelet's `E0610 …` is written at PRIORITY 6)."""
     level = json_level(payload)
+    if level is None:
+        level = _spelled_level(payload)
     if level is not None or _OTHER_LEVEL_KEYS.isdisjoint(payload):
         return level
     log = payload.get("log")

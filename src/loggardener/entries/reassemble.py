@@ -31,6 +31,7 @@ from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_wo
 from loggardener.entries.stacks import (
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
+    EXCEPTION_GROUP_HEADER,
     FAULT_HEADER,
     FAULT_THREAD,
     MONOLOG_EXCEPTION,
@@ -315,7 +316,43 @@ _RUST_NOTE = compile_regex(r"^note: (?:run with `RUST_BACKTRACE=|Some details ar
 _KNV_ERROR = compile_regex(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
 _KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
-_INTRODUCED = ("header", "elixir", "knv", "continuation", "bare")
+_INTRODUCED = ("header", "elixir", "knv", "continuation", "bare", "group-header", "stack-info", "glog-trace")
+# Python 3.11's exception group: `  + Exception Group Traceback (most recent call last):`, then its lines behind a
+# `|` gutter, its sub-exceptions' after `+-+---------------- 1 ----------------` (all indented, read as `source`)
+_GROUP_HEADER = "+ " + EXCEPTION_GROUP_HEADER
+# logging's `stack_info=True`: the record's message, then where it was logged, without an exception
+_STACK_INFO = "Stack (most recent call last):"
+# glog's and absl's stack after a failed CHECK or a FATAL (`*** Check failure stack trace: ***`, then `    @ 0x…
+# fn()` lines), and their failure signal handler's report (`*** SIGABRT received at time=… ***`, `PC: @ 0x…`)
+_GLOG_TRACE = compile_regex(
+    r"\*\*\* (?:Check failure stack trace: \*\*\*|SIG[A-Z]{2,8} .{0,200}|Aborted at \d{1,20} .{0,200})$|PC: @ "
+)
+# asyncio's default exception handler: its message (`Task exception was never retrieved`), then the context, one
+# `key: <repr>` line each (`future: <Task finished …>`), then the traceback
+_ASYNCIO_MESSAGE = compile_regex(
+    r"(?:Task|Future) exception was never retrieved|Exception in callback \S.{0,500}"
+    r"|Unhandled error in exception handler|Fatal error on transport \S.{0,300}"
+    r"|Fatal (?:read|write) error on socket transport"
+)
+_ASYNCIO_CONTEXT = compile_regex(
+    r"(?:future|task): <(?:Task|Future)\b|handle: <(?:Timer)?Handle\b|(?:protocol|transport): <[\w.]{1,200}[ >]"
+)
+# Erlang/OTP's report (its logger's legacy header, `=CRASH REPORT==== 2-Dec-2026::06:01:40.000700 ===`), then its lines:
+# indented (`  crasher:`, `    exception error: …`, a supervisor's `    reason: …`) or a generic server's `** …`
+_ERLANG_REPORT = compile_regex(
+    r"=(?P<type>CRASH|ERROR|SUPERVISOR|WARNING|INFO|PROGRESS) REPORT==== \S[^=\n]{0,60} ===\s*"
+)
+_ERLANG_LINE = compile_regex(r"\*\* \S")
+_ERLANG_CHILD = compile_regex(r"\{id,([^{}\s]{1,200})\}")
+_ERLANG_EXCEPTION = compile_regex(r"\s+exception (?:error|exit|throw): \S")
+_ERLANG_LEVELS = {
+    "CRASH": Severity.ERROR,
+    "ERROR": Severity.ERROR,
+    "SUPERVISOR": Severity.ERROR,
+    "WARNING": Severity.WARNING,
+}
+# Lines that may stand between a logged line and the traceback it introduces
+_BEFORE_INTRODUCED = ("blank", "elixir-request", "asyncio-context")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
@@ -541,7 +578,9 @@ _MAY_BE_KIND = compile_regex(
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
     r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
     r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
-    r"|Thrown at:$|Error Number:|Routing Destination:)"
+    r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
+    r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
+    r"|=[A-Z]{4,10} REPORT==== )"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -592,6 +631,16 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if stripped == _GROUP_HEADER:
+        return "group-header"
+    if stripped == _STACK_INFO:
+        return "stack-info"
+    if stripped[0] in "*P" and _GLOG_TRACE.match(stripped):
+        return "glog-trace"
+    if stripped[0] in "TFEU" and _ASYNCIO_MESSAGE.fullmatch(stripped):
+        return "asyncio"
+    if stripped[0] in "fthp" and _ASYNCIO_CONTEXT.match(stripped):
+        return "asyncio-context"
     if (stripped[0] in _SPRING_INITIALS or stripped[-1] == ":") and (
         spring := _SPRING_REPORT.fullmatch(stripped)
     ):
@@ -623,6 +672,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "caused"
     if _ELIXIR_EXCEPTION.match(line):
         return "elixir"
+    if line[:1] == "=" and _ERLANG_REPORT.fullmatch(line):
+        return "erlang-report"
+    if line[:1] == "*" and _ERLANG_LINE.match(line):
+        return "erlang-line"
     if _ELIXIR_CONTEXT.match(line):
         return "elixir-context"
     if stripped[0] in "SR" and _ELIXIR_REQUEST.match(line):
@@ -1274,15 +1327,14 @@ class Reassembler:
                     continue
             start = index
             if (
-                kinds[index] is None
+                kinds[index] in (None, "asyncio")
                 and index + 1 < len(kinds)
-                and _next_kind(kinds, index, ("blank", "elixir-request"))
-                in ("header", "exception", *_INTRODUCED)
+                and _next_kind(kinds, index, _BEFORE_INTRODUCED) in ("header", "exception", *_INTRODUCED)
             ):
-                # a logged line introducing the traceback (with blank lines between, or the request a Phoenix
-                # process served) is part of its event
+                # a logged line introducing the traceback (with blank lines between, the request a Phoenix
+                # process served, or asyncio's context after its message) is part of its event
                 index += 1
-                while kinds[index] in ("blank", "elixir-request"):
+                while kinds[index] in _BEFORE_INTRODUCED:
                     index += 1
             elif kinds[index] == "blank" and _next_kind(kinds, index) == "exception":
                 # a tagged logger's report opens with a blank line (Rails' `F, […] FATAL -- : [6f1c…]`)
@@ -1291,6 +1343,40 @@ class Reassembler:
                     end += 1
                 if any(_only_tags(line) for line in lines[index:end]):
                     index = end
+            if kinds[index] == "group-header":
+                # an exception group, its gutter's lines indented under its header: one event, parsed whole
+                end = _indented_end(lines, index)
+                event = self._merge(lines[start : end + 1]) if end > index else None
+                if event is None:
+                    yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : index + 1])
+                    index += 1
+                else:
+                    yield event
+                    index = end + 1
+                continue
+            if kinds[index] == "erlang-report":
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in ("source", "erlang-line"):
+                    end += 1
+                yield from (Event(primary=entry, members=(entry,)) for entry in lines[start:index])
+                yield self._erlang_report(lines[index : end + 1])
+                index = end + 1
+                continue
+            if kinds[index] in ("stack-info", "glog-trace"):
+                # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK: the frames
+                # say where, the logged line what, at its own level; one event at the logged line
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in ("file", "source", "glog-trace"):
+                    end += 1
+                span = lines[start : end + 1]
+                yield Event(primary=span[0], members=tuple(span)) if start < index else self._report(span, 0)
+                index = end + 1
+                continue
+            if kinds[index] == "exception" and (end := _error_chain_end(kinds, lines, index)) > index:
+                # Rust's anyhow report: the error, then its causes under `Caused by:`: one event, which says them
+                yield self._join(lines[start : end + 1], 0)
+                index = end + 1
+                continue
             if kinds[index] in ("continuation", "bare"):
                 # a record's own lines after its head (PostgreSQL's `DETAIL:`, `STATEMENT:`; bare lines written
                 # with it): its members, the head its message. A bare line after no head is alone.
@@ -1400,6 +1486,54 @@ class Reassembler:
             stack = None
         groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
         primary = header._replace(message=strip_prefix(text), stack=stack, error_group_ids=groups)
+        self.reassembled += 1
+        return Event(primary=primary, members=tuple(span))
+
+    def _erlang_report(self, span: list[LogEntry]) -> Event:
+        """Erlang/OTP's report over its lines as one event, whose message says what it reports: a crash report's
+        exception, where and in which process (`CRASH REPORT: exception error: no match of right hand side value
+        {error,econnrefused} in db_pool:connect/1 (initial call db_pool:init/1)`), a generic server's termination and
+        its reason, a supervisor's context, child and reason; at ERROR (a crash, error or supervisor report) or
+        WARNING at least."""
+        header = span[0]
+        kind = _ERLANG_REPORT.fullmatch(header.message.strip())
+        report = kind["type"] if kind is not None else "ERROR"
+        body = [entry.message.strip() for entry in span[1:]]
+        fields = dict(
+            line.split(": ", 1)
+            for line in body
+            if ": " in line and not line.startswith(("*", "in ", "exception "))
+        )
+        said = next((line for line in body if line), "")
+        if report == "CRASH":
+            exception = next(
+                (i for i, entry in enumerate(span) if _ERLANG_EXCEPTION.match(entry.message)), None
+            )
+            if exception is not None:
+                said = span[exception].message.strip()
+                where = span[exception + 1].message.strip() if exception + 1 < len(span) else ""
+                if where.startswith("in function "):
+                    said += " in " + where.removeprefix("in function").strip().split(" (", 1)[0]
+            if "initial call" in fields:
+                said += f" (initial call {fields['initial call']})"
+        elif report == "SUPERVISOR":
+            child = next((found[1] for line in body if (found := _ERLANG_CHILD.match(line))), None)
+            said = f"{fields.get('supervisor', '')} {fields.get('errorContext', '')}".strip()
+            if child:
+                said += f" (child {child})"
+            if "reason" in fields:
+                said += f": {fields['reason']}"
+        elif said.startswith("** "):
+            reason = next(
+                (body[i + 1] for i, line in enumerate(body[:-1]) if line.startswith("** Reason for")), ""
+            )
+            said = said.removeprefix("** ") + (f": {reason.removeprefix('** ')}" if reason else "")
+        loudest = max(span, key=lambda entry: entry.severity)
+        severity = max(loudest.severity, _ERLANG_LEVELS.get(report, Severity.DEFAULT))
+        rule = "erlang-report" if severity > loudest.severity else loudest.severity_rule
+        primary = header._replace(
+            message=self._redact(f"{report} REPORT: {said}"), severity=severity, severity_rule=rule
+        )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
 
@@ -1883,6 +2017,22 @@ def _go_stack_end(kinds: list[str | None], start: int) -> int:
         end = index + 1
         index += 2
     return end
+
+
+def _error_chain_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """The last cause of the report of an error chain whose first line (`Error: …`) is at `start`, as Rust's anyhow
+    and eyre print one on a program's exit: blank lines, `Caused by:`, then each cause indented (numbered when there
+    are several, `    0: …`); `start` when no chain follows."""
+    caused = start + 1
+    while caused < len(kinds) and kinds[caused] == "blank":
+        caused += 1
+    if (
+        caused + 1 >= len(kinds)
+        or kinds[caused + 1] != "source"
+        or lines[caused].message.strip() != "Caused by:"
+    ):
+        return start
+    return _indented_end(lines, caused)
 
 
 def _indented_end(lines: list[LogEntry], start: int) -> int:

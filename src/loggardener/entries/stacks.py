@@ -12,6 +12,10 @@ from loggardener.entries.models import Frame, Language, StackTrace
 from loggardener.regexes import compile_regex
 
 PY_HEADER = "Traceback (most recent call last):"
+# Python 3.11's exception group: its header after `  + `, then its traceback behind a `|` gutter, up to its
+# first sub-exception (`+-+---------------- 1 ----------------`), whose tracebacks are nested one gutter deeper
+EXCEPTION_GROUP_HEADER = "Exception Group Traceback (most recent call last):"
+_GROUP_GUTTER = compile_regex(r"\s*\| ?")
 PY_CHAIN_SEPARATORS = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
@@ -272,6 +276,10 @@ class StackParser:
             unescaped = self._parse(text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", "\t"))
             if unescaped is not None:
                 return unescaped
+        if EXCEPTION_GROUP_HEADER in text:
+            group = self._exception_group(text)
+            if group is not None:
+                return group
         if PY_HEADER in text:
             return self._python(text)
         if FAULT_HEADER in text:
@@ -413,7 +421,15 @@ class StackParser:
             )
 
         # Frames of the outer exception end at an inner exception's marker.
-        return _framed("dotnet", lines, text, DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner")
+        stack = _framed(
+            "dotnet", lines, text, DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner"
+        )
+        outer = _outer_dotnet_header(lines)
+        if stack is None or outer is None:
+            return stack
+        # the frames are the innermost exception's, where it failed; its name and message, the outer one's, say
+        # what the program was doing (`Unable to load configuration …`), as Java's header before `Caused by:`
+        return stack._replace(exception_type=outer["type"], message=(outer["message"] or "").strip())
 
     def _php(self, lines: list[str], text: str) -> StackTrace | None:
         header = next((m for line in lines if (m := _PHP_HEADER.search(line.strip()))), None)
@@ -528,6 +544,25 @@ class StackParser:
         return StackTrace(
             language="python", exception_type=match["type"], message=message, frames=tuple(frames), text=trace
         )
+
+    def _exception_group(self, text: str) -> StackTrace | None:
+        """A Python exception group: the group's own traceback and exception (`ExceptionGroup: unhandled errors in
+        a TaskGroup (2 sub-exceptions)`), read from behind its gutter; the text is the whole report. Chained, the
+        last exception printed is the one raised: a plain traceback after the group's is read as any (None here)."""
+        start = text.rindex(EXCEPTION_GROUP_HEADER)
+        if PY_HEADER in text and any(line == PY_HEADER for line in text[start:].splitlines()):
+            return None  # a traceback at the margin after the group's: the exception the group caused
+        lines = text[start:].splitlines()
+        body = [PY_HEADER]
+        for line in lines[1:]:
+            gutter = _GROUP_GUTTER.match(line)
+            if gutter is None:
+                break  # its first sub-exception (`+-+---- 1 ----`), or the end of the report
+            body.append(line[gutter.end() :])
+        stack = self._python("\n".join(body))
+        if stack is None:
+            return None
+        return stack._replace(text="\n".join(lines).strip())
 
     def _python_frame(self, match: re.Match[str]) -> Frame:
         """A frame of a Python traceback or of faulthandler's dump (`File "x.py", line 3, in f`)."""
@@ -670,6 +705,30 @@ def _dotnet_frame(line: str) -> bool:
         and not function.endswith(_JAVA_PLACES)
         and _DOTNET_PARAMETERS.search(function) is not None
     )
+
+
+# .NET's exceptions that only wrap another, their own message generic (`One or more errors occurred.`, `Exception
+# has been thrown by the target of an invocation.`, `The type initializer for 'X' threw an exception.`)
+_DOTNET_WRAPPERS = frozenset(
+    ("AggregateException", "TargetInvocationException", "TypeInitializationException")
+)
+
+
+def _outer_dotnet_header(lines: list[str]) -> re.Match[str] | None:
+    """The header of the outermost exception that says what failed, of a .NET exception whose inner exceptions
+    come on lines of their own (`System.InvalidOperationException: …`, then ` ---> Grpc.Core.RpcException: …`):
+    not a wrapper's (`_DOTNET_WRAPPERS`); None when that is the innermost's, which names the stack already."""
+    first_frame = next((i for i, line in enumerate(lines) if _DOTNET_FRAME.match(line)), len(lines))
+    headers = [i for i in range(first_frame) if DOTNET_HEADER.match(lines[i].strip())]
+    if not headers or not lines[headers[-1]].lstrip().startswith("--->"):
+        return None
+    outer = headers[-1]
+    while outer - 1 in headers and lines[outer].lstrip().startswith("--->"):
+        outer -= 1
+    chain = [
+        match for index in range(outer, headers[-1]) if (match := DOTNET_HEADER.match(lines[index].strip()))
+    ]
+    return next((match for match in chain if match["type"].rsplit(".", 1)[-1] not in _DOTNET_WRAPPERS), None)
 
 
 def _framed(

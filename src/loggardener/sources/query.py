@@ -15,6 +15,7 @@ from loggardener.entries.payloads import (
     ENVOY_UPSTREAM_FAILURE_FLAGS,
     ERROR_FIELDS,
     FAILED_OUTCOMES,
+    LEVEL_KEY_SPELLINGS,
     MESSAGE_FIELDS,
     MONGO_CONTEXT_FIELD,
     MONGO_LEVEL_FIELD,
@@ -136,6 +137,7 @@ _JSON_LEVEL_FIELDS = (
     "severityText",
     "SeverityText",
     "info.level",
+    *(f'"{key}"' if key[:1] == "@" else key for key in LEVEL_KEY_SPELLINGS),
 )
 
 
