@@ -2599,3 +2599,41 @@ def test_a_glued_argument_that_is_a_bare_word_stays_the_events() -> None:
         f"worker {n} entered state({word}) after restart" for word in ("idle", "busy") for n in range(12)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def _lease_line(rng: random.Random, verb: str, host: str | None, via: str) -> str:
+    mac = ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
+    named = f" ({host})" if host else ""
+    return f"{verb} on 10.1.{rng.randrange(256)}.{rng.randrange(1, 255)} to {mac}{named} via {via}"
+
+
+def _lease_event(
+    rng: random.Random, verb: str, hosts: list[str | None], vias: list[str]
+) -> Callable[[], str]:
+    return lambda: _lease_line(rng, verb, rng.choice(hosts), rng.choice(vias))
+
+
+def test_a_word_in_one_slot_twice_counts_once() -> None:
+    # dhcpd's OFFER and ACK, each with a client that names itself by a word (`(iPhone)`), a name
+    # (`(MacBook-Pro)`, a value) or no name: the clusters that differ only in that name fill one slot of the
+    # verb twice with the same word, which is two words, not three: two events
+    rng = random.Random(1)
+    hosts: list[str | None] = ["iPhone", "raspberrypi", "MacBook-Pro", "Galaxy-S21", "DESKTOP-7KQ2A1"]
+    vias = ["eth0", "eth1", "ens192", "10.0.9.1"]
+    events = [_lease_event(rng, verb, hosts, vias) for verb in ("DHCPOFFER", "DHCPACK")]
+    assert_one_cluster_per_event(events, 160, rng)
+
+
+def test_a_name_with_its_number_beside_masked_values_is_one_of_them() -> None:
+    # `via eth0` in most lines, `via ens192` (masked whole) or a relay's address in a few: one event,
+    # whichever is more frequent
+    rng = random.Random(11)
+    vias = ["eth0", "eth1", "eth0", "eth1", "ens192", "10.0.9.1"]
+    events = [_lease_event(rng, verb, [None], vias) for verb in ("DHCPNAK", "DHCPACK")]
+    assert_one_cluster_per_event(events, 60, rng)
+
+
+def test_a_name_with_its_number_beside_words_stays_apart_from_them() -> None:
+    # no masked value in the slot: the words there still name their events (`link eth0 up` / `down`)
+    messages = [f"link eth{i % 2} {state} after {i} ms" for i in range(12) for state in ("up", "down")]
+    assert len(set(clusters_of(messages).values())) == 2
