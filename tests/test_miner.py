@@ -2637,3 +2637,37 @@ def test_a_name_with_its_number_beside_words_stays_apart_from_them() -> None:
     # no masked value in the slot: the words there still name their events (`link eth0 up` / `down`)
     messages = [f"link eth{i % 2} {state} after {i} ms" for i in range(12) for state in ("up", "down")]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def _auth_event(rng: random.Random, error: str, user_id: Callable[[], str]) -> Callable[[], str]:
+    realms = ["master", "customers", "staff", "partner-portal"]
+    clients = ["account-console", "web-app", "grafana", "admin-cli"]
+    users = ["alice", "bob", "carol", "deploy", "erin", "frank", "admin"]
+    return lambda: (
+        f"WARN [org.keycloak.events] type=LOGIN_ERROR, realmId={rng.choice(realms)}, clientId={rng.choice(clients)}, "
+        f"userId={user_id()}, ipAddress=10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}, error={error}, "
+        f"auth_method=openid-connect, username={rng.choice(users)}"
+    )
+
+
+def test_a_code_in_a_field_names_its_event_however_freely_the_other_fields_combine() -> None:
+    # Keycloak's `error=user_not_found` / `invalid_user_credentials` / `user_temporarily_disabled`, each met with
+    # every realm, client and user: the other fields are values, the code is the event
+    rng = random.Random(5)
+    events = [
+        _auth_event(rng, "user_not_found", lambda: "null"),
+        _auth_event(rng, "invalid_user_credentials", lambda: str(uuid.UUID(int=rng.getrandbits(128)))),
+        _auth_event(rng, "user_temporarily_disabled", lambda: str(uuid.UUID(int=rng.getrandbits(128)))),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_many_rare_codes_in_a_field_are_still_a_value() -> None:
+    # a field of codes each seen once or twice (job names) is a variable by its count alone
+    jobs = [
+        f"{a}_{b}"
+        for a in ("sync", "purge", "export", "rebuild")
+        for b in ("users", "cache", "orders", "index")
+    ]
+    messages = [f"scheduler: job={job} finished in {i} ms" for i, job in enumerate(jobs)]
+    assert len(set(clusters_of(messages).values())) == 1

@@ -675,7 +675,14 @@ class TemplateMiner:
         # each word once: clusters whose templates differ only in names elsewhere (`(MacBook-Pro)` and a
         # masked host) fill one slot with the same word twice, which is no more evidence than once
         distinct = list(dict.fromkeys(keys[i][position] for i in words))
-        shared = sum(filled[core(_value_part(word))] > 1 for word in distinct)
+        # a code (`error=user_not_found`, `invalid_user_credentials`) met beside several other fields' words is
+        # still the statement's own: it names the event the fields happened in, however freely they combine,
+        # and a labelled field of a few common codes is a few events (only many rare ones are a variable)
+        codes = [_CODE_WORD.fullmatch(_value_part(word).strip(_CLOSERS)) is not None for word in distinct]
+        shared = sum(
+            filled[core(_value_part(word))] > 1 and not code
+            for word, code in zip(distinct, codes, strict=True)
+        )
         # Besides the most frequent word, are the others many for the messages they cover (there and in
         # every other slot of the place)?
         size = len(view)
@@ -699,6 +706,7 @@ class TemplateMiner:
         variable = variable or (
             labelled
             and len(distinct) > 1
+            and not all(codes)
             and (
                 (len(distinct) >= MIN_DISTINCT and _few_common(word_counts))
                 or (
@@ -847,6 +855,8 @@ _NAME = compile_regex(r"""[(\[{'"]*(\.?[\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>
 # A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
 # (`android.intent.action.SCREEN_ON`).
 _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
+# A code: words joined by `_` alone (`user_not_found`, `SIGN_IN`), a constant of the program.
+_CODE_WORD = compile_regex(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
 # What makes a name one of the world's (a host's, a pod's, a path's, a struct's: `redis-cache`, `web/<*>`) and
 # not a code (`bad_secret`, `SIGN_IN`, which may tell two events apart): a joiner other than `_`, or a masked
 # part.
