@@ -2671,3 +2671,23 @@ def test_many_rare_codes_in_a_field_are_still_a_value() -> None:
     ]
     messages = [f"scheduler: job={job} finished in {i} ms" for i, job in enumerate(jobs)]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def _session_line(rng: random.Random) -> str:
+    zones = rng.choice(["trust untrust", "untrust trust", "dmz untrust", "trust dmz"])
+    unit = rng.choice(["ge-0/0/0.0", "reth0.100", "irb.20", "ge-0/0/1.0"])
+    app = rng.choice(["junos-https", "junos-ssh", "None"])
+    return (
+        f"RT_FLOW_SESSION_CREATE: session created 10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}/"
+        f"{rng.randrange(1024, 65535)} {app} policy {rng.choice(['allow-web', 'dmz-out'])} {zones} "
+        f"{rng.randrange(10**6)} N/A(N/A) {unit} UNKNOWN"
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_name_after_a_stretch_of_words_is_a_value_of_its_place(seed: int) -> None:
+    # Junos' zones (`trust untrust`, a stretch of two words) before an interface unit that masks whole
+    # (`ge-0/0/0.0`) in most lines and reads as a name in others (`irb.<*>`): one place, one event
+    rng = random.Random(seed)
+    messages = [_session_line(rng) for _ in range(80)]
+    assert len(set(clusters_of(messages).values())) == 1

@@ -1285,8 +1285,12 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         last_start = before[index]
         first_end = size - after[index]
         # the place around a stretch, with a name with its number read as the value it is (`wlan<*>:` and
-        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about)
-        around = [WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) else token for token in tokens]
+        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about),
+        # and a name as the value it is (Junos' interface unit `irb.<*>` where others were masked whole)
+        around = [
+            WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) or (i and _is_name(token)) else token
+            for i, token in enumerate(tokens)
+        ]
         prefix = [0] * (size + 1)
         for i, token in enumerate(around):
             prefix[i + 1] = hash((prefix[i], token))
