@@ -253,6 +253,31 @@ def test_a_zone_and_a_year_after_a_date_stay_part_of_it(text: str, expected: str
     assert mask(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # CockroachDB marks what is data with redaction markers: a span of either shape is one value
+        (
+            "[T1,n7,s6,r5758/5:‹/Table/106{1-2}›] have been waiting",
+            "[T<*>,n<*>,s<*>,<*>/<*>:<*>] have been waiting",
+        ),
+        (
+            "[T1,n7,s6,r5758/5:‹/Table/180/1›] have been waiting",
+            "[T<*>,n<*>,s<*>,<*>/<*>:<*>] have been waiting",
+        ),
+        # and so is a marked text of several words, whatever it says
+        (
+            "error reading from client: ‹read tcp 10.0.0.1:26257->10.0.0.2:5555: read: connection reset›",
+            "error reading from client: <*>",
+        ),
+        # a marker never closed is a character like another
+        ("pipe ‹ never closed", "pipe ‹ never closed"),
+    ],
+)
+def test_text_its_writer_marked_as_data_is_one_value(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
 def test_wildcard_is_the_template_marker() -> None:
     assert WILDCARD == "<*>"
 
@@ -294,6 +319,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "bracketed quantities never closed": lambda n: "[1," * (n // 3) + "000 ms",
     "lowercase columns without a from": lambda n: ": select " + "a, " * (n // 3) + "1",
     "lowercase statements without their shape": lambda n: ": select a" * (n // 10) + " 1",
+    "redaction markers never closed": lambda n: "‹a " * (n // 3) + "1",
 }
 
 

@@ -2599,3 +2599,95 @@ def test_a_glued_argument_that_is_a_bare_word_stays_the_events() -> None:
         f"worker {n} entered state({word}) after restart" for word in ("idle", "busy") for n in range(12)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def _lease_line(rng: random.Random, verb: str, host: str | None, via: str) -> str:
+    mac = ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
+    named = f" ({host})" if host else ""
+    return f"{verb} on 10.1.{rng.randrange(256)}.{rng.randrange(1, 255)} to {mac}{named} via {via}"
+
+
+def _lease_event(
+    rng: random.Random, verb: str, hosts: list[str | None], vias: list[str]
+) -> Callable[[], str]:
+    return lambda: _lease_line(rng, verb, rng.choice(hosts), rng.choice(vias))
+
+
+def test_a_word_in_one_slot_twice_counts_once() -> None:
+    # dhcpd's OFFER and ACK, each with a client that names itself by a word (`(iPhone)`), a name
+    # (`(MacBook-Pro)`, a value) or no name: the clusters that differ only in that name fill one slot of the
+    # verb twice with the same word, which is two words, not three: two events
+    rng = random.Random(1)
+    hosts: list[str | None] = ["iPhone", "raspberrypi", "MacBook-Pro", "Galaxy-S21", "DESKTOP-7KQ2A1"]
+    vias = ["eth0", "eth1", "ens192", "10.0.9.1"]
+    events = [_lease_event(rng, verb, hosts, vias) for verb in ("DHCPOFFER", "DHCPACK")]
+    assert_one_cluster_per_event(events, 160, rng)
+
+
+def test_a_name_with_its_number_beside_masked_values_is_one_of_them() -> None:
+    # `via eth0` in most lines, `via ens192` (masked whole) or a relay's address in a few: one event,
+    # whichever is more frequent
+    rng = random.Random(11)
+    vias = ["eth0", "eth1", "eth0", "eth1", "ens192", "10.0.9.1"]
+    events = [_lease_event(rng, verb, [None], vias) for verb in ("DHCPNAK", "DHCPACK")]
+    assert_one_cluster_per_event(events, 60, rng)
+
+
+def test_a_name_with_its_number_beside_words_stays_apart_from_them() -> None:
+    # no masked value in the slot: the words there still name their events (`link eth0 up` / `down`)
+    messages = [f"link eth{i % 2} {state} after {i} ms" for i in range(12) for state in ("up", "down")]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def _auth_event(rng: random.Random, error: str, user_id: Callable[[], str]) -> Callable[[], str]:
+    realms = ["master", "customers", "staff", "partner-portal"]
+    clients = ["account-console", "web-app", "grafana", "admin-cli"]
+    users = ["alice", "bob", "carol", "deploy", "erin", "frank", "admin"]
+    return lambda: (
+        f"WARN [org.keycloak.events] type=LOGIN_ERROR, realmId={rng.choice(realms)}, clientId={rng.choice(clients)}, "
+        f"userId={user_id()}, ipAddress=10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}, error={error}, "
+        f"auth_method=openid-connect, username={rng.choice(users)}"
+    )
+
+
+def test_a_code_in_a_field_names_its_event_however_freely_the_other_fields_combine() -> None:
+    # Keycloak's `error=user_not_found` / `invalid_user_credentials` / `user_temporarily_disabled`, each met with
+    # every realm, client and user: the other fields are values, the code is the event
+    rng = random.Random(5)
+    events = [
+        _auth_event(rng, "user_not_found", lambda: "null"),
+        _auth_event(rng, "invalid_user_credentials", lambda: str(uuid.UUID(int=rng.getrandbits(128)))),
+        _auth_event(rng, "user_temporarily_disabled", lambda: str(uuid.UUID(int=rng.getrandbits(128)))),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_many_rare_codes_in_a_field_are_still_a_value() -> None:
+    # a field of codes each seen once or twice (job names) is a variable by its count alone
+    jobs = [
+        f"{a}_{b}"
+        for a in ("sync", "purge", "export", "rebuild")
+        for b in ("users", "cache", "orders", "index")
+    ]
+    messages = [f"scheduler: job={job} finished in {i} ms" for i, job in enumerate(jobs)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def _session_line(rng: random.Random) -> str:
+    zones = rng.choice(["trust untrust", "untrust trust", "dmz untrust", "trust dmz"])
+    unit = rng.choice(["ge-0/0/0.0", "reth0.100", "irb.20", "ge-0/0/1.0"])
+    app = rng.choice(["junos-https", "junos-ssh", "None"])
+    return (
+        f"RT_FLOW_SESSION_CREATE: session created 10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}/"
+        f"{rng.randrange(1024, 65535)} {app} policy {rng.choice(['allow-web', 'dmz-out'])} {zones} "
+        f"{rng.randrange(10**6)} N/A(N/A) {unit} UNKNOWN"
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_name_after_a_stretch_of_words_is_a_value_of_its_place(seed: int) -> None:
+    # Junos' zones (`trust untrust`, a stretch of two words) before an interface unit that masks whole
+    # (`ge-0/0/0.0`) in most lines and reads as a name in others (`irb.<*>`): one place, one event
+    rng = random.Random(seed)
+    messages = [_session_line(rng) for _ in range(80)]
+    assert len(set(clusters_of(messages).values())) == 1

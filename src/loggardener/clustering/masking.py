@@ -79,6 +79,9 @@ def _sql(command: str) -> str:
 # (pattern, what the text must contain for it to match anywhere), in priority order: at one position
 # the first pattern that matches wins. "digit" stands for any character `\d` matches.
 _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # what its writer marked as data with redaction markers (CockroachDB's and Pebble's `‹/Table/106{1-2}›`,
+    # `‹crdb-0.example:26257›`, `‹read tcp …: connection reset by peer›`): a value, whatever it holds
+    (r"‹[^‹›\n]{1,512}›", ("‹",)),
     # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names)
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value

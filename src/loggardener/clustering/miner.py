@@ -660,26 +660,42 @@ class TemplateMiner:
                 value or _BRACKETED_WORD.fullmatch(token) is not None
                 for value, token in zip(is_value, tokens, strict=True)
             ]
+        if any(value and WILDCARD in token for value, token in zip(is_value, tokens, strict=True)):
+            # a name with its number beside masked values is one of them: a thing of a kind, as an address is
+            # (dhcpd's `via eth0`, `via ens192` masked whole, `via 10.0.0.1` for a relay), whatever its count
+            is_value = [
+                value or _is_numbered_value(token) for value, token in zip(is_value, tokens, strict=True)
+            ]
         values = [i for i, value in zip(filling, is_value, strict=True) if value]
         words = [i for i, value in zip(filling, is_value, strict=True) if not value]
         for index in values[1:]:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
         core = _core([_value_part(keys[i][position]) for i in filling])
-        shared = sum(filled[core(_value_part(keys[i][position]))] > 1 for i in words)
+        # each word once: clusters whose templates differ only in names elsewhere (`(MacBook-Pro)` and a
+        # masked host) fill one slot with the same word twice, which is no more evidence than once
+        distinct = list(dict.fromkeys(keys[i][position] for i in words))
+        # a code (`error=user_not_found`, `invalid_user_credentials`) met beside several other fields' words is
+        # still the statement's own: it names the event the fields happened in, however freely they combine,
+        # and a labelled field of a few common codes is a few events (only many rare ones are a variable)
+        codes = [_CODE_WORD.fullmatch(_value_part(word).strip(_CLOSERS)) is not None for word in distinct]
+        shared = sum(
+            filled[core(_value_part(word))] > 1 and not code
+            for word, code in zip(distinct, codes, strict=True)
+        )
         # Besides the most frequent word, are the others many for the messages they cover (there and in
         # every other slot of the place)?
         size = len(view)
-        word_counts = [spread[size, position, keys[i][position]] for i in words]
-        rest = len(words) - 1
+        word_counts = [spread[size, position, word] for word in distinct]
+        rest = len(distinct) - 1
         rest_count = sum(word_counts) - max(word_counts) if words else 0
         # verbs name their statement: what happens (`Starting` / `Stopping` / `Pausing <*>`, `worker <*> Suspended`
         # / `Resumed` / `Restarted`), however many of them a few messages show; other words there may be values
         # (`admin logged in`)
-        verbs = all(_VERB.fullmatch(keys[i][position]) for i in words)
+        verbs = all(_VERB.fullmatch(word) for word in distinct)
         variable = shared >= MIN_DISTINCT or (
             not verbs
-            and len(words) >= MIN_DISTINCT
+            and len(distinct) >= MIN_DISTINCT
             and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
@@ -689,9 +705,10 @@ class TemplateMiner:
         over_log = key_words.get(_key(view[position])) if keyed is _value_part else None
         variable = variable or (
             labelled
-            and len(words) > 1
+            and len(distinct) > 1
+            and not all(codes)
             and (
-                (len(words) >= MIN_DISTINCT and _few_common(word_counts))
+                (len(distinct) >= MIN_DISTINCT and _few_common(word_counts))
                 or (
                     over_log is not None
                     and len(over_log) >= MIN_DISTINCT
@@ -838,6 +855,8 @@ _NAME = compile_regex(r"""[(\[{'"]*(\.?[\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>
 # A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
 # (`android.intent.action.SCREEN_ON`).
 _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
+# A code: words joined by `_` alone (`user_not_found`, `SIGN_IN`), a constant of the program.
+_CODE_WORD = compile_regex(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
 # What makes a name one of the world's (a host's, a pod's, a path's, a struct's: `redis-cache`, `web/<*>`) and
 # not a code (`bad_secret`, `SIGN_IN`, which may tell two events apart): a joiner other than `_`, or a masked
 # part.
@@ -1266,8 +1285,12 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         last_start = before[index]
         first_end = size - after[index]
         # the place around a stretch, with a name with its number read as the value it is (`wlan<*>:` and
-        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about)
-        around = [WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) else token for token in tokens]
+        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about),
+        # and a name as the value it is (Junos' interface unit `irb.<*>` where others were masked whole)
+        around = [
+            WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) or (i and _is_name(token)) else token
+            for i, token in enumerate(tokens)
+        ]
         prefix = [0] * (size + 1)
         for i, token in enumerate(around):
             prefix[i + 1] = hash((prefix[i], token))
