@@ -5184,3 +5184,108 @@ def test_a_google_agent_stopping_on_a_windows_vm_is_no_exit_for_the_agents_error
         )  # fmt: skip
     report = scan_entries(entries)
     assert links_of(report) == set()
+
+
+@pytest.mark.parametrize(
+    ("error_at", "linked"),
+    [
+        (130, True),  # in the minute of the end: the server ended on it
+        (0, False),  # two minutes and a half before: a statement refused to one client, not why it ended
+    ],
+)
+def test_a_servers_end_is_the_effect_of_its_pods_error_only_when_it_ends_on_it(
+    error_at: float, linked: bool
+) -> None:
+    entries = [
+        container_entry(error_at, "postgres-0", "postgres",
+                        'ERROR:  duplicate key value violates unique constraint "orders_pkey"'),
+        container_entry(150, "postgres-0", "postgres",
+                        "LOG:  server process (PID 402) was terminated by signal 6: Aborted"),
+    ]  # fmt: skip
+    found = {(cause[:20], effect[:20]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("duplicate key value ", "server process (PID ")} if linked else set())
+
+
+NODE_POSTGRES_TERMINATED = (
+    "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:"
+    "132:73)\n    at Object.onceWrapper (node:events:634:28)\n    at Connection.emit (node:events:520:28)\n    at "
+    "Socket.<anonymous> (/app/node_modules/pg/lib/connection.js:63:12)"
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        (NODE_POSTGRES_TERMINATED, True),
+        # the same words with nothing of a database's client behind them
+        ("Error: Connection terminated unexpectedly\n    at Socket.<anonymous> (/app/src/feed/stream.js:40:11)",
+         False),
+        # node-postgres' reply to a statement: the connection stood
+        ('error: duplicate key value violates unique constraint "orders_pkey"\n    at Parser.parseErrorMessage '
+         "(/app/node_modules/pg-protocol/dist/parser.js:283:98)\n    at Client._handleErrorMessage "
+         "(/app/node_modules/pg/lib/client.js:335:13)", False),
+    ],
+)  # fmt: skip
+def test_a_cloud_sql_failover_is_told_for_node_postgres_connections_it_terminated(
+    failure: str, told: bool
+) -> None:
+    entries = [audited_change(0, "cloudsql.instances.failover", "projects/p/instances/orders-pg")]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="notifier", instance=f"n{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == (["cloudsql.instances.failover"] if told else [])
+
+
+def kubernetes_object_changed(
+    seconds: float, verb: str, kind: str, namespace: str, name: str
+) -> dict[str, Any]:
+    """GKE's audit entry of a Kubernetes API call that changed an object (`io.k8s.core.v1.secrets.update`)."""
+    return {
+        "insertId": f"k8s{seconds}{kind}{name}",
+        "timestamp": stamp(seconds),
+        "severity": "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {
+            "type": "k8s_cluster",
+            "labels": {"project_id": "p", "location": "l", "cluster_name": "c"},
+        },
+        "protoPayload": {
+            "serviceName": "k8s.io",
+            "methodName": f"io.k8s.core.v1.{kind}.{verb}",
+            "resourceName": f"core/v1/namespaces/{namespace}/{kind}/{name}",
+        },
+    }
+
+
+STRIPE_KEY_REFUSED = (
+    'Traceback (most recent call last):\n  File "/app/payments/charge.py", line 39, in charge\n    intent = '
+    "stripe.PaymentIntent.create(**params)\nstripe._error.AuthenticationError: Invalid API Key provided: "
+    "sk_live_****************Xq9Z"
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "told"),
+    [
+        ([("update", "secrets", "stripe-credentials")], ["stripe-credentials"]),
+        ([("patch", "secrets", "stripe-credentials")], ["stripe-credentials"]),
+        # two Secrets changed: the one whose name the refused credential's text holds a word of
+        ([("update", "secrets", "grafana-admin"), ("update", "secrets", "stripe-credentials")],
+         ["stripe-credentials"]),
+        # a ConfigMap holds no credential
+        ([("update", "configmaps", "feature-flags")], []),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_secret_changed_is_told_in_the_incident_of_a_credential_refused_after_it(
+    changes: list[tuple[str, str, str]], told: list[str]
+) -> None:
+    entries = [
+        kubernetes_object_changed(i * 20, verb, kind, "shop", name)
+        for i, (verb, kind, name) in enumerate(changes)
+    ]
+    entries += [container_entry(240 + i * 45, "payments-8d9e0f1a2-v8w9x", "payments", STRIPE_KEY_REFUSED)
+                for i in range(3)]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -40,12 +40,21 @@ _DATASTORES = (
     ("memcache", compile_regex(r"memcache|:11211\b", re.IGNORECASE)),
     (
         "sql",
-        compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|mysql|SQLSTATE|:5432\b|:3306\b", re.IGNORECASE),
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b",
+            re.IGNORECASE,
+        ),
     ),
-    ("alloydb", compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE)),
+    (
+        "alloydb",
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b", re.IGNORECASE
+        ),
+    ),
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
-and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`)."""
+and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`, node-postgres' frames in
+`node_modules/pg/lib/client.js`)."""
 _WRITE_REFUSED_BY_REPLICA = {
     "redis": compile_regex(r"You can't write against a read only (?:replica|slave)"),
     "sql": compile_regex(
@@ -59,7 +68,9 @@ which redis-py raises as `ReadOnlyError: You can't write …`; MySQL's `… runn
 cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-only transaction`)."""
 _SQL_ENGINES = {
     "PostgreSQL": (
-        compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE),
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b", re.IGNORECASE
+        ),
         compile_regex(r"cannot execute \w+ in a read-only transaction"),
     ),
     "MySQL": (
@@ -73,7 +84,7 @@ refusal (`_DATASTORES`' `sql` holds both engines' words, for an instance whose l
 _CONNECTION_FAILED = compile_regex(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
-    r"terminating connection|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
+    r"terminating connection|Connection terminated\b|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
     r"Can't connect to MySQL server|Lost connection to MySQL server|"
     # the connection's end in the client libraries' own words: Jedis', Lettuce's, node-redis', PgJDBC's,
     # StackExchange.Redis', Connector/J's
@@ -85,7 +96,7 @@ _CONNECTION_FAILED = compile_regex(
     re.IGNORECASE,
 )
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
-libpq's `connection to server at … failed: …`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
+libpq's `connection to server at … failed: …`; node-postgres' `Connection terminated unexpectedly`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
 …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
 this operation`, Connector/J's `Communications link failure`), or a server certificate it could not verify (a
 rotated server CA: `certificate verify failed`, Go's `x509: certificate signed by unknown authority`, Java's `PKIX
@@ -111,8 +122,10 @@ _AUTHENTICATION_FAILED = compile_regex(
 )
 """A credential refused: a password, an API key, a token or a client certificate, as databases, APIs and TLS
 libraries say it (`password authentication failed for user`, `Invalid API Key provided`)."""
-_SECRET_METHODS = ("SecretManagerService.", "secretmanager.")
-"""Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`)."""
+_SECRET_METHODS = ("SecretManagerService.", "secretmanager.", "io.k8s.core.v1.secrets.")
+"""Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`), and a
+Kubernetes Secret's update, patch, replacement or deletion in GKE's audit log (`io.k8s.core.v1.secrets.update` on
+`core/v1/namespaces/shop/secrets/stripe-credentials`): its pods read the new value on their next start."""
 _SERVICE_ACCOUNT_PERMISSION = "iam.serviceAccounts."
 """The permissions a service account's own IAM policy grants (`iam.serviceAccounts.signBlob`, `…getAccessToken`,
 `…actAs`): a call refused one of them names it."""

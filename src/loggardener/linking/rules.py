@@ -700,13 +700,26 @@ def _ends_itself(cluster: Cluster) -> bool:
     )
 
 
+def _ended_on(error: Cluster, end: Cluster, facts: ResolvedFacts) -> bool:
+    """A server that ends itself for a failure ends on it, not minutes later: the error occurred in the minute of an
+    end or the minute before (`WiredTiger error … No space left on device` at 02:04:24, `***aborting after fassert()
+    failure` at 02:04:31). A statement refused to one client minutes before (`duplicate key value violates unique
+    constraint`) is not why the server process was killed. When either's minutes are not known (too many to keep),
+    the back-off window alone decides."""
+    ends, errors = facts.minutes.get(end.fingerprint), facts.minutes.get(error.fingerprint)
+    if not ends or not errors:
+        return True
+    return any(minute in errors or minute - 1 in errors for minute in ends)
+
+
 def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A container the kubelet restarts, the effect of the error its pod logged before within the back-off
     (`RESTART_WINDOW_SECONDS`): most of the restarts come after one, and most of the error's occurrences come
     with a restart, counted over the restarts of all its pods (an `OutOfMemoryError`, then `Back-off
     restarting` 30 s later); an error the pods log all the time is not the crash. So is a server's process that
     ended for a failure in its own words on the same pod (`_ends_itself`: Kafka's `Shutdown broker because all log
-    dirs … have failed` after its `IOException: No space left on device`)."""
+    dirs … have failed` after its `IOException: No space left on device`), when the error came in the minute of the
+    end or the one before (`_ended_on`)."""
     shares = facts.restart_shares
     restarts: dict[str, list[tuple[Cluster, float]]] = {}
     for (first, second), share in sorted(shares.items()):
@@ -715,7 +728,7 @@ def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _L
             continue
         if not (
             (role(restart) == EXIT and _RESTARTED.search(f"{restart.title}\n{restart.message}"))
-            or (_ends_itself(restart) and not _ends_itself(crash))
+            or (_ends_itself(restart) and not _ends_itself(crash) and _ended_on(crash, restart, facts))
         ):
             continue
         if share >= INSTANCE_MIN_SHARE and crash.first_seen <= restart.first_seen:
