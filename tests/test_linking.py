@@ -5289,3 +5289,49 @@ def test_a_kubernetes_secret_changed_is_told_in_the_incident_of_a_credential_ref
                 for i in range(3)]  # fmt: skip
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+def haproxy_line(seconds: float, text: str, pod: str = "haproxy-7d8e9f0a1-s6t7u") -> dict[str, Any]:
+    entry = container_entry(seconds, pod, "haproxy", text)
+    entry["resource"]["labels"]["namespace_name"] = "edge"
+    return entry
+
+
+HAPROXY_DOWN = (
+    '[WARNING]  (8) : Server {backend}/api-{n} is DOWN, reason: Layer4 connection problem, info: "Connection '
+    'refused", check duration: 0ms. {left} active and 0 backup servers left. 0 sessions active, 0 requeued, 0 '
+    "remaining in queue."
+)
+
+
+@pytest.mark.parametrize(
+    ("backend", "down_at", "pod", "linked"),
+    [
+        ("be_api", 0, "haproxy-7d8e9f0a1-s6t7u", True),
+        ("be_static", 0, "haproxy-7d8e9f0a1-s6t7u", False),  # another backend's servers went down
+        ("be_api", 60, "haproxy-7d8e9f0a1-s6t7u", False),  # its servers went down after the alert
+        ("be_api", 0, "haproxy-5c6d7e8f9-k2m3n", True),  # another replica of the same balancer
+    ],
+)
+def test_a_backend_with_no_server_available_is_the_effect_of_its_servers_going_down(
+    backend: str, down_at: float, pod: str, linked: bool
+) -> None:
+    entries = [
+        haproxy_line(down_at + i * 10, HAPROXY_DOWN.format(backend=backend, n=i + 1, left=1 - i), pod)
+        for i in range(2)
+    ]
+    entries.append(haproxy_line(25, "[ALERT]    (8) : backend 'be_api' has no server available!"))
+    found = {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("Server be_ap", "backend 'be_")} if linked else set())
+
+
+def test_a_backend_with_no_server_available_before_2_0_is_linked_too() -> None:
+    syslog = "Nov 25 04:40:0{s} lb-1 haproxy[1187]: "
+    entries = [
+        haproxy_line(i * 5, syslog.format(s=i * 5) + f"Server be_pg/pg-{i} is DOWN, reason: Layer7 timeout, check "
+                     f"duration: 2001ms. {1 - i} active and 0 backup servers left.")
+        for i in range(2)
+    ]  # fmt: skip
+    entries.append(haproxy_line(7, syslog.format(s=7) + "backend be_pg has no server available!"))
+    found = {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == {("Server be_pg", "backend be_p")}

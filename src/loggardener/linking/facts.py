@@ -66,6 +66,16 @@ MAX_OWNERS_PER_KEY = 4
 """Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
 _POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
 """The random suffix the controller that made a pod gave its name (`nightly-export-29145600-7xk2p`)."""
+_POOL_MEMBER_DOWN = compile_regex(r"\bServer ([\w.:-]{1,100})/[\w.:-]{1,100} is (?:going )?DOWN\b")
+"""HAProxy taking a server of a backend out (`Server be_api/api-2 is DOWN, reason: Layer4 connection problem`, `Backup
+Server …`, `… is going DOWN for maintenance`): the backend's name."""
+_POOL_EMPTY = compile_regex(r"\b(?:backend|proxy) '?([\w.:-]{1,100})'? has no server available!")
+"""HAProxy's alert that a backend has no server left to send a request to (`backend 'be_api' has no server
+available!`; before 2.x unquoted): the backend's name."""
+POOL_DOWN = "down"
+POOL_EMPTY = "empty"
+MAX_POOLS_PER_KEY = 8
+"""Distinct (kind, backend) pairs kept per cluster key (`ResolvedFacts.pools`), the first seen."""
 MAX_DATABASES = 1_000
 """Cloud SQL instances whose engine is kept (`_see_database`), the first seen."""
 _DATABASE_LOG_ENGINES = (("postgres", "PostgreSQL"), ("mysql", "MySQL"), ("sqlserver", "SQL Server"))
@@ -243,6 +253,7 @@ DATABASE_RESOURCES = frozenset(
 """Managed databases whose own logs tell why they refused a client."""
 _K = TypeVar("_K", str, RevisionKey)
 _M = TypeVar("_M", DeployMarker, ChangeMarker)
+_T = TypeVar("_T", str, tuple[str, str])
 
 
 @dataclass
@@ -288,6 +299,10 @@ class ResolvedFacts:
     pod_owners: dict[str, frozenset[str]]
     """Per fingerprint, `namespace/name` of the objects that made the Kubernetes pods its events came from, read from
     the pods' names (`batch/nightly-export-29145600` of pod `nightly-export-29145600-7xk2p`: its Job)."""
+    pools: dict[str, frozenset[tuple[str, str]]]
+    """Per fingerprint, the load balancer's backends its lines named, each with what they said of it: a server taken
+    out (`POOL_DOWN`: HAProxy's `Server be_api/api-2 is DOWN`) or none left (`POOL_EMPTY`: `backend 'be_api' has no
+    server available!`). The alert's template masks the backend's name; this keeps it."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -360,6 +375,7 @@ class LinkFacts:
         self._run_hosts: dict[str, set[str]] = {}
         self._tags: dict[str, set[str]] = {}
         self._pod_owners: dict[str, set[str]] = {}
+        self._pools: dict[str, set[tuple[str, str]]] = {}
         self._database_engines: dict[str, set[str]] = {}
         self._pods: set[tuple[str, str, str]] = set()
         self._service_apps: dict[str, set[str]] = {}
@@ -479,6 +495,8 @@ class LinkFacts:
                 tags.add(entry.tag)
         if entry.resource_type == "k8s_container" and entry.instance and entry.service:
             self._see_pod_owner(key, entry.service, entry.instance)
+        if "DOWN" in entry.message or "server available" in entry.message:
+            self._see_pool(key, entry.message[:MENTION_CHARS])
         # the upstream a proxy's line named in the context stripped from its message, as the host it called or
         # the Kubernetes Service it found no endpoint of (Traefik's `Skipping service: no endpoints found`)
         text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
@@ -507,6 +525,15 @@ class LinkFacts:
             named = f"{namespace}/{name}"
             if named not in owners and len(owners) < MAX_OWNERS_PER_KEY:
                 owners.add(named)
+
+    def _see_pool(self, key: str, message: str) -> None:
+        """Keep the backend a load balancer's line took a server out of or found empty (`ResolvedFacts.pools`)."""
+        for kind, pattern in ((POOL_DOWN, _POOL_MEMBER_DOWN), (POOL_EMPTY, _POOL_EMPTY)):
+            named = pattern.search(message)
+            if named is not None:
+                pools = self._pools.setdefault(key, set())
+                if len(pools) < MAX_POOLS_PER_KEY:
+                    pools.add((kind, named.group(1)))
 
     def _see_run_host(self, service: str, url: str) -> None:
         """Keep the host of a Cloud Run service's own URL that its request log names (a known one costs a set
@@ -580,6 +607,7 @@ class LinkFacts:
             service_apps={service: frozenset(apps) for service, apps in self._service_apps.items()},
             tags=_tags_by_fingerprint(self._tags, final),
             pod_owners=_tags_by_fingerprint(self._pod_owners, final),
+            pools=_tags_by_fingerprint(self._pools, final),
         )
 
 
@@ -638,11 +666,9 @@ def _server_minutes_by_fingerprint(
     }
 
 
-def _tags_by_fingerprint(
-    by_key: dict[str, set[str]], final: Callable[[str], str]
-) -> dict[str, frozenset[str]]:
-    """Sets kept per cluster key (tags, pod owners), merged per final fingerprint."""
-    merged: dict[str, set[str]] = {}
+def _tags_by_fingerprint(by_key: dict[str, set[_T]], final: Callable[[str], str]) -> dict[str, frozenset[_T]]:
+    """Sets kept per cluster key (tags, pod owners, pools), merged per final fingerprint."""
+    merged: dict[str, set[_T]] = {}
     for key, tags in by_key.items():
         merged.setdefault(final(key), set()).update(tags)
     return {fingerprint: frozenset(tags) for fingerprint, tags in merged.items()}

@@ -71,6 +71,8 @@ from loggardener.linking.facts import (
     DATABASE_RESOURCES,
     FAILED_STATUS_WORD,
     MENTION_CHARS,
+    POOL_DOWN,
+    POOL_EMPTY,
     RESTART_WINDOW_SECONDS,
     TIMED_OUT,
     ResolvedFacts,
@@ -881,6 +883,34 @@ def _ends_after(cause: Cluster, failure: Cluster, facts: ResolvedFacts) -> bool:
         return cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK
     reach = int(UPSTREAM_SLACK.total_seconds() // 60)
     return any(end - step in errors for end in ends for step in range(reach + 1))
+
+
+def _pool_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A load balancer's backend left with no server (HAProxy's `backend 'be_api' has no server available!`), the
+    effect of the servers it took out of that backend before it (`Server be_api/api-2 is DOWN, reason: Layer4
+    connection problem`): the same backend named by the same balancer (a service both log in), the alert at most
+    `UPSTREAM_SLACK` after a server went down (`_ends_after`). Another backend's server down is not touched, nor
+    one that went down after the alert."""
+    named = [(c, facts.pools[c.fingerprint]) for c in clusters if c.fingerprint in facts.pools]
+    downs = [(c, {name for kind, name in pools if kind == POOL_DOWN}) for c, pools in named]
+    for empty, pools in named:
+        backends = {name for kind, name in pools if kind == POOL_EMPTY}
+        for down, taken_out in downs if backends else ():
+            shared = sorted(backends & taken_out)
+            if (
+                down is empty
+                or not shared
+                or set(down.services).isdisjoint(empty.services)
+                or not _ends_after(down, empty, facts)
+            ):
+                continue
+            links.add(
+                down.fingerprint,
+                empty.fingerprint,
+                "upstream",
+                f"{_q(empty.title)} says backend {inline_code(shared[0])} had no server left after "
+                f"{_q(down.title)} took its servers out",
+            )
 
 
 def _is_failure(cluster: Cluster) -> bool:
@@ -2448,4 +2478,5 @@ def find_links(
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
     _certificate_links(clusters, facts, links)
+    _pool_links(clusters, facts, links)
     return links.links()
