@@ -5335,3 +5335,51 @@ def test_a_backend_with_no_server_available_before_2_0_is_linked_too() -> None:
     entries.append(haproxy_line(7, syslog.format(s=7) + "backend be_pg has no server available!"))
     found = {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))}
     assert found == {("Server be_pg", "backend be_p")}
+
+
+CUDA_OOM = (
+    "ERROR 11-25 03:10:04 [core.py:596] EngineCore encountered a fatal error.\nTraceback (most recent call last):\n"
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 587, in run_engine_core\n'
+    "    engine_core.run_busy_loop()\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.96 GiB."
+)
+ENGINE_DEAD = (
+    "ERROR 11-25 03:10:05 [serving_chat.py:1010] Error in chat completion stream generator.\nTraceback (most recent "
+    'call last):\n  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/async_llm.py", line 331, in '
+    "generate\n    raise EngineDeadError() from e\nvllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered "
+    "an issue. See stack trace (above) for the root cause."
+)
+LOOP_ERRORED = (
+    'ERROR:    Exception in ASGI application\nTraceback (most recent call last):\n  File "/usr/local/lib/python3.10/'
+    'dist-packages/vllm/engine/async_llm_engine.py", line 800, in add_request\n    raise AsyncEngineDeadError(\n'
+    "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already."
+)
+FLUSH_FAILED = (
+    "sqlalchemy.exc.PendingRollbackError: This Session's transaction has been rolled back due to a previous "
+    "exception during flush. To begin a new transaction with this Session, first issue Session.rollback()."
+)
+
+
+@pytest.mark.parametrize(
+    ("effect", "pod", "cause_at", "linked"),
+    [
+        (ENGINE_DEAD, "vllm-6c7d8e9f0-k2m3n", 0, True),
+        (LOOP_ERRORED, "vllm-6c7d8e9f0-k2m3n", 0, True),
+        (FLUSH_FAILED, "vllm-6c7d8e9f0-k2m3n", 0, True),
+        (
+            ENGINE_DEAD,
+            "vllm-5b6c7d8e9-p4q5r",
+            0,
+            False,
+        ),  # another pod's engine: its failure is not logged here
+        (ENGINE_DEAD, "vllm-6c7d8e9f0-k2m3n", 40, False),  # an error first logged after the effect began
+        # an error that names no earlier failure of its process, right after another
+        ("ValueError: prompt exceeds max_model_len 8192", "vllm-6c7d8e9f0-k2m3n", 0, False),
+    ],
+)
+def test_an_error_saying_an_earlier_failure_broke_it_is_the_effect_of_the_error_before_it_on_its_pod(
+    effect: str, pod: str, cause_at: float, linked: bool
+) -> None:
+    entries = [container_entry(cause_at, "vllm-6c7d8e9f0-k2m3n", "vllm", CUDA_OOM)]
+    entries += [container_entry(1 + i * 3, pod, "vllm", effect) for i in range(6)]
+    found = {cause[:22] for cause, _, _ in links_of(scan_entries(entries))}
+    assert found == ({"torch.OutOfMemoryError"} if linked else set())

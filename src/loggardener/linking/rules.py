@@ -885,6 +885,57 @@ def _ends_after(cause: Cluster, failure: Cluster, facts: ResolvedFacts) -> bool:
     return any(end - step in errors for end in ends for step in range(reach + 1))
 
 
+_EARLIER_FAILURE = compile_regex(
+    r"See stack trace \(above\) for the root cause|\bBackground loop has (?:errored already|stopped)\b|"
+    r"\bAsyncEngineDeadError\b|\bEngineDeadError\b|"
+    r"\btransaction has been rolled back due to a previous exception\b|"
+    r"\bPoisonError\b|\bpoisoned lock: another task failed inside\b"
+)
+"""An error that says an earlier failure of its own process broke what it needed, and that the cause is logged
+before it: vLLM's requests once its engine died (`EngineDeadError: EngineCore encountered an issue. See stack trace
+(above) for the root cause.`, `AsyncEngineDeadError: Background loop has errored already.`), SQLAlchemy's session
+after a failed flush (`This Session's transaction has been rolled back due to a previous exception during flush`),
+Rust's lock poisoned by a thread that panicked holding it (`PoisonError`)."""
+
+
+def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """An error saying an earlier failure of its process broke it (`_EARLIER_FAILURE`), the effect of the error
+    logged last before it first occurred that comes with most of its occurrences on the same instance or pod
+    (`INSTANCE_MIN_SHARE`, within the instance window or a pod's `RESTART_WINDOW_SECONDS`): the failure "above" it.
+    An error on another instance, or one that first came after it, is not that failure."""
+    effects = [
+        c
+        for c in clusters.values()
+        if role(c) == ERROR and _EARLIER_FAILURE.search(f"{c.title}\n{c.message}"[:MENTION_CHARS]) is not None
+    ]
+    for effect in effects:
+        near: list[tuple[datetime, Cluster, float]] = []
+        for cause in clusters.values():
+            share = max(
+                facts.instance_shares.get((effect.fingerprint, cause.fingerprint), 0.0),
+                facts.restart_shares.get((effect.fingerprint, cause.fingerprint), 0.0),
+            )
+            if (
+                cause is effect
+                or cause in effects
+                or role(cause) != ERROR
+                or not _is_failure(cause)
+                or cause.first_seen > effect.first_seen
+                or share < INSTANCE_MIN_SHARE
+            ):
+                continue
+            near.append((cause.first_seen, cause, share))
+        if near:
+            _, cause, share = max(near, key=lambda found: (found[0], found[1].fingerprint))
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "instance",
+                f"{_q(effect.title)} says an earlier failure broke it, and {share:.0%} of its occurrences come on the "
+                f"instance of {_q(cause.title)}, the last error before it",
+            )
+
+
 def _pool_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A load balancer's backend left with no server (HAProxy's `backend 'be_api' has no server available!`), the
     effect of the servers it took out of that backend before it (`Server be_api/api-2 is DOWN, reason: Layer4
@@ -2462,6 +2513,7 @@ def find_links(
     _startup_warning_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
+    _earlier_failure_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
