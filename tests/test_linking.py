@@ -5383,3 +5383,82 @@ def test_an_error_saying_an_earlier_failure_broke_it_is_the_effect_of_the_error_
     entries += [container_entry(1 + i * 3, pod, "vllm", effect) for i in range(6)]
     found = {cause[:22] for cause, _, _ in links_of(scan_entries(entries))}
     assert found == ({"torch.OutOfMemoryError"} if linked else set())
+
+
+def redis_server_line(seconds: float, mark: str, text: str) -> dict[str, Any]:
+    """A Redis server's line on its pod's stdout (`1:M 25 Nov 2026 12:00:05.123 # …`), which GKE writes at INFO."""
+    entry = container_entry(
+        seconds, "redis-master-0", "redis", f"1:M 21 Nov 2026 12:00:{int(seconds) % 60:02d}.006 {mark} {text}"
+    )
+    entry["severity"] = "INFO"
+    entry["logName"] = "projects/p/logs/stdout"
+    entry["resource"]["labels"]["namespace_name"] = "cache"
+    return entry
+
+
+MISCONF = (
+    "redis.exceptions.ResponseError: MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+    "persist to disk. Commands that may modify the data set are disabled, because this instance is configured to "
+    "report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option)."
+)
+
+
+@pytest.mark.parametrize(
+    ("client", "client_at", "linked"),
+    [
+        (MISCONF, 20, True),
+        # the server refusing a command for what it is, not for its disk
+        ("redis.exceptions.ResponseError: WRONGTYPE Operation against a key holding the wrong kind of value", 20,
+         False),
+        (MISCONF, 3 * 3600, False),  # hours after the snapshot failed
+    ],
+)  # fmt: skip
+def test_a_write_redis_refused_with_misconf_follows_the_redis_server_whose_snapshot_failed(
+    client: str, client_at: float, linked: bool
+) -> None:
+    entries = [
+        redis_server_line(i * 10, "#", "Failed opening the temp RDB file temp-4821.rdb (in server root dir /data) for "
+                          "saving: No space left on device")
+        for i in range(2)
+    ]  # fmt: skip
+    entries += [
+        container_entry(client_at + i * 30, "sessions-6b7c8d9e0-f1g2h", "sessions", client) for i in range(3)
+    ]
+    found = {(cause[:18], effect[:28]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("Failed opening the", "redis.exceptions.ResponseErr")} if linked else set())
+
+
+@pytest.mark.parametrize(
+    ("namespace", "failure", "told"),
+    [
+        ("shop", STRIPE_KEY_REFUSED, True),
+        ("analytics", STRIPE_KEY_REFUSED, False),  # only the Secret's own namespace reads it
+        # HTTP's reason phrase alone, as SendGrid's Node.js client throws it
+        ("shop", "Error: Unauthorized\n    at Request._callback (/app/node_modules/@sendgrid/client/src/classes/"
+         "client.js:146:25)", True),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_secret_is_told_only_for_credentials_refused_in_its_namespace(
+    namespace: str, failure: str, told: bool
+) -> None:
+    entries = [kubernetes_object_changed(0, "update", "secrets", "shop", "mail-credentials")]
+    for i in range(3):
+        entry = container_entry(240 + i * 45, "payments-8d9e0f1a2-v8w9x", "payments", failure)
+        entry["resource"]["labels"]["namespace_name"] = namespace
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["mail-credentials"] if told else [])
+
+
+def test_a_cloud_sql_failover_is_told_for_pgjdbcs_io_error_sending_to_the_backend() -> None:
+    failure = (
+        "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n\tat "
+        "org.postgresql.core.v3.QueryExecutorImpl.execute(QueryExecutorImpl.java:395)\nCaused by: java.io.EOFException"
+    )
+    entries = [audited_change(0, "cloudsql.instances.failover", "projects/p/instances/ledger-pg")]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="statements", instance=f"s{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ["cloudsql.instances.failover"]

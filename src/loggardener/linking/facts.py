@@ -62,6 +62,10 @@ MAX_CLUSTERS_PER_KEY = 4
 """Distinct Kubernetes clusters (`LogEntry.cluster`) kept per cluster key that its events came from (the first seen)."""
 _NODE_POOL_CLUSTER = compile_regex(r"/clusters/([^/\s]+)/nodePools/")
 """The cluster a node pool's resource name places it in (`projects/p/locations/l/clusters/prod/nodePools/pool-1`)."""
+_K8S_METHOD = "io.k8s."
+"""How GKE's audit methods of Kubernetes API calls begin (`io.k8s.core.v1.secrets.update`)."""
+_K8S_NAMESPACE = compile_regex(r"/namespaces/([a-z0-9][a-z0-9-]{0,62})/")
+"""The namespace a Kubernetes object's audited resource name places it in (`core/v1/namespaces/shop/secrets/x`)."""
 MAX_OWNERS_PER_KEY = 4
 """Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
 _POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
@@ -336,7 +340,10 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
         grants_only=entry.audit_grants_only,
     )
     pool = _NODE_POOL_CLUSTER.search(entry.message) if "/nodePools/" in entry.message else None
-    return change.with_cluster(pool.group(1)) if pool else change
+    if pool is not None:
+        return change.with_cluster(pool.group(1))
+    namespace = _K8S_NAMESPACE.search(entry.message) if change.method.startswith(_K8S_METHOD) else None
+    return change.with_namespace(namespace.group(1)) if namespace else change
 
 
 def _deploy(entry: LogEntry) -> DeployMarker:

@@ -2196,16 +2196,61 @@ allow delete (api)]` (Elasticsearch 6 and 7), `blocked by: [TOO_MANY_REQUESTS/12
 watermark, index has read-only-allow-delete block]` (later versions, OpenSearch)."""
 
 
+_RDB_SAVE_FAILED = compile_regex(
+    r"Failed opening the temp RDB file|Write error saving DB on disk|Background saving error|"
+    r"Error moving temp DB file|Failed opening the RDB file"
+)
+"""A Redis server saying it could not write its RDB snapshot to disk (`Failed opening the temp RDB file temp-4821.rdb
+(in server root dir /data) for saving: No space left on device`, `Background saving error`), after which it refuses
+every write while `stop-writes-on-bgsave-error` is on."""
+_RDB_REFUSED = compile_regex(r"MISCONF Redis is configured to save RDB snapshots")
+"""A client's write refused for that (redis-py's `ResponseError`, ioredis' and node-redis' `ReplyError`: `MISCONF Redis
+is configured to save RDB snapshots, but it's currently unable to persist to disk. …`)."""
+
+
+@dataclass(frozen=True)
+class _DiskRefusal:
+    """A datastore's own words that its disk failed it (`server`, found in messages holding `server_gate`), and its
+    clients' writes refused for that in its reply (`client`, in texts holding `client_gate`); `told` says it in the
+    link's evidence after the client."""
+
+    server_gate: str
+    server: re.Pattern[str]
+    client_gate: str
+    client: re.Pattern[str]
+    refused: str
+    told: str
+
+
+_DISK_REFUSALS = (
+    _DiskRefusal("atermark", _FLOOD_STAGE, "read-only", _WRITE_BLOCKED, "a write to an index made read-only",
+                 "says its disk passed the flood stage"),
+    _DiskRefusal("DB", _RDB_SAVE_FAILED, "MISCONF", _RDB_REFUSED, "a write because Redis could not persist to disk",
+                 "says its snapshot could not be written"),
+)  # fmt: skip
+
+
 def _flood_stage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    """A client's write refused because an index was made read-only (`_WRITE_BLOCKED`) is the effect of the one
-    search service whose node passed its flood-stage disk watermark (`_FLOOD_STAGE`) in the same minutes; none
-    when two services' nodes did."""
+    """A client's write refused because its datastore's disk failed it, in the datastore's reply
+    (`_DISK_REFUSALS`: an index made read-only, `_WRITE_BLOCKED`; Redis' `MISCONF`), is the effect of the one
+    service whose server said so in its own log in the same minutes (an Elasticsearch node past its flood-stage
+    watermark, `_FLOOD_STAGE`; a Redis server whose snapshot failed, `_RDB_SAVE_FAILED`); none when two services'
+    servers did."""
+    for refusal in _DISK_REFUSALS:
+        _disk_refusal_links(clusters, facts, links, refusal)
+
+
+def _disk_refusal_links(
+    clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links, refusal: _DiskRefusal
+) -> None:
     nodes = [
-        c for c in clusters if role(c) != NONE and "atermark" in c.message and _FLOOD_STAGE.search(c.message)
+        c
+        for c in clusters
+        if role(c) != NONE and refusal.server_gate in c.message and refusal.server.search(c.message)
     ]
     for client in clusters if nodes else ():
         text = f"{client.title}\n{client.message}"
-        if role(client) == NONE or "read-only" not in text or _WRITE_BLOCKED.search(text) is None:
+        if role(client) == NONE or refusal.client_gate not in text or refusal.client.search(text) is None:
             continue
         near = [
             n for n in nodes if not set(n.services) & set(client.services) and _same_minutes(n, client, facts)
@@ -2217,9 +2262,9 @@ def _flood_stage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
                 node.fingerprint,
                 client.fingerprint,
                 "upstream",
-                f"{_q(client.title)} ({', '.join(client.services) or 'a client'}) was refused a write to an index "
-                f"made read-only while {_q(node.title)} ({', '.join(node.services)}, {_hhmm(node.first_seen)}–"
-                f"{_hhmm(node.last_seen)}) says its disk passed the flood stage",
+                f"{_q(client.title)} ({', '.join(client.services) or 'a client'}) was refused {refusal.refused} "
+                f"while {_q(node.title)} ({', '.join(node.services)}, {_hhmm(node.first_seen)}–"
+                f"{_hhmm(node.last_seen)}) {refusal.told}",
             )
 
 
