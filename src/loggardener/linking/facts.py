@@ -78,8 +78,8 @@ _POOL_EMPTY = compile_regex(r"\b(?:backend|proxy) '?([\w.:-]{1,100})'? has no se
 available!`; before 2.x unquoted): the backend's name."""
 POOL_DOWN = "down"
 POOL_EMPTY = "empty"
-MAX_POOLS_PER_KEY = 8
-"""Distinct (kind, backend) pairs kept per cluster key (`ResolvedFacts.pools`), the first seen."""
+MAX_POOLS_PER_KEY = 16
+"""Distinct (kind, balancer, backend) kept per cluster key (`ResolvedFacts.pools`), the first seen."""
 MAX_DATABASES = 1_000
 """Cloud SQL instances whose engine is kept (`_see_database`), the first seen."""
 _DATABASE_LOG_ENGINES = (("postgres", "PostgreSQL"), ("mysql", "MySQL"), ("sqlserver", "SQL Server"))
@@ -257,7 +257,7 @@ DATABASE_RESOURCES = frozenset(
 """Managed databases whose own logs tell why they refused a client."""
 _K = TypeVar("_K", str, RevisionKey)
 _M = TypeVar("_M", DeployMarker, ChangeMarker)
-_T = TypeVar("_T", str, tuple[str, str])
+_T = TypeVar("_T", str, tuple[str, str, str])
 
 
 @dataclass
@@ -303,10 +303,11 @@ class ResolvedFacts:
     pod_owners: dict[str, frozenset[str]]
     """Per fingerprint, `namespace/name` of the objects that made the Kubernetes pods its events came from, read from
     the pods' names (`batch/nightly-export-29145600` of pod `nightly-export-29145600-7xk2p`: its Job)."""
-    pools: dict[str, frozenset[tuple[str, str]]]
-    """Per fingerprint, the load balancer's backends its lines named, each with what they said of it: a server taken
-    out (`POOL_DOWN`: HAProxy's `Server be_api/api-2 is DOWN`) or none left (`POOL_EMPTY`: `backend 'be_api' has no
-    server available!`). The alert's template masks the backend's name; this keeps it."""
+    pools: dict[str, frozenset[tuple[str, str, str]]]
+    """Per fingerprint, the load balancers' backends its lines named, each with what they said of it and the balancer
+    (the service that logged it): a server taken out (`POOL_DOWN`: HAProxy's `Server be_api/api-2 is DOWN`) or none
+    left (`POOL_EMPTY`: `backend 'be_api' has no server available!`). The alert's template masks the backend's name,
+    and one problem may hold the lines of several balancers; this keeps which said what."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -382,7 +383,7 @@ class LinkFacts:
         self._run_hosts: dict[str, set[str]] = {}
         self._tags: dict[str, set[str]] = {}
         self._pod_owners: dict[str, set[str]] = {}
-        self._pools: dict[str, set[tuple[str, str]]] = {}
+        self._pools: dict[str, set[tuple[str, str, str]]] = {}
         self._database_engines: dict[str, set[str]] = {}
         self._pods: set[tuple[str, str, str]] = set()
         self._service_apps: dict[str, set[str]] = {}
@@ -502,8 +503,8 @@ class LinkFacts:
                 tags.add(entry.tag)
         if entry.resource_type == "k8s_container" and entry.instance and entry.service:
             self._see_pod_owner(key, entry.service, entry.instance)
-        if "DOWN" in entry.message or "server available" in entry.message:
-            self._see_pool(key, entry.message[:MENTION_CHARS])
+        if ("DOWN" in entry.message or "server available" in entry.message) and entry.service:
+            self._see_pool(key, entry.service, entry.message[:MENTION_CHARS])
         # the upstream a proxy's line named in the context stripped from its message, as the host it called or
         # the Kubernetes Service it found no endpoint of (Traefik's `Skipping service: no endpoints found`)
         text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
@@ -533,14 +534,14 @@ class LinkFacts:
             if named not in owners and len(owners) < MAX_OWNERS_PER_KEY:
                 owners.add(named)
 
-    def _see_pool(self, key: str, message: str) -> None:
+    def _see_pool(self, key: str, balancer: str, message: str) -> None:
         """Keep the backend a load balancer's line took a server out of or found empty (`ResolvedFacts.pools`)."""
         for kind, pattern in ((POOL_DOWN, _POOL_MEMBER_DOWN), (POOL_EMPTY, _POOL_EMPTY)):
             named = pattern.search(message)
             if named is not None:
                 pools = self._pools.setdefault(key, set())
                 if len(pools) < MAX_POOLS_PER_KEY:
-                    pools.add((kind, named.group(1)))
+                    pools.add((kind, balancer, named.group(1)))
 
     def _see_run_host(self, service: str, url: str) -> None:
         """Keep the host of a Cloud Run service's own URL that its request log names (a known one costs a set

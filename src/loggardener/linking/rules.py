@@ -938,29 +938,27 @@ def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, l
 
 def _pool_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A load balancer's backend left with no server (HAProxy's `backend 'be_api' has no server available!`), the
-    effect of the servers it took out of that backend before it (`Server be_api/api-2 is DOWN, reason: Layer4
-    connection problem`): the same backend named by the same balancer (a service both log in), the alert at most
-    `UPSTREAM_SLACK` after a server went down (`_ends_after`). Another backend's server down is not touched, nor
-    one that went down after the alert."""
+    effect of the servers that balancer took out of that backend before it (`Server be_api/api-2 is DOWN, reason:
+    Layer4 connection problem`): the same backend named by the same balancer (the service that logged both), the
+    alert at most `UPSTREAM_SLACK` after a server went down (`_ends_after`). Another backend's server down, or
+    another balancer's backend of the same name, is not touched, nor one that went down after the alert."""
     named = [(c, facts.pools[c.fingerprint]) for c in clusters if c.fingerprint in facts.pools]
-    downs = [(c, {name for kind, name in pools if kind == POOL_DOWN}) for c, pools in named]
+    downs = [
+        (c, {(balancer, name) for kind, balancer, name in pools if kind == POOL_DOWN}) for c, pools in named
+    ]
     for empty, pools in named:
-        backends = {name for kind, name in pools if kind == POOL_EMPTY}
+        backends = {(balancer, name) for kind, balancer, name in pools if kind == POOL_EMPTY}
         for down, taken_out in downs if backends else ():
             shared = sorted(backends & taken_out)
-            if (
-                down is empty
-                or not shared
-                or set(down.services).isdisjoint(empty.services)
-                or not _ends_after(down, empty, facts)
-            ):
+            if down is empty or not shared or not _ends_after(down, empty, facts):
                 continue
+            balancer, backend = shared[0]
             links.add(
                 down.fingerprint,
                 empty.fingerprint,
                 "upstream",
-                f"{_q(empty.title)} says backend {inline_code(shared[0])} had no server left after "
-                f"{_q(down.title)} took its servers out",
+                f"{_q(empty.title)} says backend {inline_code(backend)} of {inline_code(balancer)} had no server "
+                f"left after {_q(down.title)} took its servers out",
             )
 
 
