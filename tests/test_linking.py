@@ -5359,6 +5359,13 @@ FLUSH_FAILED = (
 )
 
 
+def test_an_error_the_pod_logs_all_the_time_is_not_the_earlier_failure_that_broke_the_engine() -> None:
+    chronic = "ValueError: prompt exceeds max_model_len 8192"
+    entries = [container_entry(i * 5, "vllm-6c7d8e9f0-k2m3n", "vllm", chronic) for i in range(240)]
+    entries += [container_entry(1197 + i * 3, "vllm-6c7d8e9f0-k2m3n", "vllm", ENGINE_DEAD) for i in range(2)]
+    assert not any(effect.startswith("vllm.") for _, effect, _ in links_of(scan_entries(entries)))
+
+
 @pytest.mark.parametrize(
     ("effect", "pod", "cause_at", "linked"),
     [

@@ -902,7 +902,8 @@ def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, l
     """An error saying an earlier failure of its process broke it (`_EARLIER_FAILURE`), the effect of the error
     logged last before it first occurred that comes with most of its occurrences on the same instance or pod
     (`INSTANCE_MIN_SHARE`, within the instance window or a pod's `RESTART_WINDOW_SECONDS`): the failure "above" it.
-    An error on another instance, or one that first came after it, is not that failure."""
+    An error on another instance, one that first came after it, or one the instance logs all the time, seldom within
+    the instance window of it (`INSTANCE_MIN_CAUSE_SHARE`), is not that failure."""
     effects = [
         c
         for c in clusters.values()
@@ -911,10 +912,8 @@ def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, l
     for effect in effects:
         near: list[tuple[datetime, Cluster, float]] = []
         for cause in clusters.values():
-            share = max(
-                facts.instance_shares.get((effect.fingerprint, cause.fingerprint), 0.0),
-                facts.restart_shares.get((effect.fingerprint, cause.fingerprint), 0.0),
-            )
+            pair, back = (effect.fingerprint, cause.fingerprint), (cause.fingerprint, effect.fingerprint)
+            share = max(facts.instance_shares.get(pair, 0.0), facts.restart_shares.get(pair, 0.0))
             if (
                 cause is effect
                 or cause in effects
@@ -922,6 +921,7 @@ def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, l
                 or not _is_failure(cause)
                 or cause.first_seen > effect.first_seen
                 or share < INSTANCE_MIN_SHARE
+                or facts.instance_shares.get(back, 0.0) < INSTANCE_MIN_CAUSE_SHARE
             ):
                 continue
             near.append((cause.first_seen, cause, share))
