@@ -5469,3 +5469,24 @@ def test_a_cloud_sql_failover_is_told_for_pgjdbcs_io_error_sending_to_the_backen
     ]
     (incident,) = scan_entries(entries).incidents
     assert [c.method for c in incident.changes] == ["cloudsql.instances.failover"]
+
+
+def test_a_backend_of_one_name_in_another_balancer_is_not_the_one_left_without_servers() -> None:
+    """Two balancers' servers going down are one problem; balancer b's `be_api` alert follows only its own servers,
+    and b took a server out of `be_web`, not of `be_api` (a's `be_api` lost its servers)."""
+    entries = []
+    for i in range(4):
+        balancer, backend = ("haproxy-a", "be_api") if i % 2 == 0 else ("haproxy-b", "be_web")
+        entry = haproxy_line(
+            i * 5, HAPROXY_DOWN.format(backend=backend, n=i + 1, left=0), f"{balancer}-5c6d7e8f9-x1y2z"
+        )
+        entry["resource"]["labels"]["container_name"] = balancer
+        entries.append(entry)
+    alert = haproxy_line(
+        25, "[ALERT]    (8) : backend 'be_api' has no server available!", "haproxy-b-5c6d7e8f9-x1y2z"
+    )
+    alert["resource"]["labels"]["container_name"] = "haproxy-b"
+    entries.append(alert)
+    report = scan_entries(entries)
+    assert len([c for c in report.clusters if "is DOWN" in c.title]) == 1
+    assert links_of(report) == set()
