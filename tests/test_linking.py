@@ -5184,3 +5184,309 @@ def test_a_google_agent_stopping_on_a_windows_vm_is_no_exit_for_the_agents_error
         )  # fmt: skip
     report = scan_entries(entries)
     assert links_of(report) == set()
+
+
+@pytest.mark.parametrize(
+    ("error_at", "linked"),
+    [
+        (130, True),  # in the minute of the end: the server ended on it
+        (0, False),  # two minutes and a half before: a statement refused to one client, not why it ended
+    ],
+)
+def test_a_servers_end_is_the_effect_of_its_pods_error_only_when_it_ends_on_it(
+    error_at: float, linked: bool
+) -> None:
+    entries = [
+        container_entry(error_at, "postgres-0", "postgres",
+                        'ERROR:  duplicate key value violates unique constraint "orders_pkey"'),
+        container_entry(150, "postgres-0", "postgres",
+                        "LOG:  server process (PID 402) was terminated by signal 6: Aborted"),
+    ]  # fmt: skip
+    found = {(cause[:20], effect[:20]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("duplicate key value ", "server process (PID ")} if linked else set())
+
+
+NODE_POSTGRES_TERMINATED = (
+    "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:"
+    "132:73)\n    at Object.onceWrapper (node:events:634:28)\n    at Connection.emit (node:events:520:28)\n    at "
+    "Socket.<anonymous> (/app/node_modules/pg/lib/connection.js:63:12)"
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        (NODE_POSTGRES_TERMINATED, True),
+        # the same words with nothing of a database's client behind them
+        ("Error: Connection terminated unexpectedly\n    at Socket.<anonymous> (/app/src/feed/stream.js:40:11)",
+         False),
+        # node-postgres' reply to a statement: the connection stood
+        ('error: duplicate key value violates unique constraint "orders_pkey"\n    at Parser.parseErrorMessage '
+         "(/app/node_modules/pg-protocol/dist/parser.js:283:98)\n    at Client._handleErrorMessage "
+         "(/app/node_modules/pg/lib/client.js:335:13)", False),
+    ],
+)  # fmt: skip
+def test_a_cloud_sql_failover_is_told_for_node_postgres_connections_it_terminated(
+    failure: str, told: bool
+) -> None:
+    entries = [audited_change(0, "cloudsql.instances.failover", "projects/p/instances/orders-pg")]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="notifier", instance=f"n{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == (["cloudsql.instances.failover"] if told else [])
+
+
+def kubernetes_object_changed(
+    seconds: float, verb: str, kind: str, namespace: str, name: str
+) -> dict[str, Any]:
+    """GKE's audit entry of a Kubernetes API call that changed an object (`io.k8s.core.v1.secrets.update`)."""
+    return {
+        "insertId": f"k8s{seconds}{kind}{name}",
+        "timestamp": stamp(seconds),
+        "severity": "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {
+            "type": "k8s_cluster",
+            "labels": {"project_id": "p", "location": "l", "cluster_name": "c"},
+        },
+        "protoPayload": {
+            "serviceName": "k8s.io",
+            "methodName": f"io.k8s.core.v1.{kind}.{verb}",
+            "resourceName": f"core/v1/namespaces/{namespace}/{kind}/{name}",
+        },
+    }
+
+
+STRIPE_KEY_REFUSED = (
+    'Traceback (most recent call last):\n  File "/app/payments/charge.py", line 39, in charge\n    intent = '
+    "stripe.PaymentIntent.create(**params)\nstripe._error.AuthenticationError: Invalid API Key provided: "
+    "sk_live_****************Xq9Z"
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "told"),
+    [
+        ([("update", "secrets", "stripe-credentials")], ["stripe-credentials"]),
+        ([("patch", "secrets", "stripe-credentials")], ["stripe-credentials"]),
+        # two Secrets changed: the one whose name the refused credential's text holds a word of
+        ([("update", "secrets", "grafana-admin"), ("update", "secrets", "stripe-credentials")],
+         ["stripe-credentials"]),
+        # a ConfigMap holds no credential
+        ([("update", "configmaps", "feature-flags")], []),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_secret_changed_is_told_in_the_incident_of_a_credential_refused_after_it(
+    changes: list[tuple[str, str, str]], told: list[str]
+) -> None:
+    entries = [
+        kubernetes_object_changed(i * 20, verb, kind, "shop", name)
+        for i, (verb, kind, name) in enumerate(changes)
+    ]
+    entries += [container_entry(240 + i * 45, "payments-8d9e0f1a2-v8w9x", "payments", STRIPE_KEY_REFUSED)
+                for i in range(3)]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def haproxy_line(seconds: float, text: str, pod: str = "haproxy-7d8e9f0a1-s6t7u") -> dict[str, Any]:
+    entry = container_entry(seconds, pod, "haproxy", text)
+    entry["resource"]["labels"]["namespace_name"] = "edge"
+    return entry
+
+
+HAPROXY_DOWN = (
+    '[WARNING]  (8) : Server {backend}/api-{n} is DOWN, reason: Layer4 connection problem, info: "Connection '
+    'refused", check duration: 0ms. {left} active and 0 backup servers left. 0 sessions active, 0 requeued, 0 '
+    "remaining in queue."
+)
+
+
+@pytest.mark.parametrize(
+    ("backend", "down_at", "pod", "linked"),
+    [
+        ("be_api", 0, "haproxy-7d8e9f0a1-s6t7u", True),
+        ("be_static", 0, "haproxy-7d8e9f0a1-s6t7u", False),  # another backend's servers went down
+        ("be_api", 60, "haproxy-7d8e9f0a1-s6t7u", False),  # its servers went down after the alert
+        ("be_api", 0, "haproxy-5c6d7e8f9-k2m3n", True),  # another replica of the same balancer
+    ],
+)
+def test_a_backend_with_no_server_available_is_the_effect_of_its_servers_going_down(
+    backend: str, down_at: float, pod: str, linked: bool
+) -> None:
+    entries = [
+        haproxy_line(down_at + i * 10, HAPROXY_DOWN.format(backend=backend, n=i + 1, left=1 - i), pod)
+        for i in range(2)
+    ]
+    entries.append(haproxy_line(25, "[ALERT]    (8) : backend 'be_api' has no server available!"))
+    found = {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("Server be_ap", "backend 'be_")} if linked else set())
+
+
+def test_a_backend_with_no_server_available_before_2_0_is_linked_too() -> None:
+    syslog = "Nov 25 04:40:0{s} lb-1 haproxy[1187]: "
+    entries = [
+        haproxy_line(i * 5, syslog.format(s=i * 5) + f"Server be_pg/pg-{i} is DOWN, reason: Layer7 timeout, check "
+                     f"duration: 2001ms. {1 - i} active and 0 backup servers left.")
+        for i in range(2)
+    ]  # fmt: skip
+    entries.append(haproxy_line(7, syslog.format(s=7) + "backend be_pg has no server available!"))
+    found = {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == {("Server be_pg", "backend be_p")}
+
+
+CUDA_OOM = (
+    "ERROR 11-25 03:10:04 [core.py:596] EngineCore encountered a fatal error.\nTraceback (most recent call last):\n"
+    '  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 587, in run_engine_core\n'
+    "    engine_core.run_busy_loop()\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.96 GiB."
+)
+ENGINE_DEAD = (
+    "ERROR 11-25 03:10:05 [serving_chat.py:1010] Error in chat completion stream generator.\nTraceback (most recent "
+    'call last):\n  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/async_llm.py", line 331, in '
+    "generate\n    raise EngineDeadError() from e\nvllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered "
+    "an issue. See stack trace (above) for the root cause."
+)
+LOOP_ERRORED = (
+    'ERROR:    Exception in ASGI application\nTraceback (most recent call last):\n  File "/usr/local/lib/python3.10/'
+    'dist-packages/vllm/engine/async_llm_engine.py", line 800, in add_request\n    raise AsyncEngineDeadError(\n'
+    "vllm.engine.async_llm_engine.AsyncEngineDeadError: Background loop has errored already."
+)
+FLUSH_FAILED = (
+    "sqlalchemy.exc.PendingRollbackError: This Session's transaction has been rolled back due to a previous "
+    "exception during flush. To begin a new transaction with this Session, first issue Session.rollback()."
+)
+
+
+def test_an_error_the_pod_logs_all_the_time_is_not_the_earlier_failure_that_broke_the_engine() -> None:
+    chronic = "ValueError: prompt exceeds max_model_len 8192"
+    entries = [container_entry(i * 5, "vllm-6c7d8e9f0-k2m3n", "vllm", chronic) for i in range(240)]
+    entries += [container_entry(1197 + i * 3, "vllm-6c7d8e9f0-k2m3n", "vllm", ENGINE_DEAD) for i in range(2)]
+    assert not any(effect.startswith("vllm.") for _, effect, _ in links_of(scan_entries(entries)))
+
+
+@pytest.mark.parametrize(
+    ("effect", "pod", "cause_at", "linked"),
+    [
+        (ENGINE_DEAD, "vllm-6c7d8e9f0-k2m3n", 0, True),
+        (LOOP_ERRORED, "vllm-6c7d8e9f0-k2m3n", 0, True),
+        (FLUSH_FAILED, "vllm-6c7d8e9f0-k2m3n", 0, True),
+        (
+            ENGINE_DEAD,
+            "vllm-5b6c7d8e9-p4q5r",
+            0,
+            False,
+        ),  # another pod's engine: its failure is not logged here
+        (ENGINE_DEAD, "vllm-6c7d8e9f0-k2m3n", 40, False),  # an error first logged after the effect began
+        # an error that names no earlier failure of its process, right after another
+        ("ValueError: prompt exceeds max_model_len 8192", "vllm-6c7d8e9f0-k2m3n", 0, False),
+    ],
+)
+def test_an_error_saying_an_earlier_failure_broke_it_is_the_effect_of_the_error_before_it_on_its_pod(
+    effect: str, pod: str, cause_at: float, linked: bool
+) -> None:
+    entries = [container_entry(cause_at, "vllm-6c7d8e9f0-k2m3n", "vllm", CUDA_OOM)]
+    entries += [container_entry(1 + i * 3, pod, "vllm", effect) for i in range(6)]
+    found = {cause[:22] for cause, _, _ in links_of(scan_entries(entries))}
+    assert found == ({"torch.OutOfMemoryError"} if linked else set())
+
+
+def redis_server_line(seconds: float, mark: str, text: str) -> dict[str, Any]:
+    """A Redis server's line on its pod's stdout (`1:M 25 Nov 2026 12:00:05.123 # …`), which GKE writes at INFO."""
+    entry = container_entry(
+        seconds, "redis-master-0", "redis", f"1:M 21 Nov 2026 12:00:{int(seconds) % 60:02d}.006 {mark} {text}"
+    )
+    entry["severity"] = "INFO"
+    entry["logName"] = "projects/p/logs/stdout"
+    entry["resource"]["labels"]["namespace_name"] = "cache"
+    return entry
+
+
+MISCONF = (
+    "redis.exceptions.ResponseError: MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+    "persist to disk. Commands that may modify the data set are disabled, because this instance is configured to "
+    "report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option)."
+)
+
+
+@pytest.mark.parametrize(
+    ("client", "client_at", "linked"),
+    [
+        (MISCONF, 20, True),
+        # the server refusing a command for what it is, not for its disk
+        ("redis.exceptions.ResponseError: WRONGTYPE Operation against a key holding the wrong kind of value", 20,
+         False),
+        (MISCONF, 3 * 3600, False),  # hours after the snapshot failed
+    ],
+)  # fmt: skip
+def test_a_write_redis_refused_with_misconf_follows_the_redis_server_whose_snapshot_failed(
+    client: str, client_at: float, linked: bool
+) -> None:
+    entries = [
+        redis_server_line(i * 10, "#", "Failed opening the temp RDB file temp-4821.rdb (in server root dir /data) for "
+                          "saving: No space left on device")
+        for i in range(2)
+    ]  # fmt: skip
+    entries += [
+        container_entry(client_at + i * 30, "sessions-6b7c8d9e0-f1g2h", "sessions", client) for i in range(3)
+    ]
+    found = {(cause[:18], effect[:28]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("Failed opening the", "redis.exceptions.ResponseErr")} if linked else set())
+
+
+@pytest.mark.parametrize(
+    ("namespace", "failure", "told"),
+    [
+        ("shop", STRIPE_KEY_REFUSED, True),
+        ("analytics", STRIPE_KEY_REFUSED, False),  # only the Secret's own namespace reads it
+        # HTTP's reason phrase alone, as SendGrid's Node.js client throws it
+        ("shop", "Error: Unauthorized\n    at Request._callback (/app/node_modules/@sendgrid/client/src/classes/"
+         "client.js:146:25)", True),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_secret_is_told_only_for_credentials_refused_in_its_namespace(
+    namespace: str, failure: str, told: bool
+) -> None:
+    entries = [kubernetes_object_changed(0, "update", "secrets", "shop", "mail-credentials")]
+    for i in range(3):
+        entry = container_entry(240 + i * 45, "payments-8d9e0f1a2-v8w9x", "payments", failure)
+        entry["resource"]["labels"]["namespace_name"] = namespace
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["mail-credentials"] if told else [])
+
+
+def test_a_cloud_sql_failover_is_told_for_pgjdbcs_io_error_sending_to_the_backend() -> None:
+    failure = (
+        "org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.\n\tat "
+        "org.postgresql.core.v3.QueryExecutorImpl.execute(QueryExecutorImpl.java:395)\nCaused by: java.io.EOFException"
+    )
+    entries = [audited_change(0, "cloudsql.instances.failover", "projects/p/instances/ledger-pg")]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="statements", instance=f"s{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ["cloudsql.instances.failover"]
+
+
+def test_a_backend_of_one_name_in_another_balancer_is_not_the_one_left_without_servers() -> None:
+    """Two balancers' servers going down are one problem; balancer b's `be_api` alert follows only its own servers,
+    and b took a server out of `be_web`, not of `be_api` (a's `be_api` lost its servers)."""
+    entries = []
+    for i in range(4):
+        balancer, backend = ("haproxy-a", "be_api") if i % 2 == 0 else ("haproxy-b", "be_web")
+        entry = haproxy_line(
+            i * 5, HAPROXY_DOWN.format(backend=backend, n=i + 1, left=0), f"{balancer}-5c6d7e8f9-x1y2z"
+        )
+        entry["resource"]["labels"]["container_name"] = balancer
+        entries.append(entry)
+    alert = haproxy_line(
+        25, "[ALERT]    (8) : backend 'be_api' has no server available!", "haproxy-b-5c6d7e8f9-x1y2z"
+    )
+    alert["resource"]["labels"]["container_name"] = "haproxy-b"
+    entries.append(alert)
+    report = scan_entries(entries)
+    assert len([c for c in report.clusters if "is DOWN" in c.title]) == 1
+    assert links_of(report) == set()

@@ -62,10 +62,24 @@ MAX_CLUSTERS_PER_KEY = 4
 """Distinct Kubernetes clusters (`LogEntry.cluster`) kept per cluster key that its events came from (the first seen)."""
 _NODE_POOL_CLUSTER = compile_regex(r"/clusters/([^/\s]+)/nodePools/")
 """The cluster a node pool's resource name places it in (`projects/p/locations/l/clusters/prod/nodePools/pool-1`)."""
+_K8S_METHOD = "io.k8s."
+"""How GKE's audit methods of Kubernetes API calls begin (`io.k8s.core.v1.secrets.update`)."""
+_K8S_NAMESPACE = compile_regex(r"/namespaces/([a-z0-9][a-z0-9-]{0,62})/")
+"""The namespace a Kubernetes object's audited resource name places it in (`core/v1/namespaces/shop/secrets/x`)."""
 MAX_OWNERS_PER_KEY = 4
 """Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
 _POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
 """The random suffix the controller that made a pod gave its name (`nightly-export-29145600-7xk2p`)."""
+_POOL_MEMBER_DOWN = compile_regex(r"\bServer ([\w.:-]{1,100})/[\w.:-]{1,100} is (?:going )?DOWN\b")
+"""HAProxy taking a server of a backend out (`Server be_api/api-2 is DOWN, reason: Layer4 connection problem`, `Backup
+Server …`, `… is going DOWN for maintenance`): the backend's name."""
+_POOL_EMPTY = compile_regex(r"\b(?:backend|proxy) '?([\w.:-]{1,100})'? has no server available!")
+"""HAProxy's alert that a backend has no server left to send a request to (`backend 'be_api' has no server
+available!`; before 2.x unquoted): the backend's name."""
+POOL_DOWN = "down"
+POOL_EMPTY = "empty"
+MAX_POOLS_PER_KEY = 16
+"""Distinct (kind, balancer, backend) kept per cluster key (`ResolvedFacts.pools`), the first seen."""
 MAX_DATABASES = 1_000
 """Cloud SQL instances whose engine is kept (`_see_database`), the first seen."""
 _DATABASE_LOG_ENGINES = (("postgres", "PostgreSQL"), ("mysql", "MySQL"), ("sqlserver", "SQL Server"))
@@ -243,6 +257,7 @@ DATABASE_RESOURCES = frozenset(
 """Managed databases whose own logs tell why they refused a client."""
 _K = TypeVar("_K", str, RevisionKey)
 _M = TypeVar("_M", DeployMarker, ChangeMarker)
+_T = TypeVar("_T", str, tuple[str, str, str])
 
 
 @dataclass
@@ -288,6 +303,11 @@ class ResolvedFacts:
     pod_owners: dict[str, frozenset[str]]
     """Per fingerprint, `namespace/name` of the objects that made the Kubernetes pods its events came from, read from
     the pods' names (`batch/nightly-export-29145600` of pod `nightly-export-29145600-7xk2p`: its Job)."""
+    pools: dict[str, frozenset[tuple[str, str, str]]]
+    """Per fingerprint, the load balancers' backends its lines named, each with what they said of it and the balancer
+    (the service that logged it): a server taken out (`POOL_DOWN`: HAProxy's `Server be_api/api-2 is DOWN`) or none
+    left (`POOL_EMPTY`: `backend 'be_api' has no server available!`). The alert's template masks the backend's name,
+    and one problem may hold the lines of several balancers; this keeps which said what."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -321,7 +341,10 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
         grants_only=entry.audit_grants_only,
     )
     pool = _NODE_POOL_CLUSTER.search(entry.message) if "/nodePools/" in entry.message else None
-    return change.with_cluster(pool.group(1)) if pool else change
+    if pool is not None:
+        return change.with_cluster(pool.group(1))
+    namespace = _K8S_NAMESPACE.search(entry.message) if change.method.startswith(_K8S_METHOD) else None
+    return change.with_namespace(namespace.group(1)) if namespace else change
 
 
 def _deploy(entry: LogEntry) -> DeployMarker:
@@ -360,6 +383,7 @@ class LinkFacts:
         self._run_hosts: dict[str, set[str]] = {}
         self._tags: dict[str, set[str]] = {}
         self._pod_owners: dict[str, set[str]] = {}
+        self._pools: dict[str, set[tuple[str, str, str]]] = {}
         self._database_engines: dict[str, set[str]] = {}
         self._pods: set[tuple[str, str, str]] = set()
         self._service_apps: dict[str, set[str]] = {}
@@ -479,6 +503,8 @@ class LinkFacts:
                 tags.add(entry.tag)
         if entry.resource_type == "k8s_container" and entry.instance and entry.service:
             self._see_pod_owner(key, entry.service, entry.instance)
+        if ("DOWN" in entry.message or "server available" in entry.message) and entry.service:
+            self._see_pool(key, entry.service, entry.message[:MENTION_CHARS])
         # the upstream a proxy's line named in the context stripped from its message, as the host it called or
         # the Kubernetes Service it found no endpoint of (Traefik's `Skipping service: no endpoints found`)
         text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
@@ -507,6 +533,15 @@ class LinkFacts:
             named = f"{namespace}/{name}"
             if named not in owners and len(owners) < MAX_OWNERS_PER_KEY:
                 owners.add(named)
+
+    def _see_pool(self, key: str, balancer: str, message: str) -> None:
+        """Keep the backend a load balancer's line took a server out of or found empty (`ResolvedFacts.pools`)."""
+        for kind, pattern in ((POOL_DOWN, _POOL_MEMBER_DOWN), (POOL_EMPTY, _POOL_EMPTY)):
+            named = pattern.search(message)
+            if named is not None:
+                pools = self._pools.setdefault(key, set())
+                if len(pools) < MAX_POOLS_PER_KEY:
+                    pools.add((kind, balancer, named.group(1)))
 
     def _see_run_host(self, service: str, url: str) -> None:
         """Keep the host of a Cloud Run service's own URL that its request log names (a known one costs a set
@@ -580,6 +615,7 @@ class LinkFacts:
             service_apps={service: frozenset(apps) for service, apps in self._service_apps.items()},
             tags=_tags_by_fingerprint(self._tags, final),
             pod_owners=_tags_by_fingerprint(self._pod_owners, final),
+            pools=_tags_by_fingerprint(self._pools, final),
         )
 
 
@@ -638,11 +674,9 @@ def _server_minutes_by_fingerprint(
     }
 
 
-def _tags_by_fingerprint(
-    by_key: dict[str, set[str]], final: Callable[[str], str]
-) -> dict[str, frozenset[str]]:
-    """Sets kept per cluster key (tags, pod owners), merged per final fingerprint."""
-    merged: dict[str, set[str]] = {}
+def _tags_by_fingerprint(by_key: dict[str, set[_T]], final: Callable[[str], str]) -> dict[str, frozenset[_T]]:
+    """Sets kept per cluster key (tags, pod owners, pools), merged per final fingerprint."""
+    merged: dict[str, set[_T]] = {}
     for key, tags in by_key.items():
         merged.setdefault(final(key), set()).update(tags)
     return {fingerprint: frozenset(tags) for fingerprint, tags in merged.items()}

@@ -40,12 +40,21 @@ _DATASTORES = (
     ("memcache", compile_regex(r"memcache|:11211\b", re.IGNORECASE)),
     (
         "sql",
-        compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|mysql|SQLSTATE|:5432\b|:3306\b", re.IGNORECASE),
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b",
+            re.IGNORECASE,
+        ),
     ),
-    ("alloydb", compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE)),
+    (
+        "alloydb",
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b", re.IGNORECASE
+        ),
+    ),
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
-and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`)."""
+and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`, node-postgres' frames in
+`node_modules/pg/lib/client.js`)."""
 _WRITE_REFUSED_BY_REPLICA = {
     "redis": compile_regex(r"You can't write against a read only (?:replica|slave)"),
     "sql": compile_regex(
@@ -59,7 +68,9 @@ which redis-py raises as `ReadOnlyError: You can't write …`; MySQL's `… runn
 cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-only transaction`)."""
 _SQL_ENGINES = {
     "PostgreSQL": (
-        compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE),
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b", re.IGNORECASE
+        ),
         compile_regex(r"cannot execute \w+ in a read-only transaction"),
     ),
     "MySQL": (
@@ -73,21 +84,23 @@ refusal (`_DATASTORES`' `sql` holds both engines' words, for an instance whose l
 _CONNECTION_FAILED = compile_regex(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
-    r"terminating connection|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
+    r"terminating connection|Connection terminated\b|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
     r"Can't connect to MySQL server|Lost connection to MySQL server|"
     # the connection's end in the client libraries' own words: Jedis', Lettuce's, node-redis', PgJDBC's,
     # StackExchange.Redis', Connector/J's
     r"Unexpected end of stream|(?:Unable|not possible|Failed) to connect to|Socket closed unexpectedly|"
     r"This connection has been closed|No connection is (?:active|available)|Communications link failure|"
+    r"An I/O error occurred while sending to the backend|"
     # a server certificate the client could not verify: OpenSSL's, Go's, Java's, Node.js'
     r"certificate verify failed|x509: certificate signed by unknown authority|PKIX path building failed|"
     r"unable to get local issuer certificate|self[- ]signed certificate in certificate chain",
     re.IGNORECASE,
 )
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
-libpq's `connection to server at … failed: …`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
+libpq's `connection to server at … failed: …`; node-postgres' `Connection terminated unexpectedly`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
 …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
-this operation`, Connector/J's `Communications link failure`), or a server certificate it could not verify (a
+this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while sending to the
+backend`), or a server certificate it could not verify (a
 rotated server CA: `certificate verify failed`, Go's `x509: certificate signed by unknown authority`, Java's `PKIX
 path building failed`)."""
 _CREDENTIAL_REFUSED = compile_regex(
@@ -104,15 +117,18 @@ _SETTINGS_METHODS = ("update", "patch", "Update", "Patch")
 """How the last part of an audit method changing a datastore's settings begins (`cloudsql.instances.patch`,
 `…CloudRedis.UpdateInstance`), which may turn its authentication on or change how it is asked."""
 _AUTHENTICATION_FAILED = compile_regex(
-    r"authentication failed|AuthenticationError|invalid api[ _-]?key|UNAUTHENTICATED|401 Unauthori[sz]ed|"
+    r"authentication failed|AuthenticationError|invalid api[ _-]?key|UNAUTHENTICATED|\bUnauthori[sz]ed\b|"
     r"invalid_grant|invalid_client|Access denied for user|invalid credentials|bad credentials|WRONGPASS|"
     r"NOAUTH|certificate verify failed|alert unknown ca|alert bad certificate|certificate has expired",
     re.IGNORECASE,
 )
 """A credential refused: a password, an API key, a token or a client certificate, as databases, APIs and TLS
-libraries say it (`password authentication failed for user`, `Invalid API Key provided`)."""
-_SECRET_METHODS = ("SecretManagerService.", "secretmanager.")
-"""Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`)."""
+libraries say it (`password authentication failed for user`, `Invalid API Key provided`, HTTP's `401 Unauthorized`
+reason phrase alone: `Error: Unauthorized` of SendGrid's Node.js client)."""
+_SECRET_METHODS = ("SecretManagerService.", "secretmanager.", "io.k8s.core.v1.secrets.")
+"""Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`), and a
+Kubernetes Secret's update, patch, replacement or deletion in GKE's audit log (`io.k8s.core.v1.secrets.update` on
+`core/v1/namespaces/shop/secrets/stripe-credentials`): its pods read the new value on their next start."""
 _SERVICE_ACCOUNT_PERMISSION = "iam.serviceAccounts."
 """The permissions a service account's own IAM policy grants (`iam.serviceAccounts.signBlob`, `…getAccessToken`,
 `…actAs`): a call refused one of them names it."""
@@ -433,7 +449,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if any(part in change.method for part in _SECRET_METHODS) or _ACCOUNT_CREDENTIAL_METHODS.search(
         change.method
     ):
-        return any(_AUTHENTICATION_FAILED.search(head) for head in heads)
+        return any(
+            _AUTHENTICATION_FAILED.search(head) and _in_namespace(change, c)
+            for c, head in zip(problems, heads, strict=True)
+        )
     if _NETWORK_METHODS.search(change.method):
         return any(_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head) for head in heads)
     method = change.method.lower()
@@ -455,6 +474,13 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c in problems
         )
     return False
+
+
+def _in_namespace(change: ChangeMarker, problem: Cluster) -> bool:
+    """The problem ran in the changed Kubernetes object's namespace (`shop/mailer` for a Secret of `shop`), or the
+    change is of no namespace (a Secret Manager secret serves the whole project)."""
+    namespace = change.namespace
+    return namespace is None or any(service.startswith(f"{namespace}/") for service in problem.services)
 
 
 def _fails_as_changed(method: str, client: re.Pattern[str], text: str) -> bool:

@@ -69,6 +69,20 @@ class ChangeMarker(BaseModel):
     """The problems whose events all came from Kubernetes clusters other than the changed node pool's: draining
     that pool's nodes touched none of their pods. Linking reads it, the report does not carry it."""
 
+    _namespace: str | None = PrivateAttr(default=None)
+    """The Kubernetes namespace of a changed namespaced object (a Secret: `core/v1/namespaces/shop/secrets/…`); None
+    for any other change. Only that namespace's pods read it. Linking reads it, the report does not carry it."""
+
+    @property
+    def namespace(self) -> str | None:
+        return self._namespace
+
+    def with_namespace(self, namespace: str) -> ChangeMarker:
+        """The same change, the namespace of the changed Kubernetes object known."""
+        marker = self.model_copy()
+        marker._namespace = namespace
+        return marker
+
     @property
     def engine(self) -> str | None:
         return self._engine

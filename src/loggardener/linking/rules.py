@@ -71,6 +71,8 @@ from loggardener.linking.facts import (
     DATABASE_RESOURCES,
     FAILED_STATUS_WORD,
     MENTION_CHARS,
+    POOL_DOWN,
+    POOL_EMPTY,
     RESTART_WINDOW_SECONDS,
     TIMED_OUT,
     ResolvedFacts,
@@ -700,13 +702,26 @@ def _ends_itself(cluster: Cluster) -> bool:
     )
 
 
+def _ended_on(error: Cluster, end: Cluster, facts: ResolvedFacts) -> bool:
+    """A server that ends itself for a failure ends on it, not minutes later: the error occurred in the minute of an
+    end or the minute before (`WiredTiger error … No space left on device` at 02:04:24, `***aborting after fassert()
+    failure` at 02:04:31). A statement refused to one client minutes before (`duplicate key value violates unique
+    constraint`) is not why the server process was killed. When either's minutes are not known (too many to keep),
+    the back-off window alone decides."""
+    ends, errors = facts.minutes.get(end.fingerprint), facts.minutes.get(error.fingerprint)
+    if not ends or not errors:
+        return True
+    return any(minute in errors or minute - 1 in errors for minute in ends)
+
+
 def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A container the kubelet restarts, the effect of the error its pod logged before within the back-off
     (`RESTART_WINDOW_SECONDS`): most of the restarts come after one, and most of the error's occurrences come
     with a restart, counted over the restarts of all its pods (an `OutOfMemoryError`, then `Back-off
     restarting` 30 s later); an error the pods log all the time is not the crash. So is a server's process that
     ended for a failure in its own words on the same pod (`_ends_itself`: Kafka's `Shutdown broker because all log
-    dirs … have failed` after its `IOException: No space left on device`)."""
+    dirs … have failed` after its `IOException: No space left on device`), when the error came in the minute of the
+    end or the one before (`_ended_on`)."""
     shares = facts.restart_shares
     restarts: dict[str, list[tuple[Cluster, float]]] = {}
     for (first, second), share in sorted(shares.items()):
@@ -715,7 +730,7 @@ def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _L
             continue
         if not (
             (role(restart) == EXIT and _RESTARTED.search(f"{restart.title}\n{restart.message}"))
-            or (_ends_itself(restart) and not _ends_itself(crash))
+            or (_ends_itself(restart) and not _ends_itself(crash) and _ended_on(crash, restart, facts))
         ):
             continue
         if share >= INSTANCE_MIN_SHARE and crash.first_seen <= restart.first_seen:
@@ -868,6 +883,83 @@ def _ends_after(cause: Cluster, failure: Cluster, facts: ResolvedFacts) -> bool:
         return cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK
     reach = int(UPSTREAM_SLACK.total_seconds() // 60)
     return any(end - step in errors for end in ends for step in range(reach + 1))
+
+
+_EARLIER_FAILURE = compile_regex(
+    r"See stack trace \(above\) for the root cause|\bBackground loop has (?:errored already|stopped)\b|"
+    r"\bAsyncEngineDeadError\b|\bEngineDeadError\b|"
+    r"\btransaction has been rolled back due to a previous exception\b|"
+    r"\bPoisonError\b|\bpoisoned lock: another task failed inside\b"
+)
+"""An error that says an earlier failure of its own process broke what it needed, and that the cause is logged
+before it: vLLM's requests once its engine died (`EngineDeadError: EngineCore encountered an issue. See stack trace
+(above) for the root cause.`, `AsyncEngineDeadError: Background loop has errored already.`), SQLAlchemy's session
+after a failed flush (`This Session's transaction has been rolled back due to a previous exception during flush`),
+Rust's lock poisoned by a thread that panicked holding it (`PoisonError`)."""
+
+
+def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """An error saying an earlier failure of its process broke it (`_EARLIER_FAILURE`), the effect of the error
+    logged last before it first occurred that comes with most of its occurrences on the same instance or pod
+    (`INSTANCE_MIN_SHARE`, within the instance window or a pod's `RESTART_WINDOW_SECONDS`): the failure "above" it.
+    An error on another instance, one that first came after it, or one the instance logs all the time, seldom within
+    the instance window of it (`INSTANCE_MIN_CAUSE_SHARE`), is not that failure."""
+    effects = [
+        c
+        for c in clusters.values()
+        if role(c) == ERROR and _EARLIER_FAILURE.search(f"{c.title}\n{c.message}"[:MENTION_CHARS]) is not None
+    ]
+    for effect in effects:
+        near: list[tuple[datetime, Cluster, float]] = []
+        for cause in clusters.values():
+            pair, back = (effect.fingerprint, cause.fingerprint), (cause.fingerprint, effect.fingerprint)
+            share = max(facts.instance_shares.get(pair, 0.0), facts.restart_shares.get(pair, 0.0))
+            if (
+                cause is effect
+                or cause in effects
+                or role(cause) != ERROR
+                or not _is_failure(cause)
+                or cause.first_seen > effect.first_seen
+                or share < INSTANCE_MIN_SHARE
+                or facts.instance_shares.get(back, 0.0) < INSTANCE_MIN_CAUSE_SHARE
+            ):
+                continue
+            near.append((cause.first_seen, cause, share))
+        if near:
+            _, cause, share = max(near, key=lambda found: (found[0], found[1].fingerprint))
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "instance",
+                f"{_q(effect.title)} says an earlier failure broke it, and {share:.0%} of its occurrences come on the "
+                f"instance of {_q(cause.title)}, the last error before it",
+            )
+
+
+def _pool_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A load balancer's backend left with no server (HAProxy's `backend 'be_api' has no server available!`), the
+    effect of the servers that balancer took out of that backend before it (`Server be_api/api-2 is DOWN, reason:
+    Layer4 connection problem`): the same backend named by the same balancer (the service that logged both), the
+    alert at most `UPSTREAM_SLACK` after a server went down (`_ends_after`). Another backend's server down, or
+    another balancer's backend of the same name, is not touched, nor one that went down after the alert."""
+    named = [(c, facts.pools[c.fingerprint]) for c in clusters if c.fingerprint in facts.pools]
+    downs = [
+        (c, {(balancer, name) for kind, balancer, name in pools if kind == POOL_DOWN}) for c, pools in named
+    ]
+    for empty, pools in named:
+        backends = {(balancer, name) for kind, balancer, name in pools if kind == POOL_EMPTY}
+        for down, taken_out in downs if backends else ():
+            shared = sorted(backends & taken_out)
+            if down is empty or not shared or not _ends_after(down, empty, facts):
+                continue
+            balancer, backend = shared[0]
+            links.add(
+                down.fingerprint,
+                empty.fingerprint,
+                "upstream",
+                f"{_q(empty.title)} says backend {inline_code(backend)} of {inline_code(balancer)} had no server "
+                f"left after {_q(down.title)} took its servers out",
+            )
 
 
 def _is_failure(cluster: Cluster) -> bool:
@@ -2102,16 +2194,61 @@ allow delete (api)]` (Elasticsearch 6 and 7), `blocked by: [TOO_MANY_REQUESTS/12
 watermark, index has read-only-allow-delete block]` (later versions, OpenSearch)."""
 
 
+_RDB_SAVE_FAILED = compile_regex(
+    r"Failed opening the temp RDB file|Write error saving DB on disk|Background saving error|"
+    r"Error moving temp DB file|Failed opening the RDB file"
+)
+"""A Redis server saying it could not write its RDB snapshot to disk (`Failed opening the temp RDB file temp-4821.rdb
+(in server root dir /data) for saving: No space left on device`, `Background saving error`), after which it refuses
+every write while `stop-writes-on-bgsave-error` is on."""
+_RDB_REFUSED = compile_regex(r"MISCONF Redis is configured to save RDB snapshots")
+"""A client's write refused for that (redis-py's `ResponseError`, ioredis' and node-redis' `ReplyError`: `MISCONF Redis
+is configured to save RDB snapshots, but it's currently unable to persist to disk. …`)."""
+
+
+@dataclass(frozen=True)
+class _DiskRefusal:
+    """A datastore's own words that its disk failed it (`server`, found in messages holding `server_gate`), and its
+    clients' writes refused for that in its reply (`client`, in texts holding `client_gate`); `told` says it in the
+    link's evidence after the client."""
+
+    server_gate: str
+    server: re.Pattern[str]
+    client_gate: str
+    client: re.Pattern[str]
+    refused: str
+    told: str
+
+
+_DISK_REFUSALS = (
+    _DiskRefusal("atermark", _FLOOD_STAGE, "read-only", _WRITE_BLOCKED, "a write to an index made read-only",
+                 "says its disk passed the flood stage"),
+    _DiskRefusal("DB", _RDB_SAVE_FAILED, "MISCONF", _RDB_REFUSED, "a write because Redis could not persist to disk",
+                 "says its snapshot could not be written"),
+)  # fmt: skip
+
+
 def _flood_stage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    """A client's write refused because an index was made read-only (`_WRITE_BLOCKED`) is the effect of the one
-    search service whose node passed its flood-stage disk watermark (`_FLOOD_STAGE`) in the same minutes; none
-    when two services' nodes did."""
+    """A client's write refused because its datastore's disk failed it, in the datastore's reply
+    (`_DISK_REFUSALS`: an index made read-only, `_WRITE_BLOCKED`; Redis' `MISCONF`), is the effect of the one
+    service whose server said so in its own log in the same minutes (an Elasticsearch node past its flood-stage
+    watermark, `_FLOOD_STAGE`; a Redis server whose snapshot failed, `_RDB_SAVE_FAILED`); none when two services'
+    servers did."""
+    for refusal in _DISK_REFUSALS:
+        _disk_refusal_links(clusters, facts, links, refusal)
+
+
+def _disk_refusal_links(
+    clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links, refusal: _DiskRefusal
+) -> None:
     nodes = [
-        c for c in clusters if role(c) != NONE and "atermark" in c.message and _FLOOD_STAGE.search(c.message)
+        c
+        for c in clusters
+        if role(c) != NONE and refusal.server_gate in c.message and refusal.server.search(c.message)
     ]
     for client in clusters if nodes else ():
         text = f"{client.title}\n{client.message}"
-        if role(client) == NONE or "read-only" not in text or _WRITE_BLOCKED.search(text) is None:
+        if role(client) == NONE or refusal.client_gate not in text or refusal.client.search(text) is None:
             continue
         near = [
             n for n in nodes if not set(n.services) & set(client.services) and _same_minutes(n, client, facts)
@@ -2123,9 +2260,9 @@ def _flood_stage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
                 node.fingerprint,
                 client.fingerprint,
                 "upstream",
-                f"{_q(client.title)} ({', '.join(client.services) or 'a client'}) was refused a write to an index "
-                f"made read-only while {_q(node.title)} ({', '.join(node.services)}, {_hhmm(node.first_seen)}–"
-                f"{_hhmm(node.last_seen)}) says its disk passed the flood stage",
+                f"{_q(client.title)} ({', '.join(client.services) or 'a client'}) was refused {refusal.refused} "
+                f"while {_q(node.title)} ({', '.join(node.services)}, {_hhmm(node.first_seen)}–"
+                f"{_hhmm(node.last_seen)}) {refusal.told}",
             )
 
 
@@ -2419,6 +2556,7 @@ def find_links(
     _startup_warning_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
+    _earlier_failure_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
@@ -2435,4 +2573,5 @@ def find_links(
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
     _certificate_links(clusters, facts, links)
+    _pool_links(clusters, facts, links)
     return links.links()
