@@ -451,8 +451,11 @@ _CODE_QUALIFIERS = {
 # The two halves of a token pair named alone, as Django REST framework SimpleJWT answers `{"access": X, "refresh":
 # Y}`: weak names, a secret when random-looking (`"access": "granted"`, `refresh=30s` stay).
 _TOKEN_PAIR_HALVES = {"access", "refresh"}
-# A page cursor (`nextPageToken`, `continuation_token`) opens nothing.
-_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor"}
+# A page cursor (`nextPageToken`, `continuation_token`, AWS's `NextToken` and `NextMarker`, Google Calendar's
+# `syncToken`, MongoDB's `resumeToken`, Slack's `next_cursor`) opens nothing.
+_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor", "next", "sync", "resume", "marker"}
+# The last word of a cursor's name (`next_cursor`, `NextMarker`, `nextPageToken`)
+_CURSOR_ENDS = frozenset(("token", "cursor", "marker"))
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
     "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "dedup",
@@ -500,7 +503,9 @@ _DESCRIPTIVE = compile_regex(
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
     r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
     r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
-    r"|ref|reference)$"  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
+    r"|ref|reference"
+    r"|source"  # where a credential comes from (AWS's `credential_source=Ec2InstanceMetadata`)
+    r"|alias|aliases)$"  # a key's name in its store (`keyAlias=orders-signing-2026`)  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
     r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
@@ -934,6 +939,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # `Bad activity token: a.b.ActivityThread$ActivityClientRecord@aef9ed2`: an object, no secret
     if _PUBLIC_ID.fullmatch(value):
         return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
+    if _PUBLISHABLE_KEY.fullmatch(trimmed):
+        return False  # `key=pk_live_…`: a publishable key, made to be seen
     if _COMPONENT_TAG.fullmatch(value):
         # `auth: pam_unix(dovecot:auth): authentication failure`: a module's tag, then its message
         return False
@@ -1779,10 +1786,11 @@ _GENERIC_DEVICE_KEYS = (b"secret", b"password", b"key", b"community")  # need a 
 
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
 # (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
+# Also such a line quoted whole, as a config parser's error quotes it (keepalived's `near 'auth_pass X'`).
 _DIRECTIVE = _Capped(
-    rb"(?m)^[ \t]{0,16}(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
+    rb"(?m)(?:^[ \t]{0,16}|[\"'`])(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
-    + rb"[ \t]{0,8}\r?$"
+    + rb"[ \t]{0,8}(?:\r?$|[\"'`])"
 )
 # A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
 _CONCATENATED = _Capped(
@@ -2266,8 +2274,9 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
                 yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
 
 
-# The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
-_NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
+# The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`), also of a list's first
+# value (`ack_ids=['`).
+_NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\[?\\{0,2}[\"']?$")
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
 _NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
 
@@ -2286,13 +2295,25 @@ def _named_id(data: bytes, start: int) -> bool:
         words.pop()  # `x-amz-id-2`
     if not words or (spaced and len(words) < 2):
         return False
-    if words[-1] == "token" and _CURSOR_WORDS & set(words):
+    if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
         return True
-    return (words[-1] in _ID_WORDS and not _SECRET_IDS & set(words)) or "idempotency" in words
+    return (_id_word(words[-1]) and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
 _ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
+# What an id glued onto its noun names, as headers and query strings write it (`x-guploader-uploadid`,
+# `?comp=block&blockid=`, `ackid`)
+_GLUED_ID_NOUNS = frozenset(
+    (*_RECORD_NOUNS.split("|"), "upload", "block", "ack", "message", "msg", "trace", "span", "correlation")
+    + ("operation", "object", "client", "tenant", "project", "subscription", "resource", "commit", "part")
+)
+
+
+def _id_word(word: str) -> bool:
+    """Whether a name's last word names an id, one or several (`id`, `ack_ids`, `uploadid`, `blockid`)."""
+    singular = word[:-1] if word.endswith("s") and len(word) > 2 else word
+    return singular in _ID_WORDS or (singular.endswith("id") and singular[:-2] in _GLUED_ID_NOUNS)
 
 
 # Names of a digest (`Content-MD5:`, `md5Hash`, `x-goog-hash: crc32c=`, `checksum`), and the byte lengths of
@@ -2360,6 +2381,7 @@ _HEX_ID_WORDS = frozenset(
         *("trace", "traces", "traceparent", "span", "request", "req", "correlation", "uuid", "guid"),
         *("image", "layer", "blob", "object", "container", "pod", "instance", "execution", "job"),
         *("tx", "txn", "txid", "transaction", "wallet", "address", "contract", "block"),
+        *("serial", "serials"),  # a certificate's serial number
         *("version", "release", "snapshot", "checkpoint", "message", "event", "deployment", "cache"),
     )
 )
@@ -2507,6 +2529,11 @@ def _plain_json(text: str) -> bool:
     return not pending and isinstance(value, dict)
 
 
+# A GraphQL global id as its API encodes it in base64: GitHub's `010:Repository1296269`, Shopify's
+# `gid://shopify/Product/123`: an object's type and number
+_TYPED_OBJECT_ID = compile_regex(r"\d{2,3}:[A-Z][A-Za-z]{1,40}\d{1,20}|gid://[a-z-]{1,40}/[A-Za-z]{1,40}/\d{1,20}")
+
+
 def _plain_text_base64(run: str) -> bool:
     """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
     if len(run) % 4:
@@ -2517,6 +2544,8 @@ def _plain_text_base64(run: str) -> bool:
         return False
     if text[:1] in ("{", "[") and _plain_json(text):
         return True
+    if _TYPED_OBJECT_ID.fullmatch(text):
+        return True
     words = text.split()
     return (
         len(words) >= 4
@@ -2526,6 +2555,10 @@ def _plain_text_base64(run: str) -> bool:
     )
 
 
+# Keys made for browsers and apps, public by design: Stripe's and Clerk's publishable keys (`pk_live_…`), Supabase's
+# (`sb_publishable_…`), PostHog's project key (`phc_…`)
+_PUBLISHABLE = r"pk_(?:live|test)_[0-9A-Za-z]{10,}|sb_publishable_[A-Za-z0-9_-]{20,}|phc_[0-9A-Za-z]{20,}"
+_PUBLISHABLE_KEY = compile_regex(_PUBLISHABLE)
 _RESOURCE_ID = (
     r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32}"
@@ -2541,15 +2574,21 @@ _PUBLIC_RUN = compile_regex(
     r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
     r"|LS0tLS1CRUdJTiB(?:DRVJUSUZJQ0FURS0tLS0t|QVUJMSUMgS0VZLS0tLS0)[A-Za-z0-9+/]*={0,2}"
-    r"|pk_(?:live|test)_[0-9A-Za-z]{10,}|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
-    # PostHog's project key, made for browsers; an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
-    r"|phc_[0-9A-Za-z]{20,}|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
+    r"|" + _PUBLISHABLE + r"|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
+    # an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
+    r"|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
     # an age recipient (an X25519 public key in bech32); a Content-Security-Policy nonce, sent to every browser
     r"|age1[02-9ac-hj-np-z]{58}|nonce-[A-Za-z0-9+/_-]{8,}={0,2}"
     # the ids of LLM APIs' objects: Anthropic's messages, tool calls and batches (`msg_01…`, `toolu_01…`), OpenAI's
     # files, completions, assistants, threads, runs, vector stores, responses
     r"|(?:msg|toolu|msgbatch|req)_01[A-Za-z0-9]{16,40}|(?:file|chatcmpl|ftjob|batch)-[A-Za-z0-9]{16,40}"
     r"|(?:asst|thread|run|vs|resp|call|step)_[A-Za-z0-9]{16,48}"
+    # and OpenAI's organizations and projects (`org-…`, `proj_…`; a project's API key is `sk-proj-…`)
+    r"|org-[A-Za-z0-9]{24}|proj_[A-Za-z0-9]{24}"
+    # Okta's objects: users, groups, apps, policies, authorization servers (20 characters; its API tokens are 42)
+    r"|(?:00u|00g|0oa|00p|0pr|aus|0ob|0sc)[A-Za-z0-9]{17}"
+    # IPFS content ids: CIDv0 (`Qm…`, base58) and CIDv1 (`bafy…`, base32): a file's address, what it holds
+    r"|Qm[1-9A-HJ-NP-Za-km-z]{44}|baf[ky][a-z2-7]{50,}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -2562,7 +2601,10 @@ _PUBLIC_ID = compile_regex(_RESOURCE_ID)
 # public key's type.
 _PUBLIC_BEFORE = compile_regex(
     rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
-    rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t])$"
+    rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]"
+    # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
+    rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
+    rb"|/drive/v[23]/files/|\bFile not found: )$"
 )
 # Blocks of public material: certificates, public keys, PGP public keys and signatures.
 _PUBLIC_BLOCK = compile_regex(
@@ -2995,6 +3037,10 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
 _FIELD_SELECTED = compile_regex(rb"(?i:field|fields|label|column|attribute|property)=$")
 
 
+# A cursor's word right before `token` (`continuation token`, `page token`, `sync token`): a page's cursor, no credential
+_CURSOR_BEFORE = compile_regex(rb"(?i)\b(?:page|continuation|pagination|cursor|next|sync|resume)[ \t]{1,4}$")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -3009,6 +3055,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # the field a tool reads (`vault kv get -field=password secret/db`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
+        if word[:1] in "tT" and _CURSOR_BEFORE.search(data, max(0, match.start() - 24), match.start()):
+            continue  # a page's cursor (`The continuation token provided is incorrect. NextToken: X`)
         if data[end : end + 2] in (b'":', b"':") and _PHP_VISIBILITY.match(data, end + 2):
             continue  # a PHP property's name (`["password":protected]=>`): `_PHP_PROPERTY` reads its value
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
