@@ -3735,14 +3735,26 @@ def test_round33_a_session_id_or_a_token_beside_cursor_words_is_still_redacted(t
     [
         ("openai: 403 for organization org-Zq3vN8pL2xR7kW5tY9mB4cH6", "org-Zq3vN8pL2xR7kW5tY9mB4cH6"),
         ("openai: Project `proj_Zq3vN8pL2xR7kW5tY9mB4cH6` has no access", "proj_Zq3vN8pL2xR7kW5tY9mB4cH6"),
-        ("Okta: user 00uZq3vN8pL2xR7kW5tY is not assigned to app 0oaB4cH6jD1fG0sAq3vN", "00uZq3vN8pL2xR7kW5tY"),
-        ("ipfs: failed to fetch QmZq3vN8pL2xR7kW5tY9mB4cH6jD1fG2sAq3vN8pL2xR7k", "QmZq3vN8pL2xR7kW5tY9mB4cH6jD1fG2sAq3vN8pL2xR7k"),
+        (
+            "Okta: user 00uZq3vN8pL2xR7kW5tY is not assigned to app 0oaB4cH6jD1fG0sAq3vN",
+            "00uZq3vN8pL2xR7kW5tY",
+        ),
+        (
+            "ipfs: failed to fetch QmZq3vN8pL2xR7kW5tY9mB4cH6jD1fG2sAq3vN8pL2xR7k",
+            "QmZq3vN8pL2xR7kW5tY9mB4cH6jD1fG2sAq3vN8pL2xR7k",
+        ),
         (
             "ipfs: pin bafybeihzq3vn4pl2xr7kw5ty6mb4ch6jd3fg2saq3vn4pl2xr7kw5ty failed",
             "bafybeihzq3vn4pl2xr7kw5ty6mb4ch6jd3fg2saq3vn4pl2xr7kw5ty",
         ),
-        ("GraphQL: no node with the global id of 'MDEwOlJlcG9zaXRvcnk4MTcyNjM1'", "MDEwOlJlcG9zaXRvcnk4MTcyNjM1"),
-        ("shopify: no object Z2lkOi8vc2hvcGlmeS9Qcm9kdWN0LzgxNzI2MzU0MTI=", "Z2lkOi8vc2hvcGlmeS9Qcm9kdWN0LzgxNzI2MzU0MTI="),
+        (
+            "GraphQL: no node with the global id of 'MDEwOlJlcG9zaXRvcnk4MTcyNjM1'",
+            "MDEwOlJlcG9zaXRvcnk4MTcyNjM1",
+        ),
+        (
+            "shopify: no object Z2lkOi8vc2hvcGlmeS9Qcm9kdWN0LzgxNzI2MzU0MTI=",
+            "Z2lkOi8vc2hvcGlmeS9Qcm9kdWN0LzgxNzI2MzU0MTI=",
+        ),
         (
             "HttpError 404 https://www.googleapis.com/drive/v3/files/1Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA?alt=media",
             "1Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA",
@@ -3757,8 +3769,14 @@ def test_round33_a_session_id_or_a_token_beside_cursor_words_is_still_redacted(t
         ),
         ("UnrecoverableKeyException (keyAlias=billing-signing-2027)", "keyAlias=billing-signing-2027"),
         ("boto3: credential_source=EcsContainer2 failed", "credential_source=EcsContainer2"),
-        ("supabase-js: publishable key sb_publishable_Zq3vN8pL2xR7kW5tY9mB4cH6 refused", "sb_publishable_Zq3vN8pL2xR7kW5tY9mB4cH6"),
-        ("@clerk/nextjs: invalid publishableKey (key=pk_live_Y2xlcmsuYmlsbGluZy5pbyQ)", "pk_live_Y2xlcmsuYmlsbGluZy5pbyQ"),
+        (
+            "supabase-js: publishable key sb_publishable_Zq3vN8pL2xR7kW5tY9mB4cH6 refused",
+            "sb_publishable_Zq3vN8pL2xR7kW5tY9mB4cH6",
+        ),
+        (
+            "@clerk/nextjs: invalid publishableKey (key=pk_live_Y2xlcmsuYmlsbGluZy5pbyQ)",
+            "pk_live_Y2xlcmsuYmlsbGluZy5pbyQ",
+        ),
     ],
 )
 def test_round33_an_id_or_a_public_key_that_looks_random_stays(text: str, kept: str) -> None:
@@ -3780,7 +3798,9 @@ def test_round33_an_id_or_a_public_key_that_looks_random_stays(text: str, kept: 
 )
 def test_round33_keys_beside_those_ids_are_still_redacted(text: str) -> None:
     assert "Zq3vN8pL2xR7kW5tY9mB4cH6" not in Redactor().redact(text)
-    assert base64.b64encode(b"Repository:Zq3vN8pL2xR7kW5tY9mB4cH6").decode()[12:36] not in Redactor().redact(text)
+    assert base64.b64encode(b"Repository:Zq3vN8pL2xR7kW5tY9mB4cH6").decode()[12:36] not in Redactor().redact(
+        text
+    )
 
 
 @pytest.mark.parametrize(
@@ -3797,7 +3817,9 @@ def test_round33_an_unleash_token_of_any_scope_is_redacted(text: str) -> None:
 
 
 def test_round33_a_scoped_name_with_a_digest_that_is_no_unleash_token_stays() -> None:
-    text = "unleash: toggle checkout-v2 for *:production.eu-west (sha 9f2c4e6a8b0d1f3e5a7c9b2d4f6e8a0c1b3d5f7e)"
+    text = (
+        "unleash: toggle checkout-v2 for *:production.eu-west (sha 9f2c4e6a8b0d1f3e5a7c9b2d4f6e8a0c1b3d5f7e)"
+    )
     assert Redactor().redact(text) == text
 
 
@@ -3830,3 +3852,61 @@ def test_round33_a_quoted_directive_or_a_positional_secret_is_redacted(text: str
 )
 def test_round33_a_directive_a_setting_or_a_call_without_a_secret_stays(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Clerk: No user was found with id user_2Zq3vN8pL2xR7kW5tY9mB4cH6jD",
+            "user_2Zq3vN8pL2xR7kW5tY9mB4cH6jD",
+        ),
+        ("Error: Deployment dpl_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f not found", "dpl_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f"),
+        ("render: service srv-cq3vn8pl2xr7kw5ty9mb deploy failed", "srv-cq3vn8pl2xr7kw5ty9mb"),
+        (
+            "firebase hosting: version release.4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b failed",
+            "release.4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b",
+        ),
+        (
+            "New Relic: entity MTIzNDU2N3xBUE18QVBQTElDQVRJT058OTg3NjU0MzIx violated",
+            "MTIzNDU2N3xBUE18QVBQTElDQVRJT058OTg3NjU0MzIx",
+        ),
+        (
+            'ReceiptHandleIsInvalid: The input receipt handle "AQEBZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2xR7k" is not valid',
+            "AQEBZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2xR7k",
+        ),
+        (
+            "ExpiredIteratorException: ShardIterator: AAAAAAAAAAGZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0s=",
+            "AAAAAAAAAAGZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0s=",
+        ),
+        (
+            'Error: UPGRADE FAILED: Secret "sh.helm.release.v1.billing.v17" is invalid: data: Too long',
+            "sh.helm.release.v1.billing.v17",
+        ),
+        (
+            "404 projects/billing-prod/serviceAccounts/ci@billing-prod.iam.gserviceaccount.com/keys/"
+            "4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b not found",
+            "/keys/4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b",
+        ),
+    ],
+)
+def test_round33_a_typed_id_a_digest_a_guid_or_a_readers_handle_stays(text: str, kept: str) -> None:
+    """A record's type then its id (Clerk's `user_…`, Vercel's `dpl_…`, Render's `srv-…`), a name then a digest
+    after a `.`, New Relic's entity GUID, SQS's receipt handle and Kinesis' shard iterator, Helm's release record
+    that Kubernetes calls invalid, and a service account key's id in its path."""
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sonar: token squ_4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b rejected",
+        "gitlab: trigger glptt-4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b refused",
+        "x: session handle Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA",
+        "sk_Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA refused",
+    ],
+)
+def test_round33_a_vendor_key_of_hex_or_a_session_is_still_redacted(text: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b" not in redacted
+    assert "Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA" not in redacted

@@ -2058,7 +2058,8 @@ _VENDOR_PREFIX = compile_regex(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]")
 # Prefixes of ids (`req_…`, `sha256-…`): a hex part after them names a record.
 _ID_PREFIXES = compile_regex(
     r"^(?:req|request|trace|span|msg|run|job|op|operation|evt|event|txn|tx|commit|sha\d*|md5|build|chatcmpl|resp"
-    r"|file|batch|asst|thread|org|proj|user|usr|acct|cus|sub|inv|id|obj|doc|img|ch|pi|pm|seti|in|ii|price|prod)$",
+    r"|file|batch|asst|thread|org|proj|user|usr|acct|cus|sub|inv|id|obj|doc|img|ch|pi|pm|seti|in|ii|price|prod"
+    r"|prj|dpl|team|srv|ctm|txn|dep|svc|env|app|wf|ws)$",
     re.IGNORECASE,
 )
 
@@ -2111,6 +2112,15 @@ def looks_generated(run: str) -> bool:
         return False  # (hex alone, read below, holds no candidate part and no vendor prefix)
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
+    prefix = _VENDOR_PREFIX.match(run)
+    if (
+        prefix is not None
+        and _ID_PREFIXES.match(prefix.group(1))
+        and not _NON_BASE64.search(run, prefix.end())
+    ):
+        return False  # a record's type, then its id (`user_2Zq…`, Vercel's `dpl_…`, Render's `srv-…`)
+    if prefix is not None and run[prefix.end() - 1] == "." and _HEX.match(run[prefix.end() :]):
+        return False  # a name, then a digest (`release.<sha1>`, `linux.<sha256>`): vendors' hex keys join with `_`/`-`
     slashed = run.split("/")
     named = sum(is_plain_words(s) or s.isdigit() for s in slashed if s)
     if len(slashed) > 1 and 2 * named > len(slashed):
@@ -2128,10 +2138,11 @@ def looks_generated(run: str) -> bool:
         if len(random_chars) >= 20 and entropy(random_chars) >= 3.5:
             return True
     # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `CFPAT-<hex>`
-    prefix = _VENDOR_PREFIX.match(run)
     if prefix is None or _ID_PREFIXES.match(prefix.group(1)):
         return False
     tail = run[prefix.end() :]
+    if "/" in tail:
+        return False  # a path (`acme-prod.iam.gserviceaccount.com/keys/<key id>`): a key's tail holds no `/`
     longest = max((p for p in _RUN_SEPARATORS.split(tail) if p), key=len, default="")
     return (
         len(longest) >= 24
@@ -2278,7 +2289,7 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
 # value (`ack_ids=['`).
 _NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\[?\\{0,2}[\"']?$")
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
-_NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
+_NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}[\"']?$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
@@ -2293,20 +2304,29 @@ def _named_id(data: bytes, start: int) -> bool:
     words = _words(name.group(1).decode("ascii", "replace"))
     while len(words) > 1 and words[-1].isdigit():
         words.pop()  # `x-amz-id-2`
-    if not words or (spaced and len(words) < 2):
+    if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS):
         return False
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
         return True
+    if words[-1] in _HANDLE_WORDS and not _SECRET_IDS & set(words) and key_class("_".join(words)) is None:
+        # a queue's receipt handle, a stream's shard iterator: where a reader is, no credential (a session's is)
+        before = window[: name.start(1)].rstrip()[-12:].lower()
+        return not any(word.encode() in before for word in _SECRET_IDS)
     return (_id_word(words[-1]) and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
+# What a reader holds of a queue or a stream (SQS's `ReceiptHandle`, Kinesis' `ShardIterator`)
+_HANDLE_WORDS = frozenset(("handle", "iterator"))
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
 _ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
 # What an id glued onto its noun names, as headers and query strings write it (`x-guploader-uploadid`,
 # `?comp=block&blockid=`, `ackid`)
 _GLUED_ID_NOUNS = frozenset(
-    (*_RECORD_NOUNS.split("|"), "upload", "block", "ack", "message", "msg", "trace", "span", "correlation")
-    + ("operation", "object", "client", "tenant", "project", "subscription", "resource", "commit", "part")
+    (
+        *_RECORD_NOUNS.split("|"),
+        *("upload", "block", "ack", "message", "msg", "trace", "span", "correlation", "operation", "object"),
+        *("client", "tenant", "project", "subscription", "resource", "commit", "part"),
+    )
 )
 
 
@@ -2530,16 +2550,20 @@ def _plain_json(text: str) -> bool:
 
 
 # A GraphQL global id as its API encodes it in base64: GitHub's `010:Repository1296269`, Shopify's
-# `gid://shopify/Product/123`: an object's type and number
-_TYPED_OBJECT_ID = compile_regex(r"\d{2,3}:[A-Z][A-Za-z]{1,40}\d{1,20}|gid://[a-z-]{1,40}/[A-Za-z]{1,40}/\d{1,20}")
+# `gid://shopify/Product/123`, New Relic's entity GUID (`1234567|APM|APPLICATION|98765`): an object's type and number
+_TYPED_OBJECT_ID = compile_regex(
+    r"\d{2,3}:[A-Z][A-Za-z]{1,40}\d{1,20}|gid://[a-z-]{1,40}/[A-Za-z]{1,40}/\d{1,20}"
+    r"|\d{1,12}\|[A-Z]{2,12}\|[A-Z_]{2,40}\|-?\d{1,20}"  # New Relic's entity GUID: account, domain, type, id
+)
 
 
 def _plain_text_base64(run: str) -> bool:
-    """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
-    if len(run) % 4:
+    """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words (its
+    padding written or left out)."""
+    if len(run) % 4 == 1:
         return False
     try:
-        text = base64.b64decode(run, validate=True).decode("ascii")
+        text = base64.b64decode(run + "=" * (-len(run) % 4), validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
     if text[:1] in ("{", "[") and _plain_json(text):
@@ -3312,10 +3336,11 @@ def _object_name(value: str) -> bool:
 
 
 # Kubernetes' answer about an object it was asked for by kind and quoted name (`secret "cart-db-v2" not found`,
-# `secrets "tls-2024" is forbidden: User …`, `secret "x" already exists`): the quoted text is a DNS-1123 name
+# `secrets "tls-2024" is forbidden: User …`, `secret "x" already exists`, Helm's release record `Secret
+# "sh.helm.release.v1.orders.v42" is invalid`): the quoted text is a DNS-1123 name
 _OBJECT_KINDS = frozenset({"secret", "secrets", "token", "tokens"})
 _OBJECT_ANSWER = compile_regex(
-    rb'[ \t]{0,4}"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?" (?:not found|is forbidden|already exists)\b'
+    rb'[ \t]{0,4}"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?" (?:not found|is forbidden|already exists|is invalid)\b'
 )
 
 
