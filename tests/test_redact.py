@@ -3910,3 +3910,18 @@ def test_round33_a_vendor_key_of_hex_or_a_session_is_still_redacted(text: str) -
     redacted = Redactor().redact(text)
     assert "4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b" not in redacted
     assert "Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA" not in redacted
+
+
+def test_round33_a_scala_maps_comma_and_parenthesis_stay_after_a_redacted_value() -> None:
+    """`Map(sasl.password -> X, group.id -> y)`: the comma and the closing parenthesis are the map's."""
+    text = f"Failed with Map(sasl.password -> {_ROUND33_SECRET}, group.id -> orders) and Map(pass -> {_ROUND33_SECRET})"
+    assert Redactor().redact(text) == (
+        "Failed with Map(sasl.password -> [REDACTED:password], group.id -> orders) and Map(pass -> [REDACTED:password])"
+    )
+
+
+def test_round33_a_vercel_deploy_hook_keeps_its_project_id() -> None:
+    text = "POST https://api.vercel.com/v1/integrations/deploy/prj_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f/Hk3vN8pL2x failed"
+    redacted = Redactor().redact(text)
+    assert "prj_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f" in redacted
+    assert "Hk3vN8pL2x" not in redacted

@@ -3989,6 +3989,10 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             end = _more_words_end(data, start, end, kind)
         if brace is not None:
             end = min(end, brace)
+        if bare and b"->" in data[_span(match, b"key")[1] : start]:
+            # Scala's `Map(sasl.password -> X, group.id -> y)`: the map's comma and its closing parenthesis are
+            # the map's, not the value's
+            end = start + max(1, len(data[start:end].rstrip(b",)")))
         value = data[start:end].decode("utf-8", "replace")
         if bare and kind == "password" and is_plain_words(value) and _LABEL_AFTER.match(data, end):
             continue  # openssl s_client's `PSK identity hint: None`: a label's words, then its colon
