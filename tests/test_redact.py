@@ -3925,3 +3925,17 @@ def test_round33_a_vercel_deploy_hook_keeps_its_project_id() -> None:
     redacted = Redactor().redact(text)
     assert "prj_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f" in redacted
     assert "Hk3vN8pL2x" not in redacted
+
+
+def test_round33_an_auditd_proctitle_hides_the_password_its_command_holds() -> None:
+    """auditd writes a command line holding a NUL in hex (`proctitle=6D7973716C00…`): it is read as the command, and
+    the password's bytes are redacted in place."""
+    command = f"mysql\0-h\0db\0-uroot\0-p{_ROUND33_SECRET}".encode().hex().upper()
+    redacted = Redactor().redact(f"type=PROCTITLE msg=audit(1764497472.123:812): proctitle={command}")
+    assert _ROUND33_SECRET.encode().hex().upper()[:12] not in redacted
+    assert "proctitle=6D7973716C00" in redacted
+
+
+def test_round33_an_auditd_proctitle_of_a_harmless_command_stays() -> None:
+    text = "type=PROCTITLE msg=audit(1764497472.123:813): proctitle=" + b"ls\0-la\0/var/log".hex().upper()
+    assert Redactor().redact(text) == text

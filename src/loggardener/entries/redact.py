@@ -2558,12 +2558,13 @@ _TYPED_OBJECT_ID = compile_regex(
 
 
 def _plain_text_base64(run: str) -> bool:
-    """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words (its
-    padding written or left out)."""
+    """Whether `run` is base64 (or base64url) of a sentence (`aGVsbG8gd29y…`) that names no credential: printable
+    words (its padding written or left out)."""
     if len(run) % 4 == 1:
         return False
     try:
-        text = base64.b64decode(run + "=" * (-len(run) % 4), validate=True).decode("ascii")
+        padded = run.replace("-", "+").replace("_", "/") + "=" * (-len(run) % 4)  # base64url too
+        text = base64.b64decode(padded, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
     if text[:1] in ("{", "[") and _plain_json(text):
@@ -5167,6 +5168,8 @@ _ARGV_SEPARATOR = compile_regex(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][
 # what `_execve_spans` makes spaces of (a hex-encoded argument, auditd's form for one holding a space or a quote, is
 # read by `_hex_spans`).
 _EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*\"|[0-9A-Fa-f]+|\(null\)))+")
+# An auditd PROCTITLE record: the process' command line in hex, its arguments joined by NULs
+_PROCTITLE = _Deferred(rb"\bproctitle=(?P<hex>[0-9A-Fa-f]{4,})")
 _EXECVE_SEPARATOR = compile_regex(rb"^argc=[0-9]{1,4}|[ \t]a[0-9]{1,4}=\"?|\"(?=[ \t]a[0-9]|$)")
 
 # Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
@@ -5486,6 +5489,8 @@ class Redactor:
             spans.extend(self._argv_spans(data, depth))
         if depth < 3 and b' a1="' in data:
             spans.extend(self._execve_spans(data, depth))
+        if depth < 3 and b"proctitle=" in data:
+            spans.extend(self._proctitle_spans(data, depth))
         if depth < 3 and plan.hex:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
@@ -5567,6 +5572,20 @@ class Redactor:
             line = _EXECVE_SEPARATOR.sub(lambda m: b" " * len(m.group(0)), data[start:end])
             for span_start, span_end, kind, rank in self.spans(line, depth + 1):
                 yield start + span_start, start + span_end, kind, rank
+
+    def _proctitle_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in the command an auditd PROCTITLE record holds in hex (its arguments joined by NULs): read as
+        the command line, each NUL a space; a span of the line falls on the hex of its bytes."""
+        for match in _PROCTITLE.finditer(data):
+            start, end = _span(match, b"hex")
+            if (end - start) % 2 or end - start > 16384:
+                continue  # not bytes in hex, or a command line longer than auditd writes
+            try:
+                line = bytes.fromhex(data[start:end].decode("ascii")).replace(b"\0", b" ")
+            except ValueError:
+                continue
+            for span_start, span_end, kind, rank in self.spans(line, depth + 1):
+                yield start + 2 * span_start, start + 2 * span_end, kind, rank
 
     def redact(self, text: str) -> str:
         if not text:
