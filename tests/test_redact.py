@@ -3939,3 +3939,16 @@ def test_round33_an_auditd_proctitle_hides_the_password_its_command_holds() -> N
 def test_round33_an_auditd_proctitle_of_a_harmless_command_stays() -> None:
     text = "type=PROCTITLE msg=audit(1764497472.123:813): proctitle=" + b"ls\0-la\0/var/log".hex().upper()
     assert Redactor().redact(text) == text
+
+
+def test_round33_an_oauth_state_of_plain_fields_in_base64url_stays() -> None:
+    """An OAuth `state` of plain fields (a path to return to, a number), base64url without its padding."""
+    state = base64.urlsafe_b64encode(b'{"return_to": "/billing/invoices", "attempt": 2}').decode().rstrip("=")
+    assert state in Redactor().redact(f"oauth callback: state={state} expired")
+
+
+def test_round33_an_oauth_state_that_holds_a_token_is_still_redacted() -> None:
+    state = base64.urlsafe_b64encode(b'{"return_to": "/billing", "access_token": "Zq3vN8pL2xR7kW5tY9mB4cH6"}')
+    assert state.decode().rstrip("=")[24:48] not in Redactor().redact(
+        f"oauth callback: state={state.decode()}"
+    )

@@ -2543,10 +2543,22 @@ def _plain_json(text: str) -> bool:
                 or _WORDS_AND_NUMBERS.fullmatch(item)
                 or _NAME_PATH.match(item)
                 or _JSON_NUMBER_OR_TIME.fullmatch(item)
+                or _word_path(item)
             )
         ):
             return False
     return not pending and isinstance(value, dict)
+
+
+def _word_path(value: str) -> bool:
+    """Whether `value` is a site's path of words and numbers (`/billing`, `/orders/42/items`: an OAuth state's
+    `return_to`)."""
+    segments = value.split("/")
+    return (
+        value.startswith("/")
+        and len(segments) <= 16
+        and all(not s or s.isdigit() or is_plain_words(s) for s in segments)
+    )
 
 
 # A GraphQL global id as its API encodes it in base64: GitHub's `010:Repository1296269`, Shopify's
