@@ -3689,3 +3689,266 @@ def test_round32_a_call_that_creates_a_user_hides_its_password(text: str) -> Non
 )
 def test_round32_a_role_a_credential_source_or_an_apache_variable_stays(text: str, kept: str) -> None:
     assert kept in Redactor().redact(text)
+
+
+# Round 33 (sec33's held-out set): look-alikes that are ids, cursors and public keys; scoped tokens, quoted
+# directives and positional secrets of commands and SQL functions.
+_ROUND33_SECRET = "Larch482walnut17Qz"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("ListObjectsV2: NextToken: %s", "NextToken: %s"),
+        ("The continuation token provided is incorrect. NextToken: %s", "NextToken: %s"),
+        ("Calendar API 410: syncToken %s is no longer valid", "syncToken %s"),
+        ("slack: invalid_cursor (next_cursor=%s)", "next_cursor=%s"),
+        ("ListKeys: NextMarker=%s truncated", "NextMarker=%s"),
+        ("x-guploader-uploadid: %s", "uploadid: %s"),
+        ("pubsub: invalid ack_ids=['%s']", "ack_ids=['%s']"),
+        ("PUT /c/orders.csv?comp=block&blockid=%s", "blockid=%s"),
+    ],
+)
+def test_round33_a_page_cursor_or_an_id_under_its_name_stays(text: str, kept: str) -> None:
+    """A page's cursor (AWS's `NextToken`/`NextMarker`, `syncToken`, `next_cursor`) and an id named in the plural or
+    glued onto its noun (`ack_ids`, `uploadid`, `blockid`) open nothing, however random they look."""
+    value = "Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA"
+    assert kept % value in Redactor().redact(text % value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "django: sessionid=%s",
+        "flask: session_ids=['%s']",
+        "oauth: next step needs access token %s",
+        "sync: api_token=%s",
+    ],
+)
+def test_round33_a_session_id_or_a_token_beside_cursor_words_is_still_redacted(text: str) -> None:
+    value = "Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA"
+    assert value not in Redactor().redact(text % value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("openai: 403 for organization org-Zq3vN8pL2xR7kW5tY9mB4cH6", "org-Zq3vN8pL2xR7kW5tY9mB4cH6"),
+        ("openai: Project `proj_Zq3vN8pL2xR7kW5tY9mB4cH6` has no access", "proj_Zq3vN8pL2xR7kW5tY9mB4cH6"),
+        (
+            "Okta: user 00uZq3vN8pL2xR7kW5tY is not assigned to app 0oaB4cH6jD1fG0sAq3vN",
+            "00uZq3vN8pL2xR7kW5tY",
+        ),
+        (
+            "ipfs: failed to fetch QmZq3vN8pL2xR7kW5tY9mB4cH6jD1fG2sAq3vN8pL2xR7k",
+            "QmZq3vN8pL2xR7kW5tY9mB4cH6jD1fG2sAq3vN8pL2xR7k",
+        ),
+        (
+            "ipfs: pin bafybeihzq3vn4pl2xr7kw5ty6mb4ch6jd3fg2saq3vn4pl2xr7kw5ty failed",
+            "bafybeihzq3vn4pl2xr7kw5ty6mb4ch6jd3fg2saq3vn4pl2xr7kw5ty",
+        ),
+        (
+            "GraphQL: no node with the global id of 'MDEwOlJlcG9zaXRvcnk4MTcyNjM1'",
+            "MDEwOlJlcG9zaXRvcnk4MTcyNjM1",
+        ),
+        (
+            "shopify: no object Z2lkOi8vc2hvcGlmeS9Qcm9kdWN0LzgxNzI2MzU0MTI=",
+            "Z2lkOi8vc2hvcGlmeS9Qcm9kdWN0LzgxNzI2MzU0MTI=",
+        ),
+        (
+            "HttpError 404 https://www.googleapis.com/drive/v3/files/1Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA?alt=media",
+            "1Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA",
+        ),
+        (
+            "PERMISSION_DENIED for https://docs.google.com/spreadsheets/d/1Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2x/edit",
+            "1Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2x",
+        ),
+        (
+            "x509: unknown authority while verifying certificate serial 4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b",
+            "4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b",
+        ),
+        ("UnrecoverableKeyException (keyAlias=billing-signing-2027)", "keyAlias=billing-signing-2027"),
+        ("boto3: credential_source=EcsContainer2 failed", "credential_source=EcsContainer2"),
+        (
+            "supabase-js: publishable key sb_publishable_Zq3vN8pL2xR7kW5tY9mB4cH6 refused",
+            "sb_publishable_Zq3vN8pL2xR7kW5tY9mB4cH6",
+        ),
+        (
+            "@clerk/nextjs: invalid publishableKey (key=pk_live_Y2xlcmsuYmlsbGluZy5pbyQ)",
+            "pk_live_Y2xlcmsuYmlsbGluZy5pbyQ",
+        ),
+    ],
+)
+def test_round33_an_id_or_a_public_key_that_looks_random_stays(text: str, kept: str) -> None:
+    """OpenAI's organization and project ids, Okta's object ids, IPFS content ids, GraphQL global ids in base64,
+    Google Drive and Docs ids in their URLs, a certificate's serial, a key's alias, where a credential comes from,
+    and publishable keys: what a problem is about, no credential."""
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "openai: Incorrect API key provided: sk-proj-Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2xR7kW5",
+        "okta: SSWS 00Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2x rejected",
+        "supabase: secret key sb_secret_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f refused",
+        "keystore: keyAlias=billing keyPassword=Zq3vN8pL2xR7kW5tY9mB4cH6",
+        "basic: " + base64.b64encode(b"Repository:Zq3vN8pL2xR7kW5tY9mB4cH6").decode(),
+    ],
+)
+def test_round33_keys_beside_those_ids_are_still_redacted(text: str) -> None:
+    assert "Zq3vN8pL2xR7kW5tY9mB4cH6" not in Redactor().redact(text)
+    assert base64.b64encode(b"Repository:Zq3vN8pL2xR7kW5tY9mB4cH6").decode()[12:36] not in Redactor().redact(
+        text
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "unleash-client: 401 for client key *:production.%s",
+        'unleash-proxy: 401 for {"clientKeys":["[]:development.%s"]}',
+        "unleash-proxy: clients billing:production.%s refused",
+    ],
+)
+def test_round33_an_unleash_token_of_any_scope_is_redacted(text: str) -> None:
+    token = "9f2c4e6a8b0d1f3e5a7c9b2d4f6e8a0c1b3d5f7e9a2c4b6d8f0e1a3c5b7d9f2e"
+    assert token not in Redactor().redact(text % token)
+
+
+def test_round33_a_scoped_name_with_a_digest_that_is_no_unleash_token_stays() -> None:
+    text = (
+        "unleash: toggle checkout-v2 for *:production.eu-west (sha 9f2c4e6a8b0d1f3e5a7c9b2d4f6e8a0c1b3d5f7e)"
+    )
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keepalived_vrrp[77]: (Line 18) Unknown keyword 'auth_pas' near 'auth_pass %s'",
+        'postgres: invalid line "ssl_key_passphrase %s" in pg.conf',
+        "+ setx DB_PASSWORD %s /M",
+        "+ bundle config set --global gems.example.com ci-bot:%s",
+        "Msg 8116: argument 2 of EncryptByPassPhrase function (SELECT EncryptByPassPhrase('%s', 42))",
+        "ERROR: function pgp_sym_encrypt(text, unknown) does not exist: SELECT pgp_sym_encrypt(ssn, '%s')",
+        "ERROR 1582: AES_DECRYPT(ssn_enc, '%s', 'x')",
+    ],
+)
+def test_round33_a_quoted_directive_or_a_positional_secret_is_redacted(text: str) -> None:
+    """A directive quoted whole by a parser's error; Windows' `setx NAME X` under a secret's name; Bundler's
+    `USER:X` for a gem server; the passphrase or key given to SQL's encryption functions."""
+    assert _ROUND33_SECRET not in Redactor().redact(text % _ROUND33_SECRET)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keepalived_vrrp[77]: Unknown keyword 'auth_type PASS'",
+        "+ setx JAVA_HOME C:\\jdk21 /M",
+        "+ bundle config set --local path vendor/bundle",
+        "SELECT pgp_sym_encrypt(ssn, current_setting('app.key')) FROM patients",
+    ],
+)
+def test_round33_a_directive_a_setting_or_a_call_without_a_secret_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Clerk: No user was found with id user_2Zq3vN8pL2xR7kW5tY9mB4cH6jD",
+            "user_2Zq3vN8pL2xR7kW5tY9mB4cH6jD",
+        ),
+        ("Error: Deployment dpl_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f not found", "dpl_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f"),
+        ("render: service srv-cq3vn8pl2xr7kw5ty9mb deploy failed", "srv-cq3vn8pl2xr7kw5ty9mb"),
+        (
+            "firebase hosting: version release.4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b failed",
+            "release.4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b",
+        ),
+        (
+            "New Relic: entity MTIzNDU2N3xBUE18QVBQTElDQVRJT058OTg3NjU0MzIx violated",
+            "MTIzNDU2N3xBUE18QVBQTElDQVRJT058OTg3NjU0MzIx",
+        ),
+        (
+            'ReceiptHandleIsInvalid: The input receipt handle "AQEBZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2xR7k" is not valid',
+            "AQEBZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sAq3vN8pL2xR7k",
+        ),
+        (
+            "ExpiredIteratorException: ShardIterator: AAAAAAAAAAGZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0s=",
+            "AAAAAAAAAAGZq3vN8pL2xR7kW5tY9mB4cH6jD1fG0s=",
+        ),
+        (
+            'Error: UPGRADE FAILED: Secret "sh.helm.release.v1.billing.v17" is invalid: data: Too long',
+            "sh.helm.release.v1.billing.v17",
+        ),
+        (
+            "404 projects/billing-prod/serviceAccounts/ci@billing-prod.iam.gserviceaccount.com/keys/"
+            "4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b not found",
+            "/keys/4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b",
+        ),
+    ],
+)
+def test_round33_a_typed_id_a_digest_a_guid_or_a_readers_handle_stays(text: str, kept: str) -> None:
+    """A record's type then its id (Clerk's `user_…`, Vercel's `dpl_…`, Render's `srv-…`), a name then a digest
+    after a `.`, New Relic's entity GUID, SQS's receipt handle and Kinesis' shard iterator, Helm's release record
+    that Kubernetes calls invalid, and a service account key's id in its path."""
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sonar: token squ_4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b rejected",
+        "gitlab: trigger glptt-4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b refused",
+        "x: session handle Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA",
+        "sk_Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA refused",
+    ],
+)
+def test_round33_a_vendor_key_of_hex_or_a_session_is_still_redacted(text: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "4fa3c29e81d07b6a5c3e2f1d0b9a8c7e6f5d4c3b" not in redacted
+    assert "Zq3vN8pL2xR7kW5tY9mB4cH6jD1fG0sA" not in redacted
+
+
+def test_round33_a_scala_maps_comma_and_parenthesis_stay_after_a_redacted_value() -> None:
+    """`Map(sasl.password -> X, group.id -> y)`: the comma and the closing parenthesis are the map's."""
+    text = f"Failed with Map(sasl.password -> {_ROUND33_SECRET}, group.id -> orders) and Map(pass -> {_ROUND33_SECRET})"
+    assert Redactor().redact(text) == (
+        "Failed with Map(sasl.password -> [REDACTED:password], group.id -> orders) and Map(pass -> [REDACTED:password])"
+    )
+
+
+def test_round33_a_vercel_deploy_hook_keeps_its_project_id() -> None:
+    text = "POST https://api.vercel.com/v1/integrations/deploy/prj_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f/Hk3vN8pL2x failed"
+    redacted = Redactor().redact(text)
+    assert "prj_Zq3vN8pL2xR7kW5tY9mB4cH6jD1f" in redacted
+    assert "Hk3vN8pL2x" not in redacted
+
+
+def test_round33_an_auditd_proctitle_hides_the_password_its_command_holds() -> None:
+    """auditd writes a command line holding a NUL in hex (`proctitle=6D7973716C00…`): it is read as the command, and
+    the password's bytes are redacted in place."""
+    command = f"mysql\0-h\0db\0-uroot\0-p{_ROUND33_SECRET}".encode().hex().upper()
+    redacted = Redactor().redact(f"type=PROCTITLE msg=audit(1764497472.123:812): proctitle={command}")
+    assert _ROUND33_SECRET.encode().hex().upper()[:12] not in redacted
+    assert "proctitle=6D7973716C00" in redacted
+
+
+def test_round33_an_auditd_proctitle_of_a_harmless_command_stays() -> None:
+    text = "type=PROCTITLE msg=audit(1764497472.123:813): proctitle=" + b"ls\0-la\0/var/log".hex().upper()
+    assert Redactor().redact(text) == text
+
+
+def test_round33_an_oauth_state_of_plain_fields_in_base64url_stays() -> None:
+    """An OAuth `state` of plain fields (a path to return to, a number), base64url without its padding."""
+    state = base64.urlsafe_b64encode(b'{"return_to": "/billing/invoices", "attempt": 2}').decode().rstrip("=")
+    assert state in Redactor().redact(f"oauth callback: state={state} expired")
+
+
+def test_round33_an_oauth_state_that_holds_a_token_is_still_redacted() -> None:
+    state = base64.urlsafe_b64encode(b'{"return_to": "/billing", "access_token": "Zq3vN8pL2xR7kW5tY9mB4cH6"}')
+    assert state.decode().rstrip("=")[24:48] not in Redactor().redact(
+        f"oauth callback: state={state.decode()}"
+    )

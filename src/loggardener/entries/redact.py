@@ -451,8 +451,11 @@ _CODE_QUALIFIERS = {
 # The two halves of a token pair named alone, as Django REST framework SimpleJWT answers `{"access": X, "refresh":
 # Y}`: weak names, a secret when random-looking (`"access": "granted"`, `refresh=30s` stay).
 _TOKEN_PAIR_HALVES = {"access", "refresh"}
-# A page cursor (`nextPageToken`, `continuation_token`) opens nothing.
-_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor"}
+# A page cursor (`nextPageToken`, `continuation_token`, AWS's `NextToken` and `NextMarker`, Google Calendar's
+# `syncToken`, MongoDB's `resumeToken`, Slack's `next_cursor`) opens nothing.
+_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor", "next", "sync", "resume", "marker"}
+# The last word of a cursor's name (`next_cursor`, `NextMarker`, `nextPageToken`)
+_CURSOR_ENDS = frozenset(("token", "cursor", "marker"))
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
     "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "dedup",
@@ -500,7 +503,9 @@ _DESCRIPTIVE = compile_regex(
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
     r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
     r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
-    r"|ref|reference)$"  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
+    r"|ref|reference"
+    r"|source"  # where a credential comes from (AWS's `credential_source=Ec2InstanceMetadata`)
+    r"|alias|aliases)$"  # a key's name in its store (`keyAlias=orders-signing-2026`)  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
     r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
@@ -934,6 +939,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # `Bad activity token: a.b.ActivityThread$ActivityClientRecord@aef9ed2`: an object, no secret
     if _PUBLIC_ID.fullmatch(value):
         return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
+    if _PUBLISHABLE_KEY.fullmatch(trimmed):
+        return False  # `key=pk_live_…`: a publishable key, made to be seen
     if _COMPONENT_TAG.fullmatch(value):
         # `auth: pam_unix(dovecot:auth): authentication failure`: a module's tag, then its message
         return False
@@ -1779,10 +1786,11 @@ _GENERIC_DEVICE_KEYS = (b"secret", b"password", b"key", b"community")  # need a 
 
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
 # (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
+# Also such a line quoted whole, as a config parser's error quotes it (keepalived's `near 'auth_pass X'`).
 _DIRECTIVE = _Capped(
-    rb"(?m)^[ \t]{0,16}(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
+    rb"(?m)(?:^[ \t]{0,16}|[\"'`])(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
-    + rb"[ \t]{0,8}\r?$"
+    + rb"[ \t]{0,8}(?:\r?$|[\"'`])"
 )
 # A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
 _CONCATENATED = _Capped(
@@ -2050,7 +2058,8 @@ _VENDOR_PREFIX = compile_regex(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]")
 # Prefixes of ids (`req_…`, `sha256-…`): a hex part after them names a record.
 _ID_PREFIXES = compile_regex(
     r"^(?:req|request|trace|span|msg|run|job|op|operation|evt|event|txn|tx|commit|sha\d*|md5|build|chatcmpl|resp"
-    r"|file|batch|asst|thread|org|proj|user|usr|acct|cus|sub|inv|id|obj|doc|img|ch|pi|pm|seti|in|ii|price|prod)$",
+    r"|file|batch|asst|thread|org|proj|user|usr|acct|cus|sub|inv|id|obj|doc|img|ch|pi|pm|seti|in|ii|price|prod"
+    r"|prj|dpl|team|srv|ctm|txn|dep|svc|env|app|wf|ws)$",
     re.IGNORECASE,
 )
 
@@ -2103,6 +2112,15 @@ def looks_generated(run: str) -> bool:
         return False  # (hex alone, read below, holds no candidate part and no vendor prefix)
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
+    prefix = _VENDOR_PREFIX.match(run)
+    if (
+        prefix is not None
+        and _ID_PREFIXES.match(prefix.group(1))
+        and not _NON_BASE64.search(run, prefix.end())
+    ):
+        return False  # a record's type, then its id (`user_2Zq…`, Vercel's `dpl_…`, Render's `srv-…`)
+    if prefix is not None and run[prefix.end() - 1] == "." and _HEX.match(run[prefix.end() :]):
+        return False  # a name, then a digest (`release.<sha1>`, `linux.<sha256>`): vendors' hex keys join with `_`/`-`
     slashed = run.split("/")
     named = sum(is_plain_words(s) or s.isdigit() for s in slashed if s)
     if len(slashed) > 1 and 2 * named > len(slashed):
@@ -2120,10 +2138,11 @@ def looks_generated(run: str) -> bool:
         if len(random_chars) >= 20 and entropy(random_chars) >= 3.5:
             return True
     # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `CFPAT-<hex>`
-    prefix = _VENDOR_PREFIX.match(run)
     if prefix is None or _ID_PREFIXES.match(prefix.group(1)):
         return False
     tail = run[prefix.end() :]
+    if "/" in tail:
+        return False  # a path (`acme-prod.iam.gserviceaccount.com/keys/<key id>`): a key's tail holds no `/`
     longest = max((p for p in _RUN_SEPARATORS.split(tail) if p), key=len, default="")
     return (
         len(longest) >= 24
@@ -2266,10 +2285,11 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
                 yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
 
 
-# The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
-_NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
+# The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`), also of a list's first
+# value (`ack_ids=['`).
+_NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\[?\\{0,2}[\"']?$")
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
-_NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
+_NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}[\"']?$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
@@ -2284,15 +2304,36 @@ def _named_id(data: bytes, start: int) -> bool:
     words = _words(name.group(1).decode("ascii", "replace"))
     while len(words) > 1 and words[-1].isdigit():
         words.pop()  # `x-amz-id-2`
-    if not words or (spaced and len(words) < 2):
+    if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS):
         return False
-    if words[-1] == "token" and _CURSOR_WORDS & set(words):
+    if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
         return True
-    return (words[-1] in _ID_WORDS and not _SECRET_IDS & set(words)) or "idempotency" in words
+    if words[-1] in _HANDLE_WORDS and not _SECRET_IDS & set(words) and key_class("_".join(words)) is None:
+        # a queue's receipt handle, a stream's shard iterator: where a reader is, no credential (a session's is)
+        before = window[: name.start(1)].rstrip()[-12:].lower()
+        return not any(word.encode() in before for word in _SECRET_IDS)
+    return (_id_word(words[-1]) and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
+# What a reader holds of a queue or a stream (SQS's `ReceiptHandle`, Kinesis' `ShardIterator`)
+_HANDLE_WORDS = frozenset(("handle", "iterator"))
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
 _ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
+# What an id glued onto its noun names, as headers and query strings write it (`x-guploader-uploadid`,
+# `?comp=block&blockid=`, `ackid`)
+_GLUED_ID_NOUNS = frozenset(
+    (
+        *_RECORD_NOUNS.split("|"),
+        *("upload", "block", "ack", "message", "msg", "trace", "span", "correlation", "operation", "object"),
+        *("client", "tenant", "project", "subscription", "resource", "commit", "part"),
+    )
+)
+
+
+def _id_word(word: str) -> bool:
+    """Whether a name's last word names an id, one or several (`id`, `ack_ids`, `uploadid`, `blockid`)."""
+    singular = word[:-1] if word.endswith("s") and len(word) > 2 else word
+    return singular in _ID_WORDS or (singular.endswith("id") and singular[:-2] in _GLUED_ID_NOUNS)
 
 
 # Names of a digest (`Content-MD5:`, `md5Hash`, `x-goog-hash: crc32c=`, `checksum`), and the byte lengths of
@@ -2360,6 +2401,7 @@ _HEX_ID_WORDS = frozenset(
         *("trace", "traces", "traceparent", "span", "request", "req", "correlation", "uuid", "guid"),
         *("image", "layer", "blob", "object", "container", "pod", "instance", "execution", "job"),
         *("tx", "txn", "txid", "transaction", "wallet", "address", "contract", "block"),
+        *("serial", "serials"),  # a certificate's serial number
         *("version", "release", "snapshot", "checkpoint", "message", "event", "deployment", "cache"),
     )
 )
@@ -2501,21 +2543,45 @@ def _plain_json(text: str) -> bool:
                 or _WORDS_AND_NUMBERS.fullmatch(item)
                 or _NAME_PATH.match(item)
                 or _JSON_NUMBER_OR_TIME.fullmatch(item)
+                or _word_path(item)
             )
         ):
             return False
     return not pending and isinstance(value, dict)
 
 
+def _word_path(value: str) -> bool:
+    """Whether `value` is a site's path of words and numbers (`/billing`, `/orders/42/items`: an OAuth state's
+    `return_to`)."""
+    segments = value.split("/")
+    return (
+        value.startswith("/")
+        and len(segments) <= 16
+        and all(not s or s.isdigit() or is_plain_words(s) for s in segments)
+    )
+
+
+# A GraphQL global id as its API encodes it in base64: GitHub's `010:Repository1296269`, Shopify's
+# `gid://shopify/Product/123`, New Relic's entity GUID (`1234567|APM|APPLICATION|98765`): an object's type and number
+_TYPED_OBJECT_ID = compile_regex(
+    r"\d{2,3}:[A-Z][A-Za-z]{1,40}\d{1,20}|gid://[a-z-]{1,40}/[A-Za-z]{1,40}/\d{1,20}"
+    r"|\d{1,12}\|[A-Z]{2,12}\|[A-Z_]{2,40}\|-?\d{1,20}"  # New Relic's entity GUID: account, domain, type, id
+)
+
+
 def _plain_text_base64(run: str) -> bool:
-    """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
-    if len(run) % 4:
+    """Whether `run` is base64 (or base64url) of a sentence (`aGVsbG8gd29y…`) that names no credential: printable
+    words (its padding written or left out)."""
+    if len(run) % 4 == 1:
         return False
     try:
-        text = base64.b64decode(run, validate=True).decode("ascii")
+        padded = run.replace("-", "+").replace("_", "/") + "=" * (-len(run) % 4)  # base64url too
+        text = base64.b64decode(padded, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
     if text[:1] in ("{", "[") and _plain_json(text):
+        return True
+    if _TYPED_OBJECT_ID.fullmatch(text):
         return True
     words = text.split()
     return (
@@ -2526,6 +2592,10 @@ def _plain_text_base64(run: str) -> bool:
     )
 
 
+# Keys made for browsers and apps, public by design: Stripe's and Clerk's publishable keys (`pk_live_…`), Supabase's
+# (`sb_publishable_…`), PostHog's project key (`phc_…`)
+_PUBLISHABLE = r"pk_(?:live|test)_[0-9A-Za-z]{10,}|sb_publishable_[A-Za-z0-9_-]{20,}|phc_[0-9A-Za-z]{20,}"
+_PUBLISHABLE_KEY = compile_regex(_PUBLISHABLE)
 _RESOURCE_ID = (
     r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32}"
@@ -2541,15 +2611,21 @@ _PUBLIC_RUN = compile_regex(
     r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
     r"|LS0tLS1CRUdJTiB(?:DRVJUSUZJQ0FURS0tLS0t|QVUJMSUMgS0VZLS0tLS0)[A-Za-z0-9+/]*={0,2}"
-    r"|pk_(?:live|test)_[0-9A-Za-z]{10,}|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
-    # PostHog's project key, made for browsers; an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
-    r"|phc_[0-9A-Za-z]{20,}|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
+    r"|" + _PUBLISHABLE + r"|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
+    # an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
+    r"|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
     # an age recipient (an X25519 public key in bech32); a Content-Security-Policy nonce, sent to every browser
     r"|age1[02-9ac-hj-np-z]{58}|nonce-[A-Za-z0-9+/_-]{8,}={0,2}"
     # the ids of LLM APIs' objects: Anthropic's messages, tool calls and batches (`msg_01…`, `toolu_01…`), OpenAI's
     # files, completions, assistants, threads, runs, vector stores, responses
     r"|(?:msg|toolu|msgbatch|req)_01[A-Za-z0-9]{16,40}|(?:file|chatcmpl|ftjob|batch)-[A-Za-z0-9]{16,40}"
     r"|(?:asst|thread|run|vs|resp|call|step)_[A-Za-z0-9]{16,48}"
+    # and OpenAI's organizations and projects (`org-…`, `proj_…`; a project's API key is `sk-proj-…`)
+    r"|org-[A-Za-z0-9]{24}|proj_[A-Za-z0-9]{24}"
+    # Okta's objects: users, groups, apps, policies, authorization servers (20 characters; its API tokens are 42)
+    r"|(?:00u|00g|0oa|00p|0pr|aus|0ob|0sc)[A-Za-z0-9]{17}"
+    # IPFS content ids: CIDv0 (`Qm…`, base58) and CIDv1 (`bafy…`, base32): a file's address, what it holds
+    r"|Qm[1-9A-HJ-NP-Za-km-z]{44}|baf[ky][a-z2-7]{50,}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -2562,7 +2638,10 @@ _PUBLIC_ID = compile_regex(_RESOURCE_ID)
 # public key's type.
 _PUBLIC_BEFORE = compile_regex(
     rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
-    rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t])$"
+    rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]"
+    # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
+    rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
+    rb"|/drive/v[23]/files/|\bFile not found: )$"
 )
 # Blocks of public material: certificates, public keys, PGP public keys and signatures.
 _PUBLIC_BLOCK = compile_regex(
@@ -2995,6 +3074,10 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
 _FIELD_SELECTED = compile_regex(rb"(?i:field|fields|label|column|attribute|property)=$")
 
 
+# A cursor's word right before `token` (`continuation token`, `page token`, `sync token`): a page's cursor, no credential
+_CURSOR_BEFORE = compile_regex(rb"(?i)\b(?:page|continuation|pagination|cursor|next|sync|resume)[ \t]{1,4}$")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -3009,6 +3092,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # the field a tool reads (`vault kv get -field=password secret/db`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
+        if word[:1] in "tT" and _CURSOR_BEFORE.search(data, max(0, match.start() - 24), match.start()):
+            continue  # a page's cursor (`The continuation token provided is incorrect. NextToken: X`)
         if data[end : end + 2] in (b'":', b"':") and _PHP_VISIBILITY.match(data, end + 2):
             continue  # a PHP property's name (`["password":protected]=>`): `_PHP_PROPERTY` reads its value
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
@@ -3264,10 +3349,11 @@ def _object_name(value: str) -> bool:
 
 
 # Kubernetes' answer about an object it was asked for by kind and quoted name (`secret "cart-db-v2" not found`,
-# `secrets "tls-2024" is forbidden: User …`, `secret "x" already exists`): the quoted text is a DNS-1123 name
+# `secrets "tls-2024" is forbidden: User …`, `secret "x" already exists`, Helm's release record `Secret
+# "sh.helm.release.v1.orders.v42" is invalid`): the quoted text is a DNS-1123 name
 _OBJECT_KINDS = frozenset({"secret", "secrets", "token", "tokens"})
 _OBJECT_ANSWER = compile_regex(
-    rb'[ \t]{0,4}"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?" (?:not found|is forbidden|already exists)\b'
+    rb'[ \t]{0,4}"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?" (?:not found|is forbidden|already exists|is invalid)\b'
 )
 
 
@@ -3916,6 +4002,10 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             end = _more_words_end(data, start, end, kind)
         if brace is not None:
             end = min(end, brace)
+        if bare and b"->" in data[_span(match, b"key")[1] : start]:
+            # Scala's `Map(sasl.password -> X, group.id -> y)`: the map's comma and its closing parenthesis are
+            # the map's, not the value's
+            end = start + max(1, len(data[start:end].rstrip(b",)")))
         value = data[start:end].decode("utf-8", "replace")
         if bare and kind == "password" and is_plain_words(value) and _LABEL_AFTER.match(data, end):
             continue  # openssl s_client's `PSK identity hint: None`: a label's words, then its colon
@@ -5090,6 +5180,8 @@ _ARGV_SEPARATOR = compile_regex(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][
 # what `_execve_spans` makes spaces of (a hex-encoded argument, auditd's form for one holding a space or a quote, is
 # read by `_hex_spans`).
 _EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*\"|[0-9A-Fa-f]+|\(null\)))+")
+# An auditd PROCTITLE record: the process' command line in hex, its arguments joined by NULs
+_PROCTITLE = _Deferred(rb"\bproctitle=(?P<hex>[0-9A-Fa-f]{4,})")
 _EXECVE_SEPARATOR = compile_regex(rb"^argc=[0-9]{1,4}|[ \t]a[0-9]{1,4}=\"?|\"(?=[ \t]a[0-9]|$)")
 
 # Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
@@ -5409,6 +5501,8 @@ class Redactor:
             spans.extend(self._argv_spans(data, depth))
         if depth < 3 and b' a1="' in data:
             spans.extend(self._execve_spans(data, depth))
+        if depth < 3 and b"proctitle=" in data:
+            spans.extend(self._proctitle_spans(data, depth))
         if depth < 3 and plan.hex:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
@@ -5490,6 +5584,20 @@ class Redactor:
             line = _EXECVE_SEPARATOR.sub(lambda m: b" " * len(m.group(0)), data[start:end])
             for span_start, span_end, kind, rank in self.spans(line, depth + 1):
                 yield start + span_start, start + span_end, kind, rank
+
+    def _proctitle_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in the command an auditd PROCTITLE record holds in hex (its arguments joined by NULs): read as
+        the command line, each NUL a space; a span of the line falls on the hex of its bytes."""
+        for match in _PROCTITLE.finditer(data):
+            start, end = _span(match, b"hex")
+            if (end - start) % 2 or end - start > 16384:
+                continue  # not bytes in hex, or a command line longer than auditd writes
+            try:
+                line = bytes.fromhex(data[start:end].decode("ascii")).replace(b"\0", b" ")
+            except ValueError:
+                continue
+            for span_start, span_end, kind, rank in self.spans(line, depth + 1):
+                yield start + 2 * span_start, start + 2 * span_end, kind, rank
 
     def redact(self, text: str) -> str:
         if not text:
