@@ -3816,6 +3816,31 @@ def test_round33_an_unleash_token_of_any_scope_is_redacted(text: str) -> None:
     assert token not in Redactor().redact(text % token)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "feature flags: SDK init failed for orders:production.%s (401)",
+        "client myproject:staging.%s rejected",
+        "flags api refused key checkout:Dev.%s",
+    ],
+)
+def test_an_unleash_token_of_a_projects_environment_is_redacted_without_unleash_named(text: str) -> None:
+    token = "4f9a2c1b8e7d6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a"
+    assert token not in Redactor().redact(text % token)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pulled app:production.4f9a2c1b (short digest)",
+        "linux.4f9a2c1b8e7d6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a verified",
+        "image sha256:4f9a2c1b8e7d6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a pulled for production",
+    ],
+)
+def test_a_digest_beside_an_environments_name_but_of_no_token_shape_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
 def test_round33_a_scoped_name_with_a_digest_that_is_no_unleash_token_stays() -> None:
     text = (
         "unleash: toggle checkout-v2 for *:production.eu-west (sha 9f2c4e6a8b0d1f3e5a7c9b2d4f6e8a0c1b3d5f7e)"
