@@ -793,6 +793,8 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
             return _line_record(line_number, line[1:])
         if line.startswith(_BYTE_ORDER_MARK) and not line[1:].isspace():  # files saved with one, appended
             return _line_record(line_number, line[1:])
+        if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data":
+            return _glued_records(line_number, line)
         return RawRecord(
             line_number, None, f"line {line_number}: {_cut_short(line, exc)}{decode_reason(exc)}"
         )
@@ -804,6 +806,38 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     if type(item) is list and any(type(entry) is dict for entry in item):
         return [_record(line_number, entry, "line") for entry in item]
     return _record(line_number, item, "line")
+
+
+_DECODER = json.JSONDecoder()
+_BETWEEN_VALUES = compile_regex(r"[\s,]*")
+"""What may stand between entries given on one line: blanks, and the commas of an array's items."""
+
+
+def _glued_records(line_number: int, line: str) -> list[RawRecord]:
+    """The records of a line that holds several JSON values one after another, each at that line: files joined
+    without a final newline (`cat` of Cloud Storage sink objects, `}{`), entries a loop printed with a space
+    between them, or an array's items without its brackets (`{…},`). What follows the last value that decodes
+    is one record saying why it is none."""
+    records: list[RawRecord] = []
+    position = 0
+    end = len(line.rstrip())
+    while position < end:
+        try:
+            item, position = _DECODER.raw_decode(line, position)
+        except ValueError as exc:
+            why = _cut_short(line, exc)
+            records.append(RawRecord(line_number, None, f"line {line_number}: {why}{decode_reason(exc)}"))
+            break
+        except RecursionError:
+            records.append(RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}"))
+            break
+        if type(item) is list and any(type(entry) is dict for entry in item):
+            records.extend(_record(line_number, entry, "line") for entry in item)
+        else:
+            records.append(_record(line_number, item, "line"))
+        match = _BETWEEN_VALUES.match(line, position)
+        position = match.end() if match else position
+    return records
 
 
 def _cut_short(line: str, exc: ValueError) -> str:
