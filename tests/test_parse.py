@@ -2027,3 +2027,42 @@ def test_the_memo_keeps_its_latest_entries_and_builds_the_others_anew(
     for position, line in enumerate(lines, start=10):  # the first two were let go, the last two are kept
         copy = {**line, "timestamp": "2026-11-21T12:00:30Z", "insertId": f"c{position}"}
         assert remembering.parse(position, copy) == _fresh(position, copy)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {
+            "jsonPayload": json.dumps(
+                {"level": "error", "msg": "ledger write failed", "password": "Tallow-77"}
+            )
+        },
+        {"jsonPayload": {"msg": "ledger write failed"}, "labels": '{"env": "prod"}'},
+        {
+            "jsonPayload": {"msg": "ledger write failed"},
+            "resource": {"type": "k8s_container", "labels": '{"pod_name": "a"}'},
+        },
+        {
+            "jsonPayload": {"msg": "ledger write failed"},
+            "resource": '{"type": "k8s_container", "labels": {}}',
+        },
+    ],
+    ids=["payload", "labels", "resource-labels", "resource"],
+)
+def test_an_object_given_as_its_json_text_is_read_as_that_object(raw: dict[str, object]) -> None:
+    """BigQuery exports its JSON columns as text, and log shippers serialize the payload: the object is read,
+    redacted by key name as any payload is; a text that is no JSON object stays a malformed entry."""
+    entry = parse({"severity": "ERROR", **raw})
+    assert entry.message.startswith("ledger write failed")
+    assert "Tallow-77" not in repr(entry)
+
+
+def test_a_payload_text_that_is_no_json_object_is_still_malformed() -> None:
+    for text in ("timeout", "[1, 2]", '{"msg": "cut'):
+        with pytest.raises(MalformedEntry, match="jsonPayload is not an object"):
+            parse({"jsonPayload": text})
+
+
+def test_a_lone_surrogate_inside_a_payload_text_is_replaced() -> None:
+    entry = parse({"severity": "ERROR", "jsonPayload": '{"msg": "render failed \\ud83d"}'})
+    assert entry.message == "render failed \ufffd"
