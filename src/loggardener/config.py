@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import string
 import sys
@@ -1845,10 +1846,11 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
         return _load_file(path, explicit=True)
     directory = search_dir or Path.cwd()
     candidate = directory / "gardener.toml"
-    if candidate.is_file() or candidate.is_dir():  # a directory of that name is said, not skipped
+    # a directory of that name, or a symbolic link to nothing (its target moved, a loop), is said, not skipped
+    if candidate.is_file() or candidate.is_dir() or candidate.is_symlink():
         return _load_file(candidate)
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
+    if pyproject.is_file() or pyproject.is_symlink():
         return _load_file(pyproject)
     return GardenerConfig()
 
@@ -1871,6 +1873,12 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors save
     except FileNotFoundError:
+        if path.is_symlink():
+            raise GardenerError(
+                f"config file {path} is a symbolic link to {os.readlink(path)}, which does not exist: "
+                "fix the link or remove it",
+                ExitCode.BAD_CONFIG,
+            ) from None
         raise GardenerError(f"config file {path} does not exist", ExitCode.BAD_CONFIG) from None
     except IsADirectoryError:
         raise GardenerError(
