@@ -703,3 +703,20 @@ def test_a_joined_line_keeps_its_entries_and_counts_what_follows_them(tmp_path: 
     assert [r.entry["insertId"] if r.entry else None for r in records] == ["id-0", None, "id-0", None]
     assert "cut short" in str(records[1].error)
     assert str(records[3].error).startswith("line 2: invalid JSON")
+
+
+@pytest.mark.parametrize("ndjson", [True, False], ids=["ndjson", "array"])
+def test_gzip_corrupt_in_its_first_8_kib_keeps_the_entries_before_the_damage(
+    tmp_path: Path, ndjson: bool
+) -> None:
+    """A read of a buffer's 8 KiB used to hold every entry before damage there: the pieces are small at first."""
+    entries = _entries(60)
+    data = bytearray(gzip.compress(_ndjson(entries) if ndjson else json.dumps(entries).encode(), mtime=0))
+    for offset in range(1000, 1008):  # under 2 KiB into the decompressed text
+        data[offset] ^= 0xA5
+    path = tmp_path / "damaged.json.gz"
+    path.write_bytes(bytes(data))
+    records = _read(path)
+    kept = [r.entry for r in records if r.entry is not None]
+    assert kept[:4] == entries[:4]  # (the damage garbles the text just before the point zlib stops at)
+    assert "input ends early: corrupt compressed data" in str(records[-1].error)

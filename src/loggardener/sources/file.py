@@ -63,7 +63,7 @@ class FileSource(EntrySource):
             raw = open_binary(self.path, "an export file")  # closed by records()
         buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
         if _peek(buffered, self.stats.description)[:2] == _GZIP_MAGIC:
-            return io.BufferedReader(_Gunzipped(gzip.GzipFile(fileobj=buffered, mode="rb")))
+            return io.BufferedReader(_Gunzipped(buffered))
         return buffered
 
     def records(self) -> Iterator[RawRecord]:
@@ -121,10 +121,13 @@ class FileSource(EntrySource):
 class _Gunzipped(io.RawIOBase):
     """A gzip stream read one decompressed piece at a time, so that damage after the last whole member
     (garbage or zero padding after the data, a member cut off) costs nothing read before it: a buffered
-    read of many pieces would drop the pieces it holds when a later one fails."""
+    read of many pieces would drop the pieces it holds when a later one fails. The pieces are small while
+    little is read (`_piece`), so that damage near the start of a file costs the few bytes of its piece, not
+    the whole first read (a buffer's 8 KiB held every entry before it)."""
 
-    def __init__(self, compressed: gzip.GzipFile) -> None:
-        self._compressed = compressed
+    def __init__(self, compressed: IO[bytes]) -> None:
+        self._compressed = gzip._GzipReader(compressed)  # its `read(n)` decompresses at most n bytes
+        self._delivered = 0
         self.hold_break = False
         """Whether a break (a cut or corrupt stream) reads as the end, kept in `broken` to be raised by the
         reader that asks (`_Utf8`): a text reader's `read(n)` drops the text it decoded in that call when a
@@ -136,21 +139,31 @@ class _Gunzipped(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        if self.broken is not None:
-            return 0
-        try:
-            data = self._compressed.read1(len(view))
-        except _BROKEN_STREAM as exc:
-            if not self.hold_break:
-                raise
-            self.broken = exc
-            return 0
-        view[: len(data)] = data
-        return len(data)
+        filled = 0
+        while filled < len(view) and self.broken is None:
+            try:
+                data = self._compressed.read(min(len(view) - filled, _piece(self._delivered)))
+            except _BROKEN_STREAM as exc:
+                self.broken = exc  # what was decompressed before it is given first
+                break
+            if not data:
+                break
+            view[filled : filled + len(data)] = data
+            filled += len(data)
+            self._delivered += len(data)
+        if filled or self.broken is None or self.hold_break:
+            return filled
+        raise self.broken
 
     def close(self) -> None:
         self._compressed.close()
         super().close()
+
+
+def _piece(delivered: int) -> int:
+    """How much to decompress at once after `delivered` bytes: 512 at first, an eighth of what was read as
+    more is (up to the reader's buffer), so that what damage costs stays small beside what was read."""
+    return max(512, delivered >> 3)
 
 
 def displayed(path: str) -> str:
