@@ -1789,3 +1789,29 @@ def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -
             env={"REQUESTS_CA_BUNDLE": str(tmp_path / "missing.pem")},
         )  # fmt: skip
     assert live.exit_code == 0, live.stderr
+
+
+@pytest.mark.parametrize(
+    ("project", "said"),
+    [
+        ("projects/billing-prod", "is a resource name: give the id alone, billing-prod"),
+        ("projects/billing-prod/logs/app", "is a resource name: give the id alone, billing-prod"),
+        ('"billing-prod"', "holds '\"', which no project id has"),
+        ("billing-prod,billing-dev", "holds ',', which no project id has"),
+    ],
+)
+def test_a_project_id_no_project_has_is_said_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, project: str, said: str
+) -> None:
+    """The resource name's form, quotes kept from a shell or a YAML file, two ids: said as the project's
+    mistake (it was the API's 'Invalid resource name: projects/projects/…' after the credentials and a request)."""
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project)
+    with pytest.raises(GardenerError) as caught:
+        resolve_project(None)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert said in caught.value.message
+
+
+@pytest.mark.parametrize("project", ["billing-prod", "example.com:billing-prod", "918273645012", "P"])
+def test_project_ids_of_every_real_form_are_kept(project: str) -> None:
+    assert resolve_project(project) == project

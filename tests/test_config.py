@@ -311,3 +311,12 @@ def test_a_config_link_to_nothing_where_one_is_looked_for_is_said_not_skipped(
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert name in str(caught.value)
     assert ("does not exist" in str(caught.value)) == (target != "self")
+
+
+def test_a_config_project_in_the_resource_names_form_names_the_key_and_the_id(tmp_path: Path) -> None:
+    (tmp_path / "gardener.toml").write_text('project = "projects/billing-prod"\n')
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert "key 'project'" in str(caught.value)
+    assert "give the id alone, billing-prod" in str(caught.value)

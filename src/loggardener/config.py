@@ -28,7 +28,7 @@ from loggardener.defaults import (
 )
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import RpcCodeName
-from loggardener.errors import ExitCode, GardenerError, decode_reason
+from loggardener.errors import ExitCode, GardenerError, decode_reason, project_id_mistake
 from loggardener.regexes import compile_regex
 
 if sys.version_info >= (3, 11):
@@ -144,12 +144,11 @@ def _view(name: str) -> str:
 
 
 def _project(project: str | None) -> str | None:
-    """No project id holds a space, a line break or a control character (around it they are dropped)."""
-    if project is not None and any(char.isspace() or not char.isprintable() for char in project.strip()):
-        raise ValueError(
-            f"the project id {project.strip()!r} holds a space, line break or control character, which no "
-            "project id has: give the id alone (`gcloud projects list` shows the ids)"
-        )
+    """No project id holds a space, a line break, a control character (around it they are dropped), a slash
+    or a quote (`errors.project_id_mistake`)."""
+    mistake = None if project is None else project_id_mistake(project.strip())
+    if mistake is not None:
+        raise ValueError(f"{mistake} (`gcloud projects list` shows the ids)")
     return project
 
 
