@@ -627,10 +627,11 @@ def objects_from_json_text(raw: dict[str, Any]) -> dict[str, Any]:
                 decoded = dict(raw)
             decoded[name] = value
     resource = decoded.get("resource")
-    labels = _object_from_text(resource.get("labels")) if isinstance(resource, dict) else None
-    if labels is not None:
-        decoded = decoded if decoded is not raw else dict(raw)
-        decoded["resource"] = {**resource, "labels": labels}
+    if isinstance(resource, dict):
+        labels = _object_from_text(resource.get("labels"))
+        if labels is not None:
+            decoded = decoded if decoded is not raw else dict(raw)
+            decoded["resource"] = {**resource, "labels": labels}
     return decoded
 
 
