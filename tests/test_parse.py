@@ -2066,3 +2066,17 @@ def test_a_payload_text_that_is_no_json_object_is_still_malformed() -> None:
 def test_a_lone_surrogate_inside_a_payload_text_is_replaced() -> None:
     entry = parse({"severity": "ERROR", "jsonPayload": '{"msg": "render failed \\ud83d"}'})
     assert entry.message == "render failed \ufffd"
+
+
+def test_an_http_request_given_as_its_json_text_keeps_its_server_error() -> None:
+    """A shipper that serialized httpRequest: the 500 still makes the entry an error, on the fast path too."""
+    raw = {
+        "textPayload": "request served",
+        "httpRequest": json.dumps(
+            {"requestMethod": "POST", "requestUrl": "https://a.run.app/render?token=x", "status": 500}
+        ),
+    }
+    assert parser.skim(1, {"timestamp": "2026-11-21T12:00:00Z", **raw}) is None
+    entry = parse(raw)
+    assert entry.http is not None and (entry.http.method, entry.http.status) == ("POST", 500)
+    assert entry.severity >= Severity.ERROR

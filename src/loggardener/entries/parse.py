@@ -321,6 +321,8 @@ class EntryParser:
         ):
             return None
         fields = raw.get("httpRequest")
+        if type(fields) is str:  # its JSON text (`parse` reads it): its status may be a server error's
+            return None
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)
         if status is not None and 500 <= status <= 599:
             return None  # a server error: at least ERROR (`http-status`)
@@ -676,7 +678,7 @@ def _http(
 ) -> HttpInfo | None:
     """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says,
     redacted (the URL; the method and latency as names, which repeat)."""
-    fields = value if isinstance(value, dict) else {}
+    fields = value if isinstance(value, dict) else _object_from_text(value) or {}
     status_code = _status_code(fields, payload)
     method = as_text(fields.get("requestMethod")) or payload.http_method
     url = as_text(fields.get("requestUrl")) or payload.http_url
