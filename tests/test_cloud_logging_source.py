@@ -1797,7 +1797,8 @@ def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -
     [
         ("projects/billing-prod", "is a resource name: give the id alone, billing-prod"),
         ("projects/billing-prod/logs/app", "is a resource name: give the id alone, billing-prod"),
-        ('"billing-prod"', "holds '\"', which no project id has"),
+        ('"billing-prod"', "holds '\"', which no project id has: give the id without quotes"),
+        ("\u2018billing-prod\u2019", "which no project id has: give the id without quotes"),
         ("billing-prod,billing-dev", "holds ',', which no project id has"),
     ],
 )

@@ -229,4 +229,5 @@ def project_id_mistake(project: str) -> str | None:
     if named:
         return f"the project id {project!r} is a resource name: give the id alone, {named[1]}"
     odd = next(char for char in project if not _PROJECT_ID_CHARACTERS.fullmatch(char))
-    return f"the project id {project!r} holds {odd!r}, which no project id has: give one id alone"
+    what = "the id without quotes" if odd in "\"'`\u2018\u2019\u201c\u201d" else "one id alone"
+    return f"the project id {project!r} holds {odd!r}, which no project id has: give {what}"
