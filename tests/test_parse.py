@@ -2069,7 +2069,8 @@ def test_a_lone_surrogate_inside_a_payload_text_is_replaced() -> None:
 
 
 def test_an_http_request_given_as_its_json_text_keeps_its_server_error() -> None:
-    """A shipper that serialized httpRequest: the 500 still makes the entry an error, on the fast path too."""
+    """A shipper that serialized httpRequest (and sourceLocation): the 500 still makes the entry an error, on
+    the fast path too."""
     raw = {
         "textPayload": "request served",
         "httpRequest": json.dumps(
@@ -2077,6 +2078,7 @@ def test_an_http_request_given_as_its_json_text_keeps_its_server_error() -> None
         ),
     }
     assert parser.skim(1, {"timestamp": "2026-11-21T12:00:00Z", **raw}) is None
-    entry = parse(raw)
+    entry = parse({**raw, "sourceLocation": '{"file": "render/handler.go", "line": "88"}'})
+    assert entry.source_location == "render/handler.go:88"
     assert entry.http is not None and (entry.http.method, entry.http.status) == ("POST", 500)
     assert entry.severity >= Severity.ERROR

@@ -600,6 +600,8 @@ def _clean(value: str | None) -> str | None:
 
 
 def _source_location(location: Any) -> str | None:
+    if type(location) is str:  # its JSON text
+        location = _object_from_text(location)
     if isinstance(location, dict) and location.get("file"):
         line = location.get("line")
         return (
@@ -610,7 +612,7 @@ def _source_location(location: Any) -> str | None:
     return None
 
 
-_JSON_TEXT_FIELDS = ("jsonPayload", "protoPayload", "resource", "labels", "httpRequest")
+_JSON_TEXT_FIELDS = ("jsonPayload", "protoPayload", "resource", "labels", "httpRequest", "sourceLocation")
 """The LogEntry fields that hold an object, which an export may give as that object's JSON text."""
 _JSON_TEXT_DEPTH = 64
 """Deepest nesting kept in an object decoded from JSON text (as an export's entries are bounded)."""
