@@ -482,14 +482,19 @@ def test_a_json_array_cut_short_keeps_its_whole_entries_and_says_the_file_ends_t
     )
 
 
-@pytest.mark.parametrize("line", ["not json", "{'a': 1}", '{"a": tx}', '{"a": 1,}'])
+@pytest.mark.parametrize(
+    "line", ["not json", "{'a': 1}", '{"a": tx}', '{"a": 1,}', "2026-01-01 12:00 ERROR x", '"a" "b"', "1 2 3"]
+)
 def test_a_line_that_is_no_json_but_not_cut_is_still_invalid_json(line: str) -> None:
     for text in (f"{line}\n", line):
         [record] = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
         assert (record.error or "").startswith("line 1: invalid JSON: ")
 
 
-@pytest.mark.parametrize(("line", "entries"), [('{"a": 1} {"b": 2}', 2), ('{"a": 1}}', 1), ('{"a": 1} x', 1)])
+@pytest.mark.parametrize(
+    ("line", "entries"),
+    [('{"a": 1} {"b": 2}', 2), ('{"a": 1}}', 1), ('{"a": 1} x', 1), ('{"a": 1} 2026-01-01 12 "x" null', 1)],
+)
 def test_a_line_of_values_one_after_another_gives_each_and_says_what_is_not_one(
     line: str, entries: int
 ) -> None:

@@ -806,7 +806,11 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
             return _line_record(line_number, line[1:])
         if line.startswith(_BYTE_ORDER_MARK) and not line[1:].isspace():  # files saved with one, appended
             return _line_record(line_number, line[1:])
-        if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data":
+        if (
+            isinstance(exc, json.JSONDecodeError)
+            and exc.msg == "Extra data"
+            and line.lstrip()[:1] in _OPENERS
+        ):
             return _glued_records(line_number, line)
         return RawRecord(
             line_number, None, f"line {line_number}: {_cut_short(line, exc)}{decode_reason(exc)}"
@@ -836,6 +840,8 @@ def _glued_records(line_number: int, line: str) -> list[RawRecord]:
     end = len(line.rstrip())
     while position < end:
         try:
+            if line[position] not in _OPENERS:  # text after the entries: one record, not a value per word
+                raise json.JSONDecodeError("Extra data", line, position)
             item, position = _DECODER.raw_decode(line, position)
         except ValueError as exc:
             why = _cut_short(line, exc)
