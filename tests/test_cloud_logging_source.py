@@ -210,12 +210,13 @@ def test_unknown_project() -> None:
 
 def test_a_project_id_the_api_refuses_is_said_as_the_project_not_the_query() -> None:
     with FakeLoggingServer(make_entries(3), projects={"P"}) as server:
-        source = source_for(server, FakeClock(), project="My_Project!")
+        # (an id of a project id's characters that the API refuses: one with `!` or `/` is said before it asks)
+        source = source_for(server, FakeClock(), project="-My_Project")
         with pytest.raises(GardenerError) as caught:
             read_all(source)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert caught.value.message.startswith(
-        "Cloud Logging rejected the project id My_Project!: Invalid resource name: projects/My_Project!; check "
+        "Cloud Logging rejected the project id -My_Project: Invalid resource name: projects/-My_Project; check "
         "--project"
     )
     assert "--filter" not in caught.value.message
@@ -1789,3 +1790,30 @@ def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -
             env={"REQUESTS_CA_BUNDLE": str(tmp_path / "missing.pem")},
         )  # fmt: skip
     assert live.exit_code == 0, live.stderr
+
+
+@pytest.mark.parametrize(
+    ("project", "said"),
+    [
+        ("projects/billing-prod", "is a resource name: give the id alone, billing-prod"),
+        ("projects/billing-prod/logs/app", "is a resource name: give the id alone, billing-prod"),
+        ('"billing-prod"', "holds '\"', which no project id has: give the id without quotes"),
+        ("\u2018billing-prod\u2019", "which no project id has: give the id without quotes"),
+        ("billing-prod,billing-dev", "holds ',', which no project id has"),
+    ],
+)
+def test_a_project_id_no_project_has_is_said_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, project: str, said: str
+) -> None:
+    """The resource name's form, quotes kept from a shell or a YAML file, two ids: said as the project's
+    mistake (it was the API's 'Invalid resource name: projects/projects/…' after the credentials and a request)."""
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project)
+    with pytest.raises(GardenerError) as caught:
+        resolve_project(None)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert said in caught.value.message
+
+
+@pytest.mark.parametrize("project", ["billing-prod", "example.com:billing-prod", "918273645012", "P"])
+def test_project_ids_of_every_real_form_are_kept(project: str) -> None:
+    assert resolve_project(project) == project

@@ -297,3 +297,26 @@ def test_the_longest_waits_allowed_are_read(tmp_path: Path) -> None:
     config = load_config(path)
     assert (config.issues.seconds_between_writes, config.issues.max_rate_limit_wait) == (60, 86400)
     assert config.state.lock_timeout_seconds == 86400
+
+
+@pytest.mark.parametrize("name", ["gardener.toml", "pyproject.toml"])
+@pytest.mark.parametrize("target", ["moved/gardener.toml", "self"], ids=["dangling", "loop"])
+def test_a_config_link_to_nothing_where_one_is_looked_for_is_said_not_skipped(
+    tmp_path: Path, name: str, target: str
+) -> None:
+    """A symbolic link to a config that moved (or to itself) is a mistake to tell, not a run on defaults."""
+    (tmp_path / name).symlink_to(name if target == "self" else target)
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert name in str(caught.value)
+    assert ("does not exist" in str(caught.value)) == (target != "self")
+
+
+def test_a_config_project_in_the_resource_names_form_names_the_key_and_the_id(tmp_path: Path) -> None:
+    (tmp_path / "gardener.toml").write_text('project = "projects/billing-prod"\n')
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert "key 'project'" in str(caught.value)
+    assert "give the id alone, billing-prod" in str(caught.value)

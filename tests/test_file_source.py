@@ -482,11 +482,27 @@ def test_a_json_array_cut_short_keeps_its_whole_entries_and_says_the_file_ends_t
     )
 
 
-@pytest.mark.parametrize("line", ["not json", '{"a": 1} {"b": 2}', '{"a": 1}}', "{'a': 1}", '{"a": tx}'])
+@pytest.mark.parametrize(
+    "line", ["not json", "{'a': 1}", '{"a": tx}', '{"a": 1,}', "2026-01-01 12:00 ERROR x", '"a" "b"', "1 2 3"]
+)
 def test_a_line_that_is_no_json_but_not_cut_is_still_invalid_json(line: str) -> None:
     for text in (f"{line}\n", line):
         [record] = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
         assert (record.error or "").startswith("line 1: invalid JSON: ")
+
+
+@pytest.mark.parametrize(
+    ("line", "entries"),
+    [('{"a": 1} {"b": 2}', 2), ('{"a": 1}}', 1), ('{"a": 1} x', 1), ('{"a": 1} 2026-01-01 12 "x" null', 1)],
+)
+def test_a_line_of_values_one_after_another_gives_each_and_says_what_is_not_one(
+    line: str, entries: int
+) -> None:
+    for text in (f"{line}\n", line):
+        records = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
+        assert len(records) == 2
+        assert [r.entry for r in records[:entries]] == [{"a": 1}, {"b": 2}][:entries]
+        assert all((r.error or "").startswith("line 1: invalid JSON: ") for r in records[entries:])
 
 
 @pytest.mark.parametrize(
@@ -663,3 +679,49 @@ def test_a_stored_zip_of_ndjson_is_still_refused_as_zip(tmp_path: Path) -> None:
         archive.writestr("export.ndjson", _ndjson(_entries(3)))
     with pytest.raises(GardenerError, match="compressed with zip"):
         _read(path)
+
+
+@pytest.mark.parametrize(
+    ("between", "after"),
+    [("", ""), (" ", ""), ("", "\r"), (",", ","), (" , ", "")],
+    ids=["glued", "spaced", "crlf", "array-items", "spaced-commas"],
+)
+def test_entries_on_one_line_are_each_read_at_that_line(tmp_path: Path, between: str, after: str) -> None:
+    """Files joined without a final newline (`cat` of Cloud Storage sink objects: `}{`), entries a loop printed
+    with a space between them, an array's items without its brackets: every entry is read, none counted bad."""
+    entries = _entries(5)
+    first = between.join(json.dumps(e) for e in entries[:3]) + after
+    path = tmp_path / "joined.json"
+    path.write_bytes(f"{first}\n{json.dumps(entries[3])}{json.dumps(entries[4])}\n".encode())
+    records = _read(path)
+    assert [(r.position, r.error) for r in records] == [(1, None)] * 3 + [(2, None)] * 2
+    assert [r.entry["insertId"] for r in records if r.entry] == [e["insertId"] for e in entries]
+
+
+def test_a_joined_line_keeps_its_entries_and_counts_what_follows_them(tmp_path: Path) -> None:
+    good, cut = _entries(2)
+    path = tmp_path / "joined.ndjson"
+    path.write_bytes(
+        (json.dumps(good) + json.dumps(cut)[:60] + "\n" + json.dumps(good) + " trailing text\n").encode()
+    )
+    records = _read(path)
+    assert [r.entry["insertId"] if r.entry else None for r in records] == ["id-0", None, "id-0", None]
+    assert "cut short" in str(records[1].error)
+    assert str(records[3].error).startswith("line 2: invalid JSON")
+
+
+@pytest.mark.parametrize("ndjson", [True, False], ids=["ndjson", "array"])
+def test_gzip_corrupt_in_its_first_8_kib_keeps_the_entries_before_the_damage(
+    tmp_path: Path, ndjson: bool
+) -> None:
+    """A read of a buffer's 8 KiB used to hold every entry before damage there: the pieces are small at first."""
+    entries = _entries(60)
+    data = bytearray(gzip.compress(_ndjson(entries) if ndjson else json.dumps(entries).encode(), mtime=0))
+    for offset in range(1000, 1008):  # under 2 KiB into the decompressed text
+        data[offset] ^= 0xA5
+    path = tmp_path / "damaged.json.gz"
+    path.write_bytes(bytes(data))
+    records = _read(path)
+    kept = [r.entry for r in records if r.entry is not None]
+    assert kept[:4] == entries[:4]  # (the damage garbles the text just before the point zlib stops at)
+    assert "input ends early: corrupt compressed data" in str(records[-1].error)

@@ -2027,3 +2027,58 @@ def test_the_memo_keeps_its_latest_entries_and_builds_the_others_anew(
     for position, line in enumerate(lines, start=10):  # the first two were let go, the last two are kept
         copy = {**line, "timestamp": "2026-11-21T12:00:30Z", "insertId": f"c{position}"}
         assert remembering.parse(position, copy) == _fresh(position, copy)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {
+            "jsonPayload": json.dumps(
+                {"level": "error", "msg": "ledger write failed", "password": "Tallow-77"}
+            )
+        },
+        {"jsonPayload": {"msg": "ledger write failed"}, "labels": '{"env": "prod"}'},
+        {
+            "jsonPayload": {"msg": "ledger write failed"},
+            "resource": {"type": "k8s_container", "labels": '{"pod_name": "a"}'},
+        },
+        {
+            "jsonPayload": {"msg": "ledger write failed"},
+            "resource": '{"type": "k8s_container", "labels": {}}',
+        },
+    ],
+    ids=["payload", "labels", "resource-labels", "resource"],
+)
+def test_an_object_given_as_its_json_text_is_read_as_that_object(raw: dict[str, object]) -> None:
+    """BigQuery exports its JSON columns as text, and log shippers serialize the payload: the object is read,
+    redacted by key name as any payload is; a text that is no JSON object stays a malformed entry."""
+    entry = parse({"severity": "ERROR", **raw})
+    assert entry.message.startswith("ledger write failed")
+    assert "Tallow-77" not in repr(entry)
+
+
+def test_a_payload_text_that_is_no_json_object_is_still_malformed() -> None:
+    for text in ("timeout", "[1, 2]", '{"msg": "cut'):
+        with pytest.raises(MalformedEntry, match="jsonPayload is not an object"):
+            parse({"jsonPayload": text})
+
+
+def test_a_lone_surrogate_inside_a_payload_text_is_replaced() -> None:
+    entry = parse({"severity": "ERROR", "jsonPayload": '{"msg": "render failed \\ud83d"}'})
+    assert entry.message == "render failed \ufffd"
+
+
+def test_an_http_request_given_as_its_json_text_keeps_its_server_error() -> None:
+    """A shipper that serialized httpRequest (and sourceLocation): the 500 still makes the entry an error, on
+    the fast path too."""
+    raw = {
+        "textPayload": "request served",
+        "httpRequest": json.dumps(
+            {"requestMethod": "POST", "requestUrl": "https://a.run.app/render?token=x", "status": 500}
+        ),
+    }
+    assert parser.skim(1, {"timestamp": "2026-11-21T12:00:00Z", **raw}) is None
+    entry = parse({**raw, "sourceLocation": '{"file": "render/handler.go", "line": "88"}'})
+    assert entry.source_location == "render/handler.go:88"
+    assert entry.http is not None and (entry.http.method, entry.http.status) == ("POST", 500)
+    assert entry.severity >= Severity.ERROR

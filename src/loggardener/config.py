@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import string
 import sys
@@ -27,7 +28,7 @@ from loggardener.defaults import (
 )
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import RpcCodeName
-from loggardener.errors import ExitCode, GardenerError, decode_reason
+from loggardener.errors import ExitCode, GardenerError, decode_reason, project_id_mistake
 from loggardener.regexes import compile_regex
 
 if sys.version_info >= (3, 11):
@@ -143,12 +144,11 @@ def _view(name: str) -> str:
 
 
 def _project(project: str | None) -> str | None:
-    """No project id holds a space, a line break or a control character (around it they are dropped)."""
-    if project is not None and any(char.isspace() or not char.isprintable() for char in project.strip()):
-        raise ValueError(
-            f"the project id {project.strip()!r} holds a space, line break or control character, which no "
-            "project id has: give the id alone (`gcloud projects list` shows the ids)"
-        )
+    """No project id holds a space, a line break, a control character (around it they are dropped), a slash
+    or a quote (`errors.project_id_mistake`)."""
+    mistake = None if project is None else project_id_mistake(project.strip())
+    if mistake is not None:
+        raise ValueError(f"{mistake} (`gcloud projects list` shows the ids)")
     return project
 
 
@@ -1867,10 +1867,11 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
         return _load_file(path, explicit=True)
     directory = search_dir or Path.cwd()
     candidate = directory / "gardener.toml"
-    if candidate.is_file() or candidate.is_dir():  # a directory of that name is said, not skipped
+    # a directory of that name, or a symbolic link to nothing (its target moved, a loop), is said, not skipped
+    if candidate.is_file() or candidate.is_dir() or candidate.is_symlink():
         return _load_file(candidate)
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
+    if pyproject.is_file() or pyproject.is_symlink():
         return _load_file(pyproject)
     return GardenerConfig()
 
@@ -1893,6 +1894,12 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors save
     except FileNotFoundError:
+        if path.is_symlink():
+            raise GardenerError(
+                f"config file {path} is a symbolic link to {os.readlink(path)}, which does not exist: "
+                "fix the link or remove it",
+                ExitCode.BAD_CONFIG,
+            ) from None
         raise GardenerError(f"config file {path} does not exist", ExitCode.BAD_CONFIG) from None
     except IsADirectoryError:
         raise GardenerError(

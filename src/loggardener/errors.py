@@ -207,3 +207,27 @@ def json_type(value: object) -> str:
 def debugging() -> bool:
     """GARDENER_DEBUG is set to anything but empty, 0, false, no or off: show tracebacks."""
     return os.environ.get("GARDENER_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+_PROJECT_ID_CHARACTERS = compile_regex(r"[A-Za-z0-9.:_-]+")
+"""What a project id is made of: lowercase letters, digits and hyphens (`example.com:name`, an old
+domain-scoped id, adds `.` and `:`), and a project number's digits; the others are accepted for emulators."""
+
+
+def project_id_mistake(project: str) -> str | None:
+    """What no project id holds that `project` (stripped) does, and what to give instead; None when nothing.
+    Said before any request: the API's refusal came after the credentials and a round trip, and read as a
+    project that does not exist (`projects/projects/my-project`)."""
+    if any(char.isspace() or not char.isprintable() for char in project):
+        return (
+            f"the project id {project!r} holds a space, line break or control character, which no project id "
+            "has: give the id alone"
+        )
+    if _PROJECT_ID_CHARACTERS.fullmatch(project):
+        return None
+    named = re.fullmatch(r"projects/([A-Za-z0-9.:_-]+)(?:/.*)?", project)
+    if named:
+        return f"the project id {project!r} is a resource name: give the id alone, {named[1]}"
+    odd = next(char for char in project if not _PROJECT_ID_CHARACTERS.fullmatch(char))
+    what = "the id without quotes" if odd in "\"'`\u2018\u2019\u201c\u201d" else "one id alone"
+    return f"the project id {project!r} holds {odd!r}, which no project id has: give {what}"

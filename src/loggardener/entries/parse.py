@@ -321,6 +321,8 @@ class EntryParser:
         ):
             return None
         fields = raw.get("httpRequest")
+        if type(fields) is str:  # its JSON text (`parse` reads it): its status may be a server error's
+            return None
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)
         if status is not None and 500 <= status <= 599:
             return None  # a server error: at least ERROR (`http-status`)
@@ -401,6 +403,16 @@ class EntryParser:
         return LogEntry._make(fields)
 
     def _parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
+        try:
+            return self._parse_object(position, raw)
+        except MalformedEntry:
+            # (only an entry that failed pays for the look: no cost on the way every other entry takes)
+            decoded = objects_from_json_text(raw)
+            if decoded is raw:
+                raise
+            return self._parse_object(position, decoded)
+
+    def _parse_object(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
         if not isinstance(timestamp_text, str):
             raise MalformedEntry(_not_a_timestamp(timestamp_text))
@@ -589,6 +601,8 @@ def _clean(value: str | None) -> str | None:
 
 
 def _source_location(location: Any) -> str | None:
+    if type(location) is str:  # its JSON text
+        location = _object_from_text(location)
     if isinstance(location, dict) and location.get("file"):
         line = location.get("line")
         return (
@@ -597,6 +611,61 @@ def _source_location(location: Any) -> str | None:
             else as_text(location["file"])
         )
     return None
+
+
+_JSON_TEXT_FIELDS = ("jsonPayload", "protoPayload", "resource", "labels", "httpRequest", "sourceLocation")
+"""The LogEntry fields that hold an object, which an export may give as that object's JSON text."""
+_JSON_TEXT_DEPTH = 64
+"""Deepest nesting kept in an object decoded from JSON text (as an export's entries are bounded)."""
+
+
+def objects_from_json_text(raw: dict[str, Any]) -> dict[str, Any]:
+    """`raw` with each object field given as its JSON text decoded: BigQuery exports its JSON columns so (a Log
+    Analytics query's `json_payload`, `labels`, `resource.labels` saved as JSON), and so do log shippers that
+    serialize the payload (`"jsonPayload": "{\"msg\": …}"`); `raw` itself when no such field holds an object's
+    text. A text that is no JSON object (`"jsonPayload": "timeout"`) stays as it is: the entry is malformed."""
+    decoded = raw
+    for name in _JSON_TEXT_FIELDS:
+        value = _object_from_text(raw.get(name))
+        if value is not None:
+            if decoded is raw:
+                decoded = dict(raw)
+            decoded[name] = value
+    resource = decoded.get("resource")
+    if isinstance(resource, dict):
+        labels = _object_from_text(resource.get("labels"))
+        if labels is not None:
+            decoded = decoded if decoded is not raw else dict(raw)
+            decoded["resource"] = {**resource, "labels": labels}
+    return decoded
+
+
+def _object_from_text(value: Any) -> dict[str, Any] | None:
+    """The object a JSON text holds, lone surrogates replaced and nesting bounded; None for anything else."""
+    if type(value) is not str or not value.lstrip().startswith("{"):
+        return None
+    try:
+        decoded = json.loads(value)
+        return _bounded(decoded, _JSON_TEXT_DEPTH) if type(decoded) is dict else None
+    except (ValueError, RecursionError):
+        return None
+
+
+_LONE_SURROGATE = compile_regex("[\ud800-\udfff]")
+
+
+def _bounded(value: Any, depth: int) -> Any:
+    """`value` with lone surrogates replaced by U+FFFD (text no output can encode); ValueError past `depth`
+    levels of nesting."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if not value.isascii() else value
+    if isinstance(value, (dict, list)):
+        if depth == 0:
+            raise ValueError("nested too deep")
+        if isinstance(value, dict):
+            return {_bounded(key, depth): _bounded(item, depth - 1) for key, item in value.items()}
+        return [_bounded(item, depth - 1) for item in value]
+    return value
 
 
 def _as_dict(value: Any, name: str) -> dict[str, Any]:
@@ -612,7 +681,7 @@ def _http(
 ) -> HttpInfo | None:
     """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says,
     redacted (the URL; the method and latency as names, which repeat)."""
-    fields = value if isinstance(value, dict) else {}
+    fields = value if isinstance(value, dict) else _object_from_text(value) or {}
     status_code = _status_code(fields, payload)
     method = as_text(fields.get("requestMethod")) or payload.http_method
     url = as_text(fields.get("requestUrl")) or payload.http_url

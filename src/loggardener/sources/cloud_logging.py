@@ -35,6 +35,7 @@ from loggardener.errors import (
     connection_failure,
     is_utf8,
     json_type,
+    project_id_mistake,
     proxy_failure,
     shown_url,
     untrusted_certificate,
@@ -292,11 +293,11 @@ def resolve_project(explicit: str | None, configured: str | None = None) -> str 
                     ExitCode.BAD_INPUT,
                 )
             project = value.strip()
-            if any(char.isspace() or not char.isprintable() for char in project):
+            mistake = project_id_mistake(project)
+            if mistake is not None:
                 raise GardenerError(
-                    f"the project id {project!r} holds a space, line break or control character, which no "
-                    "project id has: set --project or GOOGLE_CLOUD_PROJECT to the id alone (`gcloud projects "
-                    "list` shows the ids)",
+                    f"{mistake} (in --project, GOOGLE_CLOUD_PROJECT or the config's `project`; `gcloud "
+                    "projects list` shows the ids)",
                     ExitCode.BAD_INPUT,
                 )
             return project

@@ -63,7 +63,7 @@ class FileSource(EntrySource):
             raw = open_binary(self.path, "an export file")  # closed by records()
         buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
         if _peek(buffered, self.stats.description)[:2] == _GZIP_MAGIC:
-            return io.BufferedReader(_Gunzipped(gzip.GzipFile(fileobj=buffered, mode="rb")))
+            return io.BufferedReader(_Gunzipped(buffered))
         return buffered
 
     def records(self) -> Iterator[RawRecord]:
@@ -121,10 +121,13 @@ class FileSource(EntrySource):
 class _Gunzipped(io.RawIOBase):
     """A gzip stream read one decompressed piece at a time, so that damage after the last whole member
     (garbage or zero padding after the data, a member cut off) costs nothing read before it: a buffered
-    read of many pieces would drop the pieces it holds when a later one fails."""
+    read of many pieces would drop the pieces it holds when a later one fails. The pieces are small while
+    little is read (`_piece`), so that damage near the start of a file costs the few bytes of its piece, not
+    the whole first read (a buffer's 8 KiB held every entry before it)."""
 
-    def __init__(self, compressed: gzip.GzipFile) -> None:
-        self._compressed = compressed
+    def __init__(self, compressed: IO[bytes]) -> None:
+        self._compressed = gzip._GzipReader(compressed)  # its `read(n)` decompresses at most n bytes
+        self._delivered = 0
         self.hold_break = False
         """Whether a break (a cut or corrupt stream) reads as the end, kept in `broken` to be raised by the
         reader that asks (`_Utf8`): a text reader's `read(n)` drops the text it decoded in that call when a
@@ -136,21 +139,31 @@ class _Gunzipped(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        if self.broken is not None:
-            return 0
-        try:
-            data = self._compressed.read1(len(view))
-        except _BROKEN_STREAM as exc:
-            if not self.hold_break:
-                raise
-            self.broken = exc
-            return 0
-        view[: len(data)] = data
-        return len(data)
+        filled = 0
+        while filled < len(view) and self.broken is None:
+            try:
+                data = self._compressed.read(min(len(view) - filled, _piece(self._delivered)))
+            except _BROKEN_STREAM as exc:
+                self.broken = exc  # what was decompressed before it is given first
+                break
+            if not data:
+                break
+            view[filled : filled + len(data)] = data
+            filled += len(data)
+            self._delivered += len(data)
+        if filled or self.broken is None or self.hold_break:
+            return filled
+        raise self.broken
 
     def close(self) -> None:
         self._compressed.close()
         super().close()
+
+
+def _piece(delivered: int) -> int:
+    """How much to decompress at once after `delivered` bytes: 512 at first, an eighth of what was read as
+    more is (up to the reader's buffer), so that what damage costs stays small beside what was read."""
+    return max(512, delivered >> 3)
 
 
 def displayed(path: str) -> str:
@@ -793,6 +806,12 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
             return _line_record(line_number, line[1:])
         if line.startswith(_BYTE_ORDER_MARK) and not line[1:].isspace():  # files saved with one, appended
             return _line_record(line_number, line[1:])
+        if (
+            isinstance(exc, json.JSONDecodeError)
+            and exc.msg == "Extra data"
+            and line.lstrip()[:1] in _OPENERS
+        ):
+            return _glued_records(line_number, line)
         return RawRecord(
             line_number, None, f"line {line_number}: {_cut_short(line, exc)}{decode_reason(exc)}"
         )
@@ -804,6 +823,40 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     if type(item) is list and any(type(entry) is dict for entry in item):
         return [_record(line_number, entry, "line") for entry in item]
     return _record(line_number, item, "line")
+
+
+_DECODER = json.JSONDecoder()
+_BETWEEN_VALUES = compile_regex(r"[\s,]*")
+"""What may stand between entries given on one line: blanks, and the commas of an array's items."""
+
+
+def _glued_records(line_number: int, line: str) -> list[RawRecord]:
+    """The records of a line that holds several JSON values one after another, each at that line: files joined
+    without a final newline (`cat` of Cloud Storage sink objects, `}{`), entries a loop printed with a space
+    between them, or an array's items without its brackets (`{…},`). What follows the last value that decodes
+    is one record saying why it is none."""
+    records: list[RawRecord] = []
+    position = 0
+    end = len(line.rstrip())
+    while position < end:
+        try:
+            if line[position] not in _OPENERS:  # text after the entries: one record, not a value per word
+                raise json.JSONDecodeError("Extra data", line, position)
+            item, position = _DECODER.raw_decode(line, position)
+        except ValueError as exc:
+            why = _cut_short(line, exc)
+            records.append(RawRecord(line_number, None, f"line {line_number}: {why}{decode_reason(exc)}"))
+            break
+        except RecursionError:
+            records.append(RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}"))
+            break
+        if type(item) is list and any(type(entry) is dict for entry in item):
+            records.extend(_record(line_number, entry, "line") for entry in item)
+        else:
+            records.append(_record(line_number, item, "line"))
+        match = _BETWEEN_VALUES.match(line, position)
+        position = match.end() if match else position
+    return records
 
 
 def _cut_short(line: str, exc: ValueError) -> str:
