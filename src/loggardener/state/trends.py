@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from loggardener.clustering.models import Trend
 from loggardener.config import StateConfig
@@ -10,14 +11,20 @@ from loggardener.report import ResolvedCluster, ScanReport
 from loggardener.state.store import FingerprintHistory, State
 
 
-def classify(history: FingerprintHistory | None, run: int, config: StateConfig) -> Trend:
+def classify(
+    history: FingerprintHistory | None, run: int, config: StateConfig, latest: datetime | None = None
+) -> Trend:
     """The trend of a fingerprint seen in `run`, given what the state knew before that run.
 
     `new`: never seen. `regressed`: seen before, and listed as resolved since, or absent for at least
-    `config.regressed_after_quiet_runs` runs. `recurring`: any other fingerprint seen in earlier runs.
+    `config.regressed_after_quiet_runs` runs, and seen now later than ever before (`latest`: entries of an
+    earlier window, a backfill's, are history, not a return). `recurring`: any other fingerprint seen in
+    earlier runs.
     """
     if history is None:
         return "new"
+    if history.outlasts(latest):
+        return "recurring"
     if history.resolved_run is not None or history.quiet_runs(run) >= config.regressed_after_quiet_runs:
         return "regressed"
     return "recurring"
@@ -42,7 +49,8 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
 
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
-    `config.resolved_after_runs` complete runs (this one included); it is listed in that run only, at most
+    `config.resolved_after_runs` complete runs (this one included; not a run of a window that ended before its
+    last entry, a backfill); it is listed in that run only, at most
     `config.max_resolved_listed` of them per run (most recently seen first).
     A truncated run (`report.truncated`) resolves nothing: what it did not read may still be firing.
     """
@@ -51,7 +59,7 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
     held_any = False
     for cluster in report.clusters:
         history = state.fingerprints.get(cluster.fingerprint)
-        cluster.trend = classify(history, run, config)
+        cluster.trend = classify(history, run, config, cluster.last_seen)
         state.note_ranked(cluster.fingerprint, cluster.priority)
         held = held_priority(history, run, cluster.priority)
         if held is not None:
@@ -75,6 +83,7 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
         for fingerprint, history in state.fingerprints.items()
         if not report.truncated
         and fingerprint not in present
+        and not history.outlasts(report.window.end)
         and history.resolved_run is None
         and history.quiet_runs(run) + 1 >= config.resolved_after_runs
     ]
