@@ -287,3 +287,10 @@ def test_the_same_hour_scanned_again_is_neither_quiet_nor_a_return() -> None:
     again = _run(state, ["aaa"], hour=1)
     assert _trends(again) == {"aaa": "recurring"}
     assert state.fingerprints["bbb"].quiet_runs(state.next_run) == 2, "hour 1 twice: two quiet runs for bbb"
+
+
+def test_a_backfill_run_between_two_runs_keeps_the_held_priority() -> None:
+    state = State()
+    _ranked(state, {"aaa": "P0", "bbb": "P1"}, 5)
+    _ranked(state, {"bbb": "P1"}, 1)  # a backfill of an earlier hour, without aaa
+    assert _ranked(state, {"aaa": "P2", "bbb": "P1"}, 6).clusters[0].priority == "P0"

@@ -35,10 +35,10 @@ def held_priority(history: FingerprintHistory | None, run: int, ranked: str) -> 
     run ranked it, when it was seen in that run. A rise applies at once; a fall only when two runs in a row rank
     it lower, so a problem near a threshold (a lone error that dominates a quiet hour and not a busy one) does
     not relabel, retitle and comment on its issue with every run. None when nothing is held."""
-    if history is None or history.last_run != run - 1 or not history.counts:
-        return None
+    if history is None or history.quiet_runs(run) != 0 or not history.counts:
+        return None  # not seen in the previous run that could have seen it (a backfill's cannot: not counted)
     last = history.counts[-1]
-    if last.run != run - 1 or last.priority is None or last.priority >= ranked:
+    if last.run != history.last_run or last.priority is None or last.priority >= ranked:
         return None
     return last.priority
 
