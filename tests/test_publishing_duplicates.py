@@ -155,3 +155,20 @@ def test_two_open_issues_of_one_problem_filed_by_earlier_runs_become_one(server:
 
     assert [a.number for a in again] == [1, 2] and "duplicate" not in again[0].detail
     assert not server.requests_matching("PATCH", r"/repos/o/r/issues/[456]")[2:]
+
+
+def test_log_text_holding_another_problems_marker_does_not_take_its_issue(server: FakeGitHub) -> None:
+    """A service that logs GitHub's webhooks (or a forged line) puts the crash's own marker in the exit's
+    message: the exit's issue shows it broken, and the crash keeps its own issue, run after run."""
+    echoed = f"Container called exit(3). webhook body: {fingerprint_marker('a1b2c3d4e5f6')} ## Impact"
+    sample = exit_cluster().samples[0].model_copy(update={"message": echoed})
+    echoing = exit_cluster(message=echoed, samples=[sample])
+
+    first = publish(server, make_report(crash_cluster(), echoing))
+    again = publish(server, make_report(crash_cluster(count=90), echoing))
+
+    assert kinds(first) == ["created", "created"] and [a.number for a in first] == [1, 2]
+    assert fingerprint_marker("a1b2c3d4e5f6") not in server.issues[2].body
+    assert "log-gardener\u200b:fingerprint=a1b2c3d4e5f6" in server.issues[2].body
+    assert [a.number for a in again] == [1, 2] and server.issues[2].state == "open"
+    assert len(server.issues) == 2

@@ -138,6 +138,22 @@ def test_title_keeps_the_words_but_not_the_links() -> None:
     assert safety.title("@team fix #12\nnow") == "@\u200bteam fix #\u200b12 now"
 
 
+def test_log_text_cannot_carry_log_gardeners_markers() -> None:
+    forged = (
+        f"echo {fingerprint_marker('abc123')} <!--log-gardener:state={{}}--> <!-- LOG-GARDENER:comment -->"
+    )
+    for render in (safety.fence, safety.code, safety.prose, safety.inert, safety.title):
+        shown = render(forged)
+        assert not has_fingerprint(shown, "abc123"), render.__name__
+        assert not re.search(r"<!--\s*log-gardener:", shown, re.IGNORECASE), render.__name__
+    assert "log-gardener\u200b:fingerprint=abc123" in safety.fence(forged)
+
+
+def test_other_html_comments_in_log_text_stay_as_logged() -> None:
+    text = "<!-- build: 42 --> log-gardener: started <!--gardener:x-->"
+    assert safety.fence(text) == f"```\n{text}\n```"
+
+
 def test_markers_match_exactly() -> None:
     body = f"text\n{fingerprint_marker('abc')}\n"
     assert has_fingerprint(body, "abc")

@@ -31,6 +31,43 @@ def test_same_missing_module_through_different_paths_is_one_problem_listing_ever
     assert cluster.reasons[0].startswith("startup crash: ModuleNotFoundError at import time")
 
 
+def _cannot_import(seconds: float, name: str, where: str) -> list[dict[str, object]]:
+    error = f"ImportError: cannot import name '{name}' from 'google.protobuf.internal' ({where})"
+    return split_traceback(seconds, [("/app/notify/events_pb2.py", 5, "<module>", "from x import y")], error)
+
+
+def test_a_name_missing_from_a_module_is_one_problem_wherever_the_module_is_installed() -> None:
+    """Python ends the message with the module's file: a new base image or virtualenv moves it."""
+    report = scan_entries(
+        [
+            *_cannot_import(
+                1, "builder", "/usr/local/lib/python3.11/site-packages/google/protobuf/internal/x.py"
+            ),
+            *_cannot_import(
+                9, "builder", "/usr/local/lib/python3.12/site-packages/google/protobuf/internal/x.py"
+            ),
+            *_cannot_import(17, "builder", "C:\\venv\\Lib\\site-packages\\google\\protobuf\\internal\\x.py"),
+        ]
+    )
+    assert [(c.count > 0, c.title) for c in report.clusters] == [
+        (True, "ImportError: cannot import name 'builder' from 'google.protobuf.internal'")
+    ]
+
+
+def test_names_missing_from_a_module_stay_apart_and_an_unknown_location_is_kept() -> None:
+    report = scan_entries(
+        [
+            *_cannot_import(1, "builder", "/usr/lib/python3/dist-packages/google/protobuf/internal/x.py"),
+            *_cannot_import(
+                9, "enum_type_wrapper", "/usr/lib/python3/dist-packages/google/protobuf/internal/x.py"
+            ),
+            *_cannot_import(17, "builder", "unknown location"),
+        ]
+    )
+    assert len(report.clusters) == 3
+    assert any(c.title.endswith("(unknown location)") for c in report.clusters)
+
+
 def _key_error(seconds: float, file: str, function: str, line: int) -> dict[str, object]:
     trace = f"Traceback (most recent call last):\n  File \"{file}\", line {line}, in {function}\n    x\nKeyError: 'sku'"
     return run_entry(seconds, json_payload={"message": "failed", "stack_trace": trace}, severity="ERROR")

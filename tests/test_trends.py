@@ -253,3 +253,44 @@ def test_a_held_problem_is_listed_among_its_priority() -> None:
     scan = _ranked(state, {"bbb": "P1", "aaa": "P2"}, 1)  # ranked in this order by the rules
 
     assert [(c.fingerprint, c.priority) for c in scan.clusters] == [("aaa", "P0"), ("bbb", "P1")]
+
+
+def test_backfill_runs_of_earlier_hours_do_not_make_a_later_problem_quiet() -> None:
+    """Runs out of order: three runs of hours before aaa was last seen, without it, neither resolve it nor
+    make its next sighting a regression; a run of a later hour without it still counts as quiet."""
+    state = State()
+    for hour in (5, 6, 7):
+        _run(state, ["aaa", "bbb"], hour=hour)
+    backfill = [_run(state, ["bbb"], hour=hour) for hour in (1, 2, 3)]
+    assert [scan.resolved for scan in backfill] == [[], [], []]
+    assert state.fingerprints["aaa"].quiet_runs(state.next_run) == 0
+    assert _trends(_run(state, ["aaa", "bbb"], hour=8)) == {"aaa": "recurring", "bbb": "recurring"}
+
+    quiet = [_run(state, ["bbb"], hour=hour) for hour in (9, 10, 11)]
+    assert [r.fingerprint for r in quiet[2].resolved] == ["aaa"], "later hours without it: quiet as before"
+
+
+def test_a_backfill_seeing_a_resolved_problems_old_entries_is_no_regression() -> None:
+    state = State()
+    _run(state, ["aaa", "bbb"], hour=5)
+    assert [r.fingerprint for r in [_run(state, ["bbb"], hour=h) for h in (6, 7, 8)][2].resolved] == ["aaa"]
+    assert _trends(_run(state, ["aaa", "bbb"], hour=2)) == {"aaa": "recurring", "bbb": "recurring"}
+    assert state.fingerprints["aaa"].resolved_run is not None, "still resolved: nothing newer was seen"
+    assert _trends(_run(state, ["aaa", "bbb"], hour=9)) == {"aaa": "regressed", "bbb": "recurring"}
+
+
+def test_the_same_hour_scanned_again_is_neither_quiet_nor_a_return() -> None:
+    """Look-alike: a re-run of the last hour sees what it saw; a problem absent from it stays as it was."""
+    state = State()
+    _run(state, ["aaa", "bbb"], hour=0)
+    _run(state, ["aaa"], hour=1)
+    again = _run(state, ["aaa"], hour=1)
+    assert _trends(again) == {"aaa": "recurring"}
+    assert state.fingerprints["bbb"].quiet_runs(state.next_run) == 2, "hour 1 twice: two quiet runs for bbb"
+
+
+def test_a_backfill_run_between_two_runs_keeps_the_held_priority() -> None:
+    state = State()
+    _ranked(state, {"aaa": "P0", "bbb": "P1"}, 5)
+    _ranked(state, {"bbb": "P1"}, 1)  # a backfill of an earlier hour, without aaa
+    assert _ranked(state, {"aaa": "P2", "bbb": "P1"}, 6).clusters[0].priority == "P0"

@@ -20,6 +20,8 @@ from loggardener.rendering.markdown_safety import cut_at_word
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
+# `cannot import name 'x' from 'pkg' (/path/to/pkg/__init__.py)`: the module's file, POSIX or Windows
+_MODULE_FILE = compile_regex(r" \((?:/|[A-Za-z]:\\)[^()]*\)$")
 # A path segment that names one thing rather than a route: numbers, dates (`2024-05`), UUIDs, hex hashes,
 # codes with four or more digits (`B1234`, `ORD-2024-0001`), a word's code numbered after a hyphen or an underscore
 # (`SKU-706`, `item_42`; not `utf-8`, `v2`), long tokens with a digit, e-mail addresses.
@@ -108,6 +110,13 @@ def _template_of_zeroed(message: str) -> str:
     return " ".join(token_signature(message))
 
 
+def _without_module_file(message: str) -> str:
+    """An import error's message without the file of the module Python names at its end, if it does."""
+    if not message.endswith(")"):
+        return message
+    return _MODULE_FILE.sub("", message)
+
+
 def _weak_message(template: str) -> bool:
     """A message that says too little to tell two exception types apart (`null`, `<*>`, empty)."""
     words = [
@@ -140,8 +149,12 @@ def signature_of(event: Event) -> Signature:
         message = _shorten(stack.message, 300)
         if exception.rsplit(".", 1)[-1] in _IMPORT_ERRORS:
             # The missing module is the problem, wherever the import sits: every importer is an affected file.
+            # So is the name missing from a module wherever that module is installed: Python ends the message
+            # with the module's file (`(/usr/local/lib/python3.11/site-packages/…)`), which moves with a new
+            # base image or virtualenv.
+            named = _without_module_file(message)
             return Signature(
-                "exception", (exception, message), _title(f"{exception}: {message}"), message, origin
+                "exception", (exception, named), _title(f"{exception}: {named}"), message, origin
             )
         return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http

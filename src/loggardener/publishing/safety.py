@@ -18,6 +18,7 @@ GITHUB_TITLE_LIMIT = 256
 _ZWSP = "\u200b"
 # C0/C1 control characters (except tab and newline) and bidirectional overrides ("trojan source").
 _CONTROLS = compile_regex(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_OWN_MARKER = compile_regex(r"<!--\s*log-gardener:", re.IGNORECASE)
 _MENTION = compile_regex(r"@(?=[A-Za-z0-9_-])")
 _REFERENCE = compile_regex(r"#(?=[0-9])")
 _GH_REFERENCE = compile_regex(r"\b(GH)-(?=[0-9])", re.IGNORECASE)
@@ -29,9 +30,16 @@ _URL = compile_regex(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,31}://|www\.)[^\s<>`]*[^\s<>`
 
 
 def clean(text: str) -> str:
-    """Normalize line ends and drop control and bidirectional-override characters."""
+    """Normalize line ends, drop control and bidirectional-override characters, and break log gardener's own
+    hidden markers (`<!-- log-gardener:…`) with a zero-width space.
+
+    Log text can hold a marker (a service that logs the GitHub webhooks of its issues, a forged line): kept
+    whole in a sample, it would tie the issue to another problem's fingerprint, or hide a state from the runs
+    that read it.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _OWN_MARKER.sub(lambda m: m.group(0)[:-1] + _ZWSP + ":", text) if "<!--" in text else text
 
 
 def break_references(text: str) -> str:

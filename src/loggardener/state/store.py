@@ -99,7 +99,9 @@ class FingerprintHistory(BaseModel):
     missed_in_truncated_runs: int = Field(
         default=0,
         ge=0,
-        description="Truncated runs (--max-entries) since it was last seen that did not see it: not quiet runs.",
+        description="Runs since it was last seen that did not see it and could not have: truncated runs "
+        "(--max-entries), and runs of a window that ended at or before its last entry (a backfill of an earlier "
+        "hour). Not quiet runs.",
     )
 
     @model_validator(mode="after")
@@ -114,9 +116,19 @@ class FingerprintHistory(BaseModel):
     def quiet_runs(self, run: int) -> int:
         """Complete runs before `run` in which the fingerprint was absent, since it was last seen.
 
-        A truncated run read only part of its window, so not seeing a fingerprint there says nothing.
+        A truncated run read only part of its window, and a run of an earlier window than its last entry read
+        none of the time since, so not seeing a fingerprint there says nothing.
         """
         return run - self.last_run - 1 - self.missed_in_truncated_runs
+
+    def outlasts(self, moment: datetime | None) -> bool:
+        """Whether the fingerprint was last seen at or after `moment`.
+
+        A run whose window ended there (a backfill of an earlier hour, a re-run of an old one) read nothing of
+        the time since: its absence there does not say it went quiet; entries seen there, none later than
+        `moment`, do not say it came back.
+        """
+        return moment is not None and _utc(moment) <= self.last_seen
 
 
 class State(BaseModel):
@@ -170,10 +182,12 @@ class State(BaseModel):
         A truncated run does not make the fingerprints it did not see any quieter.
         """
         run = self.next_run
-        if report.truncated:
-            seen = {cluster.fingerprint for cluster in report.clusters}
-            for fingerprint in self.fingerprints.keys() - seen:
-                self.fingerprints[fingerprint].missed_in_truncated_runs += 1
+        end = report.window.end
+        seen = {cluster.fingerprint for cluster in report.clusters}
+        for fingerprint in self.fingerprints.keys() - seen:
+            absent = self.fingerprints[fingerprint]
+            if report.truncated or absent.outlasts(end):
+                absent.missed_in_truncated_runs += 1
         for cluster in report.clusters:
             known = self.fingerprints.get(cluster.fingerprint)
             ranked = self._ranked.get(cluster.fingerprint, cluster.priority)
@@ -193,13 +207,14 @@ class State(BaseModel):
                     counts=[entry],
                 )
                 continue
+            if not known.outlasts(cluster.last_seen):  # only entries older than its last: not back
+                known.resolved_run = None
             known.title = cluster.title
             known.first_seen = min(known.first_seen, cluster.first_seen)
             known.last_seen = max(known.last_seen, cluster.last_seen)
             known.last_run = run
             known.runs_seen += 1
             known.counts = [*known.counts, entry][-HISTORY_LIMIT:]
-            known.resolved_run = None
             known.missed_in_truncated_runs = 0
         for resolved in report.resolved:
             history = self.fingerprints.get(resolved.fingerprint)

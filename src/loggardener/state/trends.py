@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from loggardener.clustering.models import Trend
 from loggardener.config import StateConfig
@@ -10,14 +11,20 @@ from loggardener.report import ResolvedCluster, ScanReport
 from loggardener.state.store import FingerprintHistory, State
 
 
-def classify(history: FingerprintHistory | None, run: int, config: StateConfig) -> Trend:
+def classify(
+    history: FingerprintHistory | None, run: int, config: StateConfig, latest: datetime | None = None
+) -> Trend:
     """The trend of a fingerprint seen in `run`, given what the state knew before that run.
 
     `new`: never seen. `regressed`: seen before, and listed as resolved since, or absent for at least
-    `config.regressed_after_quiet_runs` runs. `recurring`: any other fingerprint seen in earlier runs.
+    `config.regressed_after_quiet_runs` runs, and seen now later than ever before (`latest`: entries of an
+    earlier window, a backfill's, are history, not a return). `recurring`: any other fingerprint seen in
+    earlier runs.
     """
     if history is None:
         return "new"
+    if history.outlasts(latest):
+        return "recurring"
     if history.resolved_run is not None or history.quiet_runs(run) >= config.regressed_after_quiet_runs:
         return "regressed"
     return "recurring"
@@ -28,10 +35,10 @@ def held_priority(history: FingerprintHistory | None, run: int, ranked: str) -> 
     run ranked it, when it was seen in that run. A rise applies at once; a fall only when two runs in a row rank
     it lower, so a problem near a threshold (a lone error that dominates a quiet hour and not a busy one) does
     not relabel, retitle and comment on its issue with every run. None when nothing is held."""
-    if history is None or history.last_run != run - 1 or not history.counts:
-        return None
+    if history is None or history.quiet_runs(run) != 0 or not history.counts:
+        return None  # not seen in the previous run that could have seen it (a backfill's cannot: not counted)
     last = history.counts[-1]
-    if last.run != run - 1 or last.priority is None or last.priority >= ranked:
+    if last.run != history.last_run or last.priority is None or last.priority >= ranked:
         return None
     return last.priority
 
@@ -42,7 +49,8 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
 
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
-    `config.resolved_after_runs` complete runs (this one included); it is listed in that run only, at most
+    `config.resolved_after_runs` complete runs (this one included; not a run of a window that ended before its
+    last entry, a backfill); it is listed in that run only, at most
     `config.max_resolved_listed` of them per run (most recently seen first).
     A truncated run (`report.truncated`) resolves nothing: what it did not read may still be firing.
     """
@@ -51,7 +59,7 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
     held_any = False
     for cluster in report.clusters:
         history = state.fingerprints.get(cluster.fingerprint)
-        cluster.trend = classify(history, run, config)
+        cluster.trend = classify(history, run, config, cluster.last_seen)
         state.note_ranked(cluster.fingerprint, cluster.priority)
         held = held_priority(history, run, cluster.priority)
         if held is not None:
@@ -75,6 +83,7 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
         for fingerprint, history in state.fingerprints.items()
         if not report.truncated
         and fingerprint not in present
+        and not history.outlasts(report.window.end)
         and history.resolved_run is None
         and history.quiet_runs(run) + 1 >= config.resolved_after_runs
     ]
