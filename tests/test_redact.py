@@ -3689,3 +3689,43 @@ def test_round32_a_call_that_creates_a_user_hides_its_password(text: str) -> Non
 )
 def test_round32_a_role_a_credential_source_or_an_apache_variable_stays(text: str, kept: str) -> None:
     assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("_NAME_VALUE", 'auth failed for api_token "abc" (Authorization: Bearer [REDACTED:token])'),
+        (
+            "_SQL_PASSWORD",
+            "Retrying connection to postgresql://inventory:[REDACTED:password]@db:5432/inventory",
+        ),
+        (
+            "_SQL_ROLE_PASSWORD",
+            "Retrying connection to postgresql://inventory:[REDACTED:password]@db:5432/inventory",
+        ),
+    ],
+)
+def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
+    rule: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RE2 takes milliseconds to compile these rules (issue 13's start-up): a text without any of the words a
+    rule needs (`value`; `identified`, `with`, `encrypted` or `=`; `create` or `alter`) never compiles it."""
+    deferred = getattr(redact, rule)
+    deferred = getattr(deferred, "_uncounted", deferred)
+    monkeypatch.delitem(deferred.__dict__, "_compiled", raising=False)  # as a new process has it
+    Redactor().redact(text)
+    assert "_compiled" not in deferred.__dict__
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('{"Name": "DB_PASSWORD", "VaLuE": "wWPIwM#U9pmUM"}', "wWPIwM#U9pmUM"),
+        ("Create Role app Login PASSWORD 'FjquQ3!X7KVPq'", "FjquQ3!X7KVPq"),
+        ("Alter user app identified BY 'tVcVOK#MEmJ1v'", "tVcVOK#MEmJ1v"),
+        ("SET PASSWORD FOR bob@localhost='hP2#vq9LmZ'", "hP2#vq9LmZ"),
+    ],
+)
+def test_the_gated_rules_still_read_their_words_in_any_case(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted

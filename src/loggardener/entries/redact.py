@@ -5264,7 +5264,11 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             if b"<(" in data:
                 spans.extend(_process_substitution_spans(data))
-            spans.extend(_key_value_spans(_NAME_VALUE, data))
+            # RE2 compiles `_NAME_VALUE`'s long program only for a text it can match: one that holds its word
+            # `value` (`(?i)` matches it in ASCII letters alone; of the letters only k and s have other forms in
+            # RE2's folding, `K` and `ſ`, and the words of these gates hold neither)
+            if b"value" in data.lower():
+                spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if any(gate in data for gate in _DEVICE_GATES) or _DEVICE_CONTEXT_GATE.search(data):
                 spans.extend(_device_config_spans(data))
@@ -5338,8 +5342,11 @@ class Redactor:
         if plan.card:
             spans.extend(_card_spans(data))
         if plan.sql:
-            spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password", prose=b"with"))
-            spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
+            lowered = data.lower()  # each pattern's words, one of which a text must hold (as `value` above)
+            if b"=" in data or any(word in lowered for word in (b"identified", b"with", b"encrypted")):
+                spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password", prose=b"with"))
+            if b"create" in lowered or b"alter" in lowered:
+                spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
         elif plan.mutation and b"value" in data:
             spans.extend(_graphql_spans(data))
         if plan.dsn:
