@@ -3729,3 +3729,50 @@ def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
 def test_the_gated_rules_still_read_their_words_in_any_case(text: str, secret: str) -> None:
     redacted = Redactor().redact(text)
     assert secret not in redacted and "[REDACTED:" in redacted
+
+
+def _named_id_searching_every_window(data: bytes, start: int) -> bool:
+    """`_named_id` as it was, both patterns searched over every window."""
+    window = data[max(0, start - 80) : start]
+    name = redact._NAME_BEFORE.search(window)
+    spaced = name is None
+    name = name or redact._NAME_BEFORE_SPACE.search(window)
+    if name is None:
+        return False
+    words = redact._words(name.group(1).decode("ascii", "replace"))
+    while len(words) > 1 and words[-1].isdigit():
+        words.pop()
+    if not words or (spaced and len(words) < 2):
+        return False
+    if words[-1] == "token" and redact._CURSOR_WORDS & set(words):
+        return True
+    return (words[-1] in redact._ID_WORDS and not redact._SECRET_IDS & set(words)) or "idempotency" in words
+
+
+_NAMES = (
+    b"user_id",
+    b"x-amz-id-2",
+    b"nextPageToken",
+    b"ackId",
+    b"Idempotency-Key",
+    b"token",
+    b"a" * 70,
+    b"(",
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.lists(st.sampled_from((*_NAMES, b" ", b",", b"\n")), max_size=4),
+    separator=st.sampled_from([b"", b":", b"="]),
+    blanks=st.text(" \t\r\x0b", max_size=5),
+    backslashes=st.integers(0, 3),
+    end=st.sampled_from([b"", b'"', b"'", b"\n", b'"\n', b" \n", b"x"]),
+)
+@example(before=[b"user_id"], separator=b"=", blanks="    ", backslashes=2, end=b'"\n')  # the most after `=`
+def test_named_id_reads_the_names_it_read_when_it_searched_every_window(
+    before: list[bytes], separator: bytes, blanks: str, backslashes: int, end: bytes
+) -> None:
+    data = b"".join(before) + separator + blanks.encode() + b"\\" * backslashes + end + b"CgwI9x8Kq2LmZp"
+    start = len(data) - 14
+    assert redact._named_id(data, start) == _named_id_searching_every_window(data, start)
