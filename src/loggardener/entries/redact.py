@@ -2276,15 +2276,9 @@ def _named_id(data: bytes, start: int) -> bool:
     """Whether the value at `start` is stored under the name of an id (`user_id=`, `Idempotency-Key:`,
     `x-amz-id-2:`, `ackId X`) or of a page cursor (`nextPageToken X`)."""
     window = data[max(0, start - 80) : start]
-    # each pattern is searched from every byte of the window; only a window that ends as it must is searched: in
-    # `:` or `=` and at most 8 bytes after it (blanks, backslashes, a quote, the newline `$` passes), or in a blank
-    tail = window[-9:]
-    name = _NAME_BEFORE.search(window) if b":" in tail or b"=" in tail else None
+    name = _NAME_BEFORE.search(window)
     spaced = name is None
-    if name is None and (
-        window[-1:] in (b" ", b"\t") or (window[-1:] == b"\n" and window[-2:-1] in (b" ", b"\t"))
-    ):
-        name = _NAME_BEFORE_SPACE.search(window)
+    name = name or _NAME_BEFORE_SPACE.search(window)
     if name is None:
         return False
     words = _words(name.group(1).decode("ascii", "replace"))
