@@ -3705,7 +3705,6 @@ def test_round32_a_role_a_credential_source_or_an_apache_variable_stays(text: st
         ),
         ("_FLAG", 'auth failed for api_token "abc" (Authorization: Bearer [REDACTED:token])'),
         ("_SPACED_CONFIG", 'auth failed for api_token "abc" (Authorization: Bearer [REDACTED:token])'),
-        ("_XML_OPEN_NEXT", 'Traceback:\n  File "<frozen runpy>", line 198\nKeyError: token=abc <x>'),
     ],
 )
 def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
@@ -3734,7 +3733,6 @@ def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
         ("-token Xk9#mQ2vLp", "Xk9#mQ2vLp"),
         ('["--api-key", "Xk9#mQ2vLp"]', "Xk9#mQ2vLp"),
         ("Name: db_pas\u017fword Value: Xk9#mQ2vLp", "Xk9#mQ2vLp"),
-        ("<adminPassword>  \r\n    Xk9#mQ2vLp\n</adminPassword>", "Xk9#mQ2vLp"),
     ],
 )
 def test_the_gated_rules_still_read_their_words_in_any_case(text: str, secret: str) -> None:

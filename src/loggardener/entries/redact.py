@@ -5062,9 +5062,6 @@ class _GatedRules:
         return _search_set(self._one_set_patterns)
 
 
-_TAG_ENDS_LINE = compile_regex(rb">[ \t]*\r?\n")
-"""An opening tag that ends its line, as `_XML_OPEN_NEXT` reads one: RE2 compiles that rule's long program only
-for a text that holds one."""
 _OTHER_CASE_FORMS = ("\u017f".encode(), "\u212a".encode())
 """`ſ` and the Kelvin sign `K`: the only characters but ASCII letters that RE2's `(?i)` reads as an ASCII letter
 (as s and k)."""
@@ -5331,9 +5328,7 @@ class Redactor:
             if b"\n" in data:
                 spans.extend(_command_output_spans(data))
             if b"\n" in data:
-                if b">" in data and _TAG_ENDS_LINE.search(
-                    data
-                ):  # as `_XML_OPEN_NEXT` needs (not `<frozen runpy>",`)
+                if b">" in data:
                     spans.extend(_key_value_spans(_XML_OPEN_NEXT, data, element=True))
                 if b"alue" in data:
                     spans.extend(_key_value_spans(_VALUE_LINE_NAME, data))
