@@ -3977,3 +3977,52 @@ def test_round33_an_oauth_state_that_holds_a_token_is_still_redacted() -> None:
     assert state.decode().rstrip("=")[24:48] not in Redactor().redact(
         f"oauth callback: state={state.decode()}"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("_NAME_VALUE", 'auth failed for api_token "abc" (Authorization: Bearer [REDACTED:token])'),
+        (
+            "_SQL_PASSWORD",
+            "Retrying connection to postgresql://inventory:[REDACTED:password]@db:5432/inventory",
+        ),
+        (
+            "_SQL_ROLE_PASSWORD",
+            "Retrying connection to postgresql://inventory:[REDACTED:password]@db:5432/inventory",
+        ),
+        ("_FLAG", 'auth failed for api_token "abc" (Authorization: Bearer [REDACTED:token])'),
+        ("_SPACED_CONFIG", 'auth failed for api_token "abc" (Authorization: Bearer [REDACTED:token])'),
+    ],
+)
+def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
+    rule: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RE2 takes milliseconds to compile these rules (issue 13's start-up): a text without any of the words a
+    rule needs (`value`; `identified`, `with`, `encrypted` or `=`; `create` or `alter`; a name of a spaced
+    configuration; a `-` starting a word) never compiles it."""
+    deferred = getattr(redact, rule)
+    deferred = getattr(deferred, "_uncounted", deferred)
+    monkeypatch.delitem(deferred.__dict__, "_compiled", raising=False)  # as a new process has it
+    Redactor().redact(text)
+    assert "_compiled" not in deferred.__dict__
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('{"Name": "DB_PASSWORD", "VaLuE": "wWPIwM#U9pmUM"}', "wWPIwM#U9pmUM"),
+        ("Create Role app Login PASSWORD 'FjquQ3!X7KVPq'", "FjquQ3!X7KVPq"),
+        ("Alter user app identified BY 'tVcVOK#MEmJ1v'", "tVcVOK#MEmJ1v"),
+        ("SET PASSWORD FOR bob@localhost='hP2#vq9LmZ'", "hP2#vq9LmZ"),
+        ("CONFIG SET REQUIREPASS Xk9#mQ2vLp", "Xk9#mQ2vLp"),
+        ("config set requirepa\u017f\u017f Xk9#mQ2vLp", "Xk9#mQ2vLp"),  # RE2's `(?i)` reads `ſ` as an s
+        ("nmcli connection modify home WIFI-SEC.PSK Xk9#mQ2vLp", "Xk9#mQ2vLp"),
+        ("-token Xk9#mQ2vLp", "Xk9#mQ2vLp"),
+        ('["--api-key", "Xk9#mQ2vLp"]', "Xk9#mQ2vLp"),
+        ("Name: db_pas\u017fword Value: Xk9#mQ2vLp", "Xk9#mQ2vLp"),
+    ],
+)
+def test_the_gated_rules_still_read_their_words_in_any_case(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted

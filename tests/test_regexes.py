@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loggardener import regexes
+from loggardener import cache, regexes
 from loggardener.console import Terminated
 from loggardener.regexes import compile_regex
 
@@ -202,6 +202,54 @@ def test_the_cache_keeps_a_bounded_number_of_patterns(
     kept = marshal.loads(fresh_cache.read_bytes()[4:])
     # this run's patterns first, then the earlier run's while they fit
     assert sorted(pattern for _, pattern, _ in kept) == ["first0", "first1", "second0", "second1", "second2"]
+
+
+def test_the_cache_keeps_a_bounded_number_of_bytes_but_all_of_a_runs_own(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(4):
+        compile_regex(f"first{number}-" + "x" * 100)
+    regexes._store()
+    _new_process(monkeypatch)
+    monkeypatch.setattr(regexes, "KEPT_BYTES", 700)
+    for number in range(3):
+        compile_regex(f"second{number}-" + "y" * 200)
+    regexes._store()
+    kept = marshal.loads(fresh_cache.read_bytes()[4:])
+    # this run's patterns (over the bound alone), then none of the earlier run's: they do not fit
+    assert sorted(pattern[:7] for _, pattern, _ in kept) == ["second0", "second1", "second2"]
+
+
+def test_a_cache_over_its_bound_is_written_again_by_a_run_that_generates_nothing(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versions that came and went leave their patterns: a run that reads more than `KEPT_BYTES` writes the
+    cache again within it, its own patterns first, though it found each one there; then it is left alone."""
+    for number in range(6):
+        compile_regex(f"p{number}-" + "x" * 100)
+    regexes._store()
+    one = max(regexes._size(key, value) for key, value in regexes._used.items())
+    monkeypatch.setattr(regexes, "KEPT_BYTES", 2 * one + one // 2)
+    monkeypatch.setattr(regexes.atexit, "register", lambda store: store)
+    writes: list[int] = []  # the number of patterns of each write
+
+    def store(name: str, value: dict[object, object], what: str) -> None:
+        writes.append(len(value))
+        cache.store_marshalled(name, value, what)
+
+    monkeypatch.setattr(regexes, "store_marshalled", store)
+    for pattern in ("p4-", "p4-"):
+        _new_process(monkeypatch)
+        monkeypatch.setattr(regexes, "_learned", False)
+        compile_regex(pattern + "x" * 100)
+        assert len(regexes._used) == 1  # found, not generated
+        if regexes._learned:
+            regexes._store()
+    # the first of these runs wrote its pattern, then the earlier run's latest while they fit; the second found
+    # a cache within the bound and wrote nothing
+    assert writes == [2]
+    kept = marshal.loads(fresh_cache.read_bytes()[4:])
+    assert [pattern[:2] for _, pattern, _ in kept] == ["p4", "p0"]
 
 
 def test_a_warm_scan_generates_no_pattern_and_writes_the_same_worklog(tmp_path: Path) -> None:

@@ -83,14 +83,27 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def kept_entries(used: dict[K, V], known: dict[K, V] | None, kept: int) -> dict[K, V]:
-    """What a cache of compiled code stores: this run's entries (`used`), then the earlier runs' (`known`)
-    while they fit in `kept`."""
+def kept_entries(
+    used: dict[K, V],
+    known: dict[K, V] | None,
+    kept: int,
+    size: Callable[[K, V], int] | None = None,
+    kept_size: int = 0,
+) -> dict[K, V]:
+    """What a cache of compiled code stores: this run's entries (`used`), then the earlier runs' (`known`, the
+    latest run's first) while they fit in `kept` entries and, given `size`, in `kept_size` in all."""
     merged = dict(used)
+    total = sum(size(key, value) for key, value in used.items()) if size is not None else 0
     for key, value in (known or {}).items():
         if len(merged) >= kept:
             break
-        merged.setdefault(key, value)
+        if key in merged:
+            continue
+        if size is not None:
+            total += size(key, value)
+            if total > kept_size:
+                break
+        merged[key] = value
     return merged
 
 

@@ -15,8 +15,6 @@ from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import IO
 
-from filelock import FileLock, Timeout
-
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
@@ -208,6 +206,8 @@ def _state_lock(
     if path is None:
         yield
         return
+    from filelock import FileLock, Timeout  # here: 2% of a scan's start-up, for a run that keeps a state
+
     lock_path = path.with_name(path.name + ".lock")
     lock = FileLock(lock_path, timeout=timeout)
     try:

@@ -32,6 +32,10 @@ _Compiled = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
 KEPT = 4096
 """Patterns kept at most: all of gardener's compile-time patterns, with room for the rest of a run's."""
+KEPT_BYTES = 2 << 20
+"""Bytes of patterns and their code kept at most, but for a run's own: every run reads the whole cache, and one
+that had grown to 13 MB with earlier versions' patterns (the same patterns, a little changed) cost each scan some
+10 ms; a demo scan's own are 0.9 MB. A run that reads more than this writes the cache again, bounded."""
 
 _VERSION = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{_sre.MAGIC}"
 _NAME = f"regexes-{_VERSION}.marshal"
@@ -47,13 +51,15 @@ _learned = False
 
 def compile_regex(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
     """`re.compile(pattern, flags)`, from the cache of generated code when it holds the pattern."""
-    global _known, _learned
+    global _known
     if not _CACHED:
         return re.compile(pattern, flags)
     flags = int(flags)
     key: _Key = (type(pattern), pattern, flags)
     if _known is None:
         _known = _load()
+        if sum(_size(known, value) for known, value in _known.items()) > KEPT_BYTES:
+            _store_at_exit()  # to bound it: a run that generates nothing writes nothing otherwise
     compiled = _known.get(key)
     if compiled is not None:
         try:
@@ -65,11 +71,16 @@ def compile_regex(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[
             return built
     compiled = _generate(pattern, flags)
     _used[key] = compiled
+    _store_at_exit()
+    result: re.Pattern[AnyStr] = _build(pattern, compiled)
+    return result
+
+
+def _store_at_exit() -> None:
+    global _learned
     if not _learned:
         _learned = True
         atexit.register(_store)
-    result: re.Pattern[AnyStr] = _build(pattern, compiled)
-    return result
 
 
 def _build(pattern: str | bytes, compiled: _Compiled) -> Any:
@@ -109,13 +120,24 @@ def _load() -> dict[_Key, _Compiled]:
 
 
 def _store() -> None:
-    """Write the cache: this run's patterns, and the earlier runs' while they fit in `KEPT`."""
-    merged = kept_entries(_used, _known, KEPT)
+    """Write the cache: this run's patterns, and the earlier runs' while they fit in `KEPT` and `KEPT_BYTES`;
+    nothing when that is what it holds."""
+    merged = kept_entries(_used, _known, KEPT, _size, KEPT_BYTES)
+    if merged == _known:
+        return
     stored = {
         ("b" if kind is bytes else "s", pattern, flags): value
         for (kind, pattern, flags), value in merged.items()
     }
     store_marshalled(_NAME, stored, "the regex cache")
+
+
+def _size(key: _Key, compiled: _Compiled) -> int:
+    """About the bytes a pattern takes in the cache: its text and its code (none for a damaged entry)."""
+    try:
+        return len(key[1]) + len(compiled[1])
+    except (TypeError, IndexError):
+        return 0
 
 
 def widen_escapes(pattern: str, widen: dict[str, str], keep_carets: bool = True) -> str:

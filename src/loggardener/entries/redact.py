@@ -41,7 +41,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -240,7 +239,7 @@ class _Format:
 
 @functools.cache
 def _table_formats() -> list[_Format]:
-    text = files("loggardener.entries").joinpath("secret_formats.toml").read_text("utf-8")
+    text = Path(__file__).with_name("secret_formats.toml").read_text("utf-8")  # as `demo_export_path` reads
     # tomllib reads the table in ~12 ms, JSON in well under 1: its rules are cached, keyed by the table's text
     rules: list[dict[str, Any]] = cached_json("secret-formats", text, lambda: tomllib.loads(text)["rule"])
     return [
@@ -5153,6 +5152,26 @@ class _GatedRules:
         return _search_set(self._one_set_patterns)
 
 
+_OTHER_CASE_FORMS = ("\u017f".encode(), "\u212a".encode())
+"""`ſ` and the Kelvin sign `K`: the only characters but ASCII letters that RE2's `(?i)` reads as an ASCII letter
+(as s and k)."""
+_FLAG_OPENINGS = tuple(before + b"-" for before in (b" ", b"\t", b"\n", b"\f", b"\r", b'"', b"'", b"(", b"["))
+"""What comes before the `-` of `_FLAG`'s name where the text does not start with it (RE2's `\\s` is ASCII's
+blanks but `\\v`)."""
+_SPACED_CONFIG_WORDS = (
+    *(b"requirepass", b"masterauth", b"rootpw", b"psk", b"_auth", b"_password"),
+    *(b"wifi-sec.", b"802-1", b"gsm.", b"cdma.", b"pppoe.", b"wireguard."),
+)
+"""One of the words `_SPACED_CONFIG`'s names are (or end in, or start with)."""
+
+
+def _may_hold(data: bytes, lowered: bytes, words: tuple[bytes, ...]) -> bool:
+    """Whether `data`, `lowered` as `bytes.lower` has it, may hold one of `words` (lower-case ASCII) as a pattern
+    under `(?i)` reads them, in any case: a cheap gate that keeps a rule's program from being compiled and run for
+    a text it cannot match."""
+    return any(word in lowered for word in words) or any(form in data for form in _OTHER_CASE_FORMS)
+
+
 def _gate_text(data: bytes) -> bytes:
     """`data` as its gates are read: without the `Key` of Python's `KeyError` (the word alone: `fooKeyError=X` may
     name a credential), which holds the gate `key` but names no credential (a traceback logged whole says it at
@@ -5353,11 +5372,17 @@ class Redactor:
             spans.extend(_strong_spans(data))
         if plan.key_hint:
             spans.extend(_key_value_spans(_KEY_VALUE, data))
-            spans.extend(_key_value_spans(_FLAG, data))
+            # RE2 compiles the long programs of these rules only for a text they can match: `_FLAG`'s needs a `-`
+            # that starts the text or follows a blank, quote or bracket; the others a word each (`_may_hold`)
+            if data[:1] == b"-" or any(opening in data for opening in _FLAG_OPENINGS):
+                spans.extend(_key_value_spans(_FLAG, data))
             if b"<(" in data:
                 spans.extend(_process_substitution_spans(data))
-            spans.extend(_key_value_spans(_NAME_VALUE, data))
-            spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            lowered = data.lower()
+            if _may_hold(data, lowered, (b"value",)):
+                spans.extend(_key_value_spans(_NAME_VALUE, data))
+            if _may_hold(data, lowered, _SPACED_CONFIG_WORDS):
+                spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if any(gate in data for gate in _DEVICE_GATES) or _DEVICE_CONTEXT_GATE.search(data):
                 spans.extend(_device_config_spans(data))
             if b"alue" in data:
@@ -5430,8 +5455,11 @@ class Redactor:
         if plan.card:
             spans.extend(_card_spans(data))
         if plan.sql:
-            spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password", prose=b"with"))
-            spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
+            lowered = data.lower()
+            if b"=" in data or _may_hold(data, lowered, (b"identified", b"with", b"encrypted")):
+                spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password", prose=b"with"))
+            if _may_hold(data, lowered, (b"create", b"alter")):
+                spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
         elif plan.mutation and b"value" in data:
             spans.extend(_graphql_spans(data))
         if plan.dsn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from loggardener.sources.file import FileSource
@@ -11,7 +10,8 @@ DEMO_PROJECT = "orchard-staging"
 
 
 def demo_export_path() -> Path:
-    return Path(str(resources.files("loggardener.sources").joinpath("data/demo-export.json.gz")))
+    """Beside this module, as the templates are (`importlib.resources` loads `zipfile` and its readers to say so)."""
+    return Path(__file__).with_name("data") / "demo-export.json.gz"
 
 
 class DemoSource(FileSource):
