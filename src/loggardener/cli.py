@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from loggardener import __version__, pydantic_plugins, startup
+from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
 from loggardener.console import (
@@ -211,7 +211,6 @@ def main() -> None:
     # instrumentation) is loaded for them, and searching every installed package's entry points for one
     # costs each run a noticeable part of its start-up. Typer builds its own validators the same way.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    pydantic_plugins.skip_search()  # nor is the search's `importlib.metadata` loaded
     startup.begin()  # the command calls `startup.end` once it has loaded what it runs
     OWN_PROCESS.append(True)
     _escape_what_cannot_be_shown()
