@@ -1343,9 +1343,14 @@ class Reassembler:
                     end += 1
                 if any(_only_tags(line) for line in lines[index:end]):
                     index = end
-            if kinds[index] == "group-header":
-                # an exception group, its gutter's lines indented under its header: one event, parsed whole
-                end = _indented_end(lines, index)
+            if kinds[index] in ("group-header", "elixir"):
+                # an exception group, its gutter's lines indented under its header, or an Elixir report: one event,
+                # parsed whole
+                end = (
+                    _indented_end(lines, index)
+                    if kinds[index] == "group-header"
+                    else _elixir_report_end(kinds, index)
+                )
                 event = self._merge(lines[start : end + 1]) if end > index else None
                 if event is None:
                     yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : index + 1])
@@ -1396,16 +1401,6 @@ class Reassembler:
                     else Event(lines[start], (lines[start],))
                 )
                 index = end + 1
-                continue
-            if kinds[index] == "elixir":
-                end = _elixir_report_end(kinds, index)
-                event = self._merge(lines[start : end + 1]) if end > index else None
-                if event is None:
-                    yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : index + 1])
-                    index += 1
-                else:
-                    yield event
-                    index = end + 1
                 continue
             if kinds[index] == "exception" and _next_kind(kinds, index, _BEFORE_FRAMES) in (
                 "frame",
