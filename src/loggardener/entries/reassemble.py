@@ -18,7 +18,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -1254,9 +1254,7 @@ class Reassembler:
                 and lines[index].message.startswith(_JVM_OOM)
             ):
                 # the JVM's OutOfMemoryError, its heap dump and its exit: one event, at the error's line
-                end = index
-                while end + 1 < len(kinds) and kinds[end + 1] in _JVM_OOM_TAIL:
-                    end += 1
+                end = _run_end(kinds, index, _JVM_OOM_TAIL)
                 yield self._report(lines[index : end + 1], 0)
                 index = end + 1
                 continue
@@ -1267,9 +1265,7 @@ class Reassembler:
                     index = end + 1
                     continue
             if kinds[index] in _JVM_CRASH_KINDS:
-                end = index
-                while end + 1 < len(kinds) and kinds[end + 1] in _JVM_CRASH_KINDS:
-                    end += 1
+                end = _run_end(kinds, index, _JVM_CRASH_KINDS)
                 header = next((i for i in range(index, end + 1) if kinds[i] == "jvm-crash"), None)
                 if header is not None:
                     # the JVM's fatal error report over its lines (either export order): one event, at its header
@@ -1360,9 +1356,7 @@ class Reassembler:
                     index = end + 1
                 continue
             if kinds[index] == "erlang-report":
-                end = index
-                while end + 1 < len(kinds) and kinds[end + 1] in ("source", "erlang-line"):
-                    end += 1
+                end = _run_end(kinds, index, ("source", "erlang-line"))
                 yield from (Event(primary=entry, members=(entry,)) for entry in lines[start:index])
                 yield self._erlang_report(lines[index : end + 1])
                 index = end + 1
@@ -1370,9 +1364,7 @@ class Reassembler:
             if kinds[index] in ("stack-info", "glog-trace"):
                 # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK: the frames
                 # say where, the logged line what, at its own level; one event at the logged line
-                end = index
-                while end + 1 < len(kinds) and kinds[end + 1] in ("file", "source", "glog-trace"):
-                    end += 1
+                end = _run_end(kinds, index, ("file", "source", "glog-trace"))
                 span = lines[start : end + 1]
                 yield Event(primary=span[0], members=tuple(span)) if start < index else self._report(span, 0)
                 index = end + 1
@@ -1423,9 +1415,7 @@ class Reassembler:
                 # a tagged logger's report without frames (Rails' `ActionController::RoutingError (…):`, whose
                 # backtrace its cleaner emptied, or whose frames were not exported): the exception's line, with
                 # its blank lines and the excerpt of its template, at the report's level
-                end = index
-                while end + 1 < len(kinds) and kinds[end + 1] in _BEFORE_FRAMES:
-                    end += 1
+                end = _run_end(kinds, index, _BEFORE_FRAMES)
                 yield self._report(lines[start : end + 1], index - start)
                 index = end + 1
                 continue
@@ -1972,13 +1962,19 @@ def _v8_report_end(kinds: list[str | None], start: int) -> int:
     return end
 
 
+def _run_end(kinds: list[str | None], start: int, kinds_in_run: Collection[str | None]) -> int:
+    """Index of the last line of the run after `start` whose lines are all of `kinds_in_run`; `start` when the next
+    line is not."""
+    end = start
+    while end + 1 < len(kinds) and kinds[end + 1] in kinds_in_run:
+        end += 1
+    return end
+
+
 def _php_trace_end(kinds: list[str | None], start: int) -> int:
     """Index of the last line of the PHP report whose header is at `start`: its `Stack trace:`, frames and
     `thrown in` lines; `start` when none follows."""
-    end = start
-    while end + 1 < len(kinds) and kinds[end + 1] == "php-trace":
-        end += 1
-    return end
+    return _run_end(kinds, start, ("php-trace",))
 
 
 def _go_trace_end(kinds: list[str | None], start: int) -> int:
