@@ -279,13 +279,10 @@ def _stopped_by(error: Cluster, exit_: Cluster) -> bool:
     memory?`) and `exit_` is a kill (`_KILLING_EXIT`)."""
     if role(error) != ERROR or role(exit_) != EXIT:
         return False
-    said = f"{error.title}\n{error.message}"[:MENTION_CHARS]
+    said = _head(error)
     if _STOPPED.search(said) is not None:
         return True
-    return (
-        _KILLED.search(said) is not None
-        and _KILLING_EXIT.search(f"{exit_.title}\n{exit_.message}"[:MENTION_CHARS]) is not None
-    )
+    return _KILLED.search(said) is not None and _KILLING_EXIT.search(_head(exit_)) is not None
 
 
 def _ordered(first: Cluster, second: Cluster) -> tuple[Cluster, Cluster] | None:
@@ -519,7 +516,7 @@ def _is_start_advice(cluster: Cluster) -> bool:
     return (
         role(cluster) == ERROR
         and not _is_failure(cluster)
-        and _START_ADVICE.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+        and _START_ADVICE.search(_head(cluster)) is not None
     )
 
 
@@ -582,7 +579,7 @@ def _is_sql_connector(cluster: Cluster) -> bool:
     return (
         bool(cluster.logs)
         and all(log.endswith(_SYSTEM_LOG) for log in cluster.logs)
-        and _SQL_CONNECTOR in f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]
+        and _SQL_CONNECTOR in _head(cluster)
     )
 
 
@@ -698,7 +695,7 @@ def _ends_itself(cluster: Cluster) -> bool:
     PostgreSQL writes the death of a server process as a `LOG:` line."""
     return (
         any(log.startswith("k8s_container ") for log in cluster.logs)
-        and _ENDED_ITSELF.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+        and _ENDED_ITSELF.search(_head(cluster)) is not None
     )
 
 
@@ -782,8 +779,8 @@ def _killed_by(error: Cluster, kill: Cluster) -> bool:
     the error is its effect on the same node, as an exit would be."""
     return (
         role(error) == ERROR
-        and _OUT_OF_MEMORY_KILL.search(f"{kill.title}\n{kill.message}"[:MENTION_CHARS]) is not None
-        and _KILLED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+        and _OUT_OF_MEMORY_KILL.search(_head(kill)) is not None
+        and _KILLED.search(_head(error)) is not None
     )
 
 
@@ -850,8 +847,7 @@ def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links)
         for c in clusters
         if c.logs
         and any(
-            all(log.startswith(logs) for log in c.logs)
-            and ended.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            all(log.startswith(logs) for log in c.logs) and ended.search(_head(c))
             for logs, ended in _JOB_ENDS
         )
     ]
@@ -905,9 +901,7 @@ def _earlier_failure_links(clusters: dict[str, Cluster], facts: ResolvedFacts, l
     An error on another instance, one that first came after it, or one the instance logs all the time, seldom within
     the instance window of it (`INSTANCE_MIN_CAUSE_SHARE`), is not that failure."""
     effects = [
-        c
-        for c in clusters.values()
-        if role(c) == ERROR and _EARLIER_FAILURE.search(f"{c.title}\n{c.message}"[:MENTION_CHARS]) is not None
+        c for c in clusters.values() if role(c) == ERROR and _EARLIER_FAILURE.search(_head(c)) is not None
     ]
     for effect in effects:
         near: list[tuple[datetime, Cluster, float]] = []
@@ -1123,12 +1117,17 @@ _UNAVAILABLE_WORDS = compile_regex(
 a local resource's `EAGAIN`)."""
 
 
+def _head(cluster: Cluster) -> str:
+    """A problem's title and message, as far as a rule reads them (`MENTION_CHARS`)."""
+    return f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]
+
+
 def reports_unavailable_upstream(cluster: Cluster) -> bool:
     """The problem's text (not a request's own status) says a server it called could not answer: `HTTP 503
     error: Unable to create record: Service Unavailable`, `14 UNAVAILABLE: failed to connect`."""
     if cluster.kind == "request":
         return False
-    head = f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]
+    head = _head(cluster)
     return bool(status_words(head) & UNAVAILABLE_STATUSES) or _UNAVAILABLE_WORDS.search(head) is not None
 
 
@@ -1176,7 +1175,7 @@ def _mentions(cluster: Cluster, facts: ResolvedFacts) -> list[tuple[str, Span, s
         carried |= _attempt_statuses(cluster.title)
         if carried:
             span = Span(cluster.first_seen.timestamp(), cluster.last_seen.timestamp(), cluster.count)
-            texts.append((f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS], span, carried))
+            texts.append((_head(cluster), span, carried))
     return texts
 
 
@@ -1473,7 +1472,7 @@ a warning per client thread it closes (`/usr/sbin/mysqld: Forcing close of threa
 
 def is_server_outage(cluster: Cluster) -> bool:
     """The problem's text says its server is down or full (`_SERVER_OUTAGE`), not that it refused a statement."""
-    return _SERVER_OUTAGE.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    return _SERVER_OUTAGE.search(_head(cluster)) is not None
 
 
 _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.app(?![\w.-])"
@@ -1649,7 +1648,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
         # the stack names the driver when the message does not (`node_modules/pg/lib/client.js`)
         # and the tag its logger's header gave (go-sql-driver's `[mysql]`) when the message lost it with the header
         head = (
-            f"{client.title}\n{client.message}"[:MENTION_CHARS]
+            _head(client)
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
             + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
@@ -2153,7 +2152,7 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
     for record in clusters if failing else ():
-        head = f"{record.title}\n{record.message}"[:MENTION_CHARS]
+        head = _head(record)
         if not _DEAD_LETTERED.search(head):
             continue
         texts = [head, *(sample.message for sample in record.samples)]
@@ -2295,7 +2294,7 @@ def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             continue
         if not any(log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs):
             continue
-        said = _LOOKUP_UNANSWERED.search(f"{client.title}\n{client.message}"[:MENTION_CHARS])
+        said = _LOOKUP_UNANSWERED.search(_head(client))
         if said is None:
             continue
         near = [c for c in servers if _same_minutes(c, client, facts)]
@@ -2343,7 +2342,7 @@ def _certificate_names(cluster: Cluster) -> set[str]:
         for service in cluster.services
         if "/" in service
     }
-    text = f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS].lower()
+    text = _head(cluster).lower()
     names.update(m.group(1) for m in _QUOTED_DOMAIN.finditer(text))
     return {name for name in names if len(name) >= 3}
 
@@ -2357,17 +2356,12 @@ def _certificate_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
     failing = [
         c
         for c in clusters
-        if c.kind != "request"
-        and _CERTIFICATE_NOT_ISSUED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
-        and _certificate_names(c)
+        if c.kind != "request" and _CERTIFICATE_NOT_ISSUED.search(_head(c)) and _certificate_names(c)
     ]
     for client in clusters if failing else ():
         if client in failing or client.kind == "request" or not _is_failure(client):
             continue
-        head = (
-            f"{client.title}\n{client.message}"[:MENTION_CHARS]
-            + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
-        )
+        head = _head(client) + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
         said = _CERTIFICATE_EXPIRED.search(head)
         if said is None:
             continue
@@ -2439,16 +2433,13 @@ for minutes)."""
 
 
 def _gave_up(cluster: Cluster) -> bool:
-    return (
-        cluster.kind != "request"
-        and _GAVE_UP.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
-    )
+    return cluster.kind != "request" and _GAVE_UP.search(_head(cluster)) is not None
 
 
 def _texts(cluster: Cluster, facts: ResolvedFacts) -> list[str]:
     """The problem's head and the texts of its events that name a failed call (`facts.mentions`)."""
     return [
-        f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS],
+        _head(cluster),
         *facts.mentions.get(cluster.fingerprint, {}),
     ]
 
@@ -2471,7 +2462,7 @@ def _counted(effect: Cluster, causes: list[Cluster], facts: ResolvedFacts) -> li
     (none if none does); else those whose words it quotes (`QUOTE_MIN_WORDS` in a row: the last failure it
     reports), else the only one if it says a call failed (`names_failure`; a retry that names no failed call,
     `Retrying metrics export in 5s: exporter queue is full`, is not what a breaker counts)."""
-    names = _give_up_names(f"{effect.title}\n{effect.message}"[:MENTION_CHARS])
+    names = _give_up_names(_head(effect))
     if names:
         return [c for c in causes if any(n in t.lower() for n in names for t in _texts(c, facts))]
     runs = {run for text in _texts(effect, facts) for run in _word_runs(_words(text))}
