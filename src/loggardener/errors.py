@@ -213,6 +213,9 @@ _PROJECT_ID_CHARACTERS = compile_regex(r"[A-Za-z0-9.:_-]+")
 """What a project id is made of: lowercase letters, digits and hyphens (`example.com:name`, an old
 domain-scoped id, adds `.` and `:`), and a project number's digits; the others are accepted for emulators."""
 
+_PROJECT_RESOURCE_NAME = compile_regex(rf"projects/({_PROJECT_ID_CHARACTERS.pattern})(?:/.*)?")
+"""A project's resource name (`projects/my-project`, `projects/my-project/logs/x`), given where its id goes."""
+
 
 def project_id_mistake(project: str) -> str | None:
     """What no project id holds that `project` (stripped) does, and what to give instead; None when nothing.
@@ -225,7 +228,7 @@ def project_id_mistake(project: str) -> str | None:
         )
     if _PROJECT_ID_CHARACTERS.fullmatch(project):
         return None
-    named = re.fullmatch(r"projects/([A-Za-z0-9.:_-]+)(?:/.*)?", project)
+    named = _PROJECT_RESOURCE_NAME.fullmatch(project)
     if named:
         return f"the project id {project!r} is a resource name: give the id alone, {named[1]}"
     odd = next(char for char in project if not _PROJECT_ID_CHARACTERS.fullmatch(char))
