@@ -915,10 +915,10 @@ def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_at_once_not_
     with fake:
         url = fake.url.replace("http://", "https://")
         composer = Composer(make_report(), IssuesConfig())
-        gardener = GitHubPublisher("o/r", TOKEN, url, retries=4, backoff=2, max_rate_limit_wait=60.0)
+        gardener = GitHubPublisher("o/r", TOKEN, url, retries=4, backoff=30, max_rate_limit_wait=60.0)
         started = time.monotonic()
         actions = gardener.publish(composer, composer.selected())
-        assert time.monotonic() - started < 2  # a backoff of 2 s would take 2 + 4 + 8 + 16 s
+        assert time.monotonic() - started < 15  # one retry would wait 30 s first
         assert [a.action for a in actions] == ["failed", "failed"]
         assert (
             f"cannot reach GitHub at {url}: its TLS certificate is not trusted (self-signed certificate); "
