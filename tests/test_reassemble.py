@@ -1931,3 +1931,83 @@ def test_a_line_starting_with_two_stars_outside_an_erlang_report_is_read_as_a_pl
     parsed = events(raw)
     assert [len(event.members) for event in parsed] == [1, 1]
     assert all(event.primary.severity < Severity.WARNING for event in parsed)
+
+
+_AGGREGATE = [
+    "cache unavailable, notification not queued: AggregateError [ECONNREFUSED]: ",
+    "    at internalConnectMultiple (node:net:1118:18)",
+    "    at afterConnectMultiple (node:net:1685:7) {",
+    "  code: 'ECONNREFUSED',",
+    "  [errors]: [",
+    "    Error: connect ECONNREFUSED ::1:6379",
+    "        at createConnectionError (node:net:1648:14) {",
+    "      errno: -111,",
+    "      port: 6379",
+    "    },",
+    "    Error: connect ECONNREFUSED 127.0.0.1:6379",
+    "        at createConnectionError (node:net:1648:14) {",
+    "      port: 6379",
+    "    }",
+    "  ]",
+    "}",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_an_aggregate_error_after_a_prefix_with_no_message_is_one_event(newest_first: bool) -> None:
+    # console.error("…:", err) of Node.js' failure to connect to every address of a name: the header names the
+    # error by its code alone, the errors it holds follow with their own stacks, one line per entry (Cloud Run)
+    entries = split_lines(10, _AGGREGATE) + split_lines(70, _AGGREGATE)
+    report = scan_entries(entries[::-1] if newest_first else entries)
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events, cluster.max_severity) == (32, 2, "ERROR")
+    assert cluster.title.startswith("AggregateError: ECONNREFUSED")
+
+
+def test_a_prefixed_line_naming_an_error_and_a_code_without_frames_stays_a_plain_line() -> None:
+    entries = [
+        run_entry(10, text="retry budget: SomeError [E42]: ", severity="WARNING"),
+        run_entry(10.0001, text="    next line", severity="WARNING"),
+    ]
+    report = scan_entries(entries)
+    assert sorted(c.count for c in report.clusters) == [1, 1]
+
+
+_THUMBNAIL = [
+    "Traceback (most recent call last):",
+    '  File "/app/thumbnailer/worker.py", line 48, in handle',
+    "    img = Image.open(io.BytesIO(blob))",
+    "PIL.UnidentifiedImageError: cannot identify image file <_io.BytesIO object at 0x7f3a2c1d9e40>",
+]
+
+
+def _logged_on_stdout(start: float, header_delay: float) -> list[dict[str, object]]:
+    header = run_entry(
+        start,
+        text="2026-11-21 12:00:10,412 ERROR thumbnailer.worker: failed to render thumbnail for IMG_2231.HEIC",
+        log="run.googleapis.com%2Fstdout",
+    )
+    return [header, *split_lines(start + header_delay, _THUMBNAIL)]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_traceback_on_stderr_joins_the_line_that_logged_it_on_stdout(newest_first: bool) -> None:
+    # `logging` to sys.stdout, then `traceback.print_exc()` to stderr: two logs, one event
+    entries = _logged_on_stdout(10, 0.002) + _logged_on_stdout(200, 0.002)
+    report = scan_entries(entries[::-1] if newest_first else entries)
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (10, 2)
+    assert "UnidentifiedImageError" in cluster.title
+
+
+def test_a_stdout_line_long_before_a_traceback_stays_apart() -> None:
+    entries = _logged_on_stdout(10, 2.0)
+    report = scan_entries(entries)
+    assert sorted(c.count for c in report.clusters) == [1, 4]
+
+
+def test_a_stdout_line_of_another_instance_stays_apart() -> None:
+    header, *rest = _logged_on_stdout(10, 0.002)
+    header["labels"] = {"instanceId": "inst-2"}
+    report = scan_entries([header, *rest])
+    assert sorted(c.count for c in report.clusters) == [1, 4]

@@ -638,3 +638,31 @@ def test_a_chained_exception_is_the_last_printed_whether_a_group_or_a_plain_trac
     )
     stack = StackParser().parse(group_after)
     assert stack is not None and stack.exception_type == "BaseExceptionGroup"
+
+
+@pytest.mark.parametrize(
+    ("text", "exception", "message"),
+    [
+        (  # no message: Node.js' failed connection to every address of a name is known by its code
+            "cache unavailable: AggregateError [ECONNREFUSED]: \n    at internalConnectMultiple (node:net:1118:18)",
+            "AggregateError",
+            "ECONNREFUSED",
+        ),
+        (
+            "AggregateError [ETIMEDOUT]: \n    at internalConnectMultiple (node:net:1118:18)",
+            "AggregateError",
+            "ETIMEDOUT",
+        ),
+        (  # a message of its own is the message, its code aside
+            "job failed: TypeError [ERR_INVALID_URL]: Invalid URL\n    at new URL (node:internal/url:676:13)",
+            "TypeError",
+            "Invalid URL",
+        ),
+    ],
+)
+def test_a_node_header_after_a_prefix_with_a_code_and_no_message_is_known_by_its_code(
+    text: str, exception: str, message: str
+) -> None:
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.message) == ("node", exception, message)

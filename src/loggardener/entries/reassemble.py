@@ -513,6 +513,20 @@ def _continues(head: LogEntry, line: LogEntry) -> bool:
     return head.record_line in ("head", "bare") and abs(line.timestamp - head.timestamp) <= RECORD_STEP
 
 
+# The longest step between a line on a program's stdout and the report it introduces on its stderr: two pipes,
+# each read on its own, reach the log within tens of milliseconds of each other
+STREAM_STEP = timedelta(milliseconds=100)
+_STDERR, _STDOUT = "stderr", "stdout"
+
+
+def _stderr_key(key: GroupKey) -> GroupKey | None:
+    """The stderr stream beside the stdout stream `key` (the same log's other pipe), or None."""
+    log_name = key[0]
+    if not log_name.endswith(_STDOUT):
+        return None
+    return (log_name[: -len(_STDOUT)] + _STDERR, *key[1:])
+
+
 # The longest step from a record's preamble to its level line (same or adjacent millisecond)
 PREAMBLE_STEP = timedelta(milliseconds=2)
 
@@ -604,6 +618,7 @@ def may_be_kind(line: str, stripped: str) -> bool:
         or (stripped[-1:] == ":" and _SPRING_REPORTER in stripped)
         or "Error: " in line
         or "Exception: " in line
+        or "Error [" in line
     )
 
 
@@ -612,8 +627,12 @@ def may_be_kind(line: str, stripped: str) -> bool:
 HINT_PATTERN = r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{1,300}\?"
 _HINT = compile_regex(HINT_PATTERN)
 # An exception named after a prefix (`Detailed stack trace: Error: Cannot find module 'x'`, `Handler failed:
-# TypeError: …`): the exception line of the frames after it, if frames follow (else a plain line)
-_EMBEDDED_EXCEPTION = compile_regex(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): \S")
+# TypeError: …`), also with a Node.js code and no message (`cache unavailable: AggregateError [ECONNREFUSED]: `,
+# a failed connection to every address of a name): the exception line of the frames after it, if frames
+# follow (else a plain line)
+_EMBEDDED_EXCEPTION = compile_regex(
+    r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception)(?:: \S| \[[A-Za-z][\w.-]{0,60}\]:(?: \S|\s*$))"
+)
 
 
 def _classify(line: str, stripped: str) -> str | None:
@@ -944,6 +963,18 @@ class Reassembler:
                     group.members.append(entry)  # newest first: the intro comes after its traceback
                     yield from self._flush(key)
                     continue
+                if group is None and self._groups:
+                    errors = _stderr_key(key)
+                    stderr_group = self._groups.get(errors) if errors is not None else None
+                    if (
+                        errors is not None
+                        and stderr_group is not None
+                        and abs(stderr_group.members[-1].timestamp - timestamp) <= STREAM_STEP
+                        and self._introduces(entry, stderr_group.members[-1])
+                    ):
+                        stderr_group.members.append(entry)  # newest first: its stdout line after it
+                        yield from self._flush(errors)
+                        continue
                 if group is not None:
                     yield from self._flush(key)
                 yield from self._release(key)
@@ -959,6 +990,8 @@ class Reassembler:
                 continue
             group = self._groups.get(key)
             intro = self._intros.pop(key, None)
+            if intro is None and group is None and self._intros:
+                intro = self._stdout_intro(key, entry)
             if intro is not None:
                 if group is None and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
@@ -1153,6 +1186,23 @@ class Reassembler:
             if entry_kind(entry) not in _MESSAGE_KINDS:
                 return False
         return False
+
+    def _stdout_intro(self, key: GroupKey, entry: LogEntry) -> LogEntry | None:
+        """The line held on the stdout of `entry`'s stderr stream that introduces the report `entry` starts
+        (a program that logs to stdout and prints the traceback to stderr: `logging` to `sys.stdout`, then
+        `traceback.print_exc()`), taken from what is held; None when there is none."""
+        log_name = key[0]
+        if not log_name.endswith(_STDERR):
+            return None
+        outputs = (log_name[: -len(_STDERR)] + _STDOUT, *key[1:])
+        held = self._intros.get(outputs)
+        if (
+            held is None
+            or abs(held.timestamp - entry.timestamp) > STREAM_STEP
+            or not self._introduces(held, entry)
+        ):
+            return None
+        return self._intros.pop(outputs)
 
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
         """`line` is the logged message of the report `header` starts (or, newest first, the line of it that

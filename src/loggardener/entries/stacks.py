@@ -54,13 +54,18 @@ _REJECTION_REASON = compile_regex(
 # [ECONNREFUSED]:`), as .NET names an exception's HRESULT or error code (`Npgsql.NpgsqlException (0x80004005): …`,
 # `System.Net.Sockets.SocketException (111): …`): the type is the name, the code is neither type nor message
 NODE_ERROR_CODE = r"(?: \[[A-Za-z][\w.-]{0,60}\](?=:))?"
+# The same, its code named (a header with no message is known by its code: `AggregateError [ECONNREFUSED]: `)
+_NODE_CODE = r"(?: \[(?P<code>[A-Za-z][\w.-]{0,60})\](?=:))?"
 DOTNET_ERROR_CODE = r"(?: \((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)(?=:))?"
 _NODE_HEADER = compile_regex(
-    r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)" + NODE_ERROR_CODE + r"(?::\s?(?P<message>.*))?$"
+    r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)" + _NODE_CODE + r"(?::\s?(?P<message>.*))?$"
 )
-# A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
+# A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`, also
+# with a code after the name (`cache unavailable: AggregateError [ECONNREFUSED]: `).
 _EMBEDDED_HEADER = compile_regex(
-    r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
+    r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))"
+    + _NODE_CODE
+    + r"(?::\s?(?P<message>.*))?$"
 )
 # util.inspect of an Error object quotes each line of its stack: `    '    at f (/app/x.js:1:2)\\n' +`.
 _QUOTED_LINE = compile_regex(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\s*,?\s*$")
@@ -763,10 +768,18 @@ def _framed(
     return StackTrace(
         language=language,
         exception_type=header["type"] if header else "",
-        message=(header["message"] or "").strip() if header else "",
+        message=_header_message(header),
         frames=tuple(frames),
         text=text.strip(),
     )
+
+
+def _header_message(header: re.Match[str] | None) -> str:
+    """A header's message, or its code when it has none (Node.js's `AggregateError [ECONNREFUSED]: `)."""
+    if header is None:
+        return ""
+    message = (header["message"] or "").strip()
+    return message or header.groupdict().get("code") or ""
 
 
 def _starts_cut_off(lines: list[str], first_frame: int, frame_pattern: re.Pattern[str]) -> bool:
