@@ -2082,3 +2082,90 @@ def test_an_http_request_given_as_its_json_text_keeps_its_server_error() -> None
     assert entry.source_location == "render/handler.go:88"
     assert entry.http is not None and (entry.http.method, entry.http.status) == ("POST", 500)
     assert entry.severity >= Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("level", "severity"),
+    [
+        ({"level": 40000, "levelStr": "ERROR", "colour": "red"}, Severity.ERROR),  # log4js
+        ({"level": 50000, "levelStr": "FATAL", "colour": "magenta"}, Severity.CRITICAL),
+        ({"level": 30000, "levelStr": "WARN", "colour": "yellow"}, Severity.WARNING),
+        ({"icon": "x", "name": "ERROR", "no": 40}, Severity.ERROR),  # loguru's record level
+        ({"label": "error", "value": 50}, Severity.ERROR),  # a pino formatter's
+    ],
+)
+def test_a_level_written_as_an_object_declares_its_name(level: dict[str, object], severity: Severity) -> None:
+    entry = parse({"jsonPayload": {"message": "render failed", "level": level}})
+    assert (entry.severity, entry.severity_rule) == (severity, "json-level")
+
+
+@pytest.mark.parametrize("level", [{"level": 40000, "colour": "red"}, {"name": "payments"}, {}])
+def test_a_level_object_without_a_level_name_declares_nothing(level: dict[str, object]) -> None:
+    entry = parse({"jsonPayload": {"message": "render failed", "level": level}})
+    assert entry.severity == Severity.DEFAULT
+
+
+def test_a_log4js_event_reads_its_data_as_the_message_and_its_error() -> None:
+    entry = parse(
+        {
+            "jsonPayload": {
+                "startTime": "2026-11-21T12:00:00.000Z",
+                "categoryName": "invoice",
+                "data": [
+                    "Invoice PDF render failed for",
+                    412,
+                    {
+                        "message": "Printing failed",
+                        "stack": "ProtocolError: Printing failed\n    at renderInvoice (/app/src/render.js:44:28)",
+                    },
+                ],
+                "level": {"level": 40000, "levelStr": "ERROR", "colour": "red"},
+                "context": {},
+                "pid": 9,
+            }
+        }
+    )
+    assert entry.severity == Severity.ERROR
+    assert entry.message.startswith("Invoice PDF render failed for 412")
+    assert entry.stack is not None and entry.stack.exception_type == "ProtocolError"
+
+
+def test_a_payload_with_data_and_a_category_but_no_level_object_is_read_as_it_is() -> None:
+    entry = parse({"jsonPayload": {"message": "synced", "categoryName": "x", "data": ["a"], "level": "info"}})
+    assert (entry.message, entry.severity) == ("synced", Severity.INFO)
+
+
+def test_structlog_dict_tracebacks_are_read_as_the_python_traceback() -> None:
+    frames = [
+        {"filename": "/app/relay/deliver.py", "lineno": 57, "name": "deliver", "locals": None},
+        {"filename": "/usr/lib/python3.12/site-packages/httpx/_client.py", "lineno": 1014, "name": "send"},
+    ]
+    entry = parse(
+        {
+            "jsonPayload": {
+                "event": "webhook delivery failed",
+                "level": "error",
+                "exception": [
+                    {
+                        "exc_type": "ConnectTimeout",
+                        "exc_value": "timed out",
+                        "is_cause": False,
+                        "frames": frames,
+                    },
+                    {"exc_type": "TimeoutError", "exc_value": "", "is_cause": True, "frames": frames[1:]},
+                ],
+            }
+        }
+    )
+    assert entry.stack is not None
+    assert (entry.stack.language, entry.stack.exception_type, entry.stack.message) == (
+        "python",
+        "ConnectTimeout",
+        "timed out",
+    )
+    assert "The above exception was the direct cause" in entry.stack.text
+
+
+def test_a_list_under_exception_that_is_not_structlogs_is_no_stack() -> None:
+    entry = parse({"jsonPayload": {"message": "ok", "level": "warning", "exception": ["a", {"x": 1}]}})
+    assert entry.stack is None

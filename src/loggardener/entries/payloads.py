@@ -420,6 +420,36 @@ def _loguru_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     return read
 
 
+# log4js' LoggingEvent as JSON (its `serialise()`, written by a JSON layout): `{"startTime": …, "categoryName":
+# "invoice", "data": ["Invoice render failed for", 412, {"message": …, "stack": …}], "level": {"level": 40000,
+# "levelStr": "ERROR", "colour": "red"}, "context": {}, "pid": 9}`: the message is what `data` holds, in order,
+# and an error in it (an object with its `stack`) is the event's error
+_LOG4JS_CATEGORY, _LOG4JS_DATA = "categoryName", "data"
+
+
+def _log4js_event(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A log4js LoggingEvent read as the usual fields (`message`, `level`, `logger`, `error`), or None when
+    `payload` is no such event."""
+    data, level = payload.get(_LOG4JS_DATA), payload.get("level")
+    if not isinstance(data, list) or not isinstance(level, dict) or "startTime" not in payload:
+        return None
+    words: list[str] = []
+    error: dict[str, Any] | None = None
+    for item in data:
+        if isinstance(item, dict) and error is None and isinstance(item.get("stack"), str):
+            error = item
+        elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            words.append(str(item))
+    read: dict[str, Any] = {
+        "message": " ".join(words),
+        "level": level,
+        "logger": as_text(payload[_LOG4JS_CATEGORY]),
+    }
+    if error is not None:
+        read["error"] = error
+    return read
+
+
 # dbt's structured log (`dbt --log-format json`, on Cloud Run jobs and Composer): `{"info": {"name": "RunResultError",
 # "code": "Z029", "level": "error", "msg": "<the line, with ANSI colours>", "ts": …, "invocation_id": …, …},
 # "data": {…}}`: the level and the message sit in `info`, the event's own fields in `data`
@@ -503,6 +533,8 @@ def _json(payload: dict[str, Any]) -> Payload:
         payload = _loguru_record(payload) or payload
     elif _DBT_INFO in payload:
         payload = _dbt_record(payload) or payload
+    elif _LOG4JS_CATEGORY in payload:
+        payload = _log4js_event(payload) or payload
     lifted = _monolog_errors(payload)
     if lifted:
         payload = {**payload, **lifted}
@@ -558,6 +590,10 @@ def _json(payload: dict[str, Any]) -> Payload:
             stacks.append(value)
         elif isinstance(value, dict):
             stacks.extend(_object_stacks(value))
+        elif isinstance(value, list) and value:
+            chain = _exception_chain(value)
+            if chain:
+                stacks.append(chain)
     if message and message not in stacks:
         stacks.append(message)
     if _EVENT_NAME.fullmatch(message):
@@ -858,6 +894,36 @@ def _object_stacks(error: dict[str, Any]) -> list[str]:
     if frames is not None:
         stacks.insert(0, _listed_trace(error, frames))
     return stacks
+
+
+# structlog's `dict_tracebacks` (and Rich's `Trace`): the exception as a list of dicts, the exception raised
+# first and its causes after it, each `{"exc_type": …, "exc_value": …, "is_cause": …, "frames": [{"filename",
+# "lineno", "name"}, …]}`
+_EXCEPTION_TYPE, _EXCEPTION_VALUE = "exc_type", "exc_value"
+_PY_CAUSE = "\n\nThe above exception was the direct cause of the following exception:\n\n"
+_PY_CONTEXT = "\n\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _exception_chain(items: list[Any]) -> str:
+    """structlog's list of exception dicts written as Python prints the chain (causes first), or '' for a
+    list of anything else."""
+    if not all(isinstance(item, dict) and isinstance(item.get(_EXCEPTION_TYPE), str) for item in items):
+        return ""
+    text, cause = "", False
+    for item in reversed(items[:8]):  # (a cause says so itself: `is_cause`)
+        name, value = item[_EXCEPTION_TYPE], as_text(item.get(_EXCEPTION_VALUE))
+        frames = item.get("frames")
+        error = {"type": name, "message": value}
+        written = (
+            _listed_trace(error, frames)
+            if isinstance(frames, list) and frames
+            else (f"{name}: {value}" if value else name)
+        )
+        if text:
+            text += _PY_CAUSE if cause else _PY_CONTEXT
+        text += written
+        cause = item.get("is_cause") is True
+    return text
 
 
 def _frame_list(error: dict[str, Any]) -> list[Any] | None:
