@@ -2090,3 +2090,102 @@ def test_a_native_programs_failure_signal_report_is_a_process_that_died(message:
     the process is gone, as after a Go panic; the same handler's report of a SIGTERM is a shutdown."""
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=10, events=2))
     assert ranked.reasons[0].startswith("the process died of a panic nothing recovered") == panicked
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "error: kex_exchange_identification: Connection closed by remote host",
+        "kex_exchange_identification: read: Connection reset by peer",
+        "Invalid user admin from 198.51.100.7 port 50122",
+        "banner exchange: Connection from 198.51.100.7 port 41000: invalid format",
+        "Connection closed by authenticating user root 198.51.100.7 port 50122 [preauth]",
+        "Unable to negotiate with 198.51.100.7 port 3200: no matching key exchange method found.",
+    ],
+)
+def test_sshd_refusing_scanners_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message=message, title=message, max_severity="ERROR", count=3, events=3, severities={"ERROR": 3}
+        )
+    )
+    assert ranked.priority == "P3" and ranked.reasons[0].startswith("sshd refused connections")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "error: Bind to port 22 on 0.0.0.0 failed: Address already in use.",
+        "fatal: Cannot bind any address.",
+        "error: kex_exchange_identification failed for the backup job",  # (no sshd wording after the colon)
+    ],
+)
+def test_sshd_failing_itself_is_no_probe(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message=message, title=message, max_severity="ERROR", count=3, events=3, severities={"ERROR": 3}
+        )
+    )
+    assert not ranked.reasons[0].startswith("sshd refused connections")
+
+
+def test_a_failed_bigquery_job_is_no_benign_lookup() -> None:
+    message = (
+        "INVALID_ARGUMENT on google.cloud.bigquery.v2.JobService.InsertJob (bigquery.googleapis.com): "
+        "Resources exceeded during query execution"
+    )
+    ranked = prioritizer.rank(
+        cluster(
+            kind="audit",
+            message=message,
+            title=message.replace("google.cloud.bigquery.v2.", ""),
+            signature="audit | INVALID_ARGUMENT google.cloud.bigquery.v2.JobService.InsertJob "
+            "bigquery.googleapis.com | x",
+            max_severity="ERROR",
+            count=3,
+            events=3,
+        )
+    )
+    assert ranked.priority == "P2" and "a BigQuery job failed on its query's own error" in ranked.reasons[0]
+
+
+def test_a_bigquery_lookup_of_a_missing_table_stays_benign() -> None:
+    message = (
+        "NOT_FOUND on google.cloud.bigquery.v2.TableService.GetTable (bigquery.googleapis.com): Not found"
+    )
+    ranked = prioritizer.rank(
+        cluster(
+            kind="audit",
+            message=message,
+            title=message,
+            signature="audit | NOT_FOUND google.cloud.bigquery.v2.TableService.GetTable bigquery.googleapis.com | x",
+            max_severity="ERROR",
+        )
+    )
+    assert ranked.priority == "P3" and "the API refused the call" in ranked.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        (
+            {"max_severity": "CRITICAL", "severities": {"CRITICAL": 36}, "count": 36, "events": 1},
+            "severity CRITICAL: 1 event (36 entries)",
+        ),
+        (
+            {"message": "Retrying connection to db (attempt 3 of 5)", "count": 12, "events": 2},
+            "warning with user impact (timeouts, failed connections or configuration drift): 2 events (12 entries)",
+        ),
+        (
+            {"count": 8, "events": 1, "severities": {"WARNING": 8}},
+            "low-impact warning: 1 event (8 entries), no error severity and no user-facing failure",
+        ),
+        (  # one entry an event: counted as entries, as before
+            {"max_severity": "CRITICAL", "severities": {"CRITICAL": 3}, "count": 3, "events": 3},
+            "severity CRITICAL: 3 entries",
+        ),
+    ],
+)
+def test_a_reason_counts_a_reassembled_report_as_one_event(changes: dict[str, Any], reason: str) -> None:
+    ranked = prioritizer.rank(cluster(**changes))
+    assert ranked.reasons[0] == reason

@@ -244,8 +244,9 @@ class ClusteringConfig(_Section):
 class PriorityRule(_Section):
     """A rule: when every condition given holds, the cluster gets `priority`, and `reason` says why.
 
-    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {requests} ("1 request", "5 requests"),
-    {at_max_severity} ("3 of 647 entries"), {share}, {events}, {event_word} ("1 event", "3 events"),
+    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {tally} ({entries}, or "1 event (36 entries)"
+    when a report was reassembled from one entry a line), {requests} ("1 request", "5 requests"),
+    {at_max_severity} ("3 of 647 entries", else {tally}), {share}, {events}, {event_word} ("1 event", "3 events"),
     {exception_type}, {max_severity}, {services}, {first_seen}, {last_seen}, {when} ("at 16:00:00Z", or
     "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}.
     """
@@ -302,6 +303,7 @@ class PriorityRule(_Section):
 REASON_PLACEHOLDERS = (
     "count",
     "entries",
+    "tally",
     "requests",
     "at_max_severity",
     "share",
@@ -381,6 +383,23 @@ _CONNECTION_REFUSED = [
     r"\[Errno 111\]",
 ]
 
+# sshd's account of a connection that never logged in: what scanners leave on every SSH port open to the internet
+# (`error: kex_exchange_identification: Connection closed by remote host`, `Invalid user admin from 198.51.100.7`,
+# `Connection closed by authenticating user root … [preauth]`, `banner exchange: … invalid format`)
+_SSH_PROBE = [
+    r"(?m)^(?:error: )?(?:kex_exchange_identification: |banner exchange: |Invalid user \S* from |Did not receive "
+    r"identification string from |Unable to negotiate with \S+ port \d+: no matching )",
+    r"(?m)^(?:Connection (?:closed|reset) by (?:authenticating |invalid )?(?:user \S+ )?\S+ port \d+|Disconnected "
+    r"from (?:authenticating |invalid )?(?:user \S+ )?\S+ port \d+|Received disconnect from \S+ port \d+:\d+: "
+    r".*) \[preauth\]$",
+]
+# A BigQuery job that failed, as its audit entry records it: the job's insertion (`JobService.InsertJob`, the
+# older `jobservice.insert`) or completion (`jobservice.jobcompleted`) with the job's own error as its status
+# (`INVALID_ARGUMENT … Resources exceeded during query execution`, `NOT_FOUND … Not found: Table …`): no lookup
+_QUERY_JOB = [
+    r"(?m)^[A-Z_]+ on (?:google\.cloud\.bigquery\.v2\.)?(?:JobService\.(?:InsertJob|Query)"
+    r"|jobservice\.(?:insert|jobcompleted|query)) \(bigquery\.googleapis\.com\)"
+]
 # A server that cannot listen on its port: another process holds it (Go's `listen tcp :4000: bind: address already
 # in use`, Node.js' `listen EADDRINUSE: address already in use :::3000`, Python's `[Errno 98] Address already in use`,
 # Java's `java.net.BindException: Address already in use`)
@@ -826,7 +845,7 @@ def default_rules() -> list[PriorityRule]:
             name="mislabelled-severity",
             priority="P3",
             reason="mislabelled: the text declares {max_severity}; Cloud Logging's higher severity is only "
-            "the stream's default ({entries})",
+            "the stream's default ({tally})",
             below_severity="WARNING",
         ),
         PriorityRule(
@@ -871,6 +890,14 @@ def default_rules() -> list[PriorityRule]:
             "is not serving until the build is fixed",
             kinds=["audit"],
             message_patterns=[r"(?i)\bbuild failed\b"],
+        ),
+        PriorityRule(
+            name="query-job-failed",
+            priority="P2",
+            reason="{audit_status}: a BigQuery job failed on its query's own error ({event_word}): what it "
+            "writes is stale until the query is fixed, no request failed",
+            kinds=["audit"],
+            message_patterns=_QUERY_JOB,
         ),
         PriorityRule(
             name="benign-audit-lookup",
@@ -964,6 +991,14 @@ def default_rules() -> list[PriorityRule]:
                 r"\bDisallowedHost\b",
                 r"\bBlocked hosts?: ",  # Rails' HostAuthorization
             ],
+        ),
+        PriorityRule(
+            name="ssh-probe",
+            priority="P3",
+            reason="sshd refused connections that never logged in (scanners probing an open SSH port): "
+            "{event_word}; nothing of yours failed",
+            message_patterns=_SSH_PROBE,
+            max_events=200,
         ),
         PriorityRule(
             name="proxy-upstream-failed",
@@ -1468,7 +1503,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="quota-retry",
             priority="P2",
-            reason="a quota is exhausted and the calls wait and retry ({entries}): a capacity ceiling, the work "
+            reason="a quota is exhausted and the calls wait and retry ({tally}): a capacity ceiling, the work "
             "is slowed or delayed until the quota is raised or usage falls",
             message_patterns=[r"(?i)\bquota\b[^\n]{0,200}?\bretr(?:y|ying)\b"],
             below_severity="ERROR",
@@ -1485,7 +1520,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="handled-warning",
             priority="P3",
-            reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({entries})",
+            reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({tally})",
             message_patterns=[
                 r"(?i)\bfall(?:ing|s)? back (?:to|on)\b",
                 r"(?i)\busing (?:the )?defaults?\b",
@@ -1507,7 +1542,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="user-impact-warning",
             priority="P2",
-            reason="warning with user impact (timeouts, failed connections or configuration drift): {entries}",
+            reason="warning with user impact (timeouts, failed connections or configuration drift): {tally}",
             message_patterns=[
                 r"(?i)time(d)?[ -]?out",
                 r"(?i)deadline exceeded",
@@ -1548,7 +1583,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="low-impact-warning",
             priority="P3",
-            reason="low-impact warning: {entries}, no error severity and no user-facing failure",
+            reason="low-impact warning: {tally}, no error severity and no user-facing failure",
         ),
     ]
 

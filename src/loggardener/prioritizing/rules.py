@@ -35,11 +35,20 @@ def _entries(n: int) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
+def _tally(cluster: Cluster) -> str:
+    """How much a cluster holds, in events: `5 entries` when each entry is one, else `1 event (36 entries)` (a
+    report reassembled from one entry a line is one event)."""
+    if not 0 < cluster.events < cluster.count:
+        return _entries(cluster.count)
+    return f"{cluster.events} event{'' if cluster.events == 1 else 's'} ({_entries(cluster.count)})"
+
+
 def _at_max_severity(cluster: Cluster) -> str:
-    """How many entries carry the cluster's highest severity: `3 of 647 entries`, or `5 entries` if all."""
+    """How many entries carry the cluster's highest severity: `3 of 647 entries`, or, if all, `_tally`'s
+    `5 entries` or `1 event (36 entries)`."""
     top = cluster.severities.get(cluster.max_severity, cluster.count)
     if top == cluster.count:
-        return _entries(top)
+        return _tally(cluster)
     return f"{top} of {cluster.count} entries"
 
 
@@ -147,6 +156,7 @@ class _CompiledRule:
         values = {
             "count": cluster.count,
             "entries": _entries(cluster.count),
+            "tally": _tally(cluster),
             "requests": f"{cluster.count} request{'' if cluster.count == 1 else 's'}",
             "at_max_severity": _at_max_severity(cluster),
             "events": cluster.events,
