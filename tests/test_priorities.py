@@ -2189,3 +2189,27 @@ def test_a_bigquery_lookup_of_a_missing_table_stays_benign() -> None:
 def test_a_reason_counts_a_reassembled_report_as_one_event(changes: dict[str, Any], reason: str) -> None:
     ranked = prioritizer.rank(cluster(**changes))
     assert ranked.reasons[0] == reason
+
+
+@pytest.mark.parametrize(
+    ("events", "priority"),
+    [(2, "P1"), (1, "P2")],  # (one refusal is an isolated error)
+)
+def test_an_exception_of_a_refused_connection_is_a_dependency_refusing(events: int, priority: str) -> None:
+    # console.error of Node.js' AggregateError, a Python ConnectionRefusedError: exceptions, not plain lines
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            exception_type="AggregateError",
+            title="AggregateError: ECONNREFUSED",
+            message="ECONNREFUSED",
+            max_severity="ERROR",
+            severities={"ERROR": 25 * events},
+            count=25 * events,
+            events=events,
+        )
+    )
+    assert ranked.priority == priority
+    assert ranked.reasons[0].startswith(
+        "a dependency refuses connections" if events > 1 else "isolated error"
+    )

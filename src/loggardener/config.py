@@ -1058,7 +1058,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
             "whatever needs it fails until it is back or the address is fixed",
-            kinds=["message"],
+            kinds=["message", "exception"],
             message_patterns=_CONNECTION_REFUSED,
             stack_patterns=_CONNECTION_REFUSED,
             min_severity="ERROR",
