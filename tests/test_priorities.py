@@ -2213,3 +2213,18 @@ def test_an_exception_of_a_refused_connection_is_a_dependency_refusing(events: i
     assert ranked.reasons[0].startswith(
         "a dependency refuses connections" if events > 1 else "isolated error"
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "priority"),
+    [
+        ("CircuitBreaker 'payments' changed state from CLOSED to OPEN", "P2"),
+        ("circuit breaker: state changed from half-open to open", "P2"),
+        ("Circuit breaker opened for inventory-client", "P2"),
+        ("Breaking the circuit for 30s due to: HttpRequestException", "P2"),
+        ("CircuitBreaker 'payments' changed state from OPEN to HALF_OPEN", "P3"),  # (it tries again)
+        ("CircuitBreaker 'payments' changed state from HALF_OPEN to CLOSED", "P3"),  # (recovered)
+    ],
+)
+def test_a_circuit_breaker_that_opens_is_a_warning_with_user_impact(message: str, priority: str) -> None:
+    assert prioritizer.rank(cluster(message=message, title=message, count=3, events=3)).priority == priority

@@ -1551,6 +1551,11 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)unavailable",
                 r"(?i)mismatch",
                 r"(?i)drift",
+                # a circuit breaker that opened: calls to a dependency fail fast (resilience4j's `changed state
+                # from CLOSED to OPEN`, gobreaker's `from closed to open`, Polly's `Breaking the circuit`)
+                r"(?i)\bfrom (?:CLOSED|HALF_OPEN|half-open) to OPEN\b",
+                r"(?i)\bcircuit(?:[ -]?breaker)? (?:\S+ )?(?:is )?(?:now )?open(?:ed)?\b",
+                r"(?i)\bbreaking the circuit\b",
             ],
         ),
         PriorityRule(
