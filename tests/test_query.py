@@ -248,3 +248,9 @@ def test_the_query_fetches_pods_the_autoscaler_cannot_scale_up_for_and_loguru_wa
     `record.level`) are read as errors and warnings (`payloads._autoscaler_no_scale_up`, `_loguru_record`)."""
     assert "jsonPayload.noDecisionStatus.noScaleUp:*" in DECLARED_ABOVE
     assert "jsonPayload.record.level.no>=30" in DECLARED_ABOVE
+
+
+def test_the_query_fetches_a_level_written_as_an_object() -> None:
+    # log4js' `"level": {"level": 40000, "levelStr": "ERROR"}`, a pino formatter's `{"label": "error"}`
+    for name in ("levelStr", "name", "label"):
+        assert f"jsonPayload.level.{name}=~" in DECLARED_ABOVE, name

@@ -429,13 +429,13 @@ def json_level(payload: dict[str, object]) -> Severity | None:
 
 # The name in a level written as an object: log4js' `{"level": 40000, "levelStr": "ERROR", "colour": "red"}`,
 # loguru's `{"icon": "…", "name": "ERROR", "no": 40}`, a pino formatter's `{"label": "error", "value": 50}`
-_NESTED_LEVEL_NAMES = ("levelStr", "name", "label", "levelname", "levelName")
+NESTED_LEVEL_NAMES = ("levelStr", "name", "label", "levelname", "levelName")
 
 
 def _nested_level(level: dict[object, object]) -> Severity | None:
-    """The level word an object written for a level holds under a name key (`_NESTED_LEVEL_NAMES`); its
+    """The level word an object written for a level holds under a name key (`NESTED_LEVEL_NAMES`); its
     numbers are on scales of their own (log4js' 40000, loguru's 40, pino's 50), so none is read."""
-    for key in _NESTED_LEVEL_NAMES:
+    for key in NESTED_LEVEL_NAMES:
         name = level.get(key)
         if isinstance(name, str):
             word = level_word(name)

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from loggardener.entries.levels import GELF_MESSAGE_FIELD, MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
+from loggardener.entries.levels import (
+    GELF_MESSAGE_FIELD,
+    MAY_DECLARE_LEVEL,
+    NESTED_LEVEL_NAMES,
+    PLATFORM_FAILURE_PATTERN,
+)
 from loggardener.entries.models import Severity
 from loggardener.entries.payloads import (
     ACCESS_FLAGS_FIELD,
@@ -119,7 +124,8 @@ _LEVEL_WORD_ABOVE = quote_string(
 )
 # The JSON payload fields that may hold such a word (entries.payloads reads them): the usual level keys,
 # ECS's dotted and nested `log.level`, Serilog's `@l` (and its JsonFormatter's `Level`), .NET's `LogLevel`,
-# Datadog's `status`, an OpenTelemetry record's severity text, dbt's `info.level`.
+# Datadog's `status`, an OpenTelemetry record's severity text, dbt's `info.level`, the name in a level written as
+# an object.
 _JSON_LEVEL_FIELDS = (
     "severity",
     "level",
@@ -138,6 +144,7 @@ _JSON_LEVEL_FIELDS = (
     "SeverityText",
     "info.level",
     *(f'"{key}"' if key[:1] == "@" else key for key in LEVEL_KEY_SPELLINGS),
+    *(f"level.{name}" for name in NESTED_LEVEL_NAMES),  # a level written as an object (log4js' `levelStr`)
 )
 
 
