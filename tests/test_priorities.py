@@ -164,7 +164,7 @@ def cluster(**changes: Any) -> Cluster:
             "workers killed by the platform or their server (timeouts, memory limit): 3 events; the requests "
             "they served failed",
         ),
-        ({"max_severity": "CRITICAL", "count": 2}, "P0", "severity CRITICAL: 2 entries"),
+        ({"max_severity": "CRITICAL", "count": 2, "events": 2}, "P0", "severity CRITICAL: 2 entries"),
         (
             {"max_severity": "CRITICAL", "count": 647, "severities": {"CRITICAL": 3, "ERROR": 644}},
             "P0",
@@ -243,7 +243,11 @@ def cluster(**changes: Any) -> Cluster:
             "deprecation warning: a dependency or API is slated for removal (1 event)",
         ),
         (
-            {"message": "Database connection validation timeout exceeded (15s) for pool primary", "count": 9},
+            {
+                "message": "Database connection validation timeout exceeded (15s) for pool primary",
+                "count": 9,
+                "events": 9,
+            },
             "P2",
             "warning with user impact (timeouts, failed connections or configuration drift): 9 entries",
         ),

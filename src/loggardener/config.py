@@ -1058,7 +1058,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
             "whatever needs it fails until it is back or the address is fixed",
-            kinds=["message", "exception"],
+            kinds=["message"],
             message_patterns=_CONNECTION_REFUSED,
             stack_patterns=_CONNECTION_REFUSED,
             min_severity="ERROR",
@@ -1459,6 +1459,16 @@ def default_rules() -> list[PriorityRule]:
             "({event_word}); no crash, no start failure and no workload failure shown",
             service_patterns=_GKE_SYSTEM_NAMESPACES,
             max_events=20,
+        ),
+        PriorityRule(
+            name="exception-refused-connection",
+            priority="P1",
+            reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
+            "whatever needs it fails until it is back or the address is fixed",
+            kinds=["exception"],
+            message_patterns=_CONNECTION_REFUSED,
+            min_severity="ERROR",
+            min_events=2,
         ),
         PriorityRule(
             name="sustained-errors",
