@@ -2011,3 +2011,47 @@ def test_a_stdout_line_of_another_instance_stays_apart() -> None:
     header["labels"] = {"instanceId": "inst-2"}
     report = scan_entries([header, *rest])
     assert sorted(c.count for c in report.clusters) == [1, 4]
+
+
+def _runtime_records(
+    start: float, parts: list[tuple[str, str]], step: float = 0.0001
+) -> list[dict[str, object]]:
+    """A container runtime's CRI records (`<time> stdout P …`) as a shipper without a CRI parser forwards them."""
+    return [
+        run_entry(
+            start + i * step, text=f"2026-11-21T12:00:10.123456789Z stdout {flag} {text}", log="containers"
+        )
+        for i, (flag, text) in enumerate(parts)
+    ]
+
+
+_LONG_RECORD = (
+    '{"level":"error","msg":"bulk request rejected","items":[' + ",".join(['{"status":429}'] * 30) + "]}"
+)
+_RECORD_PARTS = [("P", _LONG_RECORD[:200]), ("P", _LONG_RECORD[200:400]), ("F", _LONG_RECORD[400:])]
+
+
+def test_the_parts_of_a_line_longer_than_the_runtimes_limit_are_one_event() -> None:
+    # a JSON record over 16 KiB, written by containerd in parts (P, P, F): its level is in its first part only
+    report = scan_entries(_runtime_records(10, _RECORD_PARTS) + _runtime_records(70, _RECORD_PARTS))
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events, cluster.max_severity) == (6, 2, "ERROR")
+    assert "bulk request rejected" in cluster.title
+
+
+def test_newest_first_the_parts_before_the_last_are_one_event() -> None:
+    # (the last part comes first, read alone: below WARNING, it says nothing)
+    report = scan_entries(_runtime_records(10, _RECORD_PARTS)[::-1])
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (2, 1)
+
+
+def test_whole_runtime_records_and_a_part_without_its_end_stay_apart() -> None:
+    whole = [
+        ("F", '{"level":"error","msg":"cache miss storm"}'),
+        ("F", '{"level":"error","msg":"cache refill"}'),
+    ]
+    entries = _runtime_records(10, whole) + _runtime_records(20, [_RECORD_PARTS[0]])
+    entries += _runtime_records(20.5, [("F", '{"level":"warn","msg":"slow flush"}')])  # (not right after it)
+    report = scan_entries(entries)
+    assert sorted(c.count for c in report.clusters) == [1, 1, 1, 1]

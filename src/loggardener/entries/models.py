@@ -41,7 +41,7 @@ class MalformedEntry(ValueError):
 
 Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby", "elixir", "rust"]
 PayloadKind = Literal["text", "json", "proto", "none"]
-RecordLine = Literal["", "head", "bare", "continuation", "preamble", "level", "error", "message"]
+RecordLine = Literal["", "head", "bare", "continuation", "preamble", "level", "error", "message", "partial"]
 """What a text line is to a record written over several lines (`levels.record_line`)."""
 
 

@@ -44,7 +44,14 @@ from loggardener.entries.models import (
     RecordLine,
     Severity,
 )
-from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
+from loggardener.entries.payloads import (
+    MAX_MESSAGE,
+    Payload,
+    as_text,
+    caller_kind,
+    read_payload,
+    runtime_record,
+)
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import (
@@ -302,8 +309,10 @@ class EntryParser:
             return None
         if "textPayload" in raw:
             text = raw["textPayload"]
-            if not isinstance(text, str) or text.lstrip().startswith("{"):
-                return None
+            if not isinstance(text, str) or text.lstrip().startswith("{") or runtime_record(text):
+                return (
+                    None  # (a runtime's record may be a part of a line, or its last: reassembly joins them)
+                )
         elif "jsonPayload" in raw and not isinstance(raw["jsonPayload"], dict):
             return None
         payload = read_payload(raw)  # unredacted: key-name redaction touches no field read below
@@ -547,6 +556,8 @@ def _record_line(
     the fast path never skims, and so a line of SQL Server's error log (`levels.errorlog_line`): an error's first
     line (`error`), any other line a `message` that may say what that error was."""
     if payload.kind == "text":
+        if payload.partial:
+            return "partial"  # (at any level: the line's level is in its first part)
         if is_preamble(payload.message):
             return "preamble"
         if is_continuation(payload.message):

@@ -156,6 +156,8 @@ class Payload:
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
     grants_only: bool = False
     """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
+    partial: bool = False
+    """A text that is a part of a longer line, which goes on in its stream's next entry (CRI's `P` flag)."""
     upstream: str | None = None
     """The upstream a proxy's structured error log names in a field of its own (the Ops Agent's `nginx_error`:
     `"upstream": "http://unix:/run/gunicorn.sock:/api"`), as a URL; or the Kubernetes Service its `namespace` and
@@ -224,11 +226,14 @@ def principal_kind(principal: str | None) -> str:
 
 def read_payload(raw: dict[str, Any]) -> Payload:
     if "textPayload" in raw:
-        text = without_runtime_prefix(as_text(raw["textPayload"]))
+        whole = as_text(raw["textPayload"])
+        text = without_runtime_prefix(whole)
         structured = _json_line(text)
         if structured is not None:  # an app's JSON log line the agent left in textPayload
             return _json(structured)
-        return _text(text)
+        read = _text(text)
+        read.partial = text is not whole and runtime_part(whole)
+        return read
     if "jsonPayload" in raw:
         payload = raw["jsonPayload"]
         if not isinstance(payload, dict):
@@ -252,6 +257,18 @@ def read_payload(raw: dict[str, Any]) -> Payload:
 _RUNTIME_PREFIX = compile_regex(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}) std(?:out|err) [FP] "
 )
+
+
+def runtime_record(text: str) -> bool:
+    """A container runtime's CRI record of a line (`<time> stderr F …`), whole or a part."""
+    return text[:4].isdigit() and " std" in text[19:46] and _RUNTIME_PREFIX.match(text) is not None
+
+
+def runtime_part(text: str) -> bool:
+    """A CRI record whose line is a part of a longer one (its `P` flag): the line goes on in the stream's next
+    record, up to one flagged `F`."""
+    found = _RUNTIME_PREFIX.match(text) if text[:4].isdigit() else None
+    return found is not None and text[found.end() - 2] == "P"
 
 
 def without_runtime_prefix(text: str) -> str:

@@ -820,6 +820,8 @@ class Reassembler:
         # Bounds of every time held (groups' last lines, intros): while `now` is within the gap of both, nothing
         # held is stale and `_flush_stale` need not look (they widen as lines come, and narrow when it looks).
         self._held: tuple[datetime, datetime] | None = None
+        self._parts: dict[GroupKey, list[LogEntry]] = {}
+        """Per stream, the parts of a line longer than the runtime's limit (CRI's `P`), up to its last part."""
         self._steps_down = 0
         self._steps_up = 0
         self._now = datetime.min.replace(tzinfo=timezone.utc)
@@ -899,7 +901,7 @@ class Reassembler:
                 elif timestamp > previous:
                     self._steps_up += 1
             self._previous = timestamp
-            if self._groups or self._intros:
+            if self._groups or self._intros or self._parts:
                 # while `timestamp` is within the gap of every time held, nothing held is stale
                 held = self._held
                 if held is None or timestamp - held[0] > gap or held[1] - timestamp > gap:
@@ -916,6 +918,22 @@ class Reassembler:
                 continue
             # one stream: two containers of a pod write to one log, from one instance
             key = (entry.log_name, entry.service, entry.instance, entry.revision)
+            if self._parts or entry.record_line == "partial":
+                parts = self._parts.get(key)
+                if parts is not None and (
+                    abs(timestamp - parts[-1].timestamp) > RECORD_STEP
+                    or (entry.record_line != "partial" and self._steps_down > self._steps_up)
+                ):
+                    yield _line_of_parts(self._parts.pop(key))
+                    parts = None
+                if parts is not None or entry.record_line == "partial":
+                    # a part of a longer line, or the line's last part right after its first ones (newest
+                    # first, the parts come in reverse after the last, which was read alone)
+                    self._parts.setdefault(key, []).append(entry)
+                    self._hold(timestamp)
+                    if entry.record_line != "partial":
+                        yield _line_of_parts(self._parts.pop(key))
+                    continue
             if entry.payload_kind == "text":
                 entry = self._after_label(entry, key)
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
@@ -1022,6 +1040,8 @@ class Reassembler:
             yield from self._flush(key)
         for key in list(self._intros):
             yield from self._release(key)
+        for key in list(self._parts):
+            yield _line_of_parts(self._parts.pop(key))
 
     def _after_label(self, entry: LogEntry, key: GroupKey) -> LogEntry:
         """`entry` redacted whole when it is a line of a private key's block its stream opened (`_KEY_BODY`); else
@@ -1237,8 +1257,11 @@ class Reassembler:
             yield from self._flush(key)
         for key in [k for k, e in self._intros.items() if abs(now - e.timestamp) > gap]:
             yield from self._release(key)
+        for key in [k for k, parts in self._parts.items() if abs(now - parts[-1].timestamp) > RECORD_STEP]:
+            yield _line_of_parts(self._parts.pop(key))
         moments = [g.last_seen for g in self._groups.values() if g.last_seen is not None]
         moments.extend(e.timestamp for e in self._intros.values())
+        moments.extend(parts[-1].timestamp for parts in self._parts.values())
         self._held = (min(moments), max(moments)) if moments else None
 
     def _flush(self, key: GroupKey) -> Iterator[Event]:
@@ -1642,6 +1665,16 @@ class Reassembler:
         )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
+
+
+def _line_of_parts(parts: list[LogEntry]) -> Event:
+    """The parts of one line longer than the container runtime's limit (16 KiB), written as one record each
+    (CRI's `P`, then `F`), as one event: its first part (the line's head, which names its level) at the
+    severity of its loudest part."""
+    members = sorted(parts, key=lambda entry: entry.timestamp)
+    loudest = max(members, key=lambda entry: entry.severity)
+    primary = members[0]._replace(severity=loudest.severity, severity_rule=loudest.severity_rule)
+    return Event(primary=primary, members=tuple(members))
 
 
 def may_neighbour_message(entry: LogEntry) -> bool:
