@@ -4026,3 +4026,132 @@ def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
 def test_the_gated_rules_still_read_their_words_in_any_case(text: str, secret: str) -> None:
     redacted = Redactor().redact(text)
     assert secret not in redacted and "[REDACTED:" in redacted
+
+
+# Round 34: credentials in positions and forms the earlier rounds did not plant, and look-alikes beside them.
+_R34_PASSWORD = "Lantern160cobalt794SV"
+_R34_BYTES = "[" + ",".join(str(b) for b in random.Random(34).randbytes(64)) + "]"
+_R34_WORDS = "canyon drastic thunder orbit whisper abandon ribbon mango ability velvet sugar pioneer"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a name subscripted before its value: php-fpm's pool `env[NAME] = X`, also with the parser's `: …` after it
+        (f'ERROR: [pool www] env[DB_PASSWORD] = "{_R34_PASSWORD}": invalid value', _R34_PASSWORD),
+        (f"env[API_TOKEN] = {_R34_PASSWORD}", _R34_PASSWORD),
+        # a key's bytes as a list of numbers, also as the value of a key's value (`keypair: NAME=[…]`)
+        (f"SOLANA_PRIVATE_KEY={_R34_BYTES}", _R34_BYTES[1:40]),
+        (f"Error: Invalid keypair: SOLANA_PRIVATE_KEY={_R34_BYTES} has wrong length", _R34_BYTES[1:40]),
+        # a wallet's recovery words after their name in prose
+        (f'wallet init failed: checksum mismatch for mnemonic "{_R34_WORDS}" (12 words)', _R34_WORDS[:30]),
+        (f"restore from seed phrase {_R34_WORDS} failed", _R34_WORDS[-30:]),
+        # a SIP URI's password (no `//`), Asterisk's registration string
+        (f"Registration for 'sip:1001:{_R34_PASSWORD}@pbx.acme.test:5060' failed - 403", _R34_PASSWORD),
+        (f"register => 1001:{_R34_PASSWORD}@pbx.acme.test/1001", _R34_PASSWORD),
+        # PHP's serialize() of a session: the value read by its length (it may hold `"` and `;`)
+        (f'a:2:{{s:4:"user";s:3:"ops";s:8:"password";s:21:"{_R34_PASSWORD}";}}', _R34_PASSWORD),
+        ('O:4:"User":1:{s:12:"\\0*\\0api_token";s:15:"Zq3vN8p";L2xR7k";}', 'Zq3vN8p";L2xR7k'),
+        # a password a command takes as a positional argument or a signing tool's flag
+        (f'$ drush user:password admin "{_R34_PASSWORD}"', _R34_PASSWORD),
+        (f"drush upwd admin {_R34_PASSWORD}", _R34_PASSWORD),
+        (f"mosquitto_passwd -b /etc/mosquitto/passwd sensor {_R34_PASSWORD}", _R34_PASSWORD),
+        (f"[zk: zk-0:2181(CONNECTED) 0] addauth digest kafka:{_R34_PASSWORD}", _R34_PASSWORD),
+        (
+            f"signtool sign /f C:\\certs\\codesign.pfx /p {_R34_PASSWORD} /tr http://ts.acme.test Acme.exe",
+            _R34_PASSWORD,
+        ),
+        (f"pvk2pfx /pvk a.pvk /spc a.spc /pfx a.pfx /po {_R34_PASSWORD}", _R34_PASSWORD),
+        (f"certutil -f -p {_R34_PASSWORD} -importpfx a.pfx", _R34_PASSWORD),
+    ],
+)
+def test_round34_credentials_in_other_positions_are_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("php_admin_value[session.save_path] = /var/lib/php/sessions", "/var/lib/php/sessions"),
+        ("cache[token] = 42", "42"),
+        ("token_counts=[" + ",".join(str(n % 20) for n in range(40)) + "]", "1,2,3,4,5,6,7,8,9"),
+        (
+            "the mnemonic for this opcode is mov and it moves data between the registers of the cpu quickly",
+            "mov",
+        ),
+        ("INVITE sip:1001@pbx.acme.test:5060 SIP/2.0", "sip:1001@pbx.acme.test:5060"),
+        ('a:1:{s:12:"token_expiry";s:10:"1764497472";}', "1764497472"),
+        ("mosquitto_passwd -D /etc/mosquitto/passwd sensor", "sensor"),
+        ("drush -y user:password admin --password=", "--password="),
+        ("gcloud run deploy orders --set-secrets=DB_PASS=db-pass:latest", "db-pass:latest"),
+    ],
+)
+def test_round34_look_alikes_of_those_positions_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a list's cursor (Kubernetes' `continue`), base64 JSON
+        (
+            '{"kind": "Status", "metadata": {"continue": "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTIzNDU2Nzg5fQ"}}',
+            "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTIzNDU2Nzg5fQ",
+        ),
+        # a transaction's id, an account's address: named, or written after the word
+        (
+            '409 Transaction lock timeout; transaction: "Eik4m8oHoIiyZGcEZ3fAGi/M0Vp7yCFIuAhTfBzd/l"',
+            "Eik4m8oHoIiy",
+        ),
+        (
+            "Transaction 4yRhuhB1x9aWsAKTxVR5fCdiJ8rAHaiZ8Y4R4Bpp7sTmRPx4MzigVX3r6y6sWSevqeZCpE4TW9NFP7th8EJ6xDg failed",
+            "4yRhuhB1x9aWsAKTxVR5fCdiJ8rAHaiZ8Y4R4Bpp7sTmRPx4MzigVX3r6y6sWSevqeZCpE4TW9NFP7th8EJ6xDg",
+        ),
+        (
+            "horizon: op_no_destination for account GTI7HBMN63JQZITTWW4GY76E4B4STJ6IQPUGSZJBLIZFU2CAFUNPVZOU",
+            "GTI7HBMN63JQZITTWW4GY76E4B4STJ6IQPUGSZJBLIZFU2CAFUNPVZOU",
+        ),
+        # a CAPTCHA's site key, on every page
+        (
+            '<div class="g-recaptcha" data-sitekey="6Lcg9L7Sv2GaI3A1OMIL15Pz_1tiZXPhjZwA4k4G">',
+            "6Lcg9L7Sv2GaI3A1OMIL15Pz_1tiZXPhjZwA4k4G",
+        ),
+        # an ID token's hash claim under its own name, after a credential word in the message
+        (
+            '{"message": "id token at_hash mismatch", "claims": {"at_hash": "O6XSyecJgYeTsX0TLerOIW"}}',
+            "O6XSyecJgYeTsX0TLerOIW",
+        ),
+        # checkout sessions and tokens that name an order
+        (
+            "GET /checkout/success?session_id=cs_live_a17Q4Varip6ZcbBIx2wAAwXPpoBwS2RfemcoNFtcon3FnrVXocn2vZQUiL 500",
+            "cs_live_a17Q4Varip6ZcbBIx2wAAwXPpoBwS2RfemcoNFtcon3FnrVXocn2vZQUiL",
+        ),
+        ("GET /paypal/return?token=EC-YUO2HRB8JEQMVOG7Y&PayerID=HDFUD3H12YAM5 502", "EC-YUO2HRB8JEQMVOG7Y"),
+        # WireGuard names a peer by its public key
+        (
+            "wireguard: wg0: Handshake for peer 3 (Qzmjts2YLuElBk0ohu+FudDckTP0YoUSvecghXVWtZh=) did not complete",
+            "Qzmjts2YLuElBk0ohu+FudDckTP0YoUSvecghXVWtZh=",
+        ),
+    ],
+)
+def test_round34_ids_cursors_and_public_keys_that_look_random_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"continue": "eyJydiI6MTIzfQ", "access_token": "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"}',
+        "stellar-sdk: signing with SCZANGBA5YHTNYVVV4C3U252E2B6P6F5T3U6MM63WBSBZATAQI3EBTQ4 failed: tx_bad_auth",
+        '{"account_key": "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"}',
+        '{"recaptcha_secret": "6Lcg9L7Sv2GaI3A1OMIL15Pz_1tiZXPhjZwA4k4G"}',
+        "id token rejected: Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa",
+        "Stripe: sk_live_Zq3vN8pL2xR7kW5tY9mB4cH6 rejected; rzp_live_Zq3vN8pL2xR7kW5t",
+        "wg set wg0 peer 3 preshared-key <(echo Qzmjts2YLuElBk0ohu+FudDckTP0YoUSvecghXVWtZh=)",
+    ],
+)
+def test_round34_secrets_beside_those_ids_are_still_redacted(text: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "Zq3vN8pL2xR7kW5" not in redacted and "SCZANGBA5YHT" not in redacted
+    assert "6Lcg9L7Sv2GaI3A1" not in redacted and "Qzmjts2YLuElBk0" not in redacted

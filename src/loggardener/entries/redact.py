@@ -452,9 +452,19 @@ _CODE_QUALIFIERS = {
 _TOKEN_PAIR_HALVES = {"access", "refresh"}
 # A page cursor (`nextPageToken`, `continuation_token`, AWS's `NextToken` and `NextMarker`, Google Calendar's
 # `syncToken`, MongoDB's `resumeToken`, Slack's `next_cursor`) opens nothing.
-_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor", "next", "sync", "resume", "marker"}
-# The last word of a cursor's name (`next_cursor`, `NextMarker`, `nextPageToken`)
-_CURSOR_ENDS = frozenset(("token", "cursor", "marker"))
+_CURSOR_WORDS = {
+    "page",
+    "continuation",
+    "pagination",
+    "cursor",
+    "next",
+    "sync",
+    "resume",
+    "marker",
+    "continue",
+}
+# The last word of a cursor's name (`next_cursor`, `NextMarker`, `nextPageToken`; Kubernetes' list `continue`)
+_CURSOR_ENDS = frozenset(("token", "cursor", "marker", "continue"))
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
     "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "dedup",
@@ -693,8 +703,8 @@ def key_class(key: str) -> str | None:
 
 def _public_key_name(words: list[str]) -> bool:
     """Whether the name is a public key's (`publicKey`, `ssh_pub_key`, `pubkey`): public material opens nothing."""
-    public = words[-1] in ("pubkey", "publickey") or (
-        words[-1] in ("key", "keys") and bool({"public", "pub"} & set(words))
+    public = words[-1] in ("pubkey", "publickey", "sitekey") or (
+        words[-1] in ("key", "keys") and bool({"public", "pub", "site"} & set(words))
     )
     return public and not {"private", "priv", "secret"} & set(words)
 
@@ -911,6 +921,21 @@ _COMPONENT_TAG = compile_regex(r"[A-Za-z_][\w.-]{0,63}\([^()\s]{1,128}\):")
 `pam_sss(sshd:account):`, Dovecot's `auth-worker(1234):`): what a syslog line's process logged with."""
 
 
+# A list of 32 or more byte values (a key's bytes: Solana's keypair file, `bytes(…)` of a seed).
+_BYTE_LIST = compile_regex(
+    r"\[[ \t]{0,8}(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})[ \t]{0,8},[ \t]{0,8}){31,}[0-9]{1,3}[ \t]{0,8}\]"
+)
+
+
+def _key_bytes(value: str) -> bool:
+    """Whether `value` is a list of random bytes: 32 or more, a quarter of them above 127 (counts, sizes and ids
+    in a list are mostly small)."""
+    if not _BYTE_LIST.fullmatch(value):
+        return False
+    numbers = [int(number) for number in value.strip("[] \t").split(",")]
+    return sum(number > 127 for number in numbers) * 4 >= len(numbers)
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
@@ -954,6 +979,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # `token = createHmac('sha256', …)`, `"key": "aes-256-gcm"`: what signs, not with what
     if _PUBLIC_KEY_VALUE.match(value) and "PRIVATE" not in value:
         return False  # `hostKey: ssh-rsa AAAA…`, a certificate under `tls_key`
+    if key_kind != "weak" and _key_bytes(trimmed + "]" * trimmed.startswith("[")):
+        return True  # `SOLANA_PRIVATE_KEY=[174,47,…]`: a key's bytes written as numbers
     word = value.rstrip(")]},.;:")
     if key_kind == "pin" and word.isdigit():
         return len(word) >= 4  # a one-time code or a PIN
@@ -1138,6 +1165,9 @@ _POSITIONAL_GATES = (
     b"net use",
     b"-network",
     b"keyctl",
+    b"drush",
+    b"mosquitto_passwd",
+    b"addauth",
 )
 # What `_ORACLE_LOGON` needs: an Oracle tool, or SQL*Plus' prompt or privilege.
 _ORACLE_GATES = (
@@ -1166,7 +1196,7 @@ _CALL_GATES = (
     b".softap(",
 )
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
-_SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
+_SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp", b"signtool", b"pvk2pfx", b"certutil")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
@@ -1270,7 +1300,7 @@ _KEY_VALUE = _Capped(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
-    + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?(?:\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    + rb")(?:\\{0,3}[\"']\]?|\]|\\|\*{1,2}|`)?(?:\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
     rb"|[ \t]{1,8}->[ \t])"  # Scala's `Map(sasl.password -> X)`; not code's `$this->password`
     # a YAML node's anchor or tag before its value (`password: &db X`, `token: !!str X`); a local tag names where the
     # value comes from, the name after it is no value (Home Assistant's `password: !secret db_password`, `!Ref`, `!ENV`)
@@ -1354,6 +1384,11 @@ _COOKIE_ATTRIBUTE = compile_regex(
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
 _PORT_OR_PATH = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)|://")
+# A SIP URI's password, which has no `//` before its user (`sip:1001:X@pbx`, `sips:`), and Asterisk's registration
+# string (`register => 1001:X@pbx/1001`, `1001:X:authuser@pbx`).
+_SIP_USERINFO = _Deferred(
+    rb"(?i)(?:\bsips?:|\bregister[ \t]{0,8}=>[ \t]{0,8})[^\s:@;\"'<>]{1,64}:(?P<cred>[^\s:@;\"'<>]{1,128})(?::[^\s:@;\"'<>]{1,64})?@"
+)
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
 # `user:pass` or `:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
@@ -1385,12 +1420,17 @@ _POSITIONAL = _Deferred(
     # Android's `cmd wifi connect-network|add-network SSID wpa2|wpa3|wep PASSPHRASE`
     + rb"|cmd[ \t]{1,8}wifi[ \t]{1,8}(?:connect|add)-network[ \t]{1,8}" + _ARGUMENT_RE2 + rb"[ \t]{1,8}(?:wpa2|wpa3|wep)"
     + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
+    # Drupal's `drush user:password NAME X` (`upwd`, `user-password`); Mosquitto's `mosquitto_passwd -b FILE USER X`
+    + rb"|drush[ \t]{1,8}(?:[^\s]{1,64}[ \t]{1,8}){0,4}(?:user:password|user-password|upwd)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|mosquitto_passwd(?:[ \t]{1,8}-c)?[ \t]{1,8}-b(?:[ \t]{1,8}-c)?(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}"
     # the Linux kernel's key retention: `keyctl add TYPE DESCRIPTION DATA KEYRING`, `keyctl update KEY DATA`
     + rb"|keyctl[ \t]{1,8}(?:add(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}|update[ \t]{1,8}" + _ARGUMENT_RE2 + rb")"
     + rb")[ \t]{1,8}" + _QUOTED_FLAG_VALUE
     # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
     + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
-    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
+    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256})"
+    # ZooKeeper's `addauth digest USER:X` (zkCli), which logs the session in with the password
+    + rb"|addauth[ \t]{1,8}digest[ \t]{1,8}[^\s:\"']{1,64}:(?P<digest>[^\s\"']{1,256}))"
 )  # fmt: skip
 _ORACLE_ERROR_CODE = compile_regex(rb"[A-Z]{2,5}-[0-9]{3,6}")
 # Oracle's logon `user/password[@db]` to its tools and SQL*Plus' `CONNECT` (`sqlplus scott/X`, `rman target sys/X`,
@@ -1428,7 +1468,12 @@ _SEPARATE_FLAG_VALUE = (
 )
 # A Windows tool's password flag: `xfreerdp /p:X`, `wevtutil /pw:X`, `winrs -p:X`, `schtasks … /rp X`; not an
 # MSBuild property (`/p:Configuration=Release`, `-p:Version=1.2`), whose name the key-value rules read.
-_SLASH_PASSWORD = _Deferred(rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8})" + _SEPARATE_FLAG_VALUE)
+_SLASH_PASSWORD = _Deferred(
+    rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8}"
+    # a signing tool's PFX password: `signtool sign /f a.pfx /p X`, `pvk2pfx … /pi X /po X`, `certutil -p X -importpfx`
+    rb"|(?:signtool|pvk2pfx|certutil)(?:\.exe)?[ \t][^\r\n]{0,256}?[ \t][/-](?:p|pi|po)[ \t]{1,8})"
+    + _SEPARATE_FLAG_VALUE
+)
 _PROPERTY = compile_regex(rb"[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
@@ -1648,6 +1693,14 @@ _PHP_PROPERTY = _Capped(
     + _KEY_NAME
     + rb")[\"']:[^\]\r\n]{1,128}\]=>\s{0,16}(?:string\(\d{1,9}\)[ \t]{0,4})?"
     rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\""
+)
+# PHP's `serialize()` (sessions, caches, queued jobs): a string key then its string value, each with its length,
+# `s:8:"password";s:12:"X";` (a protected or private property's name starts `\0*\0` or `\0Class\0`, which a log
+# may write escaped). The value is read by its length: it may hold `"` and `;`.
+_PHP_SERIALIZED = _Capped(
+    rb"(?i)s:\d{1,3}:\"(?:(?:\\0|\\u0000|\x00)[^\"\\\x00]{0,64}(?:\\0|\\u0000|\x00))?(?P<key>"
+    + _KEY_NAME
+    + rb")\";s:(?P<length>\d{1,5}):\""
 )
 # A name with its type, then its quoted value: `PASSWORD: str = 'X'` (Python), `const SECRET_KEY: &str = "X";`
 # (Rust), `apiKey: string = "X"` (TypeScript)
@@ -2303,6 +2356,8 @@ def _named_id(data: bytes, start: int) -> bool:
     words = _words(name.group(1).decode("ascii", "replace"))
     while len(words) > 1 and words[-1].isdigit():
         words.pop()  # `x-amz-id-2`
+    if words and words[-1] in _LEDGER_ID_NOUNS:
+        return True  # `transaction: X`, `Transaction X failed`, `account G…`: a ledger's id or address
     if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS):
         return False
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
@@ -2314,6 +2369,9 @@ def _named_id(data: bytes, start: int) -> bool:
     return (_id_word(words[-1]) and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
+# Names of what a ledger or a database identifies (a transaction, a signature-named transaction id, an account, an
+# address): the value is its id, written alone after the word too (`Transaction <base58> failed`)
+_LEDGER_ID_NOUNS = frozenset(("transaction", "txid", "txn", "tx", "txhash", "account", "address"))
 # What a reader holds of a queue or a stream (SQS's `ReceiptHandle`, Kinesis' `ShardIterator`)
 _HANDLE_WORDS = frozenset(("handle", "iterator"))
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
@@ -2598,6 +2656,8 @@ _PUBLISHABLE_KEY = compile_regex(_PUBLISHABLE)
 _RESOURCE_ID = (
     r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32}"
+    # Stripe's Checkout Session (`cs_live_…`), PayPal's checkout token (`?token=EC-…`, an order's id)
+    r"|cs_(?:live|test)_[A-Za-z0-9]{14,80}|EC-[0-9A-Z]{17}"
 )
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
@@ -2640,7 +2700,9 @@ _PUBLIC_BEFORE = compile_regex(
     rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]"
     # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
     rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
-    rb"|/drive/v[23]/files/|\bFile not found: )$"
+    rb"|/drive/v[23]/files/|\bFile not found: "
+    # WireGuard names a peer by its public key: `wg0: Handshake for peer 3 (<key>) did not complete`
+    rb"|\bpeer[ \t]\d{1,9}[ \t]\()$"
 )
 # Blocks of public material: certificates, public keys, PGP public keys and signatures.
 _PUBLIC_BLOCK = compile_regex(
@@ -2692,9 +2754,10 @@ def _public_run(data: bytes, start: int, run: str) -> bool:
 
 # A public key's name, then its separator, right before a value (WireGuard's `PublicKey = X`, `"public_key": "X"`,
 # `pubkey: X`): a value of a key's shape there (X25519 and Ed25519 keys look alike, public or private) is public.
-_PUBLIC_KEY_GATE = compile_regex(rb"(?i)pub(?:lic)?[ _.-]?keys?")
+# So is a CAPTCHA's site key (reCAPTCHA's, hCaptcha's, Turnstile's `data-sitekey="X"`), which every page shows.
+_PUBLIC_KEY_GATE = compile_regex(rb"(?i)(?:pub(?:lic)?|site)[ _.-]?keys?")
 _PUBLIC_KEY_BEFORE = compile_regex(
-    rb"(?i)(?:^|[^A-Za-z0-9])pub(?:lic)?[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$"
+    rb"(?i)(?:^|[^A-Za-z0-9])(?:pub(?:lic)?|site)[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$"
 )
 
 
@@ -3257,7 +3320,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             ):
                 if password and first:  # a password runs to a space or quote
                     value_end = max(value_end, _password_end(data, start))
-                yield start, value_end, "password" if password else "token", _CONTEXT
+                if first or not (_named_digest(data, start, stripped) or _named_id(data, start)):
+                    # not a later word under its own name of a digest or an id (`id token mismatch: {"at_hash":
+                    # "X"}`)
+                    yield start, value_end, "password" if password else "token", _CONTEXT
             first = False
             skipped += 1
             if raw.start() > 96:
@@ -3731,16 +3797,27 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
 
 def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
     """The matches of `_KEY_VALUE`, and those inside a quoted value it matched that holds a `=` or `:`, whose
-    pairs its own match would hide (`connectionString="Server=db;Password=X;"`). Each such value is read once
-    more, never the values inside it: at most two passes over the text."""
+    pairs its own match would hide (`connectionString="Server=db;Password=X;"`), and inside a bare value that holds
+    a `=` (`keypair: SOLANA_PRIVATE_KEY=X`). Each such value is read once more, never the values inside it: at most
+    two passes over the text."""
     quoted_groups: tuple[int, ...] = ()
+    bare_group = 0
     for match in pattern.finditer(data):
         yield match
-        quoted_groups = quoted_groups or tuple(_group_index(match.re)[g] for g in (b"esc", b"dq", b"sq"))
+        if not quoted_groups:
+            index = _group_index(match.re)
+            quoted_groups, bare_group = tuple(index[g] for g in (b"esc", b"dq", b"sq")), index[b"bare"]
         for group in quoted_groups:
             start, end = match.span(group)
             if start >= 0 and (data.find(b"=", start, end) >= 0 or data.find(b":", start, end) >= 0):
                 yield from pattern.finditer(data, start, end)
+        start, end = match.span(bare_group)
+        if (
+            start >= 0
+            and data.find(b"=", start, end) >= 0
+            and not _placeholder(data[start:end].decode("utf-8", "replace"))
+        ):  # not a reference (`--set-secrets=DB_PASS=db-pass:latest`): a secret's name, mounted as a variable
+            yield from pattern.finditer(data, start, end)
 
 
 # A name that holds a webhook's URL (`alertWebhookUrl`, `webhook_url`, `SLACK_WEBHOOK`, `hook_url`): the URL is a
@@ -4570,6 +4647,47 @@ def _token_user(user: str) -> bool:
     return (len(user) >= 32 and _HEX.match(user) is not None) or looks_generated(user) or _prose_secret(user)
 
 
+def _php_serialized_spans(data: bytes) -> Iterator[Span]:
+    for match in _PHP_SERIALIZED.finditer(data):
+        start = match.end()
+        end = start + int(match.group(b"length"))
+        if data[end : end + 2] != b'";':
+            continue  # not the length PHP wrote (a log cut the value, or escaped it): no value read
+        kind = key_class(match.group(b"key").decode("utf-8", "replace"))
+        if (
+            kind
+            and is_secret_value(kind, data[start:end].decode("utf-8", "replace"))
+            and not _marked(data, start, end)
+        ):
+            yield start, end, kind, _CONTEXT
+
+
+# A wallet's recovery words after their name in prose (`checksum mismatch for mnemonic "abandon …"`): 12, 15, 18, 21
+# or 24 lower-case words (BIP39). A name with a separator (`mnemonic: …`) is `_KEY_VALUE`'s.
+_MNEMONIC_PHRASE = _Deferred(
+    rb"(?i:mnemonic|(?:seed|recovery|backup|secret)[ _-]?(?:phrase|words))s?[^\r\n\"'\[(]{0,32}?[ \"'\[(]"
+    rb"(?P<words>[a-z]{3,8}(?:,?[ ][a-z]{3,8}){11,23})\b"
+)
+
+
+def _mnemonic_spans(data: bytes) -> Iterator[Span]:
+    for match in _MNEMONIC_PHRASE.finditer(data):
+        start, end = _span(match, b"words")
+        words = list(re.finditer(rb"[a-z]+", data[start:end]))
+        # the longest phrase of a length BIP39 allows (prose may follow it: `… pioneer failed`)
+        count = max(n for n in (0, 12, 15, 18, 21, 24) if n <= len(words))
+        if count and not _marked(data, start, end):
+            yield start, start + words[count - 1].end(), "password", _CONTEXT
+
+
+def _sip_spans(data: bytes) -> Iterator[Span]:
+    for match in _SIP_USERINFO.finditer(data):
+        start, end = _span(match, b"cred")
+        value = data[start:end].decode("utf-8", "replace")
+        if not value.isdigit() and not _placeholder(value) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
 def _email_password_spans(data: bytes) -> Iterator[Span]:
     for match in _EMAIL_PASSWORD.finditer(data):
         start, end = _span(match, b"cred")
@@ -4686,6 +4804,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     for pattern in patterns:
         for match in pattern.finditer(data):
             acl = _span(match, b"acl") if pattern is _POSITIONAL else (-1, -1)
+            if acl[0] < 0 and pattern is _POSITIONAL:
+                acl = _span(match, b"digest")
             values = [acl if acl[0] >= 0 else _value_group(match)]
             second = _span(match, b"second") if pattern is _AUTH_COMMAND else (-1, -1)
             if second[0] >= 0:
@@ -4700,6 +4820,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
                     continue
                 if pattern is _ORACLE_LOGON and _ORACLE_ERROR_CODE.fullmatch(data, start, end):
                     continue  # `sqlplus reports/ORA-01017`: an error's code, no password
+                if data[start : start + 2] == b"--":
+                    continue  # `drush user:password admin --password=X`: a flag, whose own rule reads its value
                 if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
                     data, start, end
                 ):
@@ -5426,6 +5548,10 @@ class Redactor:
                     spans.extend(_key_value_spans(_VALUE_LINE_NAME, data))
             if b"]=>" in data:
                 spans.extend(_key_value_spans(_PHP_PROPERTY, data))
+            if b'";s:' in data:
+                spans.extend(_php_serialized_spans(data))
+            if _may_hold(data, lowered, (b"mnemonic", b"phrase", b"words")):
+                spans.extend(_mnemonic_spans(data))
             if b": " in data and (b'= "' in data or b"= '" in data):
                 spans.extend(_key_value_spans(_ANNOTATED, data))
             if b"</" in data:  # each XML rule ends at a closing tag: `<module>` in a stack frame opens none
@@ -5499,6 +5625,8 @@ class Redactor:
         if plan.at and b":" in data:
             spans.extend(_userinfo_spans(data))
             spans.extend(_email_password_spans(data))
+            if b"sip" in data or b"SIP" in data or b"register" in data:
+                spans.extend(_sip_spans(data))
         if (plan.echo and b"|" in data) or plan.here_string:
             spans.extend(_piped_spans(data))
         if plan.positional:
