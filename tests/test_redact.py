@@ -4155,3 +4155,135 @@ def test_round34_secrets_beside_those_ids_are_still_redacted(text: str) -> None:
     redacted = Redactor().redact(text)
     assert "Zq3vN8pL2xR7kW5" not in redacted and "SCZANGBA5YHT" not in redacted
     assert "6Lcg9L7Sv2GaI3A1" not in redacted and "Qzmjts2YLuElBk0" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a value echoed with the name it was given under, in each tool's own syntax
+        (f"##vso[task.setvariable variable=SQL_ADMIN_PASSWORD]{_R34_PASSWORD}", _R34_PASSWORD),
+        (
+            f'GraphQLError: Variable "$password" got invalid value "{_R34_PASSWORD}"; String cannot represent',
+            _R34_PASSWORD,
+        ),
+        (
+            "mapper_parsing_exception: failed to parse field [user.password] of type [long] in document with id"
+            f" 'u-12'. Preview of field's value: '{_R34_PASSWORD}'",
+            _R34_PASSWORD,
+        ),
+        (
+            f"ConfigException: Invalid value {_R34_PASSWORD} for configuration ssl.keystore.password: bad type",
+            _R34_PASSWORD,
+        ),
+        (
+            f"jsonschema.exceptions.ValidationError: '{_R34_PASSWORD}' is too short\n\nFailed validating 'minLength'"
+            f" in schema['properties']['password']:\n    {{'minLength': 24}}\n\nOn instance['password']:\n"
+            f"    '{_R34_PASSWORD}'",
+            _R34_PASSWORD,
+        ),
+        (
+            json.dumps(
+                {"errors": [{"type": "field", "value": _R34_PASSWORD, "msg": "weak", "path": "password"}]}
+            ),
+            _R34_PASSWORD,
+        ),
+        (f"$ netlify env:set DATABASE_PASSWORD {_R34_PASSWORD}\n› Error: Unauthorized", _R34_PASSWORD),
+        (f"doppler secrets set SMTP_PASS '{_R34_PASSWORD}'", _R34_PASSWORD),
+        # a parameter named after a secret, whatever its type; an LDAP password change's new password
+        (
+            f"aws ssm put-parameter --name /prod/orders/db-password --value {_R34_PASSWORD} --type String",
+            _R34_PASSWORD,
+        ),
+        (
+            f"ldappasswd -x -D cn=admin,dc=acme,dc=test -W -s {_R34_PASSWORD} uid=ops,dc=acme,dc=test",
+            _R34_PASSWORD,
+        ),
+        # calls whose password's place is known
+        (f'smtp.PlainAuth("", "alerts@acme.test", "{_R34_PASSWORD}", "smtp.acme.test")', _R34_PASSWORD),
+        (f"conn = cx_Oracle.connect('orders', '{_R34_PASSWORD}', 'db-ora:1521/ORCLPDB1')", _R34_PASSWORD),
+        (f'conn = cx_Oracle.connect("orders/{_R34_PASSWORD}@db-ora:1521/ORCLPDB1")', _R34_PASSWORD),
+        (
+            f"#0 /var/www/db.php(8): mysqli->__construct('db-1', 'legacy', '{_R34_PASSWORD[:15]}...', 'shop')",
+            _R34_PASSWORD[:15],
+        ),
+        (
+            f"Net::SMTP.start('smtp.acme.test', 587, 'acme.test', 'alerts', '{_R34_PASSWORD}', :plain)",
+            _R34_PASSWORD,
+        ),
+        (f"r = redis.Redis('cache-1', 6379, 0, '{_R34_PASSWORD}')", _R34_PASSWORD),
+        (f"creds = pika.PlainCredentials('orders', '{_R34_PASSWORD}')", _R34_PASSWORD),
+        # a PPP secrets file's line; Squid's `login=USER:X`
+        (f'# /etc/ppp/chap-secrets\n"acme-dsl" * "{_R34_PASSWORD}" *', _R34_PASSWORD),
+        (
+            f"cache_peer parent.acme.test parent 3128 0 no-query login=proxyuser:{_R34_PASSWORD}",
+            _R34_PASSWORD,
+        ),
+    ],
+)
+def test_round34_values_echoed_under_their_names_and_known_call_places_are_redacted(
+    text: str, secret: str
+) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("##vso[task.setvariable variable=buildVersion]1.4.2-rc.3+a1b2c3d", "1.4.2-rc.3+a1b2c3d"),
+        (
+            "aws ssm put-parameter --name /prod/orders/db-host --value db-1.internal.acme.test --type String",
+            "db-1.internal",
+        ),
+        (
+            "mapper_parsing_exception: failed to parse field [created_at] of type [date]. Preview of field's value:"
+            " '2026-13-01'",
+            "2026-13-01",
+        ),
+        ("ConfigException: Invalid value 30x for configuration retry.backoff.ms: Not a number", "30x"),
+        ('Variable "$first" got invalid value "-1"; Int cannot represent', '"-1"'),
+        ("$ netlify env:set NODE_VERSION 20.11.1", "20.11.1"),
+        (
+            "#0 /var/www/src/Db.php(14): PDO->__construct('mysql:host=db;d...', 'app', NULL)",
+            "'mysql:host=db;d...'",
+        ),
+        ("r = redis.Redis('cache-1', 6379, 0)", "'cache-1', 6379, 0"),
+        ("cache_peer parent.acme.test parent 3128 0 no-query login=PASSTHRU", "login=PASSTHRU"),
+        # masks and public values beside credential words
+        (
+            "1 validation error for Settings\ndb_password\n  Input should be a valid string [type=string_type,"
+            " input_value=SecretStr('**********'), input_type=SecretStr]",
+            "SecretStr('**********')",
+        ),
+        (
+            "Content-Type: multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW\n413 Too Large",
+            "----WebKitFormBoundary7MA4YWxkTrZu0gW",
+        ),
+        ('< ETag: W/"5e-Zq3vN8pL2xR7kW5tY9mB4cH6Jd2"\n< HTTP/1.1 412', 'W/"5e-Zq3vN8pL2xR7kW5tY9mB4cH6Jd2"'),
+        (
+            "grpc-status: 3\ngrpc-status-details-bin: CAMSEGludmFsaWQgYXJndW1lbnQ=",
+            "CAMSEGludmFsaWQgYXJndW1lbnQ=",
+        ),
+    ],
+)
+def test_round34_look_alikes_of_echoed_values_and_calls_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "passwd: user 'deploy' does not exist",
+        "passwd: Authentication token manipulation error",
+        "passwd: password expiry information changed.",
+        "chpasswd: (user deploy) pam_chauthtok() failed, error:",
+        "smbpasswd: user deploy not found",
+    ],
+)
+def test_round34_a_password_tools_own_message_after_its_name_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize("text", [f"passwd: {_R34_PASSWORD}", "passwd: hunter2 rejected by policy"])
+def test_round34_a_password_after_a_password_tools_name_is_still_redacted(text: str) -> None:
+    assert "[REDACTED:password]" in Redactor().redact(text)

@@ -546,8 +546,9 @@ _PLACEHOLDERS = compile_regex(
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    # a wrapper's own mask (Rust secrecy's Debug, `Secret([REDACTED alloc::string::String])`)
-    r"|[A-Za-z]{1,32}\(\[" + _MASK_NOTE + r"(?:[ \t][\w:<>]{1,96})?\]\)"
+    # a wrapper's own mask (Rust secrecy's Debug, `Secret([REDACTED alloc::string::String])`, pydantic's
+    # `SecretStr('**********')` and `SecretBytes(b'**********')`)
+    r"|[A-Za-z]{1,32}\(\[" + _MASK_NOTE + r"(?:[ \t][\w:<>]{1,96})?\]\)|Secret(?:Str|Bytes)\(b?'\*+'\)"
     r"|\$\{?[A-Za-z_][\w.]*\}?|\$\((?-i:[A-Z_][A-Z0-9_]*|[a-z][\w-]*\.[\w.-]+)\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
     # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
@@ -1122,6 +1123,7 @@ _CLI_TOOLS = (
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
 _TOOL_GATES = (
+    b"ldappasswd",
     b"ssh-keygen",
     b"openssl",
     b"zip",
@@ -1180,6 +1182,8 @@ _ORACLE_GATES = (
     b"sysdba",
     b"sysoper",
     b"sql>",
+    b"cx_oracle",
+    b"oracledb",
 )
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
@@ -1437,7 +1441,10 @@ _ORACLE_ERROR_CODE = compile_regex(rb"[A-Z]{2,5}-[0-9]{3,6}")
 # `SQL> connect sys/X as sysdba`, `expdp system/X schemas=…`). `/ as sysdba` is the operating system's login.
 _ORACLE_LOGON = _Deferred(
     rb"(?i)(?:\b(?:sqlplus|rman|expdp|impdp|exp|imp|sqlldr|dgmgrl)(?:[ \t]{1,8}-[A-Za-z]{1,16})*[ \t]{1,8}(?:userid=)?"
-    rb"|\b(?:target|catalog|auxiliary)[ \t]{1,8}|(?:^|sql>)[ \t]{0,8}conn(?:ect)?[ \t]{1,8})[\"']?[A-Za-z_][\w$#]{0,63}/"
+    rb"|\b(?:target|catalog|auxiliary)[ \t]{1,8}|(?:^|sql>)[ \t]{0,8}conn(?:ect)?[ \t]{1,8}"
+    # the same string given to a driver (`cx_Oracle.connect("scott/X@db")`)
+    rb"|\b(?:cx_oracle|oracledb)\.(?:connect|sessionpool|create_pool)\([ \t]{0,8}(?:(?:user|dsn)[ \t]{0,4}=[ \t]{0,4})?"
+    rb")[\"']?[A-Za-z_][\w$#]{0,63}/"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,128})\"|(?P<bare>[^\s@/\"']{1,128}))"
 )
 # Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
@@ -1729,7 +1736,7 @@ _VALUE_NAME = _Capped(
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
     rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key|header|variable|field|param|parameter|property|setting|option"
-    rb"|attribute)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"|attribute|path)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")"
 )
 # The same pair on two lines, value first and bare (Kubernetes' `value: X` then `- name: DB_PASSWORD`)
@@ -1936,7 +1943,7 @@ _USER_THEN_PASSWORD = _Deferred(
 _TOOL = _Deferred(
     rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
     rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12}"
-    rb"|az[ \t]{1,8}keyvault[ \t]{1,8}secret[ \t]{1,8}set)(?:\.exe)?[ \t]"
+    rb"|az[ \t]{1,8}keyvault[ \t]{1,8}secret[ \t]{1,8}set|ldappasswd)(?:\.exe)?[ \t]"
 )
 _FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
 _SEPARATED = rb"(?:=|[ \t]{1,8})"
@@ -1951,7 +1958,13 @@ _TOOL_FLAGS = {
     b"snmp": compile_regex(
         rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE
     ),  # v1/v2c community, v3 auth and privacy
+    b"ldappasswd": compile_regex(rb"[ \t]-[sa]" + _SEPARATED + _FLAG_VALUE),  # the new and the old password
 }
+# The name `aws ssm put-parameter --name` gives: a secret's (`/prod/orders/db-password`) makes its value one, of
+# any `--type`
+_PARAMETER_NAME = compile_regex(
+    rb"[ \t]--name(?:=|[ \t]{1,8})[\"']?(?:[^\s\"']{0,192}/)?(?P<name>[^\s\"'/]{1,64})"
+)
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
 _TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{5,255})")
@@ -2701,6 +2714,10 @@ _PUBLIC_BEFORE = compile_regex(
     # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
     rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
     rb"|/drive/v[23]/files/|\bFile not found: "
+    # a MIME multipart's boundary; an entity tag (Express' weak `W/"<length>-<hash>"`); gRPC's error details, a
+    # serialized `google.rpc.Status` in base64
+    rb"|\bboundary=\"?|\b(?i:etag|if-none-match|if-match)[ \t]{0,4}:[ \t]{0,4}(?:W/)?\"(?:[0-9a-f]{1,8}-)?"
+    rb"|\bgrpc-status-details-bin[ \t]{0,4}:[ \t]{0,4}"
     # WireGuard names a peer by its public key: `wg0: Handshake for peer 3 (<key>) did not complete`
     rb"|\bpeer[ \t]\d{1,9}[ \t]\()$"
 )
@@ -3950,6 +3967,13 @@ _GO_FIELD = compile_regex(rb"[A-Z][A-Za-z0-9]{0,63}:(?:[^\s:]|[ \t}])")
 _GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
 
 
+# The tools that set passwords, which start their messages with their name (`passwd: Authentication token
+# manipulation error`, `chpasswd: (user bob) pam_chauthtok() failed`): a sentence of words after the name is the
+# message, no value.
+_PASSWORD_TOOLS = frozenset(("passwd", "chpasswd", "gpasswd", "smbpasswd", "kpasswd", "yppasswd", "htpasswd"))
+_TOOL_MESSAGE = compile_regex(rb"\(?[A-Za-z][a-z]{1,15}\)?(?:[ \t][^\s=:]{1,32}){2,}")
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -4026,6 +4050,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             brace = closing  # `${DB_PASSWORD:X}` read inside a quoted value: the default ends at the brace
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
+        if bare and key.lower() in _PASSWORD_TOOLS and _TOOL_MESSAGE.match(data, start):
+            continue  # `passwd: user 'deploy' does not exist`: the tool's own message, after its name
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
             continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
@@ -4598,7 +4624,14 @@ def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]
         flags = _TOOL_FLAGS[next(k for k in _TOOL_FLAGS if key.startswith(k))]
         line_end = data.find(b"\n", match.end(), match.end() + 1024)
         line_end = min(len(data), match.end() + 1024) if line_end < 0 else line_end
-        if tool.startswith(b"aws") and b"securestring" not in data[match.end() : line_end].lower():
+        if (
+            tool.startswith(b"aws")
+            and b"securestring" not in data[match.end() : line_end].lower()
+            and not (
+                (named := _PARAMETER_NAME.search(data, match.end() - 1, line_end)) is not None
+                and key_class(named.group("name").decode("utf-8", "replace")) is not None
+            )
+        ):
             continue  # a parameter's value, not a secret's
         for flag in flags.finditer(data, max(match.end() - 1, scanned), line_end):
             start, end = next(flag.span(g) for g in ("sq", "dq", "bare") if flag.start(g) >= 0)
@@ -4678,6 +4711,94 @@ def _mnemonic_spans(data: bytes) -> Iterator[Span]:
         count = max(n for n in (0, 12, 15, 18, 21, 24) if n <= len(words))
         if count and not _marked(data, start, end):
             yield start, start + words[count - 1].end(), "password", _CONTEXT
+
+
+# Tools and services that echo a value with the name it was given under, in their own syntax:
+# - Azure Pipelines' logging command `##vso[task.setvariable variable=NAME;…]X`;
+# - GraphQL's `Variable "$password" got invalid value "X"`;
+# - Elasticsearch's `failed to parse field [user.password] … Preview of field's value: 'X'`;
+# - Kafka's `ConfigException: Invalid value X for configuration ssl.keystore.password`;
+# - a CLI that sets a variable from a name and a value (`netlify env:set NAME X`, `doppler secrets set NAME X`).
+_ECHOED_VALUES: tuple[tuple[tuple[bytes, ...], _Deferred], ...] = (
+    (
+        (b"##vso[",),
+        _Deferred(
+            rb"##vso\[task\.setvariable[ \t]{1,8}variable=(?P<key>[^;\]\r\n]{1,128})(?:;[^\]\r\n]{0,256})?\]"
+            rb"(?P<bare>[^\r\n]{1,512})"
+        ),
+    ),
+    (
+        (b"got invalid value",),
+        _Deferred(
+            rb"[Vv]ariable \\?\"\$(?P<key>[A-Za-z_][A-Za-z0-9_]{0,127})\\?\" got invalid value "
+            rb"(?:\\?\"(?P<dq>(?:[^\"\\\r\n]|\\[^\"\r\n])*)\\?\"|(?P<bare>[^\s;]{1,512}))"
+        ),
+    ),
+    (
+        (b"Preview of field",),
+        _Deferred(
+            rb"failed to parse field \[(?P<key>[^\]\r\n]{1,128})\][^\r\n]{0,256}?Preview of field's value: "
+            rb"'(?P<sq>[^'\r\n]{1,512})'"
+        ),
+    ),
+    (
+        (b"for configuration",),
+        _Deferred(rb"Invalid value (?P<bare>[^\s]{1,512}) for configuration (?P<key>[A-Za-z0-9_.-]{1,128})"),
+    ),
+    (
+        (b"env:set", b"secrets set", b"env set"),
+        _Deferred(
+            rb"(?:\benv:set|\b(?:secrets|env)[ \t]{1,4}set)[ \t]{1,8}(?P<key>[A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]{1,8}"
+            rb"(?:\"(?P<dq>[^\"\r\n]{1,512})\"|'(?P<sq>[^'\r\n]{1,512})'|(?P<bare>[^\s\"'=-][^\s\"']{0,511}))"
+        ),
+    ),
+)
+# A validation error of jsonschema: the value opens its message, its path ends it (`'X' is too short` … `On
+# instance['password']:`)
+_SCHEMA_ERROR_VALUE = _Deferred(
+    rb"ValidationError: (?:'(?P<sq>(?:[^'\\\r\n]|\\.){1,512})'|\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,512})\") "
+)
+_SCHEMA_ERROR_PATH = _Deferred(
+    rb"(?:On instance|\['properties'\])(?:\[[^\]\r\n]{1,130}\])*\['(?P<key>[^'\r\n]{1,128})'\]"
+)
+
+
+def _echoed_value_spans(data: bytes) -> Iterator[Span]:
+    for gates, pattern in _ECHOED_VALUES:
+        if not any(gate in data for gate in gates):
+            continue
+        for match in pattern.finditer(data):
+            key = match.group(b"key").decode("utf-8", "replace").rsplit(".", 1)[-1]
+            start, end = _value_group(match)
+            kind = key_class(key)
+            value = data[start:end].decode("utf-8", "replace").strip()
+            if kind and start >= 0 and is_secret_value(kind, value) and not _marked(data, start, end):
+                yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+    if b"ValidationError: " in data and (path := _SCHEMA_ERROR_PATH.search(data)) is not None:
+        kind = key_class(path.group(b"key").decode("utf-8", "replace"))
+        value_match = _SCHEMA_ERROR_VALUE.search(data)
+        if kind and value_match is not None:
+            start, end = _value_group(value_match)
+            if is_secret_value(kind, data[start:end].decode("utf-8", "replace")) and not _marked(
+                data, start, end
+            ):
+                yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# A PPP secrets file's line (`/etc/ppp/chap-secrets`, `pap-secrets`): client, server, secret, addresses, where a
+# quoted client is served by any server (`"acme-dsl" * "X" *`); Squid's `cache_peer … login=USER:X`
+_PPP_SECRET = _Deferred(
+    rb"(?m)^[ \t]{0,8}\"?[^\s\"#]{1,64}\"?[ \t]{1,8}\*[ \t]{1,8}\"(?P<dq>[^\"\r\n]{1,256})\""
+)
+_LOGIN_OPTION = _Deferred(rb"(?:^|[ \t])login=[^\s:=]{1,64}:(?P<bare>[^\s]{1,256})")
+
+
+def _option_login_spans(data: bytes) -> Iterator[Span]:
+    for pattern in (_PPP_SECRET, _LOGIN_OPTION) if b' * "' in data else (_LOGIN_OPTION,):
+        for match in pattern.finditer(data):
+            start, end = _value_group(match)
+            if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
 
 
 def _sip_spans(data: bytes) -> Iterator[Span]:
@@ -4886,6 +5007,55 @@ def _login_spans(data: bytes) -> Iterator[Span]:
             and not _camel_words(value)
         ):
             yield start, start + len(value.encode()), "password", _CONTEXT
+
+
+# Calls whose arguments' places are known, with the place (from 0) of the password or secret among them: Go's
+# `smtp.PlainAuth(identity, user, X, host)`, Ruby's `Net::SMTP.start(address, port, helo, user, X, type)`,
+# `cx_Oracle.connect(user, X, dsn)`, PHP's `mysqli(host, user, X, db)` (also as a stack frame writes it, cut to 15
+# characters and `...`), `redis.Redis(host, port, db, X)`, `pika.PlainCredentials(user, X)`, pysnmp's
+# `UsmUserData(user, auth_key, priv_key)`, Java's `UsernamePasswordCredentials(user, X)`.
+_SIGNATURES = {
+    b"smtp.PlainAuth": (2,),
+    b"smtp.CRAMMD5Auth": (1,),
+    b"Net::SMTP.start": (4,),
+    b"cx_Oracle.connect": (1,),
+    b"oracledb.connect": (1,),
+    b"mysqli->__construct": (2,),
+    b"new mysqli": (2,),
+    b"mysqli_connect": (2,),
+    b"mysqli->real_connect": (2,),
+    b"mysqli_real_connect": (3,),
+    b"redis.Redis": (3,),
+    b"redis.StrictRedis": (3,),
+    b"PlainCredentials": (1,),
+    b"UsmUserData": (1, 2),
+    b"UsernamePasswordCredentials": (1,),
+    b"PasswordAuthentication": (1,),
+    b"HTTPBasicAuth": (1,),
+    b"HTTPDigestAuth": (1,),
+    b"aiohttp.BasicAuth": (1,),
+}
+_SIGNATURE_CALLEES = tuple(_SIGNATURES)
+_SIGNATURE_CALL = _Deferred(
+    rb"(?P<callee>" + b"|".join(re.escape(c) for c in _SIGNATURES) + rb")\((?P<args>[^()\r\n]{1,1000})\)"
+)
+_CUT_ARGUMENT = compile_regex(rb"\.\.\.'?$")
+
+
+def _signature_spans(data: bytes, callees: list[bytes]) -> Iterator[Span]:
+    for match in _SIGNATURE_CALL.finditer(data):
+        args_start = _span(match, b"args")[0]
+        arguments = list(_CALL_ARGUMENT.finditer(match.group(b"args")))
+        for place in _SIGNATURES[match.group(b"callee")]:
+            if place >= len(arguments) or arguments[place].group(0)[:1] not in (b"'", b'"'):
+                continue
+            start = args_start + arguments[place].start() + 1
+            end = args_start + arguments[place].end() - 1
+            if data[end - 3 : end] == b"...":
+                end -= 3  # PHP cuts a frame's string arguments at 15 characters: what is left is the secret's start
+            value = data[start:end].decode("utf-8", "replace")
+            if _password_like(value) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
 
 
 def _connect_call_spans(data: bytes) -> Iterator[Span]:
@@ -5550,6 +5720,7 @@ class Redactor:
                 spans.extend(_key_value_spans(_PHP_PROPERTY, data))
             if b'";s:' in data:
                 spans.extend(_php_serialized_spans(data))
+            spans.extend(_echoed_value_spans(data))
             if _may_hold(data, lowered, (b"mnemonic", b"phrase", b"words")):
                 spans.extend(_mnemonic_spans(data))
             if b": " in data and (b'= "' in data or b"= '" in data):
@@ -5605,6 +5776,10 @@ class Redactor:
             )
         if plan.call:
             spans.extend(_connect_call_spans(data))
+        if b"(" in data and (callees := [c for c in _SIGNATURE_CALLEES if c in data]):
+            spans.extend(_signature_spans(data, callees))
+        if b"login=" in data or b' * "' in data:
+            spans.extend(_option_login_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
             spans.extend(_simple_spans(_CHPASSWD_HERE, data, "password"))
