@@ -4212,6 +4212,11 @@ def test_round34_secrets_beside_those_ids_are_still_redacted(text: str) -> None:
         ),
         (f"r = redis.Redis('cache-1', 6379, 0, '{_R34_PASSWORD}')", _R34_PASSWORD),
         (f"creds = pika.PlainCredentials('orders', '{_R34_PASSWORD}')", _R34_PASSWORD),
+        (
+            f"c = ldap3.Connection(server, 'cn=admin,dc=acme,dc=test', '{_R34_PASSWORD}', auto_bind=True)",
+            _R34_PASSWORD,
+        ),
+        (f"ftp = Net::FTP.new('ftp.partner.test', 'acme', '{_R34_PASSWORD}')", _R34_PASSWORD),
         # a PPP secrets file's line; Squid's `login=USER:X`
         (f'# /etc/ppp/chap-secrets\n"acme-dsl" * "{_R34_PASSWORD}" *', _R34_PASSWORD),
         (

@@ -5013,7 +5013,8 @@ def _login_spans(data: bytes) -> Iterator[Span]:
 # `smtp.PlainAuth(identity, user, X, host)`, Ruby's `Net::SMTP.start(address, port, helo, user, X, type)`,
 # `cx_Oracle.connect(user, X, dsn)`, PHP's `mysqli(host, user, X, db)` (also as a stack frame writes it, cut to 15
 # characters and `...`), `redis.Redis(host, port, db, X)`, `pika.PlainCredentials(user, X)`, pysnmp's
-# `UsmUserData(user, auth_key, priv_key)`, Java's `UsernamePasswordCredentials(user, X)`.
+# `UsmUserData(user, auth_key, priv_key)`, `ldap3.Connection(server, dn, X)`, Ruby's `Net::FTP.new(host, user, X)`,
+# Java's `UsernamePasswordCredentials(user, X)`.
 _SIGNATURES = {
     b"smtp.PlainAuth": (2,),
     b"smtp.CRAMMD5Auth": (1,),
@@ -5034,6 +5035,9 @@ _SIGNATURES = {
     b"HTTPBasicAuth": (1,),
     b"HTTPDigestAuth": (1,),
     b"aiohttp.BasicAuth": (1,),
+    b"ldap3.Connection": (2,),
+    b"Net::FTP.new": (2,),
+    b"Net::FTP.open": (2,),
 }
 _SIGNATURE_CALLEES = tuple(_SIGNATURES)
 _SIGNATURE_CALL = _Deferred(
