@@ -4292,3 +4292,71 @@ def test_round34_a_password_tools_own_message_after_its_name_stays(text: str) ->
 @pytest.mark.parametrize("text", [f"passwd: {_R34_PASSWORD}", "passwd: hunter2 rejected by policy"])
 def test_round34_a_password_after_a_password_tools_name_is_still_redacted(text: str) -> None:
     assert "[REDACTED:password]" in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a secret's bytes printed with no newline, the shell's trace of the next command then on its line
+        (
+            f"+ kubectl get secret orders-db -o jsonpath='{{.data.password}}' | base64 -d\n{_R34_PASSWORD}+ echo done",
+            _R34_PASSWORD,
+        ),
+        # Key Vault's secret bundle: the value beside the id that names it, in either order
+        (
+            json.dumps(
+                {
+                    "value": _R34_PASSWORD,
+                    "id": "https://acme-kv.vault.azure.net/secrets/sql-admin-password/6a1e8f2c",
+                }
+            ),
+            _R34_PASSWORD,
+        ),
+        (
+            json.dumps(
+                {"id": "https://acme-kv.vault.azure.net/secrets/api-token/6a1e8f2c", "value": _R34_PASSWORD}
+            ),
+            _R34_PASSWORD,
+        ),
+        # Windows hashes as dumping tools print them, and a roasted Kerberos ticket
+        (
+            "Administrator:500:aad3b435b51404eeaad3b435b51404ee:a695b65570cd43691df546b5eddf8b4f:::",
+            "a695b65570cd43",
+        ),
+        (
+            "[SMB] NTLMv2-SSP Hash     : svc_backup::ACME:6b2992cf24d95cce:e4a0300971dc09b3acbe0e99df657d93:"
+            "2aa52554f01947a61f49a976805b866b9afb0ffa4940d19561e297fb",
+            "e4a0300971dc09b3acbe",
+        ),
+        (
+            "$krb5tgs$23$*svc_sql$ACME.LOCAL$MSSQLSvc/sql01.acme.local~1433*$1d2434e4391e6d96a53ba896640eb429$"
+            + "e21a091f03edfa9a" * 80,
+            "e21a091f03edfa9a",
+        ),
+    ],
+)
+def test_round34_command_output_store_bundles_and_hash_dumps_are_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            '{"value": "db-1.internal", "id": "https://acme-kv.vault.azure.net/secrets/db-host/6a1e8f2c"}',
+            "db-1.internal",
+        ),
+        (
+            "[*] Guest:501:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0::: (empty password)",
+            "31d6cfe0d16ae931b73c59d7e0c089c0",
+        ),
+        (
+            "Offending key in /home/ci/.ssh/known_hosts:3: |1|Zq3vN8pL2xR7kW5tY9mB4cH6Jd2=|Fs8QaZq3vN8pL2xR7kW5tY9mB4c=",
+            "|1|Zq3vN8pL2xR7kW5tY9mB4cH6Jd2=|Fs8QaZq3vN8pL2xR7kW5tY9mB4c=",
+        ),
+        ("<Entry><UUID>Zq3vN8pL2xR7kW5tY9mB4c==</UUID><String><Key>Title</Key>", "Zq3vN8pL2xR7kW5tY9mB4c=="),
+    ],
+)
+def test_round34_look_alikes_of_bundles_and_dumps_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)

@@ -1653,7 +1653,9 @@ COMMAND_PROMPT = r"(?:(?:\$|\+{1,3}|PS [^>\r\n]{0,64}>)[ \t]{1,4}|\[command\])"
 _COMMAND_OUTPUT = _Deferred(
     rb"(?m)^[ \t]{0,8}(?P<prompt>" + COMMAND_PROMPT.encode() + rb")?"
     rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
-    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$)"
+    # the output may have no newline of its own, the shell's trace of the next command then follows on its line
+    # (`base64 -d` of a secret, then `+ echo done`)
+    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$|\+[ \t])"
 )
 # what `_COMMAND_OUTPUT` needs at a line's start: a prompt or a tool that reads secrets (one RE2 search)
 _COMMAND_LINE = _Deferred(
@@ -2718,6 +2720,8 @@ _PUBLIC_BEFORE = compile_regex(
     # serialized `google.rpc.Status` in base64
     rb"|\bboundary=\"?|\b(?i:etag|if-none-match|if-match)[ \t]{0,4}:[ \t]{0,4}(?:W/)?\"(?:[0-9a-f]{1,8}-)?"
     rb"|\bgrpc-status-details-bin[ \t]{0,4}:[ \t]{0,4}"
+    # OpenSSH's hashed host name in `known_hosts` (`|1|<salt>|<hash>`); an element that holds a UUID (KeePass)
+    rb"|\|1\||\|1\|[A-Za-z0-9+/]{27}=\||<(?i:uuid|guid)>"
     # WireGuard names a peer by its public key: `wg0: Handshake for peer 3 (<key>) did not complete`
     rb"|\bpeer[ \t]\d{1,9}[ \t]\()$"
 )
@@ -3082,6 +3086,9 @@ _ERROR_CODE = compile_regex(r"[A-Z]{1,6}[-_]?\d{1,6}")  # `E401 - token expired`
 _USER_WORDS = frozenset(("user", "username", "login", "account", "role", "principal"))
 
 
+_ABSENT_WORDS = frozenset((b"empty", b"blank", b"no", b"null", b"missing", b"without"))
+
+
 def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int, int] | None:
     """The span of a value written before the credential word at `name_start`, as `_LINK_WORDS` describes."""
     following = _NEXT_WORD.match(data, name_end)
@@ -3090,6 +3097,8 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
     window_start = data.rfind(b"\n", max(0, name_start - 160), name_start) + 1 or max(0, name_start - 160)
     tokens = list(_LOOK_BACK_TOKEN.finditer(data, window_start, name_start))
     index = len(tokens) - 1
+    if index >= 0 and tokens[index].group().lower() in _ABSENT_WORDS:
+        return None  # `Guest:501:…::: (empty password)`: the name says there is no value
     for _ in range(2):  # words that qualify the name (`admin`, `current signing`)
         if (
             index >= 0
@@ -4753,6 +4762,28 @@ _ECHOED_VALUES: tuple[tuple[tuple[bytes, ...], _Deferred], ...] = (
         ),
     ),
 )
+# Azure Key Vault's secret bundle: its `value` beside its `id`, the secret's URL that names it, in either order
+_KEY_VAULT_BUNDLE = _Deferred(
+    rb"\\?\"value\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"(?P<dq>(?:[^\"\\\r\n]|\\[^\"\r\n]){1,1000})\\?\"[^{}]{0,256}?"
+    rb"\\?\"id\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"https://[^\"/\s]{1,128}/secrets/(?P<key>[^\"/\s\\]{1,128})"
+    rb"|\\?\"id\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"https://[^\"/\s]{1,128}/secrets/(?P<key2>[^\"/\s\\]{1,128})[^{}]{0,256}?"
+    rb"\\?\"value\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"(?P<sq>(?:[^\"\\\r\n]|\\[^\"\r\n]){1,1000})\\?\""
+)
+
+
+def _key_vault_spans(data: bytes) -> Iterator[Span]:
+    for match in _KEY_VAULT_BUNDLE.finditer(data):
+        key = match.group(b"key") or match.group(b"key2")
+        kind = key_class(key.decode("utf-8", "replace"))
+        start, end = _value_group(match)
+        if (
+            kind
+            and is_secret_value(kind, data[start:end].decode("utf-8", "replace"))
+            and not _marked(data, start, end)
+        ):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 # A validation error of jsonschema: the value opens its message, its path ends it (`'X' is too short` … `On
 # instance['password']:`)
 _SCHEMA_ERROR_VALUE = _Deferred(
@@ -4798,6 +4829,26 @@ def _option_login_spans(data: bytes) -> Iterator[Span]:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
             if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+# Windows password hashes as dumping tools print them, each a credential by itself (pass-the-hash, offline
+# cracking): the SAM's `user:rid:LM:NT:::` (secretsdump, pwdump; the NT hash of an empty password,
+# `31d6cfe0…`, stays: it says the password is empty), a captured NetNTLMv1/v2 response `user::DOMAIN:challenge:…`.
+_SAM_HASH = _Deferred(
+    rb"(?m)^(?:\[\*\][ \t])?[^\s:]{1,64}:\d{1,10}:[0-9A-Fa-f]{32}:(?P<bare>[0-9A-Fa-f]{32}):::"
+)
+_NET_NTLM = _Deferred(
+    rb"(?:^|[\s])[^\s:]{1,64}::[^\s:]{0,64}:[0-9A-Fa-f]{16}:(?P<bare>[0-9A-Fa-f]{32,48}:[0-9A-Fa-f]{16,})"
+)
+_EMPTY_NT_HASH = b"31d6cfe0d16ae931b73c59d7e0c089c0"
+
+
+def _windows_hash_spans(data: bytes) -> Iterator[Span]:
+    for pattern in (_SAM_HASH, _NET_NTLM) if b"::" in data else ():
+        for match in pattern.finditer(data):
+            start, end = _value_group(match)
+            if data[start:end].lower() != _EMPTY_NT_HASH and not _marked(data, start, end):
                 yield start, end, "password", _CONTEXT
 
 
@@ -5725,6 +5776,8 @@ class Redactor:
             if b'";s:' in data:
                 spans.extend(_php_serialized_spans(data))
             spans.extend(_echoed_value_spans(data))
+            if b".vault.azure.net/secrets/" in data:
+                spans.extend(_key_vault_spans(data))
             if _may_hold(data, lowered, (b"mnemonic", b"phrase", b"words")):
                 spans.extend(_mnemonic_spans(data))
             if b": " in data and (b'= "' in data or b"= '" in data):
@@ -5784,6 +5837,8 @@ class Redactor:
             spans.extend(_signature_spans(data, callees))
         if b"login=" in data or b' * "' in data:
             spans.extend(_option_login_spans(data))
+        if b"::" in data:
+            spans.extend(_windows_hash_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
             spans.extend(_simple_spans(_CHPASSWD_HERE, data, "password"))
