@@ -4302,6 +4302,15 @@ def test_round34_a_password_after_a_password_tools_name_is_still_redacted(text: 
             f"+ kubectl get secret orders-db -o jsonpath='{{.data.password}}' | base64 -d\n{_R34_PASSWORD}+ echo done",
             _R34_PASSWORD,
         ),
+        # a secret-reading command after a prefix a logger or a CI step wrote before its prompt
+        (
+            f'step 3: $ op read "op://Infra/orders-db/password"\n{_R34_PASSWORD}\nError: refused',
+            _R34_PASSWORD,
+        ),
+        (
+            f"[ci] + gcloud secrets versions access latest --secret=db-password\n{_R34_PASSWORD}\n+ psql",
+            _R34_PASSWORD,
+        ),
         # Key Vault's secret bundle: the value beside the id that names it, in either order
         (
             json.dumps(
@@ -4356,6 +4365,8 @@ def test_round34_command_output_store_bundles_and_hash_dumps_are_redacted(text: 
             "|1|Zq3vN8pL2xR7kW5tY9mB4cH6Jd2=|Fs8QaZq3vN8pL2xR7kW5tY9mB4c=",
         ),
         ("<Entry><UUID>Zq3vN8pL2xR7kW5tY9mB4c==</UUID><String><Key>Title</Key>", "Zq3vN8pL2xR7kW5tY9mB4c=="),
+        ("step 2: $ cat VERSION\n1.4.2-rc.3", "1.4.2-rc.3"),
+        ("[REDACTED:password]: password for svc-deploy", "[REDACTED:password]: password for svc-deploy"),
     ],
 )
 def test_round34_look_alikes_of_bundles_and_dumps_stay(text: str, kept: str) -> None:

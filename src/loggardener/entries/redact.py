@@ -1657,6 +1657,13 @@ _COMMAND_OUTPUT = _Deferred(
     # (`base64 -d` of a secret, then `+ echo done`)
     rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$|\+[ \t])"
 )
+# The same after a prefix a logger or a CI step wrote before the prompt (`step 3: $ op read …`, `[ci] + gcloud …`):
+# the prompt itself then tells the command
+_PREFIXED_COMMAND_OUTPUT = _Deferred(
+    rb"(?m)^[^\r\n]{1,64}?[ \t](?P<prompt>(?:\$|\+{1,3})[ \t]{1,4})"
+    rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
+    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$|\+[ \t])"
+)
 # what `_COMMAND_OUTPUT` needs at a line's start: a prompt or a tool that reads secrets (one RE2 search)
 _COMMAND_LINE = _Deferred(
     rb"(?m)^[ \t]{0,8}(?:"
@@ -3987,7 +3994,9 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
     for match in matches:
-        key_start, _ = _span(match, b"key")
+        key_start, key_end = _span(match, b"key")
+        if data[key_end : key_end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, key_start):
+            continue  # a marker's kind (`[REDACTED:password]: for svc`): redacting is idempotent
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
@@ -4502,7 +4511,10 @@ def _command_output_spans(data: bytes) -> Iterator[Span]:
     reads secrets, a command naming a credential or reading a secret store, and one value of a password's shape;
     a value told on the line after a sentence naming it (`_VALUE_AFTER_SENTENCE`) and a value the sentence after
     it names (`_VALUE_NAMED_AFTER`)."""
-    for match in _COMMAND_OUTPUT.finditer(data) if _COMMAND_LINE.search(data) else ():
+    matches = list(_COMMAND_OUTPUT.finditer(data)) if _COMMAND_LINE.search(data) else []
+    if b"$ " in data or b"+ " in data:
+        matches += _PREFIXED_COMMAND_OUTPUT.finditer(data)
+    for match in matches:
         command = match.group(b"command")
         tool = command.split(None, 1)[0].rsplit(b"/", 1)[-1].decode("utf-8", "replace")
         if _span(match, b"prompt")[0] < 0 and tool not in SECRET_TOOLS:
