@@ -1660,7 +1660,7 @@ _COMMAND_OUTPUT = _Deferred(
 # The same after a prefix a logger or a CI step wrote before the prompt (`step 3: $ op read …`, `[ci] + gcloud …`):
 # the prompt itself then tells the command
 _PREFIXED_COMMAND_OUTPUT = _Deferred(
-    rb"(?m)^[^\r\n]{1,64}?[ \t](?P<prompt>(?:\$|\+{1,3})[ \t]{1,4})"
+    rb"(?m)^[^\r\n]{1,240}?[ \t](?P<prompt>(?:\$|\+{1,3})[ \t]{1,4})"
     rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
     rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$|\+[ \t])"
 )
