@@ -4311,6 +4311,11 @@ def test_round34_a_password_after_a_password_tools_name_is_still_redacted(text: 
             f"[ci] + gcloud secrets versions access latest --secret=db-password\n{_R34_PASSWORD}\n+ psql",
             _R34_PASSWORD,
         ),
+        (
+            "INVALID_ARGUMENT on google.cloud.run.v1.Services.ReplaceService: deploy step $ op read"
+            f' "op://Infra/orders-db/password"\n{_R34_PASSWORD}\nError: connection refused',
+            _R34_PASSWORD,
+        ),
         # Key Vault's secret bundle: the value beside the id that names it, in either order
         (
             json.dumps(
