@@ -4026,3 +4026,353 @@ def test_a_rule_is_compiled_only_for_a_text_holding_a_word_it_needs(
 def test_the_gated_rules_still_read_their_words_in_any_case(text: str, secret: str) -> None:
     redacted = Redactor().redact(text)
     assert secret not in redacted and "[REDACTED:" in redacted
+
+
+# Round 34: credentials in positions and forms the earlier rounds did not plant, and look-alikes beside them.
+_R34_PASSWORD = "Lantern160cobalt794SV"
+_R34_BYTES = "[" + ",".join(str(b) for b in random.Random(34).randbytes(64)) + "]"
+_R34_WORDS = "canyon drastic thunder orbit whisper abandon ribbon mango ability velvet sugar pioneer"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a name subscripted before its value: php-fpm's pool `env[NAME] = X`, also with the parser's `: …` after it
+        (f'ERROR: [pool www] env[DB_PASSWORD] = "{_R34_PASSWORD}": invalid value', _R34_PASSWORD),
+        (f"env[API_TOKEN] = {_R34_PASSWORD}", _R34_PASSWORD),
+        # a key's bytes as a list of numbers, also as the value of a key's value (`keypair: NAME=[…]`)
+        (f"SOLANA_PRIVATE_KEY={_R34_BYTES}", _R34_BYTES[1:40]),
+        (f"Error: Invalid keypair: SOLANA_PRIVATE_KEY={_R34_BYTES} has wrong length", _R34_BYTES[1:40]),
+        # a wallet's recovery words after their name in prose
+        (f'wallet init failed: checksum mismatch for mnemonic "{_R34_WORDS}" (12 words)', _R34_WORDS[:30]),
+        (f"restore from seed phrase {_R34_WORDS} failed", _R34_WORDS[-30:]),
+        # a SIP URI's password (no `//`), Asterisk's registration string
+        (f"Registration for 'sip:1001:{_R34_PASSWORD}@pbx.acme.test:5060' failed - 403", _R34_PASSWORD),
+        (f"register => 1001:{_R34_PASSWORD}@pbx.acme.test/1001", _R34_PASSWORD),
+        # PHP's serialize() of a session: the value read by its length (it may hold `"` and `;`)
+        (f'a:2:{{s:4:"user";s:3:"ops";s:8:"password";s:21:"{_R34_PASSWORD}";}}', _R34_PASSWORD),
+        ('O:4:"User":1:{s:12:"\\0*\\0api_token";s:15:"Zq3vN8p";L2xR7k";}', 'Zq3vN8p";L2xR7k'),
+        # a password a command takes as a positional argument or a signing tool's flag
+        (f'$ drush user:password admin "{_R34_PASSWORD}"', _R34_PASSWORD),
+        (f"drush upwd admin {_R34_PASSWORD}", _R34_PASSWORD),
+        (f"mosquitto_passwd -b /etc/mosquitto/passwd sensor {_R34_PASSWORD}", _R34_PASSWORD),
+        (f"[zk: zk-0:2181(CONNECTED) 0] addauth digest kafka:{_R34_PASSWORD}", _R34_PASSWORD),
+        (
+            f"signtool sign /f C:\\certs\\codesign.pfx /p {_R34_PASSWORD} /tr http://ts.acme.test Acme.exe",
+            _R34_PASSWORD,
+        ),
+        (f"pvk2pfx /pvk a.pvk /spc a.spc /pfx a.pfx /po {_R34_PASSWORD}", _R34_PASSWORD),
+        (f"certutil -f -p {_R34_PASSWORD} -importpfx a.pfx", _R34_PASSWORD),
+    ],
+)
+def test_round34_credentials_in_other_positions_are_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("php_admin_value[session.save_path] = /var/lib/php/sessions", "/var/lib/php/sessions"),
+        ("cache[token] = 42", "42"),
+        ("token_counts=[" + ",".join(str(n % 20) for n in range(40)) + "]", "1,2,3,4,5,6,7,8,9"),
+        (
+            "the mnemonic for this opcode is mov and it moves data between the registers of the cpu quickly",
+            "mov",
+        ),
+        ("INVITE sip:1001@pbx.acme.test:5060 SIP/2.0", "sip:1001@pbx.acme.test:5060"),
+        ('a:1:{s:12:"token_expiry";s:10:"1764497472";}', "1764497472"),
+        ("mosquitto_passwd -D /etc/mosquitto/passwd sensor", "sensor"),
+        ("drush -y user:password admin --password=", "--password="),
+        ("gcloud run deploy orders --set-secrets=DB_PASS=db-pass:latest", "db-pass:latest"),
+    ],
+)
+def test_round34_look_alikes_of_those_positions_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a list's cursor (Kubernetes' `continue`), base64 JSON
+        (
+            '{"kind": "Status", "metadata": {"continue": "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTIzNDU2Nzg5fQ"}}',
+            "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTIzNDU2Nzg5fQ",
+        ),
+        # a transaction's id, an account's address: named, or written after the word
+        (
+            '409 Transaction lock timeout; transaction: "Eik4m8oHoIiyZGcEZ3fAGi/M0Vp7yCFIuAhTfBzd/l"',
+            "Eik4m8oHoIiy",
+        ),
+        (
+            "Transaction 4yRhuhB1x9aWsAKTxVR5fCdiJ8rAHaiZ8Y4R4Bpp7sTmRPx4MzigVX3r6y6sWSevqeZCpE4TW9NFP7th8EJ6xDg failed",
+            "4yRhuhB1x9aWsAKTxVR5fCdiJ8rAHaiZ8Y4R4Bpp7sTmRPx4MzigVX3r6y6sWSevqeZCpE4TW9NFP7th8EJ6xDg",
+        ),
+        (
+            "horizon: op_no_destination for account GTI7HBMN63JQZITTWW4GY76E4B4STJ6IQPUGSZJBLIZFU2CAFUNPVZOU",
+            "GTI7HBMN63JQZITTWW4GY76E4B4STJ6IQPUGSZJBLIZFU2CAFUNPVZOU",
+        ),
+        # a CAPTCHA's site key, on every page
+        (
+            '<div class="g-recaptcha" data-sitekey="6Lcg9L7Sv2GaI3A1OMIL15Pz_1tiZXPhjZwA4k4G">',
+            "6Lcg9L7Sv2GaI3A1OMIL15Pz_1tiZXPhjZwA4k4G",
+        ),
+        # an ID token's hash claim under its own name, after a credential word in the message
+        (
+            '{"message": "id token at_hash mismatch", "claims": {"at_hash": "O6XSyecJgYeTsX0TLerOIW"}}',
+            "O6XSyecJgYeTsX0TLerOIW",
+        ),
+        # checkout sessions and tokens that name an order
+        (
+            "GET /checkout/success?session_id=cs_live_a17Q4Varip6ZcbBIx2wAAwXPpoBwS2RfemcoNFtcon3FnrVXocn2vZQUiL 500",
+            "cs_live_a17Q4Varip6ZcbBIx2wAAwXPpoBwS2RfemcoNFtcon3FnrVXocn2vZQUiL",
+        ),
+        ("GET /paypal/return?token=EC-YUO2HRB8JEQMVOG7Y&PayerID=HDFUD3H12YAM5 502", "EC-YUO2HRB8JEQMVOG7Y"),
+        # WireGuard names a peer by its public key
+        (
+            "wireguard: wg0: Handshake for peer 3 (Qzmjts2YLuElBk0ohu+FudDckTP0YoUSvecghXVWtZh=) did not complete",
+            "Qzmjts2YLuElBk0ohu+FudDckTP0YoUSvecghXVWtZh=",
+        ),
+    ],
+)
+def test_round34_ids_cursors_and_public_keys_that_look_random_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"continue": "eyJydiI6MTIzfQ", "access_token": "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"}',
+        "stellar-sdk: signing with SCZANGBA5YHTNYVVV4C3U252E2B6P6F5T3U6MM63WBSBZATAQI3EBTQ4 failed: tx_bad_auth",
+        '{"account_key": "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"}',
+        '{"recaptcha_secret": "6Lcg9L7Sv2GaI3A1OMIL15Pz_1tiZXPhjZwA4k4G"}',
+        "id token rejected: Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa",
+        "Stripe: sk_live_Zq3vN8pL2xR7kW5tY9mB4cH6 rejected; rzp_live_Zq3vN8pL2xR7kW5t",
+        "wg set wg0 peer 3 preshared-key <(echo Qzmjts2YLuElBk0ohu+FudDckTP0YoUSvecghXVWtZh=)",
+    ],
+)
+def test_round34_secrets_beside_those_ids_are_still_redacted(text: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "Zq3vN8pL2xR7kW5" not in redacted and "SCZANGBA5YHT" not in redacted
+    assert "6Lcg9L7Sv2GaI3A1" not in redacted and "Qzmjts2YLuElBk0" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a value echoed with the name it was given under, in each tool's own syntax
+        (f"##vso[task.setvariable variable=SQL_ADMIN_PASSWORD]{_R34_PASSWORD}", _R34_PASSWORD),
+        (
+            f'GraphQLError: Variable "$password" got invalid value "{_R34_PASSWORD}"; String cannot represent',
+            _R34_PASSWORD,
+        ),
+        (
+            "mapper_parsing_exception: failed to parse field [user.password] of type [long] in document with id"
+            f" 'u-12'. Preview of field's value: '{_R34_PASSWORD}'",
+            _R34_PASSWORD,
+        ),
+        (
+            f"ConfigException: Invalid value {_R34_PASSWORD} for configuration ssl.keystore.password: bad type",
+            _R34_PASSWORD,
+        ),
+        (
+            f"jsonschema.exceptions.ValidationError: '{_R34_PASSWORD}' is too short\n\nFailed validating 'minLength'"
+            f" in schema['properties']['password']:\n    {{'minLength': 24}}\n\nOn instance['password']:\n"
+            f"    '{_R34_PASSWORD}'",
+            _R34_PASSWORD,
+        ),
+        (
+            json.dumps(
+                {"errors": [{"type": "field", "value": _R34_PASSWORD, "msg": "weak", "path": "password"}]}
+            ),
+            _R34_PASSWORD,
+        ),
+        (f"$ netlify env:set DATABASE_PASSWORD {_R34_PASSWORD}\n› Error: Unauthorized", _R34_PASSWORD),
+        (f"doppler secrets set SMTP_PASS '{_R34_PASSWORD}'", _R34_PASSWORD),
+        # a parameter named after a secret, whatever its type; an LDAP password change's new password
+        (
+            f"aws ssm put-parameter --name /prod/orders/db-password --value {_R34_PASSWORD} --type String",
+            _R34_PASSWORD,
+        ),
+        (
+            f"ldappasswd -x -D cn=admin,dc=acme,dc=test -W -s {_R34_PASSWORD} uid=ops,dc=acme,dc=test",
+            _R34_PASSWORD,
+        ),
+        # calls whose password's place is known
+        (f'smtp.PlainAuth("", "alerts@acme.test", "{_R34_PASSWORD}", "smtp.acme.test")', _R34_PASSWORD),
+        (f"conn = cx_Oracle.connect('orders', '{_R34_PASSWORD}', 'db-ora:1521/ORCLPDB1')", _R34_PASSWORD),
+        (f'conn = cx_Oracle.connect("orders/{_R34_PASSWORD}@db-ora:1521/ORCLPDB1")', _R34_PASSWORD),
+        (
+            f"#0 /var/www/db.php(8): mysqli->__construct('db-1', 'legacy', '{_R34_PASSWORD[:15]}...', 'shop')",
+            _R34_PASSWORD[:15],
+        ),
+        (
+            f"Net::SMTP.start('smtp.acme.test', 587, 'acme.test', 'alerts', '{_R34_PASSWORD}', :plain)",
+            _R34_PASSWORD,
+        ),
+        (f"r = redis.Redis('cache-1', 6379, 0, '{_R34_PASSWORD}')", _R34_PASSWORD),
+        (f"creds = pika.PlainCredentials('orders', '{_R34_PASSWORD}')", _R34_PASSWORD),
+        (
+            f"c = ldap3.Connection(server, 'cn=admin,dc=acme,dc=test', '{_R34_PASSWORD}', auto_bind=True)",
+            _R34_PASSWORD,
+        ),
+        (f"ftp = Net::FTP.new('ftp.partner.test', 'acme', '{_R34_PASSWORD}')", _R34_PASSWORD),
+        # a PPP secrets file's line; Squid's `login=USER:X`
+        (f'# /etc/ppp/chap-secrets\n"acme-dsl" * "{_R34_PASSWORD}" *', _R34_PASSWORD),
+        (
+            f"cache_peer parent.acme.test parent 3128 0 no-query login=proxyuser:{_R34_PASSWORD}",
+            _R34_PASSWORD,
+        ),
+    ],
+)
+def test_round34_values_echoed_under_their_names_and_known_call_places_are_redacted(
+    text: str, secret: str
+) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("##vso[task.setvariable variable=buildVersion]1.4.2-rc.3+a1b2c3d", "1.4.2-rc.3+a1b2c3d"),
+        (
+            "aws ssm put-parameter --name /prod/orders/db-host --value db-1.internal.acme.test --type String",
+            "db-1.internal",
+        ),
+        (
+            "mapper_parsing_exception: failed to parse field [created_at] of type [date]. Preview of field's value:"
+            " '2026-13-01'",
+            "2026-13-01",
+        ),
+        ("ConfigException: Invalid value 30x for configuration retry.backoff.ms: Not a number", "30x"),
+        ('Variable "$first" got invalid value "-1"; Int cannot represent', '"-1"'),
+        ("$ netlify env:set NODE_VERSION 20.11.1", "20.11.1"),
+        (
+            "#0 /var/www/src/Db.php(14): PDO->__construct('mysql:host=db;d...', 'app', NULL)",
+            "'mysql:host=db;d...'",
+        ),
+        ("r = redis.Redis('cache-1', 6379, 0)", "'cache-1', 6379, 0"),
+        ("cache_peer parent.acme.test parent 3128 0 no-query login=PASSTHRU", "login=PASSTHRU"),
+        # masks and public values beside credential words
+        (
+            "1 validation error for Settings\ndb_password\n  Input should be a valid string [type=string_type,"
+            " input_value=SecretStr('**********'), input_type=SecretStr]",
+            "SecretStr('**********')",
+        ),
+        (
+            "Content-Type: multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW\n413 Too Large",
+            "----WebKitFormBoundary7MA4YWxkTrZu0gW",
+        ),
+        ('< ETag: W/"5e-Zq3vN8pL2xR7kW5tY9mB4cH6Jd2"\n< HTTP/1.1 412', 'W/"5e-Zq3vN8pL2xR7kW5tY9mB4cH6Jd2"'),
+        (
+            "grpc-status: 3\ngrpc-status-details-bin: CAMSEGludmFsaWQgYXJndW1lbnQ=",
+            "CAMSEGludmFsaWQgYXJndW1lbnQ=",
+        ),
+    ],
+)
+def test_round34_look_alikes_of_echoed_values_and_calls_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "passwd: user 'deploy' does not exist",
+        "passwd: Authentication token manipulation error",
+        "passwd: password expiry information changed.",
+        "chpasswd: (user deploy) pam_chauthtok() failed, error:",
+        "smbpasswd: user deploy not found",
+    ],
+)
+def test_round34_a_password_tools_own_message_after_its_name_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize("text", [f"passwd: {_R34_PASSWORD}", "passwd: hunter2 rejected by policy"])
+def test_round34_a_password_after_a_password_tools_name_is_still_redacted(text: str) -> None:
+    assert "[REDACTED:password]" in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a secret's bytes printed with no newline, the shell's trace of the next command then on its line
+        (
+            f"+ kubectl get secret orders-db -o jsonpath='{{.data.password}}' | base64 -d\n{_R34_PASSWORD}+ echo done",
+            _R34_PASSWORD,
+        ),
+        # a secret-reading command after a prefix a logger or a CI step wrote before its prompt
+        (
+            f'step 3: $ op read "op://Infra/orders-db/password"\n{_R34_PASSWORD}\nError: refused',
+            _R34_PASSWORD,
+        ),
+        (
+            f"[ci] + gcloud secrets versions access latest --secret=db-password\n{_R34_PASSWORD}\n+ psql",
+            _R34_PASSWORD,
+        ),
+        (
+            "INVALID_ARGUMENT on google.cloud.run.v1.Services.ReplaceService: deploy step $ op read"
+            f' "op://Infra/orders-db/password"\n{_R34_PASSWORD}\nError: connection refused',
+            _R34_PASSWORD,
+        ),
+        # Key Vault's secret bundle: the value beside the id that names it, in either order
+        (
+            json.dumps(
+                {
+                    "value": _R34_PASSWORD,
+                    "id": "https://acme-kv.vault.azure.net/secrets/sql-admin-password/6a1e8f2c",
+                }
+            ),
+            _R34_PASSWORD,
+        ),
+        (
+            json.dumps(
+                {"id": "https://acme-kv.vault.azure.net/secrets/api-token/6a1e8f2c", "value": _R34_PASSWORD}
+            ),
+            _R34_PASSWORD,
+        ),
+        # Windows hashes as dumping tools print them, and a roasted Kerberos ticket
+        (
+            "Administrator:500:aad3b435b51404eeaad3b435b51404ee:a695b65570cd43691df546b5eddf8b4f:::",
+            "a695b65570cd43",
+        ),
+        (
+            "[SMB] NTLMv2-SSP Hash     : svc_backup::ACME:6b2992cf24d95cce:e4a0300971dc09b3acbe0e99df657d93:"
+            "2aa52554f01947a61f49a976805b866b9afb0ffa4940d19561e297fb",
+            "e4a0300971dc09b3acbe",
+        ),
+        (
+            "$krb5tgs$23$*svc_sql$ACME.LOCAL$MSSQLSvc/sql01.acme.local~1433*$1d2434e4391e6d96a53ba896640eb429$"
+            + "e21a091f03edfa9a" * 80,
+            "e21a091f03edfa9a",
+        ),
+    ],
+)
+def test_round34_command_output_store_bundles_and_hash_dumps_are_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            '{"value": "db-1.internal", "id": "https://acme-kv.vault.azure.net/secrets/db-host/6a1e8f2c"}',
+            "db-1.internal",
+        ),
+        (
+            "[*] Guest:501:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0::: (empty password)",
+            "31d6cfe0d16ae931b73c59d7e0c089c0",
+        ),
+        (
+            "Offending key in /home/ci/.ssh/known_hosts:3: |1|Zq3vN8pL2xR7kW5tY9mB4cH6Jd2=|Fs8QaZq3vN8pL2xR7kW5tY9mB4c=",
+            "|1|Zq3vN8pL2xR7kW5tY9mB4cH6Jd2=|Fs8QaZq3vN8pL2xR7kW5tY9mB4c=",
+        ),
+        ("<Entry><UUID>Zq3vN8pL2xR7kW5tY9mB4c==</UUID><String><Key>Title</Key>", "Zq3vN8pL2xR7kW5tY9mB4c=="),
+        ("step 2: $ cat VERSION\n1.4.2-rc.3", "1.4.2-rc.3"),
+        ("[REDACTED:password]: password for svc-deploy", "[REDACTED:password]: password for svc-deploy"),
+    ],
+)
+def test_round34_look_alikes_of_bundles_and_dumps_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)

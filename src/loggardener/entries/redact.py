@@ -452,9 +452,19 @@ _CODE_QUALIFIERS = {
 _TOKEN_PAIR_HALVES = {"access", "refresh"}
 # A page cursor (`nextPageToken`, `continuation_token`, AWS's `NextToken` and `NextMarker`, Google Calendar's
 # `syncToken`, MongoDB's `resumeToken`, Slack's `next_cursor`) opens nothing.
-_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor", "next", "sync", "resume", "marker"}
-# The last word of a cursor's name (`next_cursor`, `NextMarker`, `nextPageToken`)
-_CURSOR_ENDS = frozenset(("token", "cursor", "marker"))
+_CURSOR_WORDS = {
+    "page",
+    "continuation",
+    "pagination",
+    "cursor",
+    "next",
+    "sync",
+    "resume",
+    "marker",
+    "continue",
+}
+# The last word of a cursor's name (`next_cursor`, `NextMarker`, `nextPageToken`; Kubernetes' list `continue`)
+_CURSOR_ENDS = frozenset(("token", "cursor", "marker", "continue"))
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
     "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "dedup",
@@ -536,8 +546,9 @@ _PLACEHOLDERS = compile_regex(
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    # a wrapper's own mask (Rust secrecy's Debug, `Secret([REDACTED alloc::string::String])`)
-    r"|[A-Za-z]{1,32}\(\[" + _MASK_NOTE + r"(?:[ \t][\w:<>]{1,96})?\]\)"
+    # a wrapper's own mask (Rust secrecy's Debug, `Secret([REDACTED alloc::string::String])`, pydantic's
+    # `SecretStr('**********')` and `SecretBytes(b'**********')`)
+    r"|[A-Za-z]{1,32}\(\[" + _MASK_NOTE + r"(?:[ \t][\w:<>]{1,96})?\]\)|Secret(?:Str|Bytes)\(b?'\*+'\)"
     r"|\$\{?[A-Za-z_][\w.]*\}?|\$\((?-i:[A-Z_][A-Z0-9_]*|[a-z][\w-]*\.[\w.-]+)\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
     # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
@@ -693,8 +704,8 @@ def key_class(key: str) -> str | None:
 
 def _public_key_name(words: list[str]) -> bool:
     """Whether the name is a public key's (`publicKey`, `ssh_pub_key`, `pubkey`): public material opens nothing."""
-    public = words[-1] in ("pubkey", "publickey") or (
-        words[-1] in ("key", "keys") and bool({"public", "pub"} & set(words))
+    public = words[-1] in ("pubkey", "publickey", "sitekey") or (
+        words[-1] in ("key", "keys") and bool({"public", "pub", "site"} & set(words))
     )
     return public and not {"private", "priv", "secret"} & set(words)
 
@@ -911,6 +922,21 @@ _COMPONENT_TAG = compile_regex(r"[A-Za-z_][\w.-]{0,63}\([^()\s]{1,128}\):")
 `pam_sss(sshd:account):`, Dovecot's `auth-worker(1234):`): what a syslog line's process logged with."""
 
 
+# A list of 32 or more byte values (a key's bytes: Solana's keypair file, `bytes(…)` of a seed).
+_BYTE_LIST = compile_regex(
+    r"\[[ \t]{0,8}(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})[ \t]{0,8},[ \t]{0,8}){31,}[0-9]{1,3}[ \t]{0,8}\]"
+)
+
+
+def _key_bytes(value: str) -> bool:
+    """Whether `value` is a list of random bytes: 32 or more, a quarter of them above 127 (counts, sizes and ids
+    in a list are mostly small)."""
+    if not _BYTE_LIST.fullmatch(value):
+        return False
+    numbers = [int(number) for number in value.strip("[] \t").split(",")]
+    return sum(number > 127 for number in numbers) * 4 >= len(numbers)
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
@@ -954,6 +980,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # `token = createHmac('sha256', …)`, `"key": "aes-256-gcm"`: what signs, not with what
     if _PUBLIC_KEY_VALUE.match(value) and "PRIVATE" not in value:
         return False  # `hostKey: ssh-rsa AAAA…`, a certificate under `tls_key`
+    if key_kind != "weak" and _key_bytes(trimmed + "]" * trimmed.startswith("[")):
+        return True  # `SOLANA_PRIVATE_KEY=[174,47,…]`: a key's bytes written as numbers
     word = value.rstrip(")]},.;:")
     if key_kind == "pin" and word.isdigit():
         return len(word) >= 4  # a one-time code or a PIN
@@ -1095,6 +1123,7 @@ _CLI_TOOLS = (
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
 _TOOL_GATES = (
+    b"ldappasswd",
     b"ssh-keygen",
     b"openssl",
     b"zip",
@@ -1138,6 +1167,9 @@ _POSITIONAL_GATES = (
     b"net use",
     b"-network",
     b"keyctl",
+    b"drush",
+    b"mosquitto_passwd",
+    b"addauth",
 )
 # What `_ORACLE_LOGON` needs: an Oracle tool, or SQL*Plus' prompt or privilege.
 _ORACLE_GATES = (
@@ -1150,6 +1182,8 @@ _ORACLE_GATES = (
     b"sysdba",
     b"sysoper",
     b"sql>",
+    b"cx_oracle",
+    b"oracledb",
 )
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
@@ -1166,7 +1200,7 @@ _CALL_GATES = (
     b".softap(",
 )
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
-_SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
+_SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp", b"signtool", b"pvk2pfx", b"certutil")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
@@ -1270,7 +1304,7 @@ _KEY_VALUE = _Capped(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
-    + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?(?:\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    + rb")(?:\\{0,3}[\"']\]?|\]|\\|\*{1,2}|`)?(?:\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
     rb"|[ \t]{1,8}->[ \t])"  # Scala's `Map(sasl.password -> X)`; not code's `$this->password`
     # a YAML node's anchor or tag before its value (`password: &db X`, `token: !!str X`); a local tag names where the
     # value comes from, the name after it is no value (Home Assistant's `password: !secret db_password`, `!Ref`, `!ENV`)
@@ -1354,6 +1388,11 @@ _COOKIE_ATTRIBUTE = compile_regex(
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
 _PORT_OR_PATH = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)|://")
+# A SIP URI's password, which has no `//` before its user (`sip:1001:X@pbx`, `sips:`), and Asterisk's registration
+# string (`register => 1001:X@pbx/1001`, `1001:X:authuser@pbx`).
+_SIP_USERINFO = _Deferred(
+    rb"(?i)(?:\bsips?:|\bregister[ \t]{0,8}=>[ \t]{0,8})[^\s:@;\"'<>]{1,64}:(?P<cred>[^\s:@;\"'<>]{1,128})(?::[^\s:@;\"'<>]{1,64})?@"
+)
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
 # `user:pass` or `:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
@@ -1385,19 +1424,27 @@ _POSITIONAL = _Deferred(
     # Android's `cmd wifi connect-network|add-network SSID wpa2|wpa3|wep PASSPHRASE`
     + rb"|cmd[ \t]{1,8}wifi[ \t]{1,8}(?:connect|add)-network[ \t]{1,8}" + _ARGUMENT_RE2 + rb"[ \t]{1,8}(?:wpa2|wpa3|wep)"
     + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
+    # Drupal's `drush user:password NAME X` (`upwd`, `user-password`); Mosquitto's `mosquitto_passwd -b FILE USER X`
+    + rb"|drush[ \t]{1,8}(?:[^\s]{1,64}[ \t]{1,8}){0,4}(?:user:password|user-password|upwd)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|mosquitto_passwd(?:[ \t]{1,8}-c)?[ \t]{1,8}-b(?:[ \t]{1,8}-c)?(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}"
     # the Linux kernel's key retention: `keyctl add TYPE DESCRIPTION DATA KEYRING`, `keyctl update KEY DATA`
     + rb"|keyctl[ \t]{1,8}(?:add(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}|update[ \t]{1,8}" + _ARGUMENT_RE2 + rb")"
     + rb")[ \t]{1,8}" + _QUOTED_FLAG_VALUE
     # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
     + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
-    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
+    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256})"
+    # ZooKeeper's `addauth digest USER:X` (zkCli), which logs the session in with the password
+    + rb"|addauth[ \t]{1,8}digest[ \t]{1,8}[^\s:\"']{1,64}:(?P<digest>[^\s\"']{1,256}))"
 )  # fmt: skip
 _ORACLE_ERROR_CODE = compile_regex(rb"[A-Z]{2,5}-[0-9]{3,6}")
 # Oracle's logon `user/password[@db]` to its tools and SQL*Plus' `CONNECT` (`sqlplus scott/X`, `rman target sys/X`,
 # `SQL> connect sys/X as sysdba`, `expdp system/X schemas=…`). `/ as sysdba` is the operating system's login.
 _ORACLE_LOGON = _Deferred(
     rb"(?i)(?:\b(?:sqlplus|rman|expdp|impdp|exp|imp|sqlldr|dgmgrl)(?:[ \t]{1,8}-[A-Za-z]{1,16})*[ \t]{1,8}(?:userid=)?"
-    rb"|\b(?:target|catalog|auxiliary)[ \t]{1,8}|(?:^|sql>)[ \t]{0,8}conn(?:ect)?[ \t]{1,8})[\"']?[A-Za-z_][\w$#]{0,63}/"
+    rb"|\b(?:target|catalog|auxiliary)[ \t]{1,8}|(?:^|sql>)[ \t]{0,8}conn(?:ect)?[ \t]{1,8}"
+    # the same string given to a driver (`cx_Oracle.connect("scott/X@db")`)
+    rb"|\b(?:cx_oracle|oracledb)\.(?:connect|sessionpool|create_pool)\([ \t]{0,8}(?:(?:user|dsn)[ \t]{0,4}=[ \t]{0,4})?"
+    rb")[\"']?[A-Za-z_][\w$#]{0,63}/"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,128})\"|(?P<bare>[^\s@/\"']{1,128}))"
 )
 # Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
@@ -1428,7 +1475,12 @@ _SEPARATE_FLAG_VALUE = (
 )
 # A Windows tool's password flag: `xfreerdp /p:X`, `wevtutil /pw:X`, `winrs -p:X`, `schtasks … /rp X`; not an
 # MSBuild property (`/p:Configuration=Release`, `-p:Version=1.2`), whose name the key-value rules read.
-_SLASH_PASSWORD = _Deferred(rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8})" + _SEPARATE_FLAG_VALUE)
+_SLASH_PASSWORD = _Deferred(
+    rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8}"
+    # a signing tool's PFX password: `signtool sign /f a.pfx /p X`, `pvk2pfx … /pi X /po X`, `certutil -p X -importpfx`
+    rb"|(?:signtool|pvk2pfx|certutil)(?:\.exe)?[ \t][^\r\n]{0,256}?[ \t][/-](?:p|pi|po)[ \t]{1,8})"
+    + _SEPARATE_FLAG_VALUE
+)
 _PROPERTY = compile_regex(rb"[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
@@ -1601,7 +1653,16 @@ COMMAND_PROMPT = r"(?:(?:\$|\+{1,3}|PS [^>\r\n]{0,64}>)[ \t]{1,4}|\[command\])"
 _COMMAND_OUTPUT = _Deferred(
     rb"(?m)^[ \t]{0,8}(?P<prompt>" + COMMAND_PROMPT.encode() + rb")?"
     rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
-    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$)"
+    # the output may have no newline of its own, the shell's trace of the next command then follows on its line
+    # (`base64 -d` of a secret, then `+ echo done`)
+    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$|\+[ \t])"
+)
+# The same after a prefix a logger or a CI step wrote before the prompt (`step 3: $ op read …`, `[ci] + gcloud …`):
+# the prompt itself then tells the command
+_PREFIXED_COMMAND_OUTPUT = _Deferred(
+    rb"(?m)^[^\r\n]{1,240}?[ \t](?P<prompt>(?:\$|\+{1,3})[ \t]{1,4})"
+    rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
+    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$|\+[ \t])"
 )
 # what `_COMMAND_OUTPUT` needs at a line's start: a prompt or a tool that reads secrets (one RE2 search)
 _COMMAND_LINE = _Deferred(
@@ -1649,6 +1710,14 @@ _PHP_PROPERTY = _Capped(
     + rb")[\"']:[^\]\r\n]{1,128}\]=>\s{0,16}(?:string\(\d{1,9}\)[ \t]{0,4})?"
     rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\""
 )
+# PHP's `serialize()` (sessions, caches, queued jobs): a string key then its string value, each with its length,
+# `s:8:"password";s:12:"X";` (a protected or private property's name starts `\0*\0` or `\0Class\0`, which a log
+# may write escaped). The value is read by its length: it may hold `"` and `;`.
+_PHP_SERIALIZED = _Capped(
+    rb"(?i)s:\d{1,3}:\"(?:(?:\\0|\\u0000|\x00)[^\"\\\x00]{0,64}(?:\\0|\\u0000|\x00))?(?P<key>"
+    + _KEY_NAME
+    + rb")\";s:(?P<length>\d{1,5}):\""
+)
 # A name with its type, then its quoted value: `PASSWORD: str = 'X'` (Python), `const SECRET_KEY: &str = "X";`
 # (Rust), `apiKey: string = "X"` (TypeScript)
 _ANNOTATED = _Capped(
@@ -1676,7 +1745,7 @@ _VALUE_NAME = _Capped(
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
     rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key|header|variable|field|param|parameter|property|setting|option"
-    rb"|attribute)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"|attribute|path)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")"
 )
 # The same pair on two lines, value first and bare (Kubernetes' `value: X` then `- name: DB_PASSWORD`)
@@ -1883,7 +1952,7 @@ _USER_THEN_PASSWORD = _Deferred(
 _TOOL = _Deferred(
     rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
     rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12}"
-    rb"|az[ \t]{1,8}keyvault[ \t]{1,8}secret[ \t]{1,8}set)(?:\.exe)?[ \t]"
+    rb"|az[ \t]{1,8}keyvault[ \t]{1,8}secret[ \t]{1,8}set|ldappasswd)(?:\.exe)?[ \t]"
 )
 _FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
 _SEPARATED = rb"(?:=|[ \t]{1,8})"
@@ -1898,7 +1967,13 @@ _TOOL_FLAGS = {
     b"snmp": compile_regex(
         rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE
     ),  # v1/v2c community, v3 auth and privacy
+    b"ldappasswd": compile_regex(rb"[ \t]-[sa]" + _SEPARATED + _FLAG_VALUE),  # the new and the old password
 }
+# The name `aws ssm put-parameter --name` gives: a secret's (`/prod/orders/db-password`) makes its value one, of
+# any `--type`
+_PARAMETER_NAME = compile_regex(
+    rb"[ \t]--name(?:=|[ \t]{1,8})[\"']?(?:[^\s\"']{0,192}/)?(?P<name>[^\s\"'/]{1,64})"
+)
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
 _TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{5,255})")
@@ -2303,6 +2378,8 @@ def _named_id(data: bytes, start: int) -> bool:
     words = _words(name.group(1).decode("ascii", "replace"))
     while len(words) > 1 and words[-1].isdigit():
         words.pop()  # `x-amz-id-2`
+    if words and words[-1] in _LEDGER_ID_NOUNS:
+        return True  # `transaction: X`, `Transaction X failed`, `account G…`: a ledger's id or address
     if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS):
         return False
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
@@ -2314,6 +2391,9 @@ def _named_id(data: bytes, start: int) -> bool:
     return (_id_word(words[-1]) and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
+# Names of what a ledger or a database identifies (a transaction, a signature-named transaction id, an account, an
+# address): the value is its id, written alone after the word too (`Transaction <base58> failed`)
+_LEDGER_ID_NOUNS = frozenset(("transaction", "txid", "txn", "tx", "txhash", "account", "address"))
 # What a reader holds of a queue or a stream (SQS's `ReceiptHandle`, Kinesis' `ShardIterator`)
 _HANDLE_WORDS = frozenset(("handle", "iterator"))
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
@@ -2598,6 +2678,8 @@ _PUBLISHABLE_KEY = compile_regex(_PUBLISHABLE)
 _RESOURCE_ID = (
     r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32}"
+    # Stripe's Checkout Session (`cs_live_…`), PayPal's checkout token (`?token=EC-…`, an order's id)
+    r"|cs_(?:live|test)_[A-Za-z0-9]{14,80}|EC-[0-9A-Z]{17}"
 )
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
@@ -2640,7 +2722,15 @@ _PUBLIC_BEFORE = compile_regex(
     rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]"
     # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
     rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
-    rb"|/drive/v[23]/files/|\bFile not found: )$"
+    rb"|/drive/v[23]/files/|\bFile not found: "
+    # a MIME multipart's boundary; an entity tag (Express' weak `W/"<length>-<hash>"`); gRPC's error details, a
+    # serialized `google.rpc.Status` in base64
+    rb"|\bboundary=\"?|\b(?i:etag|if-none-match|if-match)[ \t]{0,4}:[ \t]{0,4}(?:W/)?\"(?:[0-9a-f]{1,8}-)?"
+    rb"|\bgrpc-status-details-bin[ \t]{0,4}:[ \t]{0,4}"
+    # OpenSSH's hashed host name in `known_hosts` (`|1|<salt>|<hash>`); an element that holds a UUID (KeePass)
+    rb"|\|1\||\|1\|[A-Za-z0-9+/]{27}=\||<(?i:uuid|guid)>"
+    # WireGuard names a peer by its public key: `wg0: Handshake for peer 3 (<key>) did not complete`
+    rb"|\bpeer[ \t]\d{1,9}[ \t]\()$"
 )
 # Blocks of public material: certificates, public keys, PGP public keys and signatures.
 _PUBLIC_BLOCK = compile_regex(
@@ -2692,9 +2782,10 @@ def _public_run(data: bytes, start: int, run: str) -> bool:
 
 # A public key's name, then its separator, right before a value (WireGuard's `PublicKey = X`, `"public_key": "X"`,
 # `pubkey: X`): a value of a key's shape there (X25519 and Ed25519 keys look alike, public or private) is public.
-_PUBLIC_KEY_GATE = compile_regex(rb"(?i)pub(?:lic)?[ _.-]?keys?")
+# So is a CAPTCHA's site key (reCAPTCHA's, hCaptcha's, Turnstile's `data-sitekey="X"`), which every page shows.
+_PUBLIC_KEY_GATE = compile_regex(rb"(?i)(?:pub(?:lic)?|site)[ _.-]?keys?")
 _PUBLIC_KEY_BEFORE = compile_regex(
-    rb"(?i)(?:^|[^A-Za-z0-9])pub(?:lic)?[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$"
+    rb"(?i)(?:^|[^A-Za-z0-9])(?:pub(?:lic)?|site)[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$"
 )
 
 
@@ -3002,6 +3093,9 @@ _ERROR_CODE = compile_regex(r"[A-Z]{1,6}[-_]?\d{1,6}")  # `E401 - token expired`
 _USER_WORDS = frozenset(("user", "username", "login", "account", "role", "principal"))
 
 
+_ABSENT_WORDS = frozenset((b"empty", b"blank", b"no", b"null", b"missing", b"without"))
+
+
 def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int, int] | None:
     """The span of a value written before the credential word at `name_start`, as `_LINK_WORDS` describes."""
     following = _NEXT_WORD.match(data, name_end)
@@ -3010,6 +3104,8 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
     window_start = data.rfind(b"\n", max(0, name_start - 160), name_start) + 1 or max(0, name_start - 160)
     tokens = list(_LOOK_BACK_TOKEN.finditer(data, window_start, name_start))
     index = len(tokens) - 1
+    if index >= 0 and tokens[index].group().lower() in _ABSENT_WORDS:
+        return None  # `Guest:501:…::: (empty password)`: the name says there is no value
     for _ in range(2):  # words that qualify the name (`admin`, `current signing`)
         if (
             index >= 0
@@ -3257,7 +3353,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             ):
                 if password and first:  # a password runs to a space or quote
                     value_end = max(value_end, _password_end(data, start))
-                yield start, value_end, "password" if password else "token", _CONTEXT
+                if first or not (_named_digest(data, start, stripped) or _named_id(data, start)):
+                    # not a later word under its own name of a digest or an id (`id token mismatch: {"at_hash":
+                    # "X"}`)
+                    yield start, value_end, "password" if password else "token", _CONTEXT
             first = False
             skipped += 1
             if raw.start() > 96:
@@ -3731,16 +3830,27 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
 
 def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
     """The matches of `_KEY_VALUE`, and those inside a quoted value it matched that holds a `=` or `:`, whose
-    pairs its own match would hide (`connectionString="Server=db;Password=X;"`). Each such value is read once
-    more, never the values inside it: at most two passes over the text."""
+    pairs its own match would hide (`connectionString="Server=db;Password=X;"`), and inside a bare value that holds
+    a `=` (`keypair: SOLANA_PRIVATE_KEY=X`). Each such value is read once more, never the values inside it: at most
+    two passes over the text."""
     quoted_groups: tuple[int, ...] = ()
+    bare_group = 0
     for match in pattern.finditer(data):
         yield match
-        quoted_groups = quoted_groups or tuple(_group_index(match.re)[g] for g in (b"esc", b"dq", b"sq"))
+        if not quoted_groups:
+            index = _group_index(match.re)
+            quoted_groups, bare_group = tuple(index[g] for g in (b"esc", b"dq", b"sq")), index[b"bare"]
         for group in quoted_groups:
             start, end = match.span(group)
             if start >= 0 and (data.find(b"=", start, end) >= 0 or data.find(b":", start, end) >= 0):
                 yield from pattern.finditer(data, start, end)
+        start, end = match.span(bare_group)
+        if (
+            start >= 0
+            and data.find(b"=", start, end) >= 0
+            and not _placeholder(data[start:end].decode("utf-8", "replace"))
+        ):  # not a reference (`--set-secrets=DB_PASS=db-pass:latest`): a secret's name, mounted as a variable
+            yield from pattern.finditer(data, start, end)
 
 
 # A name that holds a webhook's URL (`alertWebhookUrl`, `webhook_url`, `SLACK_WEBHOOK`, `hook_url`): the URL is a
@@ -3873,11 +3983,20 @@ _GO_FIELD = compile_regex(rb"[A-Z][A-Za-z0-9]{0,63}:(?:[^\s:]|[ \t}])")
 _GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
 
 
+# The tools that set passwords, which start their messages with their name (`passwd: Authentication token
+# manipulation error`, `chpasswd: (user bob) pam_chauthtok() failed`): a sentence of words after the name is the
+# message, no value.
+_PASSWORD_TOOLS = frozenset(("passwd", "chpasswd", "gpasswd", "smbpasswd", "kpasswd", "yppasswd", "htpasswd"))
+_TOOL_MESSAGE = compile_regex(rb"\(?[A-Za-z][a-z]{1,15}\)?(?:[ \t][^\s=:]{1,32}){2,}")
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
     for match in matches:
-        key_start, _ = _span(match, b"key")
+        key_start, key_end = _span(match, b"key")
+        if data[key_end : key_end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, key_start):
+            continue  # a marker's kind (`[REDACTED:password]: for svc`): redacting is idempotent
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
@@ -3949,6 +4068,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             brace = closing  # `${DB_PASSWORD:X}` read inside a quoted value: the default ends at the brace
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
+        if bare and key.lower() in _PASSWORD_TOOLS and _TOOL_MESSAGE.match(data, start):
+            continue  # `passwd: user 'deploy' does not exist`: the tool's own message, after its name
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
             continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
@@ -4390,7 +4511,10 @@ def _command_output_spans(data: bytes) -> Iterator[Span]:
     reads secrets, a command naming a credential or reading a secret store, and one value of a password's shape;
     a value told on the line after a sentence naming it (`_VALUE_AFTER_SENTENCE`) and a value the sentence after
     it names (`_VALUE_NAMED_AFTER`)."""
-    for match in _COMMAND_OUTPUT.finditer(data) if _COMMAND_LINE.search(data) else ():
+    matches = list(_COMMAND_OUTPUT.finditer(data)) if _COMMAND_LINE.search(data) else []
+    if b"$ " in data or b"+ " in data:
+        matches += _PREFIXED_COMMAND_OUTPUT.finditer(data)
+    for match in matches:
         command = match.group(b"command")
         tool = command.split(None, 1)[0].rsplit(b"/", 1)[-1].decode("utf-8", "replace")
         if _span(match, b"prompt")[0] < 0 and tool not in SECRET_TOOLS:
@@ -4521,7 +4645,14 @@ def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]
         flags = _TOOL_FLAGS[next(k for k in _TOOL_FLAGS if key.startswith(k))]
         line_end = data.find(b"\n", match.end(), match.end() + 1024)
         line_end = min(len(data), match.end() + 1024) if line_end < 0 else line_end
-        if tool.startswith(b"aws") and b"securestring" not in data[match.end() : line_end].lower():
+        if (
+            tool.startswith(b"aws")
+            and b"securestring" not in data[match.end() : line_end].lower()
+            and not (
+                (named := _PARAMETER_NAME.search(data, match.end() - 1, line_end)) is not None
+                and key_class(named.group("name").decode("utf-8", "replace")) is not None
+            )
+        ):
             continue  # a parameter's value, not a secret's
         for flag in flags.finditer(data, max(match.end() - 1, scanned), line_end):
             start, end = next(flag.span(g) for g in ("sq", "dq", "bare") if flag.start(g) >= 0)
@@ -4568,6 +4699,177 @@ def _token_user(user: str) -> bool:
     if not 16 <= len(user) <= 256 or user.startswith(MARKER_PREFIX):
         return False
     return (len(user) >= 32 and _HEX.match(user) is not None) or looks_generated(user) or _prose_secret(user)
+
+
+def _php_serialized_spans(data: bytes) -> Iterator[Span]:
+    for match in _PHP_SERIALIZED.finditer(data):
+        start = match.end()
+        end = start + int(match.group(b"length"))
+        if data[end : end + 2] != b'";':
+            continue  # not the length PHP wrote (a log cut the value, or escaped it): no value read
+        kind = key_class(match.group(b"key").decode("utf-8", "replace"))
+        if (
+            kind
+            and is_secret_value(kind, data[start:end].decode("utf-8", "replace"))
+            and not _marked(data, start, end)
+        ):
+            yield start, end, kind, _CONTEXT
+
+
+# A wallet's recovery words after their name in prose (`checksum mismatch for mnemonic "abandon …"`): 12, 15, 18, 21
+# or 24 lower-case words (BIP39). A name with a separator (`mnemonic: …`) is `_KEY_VALUE`'s.
+_MNEMONIC_PHRASE = _Deferred(
+    rb"(?i:mnemonic|(?:seed|recovery|backup|secret)[ _-]?(?:phrase|words))s?[^\r\n\"'\[(]{0,32}?[ \"'\[(]"
+    rb"(?P<words>[a-z]{3,8}(?:,?[ ][a-z]{3,8}){11,23})\b"
+)
+
+
+def _mnemonic_spans(data: bytes) -> Iterator[Span]:
+    for match in _MNEMONIC_PHRASE.finditer(data):
+        start, end = _span(match, b"words")
+        words = list(re.finditer(rb"[a-z]+", data[start:end]))
+        # the longest phrase of a length BIP39 allows (prose may follow it: `… pioneer failed`)
+        count = max(n for n in (0, 12, 15, 18, 21, 24) if n <= len(words))
+        if count and not _marked(data, start, end):
+            yield start, start + words[count - 1].end(), "password", _CONTEXT
+
+
+# Tools and services that echo a value with the name it was given under, in their own syntax:
+# - Azure Pipelines' logging command `##vso[task.setvariable variable=NAME;…]X`;
+# - GraphQL's `Variable "$password" got invalid value "X"`;
+# - Elasticsearch's `failed to parse field [user.password] … Preview of field's value: 'X'`;
+# - Kafka's `ConfigException: Invalid value X for configuration ssl.keystore.password`;
+# - a CLI that sets a variable from a name and a value (`netlify env:set NAME X`, `doppler secrets set NAME X`).
+_ECHOED_VALUES: tuple[tuple[tuple[bytes, ...], _Deferred], ...] = (
+    (
+        (b"##vso[",),
+        _Deferred(
+            rb"##vso\[task\.setvariable[ \t]{1,8}variable=(?P<key>[^;\]\r\n]{1,128})(?:;[^\]\r\n]{0,256})?\]"
+            rb"(?P<bare>[^\r\n]{1,512})"
+        ),
+    ),
+    (
+        (b"got invalid value",),
+        _Deferred(
+            rb"[Vv]ariable \\?\"\$(?P<key>[A-Za-z_][A-Za-z0-9_]{0,127})\\?\" got invalid value "
+            rb"(?:\\?\"(?P<dq>(?:[^\"\\\r\n]|\\[^\"\r\n])*)\\?\"|(?P<bare>[^\s;]{1,512}))"
+        ),
+    ),
+    (
+        (b"Preview of field",),
+        _Deferred(
+            rb"failed to parse field \[(?P<key>[^\]\r\n]{1,128})\][^\r\n]{0,256}?Preview of field's value: "
+            rb"'(?P<sq>[^'\r\n]{1,512})'"
+        ),
+    ),
+    (
+        (b"for configuration",),
+        _Deferred(rb"Invalid value (?P<bare>[^\s]{1,512}) for configuration (?P<key>[A-Za-z0-9_.-]{1,128})"),
+    ),
+    (
+        (b"env:set", b"secrets set", b"env set"),
+        _Deferred(
+            rb"(?:\benv:set|\b(?:secrets|env)[ \t]{1,4}set)[ \t]{1,8}(?P<key>[A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]{1,8}"
+            rb"(?:\"(?P<dq>[^\"\r\n]{1,512})\"|'(?P<sq>[^'\r\n]{1,512})'|(?P<bare>[^\s\"'=-][^\s\"']{0,511}))"
+        ),
+    ),
+)
+# Azure Key Vault's secret bundle: its `value` beside its `id`, the secret's URL that names it, in either order
+_KEY_VAULT_BUNDLE = _Deferred(
+    rb"\\?\"value\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"(?P<dq>(?:[^\"\\\r\n]|\\[^\"\r\n]){1,1000})\\?\"[^{}]{0,256}?"
+    rb"\\?\"id\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"https://[^\"/\s]{1,128}/secrets/(?P<key>[^\"/\s\\]{1,128})"
+    rb"|\\?\"id\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"https://[^\"/\s]{1,128}/secrets/(?P<key2>[^\"/\s\\]{1,128})[^{}]{0,256}?"
+    rb"\\?\"value\\?\"[ \t]{0,4}:[ \t]{0,4}\\?\"(?P<sq>(?:[^\"\\\r\n]|\\[^\"\r\n]){1,1000})\\?\""
+)
+
+
+def _key_vault_spans(data: bytes) -> Iterator[Span]:
+    for match in _KEY_VAULT_BUNDLE.finditer(data):
+        key = match.group(b"key") or match.group(b"key2")
+        kind = key_class(key.decode("utf-8", "replace"))
+        start, end = _value_group(match)
+        if (
+            kind
+            and is_secret_value(kind, data[start:end].decode("utf-8", "replace"))
+            and not _marked(data, start, end)
+        ):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# A validation error of jsonschema: the value opens its message, its path ends it (`'X' is too short` … `On
+# instance['password']:`)
+_SCHEMA_ERROR_VALUE = _Deferred(
+    rb"ValidationError: (?:'(?P<sq>(?:[^'\\\r\n]|\\.){1,512})'|\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,512})\") "
+)
+_SCHEMA_ERROR_PATH = _Deferred(
+    rb"(?:On instance|\['properties'\])(?:\[[^\]\r\n]{1,130}\])*\['(?P<key>[^'\r\n]{1,128})'\]"
+)
+
+
+def _echoed_value_spans(data: bytes) -> Iterator[Span]:
+    for gates, pattern in _ECHOED_VALUES:
+        if not any(gate in data for gate in gates):
+            continue
+        for match in pattern.finditer(data):
+            key = match.group(b"key").decode("utf-8", "replace").rsplit(".", 1)[-1]
+            start, end = _value_group(match)
+            kind = key_class(key)
+            value = data[start:end].decode("utf-8", "replace").strip()
+            if kind and start >= 0 and is_secret_value(kind, value) and not _marked(data, start, end):
+                yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+    if b"ValidationError: " in data and (path := _SCHEMA_ERROR_PATH.search(data)) is not None:
+        kind = key_class(path.group(b"key").decode("utf-8", "replace"))
+        value_match = _SCHEMA_ERROR_VALUE.search(data)
+        if kind and value_match is not None:
+            start, end = _value_group(value_match)
+            if is_secret_value(kind, data[start:end].decode("utf-8", "replace")) and not _marked(
+                data, start, end
+            ):
+                yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# A PPP secrets file's line (`/etc/ppp/chap-secrets`, `pap-secrets`): client, server, secret, addresses, where a
+# quoted client is served by any server (`"acme-dsl" * "X" *`); Squid's `cache_peer … login=USER:X`
+_PPP_SECRET = _Deferred(
+    rb"(?m)^[ \t]{0,8}\"?[^\s\"#]{1,64}\"?[ \t]{1,8}\*[ \t]{1,8}\"(?P<dq>[^\"\r\n]{1,256})\""
+)
+_LOGIN_OPTION = _Deferred(rb"(?:^|[ \t])login=[^\s:=]{1,64}:(?P<bare>[^\s]{1,256})")
+
+
+def _option_login_spans(data: bytes) -> Iterator[Span]:
+    for pattern in (_PPP_SECRET, _LOGIN_OPTION) if b' * "' in data else (_LOGIN_OPTION,):
+        for match in pattern.finditer(data):
+            start, end = _value_group(match)
+            if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+# Windows password hashes as dumping tools print them, each a credential by itself (pass-the-hash, offline
+# cracking): the SAM's `user:rid:LM:NT:::` (secretsdump, pwdump; the NT hash of an empty password,
+# `31d6cfe0…`, stays: it says the password is empty), a captured NetNTLMv1/v2 response `user::DOMAIN:challenge:…`.
+_SAM_HASH = _Deferred(
+    rb"(?m)^(?:\[\*\][ \t])?[^\s:]{1,64}:\d{1,10}:[0-9A-Fa-f]{32}:(?P<bare>[0-9A-Fa-f]{32}):::"
+)
+_NET_NTLM = _Deferred(
+    rb"(?:^|[\s])[^\s:]{1,64}::[^\s:]{0,64}:[0-9A-Fa-f]{16}:(?P<bare>[0-9A-Fa-f]{32,48}:[0-9A-Fa-f]{16,})"
+)
+_EMPTY_NT_HASH = b"31d6cfe0d16ae931b73c59d7e0c089c0"
+
+
+def _windows_hash_spans(data: bytes) -> Iterator[Span]:
+    for pattern in (_SAM_HASH, _NET_NTLM) if b"::" in data else ():
+        for match in pattern.finditer(data):
+            start, end = _value_group(match)
+            if data[start:end].lower() != _EMPTY_NT_HASH and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+def _sip_spans(data: bytes) -> Iterator[Span]:
+    for match in _SIP_USERINFO.finditer(data):
+        start, end = _span(match, b"cred")
+        value = data[start:end].decode("utf-8", "replace")
+        if not value.isdigit() and not _placeholder(value) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
 
 
 def _email_password_spans(data: bytes) -> Iterator[Span]:
@@ -4686,6 +4988,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     for pattern in patterns:
         for match in pattern.finditer(data):
             acl = _span(match, b"acl") if pattern is _POSITIONAL else (-1, -1)
+            if acl[0] < 0 and pattern is _POSITIONAL:
+                acl = _span(match, b"digest")
             values = [acl if acl[0] >= 0 else _value_group(match)]
             second = _span(match, b"second") if pattern is _AUTH_COMMAND else (-1, -1)
             if second[0] >= 0:
@@ -4700,6 +5004,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
                     continue
                 if pattern is _ORACLE_LOGON and _ORACLE_ERROR_CODE.fullmatch(data, start, end):
                     continue  # `sqlplus reports/ORA-01017`: an error's code, no password
+                if data[start : start + 2] == b"--":
+                    continue  # `drush user:password admin --password=X`: a flag, whose own rule reads its value
                 if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
                     data, start, end
                 ):
@@ -4764,6 +5070,59 @@ def _login_spans(data: bytes) -> Iterator[Span]:
             and not _camel_words(value)
         ):
             yield start, start + len(value.encode()), "password", _CONTEXT
+
+
+# Calls whose arguments' places are known, with the place (from 0) of the password or secret among them: Go's
+# `smtp.PlainAuth(identity, user, X, host)`, Ruby's `Net::SMTP.start(address, port, helo, user, X, type)`,
+# `cx_Oracle.connect(user, X, dsn)`, PHP's `mysqli(host, user, X, db)` (also as a stack frame writes it, cut to 15
+# characters and `...`), `redis.Redis(host, port, db, X)`, `pika.PlainCredentials(user, X)`, pysnmp's
+# `UsmUserData(user, auth_key, priv_key)`, `ldap3.Connection(server, dn, X)`, Ruby's `Net::FTP.new(host, user, X)`,
+# Java's `UsernamePasswordCredentials(user, X)`.
+_SIGNATURES = {
+    b"smtp.PlainAuth": (2,),
+    b"smtp.CRAMMD5Auth": (1,),
+    b"Net::SMTP.start": (4,),
+    b"cx_Oracle.connect": (1,),
+    b"oracledb.connect": (1,),
+    b"mysqli->__construct": (2,),
+    b"new mysqli": (2,),
+    b"mysqli_connect": (2,),
+    b"mysqli->real_connect": (2,),
+    b"mysqli_real_connect": (3,),
+    b"redis.Redis": (3,),
+    b"redis.StrictRedis": (3,),
+    b"PlainCredentials": (1,),
+    b"UsmUserData": (1, 2),
+    b"UsernamePasswordCredentials": (1,),
+    b"PasswordAuthentication": (1,),
+    b"HTTPBasicAuth": (1,),
+    b"HTTPDigestAuth": (1,),
+    b"aiohttp.BasicAuth": (1,),
+    b"ldap3.Connection": (2,),
+    b"Net::FTP.new": (2,),
+    b"Net::FTP.open": (2,),
+}
+_SIGNATURE_CALLEES = tuple(_SIGNATURES)
+_SIGNATURE_CALL = _Deferred(
+    rb"(?P<callee>" + b"|".join(re.escape(c) for c in _SIGNATURES) + rb")\((?P<args>[^()\r\n]{1,1000})\)"
+)
+_CUT_ARGUMENT = compile_regex(rb"\.\.\.'?$")
+
+
+def _signature_spans(data: bytes, callees: list[bytes]) -> Iterator[Span]:
+    for match in _SIGNATURE_CALL.finditer(data):
+        args_start = _span(match, b"args")[0]
+        arguments = list(_CALL_ARGUMENT.finditer(match.group(b"args")))
+        for place in _SIGNATURES[match.group(b"callee")]:
+            if place >= len(arguments) or arguments[place].group(0)[:1] not in (b"'", b'"'):
+                continue
+            start = args_start + arguments[place].start() + 1
+            end = args_start + arguments[place].end() - 1
+            if data[end - 3 : end] == b"...":
+                end -= 3  # PHP cuts a frame's string arguments at 15 characters: what is left is the secret's start
+            value = data[start:end].decode("utf-8", "replace")
+            if _password_like(value) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
 
 
 def _connect_call_spans(data: bytes) -> Iterator[Span]:
@@ -5426,6 +5785,13 @@ class Redactor:
                     spans.extend(_key_value_spans(_VALUE_LINE_NAME, data))
             if b"]=>" in data:
                 spans.extend(_key_value_spans(_PHP_PROPERTY, data))
+            if b'";s:' in data:
+                spans.extend(_php_serialized_spans(data))
+            spans.extend(_echoed_value_spans(data))
+            if b".vault.azure.net/secrets/" in data:
+                spans.extend(_key_vault_spans(data))
+            if _may_hold(data, lowered, (b"mnemonic", b"phrase", b"words")):
+                spans.extend(_mnemonic_spans(data))
             if b": " in data and (b'= "' in data or b"= '" in data):
                 spans.extend(_key_value_spans(_ANNOTATED, data))
             if b"</" in data:  # each XML rule ends at a closing tag: `<module>` in a stack frame opens none
@@ -5479,6 +5845,12 @@ class Redactor:
             )
         if plan.call:
             spans.extend(_connect_call_spans(data))
+        if b"(" in data and (callees := [c for c in _SIGNATURE_CALLEES if c in data]):
+            spans.extend(_signature_spans(data, callees))
+        if b"login=" in data or b' * "' in data:
+            spans.extend(_option_login_spans(data))
+        if b"::" in data:
+            spans.extend(_windows_hash_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
             spans.extend(_simple_spans(_CHPASSWD_HERE, data, "password"))
@@ -5499,6 +5871,8 @@ class Redactor:
         if plan.at and b":" in data:
             spans.extend(_userinfo_spans(data))
             spans.extend(_email_password_spans(data))
+            if b"sip" in data or b"SIP" in data or b"register" in data:
+                spans.extend(_sip_spans(data))
         if (plan.echo and b"|" in data) or plan.here_string:
             spans.extend(_piped_spans(data))
         if plan.positional:
