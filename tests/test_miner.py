@@ -2691,3 +2691,37 @@ def test_a_name_after_a_stretch_of_words_is_a_value_of_its_place(seed: int) -> N
     rng = random.Random(seed)
     messages = [_session_line(rng) for _ in range(80)]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def _tidb_line(rng: random.Random, message: str, fields: str) -> str:
+    stamp = (
+        f"[2026/12/02 10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d} +00:00]"
+    )
+    return f'{stamp} [WARN] [region_request.go:3035] ["{message}"] [conn={rng.randrange(10**9)}] {fields}'
+
+
+def test_the_quoted_text_of_a_bracketed_field_is_a_value_beside_a_bracketed_message() -> None:
+    # TiDB's unified log format: the message in brackets, then fields in brackets; a field's quoted text that
+    # takes two common texts (`[reason="scheduler is busy"]` / `"raftstore is busy"`) is a value
+    rng = random.Random(3)
+    events = [
+        lambda: _tidb_line(
+            rng,
+            "tikv reports `ServerIsBusy` retry later",
+            f'[storeAddr=10.0.0.{rng.randrange(1, 9)}:20160] [reason="{rng.choice(["scheduler", "raftstore"])} is busy"]',
+        )
+    ]
+    assert_one_cluster_per_event(events, 60, rng)
+
+
+def test_bracketed_messages_with_the_same_fields_stay_two_events() -> None:
+    # `["connection event"]` and `["CRUCIAL OPERATION"]`: two messages, not one list of quoted values
+    rng = random.Random(4)
+    events = [
+        lambda message=message: _tidb_line(
+            rng, message, f"[user=root@%] [schemaVersion={rng.randrange(900)}]"
+        )
+        for message in ("connection event", "CRUCIAL OPERATION", "run statement failed")
+    ]
+    assert_one_cluster_per_event(events, 90, rng)
+

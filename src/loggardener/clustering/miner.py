@@ -1151,9 +1151,14 @@ def _shared_start(a: str, b: str) -> int:
 
 def _value_part(token: str) -> str:
     """`user=root` → `root`, `"user":"root",` → `root`: the value of a keyed token (the token itself
-    otherwise). A JSON string value is a word, not a quoted name: its quotes are JSON's."""
+    otherwise). A JSON string value is a word, not a quoted name: its quotes are JSON's. A field in brackets,
+    as TiDB, TiKV and PD write them (`[cur_db=shop]`), has its value inside them, and an empty one (`[cur_db=]`)
+    says there is none, as `-` does."""
     if "=" in token:
-        return token.rpartition("=")[2] or token
+        value = token.rpartition("=")[2]
+        if token[0] == "[" and value.endswith("]"):
+            return value[:-1] or "-"
+        return value or token
     end = token.rfind('":')
     if end <= 0:
         return token
@@ -1692,18 +1697,21 @@ def _parenthesized(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
 
 def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
     """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`; a
-    member of a Ruby hash is keyed too, `"message"=>"user login"}],` with the brackets that close around it."""
+    member of a Ruby hash is keyed too, `"message"=>"user login"}],` with the brackets that close around it; so is
+    a field in brackets of the unified log format TiDB, TiKV and PD write, `[reason="scheduler is busy"]`, and its
+    message in brackets, `["connection event"]`, is a quoted text."""
     found: list[tuple[int, int, bool]] = []
     start = 0
     while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
         token = tokens[start]
-        key, equals, value = token.partition("=")
+        bracketed = token.startswith("[")
+        key, equals, value = (token[1:] if bracketed else token).partition("=")
         rocket = value.startswith('>"')
         if rocket:
             value = value[1:]
-        closers = ",;)]}" if rocket else ",;"
+        closers = ",;)]}" if rocket else ",;]" if bracketed else ",;"
         keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
-        opening = value if keyed else token
+        opening = value if keyed else key if bracketed else token
         if opening.startswith('"') and (keyed or len(opening) > 1):
             end = start
             if opening.count('"') == 1:
@@ -1744,7 +1752,7 @@ def _has_message(
         if (
             start != at
             and (keyed_too or not keyed)
-            and sum(_PROSE.fullmatch(token.strip('"\\')) is not None for token in words) > 1
+            and sum(_PROSE.fullmatch(token.strip('"\\[]')) is not None for token in words) > 1
         ):
             return True
     for start, end in _quoted_stretches(tokens):
