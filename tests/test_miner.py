@@ -2725,3 +2725,62 @@ def test_bracketed_messages_with_the_same_fields_stay_two_events() -> None:
     ]
     assert_one_cluster_per_event(events, 90, rng)
 
+
+def _router_line(rng: random.Random, message: Callable[[], str]) -> str:
+    host = rng.choice(["MikroTik-GW", "rb-core", f"192.168.88.{rng.randrange(1, 9)}"])
+    return f"Dec  2 10:{rng.randrange(60):02d}:{rng.randrange(60):02d} {host} {message()}"
+
+
+def test_a_hosts_name_or_its_address_before_a_topic_starts_no_stretch_of_words() -> None:
+    # RouterOS over syslog: a host that is a name (`MikroTik-GW`) or an address, a topic (`system,info,account`),
+    # then the message: each message is its event, with its user and login channel as values
+    rng = random.Random(6)
+    users = ["admin", "noc", "backup-bot", "j.smith"]
+    channels = ["ssh", "winbox", "web", "api", "telnet"]
+
+    def ip() -> str:
+        return f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+    events = [
+        lambda: _router_line(
+            rng,
+            lambda: (
+                f"system,info,account user {rng.choice(users)} logged in from {ip()} via {rng.choice(channels)}"
+            ),
+        ),
+        lambda: _router_line(
+            rng,
+            lambda: (
+                f"system,info,account user {rng.choice(users)} logged out from {ip()} via {rng.choice(channels)}"
+            ),
+        ),
+        lambda: _router_line(
+            rng,
+            lambda: (
+                f"system,error,critical login failure for user {rng.choice(users)} from {ip()} via "
+                f"{rng.choice(channels)}"
+            ),
+        ),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_words_a_masked_name_also_precedes_are_the_statement_after_a_name() -> None:
+    # a game server's players, some named by a word (`Steve`), some masked whole (`Kira_07`): what follows the
+    # player (`joined the game`, `was slain by Zombie`) is the statement, not a text after each player
+    rng = random.Random(8)
+    players = ["Steve", "ella", "MrBuilder", "xXAlexXx", "Kira_07", "jcampos2208", "notch_fan"]
+
+    def line(text: Callable[[], str]) -> Callable[[], str]:
+        return lambda: (
+            f"[{rng.randrange(24):02d}:{rng.randrange(60):02d}:00] [Server thread/INFO]: {rng.choice(players)} {text()}"
+        )
+
+    events = [
+        line(lambda: "joined the game"),
+        line(lambda: "left the game"),
+        line(lambda: "was slain by Zombie"),
+        line(lambda: "fell from a high place"),
+        line(lambda: "lost connection: Disconnected"),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
