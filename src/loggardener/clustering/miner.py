@@ -1151,14 +1151,9 @@ def _shared_start(a: str, b: str) -> int:
 
 def _value_part(token: str) -> str:
     """`user=root` → `root`, `"user":"root",` → `root`: the value of a keyed token (the token itself
-    otherwise). A JSON string value is a word, not a quoted name: its quotes are JSON's. A field in brackets,
-    as TiDB, TiKV and PD write them (`[cur_db=shop]`), has its value inside them, and an empty one (`[cur_db=]`)
-    says there is none, as `-` does."""
+    otherwise). A JSON string value is a word, not a quoted name: its quotes are JSON's."""
     if "=" in token:
-        value = token.rpartition("=")[2]
-        if token[0] == "[" and value.endswith("]"):
-            return value[:-1] or "-"
-        return value or token
+        return token.rpartition("=")[2] or token
     end = token.rfind('":')
     if end <= 0:
         return token
@@ -1329,12 +1324,13 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                         after_value.add((prefix[start], suffix[end], _bare(tokens[start:end])))
             # (one word in brackets before it is a tag, a value, not a word a stretch follows: fail2ban's jails,
             # `[sshd] Found <*>`, `[recidive] Ban <*>`, are no places of a phrase)
-            # (nor does a stretch begin with a name, a value there: MikroTik's topics `system,info,account` are
-            # where one line's words begin after the host, `MikroTik-GW`, as another's begin after its address)
+            # (nor does a stretch begin with a name right after another, two values there: MikroTik's topics,
+            # `system,info,account`, are where one line's words begin after its host, `MikroTik-GW`, as another's
+            # begin after its address; a name after a word may begin one, Junos' `policy allow-web trust untrust`)
             if (
                 not words[start - 1]
                 or not words[start]
-                or around[start] == WILDCARD
+                or around[start] == around[start - 1] == WILDCARD
                 or _ID_IN_BRACKETS.search(tokens[start - 1])
                 or _BRACKETED_WORD.fullmatch(tokens[start - 1])
             ):
