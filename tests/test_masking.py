@@ -367,6 +367,11 @@ def test_host_lists_quoted_json_and_bracketed_messages(text: str, expected: str)
         ("columns ['id', 'name'] read", "columns <*> read"),
         ("columns ['id'] read", "columns <*> read"),
         ("texts ['a b', 'c'] read", "texts <*> read"),
+        # a response body among an exception's arguments keeps the error that names the problem
+        (
+            'SlackApiError: (429, \'{"ok":false,"error":"rate_limited"}\')',
+            'SlackApiError: (<*>, \'{"ok":<*>,"error":"rate_limited"}\')',
+        ),
     ],
 )
 def test_look_alikes_of_host_lists_quoted_json_and_bracketed_messages_stay(text: str, expected: str) -> None:

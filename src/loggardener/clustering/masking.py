@@ -82,9 +82,11 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # what its writer marked as data with redaction markers (CockroachDB's and Pebble's `‹/Table/106{1-2}›`,
     # `‹crdb-0.example:26257›`, `‹read tcp …: connection reset by peer›`): a value, whatever it holds
     (r"‹[^‹›\n]{1,512}›", ("‹",)),
-    # a JSON object passed in single quotes as one argument (Zigbee2MQTT's `payload '{"battery":97,"state":"ON"}'`,
-    # `data '{"onOff":1}'`): the data, one value whatever its members; the scan stops at the next quote
-    (r"'\{\"[^'\n]{0,4096}\}'", ("'{",)),
+    # a JSON object passed in single quotes as the argument a word names (Zigbee2MQTT's `payload
+    # '{"battery":97,"state":"ON"}'`, `data '{"onOff":1}'`): the data, one value whatever its members; not a
+    # response body an exception's arguments carry (`(429, '{"ok":false,"error":"rate_limited"}')`), whose
+    # error names the problem; the scan stops at the next quote
+    (r"(?<=[A-Za-z] )'\{\"[^'\n]{0,4096}\}'", ("'{",)),
     # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names); not one quoted
     # text of several words alone in its brackets, the message of the unified log format TiDB, TiKV and PD write
     # (`["connection event"]`, `["CRUCIAL OPERATION"]`), whose words name its event
