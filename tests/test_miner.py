@@ -2784,3 +2784,37 @@ def test_words_a_masked_name_also_precedes_are_the_statement_after_a_name() -> N
         line(lambda: "lost connection: Disconnected"),
     ]
     assert_one_cluster_per_event(events, 200, rng)
+
+
+def _kea_lease_line(rng: random.Random, client_id: str, text: str) -> str:
+    mac = ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
+    return (
+        f"2026-12-02 10:{rng.randrange(60):02d}:00.000 INFO  [kea-dhcp4.leases/812.139712] DHCP4_LEASE_ALLOC "
+        f"[hwtype=1 {mac}], cid={client_id}, tid=0x{rng.randrange(16**8):08x}: {text}"
+    )
+
+
+def test_a_keys_text_in_square_brackets_is_a_value_beside_a_masked_one() -> None:
+    # ISC Kea writes a client id it has as `cid=[01:a4:…]` and one it has not as `cid=[no info]`: the same
+    # statement, whichever
+    rng = random.Random(12)
+
+    def client_id() -> str:
+        if rng.random() < 0.5:
+            return "[no info]"
+        return "[01:" + ":".join(f"{rng.randrange(256):02x}" for _ in range(6)) + "]"
+
+    events = [
+        lambda: _kea_lease_line(
+            rng, client_id(), f"lease 10.0.0.{rng.randrange(1, 250)} has been allocated for 3600 seconds"
+        ),
+        lambda: _kea_lease_line(rng, client_id(), f"lease 10.0.0.{rng.randrange(1, 250)} will be advertised"),
+    ]
+    assert_one_cluster_per_event(events, 80, rng)
+
+
+def test_two_texts_in_square_brackets_without_a_message_stay_apart() -> None:
+    # without a message beside them, the bracketed texts are what the lines say: `mode=[read only]` and
+    # `mode=[read write]` stay two events
+    messages = [f"mount id={i} mode=[read {kind}]" for i in range(12) for kind in ("only", "write")]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -1429,7 +1429,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
     stretches = {
         index: _quoted_texts(tokens)
         for index, tokens in enumerate(keys)
-        if any('="' in t or '=>"' in t for t in keys[index])
+        if any('="' in t or '=>"' in t or "=[" in t for t in keys[index])
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -1744,19 +1744,22 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
         if rocket:
             value = value[1:]
         closers = ",;)]}" if rocket else ",;]" if bracketed else ",;"
-        keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
+        # (a key's value in square brackets is its text too: ISC Kea's `cid=[no info],` beside `cid=[<*>],`)
+        square = bool(equals) and not bracketed and not rocket and value.startswith("[")
+        keyed = bool(equals) and (value.startswith('"') or square) and _LETTER.search(key) is not None
+        quote, close = ("[", "]") if square else ('"', '"')
         opening = value if keyed else key if bracketed else token
-        if opening.startswith('"') and (keyed or len(opening) > 1):
+        if opening.startswith(quote) and (keyed or len(opening) > 1):
             end = start
-            if opening.count('"') == 1:
+            if (close not in opening[1:]) if square else opening.count('"') == 1:
                 end = start + 1
                 while (
                     end < len(tokens)
                     and end - start < MAX_PHRASE_TOKENS
-                    and '"' not in tokens[end].replace('\\"', "")
+                    and close not in tokens[end].replace('\\"', "")
                 ):
                     end += 1
-            if end < len(tokens) and tokens[end].rstrip(closers).endswith('"'):
+            if end < len(tokens) and tokens[end].rstrip(closers).endswith(close):
                 if keyed or end > start:
                     found.append((start, end + 1, keyed))
                 start = end
