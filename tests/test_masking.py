@@ -320,6 +320,9 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "lowercase columns without a from": lambda n: ": select " + "a, " * (n // 3) + "1",
     "lowercase statements without their shape": lambda n: ": select a" * (n // 10) + " 1",
     "redaction markers never closed": lambda n: "‹a " * (n // 3) + "1",
+    "host lists never closed": lambda n: "a[1," * (n // 4),
+    "quoted objects never closed": lambda n: "'{\"a " * (n // 5) + "1",
+    "bracketed texts never closed": lambda n: '["a ' + "b " * (n // 2) + "1",
 }
 
 
@@ -328,3 +331,48 @@ def test_masking_is_linear_on_adversarial_input(name: str) -> None:
     # A regression guard, not a benchmark: quadratic patterns took minutes here (5.8 s at 20 kB).
     masked = assert_linear(lambda n: mask(ADVERSARIAL[name](n)), 100_000)
     assert not re.search(r"[0-9]", masked)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Slurm's and pdsh's compressed host lists: a name, then its numbers and ranges in brackets, one value as
+        # a single host of the list is
+        (
+            "sched: Allocate JobId=4411 NodeList=node[01-04,07] #CPUs=32 Partition=batch",
+            "sched: Allocate JobId=<*> NodeList=<*> #CPUs=<*> Partition=batch",
+        ),
+        ("error: Nodes cn[18-21,55] not responding", "error: Nodes <*> not responding"),
+        ("error: Nodes gpu25 not responding", "error: Nodes <*> not responding"),
+        # a JSON object passed in single quotes is the data, one value whatever its members
+        (
+            'MQTT publish: topic \'zigbee/Hall\', payload \'{"battery":97,"update":{"state":"idle"}}\'',
+            "MQTT publish: topic 'zigbee/Hall', payload <*>",
+        ),
+        ("data '{\"onOff\":1}' from endpoint 2", "data <*> from endpoint <*>"),
+        # the message of TiDB's unified log format, one quoted text of words alone in its brackets, keeps its words
+        ('[INFO] ["connection event"] [conn=7]', '[INFO] ["connection event"] [conn=<*>]'),
+    ],
+)
+def test_host_lists_quoted_json_and_bracketed_messages(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an index in brackets, a list of one number, a quoted word, quoted lists: as before
+        ("args[0] was null", "args[<*>] was null"),
+        ("payload 'OFF' sent", "payload 'OFF' sent"),
+        ("columns ['id', 'name'] read", "columns <*> read"),
+        ("columns ['id'] read", "columns <*> read"),
+        ("texts ['a b', 'c'] read", "texts <*> read"),
+        # a response body among an exception's arguments keeps the error that names the problem
+        (
+            'SlackApiError: (429, \'{"ok":false,"error":"rate_limited"}\')',
+            'SlackApiError: (<*>, \'{"ok":<*>,"error":"rate_limited"}\')',
+        ),
+    ],
+)
+def test_look_alikes_of_host_lists_quoted_json_and_bracketed_messages_stay(text: str, expected: str) -> None:
+    assert mask(text) == expected

@@ -2691,3 +2691,130 @@ def test_a_name_after_a_stretch_of_words_is_a_value_of_its_place(seed: int) -> N
     rng = random.Random(seed)
     messages = [_session_line(rng) for _ in range(80)]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def _tidb_line(rng: random.Random, message: str, fields: str) -> str:
+    stamp = (
+        f"[2026/12/02 10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d} +00:00]"
+    )
+    return f'{stamp} [WARN] [region_request.go:3035] ["{message}"] [conn={rng.randrange(10**9)}] {fields}'
+
+
+def test_the_quoted_text_of_a_bracketed_field_is_a_value_beside_a_bracketed_message() -> None:
+    # TiDB's unified log format: the message in brackets, then fields in brackets; a field's quoted text that
+    # takes two common texts (`[reason="scheduler is busy"]` / `"raftstore is busy"`) is a value
+    rng = random.Random(3)
+    events = [
+        lambda: _tidb_line(
+            rng,
+            "tikv reports `ServerIsBusy` retry later",
+            f'[storeAddr=10.0.0.{rng.randrange(1, 9)}:20160] [reason="{rng.choice(["scheduler", "raftstore"])} is busy"]',
+        )
+    ]
+    assert_one_cluster_per_event(events, 60, rng)
+
+
+def test_bracketed_messages_with_the_same_fields_stay_two_events() -> None:
+    # `["connection event"]` and `["CRUCIAL OPERATION"]`: two messages, not one list of quoted values
+    rng = random.Random(4)
+    events = [
+        lambda message=message: _tidb_line(
+            rng, message, f"[user=root@%] [schemaVersion={rng.randrange(900)}]"
+        )
+        for message in ("connection event", "CRUCIAL OPERATION", "run statement failed")
+    ]
+    assert_one_cluster_per_event(events, 90, rng)
+
+
+def _router_line(rng: random.Random, message: Callable[[], str]) -> str:
+    host = rng.choice(["MikroTik-GW", "rb-core", f"192.168.88.{rng.randrange(1, 9)}"])
+    return f"Dec  2 10:{rng.randrange(60):02d}:{rng.randrange(60):02d} {host} {message()}"
+
+
+def test_a_hosts_name_or_its_address_before_a_topic_starts_no_stretch_of_words() -> None:
+    # RouterOS over syslog: a host that is a name (`MikroTik-GW`) or an address, a topic (`system,info,account`),
+    # then the message: each message is its event, with its user and login channel as values
+    rng = random.Random(6)
+    users = ["admin", "noc", "backup-bot", "j.smith"]
+    channels = ["ssh", "winbox", "web", "api", "telnet"]
+
+    def ip() -> str:
+        return f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+    events = [
+        lambda: _router_line(
+            rng,
+            lambda: (
+                f"system,info,account user {rng.choice(users)} logged in from {ip()} via {rng.choice(channels)}"
+            ),
+        ),
+        lambda: _router_line(
+            rng,
+            lambda: (
+                f"system,info,account user {rng.choice(users)} logged out from {ip()} via {rng.choice(channels)}"
+            ),
+        ),
+        lambda: _router_line(
+            rng,
+            lambda: (
+                f"system,error,critical login failure for user {rng.choice(users)} from {ip()} via "
+                f"{rng.choice(channels)}"
+            ),
+        ),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_words_a_masked_name_also_precedes_are_the_statement_after_a_name() -> None:
+    # a game server's players, some named by a word (`Steve`), some masked whole (`Kira_07`): what follows the
+    # player (`joined the game`, `was slain by Zombie`) is the statement, not a text after each player
+    rng = random.Random(8)
+    players = ["Steve", "ella", "MrBuilder", "xXAlexXx", "Kira_07", "jcampos2208", "notch_fan"]
+
+    def line(text: Callable[[], str]) -> Callable[[], str]:
+        return lambda: (
+            f"[{rng.randrange(24):02d}:{rng.randrange(60):02d}:00] [Server thread/INFO]: {rng.choice(players)} {text()}"
+        )
+
+    events = [
+        line(lambda: "joined the game"),
+        line(lambda: "left the game"),
+        line(lambda: "was slain by Zombie"),
+        line(lambda: "fell from a high place"),
+        line(lambda: "lost connection: Disconnected"),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def _kea_lease_line(rng: random.Random, client_id: str, text: str) -> str:
+    mac = ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
+    return (
+        f"2026-12-02 10:{rng.randrange(60):02d}:00.000 INFO  [kea-dhcp4.leases/812.139712] DHCP4_LEASE_ALLOC "
+        f"[hwtype=1 {mac}], cid={client_id}, tid=0x{rng.randrange(16**8):08x}: {text}"
+    )
+
+
+def test_a_keys_text_in_square_brackets_is_a_value_beside_a_masked_one() -> None:
+    # ISC Kea writes a client id it has as `cid=[01:a4:…]` and one it has not as `cid=[no info]`: the same
+    # statement, whichever
+    rng = random.Random(12)
+
+    def client_id() -> str:
+        if rng.random() < 0.5:
+            return "[no info]"
+        return "[01:" + ":".join(f"{rng.randrange(256):02x}" for _ in range(6)) + "]"
+
+    events = [
+        lambda: _kea_lease_line(
+            rng, client_id(), f"lease 10.0.0.{rng.randrange(1, 250)} has been allocated for 3600 seconds"
+        ),
+        lambda: _kea_lease_line(rng, client_id(), f"lease 10.0.0.{rng.randrange(1, 250)} will be advertised"),
+    ]
+    assert_one_cluster_per_event(events, 80, rng)
+
+
+def test_two_texts_in_square_brackets_without_a_message_stay_apart() -> None:
+    # without a message beside them, the bracketed texts are what the lines say: `mode=[read only]` and
+    # `mode=[read write]` stay two events
+    messages = [f"mount id={i} mode=[read {kind}]" for i in range(12) for kind in ("only", "write")]
+    assert len(set(clusters_of(messages).values())) == 2

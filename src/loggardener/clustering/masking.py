@@ -82,8 +82,18 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # what its writer marked as data with redaction markers (CockroachDB's and Pebble's `‹/Table/106{1-2}›`,
     # `‹crdb-0.example:26257›`, `‹read tcp …: connection reset by peer›`): a value, whatever it holds
     (r"‹[^‹›\n]{1,512}›", ("‹",)),
-    # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names)
-    (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
+    # a JSON object passed in single quotes as the argument a word names (Zigbee2MQTT's `payload
+    # '{"battery":97,"state":"ON"}'`, `data '{"onOff":1}'`): the data, one value whatever its members; not a
+    # response body an exception's arguments carry (`(429, '{"ok":false,"error":"rate_limited"}')`), whose
+    # error names the problem; the scan stops at the next quote
+    (r"(?<=[A-Za-z] )'\{\"[^'\n]{0,4096}\}'", ("'{",)),
+    # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names); not one quoted
+    # text of several words alone in its brackets, the message of the unified log format TiDB, TiKV and PD write
+    # (`["connection event"]`, `["CRUCIAL OPERATION"]`), whose words name its event
+    (
+        rf"\[(?!\s*[\"'][^\"'\[\]\n\s]{{0,256}}\s[^\"'\[\]\n]{{0,256}}[\"']\s*\])\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]",
+        ("[",),
+    ),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
     *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
     *((_lower_sql(command), ("lowercase sql",)) for command in _LOWER_SQL_COMMANDS),
@@ -155,6 +165,9 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"(?<![\w*])[-+]?(?:{_QUANTITY}|\[{_QUANTITY}\])\s{_UNIT}\b(?!\.\w)",
         ("digit",),
     ),
+    # a compressed host list, a name then its numbers and ranges in brackets (Slurm's and pdsh's `node[01-04,07]`,
+    # `gpu[3,5]`): one value, as a single host of that list, `node07`, masks whole
+    (r"\b[A-Za-z][\w.-]{0,63}\[(?=[\d,-]{0,256}[,-])\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*\]", ("digit", "[")),
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0, nor a program's camelCase name with
     # its value glued, whatever the value's length (`tryToReloadSteps4942|1|…` as `tryToReloadSteps1|…`: the
     # name stays); a file name's extensions go with it (`part-00017.csv.gz`), as they do when the name reads as a

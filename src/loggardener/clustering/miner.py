@@ -1273,6 +1273,12 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     # only: it counts among the stretches of its place and takes a span with them, but it can never be one
     # that fills places elsewhere, so it is kept apart as (signature, start, end) without being compared.
     lonely: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    # Stretches right after a value or a name, by their place with that value as `<*>`: the same words after a
+    # word there (`Steve joined the game` beside `<*> joined the game`, a name masked whole) are no value.
+    after_value: set[tuple[int, int, tuple[str, ...]]] = set()
+    found: list[
+        tuple[tuple[int, int], tuple[str, ...], int, int, tuple[int, int, tuple[str, ...]] | None, bool]
+    ] = []
     # Only a stretch whose words before and after are those of at least `MIN_DISTINCT` signatures can
     # fill a place: the stretches looked at stay few, however many signatures of free text there are.
     before = _shared_reach(keys)
@@ -1291,12 +1297,16 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) or (i and _is_name(token)) else token
             for i, token in enumerate(tokens)
         ]
+        # (values in a row are one value there, as the signature folds masked ones: a host that is a name,
+        # `MikroTik-GW`, after a masked date is the place where another line's masked address is, not another)
         prefix = [0] * (size + 1)
         for i, token in enumerate(around):
-            prefix[i + 1] = hash((prefix[i], token))
+            repeated = i > 0 and token == WILDCARD and around[i - 1] == WILDCARD
+            prefix[i + 1] = prefix[i] if repeated else hash((prefix[i], token))
         suffix = [0] * (size + 1)
         for i in range(size - 1, -1, -1):
-            suffix[i] = hash((around[i], suffix[i + 1]))
+            repeated = i + 1 < size and around[i] == WILDCARD and around[i + 1] == WILDCARD
+            suffix[i] = suffix[i + 1] if repeated else hash((around[i], suffix[i + 1]))
         # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
         words = [
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
@@ -1306,11 +1316,21 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
+            if around[start - 1] == WILDCARD and words[start] and around[start] != WILDCARD:
+                for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
+                    if not inner[end - 1] or not inner[end - 2]:
+                        break
+                    if end >= first_end:
+                        after_value.add((prefix[start], suffix[end], _bare(tokens[start:end])))
             # (one word in brackets before it is a tag, a value, not a word a stretch follows: fail2ban's jails,
             # `[sshd] Found <*>`, `[recidive] Ban <*>`, are no places of a phrase)
+            # (nor does a stretch begin with a name right after another, two values there: MikroTik's topics,
+            # `system,info,account`, are where one line's words begin after its host, `MikroTik-GW`, as another's
+            # begin after its address; a name after a word may begin one, Junos' `policy allow-web trust untrust`)
             if (
                 not words[start - 1]
                 or not words[start]
+                or around[start] == around[start - 1] == WILDCARD
                 or _ID_IN_BRACKETS.search(tokens[start - 1])
                 or _BRACKETED_WORD.fullmatch(tokens[start - 1])
             ):
@@ -1328,11 +1348,30 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                 if not inner[end - 1] or not inner[end - 2]:
                     break
                 if end >= first_end:
-                    context = prefix[start], suffix[end]
-                    if unique[end] > unique[start]:
-                        lonely[context].append((index, start, end))
-                    else:
-                        places[context][tokens[start:end]].append((index, start))
+                    # the same words after a value in that place (`<*> joined the game` beside `Steve joined the
+                    # game`): the word before them is the value, a player's name, and they are the statement
+                    instead = prefix[start - 1] if start > 1 and around[start - 2] == WILDCARD else None
+                    if instead is None:
+                        instead = hash((prefix[start - 1], WILDCARD))
+                    stretch = tokens[start:end]
+                    aside = (instead, suffix[end], _bare(stretch)) if around[start - 1] != WILDCARD else None
+                    found.append(
+                        (
+                            (prefix[start], suffix[end]),
+                            stretch,
+                            index,
+                            start,
+                            aside,
+                            unique[end] > unique[start],
+                        )
+                    )
+    for context, stretch, index, start, aside, alone in found:
+        if aside in after_value:
+            continue
+        if alone:
+            lonely[context].append((index, start, start + len(stretch)))
+        else:
+            places[context][stretch].append((index, start))
     filled: dict[tuple[str, ...], set[tuple[int, int]]] = defaultdict(set)
     contexts = [
         context
@@ -1390,7 +1429,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
     stretches = {
         index: _quoted_texts(tokens)
         for index, tokens in enumerate(keys)
-        if any('="' in t or '=>"' in t for t in keys[index])
+        if any('="' in t or '=>"' in t or "=[" in t for t in keys[index])
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -1692,29 +1731,35 @@ def _parenthesized(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
 
 def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
     """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`; a
-    member of a Ruby hash is keyed too, `"message"=>"user login"}],` with the brackets that close around it."""
+    member of a Ruby hash is keyed too, `"message"=>"user login"}],` with the brackets that close around it; so is
+    a field in brackets of the unified log format TiDB, TiKV and PD write, `[reason="scheduler is busy"]`, and its
+    message in brackets, `["connection event"]`, is a quoted text."""
     found: list[tuple[int, int, bool]] = []
     start = 0
     while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
         token = tokens[start]
-        key, equals, value = token.partition("=")
+        bracketed = token.startswith("[")
+        key, equals, value = (token[1:] if bracketed else token).partition("=")
         rocket = value.startswith('>"')
         if rocket:
             value = value[1:]
-        closers = ",;)]}" if rocket else ",;"
-        keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
-        opening = value if keyed else token
-        if opening.startswith('"') and (keyed or len(opening) > 1):
+        closers = ",;)]}" if rocket else ",;]" if bracketed else ",;"
+        # (a key's value in square brackets is its text too: ISC Kea's `cid=[no info],` beside `cid=[<*>],`)
+        square = bool(equals) and not bracketed and not rocket and value.startswith("[")
+        keyed = bool(equals) and (value.startswith('"') or square) and _LETTER.search(key) is not None
+        quote, close = ("[", "]") if square else ('"', '"')
+        opening = value if keyed else key if bracketed else token
+        if opening.startswith(quote) and (keyed or len(opening) > 1):
             end = start
-            if opening.count('"') == 1:
+            if (close not in opening[1:]) if square else opening.count('"') == 1:
                 end = start + 1
                 while (
                     end < len(tokens)
                     and end - start < MAX_PHRASE_TOKENS
-                    and '"' not in tokens[end].replace('\\"', "")
+                    and close not in tokens[end].replace('\\"', "")
                 ):
                     end += 1
-            if end < len(tokens) and tokens[end].rstrip(closers).endswith('"'):
+            if end < len(tokens) and tokens[end].rstrip(closers).endswith(close):
                 if keyed or end > start:
                     found.append((start, end + 1, keyed))
                 start = end
@@ -1744,7 +1789,7 @@ def _has_message(
         if (
             start != at
             and (keyed_too or not keyed)
-            and sum(_PROSE.fullmatch(token.strip('"\\')) is not None for token in words) > 1
+            and sum(_PROSE.fullmatch(token.strip('"\\[]')) is not None for token in words) > 1
         ):
             return True
     for start, end in _quoted_stretches(tokens):
