@@ -5374,6 +5374,13 @@ JOBS_API_REFUSED = (
         ("prod-gke", JOBS_API_REFUSED, True),
         ("staging-gke", WATCH_REFUSED, False),  # another cluster's control plane
         ("prod-gke", ORDERS_REFUSED, False),  # a refused call to an application, not to the API server
+        # another REST API whose path begins /api/v1/
+        (
+            "prod-gke",
+            'fetch rates failed: Get "https://api.fx.example.com/api/v1/rates?base=EUR": dial tcp '
+            "203.0.113.40:443: connect: connection refused",
+            False,
+        ),
         ("prod-gke", "KeyError: 'weights'", False),
     ],
 )
@@ -5389,6 +5396,38 @@ def test_a_control_plane_change_is_told_for_its_clusters_pods_that_cannot_reach_
     assert [c.method for c in incident.changes] == (
         ["google.container.v1.ClusterManager.UpdateMaster"] if told else []
     )
+
+
+CART_TIMED_OUT = (
+    'cart call failed: Get "http://cart.shop.svc.cluster.local:8080/api/cart/u-1182": dial tcp 10.4.9.21:8080: i/o '
+    "timeout"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "namespace", "told"),
+    [
+        (kubernetes_call(0, "io.k8s.networking.v1.networkpolicies.create",
+                         "networking.k8s.io/v1/namespaces/shop/networkpolicies/default-deny-ingress"), "shop",
+         ["default-deny-ingress"]),
+        # a policy of another namespace
+        (kubernetes_call(0, "io.k8s.networking.v1.networkpolicies.create",
+                         "networking.k8s.io/v1/namespaces/shop/networkpolicies/default-deny-ingress"), "batch", []),
+        # a Cloud Router's NAT, for any pod's egress
+        (audited_change(0, "v1.compute.routers.patch", "projects/p/regions/r/routers/egress-router"), "batch",
+         ["egress-router"]),
+    ],
+)  # fmt: skip
+def test_a_network_policy_or_a_routers_change_is_told_for_connections_that_time_out_after_it(
+    change: dict[str, Any], namespace: str, told: list[str]
+) -> None:
+    entries = [change]
+    for i in range(3):
+        entry = container_entry(60 + i * 40, "frontend-2a3b4c5d6-e7f8g", "frontend", CART_TIMED_OUT)
+        entry["resource"]["labels"]["namespace_name"] = namespace
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
 
 
 @pytest.mark.parametrize(

@@ -149,9 +149,12 @@ _ACCOUNT_CREDENTIAL_METHODS = compile_regex(
 """Audit methods that withdraw a service account's credentials (`google.iam.admin.v1.DeleteServiceAccountKey`,
 `DisableServiceAccountKey`, the account itself disabled or deleted); creating or enabling one refuses nothing."""
 _NETWORK_METHODS = compile_regex(
-    r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes)\."
+    r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes|routers)\.|"
+    r"^io\.k8s\.networking\.\w+\.networkpolicies\."
 )
-"""Audit methods that change which hosts reach which (`v1.compute.firewalls.patch`, `…routes.delete`)."""
+"""Audit methods that change which hosts reach which (`v1.compute.firewalls.patch`, `…routes.delete`, a Cloud Router's
+NAT: `v1.compute.routers.patch`, a Kubernetes NetworkPolicy: `io.k8s.networking.v1.networkpolicies.create`, which
+concerns only the pods of its namespace)."""
 _UNREACHABLE = compile_regex(
     r"ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|no route to host|network is unreachable|Timeout connecting|"
     r"connect(?:ion)? timed out|dial tcp [^\s]{1,100}: i/o timeout",
@@ -176,13 +179,17 @@ _CLUSTER_MANAGER = "google.container."
 """How GKE's audit methods of a cluster begin (`google.container.v1.ClusterManager.UpdateMaster`, the system event
 of an automatic upgrade `google.container.internal.ClusterManagerInternal.UpdateClusterInternal`)."""
 _KUBERNETES_API = compile_regex(
-    r"(?:https://[^\s/\\\"']{1,253}|url: )/apis?/|kubernetes\.default|"
+    r"(?:https://[^\s/\\\"']{1,253}|url: )/(?:api/v1/(?:namespaces|pods|nodes|services|endpoints|configmaps|"
+    r"secrets|events|persistentvolumes|persistentvolumeclaims)\b|apis/[a-z0-9.-]{1,253}/v\d[a-z0-9]*/)|"
+    r"kubernetes\.default|"
     r"the server is currently unable to handle the request",
     re.IGNORECASE,
 )
 """A call to the Kubernetes API server (client-go's `Get \"https://10.16.0.1:443/api/v1/pods…\"`, the Python client's
 `HTTPSConnectionPool(host='10.16.0.1', port=443): Max retries exceeded with url: /apis/batch/v1/…`,
-`kubernetes.default.svc`): what a control plane's upgrade, resize or IP rotation leaves unanswered a while."""
+`kubernetes.default.svc`): what a control plane's upgrade, resize or IP rotation leaves unanswered a while. Its
+paths name the API's own resources or groups (`/api/v1/namespaces/…`, `/apis/coordination.k8s.io/v1/…`); another
+REST API's `/api/v1/rates` is not it."""
 _TEXT_HEAD = 2_000
 KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
@@ -498,7 +505,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c, head in zip(problems, heads, strict=True)
         )
     if _NETWORK_METHODS.search(change.method):
-        return any(_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head) for head in heads)
+        return any(
+            (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head)) and _in_namespace(change, c)
+            for c, head in zip(problems, heads, strict=True)
+        )
     method = change.method.lower()
     for word, client in _DATASTORES:
         if word in method:
