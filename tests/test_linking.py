@@ -5496,6 +5496,48 @@ def test_a_spanner_schema_change_is_told_for_queries_naming_what_it_no_longer_ha
     assert [c.resource for c in incident.changes] == (["commerce"] if told else [])
 
 
+CERTIFICATE_SWAP = audited_change(
+    0,
+    "v1.compute.targetHttpsProxies.setSslCertificates",
+    "projects/p/global/targetHttpsProxies/api-https-proxy",
+)
+API_KEY_RESTRICTED = audited_change(
+    0,
+    "google.api.apikeys.v2.ApiKeys.UpdateKey",
+    "projects/1/locations/global/keys/5f0c2d7e-8a41-4b7b-9a0e-2c6d1e9f",
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (CERTIFICATE_SWAP, "Error: Hostname/IP does not match certificate's altnames: Host: api.shop.example.com. is "
+         "not in the cert's altnames: DNS:www.shop.example.com", True),
+        (CERTIFICATE_SWAP, 'upstream call failed: Get "https://api.shop.example.com/v2/catalog": tls: failed to verify '
+         "certificate: x509: certificate is valid for www.shop.example.com, not api.shop.example.com", True),
+        # an expired certificate was not swapped: it was left alone
+        (CERTIFICATE_SWAP, "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert."
+         "CertPathValidatorException: validity check failed", False),
+        (API_KEY_RESTRICTED, "google.api_core.exceptions.Forbidden: 403 POST https://translation.googleapis.com/"
+         "language/translate/v2: Requests to this API translate.googleapis.com method google.cloud.translate.v2."
+         "TranslateService.Translate are blocked.", True),
+        (API_KEY_RESTRICTED, "Error: API key not valid. Please pass a valid API key.", True),
+        (API_KEY_RESTRICTED, "google.api_core.exceptions.ResourceExhausted: 429 Quota exceeded for quota metric "
+         "'Requests' and limit 'Requests per minute' of service 'vision.googleapis.com'", False),
+        (CERTIFICATE_SWAP, "Error: API key not valid. Please pass a valid API key.", False),
+    ],
+)  # fmt: skip
+def test_a_certificate_swapped_or_an_api_key_restricted_is_told_for_calls_refused_as_it_refuses_them(
+    change: dict[str, Any], failure: str, told: bool
+) -> None:
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="storefront", instance=f"s{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])
+
+
 @pytest.mark.parametrize(("action", "told"), [("REMOVE", ["catalog"]), ("ADD", [])])
 def test_an_iam_policy_change_that_only_grants_is_not_told_even_for_the_resource_it_names(
     action: str, told: list[str]

@@ -190,6 +190,35 @@ _KUBERNETES_API = compile_regex(
 `kubernetes.default.svc`): what a control plane's upgrade, resize or IP rotation leaves unanswered a while. Its
 paths name the API's own resources or groups (`/api/v1/namespaces/…`, `/apis/coordination.k8s.io/v1/…`); another
 REST API's `/api/v1/rates` is not it."""
+_CERTIFICATE_METHODS = compile_regex(
+    r"\bcompute\.(?:targetHttpsProxies\.(?:setSslCertificates|setCertificateMap)|targetSslProxies\."
+    r"setSslCertificates)$|CertificateManager\.(?:Update|Delete)Certificate(?:MapEntry)?$"
+)
+"""Audit methods that change the certificate a load balancer serves (`v1.compute.targetHttpsProxies.setSslCertificates`,
+Certificate Manager's `…UpdateCertificateMapEntry`)."""
+_CERTIFICATE_NOT_FOR_HOST = compile_regex(
+    r"does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|x509: certificate is valid for|"
+    r"Hostname mismatch|certificate is not valid for|No subject alternative (?:DNS )?names? matching|"
+    r"no alternative certificate subject name matches|RemoteCertificateNameMismatch|"
+    r"unable to verify the first certificate|unable to get local issuer certificate|"
+    r"x509: certificate signed by unknown authority",
+    re.IGNORECASE,
+)
+"""A client refusing a server's certificate as not for the host it called, or not chained to what it trusts, as
+Node.js (`Hostname/IP does not match certificate's altnames`), Go (`x509: certificate is valid for www…, not api…`),
+Python (`Hostname mismatch, certificate is not valid for 'api…'`), Java (`No subject alternative DNS name matching …`),
+curl and .NET say it: what a certificate swapped on a load balancer does. An expired certificate is not one: a
+certificate left unchanged expires."""
+_API_KEY_METHODS = compile_regex(r"^google\.api\.apikeys\.v\d+\.ApiKeys\.(?:UpdateKey|DeleteKey)$")
+"""Audit methods that restrict or delete an API key (creating or undeleting one refuses nothing)."""
+_API_KEY_REFUSED = compile_regex(
+    r"API key not valid|API_KEY_INVALID|API key expired|The provided API key is invalid|"
+    r"API_KEY_(?:SERVICE|HTTP_REFERRER|IP_ADDRESS|ANDROID_APP|IOS_APP)_BLOCKED|"
+    r"Requests (?:to this API|from (?:referer|this)) [^\n]{0,300}? are blocked",
+    re.IGNORECASE,
+)
+"""A call refused its API key, as Google's APIs say it (`API key not valid. Please pass a valid API key.`, `Requests to
+this API translate.googleapis.com method … are blocked.`, `Requests from referer <empty> are blocked.`)."""
 _TEXT_HEAD = 2_000
 KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
@@ -489,7 +518,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     and refusals (`_SQL_ENGINES`); a Spanner database's schema change (`UpdateDatabaseDdl`) and its clients' queries
     naming what it no longer has (`Unrecognized name: ShippingNotes`); a GKE cluster's control plane changed
     (`…ClusterManager.UpdateMaster`) and that cluster's pods failing to reach the Kubernetes API server
-    (`dial tcp 10.16.0.1:443: connect: connection refused`)."""
+    (`dial tcp 10.16.0.1:443: connect: connection refused`); a load balancer's certificate swapped
+    (`targetHttpsProxies.setSslCertificates`) and clients refusing a certificate as not for their host
+    (`_CERTIFICATE_NOT_FOR_HOST`); an API key restricted or deleted (`ApiKeys.UpdateKey`) and calls refused their key
+    (`API key not valid`, `Requests to this API … are blocked`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
@@ -520,6 +552,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
                 or (refused is not None and refused.search(head))
                 for c, head in zip(problems, heads, strict=True)
             )
+    if _CERTIFICATE_METHODS.search(change.method):
+        return any(_CERTIFICATE_NOT_FOR_HOST.search(head) for head in heads)
+    if _API_KEY_METHODS.search(change.method):
+        return any(_API_KEY_REFUSED.search(head) for head in heads)
     if change.method.endswith(_SCHEMA_METHODS):
         return any(_names_what_the_schema_lost(c) for c in problems)
     if (
