@@ -5398,6 +5398,24 @@ def test_a_control_plane_change_is_told_for_its_clusters_pods_that_cannot_reach_
     )
 
 
+def test_a_datastore_clusters_change_is_told_for_its_clients_in_any_kubernetes_cluster() -> None:
+    """An AlloyDB or Memorystore for Redis Cluster names itself `…/clusters/x` too: that is no Kubernetes cluster."""
+    entries = [
+        audited_change(
+            0,
+            "google.cloud.alloydb.v1.AlloyDBAdmin.RestartInstance",
+            "projects/p/locations/l/clusters/orders-alloy",
+        )
+    ]
+    entries += [
+        container_entry(60 + i * 40, "orders-5d6e7f8a9-q1w2e", "orders", 'psycopg2.OperationalError: connection to '
+                        'server at "10.30.0.2", port 5432 failed: Connection refused')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == ["orders-alloy"]
+
+
 CART_TIMED_OUT = (
     'cart call failed: Get "http://cart.shop.svc.cluster.local:8080/api/cart/u-1182": dial tcp 10.4.9.21:8080: i/o '
     "timeout"
