@@ -1980,6 +1980,24 @@ def test_the_change_kind_patterns_stay_linear() -> None:
         assert_linear(lambda n, refused=refused: refused.search("cannot execute x in a " * n), 20_000)
 
 
+def test_the_patterns_of_limits_schemas_certificates_keys_and_the_kubernetes_api_stay_linear() -> None:
+    from loggardener.linking.facts import _K8S_SUBRESOURCE
+    from loggardener.linking.incidents import (
+        _API_KEY_REFUSED,
+        _CERTIFICATE_NOT_FOR_HOST,
+        _KUBERNETES_API,
+        _LIMIT_REFUSED,
+        _SCHEMA_NAME_UNKNOWN,
+    )
+
+    assert_linear(lambda n: _LIMIT_REFUSED.search("too many " * n), 8_000)
+    assert_linear(lambda n: _SCHEMA_NAME_UNKNOWN.search("column x " * n), 8_000)
+    assert_linear(lambda n: _CERTIFICATE_NOT_FOR_HOST.search("certificate is " * n), 8_000)
+    assert_linear(lambda n: _API_KEY_REFUSED.search("Requests to this API " * n), 8_000)
+    assert_linear(lambda n: _KUBERNETES_API.search("https://a/api/v1/x " * n + "url: /apis/" * n), 8_000)
+    assert_linear(lambda n: _K8S_SUBRESOURCE.search("x on " + "a/" * n + "b"), 8_000)
+
+
 def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
     from loggardener.linking.facts import _CHANGED_RESOURCE
     from loggardener.linking.incidents import _AUTHENTICATION_FAILED, _CONNECTION_FAILED, _UNREACHABLE
