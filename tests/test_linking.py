@@ -5479,6 +5479,12 @@ def test_a_network_policy_or_a_routers_change_is_told_for_connections_that_time_
          "reserve failed: Error 1040 (08004): Too many connections", True),
         ("cloudsql.instances.patch", "projects/p/instances/accounts-pg",
          "error: sorry, too many clients already\n    at /app/node_modules/pg-pool/index.js:45:11", True),
+        # go-redis returns Redis' own reply, which names no client library: the reply names Redis
+        ("google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/shared-cache",
+         "save session failed: OOM command not allowed when used memory > 'maxmemory'.", True),
+        # MySQL's reply after a change of Redis' settings
+        ("google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/shared-cache",
+         "reserve failed: Too many connections", False),
         # a failover or restart lowers no limit
         ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/shared-cache",
          "redis.exceptions.OutOfMemoryError: OOM command not allowed when used memory > 'maxmemory'.", False),

@@ -122,6 +122,21 @@ allowed when used memory > 'maxmemory'.` and `ERR max number of clients reached`
 (1040), PostgreSQL's `sorry, too many clients already` and `remaining connection slots are reserved for
 non-replication superuser connections`: a change of its settings (a smaller instance, a lower `max_connections` or
 `maxclients`) refuses them, not its restart, failover or users."""
+_REDIS_LIMITS = r"OOM command not allowed when used memory|max number of clients reached"
+_POSTGRES_LIMITS = r"too many clients already|remaining connection slots are reserved"
+_MYSQL_LIMITS = r"\bToo many connections\b"
+_LIMIT_REFUSED_BY = {
+    "redis": compile_regex(_REDIS_LIMITS, re.IGNORECASE),
+    "sql": compile_regex(f"{_POSTGRES_LIMITS}|{_MYSQL_LIMITS}", re.IGNORECASE),
+    "alloydb": compile_regex(_POSTGRES_LIMITS, re.IGNORECASE),
+}
+"""Per managed datastore (`_DATASTORES`' word), its own limit replies, which name it when a client quotes them with no
+word of its own (go-redis returns `OOM command not allowed when used memory > 'maxmemory'.` as is)."""
+_ENGINE_LIMITS = {
+    "PostgreSQL": _LIMIT_REFUSED_BY["alloydb"],
+    "MySQL": compile_regex(_MYSQL_LIMITS, re.IGNORECASE),
+}
+"""As `_LIMIT_REFUSED_BY`, for a Cloud SQL instance whose engine its own logs show (`_SQL_ENGINES`)."""
 _USERS_METHOD = ".users."
 """What an audit method changing a datastore's users holds (`cloudsql.users.update`, `cloudsql.users.delete`)."""
 _SETTINGS_METHODS = ("update", "patch", "Update", "Patch")
@@ -545,11 +560,15 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     for word, client in _DATASTORES:
         if word in method:
             refused = _WRITE_REFUSED_BY_REPLICA.get(word)  # Memcache has no replica to refuse a write
+            limits = _LIMIT_REFUSED_BY.get(word)
             if word == "sql" and change.engine in _SQL_ENGINES:
                 client, refused = _SQL_ENGINES[change.engine]
+                limits = _ENGINE_LIMITS[change.engine]
+            settings = method.rpartition(".")[2].startswith(_SETTINGS_METHODS)
             return any(
                 _fails_as_changed(method, client, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
                 or (refused is not None and refused.search(head))
+                or (settings and limits is not None and limits.search(head))
                 for c, head in zip(problems, heads, strict=True)
             )
     if _CERTIFICATE_METHODS.search(change.method):
