@@ -1980,6 +1980,24 @@ def test_the_change_kind_patterns_stay_linear() -> None:
         assert_linear(lambda n, refused=refused: refused.search("cannot execute x in a " * n), 20_000)
 
 
+def test_the_patterns_of_limits_schemas_certificates_keys_and_the_kubernetes_api_stay_linear() -> None:
+    from loggardener.linking.facts import _K8S_SUBRESOURCE
+    from loggardener.linking.incidents import (
+        _API_KEY_REFUSED,
+        _CERTIFICATE_NOT_FOR_HOST,
+        _KUBERNETES_API,
+        _LIMIT_REFUSED,
+        _SCHEMA_NAME_UNKNOWN,
+    )
+
+    assert_linear(lambda n: _LIMIT_REFUSED.search("too many " * n), 8_000)
+    assert_linear(lambda n: _SCHEMA_NAME_UNKNOWN.search("column x " * n), 8_000)
+    assert_linear(lambda n: _CERTIFICATE_NOT_FOR_HOST.search("certificate is " * n), 8_000)
+    assert_linear(lambda n: _API_KEY_REFUSED.search("Requests to this API " * n), 8_000)
+    assert_linear(lambda n: _KUBERNETES_API.search("https://a/api/v1/x " * n + "url: /apis/" * n), 8_000)
+    assert_linear(lambda n: _K8S_SUBRESOURCE.search("x on " + "a/" * n + "b"), 8_000)
+
+
 def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
     from loggardener.linking.facts import _CHANGED_RESOURCE
     from loggardener.linking.incidents import _AUTHENTICATION_FAILED, _CONNECTION_FAILED, _UNREACHABLE
@@ -5239,23 +5257,26 @@ def test_a_cloud_sql_failover_is_told_for_node_postgres_connections_it_terminate
 
 
 def kubernetes_object_changed(
-    seconds: float, verb: str, kind: str, namespace: str, name: str
+    seconds: float, verb: str, kind: str, namespace: str, name: str, cluster: str = "c"
 ) -> dict[str, Any]:
     """GKE's audit entry of a Kubernetes API call that changed an object (`io.k8s.core.v1.secrets.update`)."""
+    return kubernetes_call(
+        seconds, f"io.k8s.core.v1.{kind}.{verb}", f"core/v1/namespaces/{namespace}/{kind}/{name}", cluster
+    )
+
+
+def kubernetes_call(seconds: float, method: str, resource_name: str, cluster: str = "c") -> dict[str, Any]:
+    """GKE's audit entry of a Kubernetes API call (`method` on `resource_name`) in `cluster`."""
     return {
-        "insertId": f"k8s{seconds}{kind}{name}",
+        "insertId": f"k8s{seconds}{resource_name}",
         "timestamp": stamp(seconds),
         "severity": "NOTICE",
         "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
         "resource": {
             "type": "k8s_cluster",
-            "labels": {"project_id": "p", "location": "l", "cluster_name": "c"},
+            "labels": {"project_id": "p", "location": "l", "cluster_name": cluster},
         },
-        "protoPayload": {
-            "serviceName": "k8s.io",
-            "methodName": f"io.k8s.core.v1.{kind}.{verb}",
-            "resourceName": f"core/v1/namespaces/{namespace}/{kind}/{name}",
-        },
+        "protoPayload": {"serviceName": "k8s.io", "methodName": method, "resourceName": resource_name},
     }
 
 
@@ -5287,6 +5308,295 @@ def test_a_kubernetes_secret_changed_is_told_in_the_incident_of_a_credential_ref
     ]
     entries += [container_entry(240 + i * 45, "payments-8d9e0f1a2-v8w9x", "payments", STRIPE_KEY_REFUSED)
                 for i in range(3)]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(("cluster", "told"), [("c", ["stripe-credentials"]), ("staging", [])])
+def test_a_kubernetes_secret_is_told_only_for_a_credential_refused_in_its_own_cluster(
+    cluster: str, told: list[str]
+) -> None:
+    """Two clusters may each hold a namespace `shop` with a Secret of one name: a change in one is not the cause of
+    a credential refused in the other."""
+    entries = [kubernetes_object_changed(0, "update", "secrets", "shop", "stripe-credentials", cluster)]
+    entries += [container_entry(240 + i * 45, "payments-8d9e0f1a2-v8w9x", "payments", STRIPE_KEY_REFUSED)
+                for i in range(3)]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+ORDERS_REFUSED = (
+    "FetchError: request to http://orders.shop.svc.cluster.local:8080/api/orders/reserve failed, reason: connect "
+    "ECONNREFUSED 10.4.7.12:8080"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "told"),
+    [
+        ("io.k8s.apps.v1.deployments.scale.patch", "apps/v1/namespaces/shop/deployments/orders/scale", ["orders"]),
+        ("io.k8s.apps.v1.deployments.scale.update", "apps/v1/namespaces/shop/deployments/orders/scale", ["orders"]),
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/orders", ["orders"]),
+        # another Deployment scaled down
+        ("io.k8s.apps.v1.deployments.scale.patch", "apps/v1/namespaces/shop/deployments/reports/scale", []),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_subresource_change_is_told_as_a_change_of_its_object(
+    method: str, resource_name: str, told: list[str]
+) -> None:
+    """`kubectl scale deployment orders --replicas=0` is audited on `…/deployments/orders/scale`: the object changed
+    is `orders`, and its callers are refused."""
+    entries = [kubernetes_call(0, method, resource_name)]
+    entries += [
+        container_entry(60 + i * 35, "checkout-4c5d6e7f8-z9y8x", "checkout", ORDERS_REFUSED) for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def control_plane_change(seconds: float, cluster: str) -> dict[str, Any]:
+    """An admin-activity audit entry: a GKE cluster's control plane upgraded."""
+    return {
+        "insertId": f"master{seconds}{cluster}",
+        "timestamp": stamp(seconds),
+        "severity": "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {
+            "type": "gke_cluster",
+            "labels": {"project_id": "p", "location": "l", "cluster_name": cluster},
+        },
+        "protoPayload": {
+            "serviceName": "container.googleapis.com",
+            "methodName": "google.container.v1.ClusterManager.UpdateMaster",
+            "resourceName": f"projects/p/locations/l/clusters/{cluster}",
+        },
+    }
+
+
+WATCH_REFUSED = (
+    'E1128 04:02:10.518244       1 reflector.go:158] "Unhandled Error" err="k8s.io/client-go@v0.31.1/tools/cache/'
+    'reflector.go:243: Failed to watch *v1.Pod: failed to list *v1.Pod: Get \\"https://10.16.0.1:443/api/v1/'
+    'namespaces/batch/pods?limit=500\\": dial tcp 10.16.0.1:443: connect: connection refused"'
+)
+JOBS_API_REFUSED = (
+    "urllib3.exceptions.MaxRetryError: HTTPSConnectionPool(host='10.16.0.1', port=443): Max retries exceeded with url:"
+    " /apis/batch/v1/namespaces/ml/jobs (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at "
+    "0x7f0e2c3d4a90>: Failed to establish a new connection: [Errno 111] Connection refused'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("cluster", "failure", "told"),
+    [
+        ("prod-gke", WATCH_REFUSED, True),
+        ("prod-gke", JOBS_API_REFUSED, True),
+        ("staging-gke", WATCH_REFUSED, False),  # another cluster's control plane
+        ("prod-gke", ORDERS_REFUSED, False),  # a refused call to an application, not to the API server
+        # another REST API whose path begins /api/v1/
+        (
+            "prod-gke",
+            'fetch rates failed: Get "https://api.fx.example.com/api/v1/rates?base=EUR": dial tcp '
+            "203.0.113.40:443: connect: connection refused",
+            False,
+        ),
+        ("prod-gke", "KeyError: 'weights'", False),
+    ],
+)
+def test_a_control_plane_change_is_told_for_its_clusters_pods_that_cannot_reach_the_kubernetes_api(
+    cluster: str, failure: str, told: bool
+) -> None:
+    entries = [control_plane_change(0, cluster)]
+    for i in range(3):
+        entry = container_entry(120 + i * 45, "job-dispatcher-5f6a7b8c9-d0e1f", "job-dispatcher", failure)
+        entry["resource"]["labels"]["cluster_name"] = "prod-gke"
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == (
+        ["google.container.v1.ClusterManager.UpdateMaster"] if told else []
+    )
+
+
+def test_a_datastore_clusters_change_is_told_for_its_clients_in_any_kubernetes_cluster() -> None:
+    """An AlloyDB or Memorystore for Redis Cluster names itself `…/clusters/x` too: that is no Kubernetes cluster."""
+    entries = [
+        audited_change(
+            0,
+            "google.cloud.alloydb.v1.AlloyDBAdmin.RestartInstance",
+            "projects/p/locations/l/clusters/orders-alloy",
+        )
+    ]
+    entries += [
+        container_entry(60 + i * 40, "orders-5d6e7f8a9-q1w2e", "orders", 'psycopg2.OperationalError: connection to '
+                        'server at "10.30.0.2", port 5432 failed: Connection refused')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == ["orders-alloy"]
+
+
+CART_TIMED_OUT = (
+    'cart call failed: Get "http://cart.shop.svc.cluster.local:8080/api/cart/u-1182": dial tcp 10.4.9.21:8080: i/o '
+    "timeout"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "namespace", "told"),
+    [
+        (kubernetes_call(0, "io.k8s.networking.v1.networkpolicies.create",
+                         "networking.k8s.io/v1/namespaces/shop/networkpolicies/default-deny-ingress"), "shop",
+         ["default-deny-ingress"]),
+        # a policy of another namespace
+        (kubernetes_call(0, "io.k8s.networking.v1.networkpolicies.create",
+                         "networking.k8s.io/v1/namespaces/shop/networkpolicies/default-deny-ingress"), "batch", []),
+        # a Cloud Router's NAT, for any pod's egress
+        (audited_change(0, "v1.compute.routers.patch", "projects/p/regions/r/routers/egress-router"), "batch",
+         ["egress-router"]),
+    ],
+)  # fmt: skip
+def test_a_network_policy_or_a_routers_change_is_told_for_connections_that_time_out_after_it(
+    change: dict[str, Any], namespace: str, told: list[str]
+) -> None:
+    entries = [change]
+    for i in range(3):
+        entry = container_entry(60 + i * 40, "frontend-2a3b4c5d6-e7f8g", "frontend", CART_TIMED_OUT)
+        entry["resource"]["labels"]["namespace_name"] = namespace
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "failure", "told"),
+    [
+        ("google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/shared-cache",
+         "redis.exceptions.OutOfMemoryError: OOM command not allowed when used memory > 'maxmemory'.", True),
+        ("google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/shared-cache",
+         "redis.exceptions.ConnectionError: max number of clients reached", True),
+        ("cloudsql.instances.update", "projects/p/instances/orders-mysql",
+         "pymysql.err.OperationalError: (1040, 'Too many connections')", True),
+        ("cloudsql.instances.update", "projects/p/instances/orders-mysql",
+         "reserve failed: Error 1040 (08004): Too many connections", True),
+        ("cloudsql.instances.patch", "projects/p/instances/accounts-pg",
+         "error: sorry, too many clients already\n    at /app/node_modules/pg-pool/index.js:45:11", True),
+        # go-redis returns Redis' own reply, which names no client library: the reply names Redis
+        ("google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/shared-cache",
+         "save session failed: OOM command not allowed when used memory > 'maxmemory'.", True),
+        # MySQL's reply after a change of Redis' settings
+        ("google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/shared-cache",
+         "reserve failed: Too many connections", False),
+        # a failover or restart lowers no limit
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/shared-cache",
+         "redis.exceptions.OutOfMemoryError: OOM command not allowed when used memory > 'maxmemory'.", False),
+        ("cloudsql.instances.restart", "projects/p/instances/orders-mysql",
+         "pymysql.err.OperationalError: (1040, 'Too many connections')", False),
+        # a refusal of another kind
+        ("cloudsql.instances.update", "projects/p/instances/orders-mysql",
+         "pymysql.err.OperationalError: (1213, 'Deadlock found when trying to get lock; try restarting transaction')",
+         False),
+    ],
+)  # fmt: skip
+def test_a_datastore_refusing_clients_for_a_limit_is_told_the_change_of_its_settings(
+    method: str, resource_name: str, failure: str, told: bool
+) -> None:
+    """Memorystore resized or a Cloud SQL flag lowered: the server refuses commands or connections in its own words
+    (`OOM command not allowed`, `Too many connections`), which a restart or failover does not make it say."""
+    entries = [audited_change(0, method, resource_name)]
+    entries += [run_entry(120 + i * 30, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+                for i in range(3)]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
+
+
+SPANNER_DDL = audited_change(
+    0,
+    "google.spanner.admin.database.v1.DatabaseAdmin.UpdateDatabaseDdl",
+    "projects/p/instances/main-spanner/databases/commerce",
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        ('get order failed: spanner: code = "InvalidArgument", desc = "Unrecognized name: ShippingNotes [at 1:34]"',
+         True),
+        ("com.google.cloud.spanner.SpannerException: NOT_FOUND: io.grpc.StatusRuntimeException: NOT_FOUND: Column "
+         "not found in table Orders: ShippingNotes", True),
+        ("google.api_core.exceptions.Aborted: 409 Transaction was aborted.", False),
+        # a PostgreSQL database's column: no Spanner client
+        ('psycopg2.errors.UndefinedColumn: column "shipping_notes" does not exist', False),
+    ],
+)  # fmt: skip
+def test_a_spanner_schema_change_is_told_for_queries_naming_what_it_no_longer_has(
+    failure: str, told: bool
+) -> None:
+    entries = [SPANNER_DDL] + [
+        run_entry(60 + i * 40, severity="ERROR", service="shipping", instance=f"s{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["commerce"] if told else [])
+
+
+CERTIFICATE_SWAP = audited_change(
+    0,
+    "v1.compute.targetHttpsProxies.setSslCertificates",
+    "projects/p/global/targetHttpsProxies/api-https-proxy",
+)
+API_KEY_RESTRICTED = audited_change(
+    0,
+    "google.api.apikeys.v2.ApiKeys.UpdateKey",
+    "projects/1/locations/global/keys/5f0c2d7e-8a41-4b7b-9a0e-2c6d1e9f",
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (CERTIFICATE_SWAP, "Error: Hostname/IP does not match certificate's altnames: Host: api.shop.example.com. is "
+         "not in the cert's altnames: DNS:www.shop.example.com", True),
+        (CERTIFICATE_SWAP, 'upstream call failed: Get "https://api.shop.example.com/v2/catalog": tls: failed to verify '
+         "certificate: x509: certificate is valid for www.shop.example.com, not api.shop.example.com", True),
+        # an expired certificate was not swapped: it was left alone
+        (CERTIFICATE_SWAP, "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert."
+         "CertPathValidatorException: validity check failed", False),
+        (API_KEY_RESTRICTED, "google.api_core.exceptions.Forbidden: 403 POST https://translation.googleapis.com/"
+         "language/translate/v2: Requests to this API translate.googleapis.com method google.cloud.translate.v2."
+         "TranslateService.Translate are blocked.", True),
+        (API_KEY_RESTRICTED, "Error: API key not valid. Please pass a valid API key.", True),
+        (API_KEY_RESTRICTED, "google.api_core.exceptions.ResourceExhausted: 429 Quota exceeded for quota metric "
+         "'Requests' and limit 'Requests per minute' of service 'vision.googleapis.com'", False),
+        (CERTIFICATE_SWAP, "Error: API key not valid. Please pass a valid API key.", False),
+    ],
+)  # fmt: skip
+def test_a_certificate_swapped_or_an_api_key_restricted_is_told_for_calls_refused_as_it_refuses_them(
+    change: dict[str, Any], failure: str, told: bool
+) -> None:
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="storefront", instance=f"s{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])
+
+
+@pytest.mark.parametrize(("action", "told"), [("REMOVE", ["catalog"]), ("ADD", [])])
+def test_an_iam_policy_change_that_only_grants_is_not_told_even_for_the_resource_it_names(
+    action: str, told: list[str]
+) -> None:
+    """Granting a role on Cloud Run service `catalog` refuses nothing: it is not told for catalog's errors."""
+    change = audited_change(
+        0, "google.cloud.run.v1.Services.SetIamPolicy", "projects/p/locations/l/services/catalog"
+    )
+    change["protoPayload"]["serviceData"] = {
+        "policyDelta": {
+            "bindingDeltas": [{"action": action, "role": "roles/run.invoker", "member": "allUsers"}]
+        }
+    }
+    entries = [change] + [
+        run_entry(60 + i * 45, severity="ERROR", service="catalog", instance=f"c{i}",
+                  text="IndexError: list index out of range") for i in range(3)
+    ]  # fmt: skip
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == told
 

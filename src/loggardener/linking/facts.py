@@ -62,6 +62,17 @@ MAX_CLUSTERS_PER_KEY = 4
 """Distinct Kubernetes clusters (`LogEntry.cluster`) kept per cluster key that its events came from (the first seen)."""
 _NODE_POOL_CLUSTER = compile_regex(r"/clusters/([^/\s]+)/nodePools/")
 """The cluster a node pool's resource name places it in (`projects/p/locations/l/clusters/prod/nodePools/pool-1`)."""
+_CLUSTER_ITSELF = compile_regex(r"/clusters/([^/\s]+)$")
+"""A GKE cluster's own resource name (`projects/p/locations/l/clusters/prod`): a change of its control plane
+(`…ClusterManager.UpdateMaster`, an IP rotation), not of a node pool."""
+_GKE_METHOD = "google.container."
+"""How GKE's audit methods begin: a Memorystore for Redis Cluster's, an AlloyDB's or a Dataproc cluster's resource
+names `…/clusters/x` too, and their clients may run in any Kubernetes cluster."""
+_K8S_SUBRESOURCE = compile_regex(
+    r" on \S*/([a-z0-9][a-z0-9.-]{0,252})/(?:scale|status|rollback|ephemeralcontainers|eviction|resize|binding)$"
+)
+"""A Kubernetes object's subresource in GKE's audited resource name (`apps/v1/namespaces/shop/deployments/orders/scale`
+of `io.k8s.apps.v1.deployments.scale.patch`): the object changed is the one named before it (`orders`)."""
 _K8S_METHOD = "io.k8s."
 """How GKE's audit methods of Kubernetes API calls begin (`io.k8s.core.v1.secrets.update`)."""
 _K8S_NAMESPACE = compile_regex(r"/namespaces/([a-z0-9][a-z0-9-]{0,62})/")
@@ -343,7 +354,16 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     pool = _NODE_POOL_CLUSTER.search(entry.message) if "/nodePools/" in entry.message else None
     if pool is not None:
         return change.with_cluster(pool.group(1))
-    namespace = _K8S_NAMESPACE.search(entry.message) if change.method.startswith(_K8S_METHOD) else None
+    if not change.method.startswith(_K8S_METHOD):
+        gke = change.method.startswith(_GKE_METHOD) and "/clusters/" in entry.message
+        itself = _CLUSTER_ITSELF.search(entry.message) if gke else None
+        return change.with_cluster(itself.group(1)) if itself else change
+    subresource = _K8S_SUBRESOURCE.search(entry.message)
+    if subresource is not None:
+        change = change.model_copy(update={"resource": subresource.group(1)})
+    if entry.cluster:
+        change = change.with_cluster(entry.cluster)
+    namespace = _K8S_NAMESPACE.search(entry.message)
     return change.with_namespace(namespace.group(1)) if namespace else change
 
 
@@ -627,7 +647,8 @@ def _with_hosted(change: ChangeMarker, nodes: dict[str, frozenset[str]]) -> Chan
 
 
 def _with_elsewhere(change: ChangeMarker, clusters: dict[str, frozenset[str]]) -> ChangeMarker:
-    """A node pool's change with the problems whose events all came from other Kubernetes clusters."""
+    """A change of a Kubernetes cluster (a node pool, the control plane, an object in it) with the problems whose
+    events all came from other Kubernetes clusters."""
     if change.cluster is None:
         return change
     return change.with_elsewhere(frozenset(fp for fp, seen in clusters.items() if change.cluster not in seen))

@@ -41,7 +41,8 @@ _DATASTORES = (
     (
         "sql",
         compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b",
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b|"
+            r"\bError \d{4} \([0-9A-Z]{5}\): ",
             re.IGNORECASE,
         ),
     ),
@@ -54,7 +55,7 @@ _DATASTORES = (
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
 and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`, node-postgres' frames in
-`node_modules/pg/lib/client.js`)."""
+`node_modules/pg/lib/client.js`; go-sql-driver's `Error 1040 (08004): …`, a MySQL error number and its SQLSTATE)."""
 _WRITE_REFUSED_BY_REPLICA = {
     "redis": compile_regex(r"You can't write against a read only (?:replica|slave)"),
     "sql": compile_regex(
@@ -74,7 +75,7 @@ _SQL_ENGINES = {
         compile_regex(r"cannot execute \w+ in a read-only transaction"),
     ),
     "MySQL": (
-        compile_regex(r"mysql|SQLSTATE|:3306\b", re.IGNORECASE),
+        compile_regex(r"mysql|SQLSTATE|:3306\b|\bError \d{4} \([0-9A-Z]{5}\): ", re.IGNORECASE),
         compile_regex(r"--read-only option so it cannot execute"),
     ),
 }
@@ -111,6 +112,31 @@ _CREDENTIAL_REFUSED = compile_regex(
 """A server refusing the client's credentials (PostgreSQL's `password authentication failed for user`, MySQL's
 `Access denied for user`, Redis' `WRONGPASS`, `NOAUTH`): a change of a datastore's users (`cloudsql.users.update`)
 or settings (AUTH turned on) refuses them, not its restart, failover, upgrade or certificate."""
+_LIMIT_REFUSED = compile_regex(
+    r"OOM command not allowed when used memory|max number of clients reached|\bToo many connections\b|"
+    r"too many clients already|remaining connection slots are reserved",
+    re.IGNORECASE,
+)
+"""A server refusing the client for a limit its settings set, in the datastore's own words: Redis' `OOM command not
+allowed when used memory > 'maxmemory'.` and `ERR max number of clients reached`, MySQL's `Too many connections`
+(1040), PostgreSQL's `sorry, too many clients already` and `remaining connection slots are reserved for
+non-replication superuser connections`: a change of its settings (a smaller instance, a lower `max_connections` or
+`maxclients`) refuses them, not its restart, failover or users."""
+_REDIS_LIMITS = r"OOM command not allowed when used memory|max number of clients reached"
+_POSTGRES_LIMITS = r"too many clients already|remaining connection slots are reserved"
+_MYSQL_LIMITS = r"\bToo many connections\b"
+_LIMIT_REFUSED_BY = {
+    "redis": compile_regex(_REDIS_LIMITS, re.IGNORECASE),
+    "sql": compile_regex(f"{_POSTGRES_LIMITS}|{_MYSQL_LIMITS}", re.IGNORECASE),
+    "alloydb": compile_regex(_POSTGRES_LIMITS, re.IGNORECASE),
+}
+"""Per managed datastore (`_DATASTORES`' word), its own limit replies, which name it when a client quotes them with no
+word of its own (go-redis returns `OOM command not allowed when used memory > 'maxmemory'.` as is)."""
+_ENGINE_LIMITS = {
+    "PostgreSQL": _LIMIT_REFUSED_BY["alloydb"],
+    "MySQL": compile_regex(_MYSQL_LIMITS, re.IGNORECASE),
+}
+"""As `_LIMIT_REFUSED_BY`, for a Cloud SQL instance whose engine its own logs show (`_SQL_ENGINES`)."""
 _USERS_METHOD = ".users."
 """What an audit method changing a datastore's users holds (`cloudsql.users.update`, `cloudsql.users.delete`)."""
 _SETTINGS_METHODS = ("update", "patch", "Update", "Patch")
@@ -138,9 +164,12 @@ _ACCOUNT_CREDENTIAL_METHODS = compile_regex(
 """Audit methods that withdraw a service account's credentials (`google.iam.admin.v1.DeleteServiceAccountKey`,
 `DisableServiceAccountKey`, the account itself disabled or deleted); creating or enabling one refuses nothing."""
 _NETWORK_METHODS = compile_regex(
-    r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes)\."
+    r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes|routers)\.|"
+    r"^io\.k8s\.networking\.\w+\.networkpolicies\."
 )
-"""Audit methods that change which hosts reach which (`v1.compute.firewalls.patch`, `…routes.delete`)."""
+"""Audit methods that change which hosts reach which (`v1.compute.firewalls.patch`, `…routes.delete`, a Cloud Router's
+NAT: `v1.compute.routers.patch`, a Kubernetes NetworkPolicy: `io.k8s.networking.v1.networkpolicies.create`, which
+concerns only the pods of its namespace)."""
 _UNREACHABLE = compile_regex(
     r"ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|no route to host|network is unreachable|Timeout connecting|"
     r"connect(?:ion)? timed out|dial tcp [^\s]{1,100}: i/o timeout",
@@ -148,6 +177,63 @@ _UNREACHABLE = compile_regex(
 )
 """A connection that found no way to its server (timed out connecting, no route): what a firewall or route
 change does, besides refusals (`_CONNECTION_FAILED`)."""
+_SCHEMA_METHODS = ("DatabaseAdmin.UpdateDatabaseDdl",)
+"""Audit methods that change a database's schema (Spanner's `…DatabaseAdmin.UpdateDatabaseDdl`: `ALTER TABLE Orders
+DROP COLUMN ShippingNotes`)."""
+_SPANNER_CLIENT = compile_regex(r"spanner", re.IGNORECASE)
+"""How Spanner's clients name it when a call fails (Go's `spanner: code = …`, Java's `SpannerException`, Python's
+`google/cloud/spanner_v1/…` frames)."""
+_SCHEMA_NAME_UNKNOWN = compile_regex(
+    r"Unrecognized name: |Column not found in table|Table not found: |Index not found: |"
+    r"\b(?:column|table|index) \S{1,200} (?:does not exist|not found)\b",
+    re.IGNORECASE,
+)
+"""A query naming a column, table or index the schema no longer has, as GoogleSQL (`Unrecognized name: ShippingNotes
+[at 1:34]`), Spanner's reads (`Column not found in table Orders: ShippingNotes`) and PostgreSQL dialects say it."""
+_CLUSTER_MANAGER = "google.container."
+"""How GKE's audit methods of a cluster begin (`google.container.v1.ClusterManager.UpdateMaster`, the system event
+of an automatic upgrade `google.container.internal.ClusterManagerInternal.UpdateClusterInternal`)."""
+_KUBERNETES_API = compile_regex(
+    r"(?:https://[^\s/\\\"']{1,253}|url: )/(?:api/v1/(?:namespaces|pods|nodes|services|endpoints|configmaps|"
+    r"secrets|events|persistentvolumes|persistentvolumeclaims)\b|apis/[a-z0-9.-]{1,253}/v\d[a-z0-9]*/)|"
+    r"kubernetes\.default|"
+    r"the server is currently unable to handle the request",
+    re.IGNORECASE,
+)
+"""A call to the Kubernetes API server (client-go's `Get \"https://10.16.0.1:443/api/v1/pods…\"`, the Python client's
+`HTTPSConnectionPool(host='10.16.0.1', port=443): Max retries exceeded with url: /apis/batch/v1/…`,
+`kubernetes.default.svc`): what a control plane's upgrade, resize or IP rotation leaves unanswered a while. Its
+paths name the API's own resources or groups (`/api/v1/namespaces/…`, `/apis/coordination.k8s.io/v1/…`); another
+REST API's `/api/v1/rates` is not it."""
+_CERTIFICATE_METHODS = compile_regex(
+    r"\bcompute\.(?:targetHttpsProxies\.(?:setSslCertificates|setCertificateMap)|targetSslProxies\."
+    r"setSslCertificates)$|CertificateManager\.(?:Update|Delete)Certificate(?:MapEntry)?$"
+)
+"""Audit methods that change the certificate a load balancer serves (`v1.compute.targetHttpsProxies.setSslCertificates`,
+Certificate Manager's `…UpdateCertificateMapEntry`)."""
+_CERTIFICATE_NOT_FOR_HOST = compile_regex(
+    r"does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|x509: certificate is valid for|"
+    r"Hostname mismatch|certificate is not valid for|No subject alternative (?:DNS )?names? matching|"
+    r"no alternative certificate subject name matches|RemoteCertificateNameMismatch|"
+    r"unable to verify the first certificate|unable to get local issuer certificate|"
+    r"x509: certificate signed by unknown authority",
+    re.IGNORECASE,
+)
+"""A client refusing a server's certificate as not for the host it called, or not chained to what it trusts, as
+Node.js (`Hostname/IP does not match certificate's altnames`), Go (`x509: certificate is valid for www…, not api…`),
+Python (`Hostname mismatch, certificate is not valid for 'api…'`), Java (`No subject alternative DNS name matching …`),
+curl and .NET say it: what a certificate swapped on a load balancer does. An expired certificate is not one: a
+certificate left unchanged expires."""
+_API_KEY_METHODS = compile_regex(r"^google\.api\.apikeys\.v\d+\.ApiKeys\.(?:UpdateKey|DeleteKey)$")
+"""Audit methods that restrict or delete an API key (creating or undeleting one refuses nothing)."""
+_API_KEY_REFUSED = compile_regex(
+    r"API key not valid|API_KEY_INVALID|API key expired|The provided API key is invalid|"
+    r"API_KEY_(?:SERVICE|HTTP_REFERRER|IP_ADDRESS|ANDROID_APP|IOS_APP)_BLOCKED|"
+    r"Requests (?:to this API|from (?:referer|this)) [^\n]{0,300}? are blocked",
+    re.IGNORECASE,
+)
+"""A call refused its API key, as Google's APIs say it (`API key not valid. Please pass a valid API key.`, `Requests to
+this API translate.googleapis.com method … are blocked.`, `Requests from referer <empty> are blocked.`)."""
 _TEXT_HEAD = 2_000
 KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
@@ -391,7 +477,13 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
     instance: its `project:instance` database id; a VM stopped under it, `ChangeMarker.hosted`: a GKE node's
     Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
-    as a change of its kind fails what it serves (`_concerns_by_kind`)."""
+    as a change of its kind fails what it serves (`_concerns_by_kind`). An IAM policy change that only adds
+    bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
+    object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`)."""
+    if change.grants_only:
+        return False
+    if change.cluster is not None:
+        problems = [c for c in problems if c.fingerprint not in change.elsewhere]
     if any(c.fingerprint in change.hosted for c in problems):
         return True
     if len(change.resource) < CHANGE_MIN_NAME:
@@ -438,7 +530,13 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     longer verify) or their credentials refused after a change of its users or settings (`_fails_as_changed`), or
     their writes refused by what is now a replica (`READONLY You can't write against a read only replica.`:
     `_WRITE_REFUSED_BY_REPLICA`); of a Cloud SQL instance whose own logs show its engine, only that engine's clients
-    and refusals (`_SQL_ENGINES`)."""
+    and refusals (`_SQL_ENGINES`); a Spanner database's schema change (`UpdateDatabaseDdl`) and its clients' queries
+    naming what it no longer has (`Unrecognized name: ShippingNotes`); a GKE cluster's control plane changed
+    (`…ClusterManager.UpdateMaster`) and that cluster's pods failing to reach the Kubernetes API server
+    (`dial tcp 10.16.0.1:443: connect: connection refused`); a load balancer's certificate swapped
+    (`targetHttpsProxies.setSslCertificates`) and clients refusing a certificate as not for their host
+    (`_CERTIFICATE_NOT_FOR_HOST`); an API key restricted or deleted (`ApiKeys.UpdateKey`) and calls refused their key
+    (`API key not valid`, `Requests to this API … are blocked`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
@@ -454,18 +552,42 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c, head in zip(problems, heads, strict=True)
         )
     if _NETWORK_METHODS.search(change.method):
-        return any(_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head) for head in heads)
+        return any(
+            (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head)) and _in_namespace(change, c)
+            for c, head in zip(problems, heads, strict=True)
+        )
     method = change.method.lower()
     for word, client in _DATASTORES:
         if word in method:
             refused = _WRITE_REFUSED_BY_REPLICA.get(word)  # Memcache has no replica to refuse a write
+            limits = _LIMIT_REFUSED_BY.get(word)
             if word == "sql" and change.engine in _SQL_ENGINES:
                 client, refused = _SQL_ENGINES[change.engine]
+                limits = _ENGINE_LIMITS[change.engine]
+            settings = method.rpartition(".")[2].startswith(_SETTINGS_METHODS)
             return any(
                 _fails_as_changed(method, client, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
                 or (refused is not None and refused.search(head))
+                or (settings and limits is not None and limits.search(head))
                 for c, head in zip(problems, heads, strict=True)
             )
+    if _CERTIFICATE_METHODS.search(change.method):
+        return any(_CERTIFICATE_NOT_FOR_HOST.search(head) for head in heads)
+    if _API_KEY_METHODS.search(change.method):
+        return any(_API_KEY_REFUSED.search(head) for head in heads)
+    if change.method.endswith(_SCHEMA_METHODS):
+        return any(_names_what_the_schema_lost(c) for c in problems)
+    if (
+        change.method.startswith(_CLUSTER_MANAGER)
+        and change.cluster is not None
+        and "NodePool" not in change.method
+    ):
+        return any(
+            _KUBERNETES_API.search(head)
+            and (_CONNECTION_FAILED.search(head) or _UNREACHABLE.search(head))
+            and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
+            for c, head in zip(problems, heads, strict=True)
+        )
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
             role(c) in (EXIT, PROBE)
@@ -474,6 +596,12 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c in problems
         )
     return False
+
+
+def _names_what_the_schema_lost(problem: Cluster) -> bool:
+    """A Spanner client's query naming a column, table or index its database's schema does not have."""
+    text = f"{problem.title}\n{problem.message}\n{problem.stack_pattern or ''}"[: 2 * _TEXT_HEAD]
+    return _SPANNER_CLIENT.search(text) is not None and _SCHEMA_NAME_UNKNOWN.search(text) is not None
 
 
 def _in_namespace(change: ChangeMarker, problem: Cluster) -> bool:
@@ -487,12 +615,15 @@ def _fails_as_changed(method: str, client: re.Pattern[str], text: str) -> bool:
     """A client of the changed datastore (`client`: its engine's words, in the message or the stack, which names the
     library when the message does not: `node_modules/@redis/client/…`, a Java `Caused by:`) failing as a change of
     that kind fails it: its credentials refused by a change of its users (`cloudsql.users.update`) or of its settings
-    (`…CloudRedis.UpdateInstance` turning AUTH on, `cloudsql.instances.patch`), its connection lost by any change but
+    (`…CloudRedis.UpdateInstance` turning AUTH on, `cloudsql.instances.patch`) or refused for a limit those settings
+    set (`_LIMIT_REFUSED`: `OOM command not allowed`, `Too many connections`), its connection lost by any change but
     a change of its users (a restart, a failover, an upgrade, a rotated server CA, a settings change)."""
     if not client.search(text):
         return False
     last = method.rpartition(".")[2]
     users = _USERS_METHOD in method
+    if _LIMIT_REFUSED.search(text):
+        return last.startswith(_SETTINGS_METHODS)
     if _CREDENTIAL_REFUSED.search(text):
         return users or last.startswith(_SETTINGS_METHODS)
     return not users and _CONNECTION_FAILED.search(text) is not None

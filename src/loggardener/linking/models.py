@@ -62,12 +62,15 @@ class ChangeMarker(BaseModel):
     the report does not carry it."""
 
     _cluster: str | None = PrivateAttr(default=None)
-    """The Kubernetes cluster a changed node pool belongs to (`…/clusters/prod/nodePools/pool-1`); None for any other
-    change. Linking reads it, the report does not carry it."""
+    """The Kubernetes cluster of the change: the cluster a changed node pool belongs to (`…/clusters/prod/nodePools/
+    pool-1`), the cluster whose control plane changed (`…/clusters/prod`), or the cluster of a changed Kubernetes
+    object (a Secret, a Deployment's scale: the cluster GKE's audit entry came from); None for any other change.
+    Linking reads it, the report does not carry it."""
 
     _elsewhere: frozenset[str] = PrivateAttr(default=frozenset())
-    """The problems whose events all came from Kubernetes clusters other than the changed node pool's: draining
-    that pool's nodes touched none of their pods. Linking reads it, the report does not carry it."""
+    """The problems whose events all came from Kubernetes clusters other than the change's (`cluster`): draining a
+    node pool's nodes, upgrading a control plane or changing a Secret touched none of their pods. Linking reads it,
+    the report does not carry it."""
 
     _namespace: str | None = PrivateAttr(default=None)
     """The Kubernetes namespace of a changed namespaced object (a Secret: `core/v1/namespaces/shop/secrets/…`); None
@@ -106,13 +109,13 @@ class ChangeMarker(BaseModel):
         return marker
 
     def with_cluster(self, cluster: str) -> ChangeMarker:
-        """The same change, the cluster of the changed node pool known."""
+        """The same change, its Kubernetes cluster known."""
         marker = self.model_copy()
         marker._cluster = cluster
         return marker
 
     def with_elsewhere(self, fingerprints: frozenset[str]) -> ChangeMarker:
-        """The same change, the problems of other clusters than the changed node pool's known."""
+        """The same change, the problems of other clusters than its own known."""
         marker = self.model_copy()
         marker._elsewhere = fingerprints
         return marker
