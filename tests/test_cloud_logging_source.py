@@ -1780,6 +1780,76 @@ def test_a_ca_bundle_variable_naming_no_file_is_one_line_before_any_request(
     assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.glob("*.md"))
 
 
+_NOT_A_CERTIFICATE = {
+    "empty": b"",
+    "a private key": b"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+    "a DER certificate": bytes.fromhex("3082030a308201f2a003020102") + bytes(range(256)),
+}
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+@pytest.mark.parametrize("content", list(_NOT_A_CERTIFICATE), ids=list(_NOT_A_CERTIFICATE))
+def test_a_ca_bundle_holding_no_certificate_is_one_line_before_any_request(
+    tmp_path: Path, variable: str, content: str
+) -> None:
+    """A bundle that exists but holds no PEM certificate (an empty file, the key instead of the certificate, a
+    Windows `.cer` in DER form) fails every HTTPS request as the token service or the API unreachable, after
+    the retries: said once, naming the variable and the file, before any request."""
+    bundle = tmp_path / "corp-ca.pem"
+    bundle.write_bytes(_NOT_A_CERTIFICATE[content])
+    config = tmp_path / "gardener.toml"
+    config.write_text("[retries]\ndeadline_seconds = 1\n")  # without the check: retried for a second, then 5
+    with FakeLoggingServer(make_entries(3)) as server:
+        endpoint = server.endpoint.replace("http://", "https://")
+        key = tmp_path / "sa.json"
+        key.write_text(
+            json.dumps(
+                {
+                    "type": "authorized_user",
+                    "client_id": "gardener-test.apps.googleusercontent.com",
+                    "client_secret": "not-a-secret",
+                    "refresh_token": "1//refresh-token-for-tests",
+                    "token_uri": endpoint + "/token",
+                }
+            ),
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--logging-endpoint", endpoint, "--hours", "1", "--out", str(tmp_path),
+             "--config", str(config)],
+            env={"REQUESTS_CA_BUNDLE": None, variable: str(bundle), "GOOGLE_CLOUD_PROJECT": "",
+                 "GOOGLE_APPLICATION_CREDENTIALS": str(key)},
+        )  # fmt: skip
+        assert not server.requests
+    assert result.exit_code == ExitCode.BAD_INPUT, result.stderr
+    assert result.stderr.startswith(
+        f"error: {variable} names {bundle}, which holds no certificate in PEM form"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.glob("*.md"))
+
+
+def test_a_ca_bundle_of_certificates_or_a_directory_passes_the_check(tmp_path: Path) -> None:
+    """Look-alikes: a PEM bundle (with text around its certificates, as `openssl x509 -text` writes), and a
+    directory (OpenSSL's hashed directory, read only when a certificate is looked up), are used as given."""
+    from loggardener.errors import missing_ca_bundle
+
+    server = FakeLoggingServer(make_entries(1))
+    bundle = serve_tls(server._server, tmp_path)
+    server._server.server_close()
+    annotated = tmp_path / "annotated.pem"
+    annotated.write_text("Certificate:\n    Data: (text openssl prints)\n" + bundle.read_text())
+    for given in (bundle, annotated, tmp_path):
+        os.environ["REQUESTS_CA_BUNDLE"], saved = str(given), os.environ.get("REQUESTS_CA_BUNDLE")
+        try:
+            assert missing_ca_bundle(["https://logging.googleapis.com"]) is None, given
+        finally:
+            if saved is None:
+                del os.environ["REQUESTS_CA_BUNDLE"]
+            else:
+                os.environ["REQUESTS_CA_BUNDLE"] = saved
+
+
 def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -> None:
     """An http:// endpoint (an emulator: anonymous credentials) verifies nothing: the scan goes on."""
     with FakeLoggingServer(make_entries(3)) as server:

@@ -158,21 +158,47 @@ for google-auth's transport, the Google Cloud clients and PyGithub alike."""
 
 def missing_ca_bundle(urls: list[str | None]) -> GardenerError | None:
     """The mistake of a CA bundle variable naming a path that does not exist (a CI runner's image without the
-    file, a path from another machine), when one of `urls` is HTTPS (None: a default endpoint, HTTPS): requests
-    fails every HTTPS request with an OSError no client translates, so it is said once, before any work."""
+    file, a path from another machine), or a file that holds no certificate requests could verify with (empty,
+    a private key, a DER certificate where PEM goes) or that cannot be read, when one of `urls` is HTTPS (None: a
+    default endpoint, HTTPS): requests fails every HTTPS request with an error no client translates (an OSError,
+    or an SSLError said as the service unreachable), so it is said once, before any work."""
     if all(url is not None and url.strip().lower().startswith("http://") for url in urls):
         return None
     for name in CA_BUNDLE_VARIABLES:
         value = os.environ.get(name)
-        if value:  # as requests reads them: the first one set, unchecked beyond that
-            if os.path.exists(value):
+        if value:  # as requests reads them: the first one set
+            problem = _ca_bundle_problem(value)
+            if problem is None:
                 return None
             return GardenerError(
-                f"{name} names {value}, which does not exist, and every HTTPS request is verified with the "
+                f"{name} names {value}, which {problem}, and every HTTPS request is verified with the "
                 f"certificate authorities it holds: give the file (PEM) of your certificate authority, or unset "
                 f"{name} to use the bundled ones",
                 ExitCode.BAD_INPUT,
             )
+    return None
+
+
+def _ca_bundle_problem(path: str) -> str | None:
+    """Why requests could verify nothing with the bundle at `path`, in words; None when it can (a directory
+    is read as OpenSSL's hashed certificate directory, its files only when a certificate is looked up)."""
+    if not os.path.exists(path):
+        return "does not exist"
+    if os.path.isdir(path):
+        return None
+    import ssl
+
+    try:
+        ssl.create_default_context(cafile=path)
+    except PermissionError:
+        return "cannot be read (permission denied)"
+    except OSError as exc:  # ssl.SSLError is one: OpenSSL found no certificate in it
+        if isinstance(exc, ssl.SSLError):
+            return (
+                "holds no certificate in PEM form (it is empty, or holds a key or a binary, DER, certificate: "
+                "`openssl x509 -inform der -in FILE -out FILE.pem` converts one)"
+            )
+        return f"cannot be read ({exc.strerror or exc})"
     return None
 
 
