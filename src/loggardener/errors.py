@@ -212,6 +212,32 @@ def shown_url(url: str) -> str:
     return _QUERY.sub("?…", _USERINFO.sub(r"\1***@", url))
 
 
+_URL_SCHEME = compile_regex(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def missing_path_hint(path: str) -> str:
+    """What a path that is not there was likely meant as, to end its line with ('' when nothing comes to
+    mind): a URL (files of this machine are read), a `~` the shell left as it is (it expands none inside
+    quotes), a relative path while the current directory is deleted (a shell left in a removed directory)."""
+    if _URL_SCHEME.match(path):
+        fetch = "gcloud storage cat URL" if path[:5].lower() == "gs://" else "curl -fsSL URL"
+        return (
+            f"; it is a URL, and a file of this machine is read: stream it to standard input, `{fetch} | "
+            "gardener …`, with `-` as the path"
+        )
+    if path.startswith("~"):
+        return "; the shell did not expand `~` (it does not inside quotes): write $HOME instead, or leave ~ unquoted"
+    if not os.path.isabs(path):
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            return (
+                "; the current directory was deleted after the shell entered it: cd to an existing "
+                "directory, or give an absolute path"
+            )
+    return ""
+
+
 def is_utf8(text: str) -> bool:
     """Whether `text` can be written as UTF-8: no lone surrogate (what Python makes of a byte that is not
     UTF-8 in an argument or an environment variable)."""

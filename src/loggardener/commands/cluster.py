@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 import zlib
 from array import array
@@ -24,7 +23,7 @@ from rich.markup import escape
 from loggardener import startup
 from loggardener.console import err, out, user_errors
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import STDOUT, check_writable, output_open, standard_output
+from loggardener.files import STDOUT, check_writable, output_open, real_path, standard_output
 from loggardener.words import counted
 
 if TYPE_CHECKING:
@@ -175,7 +174,7 @@ def cluster(
     if assignments == STDOUT:
         standard_output("--assignments")  # closed: said now, not after reading a large input
     if assignments is not None and assignments != STDOUT:
-        if path != "-" and os.path.realpath(assignments) == os.path.realpath(path):
+        if path != "-" and real_path(assignments, "--assignments") == real_path(path, "the log"):
             raise GardenerError(
                 f"--assignments {assignments} is the log being clustered: give it its own path",
                 ExitCode.BAD_INPUT,
