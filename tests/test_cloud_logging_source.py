@@ -1829,6 +1829,29 @@ def test_a_ca_bundle_holding_no_certificate_is_one_line_before_any_request(
     assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.glob("*.md"))
 
 
+@pytest.mark.parametrize("special", ["named pipe", "/dev/null"])
+def test_a_ca_bundle_that_is_a_named_pipe_or_dev_null_is_said_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, special: str
+) -> None:
+    """`REQUESTS_CA_BUNDLE=/dev/null` (meant to turn verification off) holds nothing; a named pipe would make
+    the check, and every request, wait for a writer forever: both said at once."""
+    from loggardener.errors import missing_ca_bundle
+
+    path = "/dev/null"
+    if special == "named pipe":
+        path = str(tmp_path / "ca.fifo")
+        os.mkfifo(path)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", path)
+    problem = missing_ca_bundle([None])
+    assert problem is not None and problem.exit_code == ExitCode.BAD_INPUT
+    said = (
+        "is a named pipe or a socket, not a file of certificates"
+        if special == "named pipe"
+        else ("holds no certificate in PEM form")
+    )
+    assert problem.message.startswith(f"REQUESTS_CA_BUNDLE names {path}, which {said}")
+
+
 def test_a_ca_bundle_of_certificates_or_a_directory_passes_the_check(tmp_path: Path) -> None:
     """Look-alikes: a PEM bundle (with text around its certificates, as `openssl x509 -text` writes), and a
     directory (OpenSSL's hashed directory, read only when a certificate is looked up), are used as given."""

@@ -1298,8 +1298,13 @@ def test_a_deleted_working_directory_holds_no_configuration_and_absolute_paths_s
         (["--out", "worklogs"], "cannot write the worklog worklogs: No such file or directory; "),
         (["--report-json", "report.json"], "--report-json report.json: no such file; "),
         (["--state", "state.json"], "the state file state.json: no such file; "),
+        (["--templates", "tpl"], "--templates tpl: not a directory; "),
+        (
+            ["--step-summary", "summary.md"],
+            "the step summary (--step-summary or GITHUB_STEP_SUMMARY) summary.md: no such file; ",
+        ),
     ],
-    ids=["out", "report-json", "state"],
+    ids=["out", "report-json", "state", "templates", "step-summary"],
 )
 def test_a_relative_path_in_a_deleted_working_directory_is_one_line_saying_so(
     tmp_path: Path, deleted_directory: Path, args: list[str], said: str

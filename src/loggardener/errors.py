@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from enum import IntEnum
 
 from loggardener.regexes import compile_regex
@@ -182,10 +183,16 @@ def missing_ca_bundle(urls: list[str | None]) -> GardenerError | None:
 def _ca_bundle_problem(path: str) -> str | None:
     """Why requests could verify nothing with the bundle at `path`, in words; None when it can (a directory
     is read as OpenSSL's hashed certificate directory, its files only when a certificate is looked up)."""
-    if not os.path.exists(path):
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
         return "does not exist"
-    if os.path.isdir(path):
+    except OSError as exc:  # a parent this user cannot search, a link loop
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
         return None
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # reading it would wait for a writer, maybe forever
+        return "is a named pipe or a socket, not a file of certificates"
     import ssl
 
     try:
