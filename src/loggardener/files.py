@@ -136,8 +136,21 @@ def prepare_directory(directory: Path, what: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory):
             pass
+    except FileExistsError:  # exists() said no: a symbolic link to nothing, or one of a loop
+        raise GardenerError(
+            f"cannot write {what} into {directory}: it is a symbolic link to nothing (its target "
+            f"{_link_target(directory)} is missing, or a link of a loop): fix the link or choose another path",
+            ExitCode.BAD_INPUT,
+        ) from None
     except OSError as exc:
         raise write_error(what, directory, exc) from None
+
+
+def _link_target(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "it names"
 
 
 def check_writable(path: Path, what: str) -> None:
