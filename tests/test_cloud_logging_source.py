@@ -1910,3 +1910,23 @@ def test_a_project_id_no_project_has_is_said_before_any_request(
 @pytest.mark.parametrize("project", ["billing-prod", "example.com:billing-prod", "918273645012", "P"])
 def test_project_ids_of_every_real_form_are_kept(project: str) -> None:
     assert resolve_project(project) == project
+
+
+def test_a_credentials_file_that_is_a_named_pipe_nobody_writes_is_said_not_waited_for_forever(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """GOOGLE_APPLICATION_CREDENTIALS naming a named pipe no process writes to (a `mkfifo` left from a script)
+    held open() forever, the scan with it; it is waited for KEY_PIPE_WAIT_SECONDS (a `<(vault read …)` that
+    is slow to answer still gives its key), then said in one line, exit code 4."""
+    from loggardener.sources import google_auth
+
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(fifo))
+    monkeypatch.setattr(google_auth, "KEY_PIPE_WAIT_SECONDS", 0.05)
+    with pytest.raises(GardenerError) as caught:
+        credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert f"GOOGLE_APPLICATION_CREDENTIALS names {fifo}, which is a pipe nothing wrote to within 0 s" in (
+        caught.value.message
+    )
