@@ -1780,6 +1780,99 @@ def test_a_ca_bundle_variable_naming_no_file_is_one_line_before_any_request(
     assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.glob("*.md"))
 
 
+_NOT_A_CERTIFICATE = {
+    "empty": b"",
+    "a private key": b"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+    "a DER certificate": bytes.fromhex("3082030a308201f2a003020102") + bytes(range(256)),
+}
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+@pytest.mark.parametrize("content", list(_NOT_A_CERTIFICATE), ids=list(_NOT_A_CERTIFICATE))
+def test_a_ca_bundle_holding_no_certificate_is_one_line_before_any_request(
+    tmp_path: Path, variable: str, content: str
+) -> None:
+    """A bundle that exists but holds no PEM certificate (an empty file, the key instead of the certificate, a
+    Windows `.cer` in DER form) fails every HTTPS request as the token service or the API unreachable, after
+    the retries: said once, naming the variable and the file, before any request."""
+    bundle = tmp_path / "corp-ca.pem"
+    bundle.write_bytes(_NOT_A_CERTIFICATE[content])
+    config = tmp_path / "gardener.toml"
+    config.write_text("[retries]\ndeadline_seconds = 1\n")  # without the check: retried for a second, then 5
+    with FakeLoggingServer(make_entries(3)) as server:
+        endpoint = server.endpoint.replace("http://", "https://")
+        key = tmp_path / "sa.json"
+        key.write_text(
+            json.dumps(
+                {
+                    "type": "authorized_user",
+                    "client_id": "gardener-test.apps.googleusercontent.com",
+                    "client_secret": "not-a-secret",
+                    "refresh_token": "1//refresh-token-for-tests",
+                    "token_uri": endpoint + "/token",
+                }
+            ),
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--logging-endpoint", endpoint, "--hours", "1", "--out", str(tmp_path),
+             "--config", str(config)],
+            env={"REQUESTS_CA_BUNDLE": None, variable: str(bundle), "GOOGLE_CLOUD_PROJECT": "",
+                 "GOOGLE_APPLICATION_CREDENTIALS": str(key)},
+        )  # fmt: skip
+        assert not server.requests
+    assert result.exit_code == ExitCode.BAD_INPUT, result.stderr
+    assert result.stderr.startswith(
+        f"error: {variable} names {bundle}, which holds no certificate in PEM form"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.glob("*.md"))
+
+
+@pytest.mark.parametrize("special", ["named pipe", "/dev/null"])
+def test_a_ca_bundle_that_is_a_named_pipe_or_dev_null_is_said_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, special: str
+) -> None:
+    """`REQUESTS_CA_BUNDLE=/dev/null` (meant to turn verification off) holds nothing; a named pipe would make
+    the check, and every request, wait for a writer forever: both said at once."""
+    from loggardener.errors import missing_ca_bundle
+
+    path = "/dev/null"
+    if special == "named pipe":
+        path = str(tmp_path / "ca.fifo")
+        os.mkfifo(path)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", path)
+    problem = missing_ca_bundle([None])
+    assert problem is not None and problem.exit_code == ExitCode.BAD_INPUT
+    said = (
+        "is a named pipe or a socket, not a file of certificates"
+        if special == "named pipe"
+        else ("holds no certificate in PEM form")
+    )
+    assert problem.message.startswith(f"REQUESTS_CA_BUNDLE names {path}, which {said}")
+
+
+def test_a_ca_bundle_of_certificates_or_a_directory_passes_the_check(tmp_path: Path) -> None:
+    """Look-alikes: a PEM bundle (with text around its certificates, as `openssl x509 -text` writes), and a
+    directory (OpenSSL's hashed directory, read only when a certificate is looked up), are used as given."""
+    from loggardener.errors import missing_ca_bundle
+
+    server = FakeLoggingServer(make_entries(1))
+    bundle = serve_tls(server._server, tmp_path)
+    server._server.server_close()
+    annotated = tmp_path / "annotated.pem"
+    annotated.write_text("Certificate:\n    Data: (text openssl prints)\n" + bundle.read_text())
+    for given in (bundle, annotated, tmp_path):
+        os.environ["REQUESTS_CA_BUNDLE"], saved = str(given), os.environ.get("REQUESTS_CA_BUNDLE")
+        try:
+            assert missing_ca_bundle(["https://logging.googleapis.com"]) is None, given
+        finally:
+            if saved is None:
+                del os.environ["REQUESTS_CA_BUNDLE"]
+            else:
+                os.environ["REQUESTS_CA_BUNDLE"] = saved
+
+
 def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -> None:
     """An http:// endpoint (an emulator: anonymous credentials) verifies nothing: the scan goes on."""
     with FakeLoggingServer(make_entries(3)) as server:
@@ -1817,3 +1910,23 @@ def test_a_project_id_no_project_has_is_said_before_any_request(
 @pytest.mark.parametrize("project", ["billing-prod", "example.com:billing-prod", "918273645012", "P"])
 def test_project_ids_of_every_real_form_are_kept(project: str) -> None:
     assert resolve_project(project) == project
+
+
+def test_a_credentials_file_that_is_a_named_pipe_nobody_writes_is_said_not_waited_for_forever(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """GOOGLE_APPLICATION_CREDENTIALS naming a named pipe no process writes to (a `mkfifo` left from a script)
+    held open() forever, the scan with it; it is waited for KEY_PIPE_WAIT_SECONDS (a `<(vault read …)` that
+    is slow to answer still gives its key), then said in one line, exit code 4."""
+    from loggardener.sources import google_auth
+
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(fifo))
+    monkeypatch.setattr(google_auth, "KEY_PIPE_WAIT_SECONDS", 0.05)
+    with pytest.raises(GardenerError) as caught:
+        credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert f"GOOGLE_APPLICATION_CREDENTIALS names {fifo}, which is a pipe nothing wrote to within 0 s" in (
+        caught.value.message
+    )

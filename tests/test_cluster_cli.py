@@ -282,3 +282,56 @@ def test_a_text_log_is_redacted_before_the_miner_masks_part_of_a_secret(tmp_path
     for secret in ("MarbleCanyonRiver", "QuietHarbourLights", "Tango42xyz", "lab77"):
         assert secret not in written
     assert "[REDACTED:password]" in written
+
+
+def _binary_files() -> dict[str, bytes]:
+    """The starts of binary files a user may give by mistake, built here: an executable, an image, a
+    database, a PDF's compressed stream (bytes of every value), a core dump (mostly NUL)."""
+    spread = bytes((i * 167 + 13) % 256 for i in range(8192))  # every byte value, in no text's order
+    return {
+        "ELF executable": b"\x7fELF\x02\x01\x01"
+        + bytes(9)
+        + b"\x03\x00>\x00\x01"
+        + bytes(40)
+        + spread[:3000],
+        "PNG image": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x04\x00\x00\x00\x03\x00\x08\x06" + spread,
+        "SQLite database": b"SQLite format 3\x00\x10\x00\x01\x01\x00@  " + bytes(4000) + spread[:2000],
+        "PDF": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Filter /FlateDecode /Length 8000 >>\nstream\n"
+        + spread,
+        "core dump": bytes(6000) + b"\x01\x02GNU\x00" + bytes(2000),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_binary_files()))
+def test_a_binary_file_is_one_line_not_clustered_as_text(tmp_path: Path, kind: str) -> None:
+    """A program, an image, a database given for a log (a wrong tab completion): one line, exit code 2, not a
+    table of templates made of its bytes (it was clustered, exit code 0)."""
+    path = tmp_path / "app"
+    path.write_bytes(_binary_files()[kind])
+    result = runner.invoke(app, ["cluster", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"error: {path} is not a text log: its first bytes are mostly NUL, control or undecodable bytes (a "
+        "program, an image, a database?); give a log of one message per line, as text or gzip"
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Zahlung für Müller fehlgeschlagen: Konto gesperrt\n".encode("cp1252") * 40,
+        b"\x1b[31mERROR\x1b[0m \x1b[2m[db]\x1b[0m pool exhausted after 30s\n" * 40,
+        b"worker 7 crashed\n" * 40 + b"\x00" * 120 + b"worker 8 crashed\n" * 40,
+        "сбой оплаты: таймаут шлюза\n".encode("utf-16") * 40,
+    ],
+    ids=["Windows-1252", "ANSI colours", "a NUL run inside", "UTF-16 Cyrillic"],
+)
+def test_text_logs_with_accents_colours_or_a_few_nul_bytes_are_still_clustered(
+    tmp_path: Path, content: bytes
+) -> None:
+    """Look-alikes: a log in another encoding, with ANSI colours, or with a run of NUL bytes a crash left
+    inside it, is text."""
+    path = tmp_path / "app.log"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["cluster", str(path)])
+    assert result.exit_code == 0, result.output

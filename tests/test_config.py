@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -320,3 +321,39 @@ def test_a_config_project_in_the_resource_names_form_names_the_key_and_the_id(tm
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert "key 'project'" in str(caught.value)
     assert "give the id alone, billing-prod" in str(caught.value)
+
+
+def test_a_deleted_working_directory_holds_no_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shell left in a directory removed since: nothing is in it, so the defaults apply (was FileNotFoundError
+    from Path.cwd(), an internal error)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert load_config() == GardenerConfig()
+
+
+def test_a_working_directory_that_cannot_be_searched_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory whose mode lets this user look up nothing in it (`sudo -u svc gardener …` run from /root):
+    whether it holds a gardener.toml cannot be known, so the run stops saying so (exit 2) instead of an
+    internal error (PermissionError from the search) or a scan on the defaults that may not be the user's."""
+    monkeypatch.chdir(tmp_path)
+    real_stat = os.stat
+
+    def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if str(path).startswith(str(tmp_path)):  # as stat(2) answers for a directory without the x bit
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", stat)
+    with pytest.raises(GardenerError) as caught:
+        load_config()
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message == (
+        f"cannot look for gardener.toml in the current directory {tmp_path}: permission denied; cd to a "
+        "directory you can read, or give --config"
+    )

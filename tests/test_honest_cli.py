@@ -1255,3 +1255,113 @@ def test_a_command_a_signal_stopped_ends_though_its_shutdown_would_wait_forever(
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 143
     assert stderr.decode().startswith("terminated (SIGTERM): ")
+
+
+def _one_error_export(export: Path) -> Path:
+    export.write_text(
+        json.dumps({"timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "db down"})
+        + "\n",
+        encoding="utf-8",
+    )
+    return export
+
+
+@pytest.fixture
+def deleted_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shell's current directory removed since it entered it (`rm -rf` from another terminal, a CI
+    workspace cleaned): os.getcwd() fails with FileNotFoundError."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    return gone
+
+
+def test_a_deleted_working_directory_holds_no_configuration_and_absolute_paths_still_scan(
+    tmp_path: Path, deleted_directory: Path
+) -> None:
+    """No gardener.toml can be in a deleted directory: the defaults apply, as in any directory without one (it
+    was an internal error: FileNotFoundError from the configuration's search), in each command."""
+    export = _one_error_export(tmp_path / "export.ndjson")
+    scanned = runner.invoke(
+        app, ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state"]
+    )
+    assert scanned.exit_code == 0, scanned.stderr
+    assert list((tmp_path / "out").glob("*.md"))
+    clustered = runner.invoke(app, ["cluster", "--format", "gcloud", str(export)])
+    assert clustered.exit_code == 0, clustered.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--out", "worklogs"], "cannot write the worklog worklogs: No such file or directory; "),
+        (["--report-json", "report.json"], "--report-json report.json: no such file; "),
+        (["--state", "state.json"], "the state file state.json: no such file; "),
+        (["--templates", "tpl"], "--templates tpl: not a directory; "),
+        (
+            ["--step-summary", "summary.md"],
+            "the step summary (--step-summary or GITHUB_STEP_SUMMARY) summary.md: no such file; ",
+        ),
+    ],
+    ids=["out", "report-json", "state", "templates", "step-summary"],
+)
+def test_a_relative_path_in_a_deleted_working_directory_is_one_line_saying_so(
+    tmp_path: Path, deleted_directory: Path, args: list[str], said: str
+) -> None:
+    """A relative path there names nothing: one line saying the directory was deleted and what to do (the
+    state's and the report's paths were an internal error, FileNotFoundError from os.path.realpath)."""
+    export = _one_error_export(tmp_path / "export.ndjson")
+    out = [] if args[0] == "--out" else ["--out", str(tmp_path / "out")]
+    state = [] if args[0] == "--state" else ["--no-state"]
+    result = runner.invoke(app, ["scan", "--from", str(export), *out, *state, *args])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(
+        f"error: {said}the current directory was deleted after the shell entered it"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_relative_input_in_a_deleted_working_directory_says_so(deleted_directory: Path) -> None:
+    result = runner.invoke(app, ["scan", "--from", "export.ndjson", "--no-state", "--out", "/nonexistent"])
+    assert result.exit_code == 2, result.stderr
+    assert "the current directory was deleted after the shell entered it: cd to an existing directory" in (
+        result.stderr
+    )
+    clustered = runner.invoke(app, ["cluster", "app.log"])
+    assert clustered.exit_code == 2 and "the current directory was deleted" in clustered.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            "~/exports/run.ndjson",
+            "the shell did not expand `~` (it does not inside quotes): write $HOME instead",
+        ),
+        (
+            "gs://acme-sink/stderr/2026/12/01/07:00:00_07:59:59_S0.json",
+            "`gcloud storage cat URL | gardener …`",
+        ),
+        ("https://storage.googleapis.com/acme-sink/run.json", "`curl -fsSL URL | gardener …`"),
+    ],
+)
+def test_a_missing_input_that_is_a_url_or_an_unexpanded_tilde_says_what_to_do(given: str, said: str) -> None:
+    """`--from "~/x.ndjson"` (quoted: the shell expands no `~`), or a URL copied from the console: not only
+    "no such file", which leaves the user looking for a file that is there."""
+    for args in (["scan", "--from", given, "--no-state"], ["cluster", given]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.startswith(f"error: {given}: no such file; ") and said in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_relative_input_in_a_working_directory_says_only_no_such_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Look-alike: a relative path missing from a directory that exists is no URL, no `~`, no deleted
+    directory."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scan", "--from", "exports/run.ndjson", "--no-state"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: exports/run.ndjson: no such file"

@@ -827,6 +827,33 @@ def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_ca_bundle_holding_no_certificate_is_said_before_the_credentials_refresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Log Analytics' client asks the token service for a token as it is made: a REQUESTS_CA_BUNDLE that
+    holds no certificate (empty) is said before that, as for a live scan, not as the token service unreachable
+    after the retries."""
+    empty = tmp_path / "corp-ca.pem"
+    empty.write_bytes(b"")
+    config = tmp_path / "gardener.toml"
+    config.write_text("[retries]\ndeadline_seconds = 1\n")
+    monkeypatch.setenv(
+        "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, "https://127.0.0.1:9/token"))
+    )
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(empty))
+    result = CliRunner().invoke(
+        app,
+        [
+            *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+            *("--bigquery-endpoint", "https://127.0.0.1:9", "--out", str(tmp_path / "out"), "--no-state"),
+            *("--config", str(config)),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: REQUESTS_CA_BUNDLE names {empty}, which holds no certificate")
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
 def test_a_proxy_that_refuses_is_named_with_its_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

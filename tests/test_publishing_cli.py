@@ -941,6 +941,43 @@ def test_publishing_over_https_with_a_ca_bundle_that_does_not_exist_is_one_line_
     assert len(result.stderr.strip().splitlines()) == 1 and TOKEN not in result.stderr
 
 
+def test_publishing_over_https_with_a_ca_bundle_holding_no_certificate_is_one_line_at_once(
+    tmp_path: Path,
+) -> None:
+    """The same for a bundle that exists and holds no certificate (empty, as a CI step that failed to write it
+    leaves it): requests' SSLError on every request would say GitHub unreachable, after the scan."""
+    export = tmp_path / "export.ndjson"
+    export.write_text(
+        json.dumps({"timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "db down"})
+        + "\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "corp-ca.pem"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            "--from",
+            str(export),
+            "--out",
+            str(tmp_path / "out"),
+            "--issues",
+            "publish",
+            "--repo",
+            "o/r",
+        ],
+        env={
+            "GITHUB_API_URL": "https://127.0.0.1:9",
+            "GITHUB_TOKEN": TOKEN,
+            "REQUESTS_CA_BUNDLE": str(empty),
+        },
+    )
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: REQUESTS_CA_BUNDLE names {empty}, which holds no certificate")
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("given", "hint"),
     [

@@ -216,6 +216,24 @@ def test_a_lock_file_planted_as_a_symbolic_link_is_said_so(tmp_path: Path) -> No
     assert target.read_text(encoding="utf-8") == "keep\n"
 
 
+@pytest.mark.parametrize("kind", ["loop", "to nothing"])
+def test_an_out_directory_that_is_a_broken_symbolic_link_is_said_so(tmp_path: Path, kind: str) -> None:
+    """`--out` a link of a loop, or to a directory moved away: said as the link (it was "File exists", which
+    named no cause), and nothing written."""
+    out, other = tmp_path / "out", tmp_path / "other"
+    out.symlink_to(other)
+    if kind == "loop":
+        other.symlink_to(out)
+
+    code, _, stderr = _run("--demo", "--out", str(out), "--no-state")
+
+    assert code == 2
+    assert stderr.strip() == (
+        f"error: cannot write the worklog into {out}: it is a symbolic link to nothing (its target {other} is "
+        "missing, or a link of a loop): fix the link or choose another path"
+    )
+
+
 def test_a_persistent_secondary_rate_limit_ends_the_publish_phase_in_time(
     server: FakeGitHub, tmp_path: Path
 ) -> None:

@@ -1915,23 +1915,48 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
     """Load the configuration from `path`, or find `gardener.toml` / pyproject's `[tool.gardener]`."""
     if path is not None:
         return _load_file(path, explicit=True)
-    directory = search_dir or Path.cwd()
+    directory = search_dir or working_directory()
+    if directory is None:  # deleted: it holds no file
+        return GardenerConfig()
     candidate = directory / "gardener.toml"
-    # a directory of that name, or a symbolic link to nothing (its target moved, a loop), is said, not skipped
-    if candidate.is_file() or candidate.is_dir() or candidate.is_symlink():
-        return _load_file(candidate)
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file() or pyproject.is_symlink():
+    try:
+        # a directory of that name, or a symbolic link to nothing (its target moved, a loop), is said, not skipped
+        own = candidate.is_file() or candidate.is_dir() or candidate.is_symlink()
+        in_pyproject = not own and (pyproject.is_file() or pyproject.is_symlink())
+    except PermissionError:  # a directory whose mode lets this user list nothing in it
+        raise GardenerError(
+            f"cannot look for gardener.toml in the current directory {directory}: permission denied; "
+            "cd to a directory you can read, or give --config",
+            ExitCode.BAD_INPUT,
+        ) from None
+    if own:
+        return _load_file(candidate)
+    if in_pyproject:
         return _load_file(pyproject)
     return GardenerConfig()
+
+
+def working_directory() -> Path | None:
+    """The current directory, or None when it was deleted (a shell left in a directory removed since: every
+    relative path in it is gone)."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        return None
 
 
 def ignored_pyproject(search_dir: Path | None = None) -> Path | None:
     """pyproject.toml beside a gardener.toml, when it has a [tool.gardener] table: gardener.toml wins whole
     (the two are never merged), so that table is ignored and the user is told."""
-    directory = search_dir or Path.cwd()
+    directory = search_dir or working_directory()
+    if directory is None:
+        return None
     pyproject = directory / "pyproject.toml"
-    if not (directory / "gardener.toml").is_file() or not pyproject.is_file():
+    try:
+        if not (directory / "gardener.toml").is_file() or not pyproject.is_file():
+            return None
+    except PermissionError:
         return None
     try:
         tool = tomllib.loads(pyproject.read_text(encoding="utf-8-sig")).get("tool")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from enum import IntEnum
 
 from loggardener.regexes import compile_regex
@@ -158,21 +159,53 @@ for google-auth's transport, the Google Cloud clients and PyGithub alike."""
 
 def missing_ca_bundle(urls: list[str | None]) -> GardenerError | None:
     """The mistake of a CA bundle variable naming a path that does not exist (a CI runner's image without the
-    file, a path from another machine), when one of `urls` is HTTPS (None: a default endpoint, HTTPS): requests
-    fails every HTTPS request with an OSError no client translates, so it is said once, before any work."""
+    file, a path from another machine), or a file that holds no certificate requests could verify with (empty,
+    a private key, a DER certificate where PEM goes) or that cannot be read, when one of `urls` is HTTPS (None: a
+    default endpoint, HTTPS): requests fails every HTTPS request with an error no client translates (an OSError,
+    or an SSLError said as the service unreachable), so it is said once, before any work."""
     if all(url is not None and url.strip().lower().startswith("http://") for url in urls):
         return None
     for name in CA_BUNDLE_VARIABLES:
         value = os.environ.get(name)
-        if value:  # as requests reads them: the first one set, unchecked beyond that
-            if os.path.exists(value):
+        if value:  # as requests reads them: the first one set
+            problem = _ca_bundle_problem(value)
+            if problem is None:
                 return None
             return GardenerError(
-                f"{name} names {value}, which does not exist, and every HTTPS request is verified with the "
+                f"{name} names {value}, which {problem}, and every HTTPS request is verified with the "
                 f"certificate authorities it holds: give the file (PEM) of your certificate authority, or unset "
                 f"{name} to use the bundled ones",
                 ExitCode.BAD_INPUT,
             )
+    return None
+
+
+def _ca_bundle_problem(path: str) -> str | None:
+    """Why requests could verify nothing with the bundle at `path`, in words; None when it can (a directory
+    is read as OpenSSL's hashed certificate directory, its files only when a certificate is looked up)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:  # a parent this user cannot search, a link loop
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # reading it would wait for a writer, maybe forever
+        return "is a named pipe or a socket, not a file of certificates"
+    import ssl
+
+    try:
+        ssl.create_default_context(cafile=path)
+    except PermissionError:
+        return "cannot be read (permission denied)"
+    except OSError as exc:  # ssl.SSLError is one: OpenSSL found no certificate in it
+        if isinstance(exc, ssl.SSLError):
+            return (
+                "holds no certificate in PEM form (it is empty, or holds a key or a binary, DER, certificate: "
+                "`openssl x509 -inform der -in FILE -out FILE.pem` converts one)"
+            )
+        return f"cannot be read ({exc.strerror or exc})"
     return None
 
 
@@ -184,6 +217,32 @@ def shown_url(url: str) -> str:
     """`url` as a message or the worklog shows it: a user name and password in it (`https://u:p@host`) become
     `***@`, a query or fragment (`?key=…`) `?…`, so that a credential in an endpoint is never printed."""
     return _QUERY.sub("?…", _USERINFO.sub(r"\1***@", url))
+
+
+_URL_SCHEME = compile_regex(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def missing_path_hint(path: str) -> str:
+    """What a path that is not there was likely meant as, to end its line with ('' when nothing comes to
+    mind): a URL (files of this machine are read), a `~` the shell left as it is (it expands none inside
+    quotes), a relative path while the current directory is deleted (a shell left in a removed directory)."""
+    if _URL_SCHEME.match(path):
+        fetch = "gcloud storage cat URL" if path[:5].lower() == "gs://" else "curl -fsSL URL"
+        return (
+            f"; it is a URL, and a file of this machine is read: stream it to standard input, `{fetch} | "
+            "gardener …`, with `-` as the path"
+        )
+    if path.startswith("~"):
+        return "; the shell did not expand `~` (it does not inside quotes): write $HOME instead, or leave ~ unquoted"
+    if not os.path.isabs(path):
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            return (
+                "; the current directory was deleted after the shell entered it: cd to an existing "
+                "directory, or give an absolute path"
+            )
+    return ""
 
 
 def is_utf8(text: str) -> bool:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, missing_path_hint
 
 
 def scope_slug(names: tuple[str, ...]) -> str:
@@ -60,9 +60,21 @@ def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
     )
 
 
+def real_path(path: Path | str, what: str) -> str:
+    """`os.path.realpath(path)`, to tell two paths of one file apart; a relative path while the current
+    directory is deleted (which has no real path) is one line naming `what`."""
+    try:
+        return os.path.realpath(path)
+    except FileNotFoundError:
+        raise GardenerError(
+            f"{what} {path}: no such file{missing_path_hint(str(path))}", ExitCode.BAD_INPUT
+        ) from None
+
+
 def write_error(what: str, path: Path, exc: OSError) -> GardenerError:
     """One line for a failed write; a full disk says so plainly."""
-    return GardenerError(f"cannot write {what} {path}: {write_reason(exc)}", ExitCode.BAD_INPUT)
+    hint = missing_path_hint(str(path)) if exc.errno == errno.ENOENT else ""
+    return GardenerError(f"cannot write {what} {path}: {write_reason(exc)}{hint}", ExitCode.BAD_INPUT)
 
 
 ENVIRONMENT_ERRNOS = frozenset(
@@ -124,8 +136,21 @@ def prepare_directory(directory: Path, what: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory):
             pass
+    except FileExistsError:  # exists() said no: a symbolic link to nothing, or one of a loop
+        raise GardenerError(
+            f"cannot write {what} into {directory}: it is a symbolic link to nothing (its target "
+            f"{_link_target(directory)} is missing, or a link of a loop): fix the link or choose another path",
+            ExitCode.BAD_INPUT,
+        ) from None
     except OSError as exc:
         raise write_error(what, directory, exc) from None
+
+
+def _link_target(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "it names"
 
 
 def check_writable(path: Path, what: str) -> None:

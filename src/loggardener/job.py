@@ -28,6 +28,7 @@ from loggardener.files import (
     output_open,
     output_write,
     prepare_directory,
+    real_path,
     remove_leftover_writes,
     unused_path,
     write_error,
@@ -169,7 +170,7 @@ def _refuse_shared_paths(outputs: Outputs) -> None:
     for path, what in named:
         if path is None or path == STDOUT:
             continue
-        key = os.path.realpath(path)
+        key = real_path(path, what)
         if key in seen:
             raise GardenerError(
                 f"{seen[key]} and {what} are the same file, {path}: give each its own path",

@@ -6,10 +6,10 @@ inside the functions, when the command runs.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
-import os
 import re
 import zlib
 from array import array
@@ -24,7 +24,7 @@ from rich.markup import escape
 from loggardener import startup
 from loggardener.console import err, out, user_errors
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import STDOUT, check_writable, output_open, standard_output
+from loggardener.files import STDOUT, check_writable, output_open, real_path, standard_output
 from loggardener.words import counted
 
 if TYPE_CHECKING:
@@ -76,7 +76,29 @@ def _open_text(path: str) -> io.TextIOWrapper:
         except zlib.error:
             window = b""
     refuse_other_compressions(window, _source(path), "the log as text or gzip")
-    return io.TextIOWrapper(stream, encoding=detect_encoding(window), errors=COUNTED_REPLACE, newline=None)
+    encoding = detect_encoding(window)
+    if _looks_binary(
+        codecs.getincrementaldecoder(encoding)(errors="replace").decode(window[:_BINARY_SAMPLE])
+    ):
+        raise GardenerError(
+            f"{_source(path)} is not a text log: its first bytes are mostly NUL, control or undecodable bytes "
+            "(a program, an image, a database?); give a log of one message per line, as text or gzip",
+            ExitCode.BAD_INPUT,
+        )
+    return io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
+
+
+_BINARY_SAMPLE = 8192
+# what no text log holds much of: NUL and the other C0 controls but tab, line ends and ESC (of ANSI colours),
+# DEL, and U+FFFD, what a byte that is not of the encoding decodes as
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+
+
+def _looks_binary(sample: str) -> bool:
+    """Whether the first characters of an input are those of a binary file rather than of a text log in
+    another encoding: a Windows-1252 log decodes with a few U+FFFD (its accents), a program or an image with
+    NUL, control and undecodable bytes through a third of it or more."""
+    return len(_NOT_TEXT.findall(sample)) * 3 > len(sample) > 0
 
 
 def _unreadable(path: str, exc: OSError) -> GardenerError:
@@ -175,7 +197,7 @@ def cluster(
     if assignments == STDOUT:
         standard_output("--assignments")  # closed: said now, not after reading a large input
     if assignments is not None and assignments != STDOUT:
-        if path != "-" and os.path.realpath(assignments) == os.path.realpath(path):
+        if path != "-" and real_path(assignments, "--assignments") == real_path(path, "the log"):
             raise GardenerError(
                 f"--assignments {assignments} is the log being clustered: give it its own path",
                 ExitCode.BAD_INPUT,

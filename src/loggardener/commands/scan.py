@@ -639,6 +639,15 @@ def scan(
             {"--view": view is not None, "--bigquery-endpoint": _typed(ctx, "bigquery_endpoint")},
             "a scan through Log Analytics (--log-analytics PROJECT.DATASET)",
         )
+    # before the source, which may ask for a token (Log Analytics' client does) over HTTPS already
+    endpoints = [
+        *([logging_endpoint] if not (demo or from_path or dataset) and not print_filter else []),
+        *([bigquery_endpoint] if dataset and not (from_path or demo) else []),
+        *([os.environ.get("GITHUB_API_URL", "").strip() or None] if issues.value == "publish" else []),
+    ]
+    unverifiable = missing_ca_bundle(endpoints) if endpoints else None
+    if unverifiable is not None:
+        raise unverifiable
     source = _choose_source(
         from_path,
         demo,
@@ -705,14 +714,6 @@ def scan(
             "add one, or drop --repo"
         )
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
-    endpoints = [
-        *([logging_endpoint] if live else []),
-        *([bigquery_endpoint] if dataset and not (from_path or demo) else []),
-        *([os.environ.get("GITHUB_API_URL", "").strip() or None] if mode == "publish" else []),
-    ]
-    unverifiable = missing_ca_bundle(endpoints) if endpoints else None
-    if unverifiable is not None:
-        raise unverifiable
     if no_state and state_path is not None:
         raise GardenerError("use either --state PATH or --no-state, not both")
     if not no_state and state_path is None:

@@ -16,7 +16,7 @@ import jinja2
 import jinja2.meta
 
 from loggardener.clustering.models import Cluster
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, missing_path_hint
 from loggardener.files import scope_slug
 from loggardener.publishing.safety import prose
 from loggardener.rendering.bytecode import template_cache
@@ -133,7 +133,8 @@ def _template_directory(path: Path) -> None:
     except OSError as exc:  # a name too long, a parent that cannot be searched
         raise GardenerError(f"--templates {path}: {exc.strerror or exc}", ExitCode.BAD_INPUT) from None
     if not is_directory:
-        raise GardenerError(f"--templates {path}: not a directory", ExitCode.BAD_INPUT)
+        missing = "" if path.exists() else missing_path_hint(str(path))
+        raise GardenerError(f"--templates {path}: not a directory{missing}", ExitCode.BAD_INPUT)
 
 
 class MarkdownWorklog(Renderer):

@@ -22,7 +22,7 @@ from typing import IO, Any, TypeVar, cast
 
 import orjson
 
-from loggardener.errors import ExitCode, GardenerError, decode_reason, json_type
+from loggardener.errors import ExitCode, GardenerError, decode_reason, json_type, missing_path_hint
 from loggardener.regexes import compile_regex
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats, place
 
@@ -247,7 +247,7 @@ def open_binary(path: str, kind: str) -> io.BufferedReader:
     try:
         return open(path, "rb")  # the caller closes it
     except FileNotFoundError:
-        raise GardenerError(f"{path}: no such file", ExitCode.BAD_INPUT) from None
+        raise GardenerError(f"{path}: no such file{missing_path_hint(path)}", ExitCode.BAD_INPUT) from None
     except IsADirectoryError:
         raise GardenerError(f"{path} is a directory, not {kind}", ExitCode.BAD_INPUT) from None
     except OSError as exc:

@@ -7,6 +7,7 @@ import codecs
 import json
 import os
 import re
+import select
 import stat
 import threading
 import warnings
@@ -333,6 +334,8 @@ def guard_refresh(credentials: Credentials) -> Credentials:
 
 _KEY_FILE_BYTES = 1 << 20
 """Far more than any credentials file holds: what is read of one to check it."""
+KEY_PIPE_WAIT_SECONDS = 20.0
+"""How long a key file that is a pipe (`<(vault read …)`) is waited for before it is said to give nothing."""
 _KEY_FILE_DEPTH = 32
 """Far deeper than any credentials file nests (an external account's is four levels deep): a file nested
 deeper is refused before it is decoded, so the decoder never recurses near the interpreter's limit (whether
@@ -373,9 +376,17 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
     cannot read it again: a pipe, read once (`<(vault read …)`), a file that starts with a BOM (Notepad's
     UTF-8), which google-auth's JSON decoding refuses, or, with `keep`, any file (the variable names it with
     spaces or a line break around it, which google-auth would not strip)."""
-    try:
-        with open(path, "rb") as handle:
-            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    try:  # opened without waiting: a named pipe nobody writes to would hold open() forever
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISFIFO(mode) and not select.select([handle], [], [], KEY_PIPE_WAIT_SECONDS)[0]:
+                return (
+                    f"is a pipe nothing wrote to within {KEY_PIPE_WAIT_SECONDS:.0f} s (a named pipe no "
+                    "process writes, or a command in `<(…)` that hangs)",
+                    None,
+                )
+            os.set_blocking(handle.fileno(), True)
+            regular = stat.S_ISREG(mode)
             data = handle.read(_KEY_FILE_BYTES)
     except FileNotFoundError:
         return "does not exist", None
