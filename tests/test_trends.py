@@ -333,3 +333,13 @@ def test_a_backfill_run_between_two_runs_keeps_the_held_priority() -> None:
     _ranked(state, {"aaa": "P0", "bbb": "P1"}, 5)
     _ranked(state, {"bbb": "P1"}, 1)  # a backfill of an earlier hour, without aaa
     assert _ranked(state, {"aaa": "P2", "bbb": "P1"}, 6).clusters[0].priority == "P0"
+
+
+def test_the_last_hour_scanned_again_keeps_the_priority_it_showed() -> None:
+    """A re-run of the hour whose lower rank was held is not the second run in a row to rank it lower: it
+    shows the held priority again (its issue is neither relabelled nor commented); the next hour lowers it."""
+    state = State()
+    _ranked(state, {"aaa": "P0"}, 0)
+    assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
+    assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
+    assert _ranked(state, {"aaa": "P1"}, 2).clusters[0].priority == "P1"

@@ -73,6 +73,10 @@ class RunCount(BaseModel):
         default=None,
         description="The priority the rules ranked it in that run (before any hold): a fall waits for two runs.",
     )
+    shown: Literal["P0", "P1", "P2", "P3"] | None = Field(
+        default=None,
+        description="The priority the run gave it (after a hold): a re-run of that hour shows it again.",
+    )
 
 
 class FingerprintHistory(BaseModel):
@@ -211,6 +215,7 @@ class State(BaseModel):
                 at=report.generated_at,
                 count=cluster.count,
                 priority=ranked if ranked in ("P0", "P1", "P2", "P3") else None,
+                shown=cluster.priority if cluster.priority in ("P0", "P1", "P2", "P3") else None,
             )
             if known is None:
                 self.fingerprints[cluster.fingerprint] = FingerprintHistory(
