@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,15 @@ from typer.testing import CliRunner
 
 from fakes.github_server import FakeGitHub
 from loggardener.cli import app
+from loggardener.clustering.models import Cluster
+from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_write
+from loggardener.publishing.content import Composer
+from loggardener.publishing.drafts import DraftWriter
 from loggardener.publishing.markers import COMMENT_MARKER, fingerprint_marker
 from loggardener.sources.demo import demo_export_path
-from publishing_support import FakeGh
+from publishing_support import T0, FakeGh, crash_cluster, make_report
 
 TOKEN = "ghp_e2etoken0123456789abcdefghijklmn"
 
@@ -999,3 +1003,29 @@ def test_a_repository_given_as_a_page_or_clone_address_is_named_as_owner_name(
     )
     assert result.exit_code == 2
     assert result.stderr == f"error: --repo must look like owner/name, got {given!r}: {hint}\n"
+
+
+def test_gh_script_says_nothing_of_an_earlier_windows_entries_on_an_open_issue(tmp_path: Path) -> None:
+    """A backfill (or a re-run of an old hour) whose entries of a problem all end before the last occurrence its
+    open issue reports: the script neither comments "Still firing" with that window's counts nor relabels (the
+    later window before it is commented, as every test of an update shows)."""
+    gh = FakeGh(tmp_path / "gh")
+
+    def run(name: str, crash: Cluster) -> subprocess.CompletedProcess[str]:
+        composer = Composer(make_report(crash), IssuesConfig(threshold="P3"))
+        DraftWriter(tmp_path / name, "o/r").publish(composer, composer.selected())
+        return gh.run(tmp_path / name / "gh-issues.sh")
+
+    assert run("first", crash_cluster()).returncode == 0
+    assert run("later", crash_cluster(count=120, last_seen=T0 + timedelta(hours=2))).returncode == 0
+    assert len(gh.issues[0]["comments"]) == 1
+
+    backfill = crash_cluster(
+        count=30, priority="P1", first_seen=T0 - timedelta(hours=3), last_seen=T0 - timedelta(hours=2)
+    )
+    done = run("backfill", backfill)
+
+    assert done.returncode == 0, done.stderr
+    assert "an earlier window's, nothing new" in done.stdout
+    assert gh.count("issue comment") == gh.count("issue edit") == 0
+    assert len(gh.issues[0]["comments"]) == 1 and gh.issues[0]["labels"][0] == "P0"

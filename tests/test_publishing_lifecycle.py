@@ -241,3 +241,52 @@ def test_a_quiet_problem_whose_issue_is_closed_or_unknown_gets_no_note(
     publish_all(server, quiet_report("a1b2c3d4e5f6" if closed else "ffffffffffff", None, exit_cluster()))
 
     assert not server.comments_on(1) and len(server.issues) == 2
+
+
+LATER = crash_cluster(count=120, events=40, last_seen=T0 + timedelta(hours=2))
+"""The crash still firing in a later hour: its issue has a comment saying so."""
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        # a backfill of an hour before the issue was filed: other counts, an earlier priority
+        crash_cluster(
+            count=30,
+            events=10,
+            priority="P1",
+            first_seen=T0 - timedelta(hours=3),
+            last_seen=T0 - timedelta(hours=2),
+        ),
+        # the hour the issue was filed in, scanned again after the later hour
+        crash_cluster(),
+    ],
+    ids=["backfill-of-an-earlier-hour", "rerun-of-the-filing-hour"],
+)
+def test_a_run_of_an_earlier_window_says_nothing_on_the_open_issue(
+    server: FakeGitHub, earlier: Cluster
+) -> None:
+    """Its entries all end before the last occurrence the issue reports: no "Still firing" with that window's
+    counts, no edit of this window's comment, no relabel."""
+    publish(server, make_report())
+    assert kinds(publish(server, make_report(LATER, exit_cluster()))) == ["updated", "skipped"]
+    said = [c.body for c in server.comments_on(1)]
+    writes = len([r for r in server.requests if r.method != "GET"])
+
+    actions = publish(server, make_report(earlier, exit_cluster()), IssuesConfig(threshold="P3"))
+
+    assert actions[0].action == "skipped"
+    assert "an earlier window's, nothing new" in actions[0].detail
+    assert [c.body for c in server.comments_on(1)] == said
+    assert len([r for r in server.requests if r.method != "GET"]) == writes
+    assert server.issues[1].labels[0] == "P0"
+
+
+def test_late_entries_of_the_last_hour_reported_still_update_the_issue(server: FakeGitHub) -> None:
+    """Look-alike: the same last occurrence with more entries (late arrivals of the same hour) is news."""
+    publish(server, make_report())
+
+    actions = publish(server, make_report(crash_cluster(count=96, events=32), exit_cluster()))
+
+    assert actions[0].action == "updated"
+    assert "Entries 84 → 96" in server.comments_on(1)[0].body

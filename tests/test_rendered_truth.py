@@ -163,13 +163,44 @@ def test_links_of_an_export_open_the_project_its_log_names_name() -> None:
     entry["logName"] = "projects/ledger-prod-7/logs/run.googleapis.com%2Fstderr"
     entry["errorGroups"] = [{"id": "CPq9x1LrY4Zk"}]
     report, cluster = _one([entry], export=True)
-    assert report.project is None
+    assert report.project == "ledger-prod-7"  # the entries' own, the export naming none
     body = Composer(report, IssuesConfig()).issue(cluster, {}, draft=True).body
     assert "](https://console.cloud.google.com/errors/detail/CPq9x1LrY4Zk?project=ledger-prod-7)" in body
     assert "?project=ledger-prod-7))" in body  # the samples' Logs Explorer link
     assert "; project `ledger-prod-7`" in body
     worklog = MarkdownWorklog().render(report)
     assert "errors/detail/CPq9x1LrY4Zk?project=ledger-prod-7)" in worklog
+
+
+def _in_project(entry: dict[str, Any], project: str) -> dict[str, Any]:
+    entry["logName"] = entry["logName"].replace("projects/p/", f"projects/{project}/")
+    assert entry["logName"].startswith(f"projects/{project}/logs/")
+    return entry
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [run_entry(s, text="ledger write failed: deadlock detected", severity="ERROR") for s in (1, 2)],
+        [gke_entry(s, text="panic: runtime error: index out of range [3] with length 3") for s in (1, 2)],
+        [run_entry(s, text="GET /healthz 200", severity="INFO") for s in (1, 2)],  # no problem
+    ],
+    ids=["cloud-run", "gke", "nothing-to-triage"],
+)
+def test_the_worklog_header_names_the_project_an_exports_entries_are_in(
+    entries: list[dict[str, Any]],
+) -> None:
+    """An export names no project, its entries do (their log names): the header says theirs, not "—"."""
+    report = _export([_in_project(entry, "ledger-prod-7") for entry in entries])
+    assert "| **Project** | ledger-prod-7 |" in MarkdownWorklog().render(report)
+
+
+def test_the_worklog_header_claims_no_one_project_of_an_export_of_several() -> None:
+    """Look-alike: a folder sink's export holds entries of two projects; the header claims neither alone."""
+    entries = [run_entry(s, text="ledger write failed: deadlock detected", severity="ERROR") for s in (1, 2)]
+    report = _export([_in_project(entries[0], "ledger-prod-7"), _in_project(entries[1], "ledger-staging-2")])
+    assert report.project is None
+    assert "| **Project** | — |" in MarkdownWorklog().render(report)
 
 
 def test_links_name_no_project_when_the_samples_are_in_several() -> None:

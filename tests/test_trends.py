@@ -286,7 +286,46 @@ def test_the_same_hour_scanned_again_is_neither_quiet_nor_a_return() -> None:
     _run(state, ["aaa"], hour=1)
     again = _run(state, ["aaa"], hour=1)
     assert _trends(again) == {"aaa": "recurring"}
-    assert state.fingerprints["bbb"].quiet_runs(state.next_run) == 2, "hour 1 twice: two quiet runs for bbb"
+    assert state.fingerprints["bbb"].quiet_runs(state.next_run) == 1, "hour 1 twice: one quiet run for bbb"
+
+
+def test_a_quiet_hour_scanned_again_and_again_is_one_quiet_run() -> None:
+    """A workflow re-run of a quiet hour reads no time the first run did not: bbb is resolved after three
+    distinct quiet hours, told as three quiet runs, not after the third scan of the first one."""
+    state = State()
+    _run(state, ["aaa", "bbb"], hour=0)
+    reruns = [_run(state, ["aaa"], hour=1) for _ in range(3)]
+    assert [scan.resolved for scan in reruns] == [[], [], []]
+    assert _run(state, ["aaa"], hour=2).resolved == []
+    resolved = _run(state, ["aaa"], hour=3).resolved
+    assert [(r.fingerprint, r.quiet_runs) for r in resolved] == [("bbb", 3)]
+
+
+def test_back_after_one_quiet_hour_scanned_three_times_is_recurring() -> None:
+    state = State()
+    _run(state, ["aaa", "bbb"], hour=0)
+    for _ in range(3):
+        _run(state, ["aaa"], hour=1)
+    assert _trends(_run(state, ["aaa", "bbb"], hour=2)) == {"aaa": "recurring", "bbb": "recurring"}
+
+
+def test_a_backfill_seeing_a_quiet_problems_old_entries_does_not_restart_its_quiet_runs() -> None:
+    """aaa went quiet after hour 5; a backfill of hour 2 sees its old entries: hours 6, 7 and 8 are still its
+    three quiet runs."""
+    state = State()
+    _run(state, ["aaa", "bbb"], hour=5)
+    assert [_run(state, ["bbb"], hour=hour).resolved for hour in (6, 7)] == [[], []]
+    assert _trends(_run(state, ["aaa", "bbb"], hour=2)) == {"aaa": "recurring", "bbb": "recurring"}
+    assert [r.fingerprint for r in _run(state, ["bbb"], hour=8).resolved] == ["aaa"]
+
+
+def test_a_backfill_seeing_a_problems_old_entries_keeps_its_held_priority() -> None:
+    """Look-alike of the hold across an absent backfill: a backfill that sees the problem's old entries is not
+    the run before the next one either."""
+    state = State()
+    _ranked(state, {"aaa": "P0", "bbb": "P1"}, 5)
+    _ranked(state, {"aaa": "P2", "bbb": "P1"}, 1)  # a backfill of an earlier hour, with aaa's old entries
+    assert _ranked(state, {"aaa": "P2", "bbb": "P1"}, 6).clusters[0].priority == "P0"
 
 
 def test_a_backfill_run_between_two_runs_keeps_the_held_priority() -> None:
@@ -294,3 +333,13 @@ def test_a_backfill_run_between_two_runs_keeps_the_held_priority() -> None:
     _ranked(state, {"aaa": "P0", "bbb": "P1"}, 5)
     _ranked(state, {"bbb": "P1"}, 1)  # a backfill of an earlier hour, without aaa
     assert _ranked(state, {"aaa": "P2", "bbb": "P1"}, 6).clusters[0].priority == "P0"
+
+
+def test_the_last_hour_scanned_again_keeps_the_priority_it_showed() -> None:
+    """A re-run of the hour whose lower rank was held is not the second run in a row to rank it lower: it
+    shows the held priority again (its issue is neither relabelled nor commented); the next hour lowers it."""
+    state = State()
+    _ranked(state, {"aaa": "P0"}, 0)
+    assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
+    assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
+    assert _ranked(state, {"aaa": "P1"}, 2).clusters[0].priority == "P1"

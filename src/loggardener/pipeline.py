@@ -16,7 +16,7 @@ from typing import Any
 from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
-from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
+from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity, log_project
 from loggardener.entries.parse import EntryParser, parse_timestamp
 from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
 from loggardener.linking.incidents import build_incidents
@@ -164,6 +164,11 @@ class Scan:
         """The first and last timestamp of the entries outside the window."""
         self._inside = 0
         self._matched_services: set[str | None] = set()
+        self._log_name = ""
+        """The log name of the last entry scanned: the projects are looked up only when it changes."""
+        self._projects: set[str] = set()
+        """The projects the log names of the entries scanned name (an export's entries carry theirs), up to
+        two: the report names one, or none of several."""
         self._other_services: set[str] = set()
         self._recent_ids: dict[str, str | set[datetime | str]] = {}
         self._older_ids: dict[str, str | set[datetime | str]] = {}
@@ -247,6 +252,12 @@ class Scan:
                 self._skip_entry(entry, "other service", weight)
                 continue
             self._matched_services.add(service)
+            log_name = entry.log_name
+            if log_name != self._log_name and len(self._projects) < 2:  # entries share a few log names
+                self._log_name = log_name
+                project = log_project(log_name)  # cached
+                if project is not None:
+                    self._projects.add(project)
             revision = entry.revision
             if revision or service:
                 if isinstance(entry, Quiet):
@@ -537,6 +548,11 @@ class Scan:
             self._progress(self._read)
         return self._report(source)
 
+    def _entries_project(self) -> str | None:
+        """The one project the entries scanned are in, by their log names (a file's, whose source names none);
+        None when they name several (a folder's or an organization's sink) or none."""
+        return next(iter(self._projects)) if len(self._projects) == 1 else None
+
     def _report(self, source: EntrySource) -> ScanReport:
         totals = self.totals
         totals.read, totals.clustered, totals.events = self._read, self._clustered, self._events_counted
@@ -599,7 +615,7 @@ class Scan:
         return ScanReport(
             tool_version=__version__,
             generated_at=self.options.now,
-            project=stats.project or self.config.project,
+            project=stats.project or self._entries_project() or self.config.project,
             source=stats.description,
             query_filter=stats.query_filter,
             console_url=stats.console_url,

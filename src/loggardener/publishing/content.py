@@ -236,6 +236,16 @@ def summary(
     )
 
 
+def earlier_window(cluster: Cluster, reported: Summary) -> str:
+    """Why a run says nothing on the open issue of a problem whose entries it saw all end before the last
+    occurrence the issue already reports: they are an earlier window's (a backfill, a re-run of an old hour),
+    history the issue holds, not a sign that it still fires; their counts are not this hour's."""
+    return (
+        f"its entries here end {utc(cluster.last_seen)}, before the last occurrence the issue reports "
+        f"({utc(reported.last_seen)}): an earlier window's, nothing new"
+    )
+
+
 RESOLVED_MARKER = "<!-- log-gardener:resolved="
 
 

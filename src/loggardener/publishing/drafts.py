@@ -41,7 +41,8 @@ _HEADER = """#!/usr/bin/env bash
 # fills it; a failed listing stops the script before anything is created. Before creating, a problem the
 # listing lacks is searched for by its fingerprint (an issue whose label a person removed), its marker deciding. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
-#   open    -> gh issue comment (status), unless its last facts marker already says the same; its priority
+#   open    -> gh issue comment (status), unless its last facts marker already says the same, or the last
+#              occurrence it reports is later than this run's (an earlier window's entries: not news); its priority
 #              label swapped when the priority changed (and its title, while it is the one gardener wrote)
 #   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed,
 #              unless a person closed it as a duplicate (the problem is tracked in the issue it duplicates)
@@ -114,6 +115,19 @@ keep_current() {{  # issue $1 carries priority labels $2 (comma-separated, or -)
   if [ "${{#args[@]}}" -gt 0 ]; then gh issue edit "$number" --repo "$REPO" "${{args[@]}}" >/dev/null; fi
 }}
 
+reported_after() {{  # whether the last occurrence issue $1 reports (its last state marker, body or comments) is
+  # after $2 (RFC 3339): this run's entries are an earlier window's (a backfill, a re-run of an old hour), whose
+  # counts are history the issue holds, not news
+  local after
+  after="$(gh issue view "$1" --repo "$REPO" --json body,comments --jq '
+    def epoch: sub("\\\\.[0-9]+"; "") | sub("[+]00:00$"; "Z") | fromdateiso8601;
+    [(.body, .comments[].body) | [scan("<!-- log-gardener:state=(\\\\{{.*?\\\\}}) -->")] | last | select(. != null)
+     | .[0] | (fromjson? // {{}}) | .last_seen | select(type == "string")] | last // ""
+    | if . != "" and epoch > ("'"$2"'" | epoch) then "yes" else "no" end')" \\
+    || {{ echo "cannot read issue #$1 of $REPO: stopped" >&2; exit 1; }}
+  [ "$after" = "yes" ]
+}}
+
 already_said() {{  # whether the last facts marker on issue $1 (body or comments) is $2
   local last
   last="$(gh issue view "$1" --repo "$REPO" --json body,comments \\
@@ -160,6 +174,8 @@ publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 
       keep_current "$number" "$have" "$issue_title" "$priority" "$title"
       gh issue reopen "$number" --repo "$REPO"
     fi
+  elif reported_after "$number" "$last_seen"; then
+    echo "skipped #$number: its entries here end $last_seen, before the last occurrence it reports: an earlier window's, nothing new"
   elif already_said "$number" "$facts"; then
     keep_current "$number" "$have" "$issue_title" "$priority" "$title"
     echo "skipped #$number: nothing changed since log gardener last wrote on it"

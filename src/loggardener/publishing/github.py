@@ -47,7 +47,14 @@ from loggardener.errors import (
     untrusted_certificate,
 )
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
-from loggardener.publishing.content import PRIORITIES, Composer, resolved_note, summary, utc
+from loggardener.publishing.content import (
+    PRIORITIES,
+    Composer,
+    earlier_window,
+    resolved_note,
+    summary,
+    utc,
+)
 from loggardener.publishing.interface import (
     DEFAULT_API_URL,
     NO_PERMISSION,
@@ -834,6 +841,8 @@ class GitHubPublisher(IssuePublisher):
         # None after a note without facts (a problem gone quiet): a new comment follows it, none edits it
         last_state = states[-1] if states else None
         previous = next((s for s in reversed(states) if s is not None), None) or body_state
+        if previous is not None and cluster.last_seen < previous.last_seen:
+            return self._action(cluster, "skipped", issue, issue.title, earlier_window(cluster, previous))
         # the issue keeps the category it was filed (or reopened) with, unless the problem came back after going
         # quiet: then it is a regression
         kept = "regression" if cluster.trend == "regressed" else previous.category if previous else None

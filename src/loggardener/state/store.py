@@ -73,6 +73,10 @@ class RunCount(BaseModel):
         default=None,
         description="The priority the rules ranked it in that run (before any hold): a fall waits for two runs.",
     )
+    shown: Literal["P0", "P1", "P2", "P3"] | None = Field(
+        default=None,
+        description="The priority the run gave it (after a hold): a re-run of that hour shows it again.",
+    )
 
 
 class FingerprintHistory(BaseModel):
@@ -99,9 +103,14 @@ class FingerprintHistory(BaseModel):
     missed_in_truncated_runs: int = Field(
         default=0,
         ge=0,
-        description="Runs since it was last seen that did not see it and could not have: truncated runs "
-        "(--max-entries), and runs of a window that ended at or before its last entry (a backfill of an earlier "
-        "hour). Not quiet runs.",
+        description="Runs since it was last seen that said nothing of whether it still fires: truncated runs "
+        "(--max-entries), runs of a window that ended at or before its last entry (a backfill of an earlier "
+        "hour, which may see its old entries) or before the end of a window already counted quiet for it (a "
+        "re-run of that hour). Not quiet runs.",
+    )
+    quiet_through: UtcDatetime | None = Field(
+        default=None,
+        description="The end of the latest window counted as a quiet run for it since it was last seen.",
     )
 
     @model_validator(mode="after")
@@ -120,6 +129,14 @@ class FingerprintHistory(BaseModel):
         none of the time since, so not seeing a fingerprint there says nothing.
         """
         return run - self.last_run - 1 - self.missed_in_truncated_runs
+
+    def accounted_for(self, end: datetime | None) -> bool:
+        """Whether a run whose window ended at `end` read no time this history has not accounted for already:
+        up to its last entry, or up to the end of a window already counted as a quiet run. Such a run (a
+        backfill of an earlier hour, the same hour scanned again) is no quiet run for it, whatever it saw."""
+        return self.outlasts(end) or (
+            end is not None and self.quiet_through is not None and _utc(end) <= self.quiet_through
+        )
 
     def outlasts(self, moment: datetime | None) -> bool:
         """Whether the fingerprint was last seen at or after `moment`.
@@ -186,8 +203,10 @@ class State(BaseModel):
         seen = {cluster.fingerprint for cluster in report.clusters}
         for fingerprint in self.fingerprints.keys() - seen:
             absent = self.fingerprints[fingerprint]
-            if report.truncated or absent.outlasts(end):
+            if report.truncated or absent.accounted_for(end):
                 absent.missed_in_truncated_runs += 1
+            elif end is not None:
+                absent.quiet_through = end
         for cluster in report.clusters:
             known = self.fingerprints.get(cluster.fingerprint)
             ranked = self._ranked.get(cluster.fingerprint, cluster.priority)
@@ -196,6 +215,7 @@ class State(BaseModel):
                 at=report.generated_at,
                 count=cluster.count,
                 priority=ranked if ranked in ("P0", "P1", "P2", "P3") else None,
+                shown=cluster.priority if cluster.priority in ("P0", "P1", "P2", "P3") else None,
             )
             if known is None:
                 self.fingerprints[cluster.fingerprint] = FingerprintHistory(
@@ -207,15 +227,20 @@ class State(BaseModel):
                     counts=[entry],
                 )
                 continue
-            if not known.outlasts(cluster.last_seen):  # only entries older than its last: not back
-                known.resolved_run = None
             known.title = cluster.title
             known.first_seen = min(known.first_seen, cluster.first_seen)
-            known.last_seen = max(known.last_seen, cluster.last_seen)
-            known.last_run = run
             known.runs_seen += 1
             known.counts = [*known.counts, entry][-HISTORY_LIMIT:]
+            if known.outlasts(cluster.last_seen):
+                # only entries no later than its last (a backfill, a re-run of an hour): history, not a
+                # sighting; its quiet runs and resolution stand, and this run is not one of them
+                known.missed_in_truncated_runs += 1
+                continue
+            known.resolved_run = None
+            known.last_seen = cluster.last_seen
+            known.last_run = run
             known.missed_in_truncated_runs = 0
+            known.quiet_through = None
         for resolved in report.resolved:
             history = self.fingerprints.get(resolved.fingerprint)
             if history is not None:

@@ -30,15 +30,23 @@ def classify(
     return "recurring"
 
 
-def held_priority(history: FingerprintHistory | None, run: int, ranked: str) -> str | None:
+def held_priority(
+    history: FingerprintHistory | None, run: int, ranked: str, latest: datetime | None = None
+) -> str | None:
     """The priority a problem keeps in `run` although the rules rank it lower (`ranked`): the one the previous
     run ranked it, when it was seen in that run. A rise applies at once; a fall only when two runs in a row rank
     it lower, so a problem near a threshold (a lone error that dominates a quiet hour and not a busy one) does
-    not relabel, retitle and comment on its issue with every run. None when nothing is held."""
-    if history is None or history.quiet_runs(run) != 0 or not history.counts:
+    not relabel, retitle and comment on its issue with every run. A run whose entries of it end no later than
+    `latest`'s history (a re-run of the last hour, a backfill) is none of those runs: it keeps what the last run
+    showed. None when nothing is held."""
+    if history is not None and history.outlasts(latest):
+        last = next((count for count in reversed(history.counts) if count.run == history.last_run), None)
+        shown = last.shown if last is not None else None
+        return shown if shown is not None and shown < ranked else None
+    if history is None or history.quiet_runs(run) != 0:
         return None  # not seen in the previous run that could have seen it (a backfill's cannot: not counted)
-    last = history.counts[-1]
-    if last.run != history.last_run or last.priority is None or last.priority >= ranked:
+    last = next((count for count in reversed(history.counts) if count.run == history.last_run), None)
+    if last is None or last.priority is None or last.priority >= ranked:
         return None
     return last.priority
 
@@ -50,7 +58,8 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
     `config.resolved_after_runs` complete runs (this one included; not a run of a window that ended before its
-    last entry, a backfill); it is listed in that run only, at most
+    last entry, a backfill, nor one that ended before a window already counted quiet for it, a re-run of that
+    hour); it is listed in that run only, at most
     `config.max_resolved_listed` of them per run (most recently seen first).
     A truncated run (`report.truncated`) resolves nothing: what it did not read may still be firing.
     """
@@ -61,7 +70,7 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
         history = state.fingerprints.get(cluster.fingerprint)
         cluster.trend = classify(history, run, config, cluster.last_seen)
         state.note_ranked(cluster.fingerprint, cluster.priority)
-        held = held_priority(history, run, cluster.priority)
+        held = held_priority(history, run, cluster.priority, cluster.last_seen)
         if held is not None:
             cluster.reasons = [
                 f"held at {held}: the previous run ranked it {held}, this one {cluster.priority}; a priority "
@@ -83,7 +92,7 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
         for fingerprint, history in state.fingerprints.items()
         if not report.truncated
         and fingerprint not in present
-        and not history.outlasts(report.window.end)
+        and not history.accounted_for(report.window.end)
         and history.resolved_run is None
         and history.quiet_runs(run) + 1 >= config.resolved_after_runs
     ]
