@@ -1440,6 +1440,8 @@ class BigQueryEngine:
                     "--until) or the services (--service), or lower log_analytics.max_rows",
                     ExitCode.BAD_INPUT,
                 ) from None
+            if reason == "blocked":
+                raise _blocked(what, exc) from None
             if reason == "policyViolation" or _PERIMETER_DENIED.search(_message(exc)):
                 raise GardenerError(
                     f"blocked by a VPC Service Controls perimeter {what}: {_message(exc)}; no role lets the "
@@ -1504,6 +1506,8 @@ class BigQueryEngine:
                 _reason(exc) in _QUOTA_REASONS
             ):  # a failed job's rate limit, which the client makes an HTTP 429
                 raise _quota_exceeded(what, exc) from None
+            if _reason(exc) == "blocked":  # a failed job's reason, which the client may give any status
+                raise _blocked(what, exc) from None
             if _reason(exc) == "stopped":  # BigQuery's reason for a job cancelled: no failure of the service
                 raise GardenerError(
                     f"BigQuery's query job was cancelled {what}: {_message(exc)}; someone (the console, `bq "
@@ -1656,8 +1660,10 @@ _QUERY_REASONS = {
     "resourcesExceeded",
     "invalidQuery",
     "invalid",
+    "timeout",
 }
-"""BigQuery's reasons for a query it refuses to run as written (too costly, too big, not valid): a failed job's
+"""BigQuery's reasons for a query it refuses to run as written (too costly, too big, too long, not valid; `timeout`:
+a job past BigQuery's six hours): a failed job's
 `status.errorResult` carries them, and the client turns one it does not know (`bytesBilledLimitExceeded`) into
 an HTTP 500, which is no server failure."""
 
@@ -1688,6 +1694,16 @@ def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
     )
 
 
+def _blocked(what: str, exc: BaseException) -> GardenerError:
+    """BigQuery's `blocked`: it refuses the operation for a while to protect the service, which no role changes
+    (exit code 5: rerun later)."""
+    return GardenerError(
+        f"BigQuery blocked the request {what}: {_message(exc)}; no role lets it through: BigQuery refuses such "
+        "an operation for a while to protect the service: rerun later, and ask Google Cloud support if it lasts",
+        ExitCode.SOURCE_FAILED,
+    )
+
+
 def _rejected_query(what: str, exc: BaseException) -> GardenerError:
     """A query BigQuery refused: its message, and what to change (exit code 2)."""
     text = _message(exc)
@@ -1696,7 +1712,7 @@ def _rejected_query(what: str, exc: BaseException) -> GardenerError:
         hint = (
             "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
         )
-    elif reason in ("resourcesExceeded", "billingTierLimitExceeded"):
+    elif reason in ("resourcesExceeded", "billingTierLimitExceeded", "timeout"):
         hint = "; narrow the window (--hours, --since, --until) or the services (--service)"
     else:
         hint = ""
