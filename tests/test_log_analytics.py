@@ -711,6 +711,9 @@ def test_a_dataset_name_splits_into_project_and_dataset() -> None:
         "bigquery.googleapis.com/projects/my-project/datasets/app_logs",  # `gcloud logging links describe`
         "//bigquery.googleapis.com/projects/my-project/datasets/app_logs",
         "projects/my-project/datasets/app_logs",
+        # Cloud Logging's name of the link (`gcloud logging links describe`): the dataset has the link's id
+        "projects/my-project/locations/global/buckets/app-bucket/links/app_logs",
+        "//logging.googleapis.com/projects/my-project/locations/europe-west1/buckets/b.1/links/app_logs",
         "`my-project.app_logs`",  # as SQL quotes it
         " `my-project.app_logs` ",
     ],
@@ -734,6 +737,22 @@ def test_a_views_path_is_refused_naming_the_dataset_and_the_view(text: str, data
         GardenerError, match=rf"names a view of the dataset {re.escape(dataset)} .*--view.*{view}"
     ):
         parse_dataset(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("projects/my-project/locations/global/buckets/app-bucket", ""),
+        ("projects/my-project/locations/global/buckets/app-bucket/views/_AllLogs", "--view or log_analytics.view (_AllLogs)"),
+    ],
+)  # fmt: skip
+def test_a_log_buckets_name_is_refused_saying_how_to_find_its_linked_dataset(text: str, said: str) -> None:
+    with pytest.raises(GardenerError) as raised:
+        parse_dataset(text)
+    message = str(raised.value)
+    assert "names the log bucket app-bucket, not its linked dataset" in message
+    assert "`gcloud logging links list --bucket=app-bucket --location=global --project=my-project`" in message
+    assert said in message
 
 
 @pytest.mark.parametrize("text", ["my.project-x.logs", "acme-ledger.prod.logs"])

@@ -276,9 +276,40 @@ def test_an_unknown_view_is_one_line_naming_the_setup(emulator: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "view",
+    [f"{PROJECT}.logs._AllLogs", f"projects/{PROJECT}/locations/global/buckets/demo-bucket/views/_AllLogs"],
+    ids=["path", "log-view-resource"],
+)
+def test_a_view_given_by_its_path_in_the_dataset_or_its_log_views_name_is_that_view(
+    emulator: str, view: str
+) -> None:
+    """`--view DATASET.VIEW`, `PROJECT.DATASET.VIEW` or the log view's resource name were taken as a view's name
+    holding dots or refused, and a dotted one told to link a dataset; they name the dataset's view."""
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--view", view, "--bigquery-endpoint", emulator, "--hours", "3",
+        "--dry-run",
+    )  # fmt: skip
+    assert code == 0, stdout + stderr
+    assert "FROM `demo-project.logs._AllLogs`" in stdout
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--log-analytics", "nodataset", "--hours", "1"], "PROJECT.DATASET"),
+        # a view's path or log view of another dataset or project: said before any request
+        (
+            ["--log-analytics", "p-roject.d", "--hours", "1", "--view", "other_logs._AllLogs"],
+            "--view: 'other_logs._AllLogs' is a view's path into other_logs, not into the dataset p-roject.d",
+        ),
+        (
+            ["--log-analytics", "p-roject.d", "--hours", "1", "--view", "projects/x-roject/locations/global/buckets/b/views/v"],
+            "is a log view of the project x-roject, not of the dataset p-roject.d",
+        ),
+        (
+            ["--log-analytics", "projects/p-roject/locations/us/buckets/b", "--hours", "1"],
+            "`gcloud logging links list --bucket=b --location=us --project=p-roject` lists",
+        ),
         (["--log-analytics", "p-roject.d"], "--hours N or --since"),
         (["--log-analytics", "p-roject.d", "--hours", "1", "--filter", "x"], "--filter applies"),
         (

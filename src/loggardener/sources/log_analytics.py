@@ -61,6 +61,7 @@ from loggardener.config import (
     GardenerConfig,
     dataset_name,
     dataset_problem,
+    view_name,
 )
 from loggardener.console import Terminated
 from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
@@ -1775,10 +1776,15 @@ def log_analytics_source(
         )
     project, name = parse_dataset(dataset)
     settings = config.log_analytics
+    try:
+        view_of_dataset = view_name(view or settings.view, project, name)
+    except ValueError as exc:
+        given = "--view" if view else "log_analytics.view"
+        raise GardenerError(f"{given}: {exc}", ExitCode.BAD_INPUT) from None
     query = LogAnalyticsQuery(
         project=project,
         dataset=name,
-        view=view or settings.view,
+        view=view_of_dataset,
         start=start,
         end=end,
         min_severity=min_severity,
