@@ -303,7 +303,14 @@ def test_a_view_given_by_its_path_in_the_dataset_or_its_log_views_name_is_that_v
             "--view: 'other_logs._AllLogs' is a view's path into other_logs, not into the dataset p-roject.d",
         ),
         (
-            ["--log-analytics", "p-roject.d", "--hours", "1", "--view", "projects/x-roject/locations/global/buckets/b/views/v"],
+            [
+                "--log-analytics",
+                "p-roject.d",
+                "--hours",
+                "1",
+                "--view",
+                "projects/x-roject/locations/global/buckets/b/views/v",
+            ],
             "is a log view of the project x-roject, not of the dataset p-roject.d",
         ),
         (

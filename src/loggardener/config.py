@@ -152,7 +152,9 @@ def dataset_problem(text: str) -> str | None:
         )
     bucket = _BUCKET_RESOURCE.match(name)
     if bucket is not None:
-        view = f", and the view with --view or log_analytics.view ({bucket['view']})" if bucket["view"] else ""
+        view = (
+            f", and the view with --view or log_analytics.view ({bucket['view']})" if bucket["view"] else ""
+        )
         return (
             f"{name!r} names the log bucket {bucket['bucket']}, not its linked dataset: give the dataset as "
             f"PROJECT.DATASET{view}; the dataset's id is the link's, which `gcloud logging links list "
