@@ -116,8 +116,7 @@ def dataset_name(text: str) -> str:
 def view_name(text: str, project: str, dataset: str) -> str:
     """`text` given as the linked dataset's view: as given, or the view's name from its path in that dataset
     (`DATASET.VIEW`, `PROJECT.DATASET.VIEW`, in backticks or not) or from the log view's resource name
-    (`projects/P/locations/L/buckets/B/views/V`). A path into another dataset or project raises ValueError
-    naming it (a view's name holds no dot)."""
+    (`projects/P/locations/L/buckets/B/views/V`). A log view of another project raises ValueError naming it."""
     name = _unquoted(text)
     resource = _LOG_VIEW_RESOURCE.match(name)
     if resource is not None:
@@ -129,14 +128,7 @@ def view_name(text: str, project: str, dataset: str) -> str:
             )
         return resource["view"]
     path, dot, view = name.rpartition(".")
-    if not dot or not view:
-        return name
-    if path in (dataset, f"{project}.{dataset}"):
-        return view
-    raise ValueError(
-        f"{text!r} is a view's path into {path}, not into the dataset {project}.{dataset}: give the dataset "
-        f"as PROJECT.DATASET (--log-analytics, log_analytics.dataset) and the view's name alone ({view})"
-    )
+    return view if dot and view and path in (dataset, f"{project}.{dataset}") else name
 
 
 def dataset_problem(text: str) -> str | None:

@@ -1554,6 +1554,14 @@ class BigQueryEngine:
             lambda: list(self._result(self.client().query(sql, job_config=config, **self._retry()))),
         )
         names = {str(row[0]) for row in rows}
+        path, dot, name = view.rpartition(".")
+        if not names and dot:  # BigQuery's names hold no dot: a view's path into another dataset
+            raise GardenerError(
+                f"no view {view} in the dataset {project}.{dataset}: a view's name holds no dot; if {path} is "
+                "another dataset, give it as PROJECT.DATASET (--log-analytics, log_analytics.dataset) and the "
+                f"view's name alone with --view ({name})",
+                ExitCode.BAD_INPUT,
+            )
         if not names:
             raise GardenerError(
                 f"no view {view} in the dataset {project}.{dataset}: Log Analytics links name the views "
