@@ -177,9 +177,10 @@ def _dataset(text: str | None) -> str | None:
 
 
 def _view(name: str) -> str:
-    if not VIEW_NAME.match(name):
+    if not VIEW_NAME.match(name) and not _LOG_VIEW_RESOURCE.match(_unquoted(name)):
         raise ValueError(
-            f"{name!r} is not a log view's name (letters, digits, '_', '.', ':' and '-'), e.g. _AllLogs"
+            f"{name!r} is not a log view's name (letters, digits, '_', '.', ':' and '-'), e.g. _AllLogs, nor its "
+            "resource name (projects/P/locations/L/buckets/B/views/VIEW)"
         )
     return name
 
