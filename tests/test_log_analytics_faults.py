@@ -345,6 +345,22 @@ def test_a_job_that_met_a_quota_says_so_whatever_status_the_client_gives_it(
     assert "failing on its side" not in result.stderr
 
 
+@pytest.mark.usefixtures("quick_retries")
+def test_a_custom_quota_says_it_is_an_administrators_daily_cap_not_a_wait(tmp_path: Path) -> None:
+    """A custom quota (bytes queried a day, set by an administrator) was told to wait and rerun, which fails
+    again until the next day."""
+    message = (
+        "Custom quota exceeded: Your usage exceeded the custom quota for QueryUsagePerDay, which is set by your "
+        "administrator. For more information, see https://cloud.google.com/bigquery/cost-controls"
+    )
+    with _Answering(error={"reason": "quotaExceeded", "message": message}) as endpoint:
+        result = _scan(endpoint, tmp_path, deadline_seconds=0.2)
+    assert result.exit_code == 5, result.output
+    assert "QueryUsagePerDay" in result.stderr
+    assert "rerun after it resets (the next day) or ask them to raise it" in result.stderr
+    assert "wait and rerun" not in result.stderr
+
+
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The client's retries wait 20 ms between attempts, not a second and more."""

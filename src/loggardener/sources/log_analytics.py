@@ -1695,10 +1695,18 @@ def _roles(exc: BaseException, billing_project: str | None) -> str:
 
 
 def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
-    """A quota or rate limit BigQuery met (exit code 5: rerun later)."""
+    """A quota or rate limit BigQuery met (exit code 5: rerun later). A custom quota (`QueryUsagePerDay`,
+    `QueryUsagePerUserPerDay`) is an administrator's daily cap on bytes queried: it resets the next day, or an
+    administrator raises it."""
+    said = _message(exc)
+    wait = (
+        "an administrator set it on the bytes queried a day: rerun after it resets (the next day) or ask them to "
+        "raise it (IAM & Admin > Quotas, BigQuery API), or narrow the window"
+        if "custom quota" in said.lower()
+        else "wait and rerun, or narrow the window"
+    )
     return GardenerError(
-        f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
-        "(--dry-run shows the bytes a query reads)",
+        f"BigQuery quota exceeded {what}: {said}; {wait} (--dry-run shows the bytes a query reads)",
         ExitCode.SOURCE_FAILED,
     )
 
