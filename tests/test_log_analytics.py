@@ -195,6 +195,42 @@ def test_errors_written_below_warning_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def test_glogs_stack_and_loggings_stack_info_split_one_line_per_entry_scan_alike() -> None:
+    """glog's stack after a failed CHECK (`*** Check failure stack trace: ***`, then `@ 0x…` frames), absl's
+    failure signal report and logging's `stack_info` join the line logged before them locally (or stand as
+    one report); the query returned their lines apart, so each frame was a problem of its own."""
+    runs = {
+        "i1": [
+            "F1121 06:00:00.123000       1 ledger.cc:88] Check failed: balance >= 0 (-12 vs. 0)",
+            "*** Check failure stack trace: ***",
+            "    @     0x55d0c3f5b2a4  google::LogMessage::Fail()",
+            "    @     0x55d0c3f5ad7c  ledger::Server::Post()",
+            "    @     0x7f2a8c2a1d90  (unknown)",
+        ],
+        "i2": [
+            "*** SIGSEGV received at time=1763704800 on cpu 3 ***",
+            "PC: @     0x55d0c3f5ad7c  (unknown)  ledger::Server::Post()",
+            "    @     0x7f2a8c2a1d90  (unknown)",
+        ],
+        "i3": [
+            "WARNING:ledger.batch:slow batch 42",
+            "Stack (most recent call last):",
+            '  File "/app/ledger/batch.py", line 31, in <module>',
+            "    run()",
+        ],
+    }
+    entries = [
+        _on_instance(instance, f"2026-11-21T06:00:0{n}.{i + 1:06d}+00:00", textPayload=line)
+        for n, (instance, lines) in enumerate(runs.items())
+        for i, line in enumerate(lines)
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+    local = local_report(ListSource(entries))
+    assert not [c.title for c in local.clusters if c.title.startswith(("@", "PC:", "***", "Stack ("))]
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_a_php_uncaught_exception_split_by_cloud_run_scans_alike() -> None:
     """The lines of PHP's report (`Stack trace:`, `#0 {main}`, `thrown in`) come back with their header."""
     lines = [

@@ -109,11 +109,13 @@ from loggardener.entries.reassemble import (
     CAUSE_LINE_PATTERN,
     CREDENTIAL_LABEL_PATTERN,
     CREDENTIAL_WORDS,
+    GLOG_TRACE_PATTERN,
     HINT_PATTERN,
     LABEL_REACH,
     PREAMBLE_STEP,
     RECORD_STEP,
     RUBY_FRAME_PATTERN,
+    STACK_INFO,
 )
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
@@ -494,6 +496,12 @@ _STACK_HEADER = (
     + PHP_THROWN.pattern
     + "|"
     + HINT_PATTERN
+    # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK or a FATAL: the line
+    # logged before it is their event's (`reassemble`'s `stack-info` and `glog-trace`)
+    + "|^\\s*"
+    + re.sub(r"([().*+?])", r"\\\1", STACK_INFO)
+    + "|"
+    + re.sub(r"\)\$", ")", _re2_text_superset(GLOG_TRACE_PATTERN))  # the text as logged: spaces may end it
 )
 
 
