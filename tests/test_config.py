@@ -157,6 +157,8 @@ def test_an_unknown_key_names_the_known_one_it_looks_like(tmp_path: Path, text: 
     [
         'project = " my-project "\n',  # spaces around an id are dropped, as for --project
         '[log_analytics]\ndataset = "example.com:shop.app_logs"\nview = "_Default.errors:v-1"\n',
+        # the log view's resource name, as `gcloud logging views describe` prints it
+        '[log_analytics]\nview = "projects/shop-prod/locations/global/buckets/app/views/errors"\n',
     ],
 )
 def test_names_of_the_shape_a_scan_takes_are_read(tmp_path: Path, text: str) -> None:

@@ -195,6 +195,42 @@ def test_errors_written_below_warning_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def test_glogs_stack_and_loggings_stack_info_split_one_line_per_entry_scan_alike() -> None:
+    """glog's stack after a failed CHECK (`*** Check failure stack trace: ***`, then `@ 0x…` frames), absl's
+    failure signal report and logging's `stack_info` join the line logged before them locally (or stand as
+    one report); the query returned their lines apart, so each frame was a problem of its own."""
+    runs = {
+        "i1": [
+            "F1121 06:00:00.123000       1 ledger.cc:88] Check failed: balance >= 0 (-12 vs. 0)",
+            "*** Check failure stack trace: ***",
+            "    @     0x55d0c3f5b2a4  google::LogMessage::Fail()",
+            "    @     0x55d0c3f5ad7c  ledger::Server::Post()",
+            "    @     0x7f2a8c2a1d90  (unknown)",
+        ],
+        "i2": [
+            "*** SIGSEGV received at time=1763704800 on cpu 3 ***",
+            "PC: @     0x55d0c3f5ad7c  (unknown)  ledger::Server::Post()",
+            "    @     0x7f2a8c2a1d90  (unknown)",
+        ],
+        "i3": [
+            "WARNING:ledger.batch:slow batch 42",
+            "Stack (most recent call last):",
+            '  File "/app/ledger/batch.py", line 31, in <module>',
+            "    run()",
+        ],
+    }
+    entries = [
+        _on_instance(instance, f"2026-11-21T06:00:0{n}.{i + 1:06d}+00:00", textPayload=line)
+        for n, (instance, lines) in enumerate(runs.items())
+        for i, line in enumerate(lines)
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+    local = local_report(ListSource(entries))
+    assert not [c.title for c in local.clusters if c.title.startswith(("@", "PC:", "***", "Stack ("))]
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_a_php_uncaught_exception_split_by_cloud_run_scans_alike() -> None:
     """The lines of PHP's report (`Stack trace:`, `#0 {main}`, `thrown in`) come back with their header."""
     lines = [
@@ -711,6 +747,9 @@ def test_a_dataset_name_splits_into_project_and_dataset() -> None:
         "bigquery.googleapis.com/projects/my-project/datasets/app_logs",  # `gcloud logging links describe`
         "//bigquery.googleapis.com/projects/my-project/datasets/app_logs",
         "projects/my-project/datasets/app_logs",
+        # Cloud Logging's name of the link (`gcloud logging links describe`): the dataset has the link's id
+        "projects/my-project/locations/global/buckets/app-bucket/links/app_logs",
+        "//logging.googleapis.com/projects/my-project/locations/europe-west1/buckets/b.1/links/app_logs",
         "`my-project.app_logs`",  # as SQL quotes it
         " `my-project.app_logs` ",
     ],
@@ -734,6 +773,22 @@ def test_a_views_path_is_refused_naming_the_dataset_and_the_view(text: str, data
         GardenerError, match=rf"names a view of the dataset {re.escape(dataset)} .*--view.*{view}"
     ):
         parse_dataset(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("projects/my-project/locations/global/buckets/app-bucket", ""),
+        ("projects/my-project/locations/global/buckets/app-bucket/views/_AllLogs", "--view or log_analytics.view (_AllLogs)"),
+    ],
+)  # fmt: skip
+def test_a_log_buckets_name_is_refused_saying_how_to_find_its_linked_dataset(text: str, said: str) -> None:
+    with pytest.raises(GardenerError) as raised:
+        parse_dataset(text)
+    message = str(raised.value)
+    assert "names the log bucket app-bucket, not its linked dataset" in message
+    assert "`gcloud logging links list --bucket=app-bucket --location=global --project=my-project`" in message
+    assert said in message
 
 
 @pytest.mark.parametrize("text", ["my.project-x.logs", "acme-ledger.prod.logs"])

@@ -276,9 +276,57 @@ def test_an_unknown_view_is_one_line_naming_the_setup(emulator: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "view",
+    [f"{PROJECT}.logs._AllLogs", f"projects/{PROJECT}/locations/global/buckets/demo-bucket/views/_AllLogs"],
+    ids=["path", "log-view-resource"],
+)
+def test_a_view_given_by_its_path_in_the_dataset_or_its_log_views_name_is_that_view(
+    emulator: str, view: str
+) -> None:
+    """`--view DATASET.VIEW`, `PROJECT.DATASET.VIEW` or the log view's resource name were taken as a view's name
+    holding dots or refused, and a dotted one told to link a dataset; they name the dataset's view."""
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--view", view, "--bigquery-endpoint", emulator, "--hours", "3",
+        "--dry-run",
+    )  # fmt: skip
+    assert code == 0, stdout + stderr
+    assert "FROM `demo-project.logs._AllLogs`" in stdout
+
+
+def test_a_view_given_by_its_path_into_another_dataset_is_told_to_give_that_dataset(emulator: str) -> None:
+    """A dotted view that is no view of the dataset was told to upgrade a bucket and link a dataset."""
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--view", "other_logs._AllLogs", "--bigquery-endpoint", emulator,
+        "--hours", "3", "--dry-run",
+    )  # fmt: skip
+    assert code == 2, stdout + stderr
+    assert stderr.strip() == (
+        "error: no view other_logs._AllLogs in the dataset demo-project.logs: a view's name holds no dot; if "
+        "other_logs is another dataset, give it as PROJECT.DATASET (--log-analytics, log_analytics.dataset) and "
+        "the view's name alone with --view (_AllLogs)"
+    )
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--log-analytics", "nodataset", "--hours", "1"], "PROJECT.DATASET"),
+        # a log view of another project: said before any request
+        (
+            [
+                "--log-analytics",
+                "p-roject.d",
+                "--hours",
+                "1",
+                "--view",
+                "projects/x-roject/locations/global/buckets/b/views/v",
+            ],
+            "is a log view of the project x-roject, not of the dataset p-roject.d",
+        ),
+        (
+            ["--log-analytics", "projects/p-roject/locations/us/buckets/b", "--hours", "1"],
+            "`gcloud logging links list --bucket=b --location=us --project=p-roject` lists",
+        ),
         (["--log-analytics", "p-roject.d"], "--hours N or --since"),
         (["--log-analytics", "p-roject.d", "--hours", "1", "--filter", "x"], "--filter applies"),
         (

@@ -298,6 +298,12 @@ def _scan(endpoint: str, tmp_path: Path, deadline_seconds: float | None = None) 
             "raise log_analytics.maximum_bytes_billed",
         ),
         ("billingTierLimitExceeded", "Query exceeded resource limits.", "narrow the window"),
+        (
+            "timeout",
+            "Operation timed out after 6.0 hours. Consider reducing the amount of work performed by your "
+            "operation so that it can complete within this limit.",
+            "narrow the window",
+        ),
         ("invalidQuery", "Syntax error: Unexpected keyword at [3:4]", "Syntax error"),
     ],
 )
@@ -337,6 +343,22 @@ def test_a_job_that_met_a_quota_says_so_whatever_status_the_client_gives_it(
     assert last.startswith("error: BigQuery quota exceeded running the query")
     assert "wait and rerun" in last
     assert "failing on its side" not in result.stderr
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_a_custom_quota_says_it_is_an_administrators_daily_cap_not_a_wait(tmp_path: Path) -> None:
+    """A custom quota (bytes queried a day, set by an administrator) was told to wait and rerun, which fails
+    again until the next day."""
+    message = (
+        "Custom quota exceeded: Your usage exceeded the custom quota for QueryUsagePerDay, which is set by your "
+        "administrator. For more information, see https://cloud.google.com/bigquery/cost-controls"
+    )
+    with _Answering(error={"reason": "quotaExceeded", "message": message}) as endpoint:
+        result = _scan(endpoint, tmp_path, deadline_seconds=0.2)
+    assert result.exit_code == 5, result.output
+    assert "QueryUsagePerDay" in result.stderr
+    assert "rerun after it resets (the next day) or ask them to raise it" in result.stderr
+    assert "wait and rerun" not in result.stderr
 
 
 @pytest.fixture
@@ -434,6 +456,20 @@ def test_a_request_a_service_perimeter_refuses_names_the_perimeter_not_a_role(
     assert "vpcServiceControlsUniqueIdentifier: " in result.stderr
     assert "roles/" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_request_bigquery_blocked_is_to_rerun_later_not_a_missing_role(tmp_path: Path) -> None:
+    """BigQuery's `blocked` (a 403: it refuses an operation for a while to protect the service) said to grant
+    both BigQuery roles, exit code 4; no role changes it: exit code 5, run again later."""
+    message = "BigQuery has temporarily blocked this operation to prevent a service outage."
+    answering = _Answering(error={"reason": "blocked", "message": message})
+    with answering as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith(f"error: BigQuery blocked the request running the query: {message}")
+    assert "rerun later" in result.stderr
+    assert "roles/" not in result.stderr
+    assert len(answering.inserted) == 1
 
 
 def test_a_job_cancelled_by_someone_else_is_said_as_cancelled_not_as_a_failing_service(

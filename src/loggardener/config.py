@@ -88,16 +88,47 @@ _DATASET_RESOURCE = compile_regex(
     rf"^(?:(?://)?bigquery\.googleapis\.com/)?projects/(?P<project>{_PROJECT_ID})/datasets/(?P<dataset>{_DATASET_ID})$"
 )
 VIEW_NAME = compile_regex(r"^[A-Za-z0-9_.:-]+$")
+# Cloud Logging's resource names of a project's log bucket (`gcloud logging buckets describe`), of its link
+# (`gcloud logging links describe`'s `name`: the linked dataset has the link's id, in the bucket's project) and
+# of a log view (the linked dataset holds a view of the same id)
+_BUCKET_PATH = rf"^(?://logging\.googleapis\.com/)?projects/(?P<project>{_PROJECT_ID})/locations/(?P<location>[\w-]+)/buckets/(?P<bucket>[\w.-]+)"
+_BUCKET_RESOURCE = compile_regex(rf"{_BUCKET_PATH}(?:/views/(?P<view>[\w-]+))?/?$")
+_LINK_RESOURCE = compile_regex(rf"{_BUCKET_PATH}/links/(?P<dataset>{_DATASET_ID})/?$")
+_LOG_VIEW_RESOURCE = compile_regex(rf"{_BUCKET_PATH}/views/(?P<view>[\w-]+)/?$")
+
+
+def _unquoted(text: str) -> str:
+    name = text.strip()
+    if len(name) > 1 and name[0] == name[-1] == "`":
+        name = name[1:-1].strip()
+    return name
 
 
 def dataset_name(text: str) -> str:
     """`text` written as PROJECT.DATASET: as given, or from the link's resource name
-    (`bigquery.googleapis.com/projects/P/datasets/D`) or an SQL name in backticks (`` `P.D` ``)."""
-    name = text.strip()
-    if len(name) > 1 and name[0] == name[-1] == "`":
-        name = name[1:-1].strip()
-    resource = _DATASET_RESOURCE.match(name)
+    (`bigquery.googleapis.com/projects/P/datasets/D`, or Cloud Logging's
+    `projects/P/locations/L/buckets/B/links/D`) or an SQL name in backticks (`` `P.D` ``)."""
+    name = _unquoted(text)
+    resource = _DATASET_RESOURCE.match(name) or _LINK_RESOURCE.match(name)
     return f"{resource['project']}.{resource['dataset']}" if resource else name
+
+
+def view_name(text: str, project: str, dataset: str) -> str:
+    """`text` given as the linked dataset's view: as given, or the view's name from its path in that dataset
+    (`DATASET.VIEW`, `PROJECT.DATASET.VIEW`, in backticks or not) or from the log view's resource name
+    (`projects/P/locations/L/buckets/B/views/V`). A log view of another project raises ValueError naming it."""
+    name = _unquoted(text)
+    resource = _LOG_VIEW_RESOURCE.match(name)
+    if resource is not None:
+        if resource["project"] != project:
+            raise ValueError(
+                f"{text!r} is a log view of the project {resource['project']}, not of the dataset "
+                f"{project}.{dataset}: give that project's linked dataset, or the view's name alone "
+                f"({resource['view']})"
+            )
+        return resource["view"]
+    path, dot, view = name.rpartition(".")
+    return view if dot and view and path in (dataset, f"{project}.{dataset}") else name
 
 
 def dataset_problem(text: str) -> str | None:
@@ -110,6 +141,16 @@ def dataset_problem(text: str) -> str | None:
         return (
             f"{name!r} names a view of the dataset {table} (PROJECT.DATASET.VIEW): give the linked dataset as "
             f"PROJECT.DATASET ({table}), and the view with --view or log_analytics.view ({view})"
+        )
+    bucket = _BUCKET_RESOURCE.match(name)
+    if bucket is not None:
+        view = (
+            f", and the view with --view or log_analytics.view ({bucket['view']})" if bucket["view"] else ""
+        )
+        return (
+            f"{name!r} names the log bucket {bucket['bucket']}, not its linked dataset: give the dataset as "
+            f"PROJECT.DATASET{view}; the dataset's id is the link's, which `gcloud logging links list "
+            f"--bucket={bucket['bucket']} --location={bucket['location']} --project={bucket['project']}` lists"
         )
     project, dot, dataset = name.rpartition(".")
     if not dot:
@@ -136,9 +177,10 @@ def _dataset(text: str | None) -> str | None:
 
 
 def _view(name: str) -> str:
-    if not VIEW_NAME.match(name):
+    if not VIEW_NAME.match(name) and not _LOG_VIEW_RESOURCE.match(_unquoted(name)):
         raise ValueError(
-            f"{name!r} is not a log view's name (letters, digits, '_', '.', ':' and '-'), e.g. _AllLogs"
+            f"{name!r} is not a log view's name (letters, digits, '_', '.', ':' and '-'), e.g. _AllLogs, nor its "
+            "resource name (projects/P/locations/L/buckets/B/views/VIEW)"
         )
     return name
 

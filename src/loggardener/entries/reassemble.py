@@ -321,12 +321,11 @@ _INTRODUCED = ("header", "elixir", "knv", "continuation", "bare", "group-header"
 # `|` gutter, its sub-exceptions' after `+-+---------------- 1 ----------------` (all indented, read as `source`)
 _GROUP_HEADER = "+ " + EXCEPTION_GROUP_HEADER
 # logging's `stack_info=True`: the record's message, then where it was logged, without an exception
-_STACK_INFO = "Stack (most recent call last):"
+STACK_INFO = "Stack (most recent call last):"
 # glog's and absl's stack after a failed CHECK or a FATAL (`*** Check failure stack trace: ***`, then `    @ 0x…
 # fn()` lines), and their failure signal handler's report (`*** SIGABRT received at time=… ***`, `PC: @ 0x…`)
-_GLOG_TRACE = compile_regex(
-    r"\*\*\* (?:Check failure stack trace: \*\*\*|SIG[A-Z]{2,8} .{0,200}|Aborted at \d{1,20} .{0,200})$|PC: @ "
-)
+GLOG_TRACE_PATTERN = r"\*\*\* (?:Check failure stack trace: \*\*\*|SIG[A-Z]{2,8} .{0,200}|Aborted at \d{1,20} .{0,200})$|PC: @ "
+_GLOG_TRACE = compile_regex(GLOG_TRACE_PATTERN)
 # asyncio's default exception handler: its message (`Task exception was never retrieved`), then the context, one
 # `key: <repr>` line each (`future: <Task finished …>`), then the traceback
 _ASYNCIO_MESSAGE = compile_regex(
@@ -652,7 +651,7 @@ def _classify(line: str, stripped: str) -> str | None:
         return "header"
     if stripped == _GROUP_HEADER:
         return "group-header"
-    if stripped == _STACK_INFO:
+    if stripped == STACK_INFO:
         return "stack-info"
     if stripped[0] in "*P" and _GLOG_TRACE.match(stripped):
         return "glog-trace"

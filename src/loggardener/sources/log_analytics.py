@@ -61,6 +61,7 @@ from loggardener.config import (
     GardenerConfig,
     dataset_name,
     dataset_problem,
+    view_name,
 )
 from loggardener.console import Terminated
 from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
@@ -108,11 +109,13 @@ from loggardener.entries.reassemble import (
     CAUSE_LINE_PATTERN,
     CREDENTIAL_LABEL_PATTERN,
     CREDENTIAL_WORDS,
+    GLOG_TRACE_PATTERN,
     HINT_PATTERN,
     LABEL_REACH,
     PREAMBLE_STEP,
     RECORD_STEP,
     RUBY_FRAME_PATTERN,
+    STACK_INFO,
 )
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
@@ -493,6 +496,12 @@ _STACK_HEADER = (
     + PHP_THROWN.pattern
     + "|"
     + HINT_PATTERN
+    # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK or a FATAL: the line
+    # logged before it is their event's (`reassemble`'s `stack-info` and `glog-trace`)
+    + "|^\\s*"
+    + re.sub(r"([().*+?])", r"\\\1", STACK_INFO)
+    + "|"
+    + re.sub(r"\)\$", ")", _re2_text_superset(GLOG_TRACE_PATTERN))  # the text as logged: spaces may end it
 )
 
 
@@ -1440,6 +1449,8 @@ class BigQueryEngine:
                     "--until) or the services (--service), or lower log_analytics.max_rows",
                     ExitCode.BAD_INPUT,
                 ) from None
+            if reason == "blocked":
+                raise _blocked(what, exc) from None
             if reason == "policyViolation" or _PERIMETER_DENIED.search(_message(exc)):
                 raise GardenerError(
                     f"blocked by a VPC Service Controls perimeter {what}: {_message(exc)}; no role lets the "
@@ -1504,6 +1515,8 @@ class BigQueryEngine:
                 _reason(exc) in _QUOTA_REASONS
             ):  # a failed job's rate limit, which the client makes an HTTP 429
                 raise _quota_exceeded(what, exc) from None
+            if _reason(exc) == "blocked":  # a failed job's reason, which the client may give any status
+                raise _blocked(what, exc) from None
             if _reason(exc) == "stopped":  # BigQuery's reason for a job cancelled: no failure of the service
                 raise GardenerError(
                     f"BigQuery's query job was cancelled {what}: {_message(exc)}; someone (the console, `bq "
@@ -1549,6 +1562,14 @@ class BigQueryEngine:
             lambda: list(self._result(self.client().query(sql, job_config=config, **self._retry()))),
         )
         names = {str(row[0]) for row in rows}
+        path, dot, name = view.rpartition(".")
+        if not names and dot:  # BigQuery's names hold no dot: a view's path into another dataset
+            raise GardenerError(
+                f"no view {view} in the dataset {project}.{dataset}: a view's name holds no dot; if {path} is "
+                "another dataset, give it as PROJECT.DATASET (--log-analytics, log_analytics.dataset) and the "
+                f"view's name alone with --view ({name})",
+                ExitCode.BAD_INPUT,
+            )
         if not names:
             raise GardenerError(
                 f"no view {view} in the dataset {project}.{dataset}: Log Analytics links name the views "
@@ -1656,8 +1677,10 @@ _QUERY_REASONS = {
     "resourcesExceeded",
     "invalidQuery",
     "invalid",
+    "timeout",
 }
-"""BigQuery's reasons for a query it refuses to run as written (too costly, too big, not valid): a failed job's
+"""BigQuery's reasons for a query it refuses to run as written (too costly, too big, too long, not valid; `timeout`:
+a job past BigQuery's six hours): a failed job's
 `status.errorResult` carries them, and the client turns one it does not know (`bytesBilledLimitExceeded`) into
 an HTTP 500, which is no server failure."""
 
@@ -1680,10 +1703,28 @@ def _roles(exc: BaseException, billing_project: str | None) -> str:
 
 
 def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
-    """A quota or rate limit BigQuery met (exit code 5: rerun later)."""
+    """A quota or rate limit BigQuery met (exit code 5: rerun later). A custom quota (`QueryUsagePerDay`,
+    `QueryUsagePerUserPerDay`) is an administrator's daily cap on bytes queried: it resets the next day, or an
+    administrator raises it."""
+    said = _message(exc)
+    wait = (
+        "an administrator set it on the bytes queried a day: rerun after it resets (the next day) or ask them to "
+        "raise it (IAM & Admin > Quotas, BigQuery API), or narrow the window"
+        if "custom quota" in said.lower()
+        else "wait and rerun, or narrow the window"
+    )
     return GardenerError(
-        f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
-        "(--dry-run shows the bytes a query reads)",
+        f"BigQuery quota exceeded {what}: {said}; {wait} (--dry-run shows the bytes a query reads)",
+        ExitCode.SOURCE_FAILED,
+    )
+
+
+def _blocked(what: str, exc: BaseException) -> GardenerError:
+    """BigQuery's `blocked`: it refuses the operation for a while to protect the service, which no role changes
+    (exit code 5: rerun later)."""
+    return GardenerError(
+        f"BigQuery blocked the request {what}: {_message(exc)}; no role lets it through: BigQuery refuses such "
+        "an operation for a while to protect the service: rerun later, and ask Google Cloud support if it lasts",
         ExitCode.SOURCE_FAILED,
     )
 
@@ -1696,7 +1737,7 @@ def _rejected_query(what: str, exc: BaseException) -> GardenerError:
         hint = (
             "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
         )
-    elif reason in ("resourcesExceeded", "billingTierLimitExceeded"):
+    elif reason in ("resourcesExceeded", "billingTierLimitExceeded", "timeout"):
         hint = "; narrow the window (--hours, --since, --until) or the services (--service)"
     else:
         hint = ""
@@ -1759,10 +1800,15 @@ def log_analytics_source(
         )
     project, name = parse_dataset(dataset)
     settings = config.log_analytics
+    try:
+        view_of_dataset = view_name(view or settings.view, project, name)
+    except ValueError as exc:
+        given = "--view" if view else "log_analytics.view"
+        raise GardenerError(f"{given}: {exc}", ExitCode.BAD_INPUT) from None
     query = LogAnalyticsQuery(
         project=project,
         dataset=name,
-        view=view or settings.view,
+        view=view_of_dataset,
         start=start,
         end=end,
         min_severity=min_severity,
