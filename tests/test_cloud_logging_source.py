@@ -323,19 +323,19 @@ def test_a_request_timeout_or_an_aborted_attempt_is_retried_but_a_conflict_is_no
 
 
 def test_unreachable_endpoint_is_a_source_failure() -> None:
-    with socket.socket() as sock:
+    with socket.socket() as sock:  # bound, never listening, all along: refused, and no other process's port
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    clock = FakeClock()
-    source = CloudLoggingSource(
-        LogQuery(start=START, end=END),
-        project="P",
-        endpoint=f"http://127.0.0.1:{port}",
-        pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
-        sleep=clock.sleep,
-    )
-    with pytest.raises(GardenerError) as caught:
-        read_all(source)
+        clock = FakeClock()
+        source = CloudLoggingSource(
+            LogQuery(start=START, end=END),
+            project="P",
+            endpoint=f"http://127.0.0.1:{port}",
+            pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
+            sleep=clock.sleep,
+        )
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     assert f"cannot reach Cloud Logging at http://127.0.0.1:{port} after {RETRY_ATTEMPTS} attempts" in (
         caught.value.message
@@ -365,12 +365,12 @@ def test_a_proxy_that_cannot_be_reached_is_named_with_the_variable_that_names_it
         "no_proxy",
     ):
         monkeypatch.delenv(name, raising=False)
-    with socket.socket() as sock:
+    with socket.socket() as sock:  # bound, never listening, all along: refused, and no other process's port
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    monkeypatch.setenv(variable, f"http://user:secret@127.0.0.1:{port}")
-    with FakeLoggingServer(make_entries(3)) as server, pytest.raises(GardenerError) as caught:
-        read_all(source_for(server, FakeClock()))
+        monkeypatch.setenv(variable, f"http://user:secret@127.0.0.1:{port}")
+        with FakeLoggingServer(make_entries(3)) as server, pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock()))
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     said = caught.value.message
     assert said.startswith(f"cannot reach Cloud Logging at {server.endpoint} after {RETRY_ATTEMPTS} attempts")

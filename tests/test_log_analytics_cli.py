@@ -37,10 +37,12 @@ WINDOW = ("--since", "2026-11-21T16:00:00Z", "--until", "2026-11-21T18:00:00Z")
 runner = CliRunner()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _free_ports() -> tuple[int, int]:
+    """Two ports free a moment ago, and not the same one: both probes are bound at once."""
+    with socket.socket() as rest, socket.socket() as grpc:
+        rest.bind(("127.0.0.1", 0))
+        grpc.bind(("127.0.0.1", 0))
+        return int(rest.getsockname()[1]), int(grpc.getsockname()[1])
 
 
 def _table_schema() -> list[Any]:
@@ -110,23 +112,31 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     target = home / ".duckdb" / "extensions" / version / "linux_amd64"
     target.mkdir(parents=True)
     shutil.copy(Path(spatial.__file__).parent / "extensions" / version / "spatial.duckdb_extension", target)
-    port = _free_port()
-    command = [sys.executable, "-m", "bqemulator", "start", "--rest-port", str(port), "--grpc-port"]
-    command += [str(_free_port()), "--project", PROJECT, "--log-level", "error"]
     log = (home / "emulator.log").open("w")
-    process = subprocess.Popen(command, env={**os.environ, "HOME": str(home)}, stdout=log, stderr=log)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
+    deadline = time.monotonic() + 60
+    # A port another process took since it was probed: the emulator exits, and starts again on others.
+    for attempt in range(1, 4):
+        port, grpc_port = _free_ports()
+        command = [sys.executable, "-m", "bqemulator", "start", "--rest-port", str(port), "--grpc-port"]
+        command += [str(grpc_port), "--project", PROJECT, "--log-level", "error"]
+        process = subprocess.Popen(command, env={**os.environ, "HOME": str(home)}, stdout=log, stderr=log)
+        endpoint = f"http://127.0.0.1:{port}"
         client = _client(endpoint)
-        deadline = time.monotonic() + 60
-        while True:
+        answered = False
+        while not answered and process.poll() is None and time.monotonic() < deadline:
             try:
                 client.create_dataset(f"{PROJECT}.logs", exists_ok=True)
-                break
+                answered = True
             except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"bqemulator did not start: {(home / 'emulator.log').read_text()[-2000:]}")
                 time.sleep(0.5)
+        if answered:
+            break
+        process.kill()
+        process.wait(timeout=30)
+        if attempt == 3 or time.monotonic() > deadline:
+            log.close()
+            pytest.fail(f"bqemulator did not start: {(home / 'emulator.log').read_text()[-2000:]}")
+    try:
         table = client.create_table(bigquery.Table(f"{PROJECT}.logs._AllLogs", schema=_table_schema()))
         rows = [_insertable(row) for entry in entries_of(DemoSource()) if (row := view_row(entry))]
         assert client.insert_rows_json(table, rows) == []

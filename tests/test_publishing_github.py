@@ -891,11 +891,11 @@ def test_a_github_that_cannot_be_reached_is_said_with_the_cause_and_where(url: s
 
     from loggardener.publishing.github import describe
 
-    with socket.socket() as sock:
+    with socket.socket() as sock:  # bound, never listening, all along: refused, and no other process's port
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(requests.ConnectionError) as failed:
-        requests.get(url.format(port=port), timeout=10)
+        with pytest.raises(requests.ConnectionError) as failed:
+            requests.get(url.format(port=port), timeout=10)
     said = describe(failed.value)
     host = url.format(port=port).split("/")[2]
     assert said.startswith(f"cannot reach GitHub at http://{host}: ConnectionError: ")
@@ -956,14 +956,14 @@ def test_a_proxy_that_cannot_be_reached_is_named_not_github(monkeypatch: pytest.
 
     from loggardener.publishing.github import describe
 
-    with socket.socket() as sock:
+    with socket.socket() as sock:  # bound, never listening, all along: refused, and no other process's port
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    with pytest.raises(requests.ConnectionError) as failed:
-        requests.get("https://ghe.example.com/api/v3/repos/o/r/issues", timeout=10)
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        with pytest.raises(requests.ConnectionError) as failed:
+            requests.get("https://ghe.example.com/api/v3/repos/o/r/issues", timeout=10)
     assert describe(failed.value) == (
         f"cannot reach GitHub at https://ghe.example.com through the proxy http://127.0.0.1:{port} (HTTPS_PROXY): "
         "Connection refused; check that proxy, or name the host in NO_PROXY to go around it, then rerun"
