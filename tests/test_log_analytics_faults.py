@@ -40,9 +40,10 @@ def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any], status: i
 
 @pytest.fixture
 def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[str]]]:
-    """Accepts every query job and reports it RUNNING (for 20 s, then answers 400, so that a client that waits
-    forever ends all the same); records the requests (method and path). Refuses to cancel a job (403) when the
-    test's parameter says so."""
+    """Accepts every query job and reports it RUNNING (for two minutes, then answers 400, so that a client that
+    waits forever ends all the same: long enough that a loaded machine's slow start never reaches it before the
+    scan cancels); records the requests (method and path). Refuses to cancel a job (403) when the test's parameter
+    says so."""
     refuses_cancel = bool(getattr(request, "param", False))
     seen: list[str] = []
     opened = time.monotonic()
@@ -57,7 +58,7 @@ def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[s
             return {"projectId": project, "jobId": job, "location": "US"}
 
         def _over(self) -> bool:
-            if time.monotonic() - opened < 20:
+            if time.monotonic() - opened < 120:
                 return False
             send_json(self, {"error": {"code": 400, "message": "the test is over"}}, 400)
             return True
