@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from fakes.github_server import FakeGitHub
 from loggardener.cli import app
@@ -909,37 +909,35 @@ def test_an_error_logged_with_a_blank_message_gets_its_draft(tmp_path: Path, pay
     assert "e.g. ``" not in draft.read_text(encoding="utf-8")
 
 
-def test_publishing_over_https_with_a_ca_bundle_that_does_not_exist_is_one_line_at_once(
-    tmp_path: Path,
-) -> None:
-    """GitHub (or GitHub Enterprise) over HTTPS while REQUESTS_CA_BUNDLE names no file: every request would fail
-    with an OSError PyGithub does not translate; said once, before the scan, naming the variable."""
+def _publish_over_https_with_ca_bundle(tmp_path: Path, bundle: Path) -> Result:
+    """A scan of one error publishing to a GitHub over HTTPS, with REQUESTS_CA_BUNDLE naming `bundle`."""
     export = tmp_path / "export.ndjson"
     export.write_text(
         json.dumps({"timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "db down"})
         + "\n",
         encoding="utf-8",
     )
-    missing = tmp_path / "etc" / "corp-ca.pem"
-    result = CliRunner().invoke(
+    return CliRunner().invoke(
         app,
         [
-            "scan",
-            "--from",
-            str(export),
-            "--out",
-            str(tmp_path / "out"),
-            "--issues",
-            "publish",
-            "--repo",
-            "o/r",
+            *("scan", "--from", str(export), "--out", str(tmp_path / "out")),
+            *("--issues", "publish", "--repo", "o/r"),
         ],
         env={
             "GITHUB_API_URL": "https://127.0.0.1:9",
             "GITHUB_TOKEN": TOKEN,
-            "REQUESTS_CA_BUNDLE": str(missing),
+            "REQUESTS_CA_BUNDLE": str(bundle),
         },
     )
+
+
+def test_publishing_over_https_with_a_ca_bundle_that_does_not_exist_is_one_line_at_once(
+    tmp_path: Path,
+) -> None:
+    """GitHub (or GitHub Enterprise) over HTTPS while REQUESTS_CA_BUNDLE names no file: every request would fail
+    with an OSError PyGithub does not translate; said once, before the scan, naming the variable."""
+    missing = tmp_path / "etc" / "corp-ca.pem"
+    result = _publish_over_https_with_ca_bundle(tmp_path, missing)
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith(f"error: REQUESTS_CA_BUNDLE names {missing}, which does not exist")
     assert len(result.stderr.strip().splitlines()) == 1 and TOKEN not in result.stderr
@@ -950,33 +948,9 @@ def test_publishing_over_https_with_a_ca_bundle_holding_no_certificate_is_one_li
 ) -> None:
     """The same for a bundle that exists and holds no certificate (empty, as a CI step that failed to write it
     leaves it): requests' SSLError on every request would say GitHub unreachable, after the scan."""
-    export = tmp_path / "export.ndjson"
-    export.write_text(
-        json.dumps({"timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "db down"})
-        + "\n",
-        encoding="utf-8",
-    )
     empty = tmp_path / "corp-ca.pem"
     empty.write_bytes(b"")
-    result = CliRunner().invoke(
-        app,
-        [
-            "scan",
-            "--from",
-            str(export),
-            "--out",
-            str(tmp_path / "out"),
-            "--issues",
-            "publish",
-            "--repo",
-            "o/r",
-        ],
-        env={
-            "GITHUB_API_URL": "https://127.0.0.1:9",
-            "GITHUB_TOKEN": TOKEN,
-            "REQUESTS_CA_BUNDLE": str(empty),
-        },
-    )
+    result = _publish_over_https_with_ca_bundle(tmp_path, empty)
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith(f"error: REQUESTS_CA_BUNDLE names {empty}, which holds no certificate")
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()

@@ -435,8 +435,15 @@ NESTED_LEVEL_NAMES = ("levelStr", "name", "label", "levelname", "levelName")
 def _nested_level(level: dict[object, object]) -> Severity | None:
     """The level word an object written for a level holds under a name key (`NESTED_LEVEL_NAMES`); its
     numbers are on scales of their own (log4js' 40000, loguru's 40, pino's 50), so none is read."""
-    for key in NESTED_LEVEL_NAMES:
-        name = level.get(key)
+    return _level_named_under(level, NESTED_LEVEL_NAMES)
+
+
+def _level_named_under(
+    fields: dict[object, object] | dict[str, object], keys: tuple[str, ...]
+) -> Severity | None:
+    """The first level word `fields` holds under one of `keys`, in their order."""
+    for key in keys:
+        name = fields.get(key)
         if isinstance(name, str):
             word = level_word(name)
             if word is not None:
@@ -451,12 +458,9 @@ def _number_level(value: float, payload: dict[str, object]) -> Severity:
         return SYSLOG_LEVEL_NUMBERS[int(value)]
     if not value >= _SCALED_LEVEL:  # (or no number at all: NaN)
         return next((severity for floor, severity in NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
-    for key in _LEVEL_NAME_KEYS:
-        name = payload.get(key)
-        if isinstance(name, str):
-            word = level_word(name)
-            if word is not None:
-                return word
+    word = _level_named_under(payload, _LEVEL_NAME_KEYS)
+    if word is not None:
+        return word
     return Severity.parse(int(value)) if value < 2**63 else Severity.EMERGENCY
 
 
