@@ -1350,9 +1350,12 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                 if end >= first_end:
                     # the same words after a value in that place (`<*> joined the game` beside `Steve joined the
                     # game`): the word before them is the value, a player's name, and they are the statement
-                    instead = prefix[start - 1] if start > 1 and around[start - 2] == WILDCARD else None
-                    if instead is None:
-                        instead = hash((prefix[start - 1], WILDCARD))
+                    # (the prefix with a value in place of that word: values in a row hash as one)
+                    instead = (
+                        prefix[start - 1]
+                        if start > 1 and around[start - 2] == WILDCARD
+                        else hash((prefix[start - 1], WILDCARD))
+                    )
                     stretch = tokens[start:end]
                     aside = (instead, suffix[end], _bare(stretch)) if around[start - 1] != WILDCARD else None
                     found.append(

@@ -639,9 +639,10 @@ def scan(
             {"--view": view is not None, "--bigquery-endpoint": _typed(ctx, "bigquery_endpoint")},
             "a scan through Log Analytics (--log-analytics PROJECT.DATASET)",
         )
+    live = not (demo or from_path or dataset)
     # before the source, which may ask for a token (Log Analytics' client does) over HTTPS already
     endpoints = [
-        *([logging_endpoint] if not (demo or from_path or dataset) and not print_filter else []),
+        *([logging_endpoint] if live and not print_filter else []),
         *([bigquery_endpoint] if dataset and not (from_path or demo) else []),
         *([os.environ.get("GITHUB_API_URL", "").strip() or None] if issues.value == "publish" else []),
     ]
@@ -690,7 +691,6 @@ def scan(
         )
         _print_plain(source.dry_run())
         raise typer.Exit()
-    live = not (demo or from_path or dataset)
     if demo or from_path:  # --project names who runs a Log Analytics query: refused only for a file
         _refuse_live_only(
             {

@@ -309,10 +309,9 @@ class EntryParser:
             return None
         if "textPayload" in raw:
             text = raw["textPayload"]
+            # (a runtime's record may be a part of a line, or its last: reassembly joins them)
             if not isinstance(text, str) or text.lstrip().startswith("{") or runtime_record(text):
-                return (
-                    None  # (a runtime's record may be a part of a line, or its last: reassembly joins them)
-                )
+                return None
         elif "jsonPayload" in raw and not isinstance(raw["jsonPayload"], dict):
             return None
         payload = read_payload(raw)  # unredacted: key-name redaction touches no field read below

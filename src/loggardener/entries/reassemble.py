@@ -518,12 +518,13 @@ STREAM_STEP = timedelta(milliseconds=100)
 _STDERR, _STDOUT = "stderr", "stdout"
 
 
-def _stderr_key(key: GroupKey) -> GroupKey | None:
-    """The stderr stream beside the stdout stream `key` (the same log's other pipe), or None."""
+def _other_pipe(key: GroupKey, pipe: str, other: str) -> GroupKey | None:
+    """The stream of the pipe `other` beside `key`'s when `key` is of the pipe `pipe` (stdout and stderr, the same
+    log's two pipes), or None."""
     log_name = key[0]
-    if not log_name.endswith(_STDOUT):
+    if not log_name.endswith(pipe):
         return None
-    return (log_name[: -len(_STDOUT)] + _STDERR, *key[1:])
+    return (log_name[: -len(pipe)] + other, *key[1:])
 
 
 # The longest step from a record's preamble to its level line (same or adjacent millisecond)
@@ -981,7 +982,7 @@ class Reassembler:
                     yield from self._flush(key)
                     continue
                 if group is None and self._groups:
-                    errors = _stderr_key(key)
+                    errors = _other_pipe(key, _STDOUT, _STDERR)
                     stderr_group = self._groups.get(errors) if errors is not None else None
                     if (
                         errors is not None
@@ -1210,13 +1211,11 @@ class Reassembler:
         """The line held on the stdout of `entry`'s stderr stream that introduces the report `entry` starts
         (a program that logs to stdout and prints the traceback to stderr: `logging` to `sys.stdout`, then
         `traceback.print_exc()`), taken from what is held; None when there is none."""
-        log_name = key[0]
-        if not log_name.endswith(_STDERR):
-            return None
-        outputs = (log_name[: -len(_STDERR)] + _STDOUT, *key[1:])
-        held = self._intros.get(outputs)
+        outputs = _other_pipe(key, _STDERR, _STDOUT)
+        held = self._intros.get(outputs) if outputs is not None else None
         if (
-            held is None
+            outputs is None
+            or held is None
             or abs(held.timestamp - entry.timestamp) > STREAM_STEP
             or not self._introduces(held, entry)
         ):

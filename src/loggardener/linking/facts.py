@@ -65,8 +65,9 @@ _NODE_POOL_CLUSTER = compile_regex(r"/clusters/([^/\s]+)/nodePools/")
 _CLUSTER_ITSELF = compile_regex(r"/clusters/([^/\s]+)$")
 """A GKE cluster's own resource name (`projects/p/locations/l/clusters/prod`): a change of its control plane
 (`…ClusterManager.UpdateMaster`, an IP rotation), not of a node pool."""
-_GKE_METHOD = "google.container."
-"""How GKE's audit methods begin: a Memorystore for Redis Cluster's, an AlloyDB's or a Dataproc cluster's resource
+GKE_METHOD = "google.container."
+"""How GKE's audit methods begin (`google.container.v1.ClusterManager.UpdateMaster`, an automatic upgrade's
+`google.container.internal.ClusterManagerInternal.UpdateClusterInternal`): a Memorystore for Redis Cluster's, an AlloyDB's or a Dataproc cluster's resource
 names `…/clusters/x` too, and their clients may run in any Kubernetes cluster."""
 _K8S_SUBRESOURCE = compile_regex(
     r" on \S*/([a-z0-9][a-z0-9.-]{0,252})/(?:scale|status|rollback|ephemeralcontainers|eviction|resize|binding)$"
@@ -355,7 +356,7 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     if pool is not None:
         return change.with_cluster(pool.group(1))
     if not change.method.startswith(_K8S_METHOD):
-        gke = change.method.startswith(_GKE_METHOD) and "/clusters/" in entry.message
+        gke = change.method.startswith(GKE_METHOD) and "/clusters/" in entry.message
         itself = _CLUSTER_ITSELF.search(entry.message) if gke else None
         return change.with_cluster(itself.group(1)) if itself else change
     subresource = _K8S_SUBRESOURCE.search(entry.message)

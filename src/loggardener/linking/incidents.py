@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
-from loggardener.linking.facts import ResolvedFacts, RevisionKey
+from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
 from loggardener.regexes import compile_regex
@@ -112,19 +112,15 @@ _CREDENTIAL_REFUSED = compile_regex(
 """A server refusing the client's credentials (PostgreSQL's `password authentication failed for user`, MySQL's
 `Access denied for user`, Redis' `WRONGPASS`, `NOAUTH`): a change of a datastore's users (`cloudsql.users.update`)
 or settings (AUTH turned on) refuses them, not its restart, failover, upgrade or certificate."""
-_LIMIT_REFUSED = compile_regex(
-    r"OOM command not allowed when used memory|max number of clients reached|\bToo many connections\b|"
-    r"too many clients already|remaining connection slots are reserved",
-    re.IGNORECASE,
-)
+_REDIS_LIMITS = r"OOM command not allowed when used memory|max number of clients reached"
+_POSTGRES_LIMITS = r"too many clients already|remaining connection slots are reserved"
+_MYSQL_LIMITS = r"\bToo many connections\b"
+_LIMIT_REFUSED = compile_regex(f"{_REDIS_LIMITS}|{_MYSQL_LIMITS}|{_POSTGRES_LIMITS}", re.IGNORECASE)
 """A server refusing the client for a limit its settings set, in the datastore's own words: Redis' `OOM command not
 allowed when used memory > 'maxmemory'.` and `ERR max number of clients reached`, MySQL's `Too many connections`
 (1040), PostgreSQL's `sorry, too many clients already` and `remaining connection slots are reserved for
 non-replication superuser connections`: a change of its settings (a smaller instance, a lower `max_connections` or
 `maxclients`) refuses them, not its restart, failover or users."""
-_REDIS_LIMITS = r"OOM command not allowed when used memory|max number of clients reached"
-_POSTGRES_LIMITS = r"too many clients already|remaining connection slots are reserved"
-_MYSQL_LIMITS = r"\bToo many connections\b"
 _LIMIT_REFUSED_BY = {
     "redis": compile_regex(_REDIS_LIMITS, re.IGNORECASE),
     "sql": compile_regex(f"{_POSTGRES_LIMITS}|{_MYSQL_LIMITS}", re.IGNORECASE),
@@ -190,9 +186,6 @@ _SCHEMA_NAME_UNKNOWN = compile_regex(
 )
 """A query naming a column, table or index the schema no longer has, as GoogleSQL (`Unrecognized name: ShippingNotes
 [at 1:34]`), Spanner's reads (`Column not found in table Orders: ShippingNotes`) and PostgreSQL dialects say it."""
-_CLUSTER_MANAGER = "google.container."
-"""How GKE's audit methods of a cluster begin (`google.container.v1.ClusterManager.UpdateMaster`, the system event
-of an automatic upgrade `google.container.internal.ClusterManagerInternal.UpdateClusterInternal`)."""
 _KUBERNETES_API = compile_regex(
     r"(?:https://[^\s/\\\"']{1,253}|url: )/(?:api/v1/(?:namespaces|pods|nodes|services|endpoints|configmaps|"
     r"secrets|events|persistentvolumes|persistentvolumeclaims)\b|apis/[a-z0-9.-]{1,253}/v\d[a-z0-9]*/)|"
@@ -578,7 +571,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if change.method.endswith(_SCHEMA_METHODS):
         return any(_names_what_the_schema_lost(c) for c in problems)
     if (
-        change.method.startswith(_CLUSTER_MANAGER)
+        change.method.startswith(GKE_METHOD)
         and change.cluster is not None
         and "NodePool" not in change.method
     ):

@@ -13,6 +13,7 @@ from loggardener.linking.models import Link
 from loggardener.prioritizing.actions import actions_for
 from loggardener.prioritizing.impact import ScanContext, escalate
 from loggardener.regexes import compile_regex
+from loggardener.words import counted
 
 _FALLBACK_REASON = "no rule matched: review manually"
 CAUSE_SUFFIX = ": a cause is at least as urgent as its effects"
@@ -23,24 +24,20 @@ def human_duration(seconds: float) -> str:
     """`75` → `1 minute 15 seconds`, coarse enough to read at a glance."""
     seconds = round(seconds)
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return counted(seconds, "second")
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}" + (f" {seconds} s" if seconds else "")
+        return counted(minutes, "minute") + (f" {seconds} s" if seconds else "")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} hour{'s' if hours != 1 else ''}" + (f" {minutes} min" if minutes else "")
-
-
-def _entries(n: int) -> str:
-    return f"{n} entr{'y' if n == 1 else 'ies'}"
+    return counted(hours, "hour") + (f" {minutes} min" if minutes else "")
 
 
 def _tally(cluster: Cluster) -> str:
     """How much a cluster holds, in events: `5 entries` when each entry is one, else `1 event (36 entries)` (a
     report reassembled from one entry a line is one event)."""
     if not 0 < cluster.events < cluster.count:
-        return _entries(cluster.count)
-    return f"{cluster.events} event{'' if cluster.events == 1 else 's'} ({_entries(cluster.count)})"
+        return counted(cluster.count, "entry")
+    return f"{counted(cluster.events, 'event')} ({counted(cluster.count, 'entry')})"
 
 
 def _at_max_severity(cluster: Cluster) -> str:
@@ -155,12 +152,12 @@ class _CompiledRule:
     def reason(self, cluster: Cluster) -> str:
         values = {
             "count": cluster.count,
-            "entries": _entries(cluster.count),
+            "entries": counted(cluster.count, "entry"),
             "tally": _tally(cluster),
-            "requests": f"{cluster.count} request{'' if cluster.count == 1 else 's'}",
+            "requests": counted(cluster.count, "request"),
             "at_max_severity": _at_max_severity(cluster),
             "events": cluster.events,
-            "event_word": f"{cluster.events} event{'' if cluster.events == 1 else 's'}",
+            "event_word": counted(cluster.events, "event"),
             "share": _percent(cluster.event_share),
             "exception_type": cluster.exception_type or "",
             "max_severity": cluster.max_severity,

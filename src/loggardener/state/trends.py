@@ -39,13 +39,14 @@ def held_priority(
     not relabel, retitle and comment on its issue with every run. A run whose entries of it end no later than
     `latest`'s history (a re-run of the last hour, a backfill) is none of those runs: it keeps what the last run
     showed. None when nothing is held."""
-    if history is not None and history.outlasts(latest):
-        last = next((count for count in reversed(history.counts) if count.run == history.last_run), None)
+    if history is None:
+        return None
+    last = next((count for count in reversed(history.counts) if count.run == history.last_run), None)
+    if history.outlasts(latest):
         shown = last.shown if last is not None else None
         return shown if shown is not None and shown < ranked else None
-    if history is None or history.quiet_runs(run) != 0:
+    if history.quiet_runs(run) != 0:
         return None  # not seen in the previous run that could have seen it (a backfill's cannot: not counted)
-    last = next((count for count in reversed(history.counts) if count.run == history.last_run), None)
     if last is None or last.priority is None or last.priority >= ranked:
         return None
     return last.priority
