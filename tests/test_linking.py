@@ -5800,3 +5800,199 @@ def test_a_backend_of_one_name_in_another_balancer_is_not_the_one_left_without_s
     report = scan_entries(entries)
     assert len([c for c in report.clusters if "is DOWN" in c.title]) == 1
     assert links_of(report) == set()
+
+
+def requested(change: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """The audited change with the request its audit entry carries (`protoPayload.request`)."""
+    return change | {"protoPayload": change["protoPayload"] | {"request": request}}
+
+
+REDIS_RULE = requested(FIREWALL_PATCHED, {"allowed": [{"IPProtocol": "tcp", "ports": ["6379"]}]})
+APPS_RULE = requested(
+    audited_change(0, "v1.compute.firewalls.patch", "projects/p/global/firewalls/allow-apps"),
+    {"direction": "INGRESS", "allowed": [{"IPProtocol": "tcp", "ports": ["8000-8999"]}]},
+)
+OPEN_RULE = requested(
+    audited_change(0, "v1.compute.firewalls.patch", "projects/p/global/firewalls/allow-nodes"),
+    {"allowed": [{"IPProtocol": "all"}]},
+)
+DB_DENY_RULE = requested(
+    audited_change(0, "v1.compute.firewalls.insert", "projects/p/global/firewalls/deny-db"),
+    {"direction": "EGRESS", "denied": [{"IPProtocol": "tcp", "ports": ["5432"]}]},
+)
+PG_TIMEOUT = 'psycopg2.OperationalError: connection to server at "10.20.0.7", port 5432 failed: timeout expired'
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (REDIS_RULE, "Error: connect ETIMEDOUT 10.30.0.12:6379", ["allow-gke-to-redis"]),
+        (REDIS_RULE, "dial tcp 10.30.0.12:5432: i/o timeout", []),
+        (REDIS_RULE, PG_TIMEOUT, []),
+        (REDIS_RULE, "fetch failed: dial tcp 10.50.0.4:9092: i/o timeout", []),
+        # a client that names its driver, not the port: its server's default port
+        (REDIS_RULE, "[ioredis] Unhandled error event: Error: connect ETIMEDOUT", ["allow-gke-to-redis"]),
+        # a source file's line is no port
+        (REDIS_RULE, "cache.go:231: dial tcp 10.30.0.12:6379: i/o timeout", ["allow-gke-to-redis"]),
+        (APPS_RULE, 'I/O error on GET request for "http://inventory.internal:8080/v1/stock": Connect timed out',
+         ["allow-apps"]),
+        (APPS_RULE, "Error: connect ETIMEDOUT 34.117.59.81:443", []),
+        (OPEN_RULE, PG_TIMEOUT, ["allow-nodes"]),
+        (DB_DENY_RULE, PG_TIMEOUT, ["deny-db"]),
+        (DB_DENY_RULE, "Error: connect ETIMEDOUT 10.30.0.12:6379", []),
+        # a timeout that names no port: which traffic it was is not known, the rule is told
+        (REDIS_RULE, "requests.exceptions.ConnectTimeout: connection timed out", ["allow-gke-to-redis"]),
+    ],
+)  # fmt: skip
+def test_a_firewall_rule_is_told_only_for_connections_to_the_ports_it_admits_or_denies(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A firewall rule's audit entry carries its request: the ports of its `allowed` and `denied` entries (a
+    port, a range, or a protocol with none: all its ports). A connection failing to another port is not its doing."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+CACHE_UPDATED = audited_change(
+    0, "google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/feed-cache"
+)
+REDIS_REFUSED = "redis.exceptions.ConnectionError: Error 111 connecting to 10.40.0.11:6379. Connection refused."
+
+
+@pytest.mark.parametrize(
+    ("mask", "told"),
+    [
+        ("labels", []),
+        ({"paths": ["labels", "display_name"]}, []),
+        ({"paths": ["displayName"]}, []),
+        ("memory_size_gb", ["feed-cache"]),
+        ("redis_configs,labels", ["feed-cache"]),
+        (None, ["feed-cache"]),
+    ],
+)
+def test_an_update_of_a_resources_labels_or_name_alone_is_told_for_nothing(
+    mask: str | dict[str, list[str]] | None, told: list[str]
+) -> None:
+    """An update whose mask names only what describes the resource (its labels, display name, description)
+    changes nothing its clients meet; a mask naming any other field, or no mask, may."""
+    change = CACHE_UPDATED if mask is None else requested(CACHE_UPDATED, {"updateMask": mask})
+    (incident,) = scan_entries([change, *failing_revision(120, REDIS_REFUSED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def dns_records(*names: str) -> dict[str, Any]:
+    return requested(DNS_CHANGE, {"change": {"deletions": [{"name": name, "type": "A"} for name in names]}})
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (dns_records("ledger.internal.shop."),
+         "dial tcp: lookup ledger.internal.shop on 169.254.169.254:53: no such host", ["internal-zone"]),
+        (dns_records("ledger.internal.shop."), "Error: getaddrinfo ENOTFOUND hooks.partner-acme.io", []),
+        (dns_records("ledger.internal.shop."), "Error: getaddrinfo ENOTFOUND old-ledger.internal.shop", []),
+        (dns_records("*.svc.internal.shop."), "Error: getaddrinfo ENOTFOUND search.svc.internal.shop",
+         ["internal-zone"]),
+        (DNS_CHANGE, "Error: getaddrinfo ENOTFOUND hooks.partner-acme.io", ["internal-zone"]),
+    ],
+)  # fmt: skip
+def test_a_dns_change_is_told_for_the_hosts_its_records_name(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A Cloud DNS change's request names the records it adds and deletes (a wildcard: its domain's hosts); a host
+    it did not touch that does not resolve is not its doing. A change whose request is not in the entry is told as
+    before, for any host that does not resolve."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        ({"msg": "insert entry", "error": "conn closed"}, ["main-pg"]),
+        ({"msg": "publish", "error": "nats: connection closed"}, []),
+    ],
+)
+def test_go_pgx_conn_closed_is_a_postgres_clients_lost_connection(failure: dict[str, str], told: list[str]) -> None:
+    """pgx says `conn closed` and nothing else of PostgreSQL: a Cloud SQL restart is told for it; NATS' own
+    `connection closed` is not a database's client."""
+    change = audited_change(0, "cloudsql.instances.restart", "projects/p/instances/main-pg")
+    failing = [
+        run_entry(120 + i * 20, severity="ERROR", service="notify", instance=f"n{i}",
+                  json_payload={"level": "error", **failure})
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries([change, *failing]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def quota_override(api: str) -> dict[str, Any]:
+    return audited_change(
+        0,
+        "google.api.serviceusage.v1beta1.ServiceUsage.UpdateConsumerOverride",
+        f"projects/418276301552/services/{api}/consumerQuotaMetrics/{api}%2Fdefault_requests/limits/"
+        "%2Fmin%2Fproject/consumerOverrides/Cg1RdW90YU92ZXJyaWRl",
+    )
+
+
+@pytest.mark.parametrize(
+    ("api", "told"), [("translate.googleapis.com", ["translate.googleapis.com"]), ("vision.googleapis.com", [])]
+)
+def test_a_quota_override_is_told_as_a_change_of_its_api(api: str, told: list[str]) -> None:
+    """A quota override's resource name ends in an id the redactor may take for a secret; the change is told by
+    the API whose quota it sets, for the calls that exceed that API's quota."""
+    failure = (
+        "google.api_core.exceptions.TooManyRequests: 429 Quota exceeded for quota metric 'Requests' and limit "
+        "'Requests per minute' of service 'translate.googleapis.com' for consumer 'project_number:418276301552'."
+    )
+    (incident,) = scan_entries([quota_override(api), *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def push_config_changed(method: str, endpoint: str) -> dict[str, Any]:
+    subscription = "projects/p/subscriptions/order-events-push"
+    push = {"pushEndpoint": endpoint}
+    request = (
+        {"subscription": subscription, "pushConfig": push}
+        if method.endswith("ModifyPushConfig")
+        else {"subscription": {"name": subscription, "pushConfig": push}, "updateMask": "push_config"}
+    )
+    return requested(audited_change(0, method, subscription), request)
+
+
+@pytest.mark.parametrize(
+    ("method", "endpoint", "told"),
+    [
+        ("google.pubsub.v1.Subscriber.ModifyPushConfig", "https://notify-2u4ksdmv5q-uc.a.run.app/pubsub/v2",
+         ["order-events-push"]),
+        ("google.pubsub.v1.Subscriber.UpdateSubscription", "https://notify-2u4ksdmv5q-uc.a.run.app/_push",
+         ["order-events-push"]),
+        ("google.pubsub.v1.Subscriber.ModifyPushConfig", "https://audit-sink-2u4ksdmv5q-uc.a.run.app/push", []),
+    ],
+)  # fmt: skip
+def test_a_push_endpoint_change_is_told_for_the_requests_its_service_now_fails(
+    method: str, endpoint: str, told: list[str]
+) -> None:
+    """A push subscription's endpoint changed to a path its service does not serve: the pushes fail there. The
+    change is told for the request problems of the service whose Cloud Run URL the endpoint is."""
+    pushes = [
+        run_entry(120 + i * 20, severity="WARNING", service="notify", log="run.googleapis.com%2Frequests",
+                  httpRequest={"requestMethod": "POST", "status": 404,
+                               "requestUrl": "https://notify-2u4ksdmv5q-uc.a.run.app/pubsub/v2"})
+        for i in range(4)
+    ]  # fmt: skip
+    (incident,) = scan_entries([push_config_changed(method, endpoint), *pushes]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(("project", "told"), [("shop-staging", []), ("shop-prod", ["orders-db"])])
+def test_a_namesake_resource_of_another_project_is_not_told(project: str, told: list[str]) -> None:
+    """A client naming the instance with its project (`/cloudsql/shop-prod:us-central1:orders-db`) uses that
+    project's: a restart of `orders-db` in another project is not its doing."""
+    change = audited_change(0, "cloudsql.instances.restart", f"projects/{project}/instances/orders-db")
+    failure = (
+        'psycopg2.OperationalError: connection to server on socket "/cloudsql/shop-prod:us-central1:orders-db/'
+        '.s.PGSQL.5432" failed: server closed the connection unexpectedly'
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, failure, service="orders-sync")]).incidents
+    assert [c.resource for c in incident.changes] == told

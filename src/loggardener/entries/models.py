@@ -127,6 +127,8 @@ class LogEntry(NamedTuple):
     """The audit status code's name, e.g. NOT_FOUND."""
     audit_grants_only: bool = False
     """An IAM policy change that only adds bindings (`Payload.grants_only`)."""
+    audit_scope: tuple[str, ...] = ()
+    """What an audited change's request confines it to (`Payload.audit_scope`)."""
     principal: str | None = None
     principal_kind: str | None = None
     """anonymous, google-agent, service-account or user (audit entries)."""

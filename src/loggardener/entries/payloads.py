@@ -156,6 +156,9 @@ class Payload:
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
     grants_only: bool = False
     """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
+    audit_scope: tuple[str, ...] = ()
+    """What an audited change's request confines it to (`audit_scope`): the fields its update mask names, the ports
+    a firewall rule admits or denies, the DNS records a change adds or deletes, a push subscription's endpoint."""
     partial: bool = False
     """A text that is a part of a longer line, which goes on in its stream's next entry (CRI's `P` flag)."""
     upstream: str | None = None
@@ -1530,6 +1533,7 @@ def _audit(payload: dict[str, Any]) -> Payload:
         failed_check=repair is not None
         and repair[1],  # the instance failed its health check (`health-check`)
         grants_only=_grants_only(payload),
+        audit_scope=audit_scope(payload) if method and not code else (),
     )
 
 
@@ -1543,6 +1547,70 @@ def _grants_only(payload: dict[str, Any]) -> bool:
         if isinstance(bindings, list) and bindings:
             return all(isinstance(b, dict) and b.get("action") == "ADD" for b in bindings)
     return False
+
+
+SCOPE_FIELD = "field:"
+"""A field an update mask names (`field:labels` of `UpdateInstanceRequest.updateMask`)."""
+SCOPE_PORT = "port:"
+"""A port a firewall rule admits or denies (`port:6379`, a range `port:8000-8100`; `port:any` for a protocol given
+with no ports: all of its ports)."""
+SCOPE_HOST = "host:"
+"""A DNS record's name a Cloud DNS change adds or deletes, without its final dot (`host:ledger.internal.shop`)."""
+SCOPE_ENDPOINT = "endpoint:"
+"""The host of the endpoint a push subscription delivers to (`endpoint:fulfil-2u4ksdmv5q-uc.a.run.app`)."""
+SCOPE_API = "api:"
+"""The API whose quota a quota limit's or override's change sets (`api:translate.googleapis.com`)."""
+_MAX_SCOPE = 32
+_ENDPOINT_HOST = compile_regex(r"^https?://([^/:?#\s]{1,253})")
+_QUOTA_OF_API = compile_regex(r"^projects/[^/]{1,100}/services/([a-z0-9.-]{1,100})/consumerQuotaMetrics/")
+"""A quota limit's or override's resource name (`projects/4182…/services/translate.googleapis.com/
+consumerQuotaMetrics/translate.googleapis.com%2Fdefault_requests/limits/%2Fmin%2Fproject/consumerOverrides/Cg1…`)
+and the API it is of: the name its callers' `Quota exceeded … of service 'translate.googleapis.com'` says (the
+override's id may look like a secret to the redactor, and the whole name with it)."""
+
+
+def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
+    """What an audited change confines itself to, as `SCOPE_*`-tagged words (at most `_MAX_SCOPE`): the paths of
+    its request's update mask (a string `labels,display_name` or `{"paths": […]}`), the ports of a firewall rule's
+    `allowed` and `denied` entries, the names of a Cloud DNS change's `additions` and `deletions`, a push
+    subscription's endpoint host (`pushConfig.pushEndpoint`, or the subscription's in an `UpdateSubscription`), the
+    API of a quota's resource name. Empty when it says none of them."""
+    scope: list[str] = []
+    quota = _QUOTA_OF_API.search(as_text(payload.get("resourceName")))
+    if quota is not None:
+        scope.append(SCOPE_API + quota.group(1))
+    request = payload.get("request")
+    if not isinstance(request, dict):
+        return tuple(scope)
+    mask = request.get("updateMask", request.get("update_mask"))
+    paths = (
+        mask.get("paths") if isinstance(mask, dict) else mask.split(",") if isinstance(mask, str) else None
+    )
+    scope.extend(SCOPE_FIELD + path.strip() for path in paths or () if isinstance(path, str) and path.strip())
+    for key in ("allowed", "denied"):
+        rules = request.get(key)
+        for rule in rules if isinstance(rules, list) else ():
+            ports = rule.get("ports") if isinstance(rule, dict) else None
+            if isinstance(ports, list) and ports:
+                scope.extend(SCOPE_PORT + as_text(port).strip() for port in ports)
+            elif isinstance(rule, dict):
+                scope.append(SCOPE_PORT + "any")
+    change = request.get("change")
+    for key in ("additions", "deletions"):
+        records = change.get(key) if isinstance(change, dict) else None
+        for record in records if isinstance(records, list) else ():
+            name = record.get("name") if isinstance(record, dict) else None
+            if isinstance(name, str) and name.strip("."):
+                scope.append(SCOPE_HOST + name.strip(".").lower())
+    subscription = request.get("subscription")
+    push = request.get("pushConfig") or (
+        subscription.get("pushConfig") if isinstance(subscription, dict) else None
+    )
+    endpoint = push.get("pushEndpoint") if isinstance(push, dict) else None
+    host = _ENDPOINT_HOST.search(endpoint) if isinstance(endpoint, str) else None
+    if host is not None:
+        scope.append(SCOPE_ENDPOINT + host.group(1).lower())
+    return tuple(dict.fromkeys(scope))[:_MAX_SCOPE]
 
 
 _JSON_DECODER = json.JSONDecoder()

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity
-from loggardener.entries.payloads import pod_workload
+from loggardener.entries.payloads import SCOPE_API, pod_workload
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.models import ChangeMarker, DeployMarker
 from loggardener.regexes import compile_regex
@@ -228,6 +228,9 @@ _HIERARCHY_NODE = compile_regex(r" on ((?:projects|folders|organizations)/[^\s/]
 """A change to a whole project, folder or organization (`SetIamPolicy on projects/shop-prod`): its resource is
 told with its kind, `projects/shop-prod`, as it concerns everything in it."""
 _RESOURCE_SERVICE = compile_regex(r"/(?:services|functions)/([^/\s]+)")
+_RESOURCE_PROJECT = compile_regex(r" on projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/")
+"""The project id a changed resource's name is in (`projects/shop-staging/instances/orders-db`): an id begins with a
+letter, so a project number (`projects/418276301552/secrets/…`) and a wildcard (`projects/_/buckets/…`) are not one."""
 
 
 @dataclass(slots=True)
@@ -352,6 +355,14 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
         principal=entry.principal,
         grants_only=entry.audit_grants_only,
     )
+    project = _RESOURCE_PROJECT.search(entry.message)
+    if project is not None:
+        change = change.with_project(project.group(1))
+    if entry.audit_scope:
+        api = next((part for part in entry.audit_scope if part.startswith(SCOPE_API)), None)
+        if api is not None:  # a quota's change is told as one of its API (`translate.googleapis.com`)
+            change = change.model_copy(update={"resource": api[len(SCOPE_API) :]})
+        change = change.with_scope(entry.audit_scope)
     pool = _NODE_POOL_CLUSTER.search(entry.message) if "/nodePools/" in entry.message else None
     if pool is not None:
         return change.with_cluster(pool.group(1))

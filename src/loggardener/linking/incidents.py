@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
+from loggardener.entries.payloads import SCOPE_ENDPOINT, SCOPE_FIELD, SCOPE_HOST, SCOPE_PORT
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
@@ -41,7 +42,7 @@ _DATASTORES = (
     (
         "sql",
         compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b|"
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b|"
             r"\bError \d{4} \([0-9A-Z]{5}\): ",
             re.IGNORECASE,
         ),
@@ -49,13 +50,14 @@ _DATASTORES = (
     (
         "alloydb",
         compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b", re.IGNORECASE
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b",
+            re.IGNORECASE,
         ),
     ),
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
 and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`, node-postgres' frames in
-`node_modules/pg/lib/client.js`; go-sql-driver's `Error 1040 (08004): …`, a MySQL error number and its SQLSTATE)."""
+`node_modules/pg/lib/client.js`; Go pgx's own `conn closed`, which names nothing else; go-sql-driver's `Error 1040 (08004): …`, a MySQL error number and its SQLSTATE)."""
 _WRITE_REFUSED_BY_REPLICA = {
     "redis": compile_regex(r"You can't write against a read only (?:replica|slave)"),
     "sql": compile_regex(
@@ -70,7 +72,8 @@ cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-on
 _SQL_ENGINES = {
     "PostgreSQL": (
         compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b", re.IGNORECASE
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b",
+            re.IGNORECASE,
         ),
         compile_regex(r"cannot execute \w+ in a read-only transaction"),
     ),
@@ -84,6 +87,7 @@ write its replica refuses in that engine's words: a MySQL instance's failover is
 refusal (`_DATASTORES`' `sql` holds both engines' words, for an instance whose logs are not in the window)."""
 _CONNECTION_FAILED = compile_regex(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
+    r"(?<![\w-])conn closed\b|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
     r"terminating connection|Connection terminated\b|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
     r"Can't connect to MySQL server|Lost connection to MySQL server|"
@@ -98,7 +102,8 @@ _CONNECTION_FAILED = compile_regex(
     re.IGNORECASE,
 )
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
-libpq's `connection to server at … failed: …`; node-postgres' `Connection terminated unexpectedly`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
+libpq's `connection to server at … failed: …`; node-postgres' `Connection terminated unexpectedly`; Go pgx's
+`conn closed`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
 …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
 this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while sending to the
 backend`), or a server certificate it could not verify (a
@@ -227,6 +232,33 @@ _API_KEY_REFUSED = compile_regex(
 )
 """A call refused its API key, as Google's APIs say it (`API key not valid. Please pass a valid API key.`, `Requests to
 this API translate.googleapis.com method … are blocked.`, `Requests from referer <empty> are blocked.`)."""
+_METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
+"""Fields of a resource that only describe it (an update mask's last part, lower case, without `_`): an update of
+these alone (`UpdateInstance` with `updateMask: labels`) changes nothing its clients meet."""
+_PORT_NAMED = compile_regex(
+    r"(?:(?<![\w.-])(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]{2,39}\]|[a-z][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8})"
+    r":(\d{2,5})|\bport[ =](\d{2,5}))(?!\d|:\d)",
+    re.IGNORECASE,
+)
+"""A port a failed connection names: after its host (`10.20.0.7:5432`, `[fd00::3]:6379`, `redis-master:6379`), or
+as libpq says it (`port 5432 failed`); not a source file's line (`Redis.js:170:41`, `main.go:231`)."""
+_SOURCE_FILES = frozenset({"js", "mjs", "cjs", "ts", "py", "go", "java", "kt", "scala", "rb", "php", "cs", "rs", "c",
+                           "cc", "cpp", "h", "ex", "exs", "erl"})  # fmt: skip
+_CLIENT_PORTS = (
+    (compile_regex(r"redis|valkey", re.IGNORECASE), "6379"),
+    (compile_regex(r"memcache", re.IGNORECASE), "11211"),
+    (
+        compile_regex(
+            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/",
+            re.IGNORECASE,
+        ),
+        "5432",
+    ),
+    (compile_regex(r"mysql", re.IGNORECASE), "3306"),
+    (compile_regex(r"mongo", re.IGNORECASE), "27017"),
+)
+"""The default port of the server a client names by its driver when its message names no port (`[ioredis] … connect
+ETIMEDOUT`)."""
 _TEXT_HEAD = 2_000
 KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
@@ -473,8 +505,10 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     as a change of its kind fails what it serves (`_concerns_by_kind`). An IAM policy change that only adds
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
     object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`)."""
-    if change.grants_only:
+    if change.grants_only or _describes_only(change):
         return False
+    if change.project is not None:
+        problems = [c for c in problems if not _names_it_in_another_project(change, c)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
     if any(c.fingerprint in change.hosted for c in problems):
@@ -489,6 +523,86 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     if any(names_service(change.resource, _said(c)) for c in problems):
         return True
     return _concerns_by_kind(change, problems)
+
+
+def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool:
+    """The problem names a resource of the changed one's name qualified by projects other than the change's: a Cloud
+    SQL connection name (`/cloudsql/shop-prod:us-central1:orders-db` while `projects/shop-staging/instances/
+    orders-db` restarted) or a resource name (`projects/shop-prod/…/orders-db`). A shared VPC's host project or a
+    central secrets project is not another project here: only the resource's own name, qualified, says so."""
+    if change.project is None or len(change.resource) < CHANGE_MIN_NAME:
+        return False
+    name = re.escape(change.resource)
+    pattern = (
+        rf"(?<![\w-])(?:([a-z][a-z0-9-]{{4,28}}[a-z0-9])(?::[a-z0-9-]{{1,40}})?:|"
+        rf"projects/([a-z][a-z0-9-]{{4,28}}[a-z0-9])/(?:[^\s/]{{1,100}}/){{1,6}}){name}(?![\w-])"
+    )
+    projects = {
+        found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)
+    }
+    return bool(projects) and change.project not in projects
+
+
+def _describes_only(change: ChangeMarker) -> bool:
+    """The change's update mask names only fields that describe the resource (`_METADATA_FIELDS`: its labels, its
+    display name): it changed nothing its clients meet."""
+    fields = [
+        part[len(SCOPE_FIELD) :].rpartition(".")[2].replace("_", "").lower()
+        for part in change.scope
+        if part.startswith(SCOPE_FIELD)
+    ]
+    return bool(fields) and all(field in _METADATA_FIELDS for field in fields)
+
+
+def _scoped(change: ChangeMarker, tag: str) -> list[str]:
+    return [part[len(tag) :] for part in change.scope if part.startswith(tag)]
+
+
+def _ports_named(text: str) -> set[int]:
+    """The ports a failed connection's text names (`_PORT_NAMED`), else its driver's default port (`_CLIENT_PORTS`)."""
+    named = {
+        int(found.group(2) or found.group(3))
+        for found in _PORT_NAMED.finditer(text)
+        if found.group(3) or (found.group(1) or "").rpartition(".")[2].lower() not in _SOURCE_FILES
+    }
+    return named or {int(port) for client, port in _CLIENT_PORTS if client.search(text)}
+
+
+def _reaches_port(ports: Sequence[str], text: str) -> bool:
+    """A failed connection's port (`_ports_named`) is one the firewall rule's `ports` name (a port or a range
+    `8000-8100`; `any`: all), or it names none (which is not told)."""
+    named = _ports_named(text)
+    if not ports or "any" in ports or not named:
+        return True
+    for port in ports:
+        low, _, high = port.partition("-")
+        if low.isdigit() and any(int(low) <= p <= int(high if high.isdigit() else low) for p in named):
+            return True
+    return False
+
+
+def _names_a_record(hosts: Sequence[str], text: str) -> bool:
+    """The text names a host the DNS change added or deleted (`ledger.internal.shop`; `*.internal.shop`: any host of
+    that domain)."""
+    for host in hosts:
+        wildcard = host.startswith("*.")
+        name = re.escape(host[2:] if wildcard else host)
+        before = r"[\w-]\." if wildcard else r"(?<![\w.-])"
+        if re.search(rf"{before}{name}(?![\w-]|\.\w)", text, re.IGNORECASE):
+            return True
+    return False
+
+
+def _pushed_to(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
+    """A request problem of the service whose Cloud Run URL the changed push subscription now delivers to
+    (`pushConfig.pushEndpoint`: `https://fulfil-2u4ksdmv5q-uc.a.run.app/pubsub/v2` and `HTTP 404 on POST /pubsub/v2
+    (fulfil)`)."""
+    endpoints = " ".join(f"https://{host}/" for host in _scoped(change, SCOPE_ENDPOINT))
+    return bool(endpoints) and any(
+        c.kind == "request"
+        and any(names_service(s.rpartition("/")[2], endpoints, url_only=True) for s in c.services)
+        for c in problems
+    )
 
 
 def _said(cluster: Cluster) -> str:
@@ -532,7 +646,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     (`API key not valid`, `Requests to this API … are blocked`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
-        return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
+        hosts = _scoped(change, SCOPE_HOST)
+        return any(
+            _NAME_NOT_RESOLVED.search(head) and (not hosts or _names_a_record(hosts, head)) for head in heads
+        )
     if change.method.endswith("SetIamPolicy") and change.resource.startswith(_HIERARCHY_NODE):
         return not change.grants_only and any(_PERMISSION_DENIED.search(head) for head in heads)
     if change.method.startswith("google.iam.admin.") and change.method.lower().endswith("setiampolicy"):
@@ -545,10 +662,15 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c, head in zip(problems, heads, strict=True)
         )
     if _NETWORK_METHODS.search(change.method):
+        ports = _scoped(change, SCOPE_PORT)
         return any(
-            (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head)) and _in_namespace(change, c)
+            (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
+            and _in_namespace(change, c)
+            and _reaches_port(ports, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
             for c, head in zip(problems, heads, strict=True)
         )
+    if _pushed_to(change, problems):
+        return True
     method = change.method.lower()
     for word, client in _DATASTORES:
         if word in method:

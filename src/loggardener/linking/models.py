@@ -76,6 +76,35 @@ class ChangeMarker(BaseModel):
     """The Kubernetes namespace of a changed namespaced object (a Secret: `core/v1/namespaces/shop/secrets/…`); None
     for any other change. Only that namespace's pods read it. Linking reads it, the report does not carry it."""
 
+    _scope: tuple[str, ...] = PrivateAttr(default=())
+    """What the change's request confines it to (`LogEntry.audit_scope`: the fields its update mask names, the ports
+    of a firewall rule, the DNS records changed, a push endpoint's host). Linking reads it, the report does not
+    carry it."""
+
+    _project: str | None = PrivateAttr(default=None)
+    """The project id the changed resource's name is in (`projects/shop-staging/instances/orders-db`); None when it
+    names a number, a wildcard or no project. Linking reads it, the report does not carry it."""
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        return self._scope
+
+    @property
+    def project(self) -> str | None:
+        return self._project
+
+    def with_project(self, project: str) -> ChangeMarker:
+        """The same change, the project of the changed resource known."""
+        marker = self.model_copy()
+        marker._project = project
+        return marker
+
+    def with_scope(self, scope: tuple[str, ...]) -> ChangeMarker:
+        """The same change, what its request confines it to known."""
+        marker = self.model_copy()
+        marker._scope = scope
+        return marker
+
     @property
     def namespace(self) -> str | None:
         return self._namespace

@@ -1520,25 +1520,29 @@ _ENGINE_CLIENTS = (
     (
         "PostgreSQL",
         compile_regex(
-            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|\bpq: |/pg/|[: ]5432\b", re.I
+            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|pgx|\bpq: |/pg/|[: ]5432\b|"
+            r"(?<![\w-])conn (?:closed|busy)\b",
+            re.I,
         ),
     ),
     ("MySQL", compile_regex(r"mysql|[: ]3306\b", re.I)),
     ("Redis", compile_regex(r"redis|[: ]6379\b", re.I)),
 )
 """How a database's clients name its engine when a call fails: the driver (`psycopg2`, `PSQLException`, `pymysql`,
-`redis.exceptions`) or the engine's port (`10.31.0.3:5432`, `port 5432 failed`)."""
+`redis.exceptions`; Go pgx's own errors, `conn closed` and `conn busy`, which name nothing else) or the engine's port
+(`10.31.0.3:5432`, `port 5432 failed`)."""
 _SERVER_GONE = compile_regex(
     r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
     r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
     r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection|"
+    r"(?<![\w-])conn closed\b|"
     r"Is the server running\b",
     re.IGNORECASE,
 )
 """A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
 lost, gone away, `terminating connection`, `Error 111 connecting to …`, a Go driver's read cut short or its
 connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`,
-`invalid connection`), libpq's hint that the server was not there to connect to (`connection to server on socket
+`invalid connection`; pgx's `conn closed`), libpq's hint that the server was not there to connect to (`connection to server on socket
 "/cloudsql/…/.s.PGSQL.5432" failed: No such file or directory  Is the server running locally and accepting
 connections on that socket?`, `… Is the server running on that host and accepting TCP/IP connections?`); not a
 password or a statement refused."""
