@@ -5820,7 +5820,9 @@ DB_DENY_RULE = requested(
     audited_change(0, "v1.compute.firewalls.insert", "projects/p/global/firewalls/deny-db"),
     {"direction": "EGRESS", "denied": [{"IPProtocol": "tcp", "ports": ["5432"]}]},
 )
-PG_TIMEOUT = 'psycopg2.OperationalError: connection to server at "10.20.0.7", port 5432 failed: timeout expired'
+PG_TIMEOUT = (
+    'psycopg2.OperationalError: connection to server at "10.20.0.7", port 5432 failed: timeout expired'
+)
 
 
 @pytest.mark.parametrize(
@@ -5856,7 +5858,9 @@ def test_a_firewall_rule_is_told_only_for_connections_to_the_ports_it_admits_or_
 CACHE_UPDATED = audited_change(
     0, "google.cloud.redis.v1.CloudRedis.UpdateInstance", "projects/p/locations/l/instances/feed-cache"
 )
-REDIS_REFUSED = "redis.exceptions.ConnectionError: Error 111 connecting to 10.40.0.11:6379. Connection refused."
+REDIS_REFUSED = (
+    "redis.exceptions.ConnectionError: Error 111 connecting to 10.40.0.11:6379. Connection refused."
+)
 
 
 @pytest.mark.parametrize(
@@ -5913,7 +5917,9 @@ def test_a_dns_change_is_told_for_the_hosts_its_records_name(
         ({"msg": "publish", "error": "nats: connection closed"}, []),
     ],
 )
-def test_go_pgx_conn_closed_is_a_postgres_clients_lost_connection(failure: dict[str, str], told: list[str]) -> None:
+def test_go_pgx_conn_closed_is_a_postgres_clients_lost_connection(
+    failure: dict[str, str], told: list[str]
+) -> None:
     """pgx says `conn closed` and nothing else of PostgreSQL: a Cloud SQL restart is told for it; NATS' own
     `connection closed` is not a database's client."""
     change = audited_change(0, "cloudsql.instances.restart", "projects/p/instances/main-pg")
@@ -5936,7 +5942,8 @@ def quota_override(api: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("api", "told"), [("translate.googleapis.com", ["translate.googleapis.com"]), ("vision.googleapis.com", [])]
+    ("api", "told"),
+    [("translate.googleapis.com", ["translate.googleapis.com"]), ("vision.googleapis.com", [])],
 )
 def test_a_quota_override_is_told_as_a_change_of_its_api(api: str, told: list[str]) -> None:
     """A quota override's resource name ends in an id the redactor may take for a secret; the change is told by

@@ -532,7 +532,7 @@ class EntryParser:
             audit_service=self._name(payload.audit_service or ""),
             audit_status=self._name(payload.audit_status or ""),
             audit_grants_only=payload.grants_only,
-            audit_scope=tuple(self._name(part) for part in payload.audit_scope),
+            audit_scope=tuple(filter(None, map(self._name, payload.audit_scope))),
             principal=self._name(payload.principal) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
