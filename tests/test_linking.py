@@ -6003,3 +6003,41 @@ def test_a_namesake_resource_of_another_project_is_not_told(project: str, told: 
     )
     (incident,) = scan_entries([change, *failing_revision(120, failure, service="orders-sync")]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+def publisher_removed(topic: str) -> dict[str, Any]:
+    """A topic's IAM policy set, its audit entry's delta removing a publisher."""
+    change = audited_change(0, "google.iam.v1.IAMPolicy.SetIamPolicy", topic)
+    change["protoPayload"]["serviceData"] = {
+        "policyDelta": {"bindingDeltas": [{"action": "REMOVE", "role": "roles/pubsub.publisher",
+                                           "member": "serviceAccount:ledger@p.iam.gserviceaccount.com"}]}
+    }  # fmt: skip
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        # by kind: a restart and its clients' lost connections, a Secret and credentials refused
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/pg1"),
+         "psycopg2.OperationalError: server closed the connection unexpectedly", ["pg1"]),
+        (audited_change(0, "google.cloud.secretmanager.v1.SecretManagerService.AddSecretVersion",
+                        "projects/418/secrets/db"),
+         'FATAL:  password authentication failed for user "app"', ["db"]),
+        # by name, in its collection
+        (publisher_removed("projects/shop-prod/topics/tx"),
+         "publish to projects/shop-prod/topics/tx failed: 7 PERMISSION_DENIED: User not authorized", ["tx"]),
+        (publisher_removed("projects/shop-prod/topics/tx"),
+         "publish to projects/shop-prod/topics/tx-archive failed: 7 PERMISSION_DENIED: User not authorized", []),
+        # a word of its name alone, failing otherwise, is not it
+        (audited_change(0, "google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/web"),
+         "KeyError: 'web'", []),
+    ],
+)  # fmt: skip
+def test_a_resource_of_a_short_name_is_told_by_kind_or_named_in_its_collection(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A name under four characters (`pg1`, `db`, `tx`) is too common a word to be told when a problem says it; a
+    change of its kind failing its clients, or a problem naming it in its collection (`topics/tx`), tells it."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -228,6 +228,8 @@ _HIERARCHY_NODE = compile_regex(r" on ((?:projects|folders|organizations)/[^\s/]
 """A change to a whole project, folder or organization (`SetIamPolicy on projects/shop-prod`): its resource is
 told with its kind, `projects/shop-prod`, as it concerns everything in it."""
 _RESOURCE_SERVICE = compile_regex(r"/(?:services|functions)/([^/\s]+)")
+_COLLECTION = compile_regex(r"/([A-Za-z][A-Za-z0-9]{1,40})/$")
+"""The collection before a changed resource's name in its resource name (`topics/` of `projects/p/topics/tx`)."""
 _RESOURCE_PROJECT = compile_regex(r" on projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/")
 """The project id a changed resource's name is in (`projects/shop-staging/instances/orders-db`): an id begins with a
 letter, so a project number (`projects/418276301552/secrets/…`) and a wildcard (`projects/_/buckets/…`) are not one."""
@@ -355,6 +357,9 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
         principal=entry.principal,
         grants_only=entry.audit_grants_only,
     )
+    collection = _COLLECTION.search(entry.message[: changed.start(1)])
+    if collection is not None:
+        change = change.with_collection(collection.group(1))
     project = _RESOURCE_PROJECT.search(entry.message)
     if project is not None:
         change = change.with_project(project.group(1))

@@ -21,7 +21,8 @@ _GAE_VERSION = compile_regex(r"\d{8}t\d{6}")
 CHANGE_LEAD = timedelta(minutes=30)
 """A configuration change is told in an incident that starts at most this long after it."""
 CHANGE_MIN_NAME = 4
-"""Shorter resource names (`web`, `db`) are too common a word to say the problems name the resource."""
+"""Shorter resource names (`web`, `db`) are too common a word to say the problems name the resource: only a problem
+naming it in its collection (`topics/tx`) or failing as a change of its kind fails its clients does."""
 _NAME_NOT_RESOLVED = compile_regex(
     r"ENOTFOUND|EAI_AGAIN|no such host|Name or service not known|Temporary failure in name resolution|"
     r"nodename nor servname|UnknownHostException|NXDOMAIN|Could not resolve host|getaddrinfo failed",
@@ -514,7 +515,7 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     if any(c.fingerprint in change.hosted for c in problems):
         return True
     if len(change.resource) < CHANGE_MIN_NAME:
-        return False
+        return _names_in_its_collection(change, problems) or _concerns_by_kind(change, problems)
     resource = change.resource.lower()
     if any(resource in (s.lower(), s.lower().rpartition(":")[2]) for c in problems for s in c.services):
         return True
@@ -523,6 +524,15 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     if any(names_service(change.resource, _said(c)) for c in problems):
         return True
     return _concerns_by_kind(change, problems)
+
+
+def _names_in_its_collection(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
+    """A problem names the changed resource in its collection, as its resource name does (`topics/tx` of
+    `projects/shop-prod/topics/tx`): a name too short to be told by itself (`CHANGE_MIN_NAME`) is told so."""
+    if change.collection is None:
+        return False
+    pattern = rf"(?<![\w-]){re.escape(change.collection)}/{re.escape(change.resource)}(?![\w.-])"
+    return any(re.search(pattern, _said(c), re.IGNORECASE) for c in problems)
 
 
 def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool:

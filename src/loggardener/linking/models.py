@@ -89,9 +89,23 @@ class ChangeMarker(BaseModel):
     def scope(self) -> tuple[str, ...]:
         return self._scope
 
+    _collection: str | None = PrivateAttr(default=None)
+    """The collection the changed resource's name holds it in, the path part before its name (`topics` of
+    `projects/p/topics/tx`); None when there is none. Linking reads it, the report does not carry it."""
+
     @property
     def project(self) -> str | None:
         return self._project
+
+    @property
+    def collection(self) -> str | None:
+        return self._collection
+
+    def with_collection(self, collection: str) -> ChangeMarker:
+        """The same change, the collection of the changed resource known."""
+        marker = self.model_copy()
+        marker._collection = collection
+        return marker
 
     def with_project(self, project: str) -> ChangeMarker:
         """The same change, the project of the changed resource known."""
