@@ -6041,3 +6041,39 @@ def test_a_resource_of_a_short_name_is_told_by_kind_or_named_in_its_collection(
     change of its kind failing its clients, or a problem naming it in its collection (`topics/tx`), tells it."""
     (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+ROUTE_TO_PARTNER = requested(
+    audited_change(0, "v1.compute.routes.insert", "projects/p/global/routes/to-partner"),
+    {"destRange": "10.90.0.0/16", "nextHopIp": "10.0.0.50"},
+)
+EGRESS_DENY_RANGE = requested(
+    audited_change(0, "v1.compute.firewalls.insert", "projects/p/global/firewalls/deny-db-range"),
+    {"direction": "EGRESS", "destinationRanges": ["10.20.0.0/24"], "denied": [{"IPProtocol": "tcp"}]},
+)
+URLLIB3_TIMEOUT = (
+    "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='erp.corp.example', port=443): Max retries "
+    "exceeded with url: /api/docs (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at "
+    "0x7f2b1c3d4e50>, 'Connection to erp.corp.example timed out. (connect timeout=10)'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (ROUTE_TO_PARTNER, 'Post "https://10.90.4.12/v2/batches": dial tcp 10.90.4.12:443: i/o timeout',
+         ["to-partner"]),
+        (ROUTE_TO_PARTNER, PG_TIMEOUT, []),
+        (ROUTE_TO_PARTNER, URLLIB3_TIMEOUT, ["to-partner"]),  # a host name only: which address is not known
+        (EGRESS_DENY_RANGE, PG_TIMEOUT, ["deny-db-range"]),
+        (EGRESS_DENY_RANGE, "fetch failed: dial tcp 10.50.0.4:9092: i/o timeout", []),
+    ],
+)  # fmt: skip
+def test_a_route_or_egress_rule_is_told_only_for_connections_into_its_destination_ranges(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A route's `destRange` and an egress rule's `destinationRanges` say which addresses it sends elsewhere or
+    denies; a connection to an address outside them is not its doing. urllib3's `Connection to … timed out`
+    (requests' `ConnectTimeout`) is a connection that found no way."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -1558,6 +1558,9 @@ SCOPE_HOST = "host:"
 """A DNS record's name a Cloud DNS change adds or deletes, without its final dot (`host:ledger.internal.shop`)."""
 SCOPE_ENDPOINT = "endpoint:"
 """The host of the endpoint a push subscription delivers to (`endpoint:fulfil-2u4ksdmv5q-uc.a.run.app`)."""
+SCOPE_DESTINATION = "dest:"
+"""A destination range a route or an egress firewall rule applies to (`dest:10.90.0.0/16`: a route's `destRange`, a
+rule's `destinationRanges`)."""
 SCOPE_API = "api:"
 """The API whose quota a quota limit's or override's change sets (`api:translate.googleapis.com`)."""
 _MAX_SCOPE = 32
@@ -1572,7 +1575,7 @@ override's id may look like a secret to the redactor, and the whole name with it
 def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     """What an audited change confines itself to, as `SCOPE_*`-tagged words (at most `_MAX_SCOPE`): the paths of
     its request's update mask (a string `labels,display_name` or `{"paths": […]}`), the ports of a firewall rule's
-    `allowed` and `denied` entries, the names of a Cloud DNS change's `additions` and `deletions`, a push
+    `allowed` and `denied` entries, a route's or a rule's destination ranges, the names of a Cloud DNS change's `additions` and `deletions`, a push
     subscription's endpoint host (`pushConfig.pushEndpoint`, or the subscription's in an `UpdateSubscription`), the
     API of a quota's resource name. Empty when it says none of them."""
     scope: list[str] = []
@@ -1595,6 +1598,9 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
                 scope.extend(SCOPE_PORT + as_text(port).strip() for port in ports)
             elif isinstance(rule, dict):
                 scope.append(SCOPE_PORT + "any")
+    ranges = request.get("destinationRanges")
+    destinations = [*(ranges if isinstance(ranges, list) else ()), request.get("destRange")]
+    scope.extend(SCOPE_DESTINATION + text for text in map(as_text, destinations) if text)
     change = request.get("change")
     for key in ("additions", "deletions"):
         records = change.get(key) if isinstance(change, dict) else None

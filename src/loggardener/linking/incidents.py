@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import deque
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
-from loggardener.entries.payloads import SCOPE_ENDPOINT, SCOPE_FIELD, SCOPE_HOST, SCOPE_PORT
+from loggardener.entries.payloads import (
+    SCOPE_DESTINATION,
+    SCOPE_ENDPOINT,
+    SCOPE_FIELD,
+    SCOPE_HOST,
+    SCOPE_PORT,
+)
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
@@ -174,11 +181,13 @@ NAT: `v1.compute.routers.patch`, a Kubernetes NetworkPolicy: `io.k8s.networking.
 concerns only the pods of its namespace)."""
 _UNREACHABLE = compile_regex(
     r"ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|no route to host|network is unreachable|Timeout connecting|"
-    r"connect(?:ion)? timed out|dial tcp [^\s]{1,100}: i/o timeout",
+    r"connect(?:ion)? timed out|dial tcp [^\s]{1,100}: i/o timeout|ConnectTimeout|Connection to \S{1,253} timed out|"
+    r"connected party did not properly respond",
     re.IGNORECASE,
 )
-"""A connection that found no way to its server (timed out connecting, no route): what a firewall or route
-change does, besides refusals (`_CONNECTION_FAILED`)."""
+"""A connection that found no way to its server (timed out connecting, no route; requests' `ConnectTimeout`, urllib3's
+`Connection to erp.corp.example timed out.`, Windows' `A connection attempt failed because the connected party did not
+properly respond …`): what a firewall or route change does, besides refusals (`_CONNECTION_FAILED`)."""
 _SCHEMA_METHODS = ("DatabaseAdmin.UpdateDatabaseDdl",)
 """Audit methods that change a database's schema (Spanner's `…DatabaseAdmin.UpdateDatabaseDdl`: `ALTER TABLE Orders
 DROP COLUMN ShippingNotes`)."""
@@ -243,6 +252,7 @@ _PORT_NAMED = compile_regex(
 )
 """A port a failed connection names: after its host (`10.20.0.7:5432`, `[fd00::3]:6379`, `redis-master:6379`), or
 as libpq says it (`port 5432 failed`); not a source file's line (`Redis.js:170:41`, `main.go:231`)."""
+_IPV4 = compile_regex(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
 _SOURCE_FILES = frozenset({"js", "mjs", "cjs", "ts", "py", "go", "java", "kt", "scala", "rb", "php", "cs", "rs", "c",
                            "cc", "cpp", "h", "ex", "exs", "erl"})  # fmt: skip
 _CLIENT_PORTS = (
@@ -591,6 +601,28 @@ def _reaches_port(ports: Sequence[str], text: str) -> bool:
     return False
 
 
+def _reaches_range(ranges: Sequence[str], text: str) -> bool:
+    """A failed connection's address (an IPv4 address the text names) is in one of the route's or the egress rule's
+    destination `ranges`, or it names none (which is not told)."""
+    networks = []
+    for text_range in ranges:
+        try:
+            networks.append(ipaddress.ip_network(text_range, strict=False))
+        except ValueError:
+            return True  # a range not understood: the change is told as before
+    addresses = []
+    for found in _IPV4.finditer(text):
+        try:
+            addresses.append(ipaddress.ip_address(found.group(1)))
+        except ValueError:
+            continue
+    return (
+        not networks
+        or not addresses
+        or any(address in network for address in addresses for network in networks)
+    )
+
+
 def _names_a_record(hosts: Sequence[str], text: str) -> bool:
     """The text names a host the DNS change added or deleted (`ledger.internal.shop`; `*.internal.shop`: any host of
     that domain)."""
@@ -672,11 +704,12 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c, head in zip(problems, heads, strict=True)
         )
     if _NETWORK_METHODS.search(change.method):
-        ports = _scoped(change, SCOPE_PORT)
+        ports, ranges = _scoped(change, SCOPE_PORT), _scoped(change, SCOPE_DESTINATION)
         return any(
             (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
             and _in_namespace(change, c)
             and _reaches_port(ports, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
+            and _reaches_range(ranges, head)
             for c, head in zip(problems, heads, strict=True)
         )
     if _pushed_to(change, problems):
