@@ -532,7 +532,9 @@ class EntryParser:
             audit_service=self._name(payload.audit_service or ""),
             audit_status=self._name(payload.audit_status or ""),
             audit_grants_only=payload.grants_only,
-            audit_scope=tuple(filter(None, map(self._name, payload.audit_scope))),
+            audit_scope=tuple(filter(None, map(self._name, payload.audit_scope)))
+            if payload.audit_scope
+            else (),
             principal=self._name(payload.principal) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
