@@ -1579,7 +1579,8 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     subscription's endpoint host (`pushConfig.pushEndpoint`, or the subscription's in an `UpdateSubscription`), the
     API of a quota's resource name. Empty when it says none of them."""
     scope: list[str] = []
-    quota = _QUOTA_OF_API.search(as_text(payload.get("resourceName")))
+    resource_name = as_text(payload.get("resourceName"))
+    quota = _QUOTA_OF_API.search(resource_name) if "/consumerQuotaMetrics/" in resource_name else None
     if quota is not None:
         scope.append(SCOPE_API + quota.group(1))
     request = payload.get("request")
