@@ -2224,3 +2224,24 @@ def test_a_lowercase_word_alone_opens_no_report_so_the_job_failure_after_it_is_o
     result = events(split_lines(1, SIDEKIQ_FAILURE, step=0.001, gke=True, stream="stdout", severity="INFO"))
     assert [len(e.members) for e in result] == [1, 4]
     assert result[1].primary.message.startswith('{"context":"Job raised exception"')
+
+
+@pytest.mark.parametrize(
+    "exception",
+    [
+        "System.Net.Sockets.SocketException (111): Connection refused",
+        "Npgsql.NpgsqlException (0x80004005): Exception while reading from stream",
+    ],
+)
+def test_a_dotnet_exception_with_its_code_after_a_logged_message_names_the_frames_right_after_it(
+    exception: str,
+) -> None:
+    lines = [
+        f"2026-11-19 14:00:20.0001|FATAL|Acme.Api.Program|Host terminated unexpectedly {exception}",
+        "   at StackExchange.Redis.ConnectionMultiplexer.ConnectImpl(ConfigurationOptions configuration)",
+        "   at Acme.Api.Program.Main(String[] args) in /src/Acme.Api/Program.cs:line 12",
+    ]
+    result = events(split_lines(1, lines))
+    assert [len(e.members) for e in result] == [3]
+    stack = result[0].primary.stack
+    assert stack is not None and stack.exception_type == exception.split(" ", 1)[0]
