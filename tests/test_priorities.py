@@ -2241,6 +2241,8 @@ def test_a_circuit_breaker_that_opens_is_a_warning_with_user_impact(message: str
         "[error] 1109#0: *8812 [lua] balancer.lua:333: failure to get a peer from the ring-balancer: "
         "failed to get a peer from the ring-balancer, client: 10.0.0.9",
         "upstream answered 503: no healthy upstream",
+        "Endpoints not available for shop/orders",
+        'level=error msg="Skipping service: no endpoints found" namespace=shop serviceName=orders',
     ],
 )
 def test_a_proxy_without_a_ready_backend_twice_is_p1_at_any_level(message: str) -> None:

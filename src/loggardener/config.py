@@ -727,9 +727,13 @@ _PROXY_UPSTREAM_FAILED = [
 
 # A proxy with no ready backend behind a service, which fails every request routed to it: ingress-nginx's
 # `Service "shop/orders" does not have any active Endpoint.` (its controller's warning while the Service's pods are
-# all unready or gone), Kong's `failure to get a peer from the ring-balancer`, Envoy's `no healthy upstream`
+# all unready or gone), Traefik's `Endpoints not available for shop/orders`, `endpoints not found for shop/orders`,
+# `subset not found for shop/orders` and `Skipping service: no endpoints found` (as `linking.facts.NO_ENDPOINTS`
+# reads them), Kong's `failure to get a peer from the ring-balancer`, Envoy's `no healthy upstream`
 _NO_BACKEND = [
     r'\bService "[^"\s]{1,300}" does not have any active Endpoint\b',
+    r"\b(?:Service endpoints not found|[Ee]ndpoints not (?:available|found)|subset not found) for [a-z0-9][a-z0-9-]{0,62}/",
+    r"\bSkipping service: no endpoints found\b",
     r"\bfailure to get a peer from the ring-balancer\b",
     r"\bno healthy upstream\b",
 ]
