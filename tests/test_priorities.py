@@ -2275,3 +2275,17 @@ def test_a_proxy_without_a_ready_backend_twice_is_p1_at_any_level(message: str) 
 )
 def test_what_the_no_backend_rule_leaves_alone(changes: dict[str, Any], priority: str) -> None:
     assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+def test_a_revision_not_ready_counts_a_report_split_over_lines_as_one_event() -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Revision 'api-00012-xiz' is not ready and cannot serve traffic. The user-provided container "
+            "failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
+            max_severity="ERROR",
+            severities={"ERROR": 4},
+            count=4,
+            events=1,
+        )
+    )
+    assert ranked.reasons[0] == "revision not ready: the service cannot serve (1 event (4 entries))"

@@ -894,7 +894,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="revision-not-ready",
             priority="P0",
-            reason="revision not ready: the service cannot serve ({entries})",
+            reason="revision not ready: the service cannot serve ({tally})",
             message_patterns=[r"Ready condition status changed to False", r"[Rr]evision .* is not ready"],
         ),
         PriorityRule(
