@@ -2232,3 +2232,60 @@ def test_an_exception_of_a_refused_connection_is_a_dependency_refusing(events: i
 )
 def test_a_circuit_breaker_that_opens_is_a_warning_with_user_impact(message: str, priority: str) -> None:
     assert prioritizer.rank(cluster(message=message, title=message, count=3, events=3)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'W1118 09:10:00.412233       7 controller.go:1214] Service "shop/orders" does not have any active Endpoint.',
+        "[error] 1109#0: *8812 [lua] balancer.lua:333: failure to get a peer from the ring-balancer: "
+        "failed to get a peer from the ring-balancer, client: 10.0.0.9",
+        "upstream answered 503: no healthy upstream",
+        "Endpoints not available for shop/orders",
+        'level=error msg="Skipping service: no endpoints found" namespace=shop serviceName=orders',
+    ],
+)
+def test_a_proxy_without_a_ready_backend_twice_is_p1_at_any_level(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="WARNING", events=3))
+    assert (ranked.priority, ranked.reasons[0][:30]) == ("P1", "a proxy finds no ready backend")
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        # one event: a pod replaced during a rollout, left to the other rules (a low-impact warning)
+        (
+            {
+                "message": 'Service "shop/orders" does not have any active Endpoint.',
+                "max_severity": "WARNING",
+                "events": 1,
+            },
+            "P3",
+        ),
+        # a Service whose Endpoints the controller found: nothing is down
+        (
+            {
+                "message": 'Service "shop/orders" has 3 active Endpoints',
+                "max_severity": "WARNING",
+                "events": 3,
+            },
+            "P3",
+        ),
+    ],
+)
+def test_what_the_no_backend_rule_leaves_alone(changes: dict[str, Any], priority: str) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+def test_a_revision_not_ready_counts_a_report_split_over_lines_as_one_event() -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Revision 'api-00012-xiz' is not ready and cannot serve traffic. The user-provided container "
+            "failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
+            max_severity="ERROR",
+            severities={"ERROR": 4},
+            count=4,
+            events=1,
+        )
+    )
+    assert ranked.reasons[0] == "revision not ready: the service cannot serve (1 event (4 entries))"

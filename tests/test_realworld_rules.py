@@ -1916,3 +1916,50 @@ def test_look_alikes_of_a_server_killing_its_workers_are_no_platform_failure(lin
     declared = declared_level(line)
     assert declared is None or declared.rule != "platform-failure"
     assert not levels.platform_failure(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "logged", "stream", "severity"),
+    [
+        (
+            "E1121 09:04:05.000001       1 reflector.go:138] failed to list *v1.Pod: Unauthorized",
+            "INFO",
+            "stderr",
+            "ERROR",
+        ),
+        (
+            "F1121 09:04:05.000001       1 main.go:88] Check failed: conn != nullptr",
+            "INFO",
+            "stderr",
+            "CRITICAL",
+        ),
+        (
+            'Exception in thread "scheduler-1" java.lang.OutOfMemoryError: Java heap space',
+            "NOTICE",
+            "stdout",
+            "ERROR",
+        ),
+        ('Exception in thread "main" java.lang.IllegalStateException: no config', "DEBUG", "stderr", "ERROR"),
+    ],
+)
+def test_a_runtimes_own_error_line_stamped_below_warning_by_a_shipper_is_raised(
+    text: str, logged: str, stream: str, severity: str
+) -> None:
+    entry = parse(gke_entry(1, text=text, stream=stream, severity=logged))
+    assert (entry.severity.name, entry.severity_rule) == (severity, "runtime-error-line")
+
+
+@pytest.mark.parametrize(
+    ("text", "logged"),
+    [
+        # glog's own info and warning lines keep the level stamped on them
+        ("W1121 09:04:05.000001       1 reflector.go:138] slow list of *v1.Pod", "INFO"),
+        ("I1121 09:04:05.000001       1 server.go:12] serving on :8443", "NOTICE"),
+        # an app's sentence about an error, at INFO: its logger chose the level
+        ("Exception in thread pool handled; retrying the batch", "INFO"),
+        ("E-mail queue drained: 0 errors", "INFO"),
+    ],
+)
+def test_other_lines_stamped_below_warning_keep_their_level(text: str, logged: str) -> None:
+    entry = parse(gke_entry(1, text=text, stream="stderr", severity=logged))
+    assert entry.severity.name == logged

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_lines, split_traceback
+from entry_factories import run_entry, split_lines, split_traceback, stamp
 from loggardener.entries.models import LogEntry, Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import (
@@ -2055,3 +2055,193 @@ def test_whole_runtime_records_and_a_part_without_its_end_stay_apart() -> None:
     entries += _runtime_records(20.5, [("F", '{"level":"warn","msg":"slow flush"}')])  # (not right after it)
     report = scan_entries(entries)
     assert sorted(c.count for c in report.clusters) == [1, 1, 1, 1]
+
+
+PHOENIX_POSTGREX = [
+    "10:04:01.305 request_id=F7aQ [error] #PID<0.4567.0> running ShopWeb.Endpoint (connection #PID<0.4566.0>, "
+    "stream id 1) terminated",
+    "Server: shop.example.com:80 (http)",
+    "Request: GET /products/31",
+    "** (exit) an exception was raised:",
+    "    ** (Postgrex.Error) ERROR 42703 (undefined_column) column p0.sale_price does not exist",
+    "",
+    '    query: SELECT p0."id", p0."sale_price" FROM "products" AS p0 WHERE (p0."id" = $1)',
+    "        (ecto_sql 3.11.1) lib/ecto/adapters/sql.ex:1054: Ecto.Adapters.SQL.raise_sql_call_error/1",
+    "        (shop 0.3.0) lib/shop_web/controllers/product_controller.ex:18: ShopWeb.ProductController.show/2",
+    "        (plug_cowboy 2.6.1) lib/plug/cowboy/handler.ex:11: Plug.Cowboy.Handler.init/2",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+def test_an_elixir_report_whose_nested_message_holds_a_blank_line_is_one_event(newest_first: bool) -> None:
+    lines = split_lines(1, PHOENIX_POSTGREX)
+    result = events(list(reversed(lines)) if newest_first else lines)
+    assert [len(e.members) for e in result] == [len(PHOENIX_POSTGREX)]
+    stack = result[0].primary.stack
+    assert stack is not None and stack.exception_type == "Postgrex.Error"
+
+
+def test_a_blank_line_after_an_elixir_reports_frames_ends_it() -> None:
+    report = [
+        "10:04:01.120 [error] GenServer Shop.Sync terminating",
+        "** (RuntimeError) sync failed",
+        "    (shop 0.3.0) lib/shop/sync.ex:71: Shop.Sync.handle_info/2",
+        "Last message: :tick",
+        "",
+        "10:04:01.200 [info] Sent 200 in 3ms",
+    ]
+    result = events(split_lines(1, report))
+    assert [len(e.members) for e in result] == [4, 1, 1]
+
+
+LARAVEL_PREVIOUS = [
+    "[2026-11-18 09:05:00] production.ERROR: SQLSTATE[HY000] [2002] Connection refused (Connection: mysql, SQL: "
+    'select * from `carts` limit 1) {"exception":"[object] (Illuminate\\\\Database\\\\QueryException(code: 2002): '
+    "SQLSTATE[HY000] [2002] Connection refused (Connection: mysql, SQL: select * from `carts` limit 1) at "
+    "/var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connection.php:822)",
+    "[stacktrace]",
+    "#0 /var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connection.php(776): "
+    "Illuminate\\\\Database\\\\Connection->runQueryCallback('select * from `...', Array, Object(Closure))",
+    "#1 /var/www/html/app/Http/Controllers/CartController.php(31): Illuminate\\\\Database\\\\Eloquent\\\\Builder->first()",
+    "#2 {main}",
+    "",
+    "[previous exception] [object] (PDOException(code: 2002): SQLSTATE[HY000] [2002] Connection refused at "
+    "/var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connectors/Connector.php:65)",
+    "[stacktrace]",
+    "#0 /var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connectors/Connector.php(65): "
+    "PDO->__construct('mysql:host=127....', 'shop', Object(SensitiveParameterValue), Array)",
+    "#1 {main}",
+    '"} ',
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+def test_a_monolog_record_with_a_previous_exception_after_a_blank_line_is_one_event(
+    newest_first: bool,
+) -> None:
+    lines = split_lines(1, LARAVEL_PREVIOUS)
+    result = events(list(reversed(lines)) if newest_first else lines)
+    assert [len(e.members) for e in result] == [len(LARAVEL_PREVIOUS)]
+
+
+def test_a_php_report_and_a_blank_line_then_another_report_stay_two_events() -> None:
+    report = [
+        "PHP Fatal error:  Uncaught Error: Call to undefined function mb_strlen() in /app/a.php:3",
+        "Stack trace:",
+        "#0 {main}",
+        "  thrown in /app/a.php on line 3",
+    ]
+    result = events(split_lines(1, [*report, "", *report]))
+    assert [len(e.members) for e in result if e.primary.message.strip()] == [4, 4]
+
+
+NLOG_RECORD = [
+    "2026-11-18 09:03:20.4412|ERROR|Acme.Billing.InvoiceRunJob|Invoice run failed for tenant 118 "
+    "Npgsql.NpgsqlException (0x80004005): Exception while reading from stream",
+    " ---> System.TimeoutException: Timeout during reading attempt",
+    "   at Npgsql.Internal.NpgsqlConnector.ReadMessageLong(Boolean async, DataRowLoadingMode mode)",
+    "   --- End of inner exception stack trace ---",
+    "   at Npgsql.NpgsqlCommand.ExecuteReader(Boolean async, CommandBehavior behavior)",
+    "   at Acme.Billing.InvoiceRunJob.ExecuteAsync(IJobExecutionContext context) in /src/InvoiceRunJob.cs:line 33",
+]
+
+
+@pytest.mark.parametrize("gke", [False, True], ids=["cloud-run", "gke"])
+def test_a_logged_line_ending_in_a_dotnet_exception_with_its_hresult_opens_the_frames_after_it(
+    gke: bool,
+) -> None:
+    stdout = {"stream": "stdout", "severity": "INFO"} if gke else {}
+    result = events(split_lines(1, NLOG_RECORD, gke=gke, **stdout))
+    assert [len(e.members) for e in result] == [len(NLOG_RECORD)]
+    assert result[0].severity.name == "ERROR"
+
+
+def test_a_logged_line_naming_an_hresult_without_frames_after_it_stays_alone() -> None:
+    lines = [
+        "2026-11-18 09:03:20.4412|WARN|Acme.Billing.Retry|Retrying after Npgsql.NpgsqlException (0x80004005): gone",
+        "2026-11-18 09:03:21.0001|INFO|Acme.Billing.Retry|Retry succeeded",
+    ]
+    assert [len(e.members) for e in events(split_lines(1, lines))] == [1, 1]
+
+
+def gce_entry(seconds: float, *, json_payload: dict[str, object], log: str) -> dict[str, object]:
+    """A line of a VM's log file as an agent sends it, without a severity."""
+    return {
+        "insertId": f"gce-{seconds:.4f}",
+        "timestamp": stamp(seconds),
+        "logName": f"projects/p/logs/{log}",
+        "resource": {
+            "type": "gce_instance",
+            "labels": {"project_id": "p", "instance_id": "5520119823344100871"},
+        },
+        "jsonPayload": json_payload,
+    }
+
+
+LOG4NET_RECORD = [
+    "2026-11-18 09:04:20,907 [14] ERROR Acme.Legacy.PartnerClient [(null)] - Stock feed push failed",
+    "System.Net.WebException: The remote server returned an error: (503) Server Unavailable.",
+    "   at System.Net.HttpWebRequest.GetResponse()",
+    "   at Acme.Legacy.PartnerClient.PushStock(StockFeed feed) in C:\\build\\PartnerClient.cs:line 112",
+]
+
+
+def test_a_payload_that_is_only_a_message_is_the_line_an_agent_read_from_a_file() -> None:
+    raw = [
+        gce_entry(1 + i * 0.0001, json_payload={"message": line}, log="partner-feed")
+        for i, line in enumerate(LOG4NET_RECORD)
+    ]
+    result = events(raw)
+    assert [len(e.members) for e in result] == [len(LOG4NET_RECORD)]
+    stack = result[0].primary.stack
+    assert stack is not None and stack.exception_type == "System.Net.WebException"
+    assert result[0].severity.name == "ERROR"
+
+
+def test_a_payload_with_a_message_and_other_fields_stays_a_record() -> None:
+    raw = [
+        gce_entry(1 + i * 0.0001, json_payload={"message": line, "level": "info"}, log="partner-feed")
+        for i, line in enumerate(LOG4NET_RECORD)
+    ]
+    result = events(raw)
+    assert [len(e.members) for e in result] == [1, 1, 1, 1]
+    assert all(e.primary.payload_kind == "json" for e in result)
+
+
+SIDEKIQ_FAILURE = [
+    "2026-11-18T09:04:00.000Z pid=1 tid=2q0w class=ReceiptMailerJob jid=b7e2c91f elapsed=0.388 INFO: fail",
+    '2026-11-18T09:04:00.001Z pid=1 tid=2q0w WARN: {"context":"Job raised exception","job":{"retry":true,'
+    '"queue":"mailers","class":"ReceiptMailerJob","args":[88120],"jid":"b7e2c91f","retry_count":0}}',
+    "2026-11-18T09:04:00.002Z pid=1 tid=2q0w WARN: Net::SMTPAuthenticationError: 535-5.7.8 Username and Password "
+    "not accepted.",
+    "2026-11-18T09:04:00.003Z pid=1 tid=2q0w WARN: /usr/local/bundle/gems/net-smtp-0.4.0/lib/net/smtp.rb:1088:in "
+    "`check_auth_response'",
+    "/app/app/jobs/receipt_mailer_job.rb:7:in `perform'",
+]
+
+
+def test_a_lowercase_word_alone_opens_no_report_so_the_job_failure_after_it_is_one_event() -> None:
+    result = events(split_lines(1, SIDEKIQ_FAILURE, step=0.001, gke=True, stream="stdout", severity="INFO"))
+    assert [len(e.members) for e in result] == [1, 4]
+    assert result[1].primary.message.startswith('{"context":"Job raised exception"')
+
+
+@pytest.mark.parametrize(
+    "exception",
+    [
+        "System.Net.Sockets.SocketException (111): Connection refused",
+        "Npgsql.NpgsqlException (0x80004005): Exception while reading from stream",
+    ],
+)
+def test_a_dotnet_exception_with_its_code_after_a_logged_message_names_the_frames_right_after_it(
+    exception: str,
+) -> None:
+    lines = [
+        f"2026-11-19 14:00:20.0001|FATAL|Acme.Api.Program|Host terminated unexpectedly {exception}",
+        "   at StackExchange.Redis.ConnectionMultiplexer.ConnectImpl(ConfigurationOptions configuration)",
+        "   at Acme.Api.Program.Main(String[] args) in /src/Acme.Api/Program.cs:line 12",
+    ]
+    result = events(split_lines(1, lines))
+    assert [len(e.members) for e in result] == [3]
+    stack = result[0].primary.stack
+    assert stack is not None and stack.exception_type == exception.split(" ", 1)[0]

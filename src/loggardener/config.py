@@ -725,6 +725,20 @@ _PROXY_UPSTREAM_FAILED = [
 ]
 
 
+# A proxy with no ready backend behind a service, which fails every request routed to it: ingress-nginx's
+# `Service "shop/orders" does not have any active Endpoint.` (its controller's warning while the Service's pods are
+# all unready or gone), Traefik's `Endpoints not available for shop/orders`, `endpoints not found for shop/orders`,
+# `subset not found for shop/orders` and `Skipping service: no endpoints found` (as `linking.facts.NO_ENDPOINTS`
+# reads them), Kong's `failure to get a peer from the ring-balancer`, Envoy's `no healthy upstream`
+_NO_BACKEND = [
+    r'\bService "[^"\s]{1,300}" does not have any active Endpoint\b',
+    r"\b(?:Service endpoints not found|[Ee]ndpoints not (?:available|found)|subset not found) for [a-z0-9][a-z0-9-]{0,62}/",
+    r"\bSkipping service: no endpoints found\b",
+    r"\bfailure to get a peer from the ring-balancer\b",
+    r"\bno healthy upstream\b",
+]
+
+
 # Work thrown away unprocessed: Celery's `Received unregistered task of type 'x'. The message has been ignored
 # and discarded.`, a consumer that discards what it cannot handle.
 _WORK_DISCARDED = [
@@ -880,7 +894,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="revision-not-ready",
             priority="P0",
-            reason="revision not ready: the service cannot serve ({entries})",
+            reason="revision not ready: the service cannot serve ({tally})",
             message_patterns=[r"Ready condition status changed to False", r"[Rr]evision .* is not ready"],
         ),
         PriorityRule(
@@ -1049,6 +1063,14 @@ def default_rules() -> list[PriorityRule]:
             "({event_word} {when}): requests through it failed",
             message_patterns=_PROXY_UPSTREAM_FAILED,
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="backend-unavailable",
+            priority="P1",
+            reason="a proxy finds no ready backend behind a service ({event_word} {when}): every request routed "
+            "to it fails until its pods are ready again",
+            message_patterns=_NO_BACKEND,
+            min_events=2,
         ),
         PriorityRule(
             name="worker-killed",

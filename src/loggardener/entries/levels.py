@@ -1554,6 +1554,21 @@ class Inferred:
     rule: str | None = None
 
 
+# A line a runtime writes only for an error, whatever a log shipper stamps on it: glog's and klog's `E`/`F` header,
+# the JVM's `Exception in thread "…"` (its default handler of an uncaught exception)
+_JVM_UNCAUGHT = 'Exception in thread "'
+_RUNTIME_ERROR_INITIALS = "EF"
+_GLOG_ERROR = compile_regex(r"(?:ERROR: logging before flag\.Parse: )?[EF]\d{4} \d\d:\d\d:\d\d")
+
+
+def _runtime_error_line(text: str) -> Severity | None:
+    """The level of a runtime's own error line (`_JVM_UNCAUGHT`, a glog `E`/`F` header); None for any other."""
+    if text.startswith(_JVM_UNCAUGHT):
+        return Severity.ERROR
+    declared = declared_level(text) if _GLOG_ERROR.match(text) else None
+    return declared.severity if declared is not None and declared.rule == "glog-header" else None
+
+
 def _entry_declares(json_declared: Severity | None, text: str) -> Declared | None:
     """The level an entry declares: its JSON payload's, else its text's."""
     return Declared(json_declared, "json-level") if json_declared is not None else declared_level(text)
@@ -1583,6 +1598,9 @@ def infer_severity(
        OK), as Cloud Audit Logs itself records one; `health-check`: so is a health check's probe result that
        found its backend unhealthy (`failed_check`), which the load balancer logs at INFO, and so is a managed
        instance group's autohealing of an instance that failed its health check (an OK system event at INFO).
+    3b. `runtime-error-line`: a severity below WARNING that is not weak (a log shipper's default) on a line a
+       runtime writes only for an error (a glog `E`/`F` header, the JVM's `Exception in thread "…"`) takes the
+       line's level.
     4. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
@@ -1613,6 +1631,10 @@ def infer_severity(
         return Inferred(Severity.ERROR, "http-status" if server_error else "audit-status")
     if logged < Severity.ERROR and failed_check:
         return Inferred(Severity.ERROR, "health-check")
+    if logged < Severity.WARNING and not weak and text[:1] in _RUNTIME_ERROR_INITIALS:
+        runtime = _runtime_error_line(text)
+        if runtime is not None:
+            return Inferred(runtime, "runtime-error-line")
     if not weak:
         return Inferred(logged)
     stream_error = logged >= Severity.WARNING  # a weak severity this high is only stderr's default

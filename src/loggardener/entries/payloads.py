@@ -241,6 +241,13 @@ def read_payload(raw: dict[str, Any]) -> Payload:
         payload = raw["jsonPayload"]
         if not isinstance(payload, dict):
             raise MalformedEntry("jsonPayload is not an object")
+        if len(payload) == 1 and isinstance(line := payload.get("message"), str) and _from_vm_agent(raw):
+            # a line of a VM's log file that the agent read without a parser (the Ops Agent's `files` receiver
+            # writes it as `message` and nothing else): the text line it was, so that an exception written one
+            # line per entry (log4net, NLog) joins and its header is read
+            unparsed = without_runtime_prefix(line.removesuffix("\n").removesuffix("\r"))
+            structured = _json_line(unparsed)
+            return _json(structured) if structured is not None else _text(unparsed)
         return _json(payload)
     if "protoPayload" in raw:
         payload = raw["protoPayload"]
@@ -252,6 +259,15 @@ def read_payload(raw: dict[str, Any]) -> Payload:
             return _request_log(payload)
         return _audit(payload)
     return Payload()
+
+
+# The resources whose logs a VM's agent (the Ops Agent) sends from files
+_VM_RESOURCES = ("gce_instance", "aws_ec2_instance")
+
+
+def _from_vm_agent(raw: dict[str, Any]) -> bool:
+    resource = raw.get("resource")
+    return isinstance(resource, dict) and resource.get("type") in _VM_RESOURCES
 
 
 # A container runtime's own record of a line (CRI's log format: `2026-12-01T08:00:00.123456789Z stderr F panic: …`,

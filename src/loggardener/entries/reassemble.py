@@ -618,6 +618,7 @@ def may_be_kind(line: str, stripped: str) -> bool:
         or (stripped[-1:] == ":" and _SPRING_REPORTER in stripped)
         or "Error: " in line
         or "Exception: " in line
+        or "Exception (" in line
         or "Error [" in line
     )
 
@@ -628,10 +629,12 @@ HINT_PATTERN = r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{
 _HINT = compile_regex(HINT_PATTERN)
 # An exception named after a prefix (`Detailed stack trace: Error: Cannot find module 'x'`, `Handler failed:
 # TypeError: …`), also with a Node.js code and no message (`cache unavailable: AggregateError [ECONNREFUSED]: `,
-# a failed connection to every address of a name): the exception line of the frames after it, if frames
-# follow (else a plain line)
+# a failed connection to every address of a name) or .NET's HRESULT or error code (NLog's `…|Invoice run failed
+# Npgsql.NpgsqlException (0x80004005): …`): the exception line of the frames after it, if frames follow (else a
+# plain line)
 _EMBEDDED_EXCEPTION = compile_regex(
-    r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception)(?:: \S| \[[A-Za-z][\w.-]{0,60}\]:(?: \S|\s*$))"
+    r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception)"
+    r"(?:: \S| \[[A-Za-z][\w.-]{0,60}\]:(?: \S|\s*$)| \((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\): \S)"
 )
 
 
@@ -961,6 +964,10 @@ class Reassembler:
                     kind = "report-text"
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
+            elif kind == "exception" and key not in self._groups and _lowercase_word(entry.message):
+                # a lower-case word alone opens no report (a bare exception's name is a class's): Sidekiq's `INFO:
+                # fail`; after a report's first line it may go on with its message (pydantic's field names)
+                kind = None
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
                 yield Event(primary=entry, members=(entry,))  # the value held stays held for its name's line
                 continue
@@ -1741,6 +1748,11 @@ def _may_introduce(entry: LogEntry) -> bool:
     )
 
 
+def _lowercase_word(message: str) -> bool:
+    word = message.strip()
+    return word.isalpha() and word.islower()
+
+
 def _may_be_secret(entry: LogEntry) -> bool:
     """A one-word line (`_may_be_value`) that may be a credential: neither a word nor a number (`OK`, `done`, `200`)."""
     word = entry.message.strip()
@@ -1940,11 +1952,15 @@ def _node_crash_end(kinds: list[str | None], lines: list[LogEntry], start: int) 
 
 def _elixir_report_end(kinds: list[str | None], start: int) -> int:
     """Index of the last line of the Elixir crash report whose exception is at `start`: its indented frames (and
-    the exception of an `** (exit)` indented under it), then the process's context lines and their indented
-    values; `start` when no frame follows."""
+    the exception of an `** (exit)` indented under it, whose message may hold blank lines between indented ones:
+    Postgrex's `ERROR 42703 (undefined_column) …`, a blank line, `    query: SELECT …`), then the process's
+    context lines and their indented values; `start` when no frame follows."""
     end = start
     index = start + 1
-    while index < len(kinds) and kinds[index] == "source":
+    while index < len(kinds) and (
+        kinds[index] == "source"
+        or (kinds[index] == "blank" and end > start and _next_kind(kinds, index) == "source")
+    ):
         end = index
         index += 1
     if end == start:
@@ -2054,8 +2070,14 @@ def _run_end(kinds: list[str | None], start: int, kinds_in_run: Collection[str |
 
 def _php_trace_end(kinds: list[str | None], start: int) -> int:
     """Index of the last line of the PHP report whose header is at `start`: its `Stack trace:`, frames and
-    `thrown in` lines; `start` when none follows."""
-    return _run_end(kinds, start, ("php-trace",))
+    `thrown in` lines (Monolog's blank line before a `[previous exception]` among them); `start` when none
+    follows."""
+    end = _run_end(kinds, start, ("php-trace",))
+    while (
+        end > start and end + 2 < len(kinds) and kinds[end + 1] == "blank" and kinds[end + 2] == "php-trace"
+    ):
+        end = _run_end(kinds, end + 1, ("php-trace",))
+    return end
 
 
 def _go_trace_end(kinds: list[str | None], start: int) -> int:

@@ -61,10 +61,12 @@ _NODE_HEADER = compile_regex(
     r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)" + _NODE_CODE + r"(?::\s?(?P<message>.*))?$"
 )
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`, also
-# with a code after the name (`cache unavailable: AggregateError [ECONNREFUSED]: `).
+# with a code after the name (`cache unavailable: AggregateError [ECONNREFUSED]: `, NLog's `Host terminated
+# unexpectedly System.Net.Sockets.SocketException (111): Connection refused`).
 _EMBEDDED_HEADER = compile_regex(
     r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))"
     + _NODE_CODE
+    + DOTNET_ERROR_CODE
     + r"(?::\s?(?P<message>.*))?$"
 )
 # util.inspect of an Error object quotes each line of its stack: `    '    at f (/app/x.js:1:2)\\n' +`.
