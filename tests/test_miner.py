@@ -2959,3 +2959,24 @@ def test_a_matrix_user_id_is_a_name_and_a_value() -> None:
         for _ in range(3)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_exception_classes_named_in_capitals_stay_apart() -> None:
+    """`java.io.IOException`, `java.io.EOFException`, `javax.net.ssl.SSLException`, Python's `OSError`: classes
+    whose names begin with an acronym are classes too; each is a problem of its own, however many there are."""
+    rng = random.Random(3509)
+    classes = [
+        "java.io.IOException",
+        "java.io.EOFException",
+        "javax.net.ssl.SSLException",
+        "java.sql.SQLException",
+        "OSError",
+        "ssl.SSLError",
+        "urllib.error.HTTPError",
+    ]
+    messages = [
+        f"worker-{rng.randint(1, 9)} request {rng.randint(1000, 9999)} failed: {name}: connection closed"
+        for name in classes
+        for _ in range(2)
+    ]
+    assert len(set(clusters_of(messages).values())) == len(classes)

@@ -141,12 +141,12 @@ _CALL_STACK_HINT = compile_regex(r"<\*>\s+(?:\S*[.$]|<\*>:<\*>)")
 # What redaction writes in place of a secret or an address (`entries/redact.py`): `[REDACTED:email]`.
 _REDACTED_PREFIX = "[REDACTED:"
 _REDACTED = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
-# An exception's class, qualified or not, as a message names it (`System.IO.IOException:`, `ValueError:`,
-# `ConnectError('…`): a capitalized name ending in `Error` or `Exception` after at least one more letter, with
-# the package before it, between punctuation. The class says what went wrong: messages of one wording but
+# An exception's class, qualified or not, as a message names it (`System.IO.IOException:`, `ValueError:`, `OSError:`,
+# `ConnectError('…`): a capitalized name ending in `Error` or `Exception` after at least one more character
+# (`Error:` alone is a word), with the package before it, between punctuation. The class says what went wrong: messages of one wording but
 # another class are other problems, so no step of the miner makes it a value.
 _EXCEPTION_CLASS = compile_regex(
-    r"""[(\["'`]{0,3}((?:[A-Za-z_][\w$<>*]{0,63}\.){0,12}[A-Z][\w$<>*]{0,63}[a-z0-9>](?:Error|Exception))"""
+    r"""[(\["'`]{0,3}((?:[A-Za-z_][\w$<>*]{0,63}\.){0,12}[A-Z][\w$<>*]{0,63}(?:Error|Exception))"""
     r"""(?:[:(,;'"`)\]]{1,3}.{0,200})?"""
 )
 
