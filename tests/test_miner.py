@@ -2980,3 +2980,21 @@ def test_exception_classes_named_in_capitals_stay_apart() -> None:
         for _ in range(2)
     ]
     assert len(set(clusters_of(messages).values())) == len(classes)
+
+
+def test_an_exception_class_as_a_keys_value_is_the_identity_of_a_problem() -> None:
+    """logfmt's `exc_type=ValueError` and a JSON line's `"exc_type":"KeyError"`: the class a record names under a
+    key is its problem's identity as it is in a sentence; the records differ in nothing else."""
+    rng = random.Random(3510)
+    classes = ["ValueError", "KeyError", "TimeoutError", "ConnectionResetError", "PermissionError", "OSError"]
+    messages = [
+        f'level=error msg="job failed" job=sync-{rng.randint(1, 99)} exc_type={name} attempt={rng.randint(1, 5)}'
+        for name in classes
+        for _ in range(2)
+    ]
+    messages += [
+        f'{{"level":"error","msg":"job failed","exc_type":"{name}","attempt":{rng.randint(1, 5)}}}'
+        for name in classes
+        for _ in range(2)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2 * len(classes)

@@ -143,10 +143,11 @@ _REDACTED_PREFIX = "[REDACTED:"
 _REDACTED = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
 # An exception's class, qualified or not, as a message names it (`System.IO.IOException:`, `ValueError:`, `OSError:`,
 # `ConnectError('…`): a capitalized name ending in `Error` or `Exception` after at least one more character
-# (`Error:` alone is a word), with the package before it, between punctuation. The class says what went wrong: messages of one wording but
+# (`Error:` alone is a word), with the package before it, between punctuation, or as a key's value
+# (`exc_type=ValueError`, `"exc_type":"ValueError"`). The class says what went wrong: messages of one wording but
 # another class are other problems, so no step of the miner makes it a value.
 _EXCEPTION_CLASS = compile_regex(
-    r"""[(\["'`]{0,3}((?:[A-Za-z_][\w$<>*]{0,63}\.){0,12}[A-Z][\w$<>*]{0,63}(?:Error|Exception))"""
+    r"""(?:"?[\w.-]{1,64}"?[=:])?[(\["'`]{0,3}((?:[A-Za-z_][\w$<>*]{0,63}\.){0,12}[A-Z][\w$<>*]{0,63}(?:Error|Exception))"""
     r"""(?:[:(,;'"`)\]]{1,3}.{0,200})?"""
 )
 
