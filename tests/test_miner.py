@@ -2998,3 +2998,33 @@ def test_an_exception_class_as_a_keys_value_is_the_identity_of_a_problem() -> No
         for _ in range(2)
     ]
     assert len(set(clusters_of(messages).values())) == 2 * len(classes)
+
+
+def test_a_tally_of_varying_length_in_parentheses_is_one_value() -> None:
+    """Open vSwitch's `br-int<->unix#3: 6 flow_mods in the last 0 s (6 adds)`, `(2 deletes)`, `(6 adds, 2
+    deletes)`, `(…, 1 modifications)`: one statement whose tally lists as many counted items as it has: one
+    event."""
+    rng = random.Random(3511)
+
+    def tally() -> str:
+        items = [f"{rng.randint(1, 40)} {kind}" for kind in ("adds", "deletes", "modifications")]
+        return ", ".join(rng.choice([items[:1], items[1:2], items[:2], items]))
+
+    messages = [
+        f"2026-12-02T10:{rng.randint(10, 59)}:29.750Z|{rng.randint(10000, 99999):05d}|connmgr|INFO|br-int<->unix#"
+        f"{rng.randint(1, 999)}: {rng.randint(1, 80)} flow_mods in the last {rng.randint(0, 59)} s ({tally()})"
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_reason_in_parentheses_is_no_tally() -> None:
+    """Look-alike: `(No such device)` and `(Connection refused)` after the same words are reasons, not counted
+    items; they stay apart as two texts of one place do."""
+    rng = random.Random(3512)
+    messages = [
+        f"rconn|WARN|br-int<->tcp:10.0.0.{rng.randint(1, 254)}:6653: connection failed ({reason})"
+        for reason in ("No such device", "Connection refused")
+        for _ in range(10)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -196,6 +196,8 @@ def signature(message: str) -> tuple[str, ...]:
     if ") [" in message:
         message = _PEER_NAME.sub("", message)
     masked = mask(message)
+    if "(<*> " in masked:
+        masked = _TALLY.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -230,6 +232,11 @@ def signature(message: str) -> tuple[str, ...]:
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
+
+
+# A tally in parentheses, counted items separated by commas, as many as the line has (Open vSwitch's `(5 adds)`,
+# `(5 adds, 2 deletes)`, `(…, 1 modifications)`): one value, a list of varying length.
+_TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
 
 
 # A mail peer as Exim and sendmail write it, `host (helo) [192.0.2.1]:25`: the name the peer gave in its
