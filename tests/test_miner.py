@@ -2818,3 +2818,213 @@ def test_two_texts_in_square_brackets_without_a_message_stay_apart() -> None:
     # `mode=[read write]` stay two events
     messages = [f"mount id={i} mode=[read {kind}]" for i in range(12) for kind in ("only", "write")]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def _indexer_failure(rng: random.Random, exception: str, text: str) -> str:
+    indexer = rng.choice(["Nyaa", "DrunkenSlug", "NZBgeek", "Torrent Downloads", "YourBittorrent (Prowlarr)"])
+    return (
+        f"2026-12-02 10:{rng.randint(10, 59)}:07.{rng.randint(0, 9)}|Warn|Torznab|Unable to connect to indexer "
+        f"{indexer}: {exception}: {text}"
+    )
+
+
+def test_an_exception_class_is_the_identity_of_a_problem_whatever_its_wording() -> None:
+    """Sonarr's `Unable to connect to indexer X: System.Net.Http.HttpRequestException: Connection refused …` beside
+    the same wording with an `ApiKeyException: Invalid API Key` or a `TooManyRequestsException: Request Limit
+    reached`: the error texts after the indexer look like a value, but the class says what went wrong: no cluster
+    holds two classes."""
+    rng = random.Random(3501)
+    failures = [
+        ("System.Net.Http.HttpRequestException", "Connection refused (prowlarr.lan:9696)"),
+        ("NzbDrone.Core.Indexers.Exceptions.ApiKeyException", "Invalid API Key"),
+        ("NzbDrone.Common.Http.TooManyRequestsException", "Request Limit reached"),
+        ("System.Threading.Tasks.TaskCanceledException", "A task was canceled."),
+    ]
+    messages = [_indexer_failure(rng, exception, text) for exception, text in failures for _ in range(12)]
+    classes: dict[str, set[str]] = {}
+    for message, cluster in clusters_of(messages).items():
+        classes.setdefault(cluster, set()).add(message.split(": ")[1])
+    assert all(len(named) == 1 for named in classes.values())
+
+
+def test_many_exception_classes_of_one_wording_stay_apart() -> None:
+    """Classes named after what they guard (`orbit.lumen.ledger.LumenLedgerTimeoutError: shard 7 gave up`, one per
+    subsystem): however many there are, a rare one is no value of a slot: each class is a problem of its own."""
+    rng = random.Random(3502)
+    first = ["amber", "basalt", "cobalt", "dune", "ember", "flint"]
+    second = ["ledger", "beacon", "cipher", "docket", "engine"]
+    messages = [
+        f"orbit.{a}.{b}.{a.capitalize()}{b.capitalize()}TimeoutError: shard {rng.randint(1, 999)} gave up"
+        for a in first
+        for b in second
+        for _ in range(2)
+    ]
+    assert len(set(clusters_of(messages).values())) == len(first) * len(second)
+
+
+def test_one_exception_class_with_varying_values_is_one_problem() -> None:
+    """Look-alike: the same class with its values (an id, a path) varying stays one problem, and so do messages
+    that name no class (`Error processing request` with a varying URL)."""
+    rng = random.Random(3503)
+    messages = [
+        f"Error processing request: System.IO.FileNotFoundException: Could not find file "
+        f"'/config/metadata/{rng.randint(10, 99)}/{uuid.UUID(int=rng.getrandbits(128)).hex}/poster.jpg'"
+        for _ in range(20)
+    ]
+    messages += [f"Error processing request for /Items/{rng.randint(1000, 9999)}/Images" for _ in range(20)]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_quoted_name_of_several_words_before_a_value_is_a_value() -> None:
+    """NetworkManager's `Activation: starting connection 'Wired connection 1' (uuid)`: the quoted connection name,
+    one word or several, comes before the connection's uuid; it is a value there as before a word: one event."""
+    rng = random.Random(3504)
+    names = ["Wired connection 1", "VPN to HQ", "Pixel 7 Hotspot", "FluxCast WFD", "HomeWiFi", "eduroam"]
+    messages = [
+        f"<info>  [17{rng.randint(10**7, 10**8 - 1)}.{rng.randint(1000, 9999)}] device (wlan0): Activation: "
+        f"starting connection '{rng.choice(names)}' ({uuid.UUID(int=rng.getrandbits(128))})"
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def _geth_served(rng: random.Random, method: str) -> str:
+    return (
+        f"WARN [12-02|{rng.randint(10, 23)}:{rng.randint(10, 59)}:07.{rng.randint(100, 999)}] {'Served ' + method:40s}"
+        f" conn=10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65535)} reqid={rng.randint(1, 99)}"
+        f' duration="{rng.randint(1, 99)}.{rng.randint(100, 999)}µs" err="the method {method} does not exist/is not'
+        ' available"'
+    )
+
+
+def test_a_name_said_again_in_a_quoted_text_is_a_value() -> None:
+    """geth's `Served eth_coinbase … err="the method eth_coinbase does not exist/is not available"`: the RPC
+    method is said twice, the second time within the error's quoted text; the lines are equal but there, and the
+    method takes many values: one event."""
+    rng = random.Random(3505)
+    methods = ["miner_getHashrate", "eth_coinbase", "eth_mining", "net_peerCount", "parity_netPeers"]
+    methods += ["admin_peers", "eth_hashrate", "txpool_content", "debug_traceBlock", "clique_getSigners"]
+    messages = [_geth_served(rng, method) for method in methods for _ in range(4)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_names_said_again_in_a_quoted_text_stay_two_events() -> None:
+    """Look-alike: two names only, each said again in the quoted text, may be two events, as two words in a slot
+    may."""
+    rng = random.Random(3506)
+    messages = [_geth_served(rng, method) for method in ("eth_coinbase", "eth_mining") for _ in range(15)]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def _nm_device(rng: random.Random, device: str, message: str) -> str:
+    return (
+        f"Dec 02 {rng.randint(10, 23)}:{rng.randint(10, 59)}:07 elvm NetworkManager[597]: <info>  "
+        f"[17{rng.randint(10**7, 10**8 - 1)}.{rng.randint(1000, 9999)}] device ({device}): {message}"
+    )
+
+
+def test_statements_after_a_numbered_device_in_parentheses_stay_apart() -> None:
+    """NetworkManager's `device (wlan0): Activation: successful, device activated.` beside `device (ens33): …`,
+    masked whole, and `device (wlan0): Activation: starting connection …`: the statement after the device label
+    is the event; `(wlan<*>):` and a device masked whole are one place, so the statements are no stretch of
+    words moving between two places: four events."""
+    rng = random.Random(3507)
+    statements = [
+        "Activation: successful, device activated.",
+        "Activation: starting connection 'HomeWiFi' (7c4e1e05-59ba-4b8c-9f55-3c1d0e2f7a10)",
+        "Activation: (wifi) connection 'eduroam' has security, and secrets exist.  No new secrets needed.",
+        "carrier: link connected",
+    ]
+    messages = [
+        _nm_device(rng, rng.choice(["wlan0", "wlan1", "ens33", "enp3s0", "p2p-dev-wlp4s0"]), statement)
+        for statement in statements
+        for _ in range(15)
+    ]
+    found = clusters_of(messages)
+    assert len(set(found.values())) == len(statements)
+    for statement in statements:
+        assert len({cluster for message, cluster in found.items() if message.endswith(statement)}) == 1
+
+
+def test_a_matrix_user_id_is_a_name_and_a_value() -> None:
+    """Synapse's access line names the user as `{@alice:example.org}`: a handle with its sigil and server, a
+    value whichever user it is, as a name is, however few users a quiet hour shows."""
+    rng = random.Random(3508)
+    users = ["@alice:example.org", "@carol:chat.lan"]
+    messages = [
+        f"2026-12-02 10:{rng.randint(10, 59)}:17,{rng.randint(100, 999)} - synapse.access.http.8008 - 460 - INFO - "
+        f"GET-{rng.randint(1, 99999)} - 10.0.0.6 - 8008 - {{{user}}} Processed request: "
+        f"{rng.randint(0, 9)}.{rng.randint(100, 999)}sec 1326B 200"
+        for user in users
+        for _ in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_exception_classes_named_in_capitals_stay_apart() -> None:
+    """`java.io.IOException`, `java.io.EOFException`, `javax.net.ssl.SSLException`, Python's `OSError`: classes
+    whose names begin with an acronym are classes too; each is a problem of its own, however many there are."""
+    rng = random.Random(3509)
+    classes = [
+        "java.io.IOException",
+        "java.io.EOFException",
+        "javax.net.ssl.SSLException",
+        "java.sql.SQLException",
+        "OSError",
+        "ssl.SSLError",
+        "urllib.error.HTTPError",
+    ]
+    messages = [
+        f"worker-{rng.randint(1, 9)} request {rng.randint(1000, 9999)} failed: {name}: connection closed"
+        for name in classes
+        for _ in range(2)
+    ]
+    assert len(set(clusters_of(messages).values())) == len(classes)
+
+
+def test_an_exception_class_as_a_keys_value_is_the_identity_of_a_problem() -> None:
+    """logfmt's `exc_type=ValueError` and a JSON line's `"exc_type":"KeyError"`: the class a record names under a
+    key is its problem's identity as it is in a sentence; the records differ in nothing else."""
+    rng = random.Random(3510)
+    classes = ["ValueError", "KeyError", "TimeoutError", "ConnectionResetError", "PermissionError", "OSError"]
+    messages = [
+        f'level=error msg="job failed" job=sync-{rng.randint(1, 99)} exc_type={name} attempt={rng.randint(1, 5)}'
+        for name in classes
+        for _ in range(2)
+    ]
+    messages += [
+        f'{{"level":"error","msg":"job failed","exc_type":"{name}","attempt":{rng.randint(1, 5)}}}'
+        for name in classes
+        for _ in range(2)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2 * len(classes)
+
+
+def test_a_tally_of_varying_length_in_parentheses_is_one_value() -> None:
+    """Open vSwitch's `br-int<->unix#3: 6 flow_mods in the last 0 s (6 adds)`, `(2 deletes)`, `(6 adds, 2
+    deletes)`, `(…, 1 modifications)`: one statement whose tally lists as many counted items as it has: one
+    event."""
+    rng = random.Random(3511)
+
+    def tally() -> str:
+        items = [f"{rng.randint(1, 40)} {kind}" for kind in ("adds", "deletes", "modifications")]
+        return ", ".join(rng.choice([items[:1], items[1:2], items[:2], items]))
+
+    messages = [
+        f"2026-12-02T10:{rng.randint(10, 59)}:29.750Z|{rng.randint(10000, 99999):05d}|connmgr|INFO|br-int<->unix#"
+        f"{rng.randint(1, 999)}: {rng.randint(1, 80)} flow_mods in the last {rng.randint(0, 59)} s ({tally()})"
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_reason_in_parentheses_is_no_tally() -> None:
+    """Look-alike: `(No such device)` and `(Connection refused)` after the same words are reasons, not counted
+    items; they stay apart as two texts of one place do."""
+    rng = random.Random(3512)
+    messages = [
+        f"rconn|WARN|br-int<->tcp:10.0.0.{rng.randint(1, 254)}:6653: connection failed ({reason})"
+        for reason in ("No such device", "Connection refused")
+        for _ in range(10)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

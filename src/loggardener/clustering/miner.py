@@ -39,7 +39,9 @@ How it works (docs/clustering.md states it in one page):
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
      whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`).
-3. A cluster's template aligns its signatures: tokens they share stay, the rest read `<*>`. A cluster's id
+3. A cluster holds messages of one exception class only (`_by_exception_classes`: the class that a message names,
+   `System.IO.IOException:`, is the identity of its problem, never a value). A cluster's template aligns its
+   signatures: tokens they share stay, the rest read `<*>`. A cluster's id
    is the digest of its template, so clusters whose templates coincide are one cluster.
 
 Every step is a function of the multiset of signatures, so the final clusters do not depend on order.
@@ -139,6 +141,15 @@ _CALL_STACK_HINT = compile_regex(r"<\*>\s+(?:\S*[.$]|<\*>:<\*>)")
 # What redaction writes in place of a secret or an address (`entries/redact.py`): `[REDACTED:email]`.
 _REDACTED_PREFIX = "[REDACTED:"
 _REDACTED = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
+# An exception's class, qualified or not, as a message names it (`System.IO.IOException:`, `ValueError:`, `OSError:`,
+# `ConnectError('…`): a capitalized name ending in `Error` or `Exception` after at least one more character
+# (`Error:` alone is a word), with the package before it, between punctuation, or as a key's value
+# (`exc_type=ValueError`, `"exc_type":"ValueError"`). The class says what went wrong: messages of one wording but
+# another class are other problems, so no step of the miner makes it a value.
+_EXCEPTION_CLASS = compile_regex(
+    r"""(?:"?[\w.-]{1,64}"?[=:])?[(\["'`]{0,3}((?:[A-Za-z_][\w$<>*]{0,63}\.){0,12}[A-Z][\w$<>*]{0,63}(?:Error|Exception))"""
+    r"""(?:[:(,;'"`)\]]{1,3}.{0,200})?"""
+)
 
 
 def _is_value(token: str) -> bool:
@@ -185,6 +196,8 @@ def signature(message: str) -> tuple[str, ...]:
     if ") [" in message:
         message = _PEER_NAME.sub("", message)
     masked = mask(message)
+    if "(<*> " in masked:
+        masked = _TALLY.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -219,6 +232,11 @@ def signature(message: str) -> tuple[str, ...]:
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
+
+
+# A tally in parentheses, counted items separated by commas, as many as the line has (Open vSwitch's `(5 adds)`,
+# `(5 adds, 2 deletes)`, `(…, 1 modifications)`): one value, a list of varying length.
+_TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
 
 
 # A mail peer as Exim and sendmail write it, `host (helo) [192.0.2.1]:25`: the name the peer gave in its
@@ -534,9 +552,10 @@ class TemplateMiner:
         self._absorbers = absorbers
         self._template_of = {}
         for group in _groups(found, range(len(keys))).values():
-            text = _template([keys[i] for i in group])
-            for i in group:
-                self._template_of[self._nodes[keys[i]].id] = text
+            for members in _by_exception_classes(keys, group):
+                text = _template([keys[i] for i in members])
+                for i in members:
+                    self._template_of[self._nodes[keys[i]].id] = text
         self._dirty = False
         self._solved_size = len(keys)
 
@@ -850,8 +869,9 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
 # A name: word parts joined inside the token by `_`, `-`, `/`, `.`, `:`, `@`, `,`, braces (`app_backend/<*>`,
 # `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`, a hidden one with its leading dot:
 # Elasticsearch's `.ds-logs-nginx.<*>`), or a directory with its trailing slash (`secret/`, `logs/archive/`), with
-# brackets, quotes and marks around.
-_NAME = compile_regex(r"""[(\[{'"]*(\.?[\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
+# brackets, quotes and marks around, and a handle's sigil before it (Matrix's `@ana:example.org`, `!room:<*>`,
+# `#general:<*>`).
+_NAME = compile_regex(r"""[(\[{'"]*([@!#]?\.?[\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
 # A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
 # (`android.intent.action.SCREEN_ON`).
 _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
@@ -1185,7 +1205,9 @@ def _echo_word(token: str) -> tuple[str, bool]:
 
 def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
     """Slots of a value said twice (`for \\"nginx\\" with … container=nginx`): signatures of one length equal
-    but at two positions that hold one word each, a value at one of them at least; the first is the slot.
+    but at two positions that hold one word each, a value at one of them at least (quoted, a key's, or a word of
+    a quoted text: geth's `Served eth_coinbase … err="the method eth_coinbase does not exist"`); the first is
+    the slot.
 
     A value repeated never fills a one-position slot: each of its values is a cluster of its own without it.
     """
@@ -1198,10 +1220,16 @@ def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[i
         if not any("=" in token or "'" in token or '"' in token or "/<*>]" in token for token in tokens):
             continue  # no value that can be said as a word (quoted, a key's, a name with its id)
         first: dict[str, tuple[int, bool]] = {}
+        quoted = False  # within a quoted text of several tokens (`err="the method X does not exist"`)
         for position, token in enumerate(tokens):
+            inside = quoted
+            if token.count('"') % 2:
+                quoted = not quoted
+                inside = True
             word, marked = _echo_word(token)
             if not word:
                 continue
+            marked = marked or inside
             start, value = first.setdefault(word, (position, marked))
             if start < 0 or start == position:
                 continue
@@ -1291,10 +1319,11 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         last_start = before[index]
         first_end = size - after[index]
         # the place around a stretch, with a name with its number read as the value it is (`wlan<*>:` and
-        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about),
+        # `ap<*>:`, two interfaces, make one place, and so do NetworkManager's `device (wlan<*>):` and `device
+        # <*>` where the interface masked whole: the same statements said there are no stretches moving about),
         # and a name as the value it is (Junos' interface unit `irb.<*>` where others were masked whole)
         around = [
-            WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) or (i and _is_name(token)) else token
+            WILDCARD if _is_numbered_label(token) or (i and _is_name(token)) else token
             for i, token in enumerate(tokens)
         ]
         # (values in a row are one value there, as the signature folds masked ones: a host that is a name,
@@ -1570,8 +1599,9 @@ def _sentence_quotes(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 
 
 def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, end) of the quoted texts of two tokens or more after a word of a sentence, before another word
-    or the line's end (`Command '<*> --env prod' failed`)."""
+    """(start, end) of the quoted texts of two tokens or more after a word of a sentence, before another word,
+    a value or the line's end (`Command '<*> --env prod' failed`, `starting connection 'Wired connection <*>'
+    (<*>)`)."""
     found: list[tuple[int, int]] = []
     size = len(tokens)
     start = 1
@@ -1587,7 +1617,7 @@ def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
                 end < size
                 and tokens[end].count(quote) == 1
                 and tokens[end].rstrip(",;:.)").endswith(quote)
-                and (end + 1 == size or _PROSE.fullmatch(tokens[end + 1]))
+                and (end + 1 == size or _PROSE.fullmatch(tokens[end + 1]) or _is_value(tokens[end + 1]))
             ):
                 found.append((start, end + 1))
                 start = end
@@ -1822,6 +1852,15 @@ def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return next((i for i in range(size) if a[i] != b[i]), size)
 
 
+def _is_numbered_label(token: str) -> bool:
+    """A name with its number, bare or in parentheses or brackets, with a colon or not (`wlan<*>:`, `(wlan<*>):`,
+    `[eth<*>]`): an interface or a device a statement is about."""
+    core = token.rstrip(":")
+    if core[:1] in "([" and core[-1:] in ")]":
+        core = core[1:-1]
+    return _NUMBERED_NAME.fullmatch(core) is not None
+
+
 def _is_numbered_name(token: str) -> bool:
     """A word with a number glued after it (`(G<*>`, `HTTP/<*>`): a name with its version or generation."""
     head, wildcard, tail = token.partition(WILDCARD)
@@ -1840,6 +1879,31 @@ def _bare(stretch: tuple[str, ...]) -> tuple[str, ...]:
 
 def _bare_word(token: str) -> str:
     return token.rstrip(".,;:!?")
+
+
+def _exception_classes(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The exception classes a signature names, in order (`System.IO.IOException:` reads
+    `System.IO.IOException`)."""
+    found: list[str] = []
+    for token in tokens:
+        if "Error" in token or "Exception" in token:
+            match = _EXCEPTION_CLASS.fullmatch(token)
+            if match is not None:
+                found.append(match.group(1))
+    return tuple(found)
+
+
+def _by_exception_classes(keys: list[tuple[str, ...]], group: list[int]) -> Iterator[list[int]]:
+    """The members of a cluster by the exception classes their messages name: an exception's class is the
+    identity of a problem, never a value (`Unable to connect to indexer <*>: <*>` holds an
+    `HttpRequestException` and an `ApiKeyException`: two problems, whatever the slots and stretches found)."""
+    if len(group) == 1:
+        yield group
+        return
+    by_classes: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index in group:
+        by_classes[_exception_classes(keys[index])].append(index)
+    yield from by_classes.values()
 
 
 def _groups(found: _UnionFind, indices: Iterable[int]) -> dict[int, list[int]]:
