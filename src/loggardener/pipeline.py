@@ -241,7 +241,7 @@ class Scan:
             if isinstance(entry, LogEntry) and may_neighbour_message(entry):
                 awaiting.add(stream_key(entry))
             timestamp = entry.timestamp
-            if (start is not None and timestamp < start) or (end is not None and timestamp > end):
+            if (start is not None and timestamp < start) or (end is not None and timestamp >= end):
                 self._skip_entry(entry, "outside the window", weight)
                 first, last = self._outside or (timestamp, timestamp)
                 self._outside = (min(first, timestamp), max(last, timestamp))
