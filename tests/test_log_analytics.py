@@ -2406,3 +2406,19 @@ def test_a_row_holding_a_lone_surrogate_reads_as_the_live_source_reads_it() -> N
     assert record.entry is not None and record.occurrences is not None
     assert record.entry["textPayload"] == "emoji \ufffd cut in half"
     assert record.entry["labels"] == {"k\ufffd": "v\ufffd"}
+
+
+def test_the_window_holds_its_start_and_not_its_end_as_the_live_query_does() -> None:
+    """Hourly runs (`--hours 1`) meet at their bounds: an entry at exactly --until is the next window's, so two
+    consecutive windows never count it twice (the live filter is `timestamp<"until"`)."""
+    at = [START + timedelta(minutes=10), START + timedelta(minutes=20), START + timedelta(hours=1)]
+    entries = [
+        _on_instance("i1", moment.isoformat(), insertId=f"e{n}", severity="ERROR", **_DECLINED)
+        for n, moment in enumerate(at)
+    ]
+    first = log_analytics_report(engine_with(entries), since=START, until=START + timedelta(hours=1))
+    second = log_analytics_report(
+        engine_with(entries), since=START + timedelta(hours=1), until=START + timedelta(hours=2)
+    )
+    assert [c.count for c in first.clusters] == [2]
+    assert [c.count for c in second.clusters] == [1]

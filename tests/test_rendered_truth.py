@@ -195,12 +195,29 @@ def test_the_worklog_header_names_the_project_an_exports_entries_are_in(
     assert "| **Project** | ledger-prod-7 |" in MarkdownWorklog().render(report)
 
 
-def test_the_worklog_header_claims_no_one_project_of_an_export_of_several() -> None:
-    """Look-alike: a folder sink's export holds entries of two projects; the header claims neither alone."""
-    entries = [run_entry(s, text="ledger write failed: deadlock detected", severity="ERROR") for s in (1, 2)]
-    report = _export([_in_project(entries[0], "ledger-prod-7"), _in_project(entries[1], "ledger-staging-2")])
+def test_the_worklog_header_names_every_project_of_an_export_of_several() -> None:
+    """A folder or organization sink's export holds entries of several projects: the header names them all
+    (claiming neither alone, and not "—" as if it named none)."""
+    entries = [
+        run_entry(s, text="ledger write failed: deadlock detected", severity="ERROR") for s in (1, 2, 3)
+    ]
+    projects = ["ledger-staging-2", "ledger-prod-7", "ledger-data-1"]
+    report = _export([_in_project(entry, project) for entry, project in zip(entries, projects, strict=True)])
     assert report.project is None
-    assert "| **Project** | — |" in MarkdownWorklog().render(report)
+    assert report.projects == sorted(projects)
+    assert "| **Project** | ledger-data-1, ledger-prod-7, ledger-staging-2 |" in MarkdownWorklog().render(
+        report
+    )
+
+
+def test_the_worklog_header_of_an_organization_sink_says_it_names_only_some_of_its_projects() -> None:
+    entries = [
+        run_entry(s, text="ledger write failed: deadlock detected", severity="ERROR") for s in range(60)
+    ]
+    report = _export([_in_project(entry, f"team-{n:02d}-prod") for n, entry in enumerate(entries)])
+    assert len(report.projects) == 50
+    header = next(line for line in MarkdownWorklog().render(report).splitlines() if "**Project**" in line)
+    assert header.startswith("| **Project** | team-") and header.endswith(", … |")
 
 
 def test_links_name_no_project_when_the_samples_are_in_several() -> None:

@@ -343,3 +343,31 @@ def test_the_last_hour_scanned_again_keeps_the_priority_it_showed() -> None:
     assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
     assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
     assert _ranked(state, {"aaa": "P1"}, 2).clusters[0].priority == "P1"
+
+
+def _without_shown(state: State) -> State:
+    """The state as the release before `RunCount.shown` wrote it."""
+    data = json.loads(state.model_dump_json())
+    for history in data["fingerprints"].values():
+        for count in history["counts"]:
+            count.pop("shown", None)
+    return State.model_validate(data)
+
+
+def test_the_first_rerun_after_upgrading_from_a_state_without_shown_keeps_the_held_priority() -> None:
+    """The state of a release that did not record what each run showed: the re-run of the hour whose lower rank
+    was held shows the held priority again, as the hold rule gave it then, and the next hour lowers it."""
+    state = State()
+    _ranked(state, {"aaa": "P0"}, 0)
+    assert _ranked(state, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
+    upgraded = _without_shown(state)
+    assert _ranked(upgraded, {"aaa": "P1"}, 1).clusters[0].priority == "P0"
+    assert _ranked(upgraded, {"aaa": "P1"}, 2).clusters[0].priority == "P1"
+
+
+def test_a_rerun_after_upgrading_shows_the_rank_when_nothing_was_held() -> None:
+    """Look-alike: the last run ranked it as the one before did (or lower two runs in a row): nothing held."""
+    state = State()
+    for hour, rank in enumerate(["P0", "P1", "P1"]):
+        _ranked(state, {"aaa": rank}, hour)
+    assert _ranked(_without_shown(state), {"aaa": "P1"}, 2).clusters[0].priority == "P1"

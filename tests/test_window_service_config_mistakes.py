@@ -163,3 +163,35 @@ def test_cluster_writes_no_assignments_for_an_empty_log(tmp_path: Path) -> None:
         "error: nothing to cluster: standard input is empty; give a log with one message per line"
     )
     assert not (tmp_path / "a.ndjson").exists()
+
+
+def test_consecutive_windows_count_an_entry_at_their_shared_bound_once(tmp_path: Path) -> None:
+    """`--until` is not part of the window, as in the live filter (`timestamp<"until"`): an entry at exactly
+    11:00:00 belongs to 11:00-12:00, not also to 10:00-11:00, whatever the offset the bounds are written in."""
+    export = tmp_path / "export.ndjson"
+    rows = [
+        {
+            "insertId": f"i{n}",
+            "timestamp": stamp,
+            "severity": "ERROR",
+            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "checkout"}},
+            "textPayload": "payment declined by the gateway",
+        }
+        for n, stamp in enumerate(
+            ["2026-11-30T10:20:00Z", "2026-11-30T10:59:59.999999999Z", "2026-11-30T11:00:00Z"]
+        )
+    ]
+    export.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    counts = []
+    for since, until in [
+        ("2026-11-30T10:00:00Z", "2026-11-30T11:00:00Z"),
+        ("2026-11-30T12:00:00+01:00", "2026-11-30T13:00:00+01:00"),
+    ]:
+        report = tmp_path / f"{since[11:13]}.json"
+        window = ["--from", str(export), "--since", since, "--until", until, "--no-state"]
+        result = runner.invoke(
+            app, ["scan", *window, "--out", str(tmp_path / "out"), "--report-json", str(report)]
+        )
+        assert result.exit_code in (0, 1), result.output
+        counts.append(json.loads(report.read_text())["totals"]["skipped"].get("outside the window", 0))
+    assert counts == [1, 2]

@@ -42,6 +42,8 @@ from loggardener.words import counted
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
+MAX_PROJECTS_LISTED = 50
+"""The projects a scan's entries are in that it names (an organization's sink may hold hundreds)."""
 RECENT_IDS = 16_384
 """An entry whose insertId and timestamp came among at least this many latest ones (at most twice as many are
 kept) is a duplicate (an export of overlapping windows, a page read twice): read, skipped as
@@ -239,7 +241,7 @@ class Scan:
             if isinstance(entry, LogEntry) and may_neighbour_message(entry):
                 awaiting.add(stream_key(entry))
             timestamp = entry.timestamp
-            if (start is not None and timestamp < start) or (end is not None and timestamp > end):
+            if (start is not None and timestamp < start) or (end is not None and timestamp >= end):
                 self._skip_entry(entry, "outside the window", weight)
                 first, last = self._outside or (timestamp, timestamp)
                 self._outside = (min(first, timestamp), max(last, timestamp))
@@ -253,7 +255,8 @@ class Scan:
                 continue
             self._matched_services.add(service)
             log_name = entry.log_name
-            if log_name != self._log_name and len(self._projects) < 2:  # entries share a few log names
+            # entries share a few log names; a sink of a whole organization names at most MAX_PROJECTS_LISTED
+            if log_name != self._log_name and len(self._projects) < MAX_PROJECTS_LISTED:
                 self._log_name = log_name
                 project = log_project(log_name)  # cached
                 if project is not None:
@@ -616,6 +619,7 @@ class Scan:
             tool_version=__version__,
             generated_at=self.options.now,
             project=stats.project or self._entries_project() or self.config.project,
+            projects=sorted(self._projects) if len(self._projects) > 1 and not stats.project else [],
             source=stats.description,
             query_filter=stats.query_filter,
             console_url=stats.console_url,

@@ -83,6 +83,11 @@ class ScanReport(BaseModel):
     tool_version: str
     generated_at: datetime
     project: str | None
+    projects: list[str] = Field(
+        default_factory=empty_list,
+        description="The projects the entries are in when they are several (a folder's or an organization's "
+        "sink, read from their log names; at most 50), `project` then null; empty otherwise.",
+    )
     source: str
     query_filter: str | None = None
     console_url: str | None = None

@@ -696,7 +696,7 @@ WITH entries AS (
   SELECT
     {selected}
   FROM {query.table}
-  WHERE timestamp >= {_timestamp_literal(query.start)} AND timestamp <= {_timestamp_literal(query.end)}
+  WHERE timestamp >= {_timestamp_literal(query.start)} AND timestamp < {_timestamp_literal(query.end)}
   QUALIFY ROW_NUMBER() OVER (PARTITION BY insert_id, timestamp ORDER BY {order}) = 1
 ),
 keyed AS (

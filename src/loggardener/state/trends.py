@@ -8,7 +8,7 @@ from datetime import datetime
 from loggardener.clustering.models import Trend
 from loggardener.config import StateConfig
 from loggardener.report import ResolvedCluster, ScanReport
-from loggardener.state.store import FingerprintHistory, State
+from loggardener.state.store import FingerprintHistory, RunCount, State
 
 
 def classify(
@@ -30,6 +30,18 @@ def classify(
     return "recurring"
 
 
+def shown_priority(history: FingerprintHistory, count: RunCount) -> str | None:
+    """The priority `count`'s run showed: recorded since `RunCount.shown` exists; in a state an older release
+    wrote, the one the hold rule gave that run (its rank, held at the rank of the run before when that run saw
+    it and ranked it higher), so the first re-run after upgrading relabels nothing a hold kept."""
+    if count.shown is not None or count.priority is None:
+        return count.shown
+    before = next((c for c in reversed(history.counts) if c.run == count.run - 1), None)
+    if before is not None and before.priority is not None and before.priority < count.priority:
+        return before.priority
+    return count.priority
+
+
 def held_priority(
     history: FingerprintHistory | None, run: int, ranked: str, latest: datetime | None = None
 ) -> str | None:
@@ -43,7 +55,7 @@ def held_priority(
         return None
     last = next((count for count in reversed(history.counts) if count.run == history.last_run), None)
     if history.outlasts(latest):
-        shown = last.shown if last is not None else None
+        shown = shown_priority(history, last) if last is not None else None
         return shown if shown is not None and shown < ranked else None
     if history.quiet_runs(run) != 0:
         return None  # not seen in the previous run that could have seen it (a backfill's cannot: not counted)
