@@ -1979,3 +1979,23 @@ def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) 
 )
 def test_a_secret_shaped_like_a_reference_setting_or_path_is_still_redacted(text: str, secret: str) -> None:
     assert secret not in REDACT(text)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "+ gopass show -o infra/prod/redis",
+        "+ keyring get smtp.acme.test alerts",
+        "+ netlify env:get STRIPE_WEBHOOK_SIGNING --context production",
+        "+ aws ssm get-parameter --name /prod/orders/db --with-decryption --query Parameter.Value --output text",
+    ],
+)
+def test_the_output_of_a_command_reading_a_secret_store_in_the_next_entry_is_redacted(
+    command: str, newest_first: bool
+) -> None:
+    """A command that reads a secret store without naming a credential (`keyring get HOST USER`), its output line
+    logged as the stream's next entry, in either order."""
+    messages = _ordered_events(["job started", command, "Walnut603heron908dcQ"], newest_first)
+    assert not any("Walnut603heron908dcQ" in message for message in messages), messages
+    assert "job started" in messages

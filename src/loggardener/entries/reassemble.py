@@ -27,7 +27,13 @@ import re2
 
 from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_words
+from loggardener.entries.redact import (
+    COMMAND_PROMPT,
+    SECRET_READ_WORDS,
+    SECRET_READS_PATTERN,
+    SECRET_TOOLS,
+    is_plain_words,
+)
 from loggardener.entries.stacks import (
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
@@ -181,9 +187,9 @@ _CREDENTIAL_WORDS = {
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
 _SMTP_PROMPT = "UGFzc3dvcmQ6|cGFzc3dvcmQ6"  # base64 of `Password:` and of `password:`
-CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6", "assword")
-"""What every credential's label holds, in lower case: a credential's word, SMTP's prompt for the password, or the
-glob of Expect's (`*assword:`)."""
+CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6", "assword", *SECRET_READ_WORDS)
+"""What every credential's label holds, in lower case: a credential's word, SMTP's prompt for the password, the
+glob of Expect's (`*assword:`), or a command's that reads a secret store (`keyring get`)."""
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
@@ -207,6 +213,9 @@ CREDENTIAL_LABEL_PATTERN = (
     # a command that prints a credential, its output on the next line (`$ terraform output -raw db_password`)
     rf"|^[ \t]{{0,8}}(?:{COMMAND_PROMPT}[A-Za-z./][\w./-]{{0,64}}|(?:{_SECRET_TOOLS}))"
     rf"[ \t][^\r\n]*?{_CREDENTIAL_WORD}[^\r\n]*"
+    # … or that reads a secret store (`+ gopass show -o infra/redis`, `aws ssm get-parameter … --with-decryption`)
+    # (`redact._COMMAND_OUTPUT` decides, with the two lines joined)
+    rf"|^[ \t]{{0,8}}(?:{COMMAND_PROMPT})?[^\r\n]*?(?:{SECRET_READS_PATTERN.removeprefix('(?i)')})[^\r\n]*"
     # SMTP's `AUTH LOGIN` prompt for the password (`334 UGFzc3dvcmQ6`, `Password:` in base64), its answer next
     rf"|\b334[ \t]{{1,8}}(?:{_SMTP_PROMPT})"
     # an Expect dialogue at its password prompt: the script's `expect "*assword:"` (its `send "X\r"` next), or as
