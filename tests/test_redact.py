@@ -4525,3 +4525,16 @@ def test_round35_look_alikes_of_parse_errors_prose_public_keys_and_settings_stay
     text: str, kept: str
 ) -> None:
     assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "conn = Connection(server, user=bind_dn, password=bind_password, auto_bind=True)",
+        "client = WebClient(token=settings.slack_token)",
+    ],
+)
+def test_a_keyword_argument_given_a_variable_named_after_it_is_code(text: str) -> None:
+    """`password=bind_password,`: code handing a variable on, whose value is not written here (loguru reads the
+    name's column in it to find the value it annotates below)."""
+    assert Redactor().redact(text) == text

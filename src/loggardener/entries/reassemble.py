@@ -170,6 +170,8 @@ _MAX_GROUP_LINES = 2000
 # column (`user,password,role`) and a command that prints a credential (`$ terraform output -raw db_password`,
 # `redact._COMMAND_OUTPUT`), and SMTP's prompt for the password (`334 UGFzc3dvcmQ6`).
 # (a command's line may end in a value already redacted: `vault kv get -field=password [REDACTED:password]`)
+# better_exceptions' and loguru's annotation line under a frame's source line: `│` bars, at most one `└ value`
+_ANNOTATION_ONLY = compile_regex("[ \t\u2502]*(?:\u2514 .*)?")
 _LABEL_ENDS = frozenset(":=>|-+,.]\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
 _CREDENTIAL_WORDS = {
@@ -820,6 +822,10 @@ class Reassembler:
         # Per stream, newest first: the position of the value line held (`_may_be_value`), and how many sibling
         # fields and blank lines have passed it since (`_passes_value`)
         self._passed: dict[GroupKey, tuple[int, int]] = {}
+        # Per stream, oldest first: its latest indented line that may name a credential and its time, the source line
+        # under which better_exceptions and loguru annotate each name's value by its column (`│     └ 'X'`), read
+        # with each annotation line of the stream's next entries
+        self._sources: dict[GroupKey, tuple[datetime, str]] = {}
         # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`)
         self._key_blocks: dict[GroupKey, datetime] = {}
         self._groups: dict[GroupKey, _Group] = {}
@@ -1071,6 +1077,9 @@ class Reassembler:
                 return entry._replace(message=_KEY_MARKER)
         if message == _KEY_MARKER or ("-----END" in message and "PRIVATE KEY" in message):
             self._key_blocks[key] = entry.timestamp
+        if self._sources or (message[:1] in (" ", "\t") and may_name_credential(message)):
+            entry = self._under_source(entry, key)
+            message = entry.message
         label = self._labels.pop(key, None) if self._labels else None
         if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
             if not message.strip():
@@ -1087,6 +1096,24 @@ class Reassembler:
         if last:
             self._labels[key] = (entry.timestamp, last, _SIBLINGS)
             self._redact_held(key, entry.timestamp, last)
+        return entry
+
+    def _under_source(self, entry: LogEntry, key: GroupKey) -> LogEntry:
+        """`entry` redacted under the stream's source line when it annotates a value there (`_ANNOTATION_ONLY`);
+        its own line remembered as the source when it is indented and may name a credential, and the source
+        forgotten after any other line."""
+        message = entry.message
+        source = self._sources.get(key)
+        if source is not None and _ANNOTATION_ONLY.fullmatch(message):
+            if abs(entry.timestamp - source[0]) > self._gap:
+                del self._sources[key]
+                return entry
+            self._sources[key] = (entry.timestamp, source[1])  # the lines under it annotate its other names
+            return self._redacted_after(source[1], entry) if "\u2514 " in message else entry
+        if message[:1] in (" ", "\t") and may_name_credential(message):
+            self._sources[key] = (entry.timestamp, message)
+        elif source is not None:
+            del self._sources[key]
         return entry
 
     def _before_sentence(self, entry: LogEntry, key: GroupKey) -> LogEntry:

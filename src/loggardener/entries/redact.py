@@ -4284,15 +4284,23 @@ _OPENED_FILE_AFTER = compile_regex(
 )
 
 
+_DOTTED_IDENTIFIER = compile_regex(rb"[A-Za-z_][A-Za-z0-9_]{0,63}(?:\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,4}")
+
+
 def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int) -> bool:
     """Whether the value at `start` is code handing a variable on: a keyword argument named as its parameter
     (`connect(password=password)`, `token=token,`) or a call with variables as its arguments (`HTTPBasicAuth(user,
     password)`; under a password's name only a callee named as code is: `Summer(2024)` may be a password)."""
     value = data[start:end]
     name = value.rstrip(b"),;]")
-    if name.decode("utf-8", "replace").lower() == key.lower() and (
-        len(name) < len(value) or data[end : end + 1] in (b",", b")")
-    ):
+    variable = name.decode("utf-8", "replace").lower()
+    # the parameter's own name, or a variable or attribute named after it (`password=bind_password,`,
+    # `token=settings.slack_token)`)
+    named_after = variable == key.lower() or (
+        _DOTTED_IDENTIFIER.fullmatch(name) is not None
+        and variable.endswith(("_" + key.lower(), "." + key.lower()))
+    )
+    if named_after and (len(name) < len(value) or data[end : end + 1] in (b",", b")")):
         return True
     call = _CALL_OF_VARIABLES.match(data, start)
     return call is not None and (
