@@ -4538,3 +4538,15 @@ def test_a_keyword_argument_given_a_variable_named_after_it_is_code(text: str) -
     """`password=bind_password,`: code handing a variable on, whose value is not written here (loguru reads the
     name's column in it to find the value it annotates below)."""
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("order ksuid 0ujtsYcgvSTl8PAuAdqWYSMnLOv created", "0ujtsYcgvSTl8PAuAdqWYSMnLOv"),
+        ("event nanoid V1StGXR8_Z5jdHi6B-myTbcQ9 stored twice", "V1StGXR8_Z5jdHi6B-myTbcQ9"),
+    ],
+)
+def test_an_id_after_the_name_of_its_scheme_stays(text: str, kept: str) -> None:
+    """A KSUID or a nanoid named by its scheme alone (`ksuid X`): an id, as `ksuid=X` is."""
+    assert kept in Redactor().redact(text)

@@ -2456,8 +2456,8 @@ def _named_id(data: bytes, start: int) -> bool:
         words.pop()  # `x-amz-id-2`
     if words and words[-1] in _LEDGER_ID_NOUNS:
         return True  # `transaction: X`, `Transaction X failed`, `account G…`: a ledger's id or address
-    if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS):
-        return False
+    if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS | _ID_SCHEMES):
+        return False  # one word before a space names no id (`user X`), but an id scheme's does (`ksuid X`)
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
         return True
     if words[-1] in _HANDLE_WORDS and not _SECRET_IDS & set(words) and key_class("_".join(words)) is None:
@@ -2473,7 +2473,8 @@ _LEDGER_ID_NOUNS = frozenset(("transaction", "txid", "txn", "tx", "txhash", "acc
 # What a reader holds of a queue or a stream (SQS's `ReceiptHandle`, Kinesis' `ShardIterator`)
 _HANDLE_WORDS = frozenset(("handle", "iterator"))
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
-_ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
+_ID_SCHEMES = frozenset(("uuid", "guid", "ulid", "ksuid", "nanoid", "cuid", "cuid2"))
+_ID_WORDS = frozenset(("id", "uid", *_ID_SCHEMES))
 # What an id glued onto its noun names, as headers and query strings write it (`x-guploader-uploadid`,
 # `?comp=block&blockid=`, `ackid`)
 _GLUED_ID_NOUNS = frozenset(
