@@ -4550,3 +4550,12 @@ def test_a_keyword_argument_given_a_variable_named_after_it_is_code(text: str) -
 def test_an_id_after_the_name_of_its_scheme_stays(text: str, kept: str) -> None:
     """A KSUID or a nanoid named by its scheme alone (`ksuid X`): an id, as `ksuid=X` is."""
     assert kept in Redactor().redact(text)
+
+
+def test_a_marker_cut_short_in_a_value_is_judged_without_looping() -> None:
+    """A shortened sample may cut a marker (`[REDACTED:coo…`): the value is judged as it stands, once (it looped
+    until Python's recursion limit, and the scan ended with an internal error)."""
+    assert is_secret_value("token", "wordpress_sec_340b6367b1de3b3b2e41f5bbd7dcfef2=[REDACTED:coo…")
+    assert "340b6367b1de3b3b2e41f5bbd7dcfef2" not in Redactor().redact(
+        "Cookie: wordpress_sec_340b6367b1de3b3b2e41f5bbd7dcfef2=[REDACTED:coo…"
+    )

@@ -993,9 +993,10 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if _secret_path(value):
         return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
-    if MARKER_PREFIX in value:
-        # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker
-        value = _MARKER.sub("", value).strip()
+    if MARKER_PREFIX in value and (unmarked := _MARKER.sub("", value).strip()) != value:
+        # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker (a
+        # marker cut short, `[REDACTED:coo…` in a shortened sample, is no marker to take away)
+        value = unmarked
         if not value or not is_secret_value(key_kind, value):
             return False
     if _ALGORITHM.fullmatch(value):
