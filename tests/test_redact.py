@@ -242,7 +242,11 @@ def test_json_payload_values_go_by_key_name_before_serialization() -> None:
     }
     redacted = Redactor().redact_json(payload)
     assert redacted["db"] == {"password": "[REDACTED:password]", "host": "db"}
-    assert redacted["headers"] == {"Authorization": "[REDACTED:token]", "Cookie": "[REDACTED:token]"}
+    # a cookie header's cookies each by their own name: `sid` is a session's, `x=y` a setting
+    assert redacted["headers"] == {
+        "Authorization": "[REDACTED:token]",
+        "Cookie": "sid=[REDACTED:cookie]; x=y",
+    }
     assert redacted["tokens"] == [{"refresh_token": "[REDACTED:token]"}]
     assert redacted["user"] == "bob" and redacted["count"] == 3
     assert payload["db"]["password"] == 123456  # a copy: the input is left alone
@@ -4559,3 +4563,15 @@ def test_a_marker_cut_short_in_a_value_is_judged_without_looping() -> None:
     assert "340b6367b1de3b3b2e41f5bbd7dcfef2" not in Redactor().redact(
         "Cookie: wordpress_sec_340b6367b1de3b3b2e41f5bbd7dcfef2=[REDACTED:coo…"
     )
+
+
+def test_a_cookie_header_in_a_json_payload_keeps_its_settings_and_loses_its_session() -> None:
+    """`"cookie": "theme=dark; sessionid=X"` under a structured payload's headers is read as the header is in text."""
+    redacted = Redactor().redact_json(
+        {
+            "headers": {"cookie": "theme=dark; locale=en-US; sessionid=Zq3vN8pL2xR7kW5tY9mB4cH6"},
+            "response": {"Set-Cookie": "sid=Zq3vN8pL2xR7kW5tY9mB4cH6; Path=/; HttpOnly"},
+        }
+    )
+    assert redacted["headers"]["cookie"] == "theme=dark; locale=en-US; sessionid=[REDACTED:cookie]"
+    assert redacted["response"]["Set-Cookie"] == "sid=[REDACTED:cookie]; Path=/; HttpOnly"

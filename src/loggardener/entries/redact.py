@@ -6207,6 +6207,16 @@ class Redactor:
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
         if isinstance(value, str):
+            if (
+                kind is not None
+                and str(key).lower() in ("cookie", "set-cookie")
+                and _SETTING_COOKIE.match(value.encode())
+                and not any(c in value for c in '"\\\r\n')
+            ):
+                # a header's cookies (`"cookie": "theme=dark; sid=X"`), read as the header is: each value but a
+                # setting's (a value with a quote, a backslash or a line break is redacted whole, as before)
+                name = f"{key}: "
+                return self.redact(name + value).removeprefix(name)
             if kind is not None and is_secret_value(kind, value) and not _working_directory(str(key), value):
                 private_key = key is not None and {"private", "key"} <= set(_words(key))
                 return f"{MARKER_PREFIX}{'private-key' if private_key else _KIND_OF_CLASS[kind]}]"
