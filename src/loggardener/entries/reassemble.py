@@ -157,6 +157,8 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
+# better_exceptions' and loguru's annotation line under a frame's source line: `│` bars, at most one `└ value`
+_ANNOTATION_ONLY = compile_regex("[ \t\u2502]*(?:\u2514 .*)?")
 # A line that ends by naming a credential whose value the stream's next line may hold: the end of a name and a
 # separator (`login failed, password:`, `api_key =`, PHP's `["password"]=>` and `["secret":protected]=>`), a YAML
 # block's header (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), a name/value
@@ -170,8 +172,6 @@ _MAX_GROUP_LINES = 2000
 # column (`user,password,role`) and a command that prints a credential (`$ terraform output -raw db_password`,
 # `redact._COMMAND_OUTPUT`), and SMTP's prompt for the password (`334 UGFzc3dvcmQ6`).
 # (a command's line may end in a value already redacted: `vault kv get -field=password [REDACTED:password]`)
-# better_exceptions' and loguru's annotation line under a frame's source line: `│` bars, at most one `└ value`
-_ANNOTATION_ONLY = compile_regex("[ \t\u2502]*(?:\u2514 .*)?")
 _LABEL_ENDS = frozenset(":=>|-+,.]\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
 _CREDENTIAL_WORDS = {
