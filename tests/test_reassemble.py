@@ -1694,6 +1694,7 @@ _ASCII_LABEL_PIECES = st.sampled_from(
         ",", ";", "\t", "\x0b", "\x1c", "\x1f", "\n", "\r\n", " ", "  ", "<", ">", "</key>", "<key>", "<name>",
         "$", "$ ", "+ ", "PS C:\\app> ", "[command]", "vault ", "kubectl ", "terraform output -raw ", "334 ",
         "UGFzc3dvcmQ6", " is", " was", " for ", " to ", "reset", "generated", "x", "KeyError", "-", ".", "_", "1",
+        "keyring get ", "gopass show ", "env:get", " --with-decryption",
     ]
 )  # fmt: skip
 

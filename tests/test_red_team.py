@@ -1979,3 +1979,55 @@ def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) 
 )
 def test_a_secret_shaped_like_a_reference_setting_or_path_is_still_redacted(text: str, secret: str) -> None:
     assert secret not in REDACT(text)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "+ gopass show -o infra/prod/redis",
+        "+ keyring get smtp.acme.test alerts",
+        "+ netlify env:get STRIPE_WEBHOOK_SIGNING --context production",
+        "+ aws ssm get-parameter --name /prod/orders/db --with-decryption --query Parameter.Value --output text",
+    ],
+)
+def test_the_output_of_a_command_reading_a_secret_store_in_the_next_entry_is_redacted(
+    command: str, newest_first: bool
+) -> None:
+    """A command that reads a secret store without naming a credential (`keyring get HOST USER`), its output line
+    logged as the stream's next entry, in either order."""
+    messages = _ordered_events(["job started", command, "Walnut603heron908dcQ"], newest_first)
+    assert not any("Walnut603heron908dcQ" in message for message in messages), messages
+    assert "job started" in messages
+
+
+@pytest.mark.parametrize(
+    ("source", "annotations"),
+    [
+        (
+            "    conn = Connection(server, user=bind_dn, password=bind_password, auto_bind=True)",
+            [
+                "           │          │           │                  └ '{s}'",
+                "           │          │           └ 'cn=svc-sync,ou=services,dc=acme,dc=test'",
+                "           │          └ Server(host='ldap.acme.test', port=636)",
+            ],
+        ),
+        (
+            "    client = WebClient(token=settings.slack_token)",
+            [
+                "             │             │          └ '{s}'",
+                "             │             └ <Settings app_name='notify'>",
+            ],
+        ),
+    ],
+)
+def test_a_value_loguru_annotates_under_its_name_one_line_per_entry_is_redacted(
+    source: str, annotations: list[str]
+) -> None:
+    """loguru's `diagnose` frames logged one line per entry (oldest first): each `└ value` line is read under the
+    frame's source line, where its column names the value; the values of other names stay."""
+    secret = "Walnut603heron908dcQ"
+    lines = ['  File "/app/sync.py", line 58, in bind', source, *(a.format(s=secret) for a in annotations)]
+    messages = _ordered_events(lines, newest_first=False)
+    assert not any(secret in message for message in messages), messages
+    assert any("cn=svc-sync" in message or "<Settings" in message for message in messages)

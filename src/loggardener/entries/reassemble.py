@@ -27,7 +27,13 @@ import re2
 
 from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_words
+from loggardener.entries.redact import (
+    COMMAND_PROMPT,
+    SECRET_READ_WORDS,
+    SECRET_READS_PATTERN,
+    SECRET_TOOLS,
+    is_plain_words,
+)
 from loggardener.entries.stacks import (
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
@@ -151,6 +157,8 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
+# better_exceptions' and loguru's annotation line under a frame's source line: `│` bars, at most one `└ value`
+_ANNOTATION_ONLY = compile_regex("[ \t\u2502]*(?:\u2514 .*)?")
 # A line that ends by naming a credential whose value the stream's next line may hold: the end of a name and a
 # separator (`login failed, password:`, `api_key =`, PHP's `["password"]=>` and `["secret":protected]=>`), a YAML
 # block's header (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), a name/value
@@ -181,9 +189,9 @@ _CREDENTIAL_WORDS = {
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
 _SMTP_PROMPT = "UGFzc3dvcmQ6|cGFzc3dvcmQ6"  # base64 of `Password:` and of `password:`
-CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6", "assword")
-"""What every credential's label holds, in lower case: a credential's word, SMTP's prompt for the password, or the
-glob of Expect's (`*assword:`)."""
+CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6", "assword", *SECRET_READ_WORDS)
+"""What every credential's label holds, in lower case: a credential's word, SMTP's prompt for the password, the
+glob of Expect's (`*assword:`), or a command's that reads a secret store (`keyring get`)."""
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
@@ -207,6 +215,9 @@ CREDENTIAL_LABEL_PATTERN = (
     # a command that prints a credential, its output on the next line (`$ terraform output -raw db_password`)
     rf"|^[ \t]{{0,8}}(?:{COMMAND_PROMPT}[A-Za-z./][\w./-]{{0,64}}|(?:{_SECRET_TOOLS}))"
     rf"[ \t][^\r\n]*?{_CREDENTIAL_WORD}[^\r\n]*"
+    # … or that reads a secret store (`+ gopass show -o infra/redis`, `aws ssm get-parameter … --with-decryption`)
+    # (`redact._COMMAND_OUTPUT` decides, with the two lines joined)
+    rf"|^[ \t]{{0,8}}(?:{COMMAND_PROMPT})?[^\r\n]*?(?:{SECRET_READS_PATTERN.removeprefix('(?i)')})[^\r\n]*"
     # SMTP's `AUTH LOGIN` prompt for the password (`334 UGFzc3dvcmQ6`, `Password:` in base64), its answer next
     rf"|\b334[ \t]{{1,8}}(?:{_SMTP_PROMPT})"
     # an Expect dialogue at its password prompt: the script's `expect "*assword:"` (its `send "X\r"` next), or as
@@ -814,6 +825,10 @@ class Reassembler:
         # Per stream, newest first: the position of the value line held (`_may_be_value`), and how many sibling
         # fields and blank lines have passed it since (`_passes_value`)
         self._passed: dict[GroupKey, tuple[int, int]] = {}
+        # Per stream, oldest first: its latest indented line that may name a credential and its time, the source line
+        # under which better_exceptions and loguru annotate each name's value by its column (`│     └ 'X'`), read
+        # with each annotation line of the stream's next entries
+        self._sources: dict[GroupKey, tuple[datetime, str]] = {}
         # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`)
         self._key_blocks: dict[GroupKey, datetime] = {}
         self._groups: dict[GroupKey, _Group] = {}
@@ -1069,6 +1084,9 @@ class Reassembler:
                 return entry._replace(message=_KEY_MARKER)
         if message == _KEY_MARKER or ("-----END" in message and "PRIVATE KEY" in message):
             self._key_blocks[key] = entry.timestamp
+        if self._sources or (message[:1] in (" ", "\t") and may_name_credential(message)):
+            entry = self._under_source(entry, key)
+            message = entry.message
         label = self._labels.pop(key, None) if self._labels else None
         if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
             if not message.strip():
@@ -1085,6 +1103,24 @@ class Reassembler:
         if last:
             self._labels[key] = (entry.timestamp, last, _SIBLINGS)
             self._redact_held(key, entry.timestamp, last)
+        return entry
+
+    def _under_source(self, entry: LogEntry, key: GroupKey) -> LogEntry:
+        """`entry` redacted under the stream's source line when it annotates a value there (`_ANNOTATION_ONLY`);
+        its own line remembered as the source when it is indented and may name a credential, and the source
+        forgotten after any other line."""
+        message = entry.message
+        source = self._sources.get(key)
+        if source is not None and _ANNOTATION_ONLY.fullmatch(message):
+            if abs(entry.timestamp - source[0]) > self._gap:
+                del self._sources[key]
+                return entry
+            self._sources[key] = (entry.timestamp, source[1])  # the lines under it annotate its other names
+            return self._redacted_after(source[1], entry) if "\u2514 " in message else entry
+        if message[:1] in (" ", "\t") and may_name_credential(message):
+            self._sources[key] = (entry.timestamp, message)
+        elif source is not None:
+            del self._sources[key]
         return entry
 
     def _before_sentence(self, entry: LogEntry, key: GroupKey) -> LogEntry:

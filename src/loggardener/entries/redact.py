@@ -38,6 +38,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -628,7 +629,26 @@ _WORD_SEPARATOR = compile_regex(
 
 
 def _words(key: str) -> list[str]:
+    if not key.isascii():
+        # composed (`contraseña` written `n` and a combining tilde), and Turkish `İ` lowered without its dot
+        # (`ŞİFRE` is `şifre`, not `şi̇fre`)
+        key = unicodedata.normalize("NFC", key.replace("\u0130", "I"))
     return [w for w in _WORD_SEPARATOR.split(_CAMEL.sub("_", key).lower()) if w]
+
+
+# Han, kana and Hangul letters: words written without spaces between them
+_GLUED_WORDS = compile_regex(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+
+
+def _glued_after_credential(word: str) -> bool:
+    """Whether a word written without spaces goes on after the credential's word it holds (`パスワード有効期限`, a
+    password's expiry date; `密码长度`, its length; `令牌桶`, a token bucket): the last word, the head, names something
+    of the credential, not the credential (`数据库密码`, a database's password, ends with it)."""
+    for credential in _GLUED_CREDENTIAL_WORDS:
+        at = word.rfind(credential)
+        if at >= 0:
+            return _GLUED_WORDS.fullmatch(word, at + len(credential)) is not None
+    return False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -661,6 +681,8 @@ def key_class(key: str) -> str | None:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
     if words[-2:] in (["key", "content"], ["key", "contents"]) or "".join(words) in _KEY_CONTENT_FLAT:
         return "password"  # a key's content is the key (`ssh_key_content`, netsh's Wi-Fi `Key Content : X`)
+    if not words[-1].isascii() and _glued_after_credential(words[-1]):
+        return None
     stems = [w.rstrip("0123456789") for w in words]  # `pass1`, `pwd2`: a second password is one too
     if (
         any(w in flat for w in _PASSWORD_WORDS)
@@ -971,9 +993,10 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if _secret_path(value):
         return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
-    if MARKER_PREFIX in value:
-        # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker
-        value = _MARKER.sub("", value).strip()
+    if MARKER_PREFIX in value and (unmarked := _MARKER.sub("", value).strip()) != value:
+        # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker (a
+        # marker cut short, `[REDACTED:coo…` in a shortened sample, is no marker to take away)
+        value = unmarked
         if not value or not is_secret_value(key_kind, value):
             return False
     if _ALGORITHM.fullmatch(value):
@@ -1009,6 +1032,10 @@ def is_secret_value(key_kind: str, value: str) -> bool:
     return len(value) >= 12 and entropy(sample) >= 3.0 and random_looking
 
 
+# the credential words of scripts written without spaces (`密码`, `パスワード`, `토큰`)
+_GLUED_CREDENTIAL_WORDS = tuple(
+    word for word in (*_PASSWORD_WORDS, *_TOKEN_WORDS) if _GLUED_WORDS.fullmatch(word) is not None
+)
 _KEY_HINTS = (
     b"pass",
     b"psk",
@@ -1067,6 +1094,15 @@ _KEY_HINTS = (
     b"clave",
     b"chiave",
     b"chave",
+    b"sleutel",
+    b"nyckel",
+    "nøkkel".encode(),
+    b"anahtar",
+    # commands that read a secret store and print the secret (`_COMMAND_OUTPUT` reads their output line)
+    *(b"keyring get", b"env:get", b"config:get", b"with-decryption", b"kv get", b"op read", b"vault read"),
+    "\u0130fre".encode(),  # `ŞİFRE`, `SİFRE`
+    "ключ".encode(),
+    b"klucz",
     b"parola",
     b"salasana",
     b"adgangskode",
@@ -1128,6 +1164,7 @@ _TOOL_GATES = (
     b"openssl",
     b"zip",
     b"7z",
+    b"rar ",
     b"put-parameter",
     b"codecov",
     b"snmp",
@@ -1215,7 +1252,7 @@ _LOGIN_GATES = (
 _HEX_GATES = tuple(word.encode().hex().encode() for word in ("pass", "secret", "token", "key", "auth", "pwd"))
 _HEX_RUN = _Deferred(rb"(?:^|[^0-9A-Fa-f])(?P<run>[0-9A-Fa-f]{16,})")
 # A key's word in a language that writes its qualifier after it (`ключ доступа: X`, `klucz dostępu: X`): it gates
-# `_phrase_spans` alone (`_QUALIFIED_NAME`), not the whole key-name battery.
+# `_phrase_spans` (`_QUALIFIED_NAME`); as a name's word (`ключ_api=X`) it is one of `_KEY_HINTS` too.
 _QUALIFIED_KEY_GATES = ("ключ".encode(), b"klucz")
 _CONTEXT_GATES = (
     *_HEX_GATES,
@@ -1240,6 +1277,7 @@ _CONTEXT_GATES = (
     b"sshpass",
     b"@",
     b"identified",
+    b"connect to",  # SQL's `CONNECT TO db USER u USING X`
     b"mutation",
     b"%",
     b"\\u",
@@ -1278,9 +1316,12 @@ _KEY_NAME = (
     + rb")[ ]{0,24}|phrase|\.login|-team|access|refresh"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
+    rb"|[s\x{15f}]\x{130}fre"  # upper case Turkish (`ŞİFRE`: RE2 folds no `İ` onto `i`)
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
+    # other languages' words for a key (`key_class` reads them; `ключ_api=X`, `chave_api=X`)
+    rb"chave|sleutel|nyckel|n\x{f8}kkel|klucz|anahtar|\x{43a}\x{43b}\x{44e}\x{447}|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
     + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|hook|macaroon|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
     + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
@@ -1384,6 +1425,12 @@ _COOKIE_ATTRIBUTE = compile_regex(
     rb"(?i)[ \t]{0,8}(?:(?:path|domain|max-age|samesite|priority)=[^;\s\"\\]{0,256}"
     rb"|expires=[A-Za-z]{3},?(?:[ \t]{1,4}[0-9A-Za-z:-]{1,20}){0,6}|secure|httponly|partitioned)[ \t]{0,8}"
 )
+# A cookie that holds a setting: a word or two (`theme=dark`, `locale=en-US`, `lang=de`), a small number
+# (`cart_count=3`), a time zone (`tz=Europe%2FBerlin`), or Google Analytics' client id (`_ga=GA1.1.<n>.<time>`)
+_SETTING_COOKIE = compile_regex(
+    rb"[ \t]{0,8}(?P<name>[A-Za-z0-9_.-]{1,64})=(?:[A-Za-z]{1,16}(?:[-_][A-Za-z0-9]{1,8}){0,2}|\d{1,6}"
+    rb"|[A-Za-z]{2,16}%2F[A-Za-z_]{2,32}|GA\d\.\d\.\d{1,12}\.\d{9,12})[ \t]{0,8}"
+)
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
@@ -1420,6 +1467,8 @@ _POSITIONAL = _Deferred(
     + rb"(?:[ \t]{1,8}/user:[^\s\"']+)?"  # the password may come after the user
     + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
+    # MinIO's `mc admin user add ALIAS USER SECRET`
+    + rb"|mc[ \t]{1,8}admin[ \t]{1,8}user[ \t]{1,8}add(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-(?i:String|AsPlainText|Force)){0,3}"
     # Android's `cmd wifi connect-network|add-network SSID wpa2|wpa3|wep PASSPHRASE`
     + rb"|cmd[ \t]{1,8}wifi[ \t]{1,8}(?:connect|add)-network[ \t]{1,8}" + _ARGUMENT_RE2 + rb"[ \t]{1,8}(?:wpa2|wpa3|wep)"
@@ -1590,7 +1639,11 @@ _EMAIL = _Deferred(
 
 # A password written bare runs to a space or quote: `DB_PASSWORD=LxWJN&Pde0;x` is one value. A backslash stays
 # in it unless it starts an escape of JSON or a shell (`\n`, `\"`); a `&` ends it only in a URL query.
-_PASSWORD_TAIL = compile_regex(rb"(?:[^\s\"'\\&]|&(?![A-Za-z0-9_.\-]{1,64}=)|\\(?![nrtu\"'\\/]))*")
+# (a `;` or `,` before the next parameter's name and `=` ends it too: `password=X;transportMode=http`, Teradata's
+# `PASSWORD=X,LOGMECH=TD2`)
+_PASSWORD_TAIL = compile_regex(
+    rb"(?:[^\s\"'\\&;,]|[&;,](?![A-Za-z][A-Za-z0-9_.\-]{0,63}=)|\\(?![nrtu\"'\\/]))*"
+)
 _QUERY_TAIL = compile_regex(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 
 # A name, then its value, without `key=value`: XML elements (`<wsse:Password Type="…">X</`), name/value pairs
@@ -1676,11 +1729,19 @@ _COMMAND_ARGUMENT = compile_regex(rb"[^\s=/'\"{}()|:,;]+")
 _FILE_EXTENSION = compile_regex(
     rb"\.(?:py|go|js|ts|rb|java|sh|ya?ml|json|md|txt|toml|cfg|conf|ini|lock|log|tf)$"
 )
-_SECRET_READS = compile_regex(
-    rb"(?i)\bsecrets?[ \t]+(?:versions[ \t]+access|show|get|read|reveal|describe|cat|view|download)\b"
-    rb"|\bget-secret-value\b|\bkv[ \t]+get\b|\bvault[ \t]+read\b|\bop[ \t]+read\b|\bpass[ \t]+show\b"
-    rb"|\bfind-(?:generic|internet)-password\b|\bbase64[ \t]+(?:-d|--decode|-D)\b|\bconfig:get\b"
+SECRET_READS_PATTERN = (
+    r"(?i)\bsecrets?[ \t]+(?:versions[ \t]+access|show|get|read|reveal|describe|cat|view|download)\b"
+    r"|\bget-secret-value\b|\bkv[ \t]+get\b|\bvault[ \t]+read\b|\bop[ \t]+read\b|\b(?:go)?pass[ \t]+show\b"
+    r"|\bfind-(?:generic|internet)-password\b|\bbase64[ \t]+(?:-d|--decode|-D)\b|\b(?:config|env):get\b"
+    # a keyring's lookup (Python's `keyring get`, libsecret's `secret-tool lookup`), an SSM parameter decrypted
+    r"|\bkeyring[ \t]+get\b|\bsecret-tool[ \t]+lookup\b|--with-decryption\b"
 )
+"""Commands that read a secret store; each holds one of `SECRET_READ_WORDS` (in lower case)."""
+SECRET_READ_WORDS = (
+    "secret", "kv get", "vault read", "op read", "pass show", "password", "base64 -", "config:get", "env:get",
+    "keyring get", "with-decryption",
+)  # fmt: skip
+_SECRET_READS = compile_regex(SECRET_READS_PATTERN.encode())
 # A value alone on its line that the next sentence names (a blank line or two between): Argo CD's `X` then
 # `This password must be only used for first time login.`, `The above token expires in 24h`.
 _VALUE_NAMED_AFTER = _Capped(
@@ -1777,6 +1838,8 @@ _KEY_CALL = _Capped(
     rb"\"(?P<dq>[^\"\\\r\n]{1,256})\"|'(?P<sq>[^'\\\r\n]{1,256})')"
 )
 _SETTER_VERBS = frozenset(("set", "with", "use", "put", "update", "change", "store", "save", "add"))
+# the last word of an exception's class (`InvalidPasswordError("…")`, `TokenException('…')`): given a message
+_FAULT_WORDS = frozenset(("error", "exception", "fault", "failure", "problem"))
 _SETTER_GATES = (b'("', b"('", b"(b'", b'(b"')
 _KEY_CALL_GATES = (b"jwt", b"hmac", b"key")
 
@@ -1853,10 +1916,13 @@ _DEVICE_GATES = (b"community", b"psk", b"shared-key", b"key-string", b"-key ", b
 _GENERIC_DEVICE_KEYS = (b"secret", b"password", b"key", b"community")  # need a type or a protocol's name
 
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
-# (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
+# (`ssl_key_password`, `shared-secret`, `smtp.auth.token`, Apache's `AuthLDAPBindPassword`) says its value is a
+# secret; the value is the whole rest.
 # Also such a line quoted whole, as a config parser's error quotes it (keepalived's `near 'auth_pass X'`).
 _DIRECTIVE = _Capped(
-    rb"(?m)(?:^[ \t]{0,16}|[\"'`])(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
+    rb"(?m)(?:^[ \t]{0,16}|[\"'`])(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6}"
+    # or camel case ending in a credential's word, as Apache's directives are named (`AuthLDAPBindPassword "X"`)
+    rb"|[A-Z][a-z0-9]{0,31}(?:[A-Z]{1,8}[a-z0-9]{0,31}){0,7}(?:Password|Passphrase|PassPhrase|Secret|Token))[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
     + rb"[ \t]{0,8}(?:\r?$|[\"'`])"
 )
@@ -1902,13 +1968,21 @@ _MULTIPART_FIELD = _Capped(
     # the blank line may be missing where a stream split per line dropped it (the value follows its name's line)
     + rb")?(?P<bare>[^\r\n\\]{1,256})"
 )
-# SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
+# SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`, `CONNECT TO db
+# USER u USING 'X'`.
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
-    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password(?:\s{1,8}for\s[^=\r\n]{1,256})?\s{0,8}=(?:\s{0,8}password\s{0,8}\()?)"
+    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password(?:\s{1,8}for\s[^=\r\n]{1,256})?\s{0,8}=(?:\s{0,8}password\s{0,8}\()?"
+    # DB2's and Informix's `CONNECT TO db USER u USING X`
+    rb"|connect\s{1,8}to\s{1,8}\S{1,128}\s{1,8}user\s{1,8}\S{1,128}\s{1,8}using)"
     # a quoted value also right after `=` (`SET PASSWORD FOR bob@localhost='X'`)
     # SQL writes a quote inside a string twice (`'it''s'`, `"a""b"`)
     rb"\s{0,8}(?:\"(?P<dq>(?:[^\"\r\n]|\"\")+)\"|'(?P<sq>(?:[^'\r\n]|'')+)'|\s(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
+)
+# Oracle's old password after the new one (`ALTER USER u IDENTIFIED BY X REPLACE Y`)
+_SQL_OLD_PASSWORD = _Deferred(
+    rb"(?i)\bidentified\s{1,8}by\s{1,8}(?:\"[^\"\r\n]{1,256}\"|'[^'\r\n]{1,256}'|[^\s;]{1,256})\s{1,8}replace"
+    rb"\s{1,8}(?:\"(?P<dq>(?:[^\"\r\n]|\"\")+)\"|'(?P<sq>(?:[^'\r\n]|'')+)'|(?P<bare>[^\s\"';,)]+))"
 )
 # `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
 # shape (`'bluebird'`).
@@ -1946,11 +2020,11 @@ _USER_THEN_PASSWORD = _Deferred(
     + _SEPARATE_FLAG_VALUE
 )
 # A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
-# (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, the `--value X` of an
+# (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, `unrar -pX`, the `--value X` of an
 # `aws ssm put-parameter … --type SecureString`, `codecov -t X`. The tool is found by RE2, then its flags on
 # the rest of its line (each flag of the line, at most 1024 bytes).
 _TOOL = _Deferred(
-    rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
+    rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr|unrar|rar"
     rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12}"
     rb"|az[ \t]{1,8}keyvault[ \t]{1,8}secret[ \t]{1,8}set|ldappasswd)(?:\.exe)?[ \t]"
 )
@@ -1961,6 +2035,7 @@ _TOOL_FLAGS = {
     b"openssl": compile_regex(rb"[ \t]-[kK]" + _SEPARATED + _FLAG_VALUE),
     b"zip": compile_regex(rb"[ \t]-P" + _SEPARATED + _FLAG_VALUE),
     b"7z": compile_regex(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
+    b"rar": compile_regex(rb"[ \t]-(?:p|hp)" + _FLAG_VALUE),  # RAR's too (`unrar x -pX`, `rar a -hpX`)
     b"aws": compile_regex(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
     b"az": compile_regex(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),  # `az keyvault secret set --value X`
     b"codecov": compile_regex(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
@@ -2066,6 +2141,8 @@ _FILLER = {
     "=",
     ":",
     "-",
+    "\u2013",  # `–`, and `—`: a dash between a name and its value as prose writes it (`пароль — X`)
+    "\u2014",
     ":=",
     "->",
     "\u2192",  # `→`
@@ -2380,8 +2457,8 @@ def _named_id(data: bytes, start: int) -> bool:
         words.pop()  # `x-amz-id-2`
     if words and words[-1] in _LEDGER_ID_NOUNS:
         return True  # `transaction: X`, `Transaction X failed`, `account G…`: a ledger's id or address
-    if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS):
-        return False
+    if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS | _ID_SCHEMES):
+        return False  # one word before a space names no id (`user X`), but an id scheme's does (`ksuid X`)
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
         return True
     if words[-1] in _HANDLE_WORDS and not _SECRET_IDS & set(words) and key_class("_".join(words)) is None:
@@ -2397,7 +2474,8 @@ _LEDGER_ID_NOUNS = frozenset(("transaction", "txid", "txn", "tx", "txhash", "acc
 # What a reader holds of a queue or a stream (SQS's `ReceiptHandle`, Kinesis' `ShardIterator`)
 _HANDLE_WORDS = frozenset(("handle", "iterator"))
 # The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
-_ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
+_ID_SCHEMES = frozenset(("uuid", "guid", "ulid", "ksuid", "nanoid", "cuid", "cuid2"))
+_ID_WORDS = frozenset(("id", "uid", *_ID_SCHEMES))
 # What an id glued onto its noun names, as headers and query strings write it (`x-guploader-uploadid`,
 # `?comp=block&blockid=`, `ackid`)
 _GLUED_ID_NOUNS = frozenset(
@@ -2672,8 +2750,12 @@ def _plain_text_base64(run: str) -> bool:
 
 
 # Keys made for browsers and apps, public by design: Stripe's and Clerk's publishable keys (`pk_live_…`), Supabase's
-# (`sb_publishable_…`), PostHog's project key (`phc_…`)
-_PUBLISHABLE = r"pk_(?:live|test)_[0-9A-Za-z]{10,}|sb_publishable_[A-Za-z0-9_-]{20,}|phc_[0-9A-Za-z]{20,}"
+# (`sb_publishable_…`), PostHog's project key (`phc_…`), RevenueCat's and Branch's SDK keys
+_PUBLISHABLE = (
+    r"pk_(?:live|test)_[0-9A-Za-z]{10,}|sb_publishable_[A-Za-z0-9_-]{20,}|phc_[0-9A-Za-z]{20,}"
+    # RevenueCat's app-specific public SDK keys (its secret keys are `sk_…`), Branch's key (its secret `secret_live_…`)
+    r"|(?:appl|goog|amzn|strp|rcb)_[A-Za-z0-9]{20,40}|key_(?:live|test)_[A-Za-z0-9]{20,40}"
+)
 _PUBLISHABLE_KEY = compile_regex(_PUBLISHABLE)
 _RESOURCE_ID = (
     r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
@@ -2693,6 +2775,9 @@ _PUBLIC_RUN = compile_regex(
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
     r"|LS0tLS1CRUdJTiB(?:DRVJUSUZJQ0FURS0tLS0t|QVUJMSUMgS0VZLS0tLS0)[A-Za-z0-9+/]*={0,2}"
     r"|" + _PUBLISHABLE + r"|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
+    # a NATS public nkey: a server's, cluster's, operator's, account's, user's or curve key (56 characters of base32;
+    # a seed, the secret, starts with `S` and has 58)
+    r"|[NCOAUX][A-Z2-7]{55}"
     # an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
     r"|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
     # an age recipient (an X25519 public key in bech32); a Content-Security-Policy nonce, sent to every browser
@@ -3269,6 +3354,14 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 if password and not first and stripped.lower() in _COPULAS and skipped <= 2:
                     first = True  # `the password for admin is X`: the value follows its verb
                 continue
+            if first and core[:1] >= b"\xe3" and (glued := _GLUED_WORDS.match(stripped)) is not None:
+                # words of a script written without spaces after the credential's word (`パスワード変更に失敗しました`,
+                # `密码不能为空`, `パスワード有効期限：…`): prose, or a particle before a value (`密码是X`)
+                if glued.end() == len(stripped):
+                    first = False
+                    continue
+                stripped = stripped[glued.end() :]
+                core = stripped.encode("utf-8", "surrogatepass")
             if _MARKER_OPENING in data[base + raw.start() : base + raw.end() + 1] or (
                 suffix and core.startswith(b"-")
             ):
@@ -3572,6 +3665,14 @@ def _password_like(value: str) -> bool:
         return False  # a resource's name (`secret projects/p/secrets/db-password/versions/3`)
     if _placeholder(value) or _OBJECT_REFERENCE.fullmatch(value.rstrip(")]},.;:")):
         return False
+    word = value.rstrip(".,;:)\"'")
+    if (
+        word != value
+        and word.isalpha()
+        and (word.islower() or word.isupper())
+        and is_plain_words(word.lower())
+    ):
+        return False  # a word that ends its sentence (`The specified password is incorrect.`, `PASSWORD INVALID")`)
     return not (value.isalpha() and value.islower())
 
 
@@ -3602,10 +3703,13 @@ _ESCAPE = compile_regex(
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
 # `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase) or before a
 # run as long as a token (`q=failed%20using%20bkua_<hex>`: a format's `\b` reads `0b` as one word); a text escaping
-# only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`, `q=hello%20world`) is not decoded.
+# only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`, `q=hello%20world`) is not decoded. So is a name of
+# other letters than ASCII encoded before its `=`: the key-name rules read it decoded.
 _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
     rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20|%20[A-Za-z0-9_.+/-]{16}"
+    # a name of letters other than ASCII, percent-encoded, then its value (a form's `%D0%BF%D0%B0…=X`, `пароль=X`)
+    rb"|(?:%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3}){2,16}="
 )
 # A query value that holds an encoded space or line break, or four encoded colons: a text of its own (a
 # command, a sentence, lines, a `.pgpass` line `host:port:db:user:X`), read alone (`_query_value_spans`)
@@ -3722,6 +3826,8 @@ def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | No
     return (first, end) if first >= 0 else None
 
 
+# A `,` or `;` then a parameter's name and `=`: the next parameter of a list (`PASSWORD=X,LOGMECH=TD2`)
+_NEXT_PARAMETER = compile_regex(rb"[,;](?=[A-Za-z][A-Za-z0-9_.\-]{0,63}=)")
 # A connection string (ODBC, ADO.NET, JDBC) delimits its values with `;`: a password there may hold spaces
 # (`Pwd=my pass word;Encrypt=yes`).
 _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
@@ -4009,6 +4115,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 yield from _webhook_url_spans(data, _value_group(match)[0])
             continue
         start, end = _value_group(match)
+        if key.lower() in ("cookie", "set-cookie") and _SETTING_COOKIE.match(data, start):
+            continue  # a cookie's `name=value` pairs: `_cookie_spans` reads each (`Cookie: theme=dark; sid=X`)
         if data.find(b"]=>", start, end + 140) >= 0 and (
             _PHP_VISIBILITY.match(data, start) or _PHP_VISIBILITY.match(data, max(0, start - 1))
         ):
@@ -4114,6 +4222,10 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             start, end = next(span for span in wrapped.regs[1:] if span[0] >= 0)
         elif bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
+            if (parameter := _NEXT_PARAMETER.search(data, start, end)) is not None:
+                end = (
+                    parameter.start()
+                )  # Teradata's `PASSWORD=X,LOGMECH=TD2`: the next parameter's name and `=`
             if data[end : end + 1] in (b" ", b"\t"):
                 first_word = data[start:end].decode("utf-8", "replace")
                 end = _connection_string_end(data, key_start, end)
@@ -4174,15 +4286,23 @@ _OPENED_FILE_AFTER = compile_regex(
 )
 
 
+_DOTTED_IDENTIFIER = compile_regex(rb"[A-Za-z_][A-Za-z0-9_]{0,63}(?:\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,4}")
+
+
 def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int) -> bool:
     """Whether the value at `start` is code handing a variable on: a keyword argument named as its parameter
     (`connect(password=password)`, `token=token,`) or a call with variables as its arguments (`HTTPBasicAuth(user,
     password)`; under a password's name only a callee named as code is: `Summer(2024)` may be a password)."""
     value = data[start:end]
     name = value.rstrip(b"),;]")
-    if name.decode("utf-8", "replace").lower() == key.lower() and (
-        len(name) < len(value) or data[end : end + 1] in (b",", b")")
-    ):
+    variable = name.decode("utf-8", "replace").lower()
+    # the parameter's own name, or a variable or attribute named after it (`password=bind_password,`,
+    # `token=settings.slack_token)`)
+    named_after = variable == key.lower() or (
+        _DOTTED_IDENTIFIER.fullmatch(name) is not None
+        and variable.endswith(("_" + key.lower(), "." + key.lower()))
+    )
+    if named_after and (len(name) < len(value) or data[end : end + 1] in (b",", b")")):
         return True
     call = _CALL_OF_VARIABLES.match(data, start)
     return call is not None and (
@@ -4368,6 +4488,8 @@ def _setter_spans(data: bytes) -> Iterator[Span]:
             words = words[1:]
         elif len(words) > 1 and key_class(words[0]) is None and key_class("_".join(words[1:])) is not None:
             continue  # `getPassword("db")`, `hashToken("x")`: a verb of another kind
+        if _EVENT_NAME.search(words[-1]) or words[-1] in _FAULT_WORDS:
+            continue  # an exception or an event given its message (`AuthenticationFailed('Provided username …')`)
         kind = key_class("_".join(words))
         start, end = _value_group(match)
         if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
@@ -4432,13 +4554,34 @@ def _marked(data: bytes, start: int, end: int) -> bool:
 
 
 def _cookie_spans(data: bytes) -> Iterator[Span]:
-    """A `Cookie:` header's value, and a `Set-Cookie:` header's cookie without its attributes."""
+    """The values of a `Cookie:` header's cookies, and of a `Set-Cookie:` header's cookie without its attributes;
+    but a setting's (`_SETTING_COOKIE`: `theme=dark`, `locale=en-US`), which opens nothing and may tell the cause."""
     for start, end, kind, rank in _simple_spans(_COOKIE, data, "cookie"):
-        if data[max(0, start - 40) : start].lower().rfind(b"set-cookie") >= 0 and b";" in data[start:end]:
+        set_cookie = data[max(0, start - 40) : start].lower().rfind(b"set-cookie") >= 0
+        if set_cookie and b";" in data[start:end]:
             attributes = _attributes_start(data, start, end)
             if attributes > start:
                 end = attributes
-        yield start, end, kind, rank
+        if b"=" not in data[start:end]:
+            yield start, end, kind, rank  # no `name=value` (`Cookie: <opaque>`): the whole value
+            continue
+        piece = start
+        while piece < end:
+            semicolon = data.find(b";", piece, end)
+            piece_end = semicolon if semicolon >= 0 else end
+            setting = _SETTING_COOKIE.fullmatch(data, piece, piece_end)
+            if set_cookie and piece > start and _COOKIE_ATTRIBUTE.fullmatch(data, piece, piece_end):
+                pass  # an attribute after the cookie (`Path=/`): how the browser keeps it
+            elif setting is None or key_class(setting.group("name").decode("ascii")) is not None:
+                equals = data.find(b"=", piece, piece_end)
+                value_start = equals + 1 if equals >= 0 else piece
+                value_start += len(data[value_start:piece_end]) - len(
+                    data[value_start:piece_end].lstrip(b" \t")
+                )
+                value_end = value_start + len(data[value_start:piece_end].rstrip(b" \t"))
+                if value_end > value_start:
+                    yield value_start, value_end, kind, rank
+            piece = piece_end + 1
 
 
 def _attributes_start(data: bytes, start: int, end: int) -> int:
@@ -4640,6 +4783,8 @@ def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]
             if tool.endswith(b"zip") or tool == b"zipcloak"
             else tool[:2]
             if tool.startswith(b"7z")
+            else b"rar"
+            if tool.endswith(b"rar")
             else tool
         )
         flags = _TOOL_FLAGS[next(k for k in _TOOL_FLAGS if key.startswith(k))]
@@ -5630,7 +5775,7 @@ class _Plan:
         self.community = b"community" in present
         self.qualified_key = not present.isdisjoint(_QUALIFIED_KEY_GATES)
         self.card = not present.isdisjoint(_CARD_GATES)
-        self.sql = b"identified" in present or b"pass" in present
+        self.sql = b"identified" in present or b"pass" in present or b"connect to" in present
         self.mutation = b"mutation" in present
         self.dsn = b"://" in present
         request = b"://" in present or not present.isdisjoint(_REQUEST_LINES)
@@ -5822,8 +5967,10 @@ class Redactor:
             spans.extend(_card_spans(data))
         if plan.sql:
             lowered = data.lower()
-            if b"=" in data or _may_hold(data, lowered, (b"identified", b"with", b"encrypted")):
+            if b"=" in data or _may_hold(data, lowered, (b"identified", b"with", b"encrypted", b"using")):
                 spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password", prose=b"with"))
+            if b"replace" in lowered and b"identified" in lowered:
+                spans.extend(_quoted_spans(_SQL_OLD_PASSWORD, data, "password"))
             if _may_hold(data, lowered, (b"create", b"alter")):
                 spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
         elif plan.mutation and b"value" in data:
@@ -6060,6 +6207,16 @@ class Redactor:
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
         if isinstance(value, str):
+            if (
+                kind is not None
+                and str(key).lower() in ("cookie", "set-cookie")
+                and _SETTING_COOKIE.match(value.encode())
+                and not any(c in value for c in '"\\\r\n')
+            ):
+                # a header's cookies (`"cookie": "theme=dark; sid=X"`), read as the header is: each value but a
+                # setting's (a value with a quote, a backslash or a line break is redacted whole, as before)
+                name = f"{key}: "
+                return self.redact(name + value).removeprefix(name)
             if kind is not None and is_secret_value(kind, value) and not _working_directory(str(key), value):
                 private_key = key is not None and {"private", "key"} <= set(_words(key))
                 return f"{MARKER_PREFIX}{'private-key' if private_key else _KIND_OF_CLASS[kind]}]"
