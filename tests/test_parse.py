@@ -2029,6 +2029,21 @@ def test_the_memo_keeps_its_latest_entries_and_builds_the_others_anew(
         assert remembering.parse(position, copy) == _fresh(position, copy)
 
 
+def test_the_memo_lets_go_of_the_content_met_least_recently(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a frame line that comes again (every failure of the same call) stays, while one met once goes first
+    monkeypatch.setattr("loggardener.entries.parse._MEMO_SIZE", 2)
+    remembering = EntryParser(Redactor(), StackParser())
+    often, once, later = (
+        {**_FRAME_LINE, "textPayload": f'  File "/srv/billing/{name}.py", line 7, in run'}
+        for name in ("ledger", "refund", "invoice")
+    )
+    for position, line in enumerate((often, once, often, later), start=1):
+        copy = {**line, "timestamp": f"2026-11-21T12:00:0{position}Z", "insertId": f"c{position}"}
+        assert remembering.parse(position, copy) == _fresh(position, copy)
+    kept = {entry.message for _, entry in remembering._memo.values()}
+    assert kept == {often["textPayload"], later["textPayload"]}
+
+
 @pytest.mark.parametrize(
     "raw",
     [
