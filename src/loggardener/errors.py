@@ -280,6 +280,8 @@ def project_id_mistake(project: str) -> str | None:
     """What no project id holds that `project` (stripped) does, and what to give instead; None when nothing.
     Said before any request: the API's refusal came after the credentials and a round trip, and read as a
     project that does not exist (`projects/projects/my-project`)."""
+    if not project:  # `project = ""` in a config file: a template's value never filled in
+        return "the project id is empty: give one, or leave it out to use the credentials' project"
     if any(char.isspace() or not char.isprintable() for char in project):
         return (
             f"the project id {project!r} holds a space, line break or control character, which no project id "
