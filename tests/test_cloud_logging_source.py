@@ -2024,6 +2024,7 @@ def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -
         ('"billing-prod"', "holds '\"', which no project id has: give the id without quotes"),
         ("\u2018billing-prod\u2019", "which no project id has: give the id without quotes"),
         ("billing-prod,billing-dev", "holds ',', which no project id has"),
+        ("Billing-Prod-1", "has capital letters, which no project id has: give billing-prod-1"),
     ],
 )
 def test_a_project_id_no_project_has_is_said_before_any_request(
@@ -2038,7 +2039,9 @@ def test_a_project_id_no_project_has_is_said_before_any_request(
     assert said in caught.value.message
 
 
-@pytest.mark.parametrize("project", ["billing-prod", "example.com:billing-prod", "918273645012", "P"])
+@pytest.mark.parametrize(
+    "project", ["billing-prod", "example.com:billing-prod", "918273645012", "P", "My-Emulator_1", "Ab-1"]
+)
 def test_project_ids_of_every_real_form_are_kept(project: str) -> None:
     assert resolve_project(project) == project
 
