@@ -1728,9 +1728,25 @@ def test_a_deleted_project_is_said_as_such_not_as_a_missing_role(fault: Fault) -
     ):
         read_all(source_for(server, FakeClock()))
     assert caught.value.exit_code == ExitCode.BAD_INPUT
-    assert caught.value.message.startswith("project P cannot be used: Project ")
+    assert caught.value.message.startswith("project P is deleted or pending deletion (Project ")
     assert "gcloud projects undelete" in caught.value.message
     assert "roles/logging.viewer" not in caught.value.message and "\n" not in caught.value.message
+
+
+def test_an_id_no_project_has_gets_googles_403_said_as_the_project_not_a_role() -> None:
+    """Google answers an id no project has with 403 "Permission denied on resource project X." and ErrorInfo
+    CONSUMER_INVALID (it does not tell a project that does not exist from one hidden from the account)."""
+    fault = _project_gone("Permission denied on resource project acme-prod-1.")
+    with (
+        FakeLoggingServer(make_entries(3), faults={1: fault}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message.startswith(
+        "project P does not exist, or this account cannot see it (Permission"
+    )
+    assert "roles/logging.viewer" not in caught.value.message
 
 
 def test_a_403_page_of_a_proxy_is_no_missing_role() -> None:
@@ -1771,7 +1787,7 @@ def test_a_deleted_project_running_a_log_analytics_query_is_no_missing_role() ->
             engine.columns("p-roject", "logs", "_AllLogs")
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert caught.value.message.startswith(
-        "project p-roject cannot be used: Project #482913750164 has been deleted"
+        "project p-roject is deleted or pending deletion (Project #482913750164 has been deleted"
     )
 
 

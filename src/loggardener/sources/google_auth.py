@@ -203,12 +203,16 @@ def project_gone(exc: BaseException, project: str) -> GardenerError | None:
     if getattr(exc, "code", None) != 403:
         return None
     said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
-    if getattr(exc, "reason", None) != "CONSUMER_INVALID" and not _PROJECT_GONE.search(said):
+    if _PROJECT_GONE.search(said):
+        what = "is deleted or pending deletion"
+    elif getattr(exc, "reason", None) == "CONSUMER_INVALID":  # also said of an id no project has
+        what = "does not exist, or this account cannot see it"
+    else:
         return None
     return GardenerError(
-        f"project {project} cannot be used: {said}; check --project, GOOGLE_CLOUD_PROJECT and the config's "
-        "`project` (`gcloud projects list` shows the ids; `gcloud projects undelete` restores a project "
-        "within 30 days of its deletion)",
+        f"project {project} {what} ({said}): check --project, GOOGLE_CLOUD_PROJECT and the config's "
+        "`project` (`gcloud projects list` shows the ids you can use; `gcloud projects undelete` restores a "
+        "project within 30 days of its deletion)",
         ExitCode.BAD_INPUT,
     )
 
