@@ -11,6 +11,7 @@ import random
 import re
 import socket
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -502,8 +503,18 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
         (b'{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"', "is not valid JSON at line 1"),
         (b"", "is not valid JSON at line 1 column 1"),
         (b"[" * 100_000 + b"]" * 100_000, "is not a JSON key file (nested too deeply)"),
+        (
+            b'{"installed": {"client_id": "1-a.apps.googleusercontent.com", "client_secret": "SECRET-KEY-MATERIAL",'
+            b' "redirect_uris": ["http://localhost"]}}',
+            "is an OAuth client ID file (the client secret an app signs people in with), not credentials",
+        ),
+        (b'{"web": {"client_secret": "SECRET-KEY-MATERIAL"}}', "is an OAuth client ID file"),
+        (
+            b'{"client_email": "a@p.iam.gserviceaccount.com", "private_key": "SECRET-KEY-MATERIAL"}',
+            'holds no "type" field, which every credentials file has',
+        ),
     ],
-    ids=["directory", "p12", "list", "cut-off", "empty", "deep"],
+    ids=["directory", "p12", "list", "cut-off", "empty", "deep", "oauth-installed", "oauth-web", "no-type"],
 )
 def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str
@@ -1680,6 +1691,80 @@ def test_an_api_not_enabled_in_the_project_is_no_missing_role(reason: str, said:
     assert "roles/logging.viewer" not in caught.value.message and "POST " not in caught.value.message
 
 
+def _project_gone(message: str, reason: str = "CONSUMER_INVALID") -> Fault:
+    """Google's 403 for a project deleted or pending deletion, as every API answers it."""
+    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason, "domain": "googleapis.com"}
+    errors = [{"message": message, "domain": "global", "reason": "forbidden"}]
+    body = {
+        "error": {
+            "code": 403,
+            "message": message,
+            "errors": errors,
+            "status": "PERMISSION_DENIED",
+            "details": [info],
+        }
+    }
+    return Fault(403, raw=json.dumps(body).encode(), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        _project_gone("Project #482913750164 has been deleted."),
+        _project_gone(
+            "Project 482913750164 has been scheduled for deletion and cannot be used for API calls. Visit "
+            "https://console.developers.google.com/iam-admin/projects?pendingDeletion=true to undelete the project.",
+            reason="",
+        ),
+    ],
+    ids=["deleted", "pending-deletion"],
+)
+def test_a_deleted_project_is_said_as_such_not_as_a_missing_role(fault: Fault) -> None:
+    """Its 403 said the account needs roles/logging.viewer (exit 4): no role helps; the project id is wrong
+    or the project must be restored (exit 2, as an unknown project)."""
+    with (
+        FakeLoggingServer(make_entries(3), faults={1: fault}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message.startswith("project P is deleted or pending deletion (Project ")
+    assert "gcloud projects undelete" in caught.value.message
+    assert "roles/logging.viewer" not in caught.value.message and "\n" not in caught.value.message
+
+
+def test_an_id_no_project_has_gets_googles_403_said_as_the_project_not_a_role() -> None:
+    """Google answers an id no project has with 403 "Permission denied on resource project X." and ErrorInfo
+    CONSUMER_INVALID (it does not tell a project that does not exist from one hidden from the account)."""
+    fault = _project_gone("Permission denied on resource project acme-prod-1.")
+    with (
+        FakeLoggingServer(make_entries(3), faults={1: fault}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message.startswith(
+        "project P does not exist, or this account cannot see it (Permission"
+    )
+    assert "roles/logging.viewer" not in caught.value.message
+
+
+def test_a_403_page_of_a_proxy_is_no_missing_role() -> None:
+    """A corporate proxy's "Access Denied" page is no answer of Cloud Logging's: said as something in between
+    refusing the request (exit 5), as its 400 is; Google's own 403 (with its status) still names the role."""
+    page = b"<html><head><title>Access Denied</title></head><body>Blocked by your organization's web policy</body></html>"
+    with (
+        FakeLoggingServer(make_entries(3), faults={1: Fault(403, raw=page)}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert "refused the request with HTTP 403 (Access Denied Blocked by your organization's web policy)" in (
+        caught.value.message
+    )
+    assert "roles/logging.viewer" not in caught.value.message
+
+
 def test_the_bigquery_api_not_enabled_is_no_missing_role() -> None:
     from loggardener.sources.log_analytics import BigQueryEngine
 
@@ -1690,6 +1775,20 @@ def test_the_bigquery_api_not_enabled_is_no_missing_role() -> None:
             engine.columns("p-roject", "logs", "_AllLogs")
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert "`gcloud services enable bigquery.googleapis.com --project 123456`" in caught.value.message
+
+
+def test_a_deleted_project_running_a_log_analytics_query_is_no_missing_role() -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    fault = _project_gone("Project #482913750164 has been deleted.")
+    with FakeLoggingServer([], faults=dict.fromkeys(range(1, 5), fault)) as server:
+        engine = BigQueryEngine("p-roject", server.endpoint, 10, deadline_seconds=3, request_timeout=1)
+        with pytest.raises(GardenerError) as caught:
+            engine.columns("p-roject", "logs", "_AllLogs")
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message.startswith(
+        "project p-roject is deleted or pending deletion (Project #482913750164 has been deleted"
+    )
 
 
 def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> None:
@@ -1873,6 +1972,54 @@ def test_a_ca_bundle_of_certificates_or_a_directory_passes_the_check(tmp_path: P
                 os.environ["REQUESTS_CA_BUNDLE"] = saved
 
 
+def test_a_ca_bundle_through_process_substitution_is_read_once_for_the_whole_scan(tmp_path: Path) -> None:
+    """`REQUESTS_CA_BUNDLE=<(vault read …)` names a pipe, which gives its certificates once while requests reads
+    the bundle for every connection: it was refused. It is read once into a private file the variable names
+    for the run; the scan reaches the server over TLS, token service and API alike."""
+    fifo = tmp_path / "ca.fifo"
+    os.mkfifo(fifo)
+    with FakeLoggingServer(make_entries(3)) as server:
+        pem = serve_tls(server._server, tmp_path).read_bytes()
+        endpoint = server.endpoint.replace("http://", "https://")
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        key = tmp_path / "service-account.json"
+        key.write_text(
+            json.dumps(
+                {
+                    "type": "service_account",
+                    "project_id": "P",
+                    "private_key_id": "test-key",
+                    "private_key": private.decode(),
+                    "client_email": "gardener@p.iam.gserviceaccount.com",
+                    "token_uri": endpoint + "/token",
+                }
+            ),
+            encoding="utf-8",
+        )
+
+        def write() -> None:
+            with open(fifo, "wb") as pipe:  # as bash's `<(cat corp-ca.pem)` does, once
+                pipe.write(pem)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--logging-endpoint", endpoint, "--since", START.isoformat(),
+             "--until", END.isoformat(), "--no-state", "--out", str(tmp_path / "out")],
+            env={"REQUESTS_CA_BUNDLE": str(fifo), "CURL_CA_BUNDLE": None, "GOOGLE_CLOUD_PROJECT": "",
+                 "GOOGLE_APPLICATION_CREDENTIALS": str(key)},
+        )  # fmt: skip
+        writer.join(5)
+    assert result.exit_code == 0, result.stderr
+    assert "3 entries read" in result.stdout and list((tmp_path / "out").glob("*.md"))
+
+
 def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -> None:
     """An http:// endpoint (an emulator: anonymous credentials) verifies nothing: the scan goes on."""
     with FakeLoggingServer(make_entries(3)) as server:
@@ -1893,6 +2040,7 @@ def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -
         ('"billing-prod"', "holds '\"', which no project id has: give the id without quotes"),
         ("\u2018billing-prod\u2019", "which no project id has: give the id without quotes"),
         ("billing-prod,billing-dev", "holds ',', which no project id has"),
+        ("Billing-Prod-1", "has capital letters, which no project id has: give billing-prod-1"),
     ],
 )
 def test_a_project_id_no_project_has_is_said_before_any_request(
@@ -1907,7 +2055,9 @@ def test_a_project_id_no_project_has_is_said_before_any_request(
     assert said in caught.value.message
 
 
-@pytest.mark.parametrize("project", ["billing-prod", "example.com:billing-prod", "918273645012", "P"])
+@pytest.mark.parametrize(
+    "project", ["billing-prod", "example.com:billing-prod", "918273645012", "P", "My-Emulator_1", "Ab-1"]
+)
 def test_project_ids_of_every_real_form_are_kept(project: str) -> None:
     assert resolve_project(project) == project
 

@@ -201,6 +201,32 @@ def test_a_utf16_log_is_read_as_text(tmp_path: Path) -> None:
         assert "VM Paused" in result.stdout
 
 
+def test_a_utf32_log_is_read_as_text(tmp_path: Path) -> None:
+    """`Out-File -Encoding utf32`: its little-endian mark starts as UTF-16's, and the log was refused as binary."""
+    for encoding in ("utf-32", "utf-32-be"):
+        path = tmp_path / f"{encoding}.log"
+        path.write_bytes(("\n".join(LINES) + "\n").encode(encoding))
+        result = runner.invoke(app, ["cluster", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "3 templates in 9 messages" in result.stdout
+
+
+def test_the_nul_bytes_a_crash_leaves_at_a_logs_end_are_skipped_not_a_template(tmp_path: Path) -> None:
+    """A log whose end a crash left unwritten reads as a run of NUL bytes: that was a template of NULs, printed
+    raw to the terminal; it is a line skipped and said so, and NULs inside a line are dropped from it."""
+    path = tmp_path / "app.log"
+    text = "".join(f"{line}\n" for line in LINES if line)
+    path.write_bytes(text.encode() * 40 + b"VM\0\0 Stopped\n" + b"\0" * 4096)
+    result = runner.invoke(app, ["cluster", str(path), "--assignments", str(tmp_path / "a.ndjson")])
+    assert result.exit_code == 0, result.output
+    assert "\0" not in result.stdout and "VM Stopped" in result.stdout
+    assert (
+        "skipped 1 line (first: line 362, NUL bytes only (a log's end a crash left unwritten?))"
+        in result.stderr
+    )
+    assert "\\u0000" not in (tmp_path / "a.ndjson").read_text(encoding="utf-8")
+
+
 def test_an_empty_log_is_exit_code_2_not_an_all_clear(tmp_path: Path) -> None:
     for text, said in (("", "is empty"), ("\n \n", "all 2 lines of")):
         path = tmp_path / "app.log"

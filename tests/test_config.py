@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -323,6 +324,52 @@ def test_a_config_project_in_the_resource_names_form_names_the_key_and_the_id(tm
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert "key 'project'" in str(caught.value)
     assert "give the id alone, billing-prod" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", ['""', '"   "'])
+def test_an_empty_config_project_is_a_config_error_not_an_internal_one(tmp_path: Path, value: str) -> None:
+    """`project = ""` (a template's value never filled in) named no character to refuse: the check stopped on
+    StopIteration, an internal error (exit code 1)."""
+    (tmp_path / "gardener.toml").write_text(f"project = {value}\n")
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert "key 'project': the project id is empty" in str(caught.value)
+
+
+def test_a_config_named_pipe_nobody_writes_is_given_up_as_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--config` naming a named pipe no process writes held the run in open() forever; it is waited for
+    PIPE_WAIT_SECONDS, as a credentials file's pipe is."""
+    from loggardener import files
+
+    monkeypatch.setattr(files, "PIPE_WAIT_SECONDS", 0.05)
+    fifo = tmp_path / "gardener.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(GardenerError) as caught:
+        load_config(fifo)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert caught.value.message.startswith(f"config file {fifo} is a pipe nothing wrote to within 0 s")
+
+
+def test_a_config_through_a_pipe_and_one_with_old_mac_line_ends_are_read(tmp_path: Path) -> None:
+    """Look-alikes that must not change: a pipe that is written (`--config <(…)`) is read once, and bare CR
+    line ends read as text mode reads them."""
+    fifo = tmp_path / "piped.toml"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as pipe:  # waits for the reader, as `<(printf …)` does
+            pipe.write(b"[clustering]\nsamples_per_cluster = 2\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    assert load_config(fifo).clustering.samples_per_cluster == 2
+    writer.join(5)
+    old_mac = tmp_path / "mac.toml"
+    old_mac.write_bytes(b'[issues]\rthreshold = "P1"\r')
+    assert load_config(old_mac).issues.threshold == "P1"
 
 
 def test_a_deleted_working_directory_holds_no_configuration(

@@ -125,6 +125,30 @@ def test_a_value_that_is_not_of_the_options_type_is_said_in_our_words_naming_it(
     assert "Input should be" not in result.stderr and "Value error" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["scan", "export.ndjson"], "; scan reads a file given with --from PATH (`-` for standard input)"),
+        (
+            ["scan", "\u2014from", "x.json"],
+            "; '\u2014from' starts with a typographic dash, not two ASCII hyphens",
+        ),
+        (["scan", "\u2013-hours=12"], "type it as --hours=12"),
+        (["cluster", "\u2014limit", "3", "-"], "type it as --limit"),
+    ],
+    ids=["scan-path-without-from", "em-dash", "en-dash-and-hyphen", "cluster-em-dash"],
+)
+def test_an_argument_no_option_takes_says_what_it_was_likely_meant_as(args: list[str], hint: str) -> None:
+    """click's "Got unexpected extra argument(s) (…)" left the user to guess: a path given to scan without
+    --from, or an option whose `--` a document or a chat turned into a dash."""
+    result = runner.invoke(app, args, input="")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1 and lines[0].startswith("error: Got unexpected extra argument") and hint in lines[0]
+    )
+
+
 def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
     code, _, stderr = _scan(tmp_path, "--since", "1969-12-31T00:00:00Z")
     assert code == 2

@@ -60,6 +60,17 @@ def test_utf16_exports_are_read_with_or_without_a_bom(tmp_path: Path) -> None:
             assert (report.totals.read, report.totals.clustered) == (4, 4), (encoding, name)
 
 
+def test_utf32_exports_are_read_with_or_without_a_bom(tmp_path: Path) -> None:
+    """PowerShell's `Out-File -Encoding utf32`: little-endian UTF-32's mark starts as UTF-16's, so the export
+    was read as UTF-16 and refused as no export at all."""
+    for encoding in ("utf-32", "utf-32-le", "utf-32-be"):
+        for name, text in (("a.json", _array(4)), ("n.ndjson", _ndjson(4))):
+            report = _scan(_write(tmp_path, f"{encoding}-{name}", text.encode(encoding)))
+            assert (report.totals.read, report.totals.clustered) == (4, 4), (encoding, name)
+    big_endian_marked = b"\x00\x00\xfe\xff" + _ndjson(2).encode("utf-32-be")
+    assert _scan(_write(tmp_path, "be.ndjson", big_endian_marked)).totals.read == 2
+
+
 def test_one_invalid_utf8_byte_in_a_json_array_costs_no_entry(tmp_path: Path) -> None:
     data = _array(1000).encode().replace(b'database unavailable 1"', b'datab\xe4se unavailable 1"', 1)
     report = _scan(_write(tmp_path, "a.json", data))

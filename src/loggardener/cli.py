@@ -54,11 +54,34 @@ def _given(args: list[str], names: list[str]) -> str | None:
     return value
 
 
+_TYPOGRAPHIC_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+"""The dashes a word processor, a chat or a web page makes of `--` (en and em dash, minus sign…)."""
+
+
+def _extra_argument_hint(exc: Any, args: list[str]) -> str:
+    """What an argument no option takes was likely meant as, to end click's "unexpected extra argument" line
+    with ('' when nothing comes to mind): an option written with a typographic dash (copied from a document),
+    or scan's input given without --from."""
+    if not str(getattr(exc, "message", "")).startswith("Got unexpected extra argument"):
+        return ""
+    dashed = next((arg for arg in args if arg[:1] in _TYPOGRAPHIC_DASHES), None)
+    if dashed is not None:
+        return (
+            f"; {dashed.split('=', 1)[0]!r} starts with a typographic dash, not two ASCII hyphens (as a document "
+            f"or a chat turns --): type it as --{dashed.lstrip(_TYPOGRAPHIC_DASHES + '-')}"
+        )
+    command = getattr(getattr(exc, "ctx", None), "command", None)
+    if getattr(command, "name", None) == "scan":
+        return "; scan reads a file given with --from PATH (`-` for standard input), and without --from a project's logs live"
+    return ""
+
+
 def _usage_message(exc: Any, args: list[str]) -> str:
     """click's message of a usage error, where a value pydantic could not convert is said in gardener's words,
     naming the value (`--hours '12h' is not a number: …`), not pydantic's (`Input should be a valid number,
-    unable to parse string as a number`), and a choice's without pydantic's `Value error, ` before it."""
-    message: str = exc.format_message()
+    unable to parse string as a number`), and a choice's without pydantic's `Value error, ` before it; an
+    argument no option takes says what it was likely meant as (`_extra_argument_hint`)."""
+    message: str = exc.format_message() + _extra_argument_hint(exc, args)
     param = getattr(exc, "param", None)
     names = [*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())]
     said = getattr(exc, "message", "")

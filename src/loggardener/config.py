@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from loggardener import files
 from loggardener.defaults import (
     MAX_QUERY_SECONDS,
     REQUEST_TIMEOUT_SECONDS,
@@ -2031,7 +2032,7 @@ def ignored_pyproject(search_dir: Path | None = None) -> Path | None:
 
 def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors save
+        raw = files.read_unless_silent_pipe(path)
     except FileNotFoundError:
         if path.is_symlink():
             raise GardenerError(
@@ -2049,6 +2050,14 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
         raise GardenerError(
             f"cannot read config file {path}: {exc.strerror or exc}", ExitCode.BAD_CONFIG
         ) from None
+    if raw is None:
+        raise GardenerError(
+            f"config file {path} is a pipe nothing wrote to within {files.PIPE_WAIT_SECONDS:.0f} s (a named pipe no "
+            "process writes, or a command in `<(…)` that hangs): give the TOML file",
+            ExitCode.BAD_CONFIG,
+        )
+    try:  # a BOM, as Windows editors save; line breaks of any system, as text mode reads them
+        data = tomllib.loads(raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
     except UnicodeDecodeError:
         raise GardenerError(
             f"config file {path} is not UTF-8 text: save it as UTF-8 TOML", ExitCode.BAD_CONFIG
@@ -2059,7 +2068,7 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
             if not isinstance(exc, RecursionError)
             else "arrays or tables nested too deeply"
         )
-        if path.read_bytes().lstrip().startswith((b"{", b"[{")):
+        if raw.lstrip().startswith((b"{", b"[{")):
             reason = f"{reason}; it looks like JSON, and the configuration is TOML (see the README's Configuration)"
         raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None
     if path.name == "pyproject.toml":

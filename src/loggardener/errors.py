@@ -272,6 +272,11 @@ _PROJECT_ID_CHARACTERS = compile_regex(r"[A-Za-z0-9.:_-]+")
 """What a project id is made of: lowercase letters, digits and hyphens (`example.com:name`, an old
 domain-scoped id, adds `.` and `:`), and a project number's digits; the others are accepted for emulators."""
 
+_PROJECT_ID = compile_regex(r"[a-z][a-z0-9-]{4,28}[a-z0-9]")
+"""A project id as Google makes them: 6 to 30 lowercase letters, digits and hyphens, a letter first. One that
+is this but for its capital letters (`GOOGLE_CLOUD_PROJECT=Acme-Prod-1`, the project's name) is said before any
+request; other capitals (an emulator's `P`) are left to the server."""
+
 _PROJECT_RESOURCE_NAME = compile_regex(rf"projects/({_PROJECT_ID_CHARACTERS.pattern})(?:/.*)?")
 """A project's resource name (`projects/my-project`, `projects/my-project/logs/x`), given where its id goes."""
 
@@ -280,12 +285,16 @@ def project_id_mistake(project: str) -> str | None:
     """What no project id holds that `project` (stripped) does, and what to give instead; None when nothing.
     Said before any request: the API's refusal came after the credentials and a round trip, and read as a
     project that does not exist (`projects/projects/my-project`)."""
+    if not project:  # `project = ""` in a config file: a template's value never filled in
+        return "the project id is empty: give one, or leave it out to use the credentials' project"
     if any(char.isspace() or not char.isprintable() for char in project):
         return (
             f"the project id {project!r} holds a space, line break or control character, which no project id "
             "has: give the id alone"
         )
     if _PROJECT_ID_CHARACTERS.fullmatch(project):
+        if project != project.lower() and _PROJECT_ID.fullmatch(project.lower()):
+            return f"the project id {project!r} has capital letters, which no project id has: give {project.lower()}"
         return None
     named = _PROJECT_RESOURCE_NAME.fullmatch(project)
     if named:

@@ -9,6 +9,8 @@ make gardener overwrite a file it was never asked to touch.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import errno
 import glob
 import gzip
@@ -25,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
-from loggardener.errors import ExitCode, GardenerError, missing_path_hint
+from loggardener.errors import CA_BUNDLE_VARIABLES, ExitCode, GardenerError, missing_path_hint
 
 
 def scope_slug(names: tuple[str, ...]) -> str:
@@ -58,6 +60,56 @@ def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
     raise GardenerError(
         f"cannot write the worklog: {limit} files named like {path} exist", ExitCode.BAD_INPUT
     )
+
+
+PIPE_WAIT_SECONDS = 20.0
+"""How long a file read once that is a pipe (`<(vault read …)`, a named pipe) is waited for before it is said
+to give nothing."""
+
+
+def read_unless_silent_pipe(path: Path | str, limit: int = -1, wait: float | None = None) -> bytes | None:
+    """`path`'s bytes (at most `limit`); None when it is a pipe nothing wrote to within `wait` seconds
+    (`PIPE_WAIT_SECONDS`). Opened without waiting: a named pipe nobody writes to would hold open() forever.
+    OSError as open and read raise."""
+    wait = PIPE_WAIT_SECONDS if wait is None else wait
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode) and not select.select([handle], [], [], wait)[0]:
+            return None
+        os.set_blocking(handle.fileno(), True)
+        return handle.read(limit)
+
+
+def copy_piped_ca_bundle() -> None:
+    """The CA bundle variable requests reads (the first one set) naming a pipe (`REQUESTS_CA_BUNDLE=<(vault
+    read …)`, a named pipe) is read once, into a private temporary file that the variable names for the rest
+    of the run (removed at exit): requests reads the bundle again for every connection, and a pipe gives its
+    content once. One nothing writes to within PIPE_WAIT_SECONDS is left as it is (the bundle check says so)."""
+    for name in CA_BUNDLE_VARIABLES:
+        value = os.environ.get(name)
+        if not value:
+            continue
+        try:
+            if not stat.S_ISFIFO(os.stat(value).st_mode):
+                return
+            data = read_unless_silent_pipe(value)
+            if data is None:
+                return
+            descriptor, copy = tempfile.mkstemp(prefix="gardener-ca-", suffix=".pem")
+        except OSError:  # said by the bundle check, which looks at the variable next
+            return
+        atexit.register(_remove_if_there, copy)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+        except OSError:  # a full TMPDIR: the pipe is said by the bundle check
+            return
+        os.environ[name] = copy
+        return
+
+
+def _remove_if_there(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def real_path(path: Path | str, what: str) -> str:

@@ -125,6 +125,11 @@ def text_items(path: str) -> Iterator[Item]:
     try:
         for number, line in enumerate(handle, start=1):
             message = line.rstrip("\r\n")
+            if "\0" in message:  # the end of a log a crash left unwritten reads as NUL bytes: no text of it
+                message = message.replace("\0", "")
+                if not message.strip():
+                    yield number, None, "NUL bytes only (a log's end a crash left unwritten?)"
+                    continue
             yield (number, redact(message), None) if message.strip() else (number, None, "blank line")
     except _BROKEN_GZIP as exc:  # counted like any bad line: the lines before it are still clustered
         yield number + 1, None, f"truncated or corrupt gzip after line {number} ({exc})"

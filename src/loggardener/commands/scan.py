@@ -646,6 +646,10 @@ def scan(
         *([bigquery_endpoint] if dataset and not (from_path or demo) else []),
         *([os.environ.get("GITHUB_API_URL", "").strip() or None] if issues.value == "publish" else []),
     ]
+    if endpoints:
+        from loggardener.files import copy_piped_ca_bundle
+
+        copy_piped_ca_bundle()
     unverifiable = missing_ca_bundle(endpoints) if endpoints else None
     if unverifiable is not None:
         raise unverifiable
@@ -918,7 +922,11 @@ def _print_issue_actions(
             untried.setdefault(action.detail, []).append(action)
         else:
             tried.setdefault(action.detail, []).append(action)
-    for detail, group in [*tried.items(), *untried.items()]:
+    causes = {a.detail.removeprefix(NOT_ATTEMPTED) for a in failed}
+    # one cause that stopped the publishing (an archived repository, a token refused, the repository moved):
+    # said once, in the error line, when the worklog lists the issues it met
+    one_cause = len(causes) == 1 and worklog_written
+    for detail, group in [] if one_cause else [*tried.items(), *untried.items()]:
         for lines in [group] if worklog_written else [[action] for action in group]:
             more = f" and {len(lines) - 1} more" if len(lines) > 1 else ""
             line = escape(strip_controls(f"{lines[0].title}{more}: {detail}"))
@@ -932,6 +940,8 @@ def _print_issue_actions(
     return GardenerError(
         f"{len(failed)} of {counted(len(actions), 'issue')} could not be published"
         + (f" ({undone} not attempted)" if undone else "")
+        + (f" ({strip_controls(failed[0].title)})" if one_cause and len(failed) == 1 else "")
+        + (f": {strip_controls(next(iter(causes)))}" if one_cause else "")
         + ("; the worklog lists them" if worklog_written else "; the lines above list them")
         + (
             ""

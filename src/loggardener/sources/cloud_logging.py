@@ -54,6 +54,7 @@ from loggardener.sources.google_auth import (
     endpoint_url,
     guard_refresh,
     is_emulator,
+    project_gone,
     token_service_failure,
     unreadable_answers,
     within,
@@ -679,6 +680,20 @@ class CloudLoggingSource(EntrySource):
         disabled = _not_enabled(exc, project, "Cloud Logging API", "logging.googleapis.com")
         if disabled is not None:
             return disabled
+        gone = project_gone(exc, project)
+        if gone is not None:
+            return gone
+        if isinstance(exc, api_exceptions.BadRequest | api_exceptions.Forbidden) and not _google_error(
+            exc
+        ).get("status"):
+            # Google's errors name their status: this 400 or 403 is a proxy's, or a server's that is no Logging API
+            return GardenerError(
+                f"{shown_url(self.endpoint or 'logging.googleapis.com')} refused the request with HTTP {exc.code} "
+                f"({_server_message(exc)}) that is not the Logging API's error: something in between (a proxy, "
+                "a firewall) or --logging-endpoint refused it before Cloud Logging read the query; check them "
+                "(HTTPS_PROXY, the endpoint's scheme and port) and rerun",
+                ExitCode.SOURCE_FAILED,
+            )
         if isinstance(exc, api_exceptions.Forbidden):
             return GardenerError(
                 f"permission denied reading the logs of project {project}: {_server_message(exc)}{how_far}; "
@@ -696,15 +711,6 @@ class CloudLoggingSource(EntrySource):
                 f"unknown project {project}: {_server_message(exc)}; check --project, GOOGLE_CLOUD_PROJECT "
                 "and the config's `project` (`gcloud projects list` shows the ids you can use)",
                 ExitCode.BAD_INPUT,
-            )
-        if isinstance(exc, api_exceptions.BadRequest) and not _google_error(exc).get("status"):
-            # Google's errors name their status: this 400 is a proxy's, or a server's that is no Logging API
-            return GardenerError(
-                f"{shown_url(self.endpoint or 'logging.googleapis.com')} refused the request with HTTP 400 "
-                f"({_server_message(exc)}) that is not the Logging API's error: something in between (a proxy, "
-                "a firewall) or --logging-endpoint refused it before Cloud Logging read the query; check them "
-                "(HTTPS_PROXY, the endpoint's scheme and port) and rerun",
-                ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.BadRequest) and f"projects/{project}" in _server_message(exc):
             return GardenerError(

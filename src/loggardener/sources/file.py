@@ -192,7 +192,7 @@ def undecodable_note(count: int, encoding: str, description: str) -> list[str]:
     """The note saying how many bytes of an input were not in its encoding (none when all were)."""
     if not count:
         return []
-    name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    name = encoding[:6].upper() if encoding.startswith(("utf-16", "utf-32")) else "UTF-8"
     return [
         f"{count} bytes of {description} are not {name} (a Windows-1252 or Latin-1 file?):"
         " each was read as \ufffd; save it as UTF-8 to keep those characters"
@@ -270,10 +270,18 @@ def _peek(stream: io.BufferedReader, path: str) -> bytes:
 
 
 def detect_encoding(window: bytes) -> str:
-    """UTF-16 (with its byte-order mark, or recognised by the zero bytes of ASCII JSON) or UTF-8 (BOM or not).
+    """UTF-32 or UTF-16 (with its byte-order mark, or recognised by the zero bytes of ASCII text) or UTF-8
+    (BOM or not).
 
-    PowerShell's `>` writes UTF-16 with a BOM; Windows tools write UTF-8 with one.
+    PowerShell's `>` writes UTF-16 with a BOM (`Out-File -Encoding utf32`, UTF-32); Windows tools write UTF-8
+    with one. UTF-32's marks are checked first: little-endian's starts with UTF-16's.
     """
+    if window[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        return "utf-32"
+    if len(window) >= 4 and window[1:4] == b"\0\0\0" and window[0] != 0:
+        return "utf-32-le"
+    if len(window) >= 4 and window[:3] == b"\0\0\0" and window[3] != 0:
+        return "utf-32-be"
     if window[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
     if len(window) >= 4 and window[1] == 0 and window[3] == 0 and window[0] != 0:

@@ -7,7 +7,6 @@ import codecs
 import json
 import os
 import re
-import select
 import stat
 import threading
 import warnings
@@ -23,6 +22,7 @@ from loggardener.errors import (
     shown_url,
     untrusted_certificate,
 )
+from loggardener.files import read_unless_silent_pipe
 from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
@@ -189,6 +189,32 @@ def not_enabled(exc: BaseException, project: str, api: str, service: str) -> Gar
             ExitCode.BAD_INPUT,
         )
     return None
+
+
+_PROJECT_GONE = compile_regex(r"(?i)\bhas been deleted\b|\bscheduled for deletion\b|\bpending deletion\b")
+"""How Google's APIs say a project was shut down: `Project #N has been deleted.`, `… has been scheduled for
+deletion and cannot be used for API calls`."""
+
+
+def project_gone(exc: BaseException, project: str) -> GardenerError | None:
+    """A 403 that is no missing permission but a project deleted or pending deletion (Google's ErrorInfo
+    reason CONSUMER_INVALID, or the message saying so): one line, exit code 2 as an unknown project, never
+    the role to grant; None for any other error."""
+    if getattr(exc, "code", None) != 403:
+        return None
+    said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
+    if _PROJECT_GONE.search(said):
+        what = "is deleted or pending deletion"
+    elif getattr(exc, "reason", None) == "CONSUMER_INVALID":  # also said of an id no project has
+        what = "does not exist, or this account cannot see it"
+    else:
+        return None
+    return GardenerError(
+        f"project {project} {what} ({said}): check --project, GOOGLE_CLOUD_PROJECT and the config's "
+        "`project` (`gcloud projects list` shows the ids you can use; `gcloud projects undelete` restores a "
+        "project within 30 days of its deletion)",
+        ExitCode.BAD_INPUT,
+    )
 
 
 _T = TypeVar("_T")
@@ -376,24 +402,21 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
     cannot read it again: a pipe, read once (`<(vault read …)`), a file that starts with a BOM (Notepad's
     UTF-8), which google-auth's JSON decoding refuses, or, with `keep`, any file (the variable names it with
     spaces or a line break around it, which google-auth would not strip)."""
-    try:  # opened without waiting: a named pipe nobody writes to would hold open() forever
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if stat.S_ISFIFO(mode) and not select.select([handle], [], [], KEY_PIPE_WAIT_SECONDS)[0]:
-                return (
-                    f"is a pipe nothing wrote to within {KEY_PIPE_WAIT_SECONDS:.0f} s (a named pipe no "
-                    "process writes, or a command in `<(…)` that hangs)",
-                    None,
-                )
-            os.set_blocking(handle.fileno(), True)
-            regular = stat.S_ISREG(mode)
-            data = handle.read(_KEY_FILE_BYTES)
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+        data = read_unless_silent_pipe(path, _KEY_FILE_BYTES, KEY_PIPE_WAIT_SECONDS)
     except FileNotFoundError:
         return "does not exist", None
     except IsADirectoryError:
         return "is a directory, not a key file", None
     except OSError as exc:
         return f"cannot be read ({exc.strerror or type(exc).__name__})", None
+    if data is None:
+        return (
+            f"is a pipe nothing wrote to within {KEY_PIPE_WAIT_SECONDS:.0f} s (a named pipe no process writes, or "
+            "a command in `<(…)` that hangs)",
+            None,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -407,7 +430,21 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
         return f"is not valid JSON{where}", None
     if not isinstance(info, dict):
         return f"holds a JSON {json_type(info)}, not a credentials object", None
+    if "type" not in info:
+        return _untyped_credentials(info), None
     return None, info if keep or data.startswith(codecs.BOM_UTF8) or not regular else None
+
+
+def _untyped_credentials(info: dict[str, Any]) -> str:
+    """What a JSON object without the `type` every credentials file has is, said without its content: an
+    OAuth client's file (`installed` or `web`, as the console downloads it: what an app signs people in
+    with, not a sign-in), or some other JSON."""
+    if {"installed", "web"} & info.keys():
+        return (
+            "is an OAuth client ID file (the client secret an app signs people in with), not credentials: "
+            "`gcloud auth application-default login --client-id-file` with it signs you in"
+        )
+    return 'holds no "type" field, which every credentials file has ("service_account", "authorized_user"…)'
 
 
 def _short(exc: BaseException) -> str:

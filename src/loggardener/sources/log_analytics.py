@@ -149,6 +149,7 @@ from loggardener.sources.google_auth import (
     endpoint_url,
     is_emulator,
     not_enabled,
+    project_gone,
     token_service_failure,
     unreadable_answers,
     within,
@@ -1438,6 +1439,9 @@ class BigQueryEngine:
             disabled = not_enabled(exc, self.billing_project or "", "BigQuery API", "bigquery.googleapis.com")
             if disabled is not None:
                 raise disabled from None
+            gone = project_gone(exc, self.billing_project or "")
+            if gone is not None:
+                raise gone from None
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
                 raise _quota_exceeded(what, exc) from None
