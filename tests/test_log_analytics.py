@@ -685,13 +685,18 @@ def test_the_sql_is_re2_safe_and_transpiles() -> None:
 def test_the_sql_gives_bigquerys_string_functions_only_strings(columns: tuple[str, ...]) -> None:
     """BigQuery's LENGTH and CONCAT take STRING (or BYTES) and cast nothing to it: one BOOL among a key's parts
     fails the whole query on BigQuery, while DuckDB, which runs it in the tests, casts it silently. The
-    arguments' types as sqlglot infers them for BigQuery (a column's type unknown to it is left alone)."""
+    arguments' types as sqlglot infers them for BigQuery (a column's type unknown to it is left alone; a column of
+    a CTE, such as a key computed once and read by the grouping and by a line's key, has its expression's)."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
 
     query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
-    tree = annotate_types(sqlglot.parse_one(build_sql(query, columns), read="bigquery"), dialect="bigquery")
+    tree = sqlglot.parse_one(build_sql(query, columns), read="bigquery")
+    # columns qualified by their CTE, so that their types follow them from the CTE that computes them
+    tree = qualify(tree, dialect="bigquery", expand_stars=False, validate_qualify_columns=False)
+    tree = annotate_types(tree, dialect="bigquery")
     allowed = {exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL, *exp.DataType.TEXT_TYPES}
     allowed |= {exp.DataType.Type.BINARY, exp.DataType.Type.VARBINARY}
     not_text = [

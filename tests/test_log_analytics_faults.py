@@ -28,6 +28,11 @@ from processes import GARDENER
 pytest.importorskip("google.cloud.bigquery")
 
 
+def _serve(server: ThreadingHTTPServer) -> None:
+    """Serve in a thread polled every 50 ms, not half a second: `shutdown()` in each teardown waits for the poll."""
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any], status: int = 200) -> None:
     """Answer `status` with `answer` as JSON."""
     body = json.dumps(answer).encode()
@@ -101,7 +106,7 @@ def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[s
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _serve(server)
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", seen
     finally:
@@ -265,7 +270,7 @@ class _Answering:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        _serve(self.server)
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self) -> str:
@@ -675,7 +680,7 @@ def _serving(handler: type[BaseHTTPRequestHandler], tls_in: Path | None = None) 
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     if tls_in is not None:
         serve_tls(server, tls_in)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _serve(server)
     try:
         yield f"{'https' if tls_in else 'http'}://127.0.0.1:{server.server_address[1]}"
     finally:

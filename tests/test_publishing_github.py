@@ -915,7 +915,10 @@ def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_at_once_not_
     with fake:
         url = fake.url.replace("http://", "https://")
         composer = Composer(make_report(), IssuesConfig())
-        gardener = GitHubPublisher("o/r", TOKEN, url, retries=4, backoff=30, max_rate_limit_wait=60.0)
+        gardener = GitHubPublisher(
+            "o/r", TOKEN, url, retries=4, backoff=30, max_rate_limit_wait=60.0,
+            seconds_between_requests=None, seconds_between_writes=None,
+        )  # fmt: skip
         started = time.monotonic()
         actions = gardener.publish(composer, composer.selected())
         assert time.monotonic() - started < 15  # one retry would wait 30 s first
@@ -926,7 +929,10 @@ def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_at_once_not_
         )
         assert "REQUESTS_CA_BUNDLE" in actions[0].detail and not fake.issues
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
-        trusted = GitHubPublisher("o/r", TOKEN, url, retries=1, backoff=0, max_rate_limit_wait=5.0)
+        trusted = GitHubPublisher(
+            "o/r", TOKEN, url, retries=1, backoff=0, max_rate_limit_wait=5.0,
+            seconds_between_requests=None, seconds_between_writes=None,
+        )  # fmt: skip
         assert [a.action for a in trusted.publish(composer, composer.selected())] == ["created", "created"]
 
 

@@ -510,6 +510,9 @@ class FakeGitHub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # the headers and the body are two writes: with Nagle's algorithm the body waited for the client's
+            # delayed ACK of the headers, about 40 ms a request
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

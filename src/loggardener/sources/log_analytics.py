@@ -649,8 +649,8 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         "r'([0-9]+)[^0-9]*$')",
         # a request the parser reads: a text access line's path and status (HAProxy's too), a JSON access log's
         # paths when it logs a server error (`payloads.ACCESS_PATH_FIELDS`)
-        _paths(f"REGEXP_EXTRACT_ALL({access_request}, {_string(_REQUEST_PATH)})"),
-        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL({access_request}, r'\\b([1-5][0-9][0-9])\\b'), ',')",
+        _paths(f"REGEXP_EXTRACT_ALL(access_request, {_string(_REQUEST_PATH)})"),
+        "ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(access_request, r'\\b([1-5][0-9][0-9])\\b'), ',')",
         f"IF(REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string(_JSON_ACCESS_SERVER_ERROR)}), "
         + _paths(f"REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_JSON_ACCESS_PATH)})")
         + ", NULL)",
@@ -671,7 +671,6 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         "TO_JSON_STRING(error_groups)",
         "TO_JSON_STRING(source_location)",
     ]
-    group_keys = ",\n  ".join(keys)
     fetched = (
         f"{_severity_clause(query.min_severity)} OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-5][0-9][0-9]$')"
     )
@@ -688,7 +687,12 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     # a chunk's lines share the partition's log and execution: its key names them once (not the resource labels'
     # JSON text, which the partition reads only the stream's labels of)
     partition = ("log_name", "execution")
-    line_key = ", ".join(_field(key) for key in keys if key not in partition)
+    # each key computed once: the grouping and a chunk's line key read its column (written out in both, a key was
+    # computed, and its patterns compiled, three times: `_field` repeats its argument)
+    names = [f"key_{number}" for number in range(len(keys))]
+    described = ",\n    ".join(f"{key} AS {name}" for key, name in zip(keys, names, strict=True))
+    line_key = ", ".join(_field(name) for key, name in zip(keys, names, strict=True) if key not in partition)
+    group_keys = ",\n  ".join(names)
     entry = (
         "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
     )
@@ -844,12 +848,19 @@ marked AS (
   FROM scoped LEFT JOIN (SELECT * FROM chunked WHERE reassemble) AS chunked
     ON scoped.insert_id = chunked.insert_id AND scoped.timestamp = chunked.timestamp
 ),
+described AS (
+  -- the entries that come back, with their keys (and an access line's request, which two keys read)
+  SELECT
+    *,
+    {described}
+  FROM (SELECT *, {access_request} AS access_request FROM marked WHERE reassemble OR fetched)
+),
 chunk_lines AS (
   SELECT
     insert_id, timestamp, chunk, log_name, stream_labels, execution,
     ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
     CONCAT(step, {line_key}) AS line_key
-  FROM marked
+  FROM described
   WHERE reassemble
 ),
 chunks AS (
@@ -884,14 +895,15 @@ ranked AS (
 ),
 assembled AS (
   SELECT
-    marked.*,
+    described.*,
     IFNULL(ranked.chunk_rank, 0) AS chunk_rank,
     IF(ranked.chunk_rank > {query.samples}, ranked.first_chunk, NULL) AS batch,
     IF(ranked.chunk_rank > {query.samples}, chunk_lines.line, NULL) AS line,
-    IF(ranked.chunk_rank > {query.samples}, ranked.group_first, marked.timestamp) AS order_time
-  FROM marked
-    LEFT JOIN chunk_lines ON marked.insert_id = chunk_lines.insert_id AND marked.timestamp = chunk_lines.timestamp
-    LEFT JOIN ranked ON marked.chunk = ranked.chunk
+    IF(ranked.chunk_rank > {query.samples}, ranked.group_first, described.timestamp) AS order_time
+  FROM described
+    LEFT JOIN chunk_lines
+      ON described.insert_id = chunk_lines.insert_id AND described.timestamp = chunk_lines.timestamp
+    LEFT JOIN ranked ON described.chunk = ranked.chunk
 )
 SELECT
   LOGICAL_OR(reassemble) AS reassemble,
@@ -903,7 +915,6 @@ SELECT
   ARRAY_AGG(DISTINCT IFNULL(instance, '')) AS instances,
   ARRAY_AGG({entry} ORDER BY chunk_rank, timestamp, insert_id LIMIT {query.samples}) AS samples
 FROM assembled
-WHERE reassemble OR fetched
 GROUP BY
   IF(reassemble AND batch IS NULL, insert_id, NULL),
   IF(reassemble AND batch IS NULL, UNIX_MICROS(timestamp), NULL),
