@@ -3360,8 +3360,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 if glued.end() == len(stripped):
                     first = False
                     continue
+                # cut the words' own bytes, so that `core` stays a part of `token` (re-encoding the rest would not
+                # give back what `replace` decoded)
+                core = core[len(stripped[: glued.end()].encode()) :]
                 stripped = stripped[glued.end() :]
-                core = stripped.encode("utf-8", "surrogatepass")
             if _MARKER_OPENING in data[base + raw.start() : base + raw.end() + 1] or (
                 suffix and core.startswith(b"-")
             ):
