@@ -2066,14 +2066,14 @@ def test_a_credentials_file_that_is_a_named_pipe_nobody_writes_is_said_not_waite
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """GOOGLE_APPLICATION_CREDENTIALS naming a named pipe no process writes to (a `mkfifo` left from a script)
-    held open() forever, the scan with it; it is waited for KEY_PIPE_WAIT_SECONDS (a `<(vault read …)` that
+    held open() forever, the scan with it; it is waited for PIPE_WAIT_SECONDS (a `<(vault read …)` that
     is slow to answer still gives its key), then said in one line, exit code 4."""
-    from loggardener.sources import google_auth
+    from loggardener import files
 
     fifo = tmp_path / "key.fifo"
     os.mkfifo(fifo)
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(fifo))
-    monkeypatch.setattr(google_auth, "KEY_PIPE_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(files, "PIPE_WAIT_SECONDS", 0.05)
     with pytest.raises(GardenerError) as caught:
         credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
     assert caught.value.exit_code == ExitCode.CREDENTIALS

@@ -2052,8 +2052,7 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
         ) from None
     if raw is None:
         raise GardenerError(
-            f"config file {path} is a pipe nothing wrote to within {files.PIPE_WAIT_SECONDS:.0f} s (a named pipe no "
-            "process writes, or a command in `<(…)` that hangs): give the TOML file",
+            f"config file {path} is {files.silent_pipe()}: give the TOML file",
             ExitCode.BAD_CONFIG,
         )
     try:  # a BOM, as Windows editors save; line breaks of any system, as text mode reads them

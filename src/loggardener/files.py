@@ -63,17 +63,27 @@ def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
 
 
 PIPE_WAIT_SECONDS = 20.0
-"""How long a file read once that is a pipe (`<(vault read …)`, a named pipe) is waited for before it is said
-to give nothing."""
+"""How long a file read once that is a pipe (`<(vault read …)`, a named pipe: a config, a credentials key file, a
+CA bundle) is waited for before it is said to give nothing."""
 
 
-def read_unless_silent_pipe(path: Path | str, limit: int = -1, wait: float | None = None) -> bytes | None:
-    """`path`'s bytes (at most `limit`); None when it is a pipe nothing wrote to within `wait` seconds
-    (`PIPE_WAIT_SECONDS`). Opened without waiting: a named pipe nobody writes to would hold open() forever.
-    OSError as open and read raise."""
-    wait = PIPE_WAIT_SECONDS if wait is None else wait
+def silent_pipe() -> str:
+    """How a pipe `read_unless_silent_pipe` gave up on is said."""
+    return (
+        f"a pipe nothing wrote to within {PIPE_WAIT_SECONDS:.0f} s (a named pipe no process writes, or a command in "
+        "`<(…)` that hangs)"
+    )
+
+
+def read_unless_silent_pipe(path: Path | str, limit: int = -1) -> bytes | None:
+    """`path`'s bytes (at most `limit`); None when it is a pipe nothing wrote to within `PIPE_WAIT_SECONDS`.
+    Opened without waiting: a named pipe nobody writes to would hold open() forever. OSError as open and read
+    raise."""
     with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-        if stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode) and not select.select([handle], [], [], wait)[0]:
+        if (
+            stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode)
+            and not select.select([handle], [], [], PIPE_WAIT_SECONDS)[0]
+        ):
             return None
         os.set_blocking(handle.fileno(), True)
         return handle.read(limit)

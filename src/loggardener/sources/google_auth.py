@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from loggardener import files
 from loggardener.errors import (
     CERTIFICATE_HINT,
     ExitCode,
@@ -22,7 +23,6 @@ from loggardener.errors import (
     shown_url,
     untrusted_certificate,
 )
-from loggardener.files import read_unless_silent_pipe
 from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
@@ -360,8 +360,6 @@ def guard_refresh(credentials: Credentials) -> Credentials:
 
 _KEY_FILE_BYTES = 1 << 20
 """Far more than any credentials file holds: what is read of one to check it."""
-KEY_PIPE_WAIT_SECONDS = 20.0
-"""How long a key file that is a pipe (`<(vault read …)`) is waited for before it is said to give nothing."""
 _KEY_FILE_DEPTH = 32
 """Far deeper than any credentials file nests (an external account's is four levels deep): a file nested
 deeper is refused before it is decoded, so the decoder never recurses near the interpreter's limit (whether
@@ -404,7 +402,7 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
     spaces or a line break around it, which google-auth would not strip)."""
     try:
         regular = stat.S_ISREG(os.stat(path).st_mode)
-        data = read_unless_silent_pipe(path, _KEY_FILE_BYTES, KEY_PIPE_WAIT_SECONDS)
+        data = files.read_unless_silent_pipe(path, _KEY_FILE_BYTES)
     except FileNotFoundError:
         return "does not exist", None
     except IsADirectoryError:
@@ -412,11 +410,7 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
     except OSError as exc:
         return f"cannot be read ({exc.strerror or type(exc).__name__})", None
     if data is None:
-        return (
-            f"is a pipe nothing wrote to within {KEY_PIPE_WAIT_SECONDS:.0f} s (a named pipe no process writes, or "
-            "a command in `<(…)` that hangs)",
-            None,
-        )
+        return f"is {files.silent_pipe()}", None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
