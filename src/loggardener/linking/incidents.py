@@ -15,6 +15,7 @@ from loggardener.entries.payloads import (
     SCOPE_FIELD,
     SCOPE_HOST,
     SCOPE_PORT,
+    SCOPE_SOURCE,
 )
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
@@ -188,6 +189,36 @@ _UNREACHABLE = compile_regex(
 """A connection that found no way to its server (timed out connecting, no route; requests' `ConnectTimeout`, urllib3's
 `Connection to erp.corp.example timed out.`, Windows' `A connection attempt failed because the connected party did not
 properly respond …`): what a firewall or route change does, besides refusals (`_CONNECTION_FAILED`)."""
+_NO_HEALTHY_BACKEND = compile_regex(
+    r"\bfailed_to_pick_backend\b|\bfailed_to_connect_to_backend\b|\bno[_ ]healthy[_ ]upstream\b",
+    re.IGNORECASE,
+)
+"""A load balancer that found no healthy backend to send a request to, or could not connect to the one it picked (the
+HTTP(S) load balancer's `statusDetails`, Envoy's `no healthy upstream`): what a change of the backends' health check,
+or of the firewall rule that admits the health checkers, does to every backend at once."""
+_HEALTH_CHECK_METHODS = compile_regex(
+    r"\bcompute\.(?:regionHealthChecks|healthChecks|httpHealthChecks|httpsHealthChecks)\.(?:patch|update|delete)$"
+)
+"""Audit methods that change what a load balancer's backends must answer to be healthy (`v1.compute.healthChecks.patch`:
+its port, its request path)."""
+_HEALTH_CHECKERS = tuple(ipaddress.ip_network(text) for text in ("35.191.0.0/16", "130.211.0.0/22"))
+"""The ranges Google's health checkers and the load balancers' front ends connect to backends from: a firewall rule
+admits them for the backends to be healthy."""
+_PERIMETER_METHODS = compile_regex(
+    r"\.AccessContextManager\.(?:(?:Create|Update|Delete)ServicePerimeter|(?:Replace|Commit)ServicePerimeters|"
+    r"(?:Update|Delete)AccessLevel|ReplaceAccessLevels)$"
+)
+"""Audit methods that change what a VPC Service Controls perimeter lets through (`…AccessContextManager.
+UpdateServicePerimeter`: its restricted services, its resources; an access level it admits callers by). Creating an
+access level admits no one until a perimeter names it."""
+_PERIMETER_REFUSED = compile_regex(
+    r"prohibited by organi[sz]ation's policy|vpcServiceControlsUniqueIdentifier|\bVPC_SERVICE_CONTROLS\b|"
+    r"\bRESOURCES?_NOT_IN_SAME_SERVICE_PERIMETER\b|\bNO_MATCHING_ACCESS_LEVEL\b|\bSERVICE_NOT_ALLOWED_FROM_VPC\b",
+    re.IGNORECASE,
+)
+"""A call VPC Service Controls refused, as Google's APIs and the policy audit log say it (`Request is prohibited by
+organization's policy. vpcServiceControlsUniqueIdentifier: …`, a violation of type `VPC_SERVICE_CONTROLS`,
+`violationReason: RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER`)."""
 _SCHEMA_METHODS = ("DatabaseAdmin.UpdateDatabaseDdl",)
 """Audit methods that change a database's schema (Spanner's `…DatabaseAdmin.UpdateDatabaseDdl`: `ALTER TABLE Orders
 DROP COLUMN ShippingNotes`)."""
@@ -402,12 +433,20 @@ def _sentence(text: str) -> str:
 
 
 def _deploys_before(
-    deploys: Sequence[DeployMarker], services: set[str], start: datetime
+    deploys: Sequence[DeployMarker], services: set[str], start: datetime, projects: set[str]
 ) -> list[DeployMarker]:
+    """The deploys of the incident's services up to its start; not one in a project none of its problems' samples
+    are in (`projects`: a `checkout` of `shop-staging` failing after `checkout` of `shop-prod` was deployed)."""
     names = {
         service.lower() for service in services
     }  # Cloud Functions gen2 names its Cloud Run service lower case
-    return [d for d in deploys if (d.service or "").lower() in names and d.timestamp <= start][-3:]
+    return [
+        d
+        for d in deploys
+        if (d.service or "").lower() in names
+        and d.timestamp <= start
+        and (d.project is None or not projects or d.project in projects)
+    ][-3:]
 
 
 def _suspect(
@@ -601,6 +640,24 @@ def _reaches_port(ports: Sequence[str], text: str) -> bool:
     return False
 
 
+def _admits_health_checkers(sources: Sequence[str]) -> bool:
+    """A firewall rule of these source ranges may admit or refuse Google's health checkers (`_HEALTH_CHECKERS`): one of
+    them overlaps their ranges (`0.0.0.0/0` does), or the audit entry names none (a rule deleted, a patch of its
+    ports); a rule for other sources (IAP's `35.235.240.0/20` for SSH) leaves them as they were."""
+    if not sources:
+        return True
+    for text in sources:
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return True  # a range not understood: the change is told
+        if any(
+            network.overlaps(checkers) for checkers in _HEALTH_CHECKERS if network.version == checkers.version
+        ):
+            return True
+    return False
+
+
 def _reaches_range(ranges: Sequence[str], text: str) -> bool:
     """A failed connection's address (an IPv4 address the text names) is in one of the route's or the egress rule's
     destination `ranges`, or it names none (which is not told)."""
@@ -685,7 +742,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     (`dial tcp 10.16.0.1:443: connect: connection refused`); a load balancer's certificate swapped
     (`targetHttpsProxies.setSslCertificates`) and clients refusing a certificate as not for their host
     (`_CERTIFICATE_NOT_FOR_HOST`); an API key restricted or deleted (`ApiKeys.UpdateKey`) and calls refused their key
-    (`API key not valid`, `Requests to this API … are blocked`)."""
+    (`API key not valid`, `Requests to this API … are blocked`); a backend service's health check changed, or a
+    firewall rule that admits Google's health checkers (`_admits_health_checkers`), and a load balancer finding no
+    healthy backend (`failed_to_pick_backend`); a VPC Service Controls perimeter changed and the calls it refuses
+    (`Request is prohibited by organization's policy.`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         hosts = _scoped(change, SCOPE_HOST)
@@ -705,13 +765,23 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         )
     if _NETWORK_METHODS.search(change.method):
         ports, ranges = _scoped(change, SCOPE_PORT), _scoped(change, SCOPE_DESTINATION)
+        health_checked = _admits_health_checkers(_scoped(change, SCOPE_SOURCE))
         return any(
-            (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
-            and _in_namespace(change, c)
-            and _reaches_port(ports, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
-            and _reaches_range(ranges, head)
+            _in_namespace(change, c)
+            and (
+                (
+                    (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
+                    and _reaches_port(ports, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
+                    and _reaches_range(ranges, head)
+                )
+                or (health_checked and _NO_HEALTHY_BACKEND.search(head) is not None)
+            )
             for c, head in zip(problems, heads, strict=True)
         )
+    if _HEALTH_CHECK_METHODS.search(change.method):
+        return any(_NO_HEALTHY_BACKEND.search(head) for head in heads)
+    if _PERIMETER_METHODS.search(change.method):
+        return any(_PERIMETER_REFUSED.search(head) for head in heads)
     if _pushed_to(change, problems):
         return True
     method = change.method.lower()
@@ -854,7 +924,8 @@ def build_incidents(
         start = min(c.first_seen for c in members)
         suspect = _suspect(root, members, inner)
         origin = _origin_services(members, inner) | ({suspect[1].service} if suspect else set())
-        relevant = _deploys_before(deploys, set(services), start)
+        projects = {sample.project for c in members for sample in c.samples if sample.project}
+        relevant = _deploys_before(deploys, set(services), start, projects)
         changed = _changes_before(changes, members, start)
         incident_id = f"incident-{root.fingerprint}"
         for fingerprint in problems:
