@@ -6221,3 +6221,86 @@ def test_a_deploy_is_not_told_for_a_same_named_service_in_another_project(
         entry["resource"]["labels"]["project_id"] = failing_project
     (incident,) = scan_entries([deploy_entry(0), *failing]).incidents
     assert [d.method for d in incident.deploys] == told
+
+
+@pytest.mark.parametrize(
+    ("mask", "told"),
+    [
+        ("status.restrictedServices", ["shop_perimeter"]),
+        ("spec,useExplicitDryRunSpec", []),
+        ({"paths": ["spec.restricted_services"]}, []),
+        ("spec,status", ["shop_perimeter"]),
+    ],
+)
+def test_a_perimeters_dry_run_configuration_changed_alone_is_told_for_nothing(
+    mask: str | dict[str, list[str]], told: list[str]
+) -> None:
+    """A perimeter's dry-run configuration (`spec`) logs the calls it would refuse and refuses none: a change of it
+    alone explains no refused call; a change of its enforced configuration (`status`) does."""
+    change = requested(
+        audited_change(
+            0,
+            "google.identity.accesscontextmanager.v1.AccessContextManager.UpdateServicePerimeter",
+            PERIMETER,
+        ),
+        {"updateMask": mask},
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, PROHIBITED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+GOOGLE_API_TIMEOUT = (
+    "google.auth.exceptions.TransportError: HTTPSConnectionPool(host='oauth2.googleapis.com', port=443): Max retries "
+    "exceeded with url: /token (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at "
+    "0x7f0c3a2b1d90>, 'Connection to oauth2.googleapis.com timed out. (connect timeout=120)'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "told"),
+    [
+        ("setPrivateIpGoogleAccess", GOOGLE_API_TIMEOUT, ["batch-subnet"]),
+        ("setPrivateIpGoogleAccess", "Error: connect ETIMEDOUT 10.30.0.12:27017", []),
+        ("expandIpCidrRange", GOOGLE_API_TIMEOUT, []),
+    ],
+)
+def test_private_google_access_turned_off_is_told_for_calls_to_google_apis_that_time_out(
+    method: str, failure: str, told: list[str]
+) -> None:
+    """A subnet's Private Google Access turned off leaves its nodes without an external address no way to Google's
+    APIs (`oauth2.googleapis.com`, `gcr.io`): their calls there time out; a private database is not reached through
+    it, and a subnet's range expanded refuses nothing."""
+    change = audited_change(
+        0, f"v1.compute.subnetworks.{method}", "projects/p/regions/r/subnetworks/batch-subnet"
+    )
+    failures = [container_entry(120 + i * 20, f"exporter-{i}", "exporter", failure) for i in range(3)]
+    (incident,) = scan_entries([change, *failures]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+CONNECTOR_UPDATED = audited_change(
+    0,
+    "google.cloud.vpcaccess.v1.VpcAccessService.UpdateConnector",
+    "projects/p/locations/r/connectors/run-egress",
+)
+MYSQL_TIMEOUT = (
+    "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on '10.50.0.3' (timed out)\")"
+)
+
+
+@pytest.mark.parametrize(
+    ("failures", "told"),
+    [
+        (failing_revision(120, MYSQL_TIMEOUT), ["run-egress"]),
+        ([container_entry(120 + i * 20, f"reports-{i}", "reports", MYSQL_TIMEOUT) for i in range(3)], []),
+        (failing_revision(120, "KeyError: 'REPORTS_BUCKET'"), []),
+    ],
+)
+def test_a_vpc_connector_change_is_told_for_the_failed_connections_of_serverless_services(
+    failures: list[dict[str, Any]], told: list[str]
+) -> None:
+    """Cloud Run services and functions reach private addresses through their Serverless VPC Access connector: its
+    change (a subnet, its machines) or deletion explains their connections that time out or fail, not a GKE pod's,
+    which does not use it, nor an error of another kind."""
+    (incident,) = scan_entries([CONNECTOR_UPDATED, *failures]).incidents
+    assert [c.resource for c in incident.changes] == told

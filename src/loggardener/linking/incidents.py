@@ -219,6 +219,22 @@ _PERIMETER_REFUSED = compile_regex(
 """A call VPC Service Controls refused, as Google's APIs and the policy audit log say it (`Request is prohibited by
 organization's policy. vpcServiceControlsUniqueIdentifier: …`, a violation of type `VPC_SERVICE_CONTROLS`,
 `violationReason: RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER`)."""
+_DRY_RUN_FIELDS = frozenset({"spec", "useexplicitdryrunspec"})
+"""A perimeter's dry-run fields (an update mask's first part, lower case, without `_`): a change of these alone
+(`updateMask: spec,useExplicitDryRunSpec`) logs what it would refuse and refuses nothing."""
+_PRIVATE_ACCESS_METHODS = compile_regex(r"\bcompute\.subnetworks\.setPrivateIpGoogleAccess$")
+"""Audit methods that turn a subnet's Private Google Access on or off: off, its VMs and nodes without an external
+address no longer reach Google's APIs."""
+_GOOGLE_API_HOST = compile_regex(
+    r"(?<![\w.-])[a-z0-9-]{1,63}\.googleapis\.com(?![\w-])|(?<![\w.-])(?:[a-z]{2,4}\.)?gcr\.io(?![\w-])|"
+    r"(?<![\w.-])[a-z0-9-]{1,63}-docker\.pkg\.dev(?![\w-])",
+    re.IGNORECASE,
+)
+"""A Google API's host as a failed call names it (`oauth2.googleapis.com`, `gcr.io`, `us-docker.pkg.dev`)."""
+_CONNECTOR_METHODS = compile_regex(r"\.VpcAccessService\.(?:Update|Delete)Connector$")
+"""Audit methods that change or remove the Serverless VPC Access connector Cloud Run services and functions reach
+private addresses through."""
+_SERVERLESS_RESOURCES = frozenset({"cloud_run_revision", "cloud_run_job", "cloud_function", "gae_app"})
 _SCHEMA_METHODS = ("DatabaseAdmin.UpdateDatabaseDdl",)
 """Audit methods that change a database's schema (Spanner's `…DatabaseAdmin.UpdateDatabaseDdl`: `ALTER TABLE Orders
 DROP COLUMN ShippingNotes`)."""
@@ -640,6 +656,16 @@ def _reaches_port(ports: Sequence[str], text: str) -> bool:
     return False
 
 
+def _dry_run_only(change: ChangeMarker) -> bool:
+    """The perimeter change's update mask names only its dry-run configuration (`_DRY_RUN_FIELDS`)."""
+    fields = [
+        part[len(SCOPE_FIELD) :].partition(".")[0].replace("_", "").lower()
+        for part in change.scope
+        if part.startswith(SCOPE_FIELD)
+    ]
+    return bool(fields) and all(field in _DRY_RUN_FIELDS for field in fields)
+
+
 def _admits_health_checkers(sources: Sequence[str]) -> bool:
     """A firewall rule of these source ranges may admit or refuse Google's health checkers (`_HEALTH_CHECKERS`): one of
     them overlaps their ranges (`0.0.0.0/0` does), or the audit entry names none (a rule deleted, a patch of its
@@ -744,8 +770,11 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     (`_CERTIFICATE_NOT_FOR_HOST`); an API key restricted or deleted (`ApiKeys.UpdateKey`) and calls refused their key
     (`API key not valid`, `Requests to this API … are blocked`); a backend service's health check changed, or a
     firewall rule that admits Google's health checkers (`_admits_health_checkers`), and a load balancer finding no
-    healthy backend (`failed_to_pick_backend`); a VPC Service Controls perimeter changed and the calls it refuses
-    (`Request is prohibited by organization's policy.`)."""
+    healthy backend (`failed_to_pick_backend`); a VPC Service Controls perimeter changed, unless only its dry-run
+    configuration, and the calls it refuses (`Request is prohibited by organization's policy.`); a subnet's Private
+    Google Access turned off and calls to Google's APIs that time out (`Connection to oauth2.googleapis.com timed
+    out.`); a Serverless VPC Access connector changed or deleted and the connections of Cloud Run services, functions
+    and App Engine apps that time out or fail."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         hosts = _scoped(change, SCOPE_HOST)
@@ -781,7 +810,15 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if _HEALTH_CHECK_METHODS.search(change.method):
         return any(_NO_HEALTHY_BACKEND.search(head) for head in heads)
     if _PERIMETER_METHODS.search(change.method):
-        return any(_PERIMETER_REFUSED.search(head) for head in heads)
+        return not _dry_run_only(change) and any(_PERIMETER_REFUSED.search(head) for head in heads)
+    if _PRIVATE_ACCESS_METHODS.search(change.method):
+        return any(_UNREACHABLE.search(head) and _GOOGLE_API_HOST.search(head) for head in heads)
+    if _CONNECTOR_METHODS.search(change.method):
+        return any(
+            (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
+            and any(log.split(" ", 1)[0] in _SERVERLESS_RESOURCES for log in c.logs)
+            for c, head in zip(problems, heads, strict=True)
+        )
     if _pushed_to(change, problems):
         return True
     method = change.method.lower()
