@@ -6304,3 +6304,34 @@ def test_a_vpc_connector_change_is_told_for_the_failed_connections_of_serverless
     which does not use it, nor an error of another kind."""
     (incident,) = scan_entries([CONNECTOR_UPDATED, *failures]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "told"),
+    [
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance",
+         "projects/p-staging/locations/r/instances/cart-cache", []),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/r/instances/cart-cache",
+         ["cart-cache"]),
+        ("v1.compute.firewalls.patch", "projects/net-host/global/firewalls/allow-redis", ["allow-redis"]),
+        ("cloudsql.instances.restart", "projects/p-staging/instances/orders-db", []),
+        ("cloudsql.instances.restart", "projects/shop-data/instances/orders-db", ["orders-db"]),
+    ],
+)  # fmt: skip
+def test_a_datastore_changed_in_another_project_is_not_told_for_this_ones_clients(
+    method: str, resource_name: str, told: list[str]
+) -> None:
+    """An export of several projects: `p-staging`'s Memorystore or Cloud SQL instance does not refuse `p`'s clients,
+    which name only an address or another project's instance; `p`'s own does, a shared VPC's host project
+    (`net-host`) still changes `p`'s network, and an instance a client names across projects
+    (`/cloudsql/shop-data:…:orders-db`) is that client's."""
+    refused = (
+        'psycopg2.OperationalError: connection to server on socket "/cloudsql/shop-data:r:orders-db/.s.PGSQL.5432" '
+        "failed: server closed the connection unexpectedly"
+        if "orders-db" in resource_name
+        else "redis.exceptions.ConnectionError: Error 111 connecting to 10.0.8.3:6379. Connection refused."
+    )
+    (incident,) = scan_entries(
+        [audited_change(0, method, resource_name), *failing_revision(120, refused)]
+    ).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -570,11 +570,14 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
     as a change of its kind fails what it serves (`_concerns_by_kind`). An IAM policy change that only adds
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
-    object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`)."""
+    object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`); a managed datastore's
+    change no problem of other projects only (`_runs_only_elsewhere`)."""
     if change.grants_only or _describes_only(change):
         return False
     if change.project is not None:
         problems = [c for c in problems if not _names_it_in_another_project(change, c)]
+        if _is_datastore_change(change):
+            problems = [c for c in problems if not _runs_only_elsewhere(c, change)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
     if any(c.fingerprint in change.hosted for c in problems):
@@ -605,17 +608,41 @@ def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool
     SQL connection name (`/cloudsql/shop-prod:us-central1:orders-db` while `projects/shop-staging/instances/
     orders-db` restarted) or a resource name (`projects/shop-prod/…/orders-db`). A shared VPC's host project or a
     central secrets project is not another project here: only the resource's own name, qualified, says so."""
+    projects = _qualifying_projects(change, problem)
+    return bool(projects) and change.project not in projects
+
+
+def _qualifying_projects(change: ChangeMarker, problem: Cluster) -> set[str]:
+    """The projects the problem qualifies a resource of the changed one's name by (`shop-prod` of
+    `/cloudsql/shop-prod:us-central1:orders-db`, of `projects/shop-prod/…/orders-db`)."""
     if change.project is None or len(change.resource) < CHANGE_MIN_NAME:
-        return False
+        return set()
     name = re.escape(change.resource)
     pattern = (
         rf"(?<![\w-])(?:([a-z][a-z0-9-]{{4,28}}[a-z0-9])(?::[a-z0-9-]{{1,40}})?:|"
         rf"projects/([a-z][a-z0-9-]{{4,28}}[a-z0-9])/(?:[^\s/]{{1,100}}/){{1,6}}){name}(?![\w-])"
     )
-    projects = {
-        found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)
-    }
-    return bool(projects) and change.project not in projects
+    return {found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)}
+
+
+def _is_datastore_change(change: ChangeMarker) -> bool:
+    """A change of a managed datastore (`_DATASTORES`: a Memorystore failover, a Cloud SQL restart)."""
+    method = change.method.lower()
+    return any(word in method for word, _ in _DATASTORES)
+
+
+def _runs_only_elsewhere(problem: Cluster, change: ChangeMarker) -> bool:
+    """Every sample of the problem whose log names a project is of a project other than the change's, and the
+    problem does not name the changed resource qualified by the change's project: a datastore of `shop-staging`
+    failed over does not refuse `shop-prod`'s clients (an export of several projects; a shared VPC or a central
+    secrets project serves others, a database its own project's, unless a client names it across projects:
+    `/cloudsql/shop-data:us-central1:orders-db`)."""
+    projects = {sample.project for sample in problem.samples if sample.project}
+    return (
+        bool(projects)
+        and change.project not in projects
+        and change.project not in _qualifying_projects(change, problem)
+    )
 
 
 def _describes_only(change: ChangeMarker) -> bool:
