@@ -6077,3 +6077,261 @@ def test_a_route_or_egress_rule_is_told_only_for_connections_into_its_destinatio
     (requests' `ConnectTimeout`) is a connection that found no way."""
     (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+def record_set_deleted(name: str) -> dict[str, Any]:
+    return requested(
+        audited_change(0, "dns.resourceRecordSets.delete", "projects/p/managedZones/internal-zone"),
+        {"project": "p", "managedZone": "internal-zone", "name": name, "type": "A"},
+    )
+
+
+RECORD_SET_CREATED = requested(
+    audited_change(0, "dns.resourceRecordSets.create", "projects/p/managedZones/internal-zone"),
+    {"managedZone": "internal-zone", "resourceRecordSet": {"name": "ledger.internal.shop.", "type": "CNAME"}},
+)
+GOOGLEAPIS_RULE = requested(
+    audited_change(
+        0, "dns.responsePolicyRules.patch", "projects/p/responsePolicies/private-access/rules/googleapis"
+    ),
+    {"responsePolicyRule": {"ruleName": "googleapis", "dnsName": "*.googleapis.com."}},
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (record_set_deleted("ledger.internal.shop."), "Error: getaddrinfo ENOTFOUND ledger.internal.shop",
+         ["internal-zone"]),
+        (record_set_deleted("ledger.internal.shop."), "Error: getaddrinfo ENOTFOUND api.parcel-partner.com", []),
+        (RECORD_SET_CREATED, "dial tcp: lookup ledger.internal.shop on 169.254.169.254:53: no such host",
+         ["internal-zone"]),
+        (RECORD_SET_CREATED, "dial tcp: lookup hooks.partner-acme.io on 169.254.169.254:53: no such host", []),
+        (GOOGLEAPIS_RULE, "urllib3.exceptions.NameResolutionError: Failed to resolve 'storage.googleapis.com' "
+         "([Errno -2] Name or service not known)", ["googleapis"]),
+        (GOOGLEAPIS_RULE, "Error: getaddrinfo ENOTFOUND hooks.chatops-vendor.io", []),
+    ],
+)  # fmt: skip
+def test_a_record_set_or_response_policy_change_is_told_for_the_hosts_it_names(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """Cloud DNS changes made through the record-set API name their record (`dns.resourceRecordSets.delete`: its
+    name and type; `…create`: its `resourceRecordSet`), a response policy rule its `dnsName` (`*.googleapis.com.`):
+    a host they do not name that does not resolve is not their doing."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def balancer_failure(seconds: float, details: str) -> dict[str, Any]:
+    entry = balancer_request(seconds, "storefront-backend", "/cart", 502)
+    return entry | {"severity": "ERROR", "jsonPayload": {"statusDetails": details}}
+
+
+def firewall_rule(method: str, name: str, request: dict[str, Any] | None) -> dict[str, Any]:
+    change = audited_change(0, f"v1.compute.firewalls.{method}", f"projects/p/global/firewalls/{name}")
+    return change if request is None else requested(change, request)
+
+
+HEALTH_CHECKERS_RULE = firewall_rule(
+    "patch", "allow-health-checks",
+    {"allowed": [{"IPProtocol": "tcp", "ports": ["8080"]}], "sourceRanges": ["130.211.0.0/22", "35.191.0.0/16"]},
+)  # fmt: skip
+IAP_SSH_RULE = firewall_rule(
+    "patch",
+    "allow-iap-ssh",
+    {"allowed": [{"IPProtocol": "tcp", "ports": ["22"]}], "sourceRanges": ["35.235.240.0/20"]},
+)
+HEALTH_CHECK_PATCHED = requested(
+    audited_change(0, "v1.compute.healthChecks.patch", "projects/p/global/healthChecks/storefront-hc"),
+    {"httpHealthCheck": {"port": 8081, "requestPath": "/ready"}},
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "details", "told"),
+    [
+        (HEALTH_CHECK_PATCHED, "failed_to_pick_backend", ["storefront-hc"]),
+        (HEALTH_CHECK_PATCHED, "backend_timeout", []),
+        (firewall_rule("delete", "allow-gfe-health-checks", None), "failed_to_pick_backend",
+         ["allow-gfe-health-checks"]),
+        (HEALTH_CHECKERS_RULE, "failed_to_connect_to_backend", ["allow-health-checks"]),
+        (IAP_SSH_RULE, "failed_to_pick_backend", []),
+        (audited_change(0, "v1.compute.sslPolicies.patch", "projects/p/global/sslPolicies/modern-tls"),
+         "failed_to_pick_backend", []),
+    ],
+)  # fmt: skip
+def test_a_health_check_or_the_rule_admitting_its_checkers_is_told_when_the_balancer_finds_no_backend(
+    change: dict[str, Any], details: str, told: list[str]
+) -> None:
+    """A load balancer that finds no healthy backend (`failed_to_pick_backend`) names no port nor address: its backends
+    failed the health check, which a change of that check or of the firewall rule admitting Google's health checkers
+    (`35.191.0.0/16`, `130.211.0.0/22`; a rule deleted names none) explains. A rule for other sources (IAP's SSH) does
+    not, nor does a health check's change explain backends answering too slowly."""
+    failures = [balancer_failure(120 + i * 20, details) for i in range(4)]
+    (incident,) = scan_entries([change, *failures]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+PERIMETER = "accessPolicies/558812734210/servicePerimeters/shop_perimeter"
+PROHIBITED = (
+    "google.api_core.exceptions.Forbidden: 403 POST https://bigquery.googleapis.com/bigquery/v2/projects/p/jobs: "
+    "Request is prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: Xk2pQm7Lr0aZ"
+)
+BUCKET_DENIED = (
+    "google.api_core.exceptions.Forbidden: 403 GET https://storage.googleapis.com/storage/v1/b/shop-archive/o: "
+    "reader@p.iam.gserviceaccount.com does not have storage.objects.list access to the Google Cloud Storage bucket."
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "told"),
+    [
+        ("UpdateServicePerimeter", PROHIBITED, ["shop_perimeter"]),
+        ("ReplaceServicePerimeters", "googleapi: Error 403: Request is prohibited by organization's policy. "
+         "vpcServiceControlsUniqueIdentifier: Qm7Xk2pLr0aZ, forbidden", ["shop_perimeter"]),
+        ("UpdateServicePerimeter", BUCKET_DENIED, []),
+        ("CreateAccessLevel", PROHIBITED, []),
+    ],
+)  # fmt: skip
+def test_a_service_perimeter_change_is_told_for_the_calls_vpc_service_controls_refuse(
+    method: str, failure: str, told: list[str]
+) -> None:
+    """A VPC Service Controls perimeter's change (its restricted services, its resources) is told for calls the
+    perimeter refuses (`Request is prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: …`),
+    named by no resource of theirs; not for a call IAM refused, nor is an access level nobody's perimeter names yet."""
+    change = audited_change(
+        0, f"google.identity.accesscontextmanager.v1.AccessContextManager.{method}", PERIMETER
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("failing_project", "told"),
+    [("p", ["google.cloud.run.v1.Services.ReplaceService"]), ("p-staging", [])],
+)
+def test_a_deploy_is_not_told_for_a_same_named_service_in_another_project(
+    failing_project: str, told: list[str]
+) -> None:
+    """An export of several projects holds `api` of each: a deploy of project `p`'s `api` does not explain the
+    failures of `p-staging`'s."""
+    failing = failing_revision(120, "KeyError: 'STRIPE_WEBHOOK_SECRET'", service="api")
+    for entry in failing:
+        entry["logName"] = entry["logName"].replace("projects/p/", f"projects/{failing_project}/")
+        entry["resource"]["labels"]["project_id"] = failing_project
+    (incident,) = scan_entries([deploy_entry(0), *failing]).incidents
+    assert [d.method for d in incident.deploys] == told
+
+
+@pytest.mark.parametrize(
+    ("mask", "told"),
+    [
+        ("status.restrictedServices", ["shop_perimeter"]),
+        ("spec,useExplicitDryRunSpec", []),
+        ({"paths": ["spec.restricted_services"]}, []),
+        ("spec,status", ["shop_perimeter"]),
+    ],
+)
+def test_a_perimeters_dry_run_configuration_changed_alone_is_told_for_nothing(
+    mask: str | dict[str, list[str]], told: list[str]
+) -> None:
+    """A perimeter's dry-run configuration (`spec`) logs the calls it would refuse and refuses none: a change of it
+    alone explains no refused call; a change of its enforced configuration (`status`) does."""
+    change = requested(
+        audited_change(
+            0,
+            "google.identity.accesscontextmanager.v1.AccessContextManager.UpdateServicePerimeter",
+            PERIMETER,
+        ),
+        {"updateMask": mask},
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, PROHIBITED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+GOOGLE_API_TIMEOUT = (
+    "google.auth.exceptions.TransportError: HTTPSConnectionPool(host='oauth2.googleapis.com', port=443): Max retries "
+    "exceeded with url: /token (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at "
+    "0x7f0c3a2b1d90>, 'Connection to oauth2.googleapis.com timed out. (connect timeout=120)'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "told"),
+    [
+        ("setPrivateIpGoogleAccess", GOOGLE_API_TIMEOUT, ["batch-subnet"]),
+        ("setPrivateIpGoogleAccess", "Error: connect ETIMEDOUT 10.30.0.12:27017", []),
+        ("expandIpCidrRange", GOOGLE_API_TIMEOUT, []),
+    ],
+)
+def test_private_google_access_turned_off_is_told_for_calls_to_google_apis_that_time_out(
+    method: str, failure: str, told: list[str]
+) -> None:
+    """A subnet's Private Google Access turned off leaves its nodes without an external address no way to Google's
+    APIs (`oauth2.googleapis.com`, `gcr.io`): their calls there time out; a private database is not reached through
+    it, and a subnet's range expanded refuses nothing."""
+    change = audited_change(
+        0, f"v1.compute.subnetworks.{method}", "projects/p/regions/r/subnetworks/batch-subnet"
+    )
+    failures = [container_entry(120 + i * 20, f"exporter-{i}", "exporter", failure) for i in range(3)]
+    (incident,) = scan_entries([change, *failures]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+CONNECTOR_UPDATED = audited_change(
+    0,
+    "google.cloud.vpcaccess.v1.VpcAccessService.UpdateConnector",
+    "projects/p/locations/r/connectors/run-egress",
+)
+MYSQL_TIMEOUT = (
+    "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on '10.50.0.3' (timed out)\")"
+)
+
+
+@pytest.mark.parametrize(
+    ("failures", "told"),
+    [
+        (failing_revision(120, MYSQL_TIMEOUT), ["run-egress"]),
+        ([container_entry(120 + i * 20, f"reports-{i}", "reports", MYSQL_TIMEOUT) for i in range(3)], []),
+        (failing_revision(120, "KeyError: 'REPORTS_BUCKET'"), []),
+    ],
+)
+def test_a_vpc_connector_change_is_told_for_the_failed_connections_of_serverless_services(
+    failures: list[dict[str, Any]], told: list[str]
+) -> None:
+    """Cloud Run services and functions reach private addresses through their Serverless VPC Access connector: its
+    change (a subnet, its machines) or deletion explains their connections that time out or fail, not a GKE pod's,
+    which does not use it, nor an error of another kind."""
+    (incident,) = scan_entries([CONNECTOR_UPDATED, *failures]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "told"),
+    [
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance",
+         "projects/p-staging/locations/r/instances/cart-cache", []),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/r/instances/cart-cache",
+         ["cart-cache"]),
+        ("v1.compute.firewalls.patch", "projects/net-host/global/firewalls/allow-redis", ["allow-redis"]),
+        ("cloudsql.instances.restart", "projects/p-staging/instances/orders-db", []),
+        ("cloudsql.instances.restart", "projects/shop-data/instances/orders-db", ["orders-db"]),
+    ],
+)  # fmt: skip
+def test_a_datastore_changed_in_another_project_is_not_told_for_this_ones_clients(
+    method: str, resource_name: str, told: list[str]
+) -> None:
+    """An export of several projects: `p-staging`'s Memorystore or Cloud SQL instance does not refuse `p`'s clients,
+    which name only an address or another project's instance; `p`'s own does, a shared VPC's host project
+    (`net-host`) still changes `p`'s network, and an instance a client names across projects
+    (`/cloudsql/shop-data:…:orders-db`) is that client's."""
+    refused = (
+        'psycopg2.OperationalError: connection to server on socket "/cloudsql/shop-data:r:orders-db/.s.PGSQL.5432" '
+        "failed: server closed the connection unexpectedly"
+        if "orders-db" in resource_name
+        else "redis.exceptions.ConnectionError: Error 111 connecting to 10.0.8.3:6379. Connection refused."
+    )
+    (incident,) = scan_entries(
+        [audited_change(0, method, resource_name), *failing_revision(120, refused)]
+    ).incidents
+    assert [c.resource for c in incident.changes] == told

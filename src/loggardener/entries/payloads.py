@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -1577,6 +1578,8 @@ SCOPE_ENDPOINT = "endpoint:"
 SCOPE_DESTINATION = "dest:"
 """A destination range a route or an egress firewall rule applies to (`dest:10.90.0.0/16`: a route's `destRange`, a
 rule's `destinationRanges`)."""
+SCOPE_SOURCE = "source:"
+"""A source range an ingress firewall rule applies to (`source:35.191.0.0/16`, its `sourceRanges`)."""
 SCOPE_API = "api:"
 """The API whose quota a quota limit's or override's change sets (`api:translate.googleapis.com`)."""
 _MAX_SCOPE = 32
@@ -1591,7 +1594,8 @@ override's id may look like a secret to the redactor, and the whole name with it
 def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     """What an audited change confines itself to, as `SCOPE_*`-tagged words (at most `_MAX_SCOPE`): the paths of
     its request's update mask (a string `labels,display_name` or `{"paths": […]}`), the ports of a firewall rule's
-    `allowed` and `denied` entries, a route's or a rule's destination ranges, the names of a Cloud DNS change's `additions` and `deletions`, a push
+    `allowed` and `denied` entries, a route's or a rule's destination ranges, a rule's source ranges, the DNS names a
+    Cloud DNS change's request names (`_record_names`), a push
     subscription's endpoint host (`pushConfig.pushEndpoint`, or the subscription's in an `UpdateSubscription`), the
     API of a quota's resource name. Empty when it says none of them."""
     scope: list[str] = []
@@ -1618,13 +1622,11 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     ranges = request.get("destinationRanges")
     destinations = [*(ranges if isinstance(ranges, list) else ()), request.get("destRange")]
     scope.extend(SCOPE_DESTINATION + text for text in map(as_text, destinations) if text)
-    change = request.get("change")
-    for key in ("additions", "deletions"):
-        records = change.get(key) if isinstance(change, dict) else None
-        for record in records if isinstance(records, list) else ():
-            name = record.get("name") if isinstance(record, dict) else None
-            if isinstance(name, str) and name.strip("."):
-                scope.append(SCOPE_HOST + name.strip(".").lower())
+    sources = request.get("sourceRanges")
+    scope.extend(
+        SCOPE_SOURCE + text for text in map(as_text, sources if isinstance(sources, list) else ()) if text
+    )
+    scope.extend(SCOPE_HOST + name.strip(".").lower() for name in _record_names(request) if name.strip("."))
     subscription = request.get("subscription")
     push = request.get("pushConfig") or (
         subscription.get("pushConfig") if isinstance(subscription, dict) else None
@@ -1634,6 +1636,31 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     if host is not None:
         scope.append(SCOPE_ENDPOINT + host.group(1).lower())
     return tuple(dict.fromkeys(scope))[:_MAX_SCOPE]
+
+
+def _record_names(request: dict[str, Any]) -> Iterator[str]:
+    """The DNS names a Cloud DNS change's request adds, deletes or answers for: a change's `additions` and
+    `deletions` (`dns.changes.create`), a record set's `name` (`dns.resourceRecordSets.delete`, addressed by its
+    zone, name and type; `…create`/`…patch` with its `resourceRecordSet`), a response policy rule's `dnsName`
+    (`dns.responsePolicyRules.patch`: `*.googleapis.com.`)."""
+    change = request.get("change")
+    records: list[Any] = []
+    for key in ("additions", "deletions"):
+        found = change.get(key) if isinstance(change, dict) else None
+        records.extend(found if isinstance(found, list) else ())
+    record_set = request.get("resourceRecordSet")
+    if isinstance(record_set, dict):
+        records.append(record_set)
+    elif "managedZone" in request and "type" in request:
+        records.append(request)
+    for record in records:
+        name = record.get("name") if isinstance(record, dict) else None
+        if isinstance(name, str):
+            yield name
+    rule = request.get("responsePolicyRule")
+    name = rule.get("dnsName") if isinstance(rule, dict) else None
+    if isinstance(name, str):
+        yield name
 
 
 _JSON_DECODER = json.JSONDecoder()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TypeVar
 
-from loggardener.entries.models import Event, LogEntry, Quiet, Severity
+from loggardener.entries.models import Event, LogEntry, Quiet, Severity, log_project
 from loggardener.entries.payloads import SCOPE_API, pod_workload
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.models import ChangeMarker, DeployMarker
@@ -395,6 +395,7 @@ def _deploy(entry: LogEntry) -> DeployMarker:
         service=service or None,
         revision=entry.revision,
         principal=entry.principal,
+        project=log_project(entry.log_name),
     )
 
 

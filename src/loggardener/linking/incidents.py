@@ -15,6 +15,7 @@ from loggardener.entries.payloads import (
     SCOPE_FIELD,
     SCOPE_HOST,
     SCOPE_PORT,
+    SCOPE_SOURCE,
 )
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
@@ -188,6 +189,52 @@ _UNREACHABLE = compile_regex(
 """A connection that found no way to its server (timed out connecting, no route; requests' `ConnectTimeout`, urllib3's
 `Connection to erp.corp.example timed out.`, Windows' `A connection attempt failed because the connected party did not
 properly respond …`): what a firewall or route change does, besides refusals (`_CONNECTION_FAILED`)."""
+_NO_HEALTHY_BACKEND = compile_regex(
+    r"\bfailed_to_pick_backend\b|\bfailed_to_connect_to_backend\b|\bno[_ ]healthy[_ ]upstream\b",
+    re.IGNORECASE,
+)
+"""A load balancer that found no healthy backend to send a request to, or could not connect to the one it picked (the
+HTTP(S) load balancer's `statusDetails`, Envoy's `no healthy upstream`): what a change of the backends' health check,
+or of the firewall rule that admits the health checkers, does to every backend at once."""
+_HEALTH_CHECK_METHODS = compile_regex(
+    r"\bcompute\.(?:regionHealthChecks|healthChecks|httpHealthChecks|httpsHealthChecks)\.(?:patch|update|delete)$"
+)
+"""Audit methods that change what a load balancer's backends must answer to be healthy (`v1.compute.healthChecks.patch`:
+its port, its request path)."""
+_HEALTH_CHECKERS = tuple(ipaddress.ip_network(text) for text in ("35.191.0.0/16", "130.211.0.0/22"))
+"""The ranges Google's health checkers and the load balancers' front ends connect to backends from: a firewall rule
+admits them for the backends to be healthy."""
+_PERIMETER_METHODS = compile_regex(
+    r"\.AccessContextManager\.(?:(?:Create|Update|Delete)ServicePerimeter|(?:Replace|Commit)ServicePerimeters|"
+    r"(?:Update|Delete)AccessLevel|ReplaceAccessLevels)$"
+)
+"""Audit methods that change what a VPC Service Controls perimeter lets through (`…AccessContextManager.
+UpdateServicePerimeter`: its restricted services, its resources; an access level it admits callers by). Creating an
+access level admits no one until a perimeter names it."""
+_PERIMETER_REFUSED = compile_regex(
+    r"prohibited by organi[sz]ation's policy|vpcServiceControlsUniqueIdentifier|\bVPC_SERVICE_CONTROLS\b|"
+    r"\bRESOURCES?_NOT_IN_SAME_SERVICE_PERIMETER\b|\bNO_MATCHING_ACCESS_LEVEL\b|\bSERVICE_NOT_ALLOWED_FROM_VPC\b",
+    re.IGNORECASE,
+)
+"""A call VPC Service Controls refused, as Google's APIs and the policy audit log say it (`Request is prohibited by
+organization's policy. vpcServiceControlsUniqueIdentifier: …`, a violation of type `VPC_SERVICE_CONTROLS`,
+`violationReason: RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER`)."""
+_DRY_RUN_FIELDS = frozenset({"spec", "useexplicitdryrunspec"})
+"""A perimeter's dry-run fields (an update mask's first part, lower case, without `_`): a change of these alone
+(`updateMask: spec,useExplicitDryRunSpec`) logs what it would refuse and refuses nothing."""
+_PRIVATE_ACCESS_METHODS = compile_regex(r"\bcompute\.subnetworks\.setPrivateIpGoogleAccess$")
+"""Audit methods that turn a subnet's Private Google Access on or off: off, its VMs and nodes without an external
+address no longer reach Google's APIs."""
+_GOOGLE_API_HOST = compile_regex(
+    r"(?<![\w.-])[a-z0-9-]{1,63}\.googleapis\.com(?![\w-])|(?<![\w.-])(?:[a-z]{2,4}\.)?gcr\.io(?![\w-])|"
+    r"(?<![\w.-])[a-z0-9-]{1,63}-docker\.pkg\.dev(?![\w-])",
+    re.IGNORECASE,
+)
+"""A Google API's host as a failed call names it (`oauth2.googleapis.com`, `gcr.io`, `us-docker.pkg.dev`)."""
+_CONNECTOR_METHODS = compile_regex(r"\.VpcAccessService\.(?:Update|Delete)Connector$")
+"""Audit methods that change or remove the Serverless VPC Access connector Cloud Run services and functions reach
+private addresses through."""
+_SERVERLESS_RESOURCES = frozenset({"cloud_run_revision", "cloud_run_job", "cloud_function", "gae_app"})
 _SCHEMA_METHODS = ("DatabaseAdmin.UpdateDatabaseDdl",)
 """Audit methods that change a database's schema (Spanner's `…DatabaseAdmin.UpdateDatabaseDdl`: `ALTER TABLE Orders
 DROP COLUMN ShippingNotes`)."""
@@ -402,12 +449,20 @@ def _sentence(text: str) -> str:
 
 
 def _deploys_before(
-    deploys: Sequence[DeployMarker], services: set[str], start: datetime
+    deploys: Sequence[DeployMarker], services: set[str], start: datetime, projects: set[str]
 ) -> list[DeployMarker]:
+    """The deploys of the incident's services up to its start; not one in a project none of its problems' samples
+    are in (`projects`: a `checkout` of `shop-staging` failing after `checkout` of `shop-prod` was deployed)."""
     names = {
         service.lower() for service in services
     }  # Cloud Functions gen2 names its Cloud Run service lower case
-    return [d for d in deploys if (d.service or "").lower() in names and d.timestamp <= start][-3:]
+    return [
+        d
+        for d in deploys
+        if (d.service or "").lower() in names
+        and d.timestamp <= start
+        and (d.project is None or not projects or d.project in projects)
+    ][-3:]
 
 
 def _suspect(
@@ -515,11 +570,14 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
     as a change of its kind fails what it serves (`_concerns_by_kind`). An IAM policy change that only adds
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
-    object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`)."""
+    object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`); a managed datastore's
+    change no problem of other projects only (`_runs_only_elsewhere`)."""
     if change.grants_only or _describes_only(change):
         return False
     if change.project is not None:
         problems = [c for c in problems if not _names_it_in_another_project(change, c)]
+        if _is_datastore_change(change):
+            problems = [c for c in problems if not _runs_only_elsewhere(c, change)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
     if any(c.fingerprint in change.hosted for c in problems):
@@ -550,17 +608,41 @@ def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool
     SQL connection name (`/cloudsql/shop-prod:us-central1:orders-db` while `projects/shop-staging/instances/
     orders-db` restarted) or a resource name (`projects/shop-prod/…/orders-db`). A shared VPC's host project or a
     central secrets project is not another project here: only the resource's own name, qualified, says so."""
+    projects = _qualifying_projects(change, problem)
+    return bool(projects) and change.project not in projects
+
+
+def _qualifying_projects(change: ChangeMarker, problem: Cluster) -> set[str]:
+    """The projects the problem qualifies a resource of the changed one's name by (`shop-prod` of
+    `/cloudsql/shop-prod:us-central1:orders-db`, of `projects/shop-prod/…/orders-db`)."""
     if change.project is None or len(change.resource) < CHANGE_MIN_NAME:
-        return False
+        return set()
     name = re.escape(change.resource)
     pattern = (
         rf"(?<![\w-])(?:([a-z][a-z0-9-]{{4,28}}[a-z0-9])(?::[a-z0-9-]{{1,40}})?:|"
         rf"projects/([a-z][a-z0-9-]{{4,28}}[a-z0-9])/(?:[^\s/]{{1,100}}/){{1,6}}){name}(?![\w-])"
     )
-    projects = {
-        found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)
-    }
-    return bool(projects) and change.project not in projects
+    return {found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)}
+
+
+def _is_datastore_change(change: ChangeMarker) -> bool:
+    """A change of a managed datastore (`_DATASTORES`: a Memorystore failover, a Cloud SQL restart)."""
+    method = change.method.lower()
+    return any(word in method for word, _ in _DATASTORES)
+
+
+def _runs_only_elsewhere(problem: Cluster, change: ChangeMarker) -> bool:
+    """Every sample of the problem whose log names a project is of a project other than the change's, and the
+    problem does not name the changed resource qualified by the change's project: a datastore of `shop-staging`
+    failed over does not refuse `shop-prod`'s clients (an export of several projects; a shared VPC or a central
+    secrets project serves others, a database its own project's, unless a client names it across projects:
+    `/cloudsql/shop-data:us-central1:orders-db`)."""
+    projects = {sample.project for sample in problem.samples if sample.project}
+    return (
+        bool(projects)
+        and change.project not in projects
+        and change.project not in _qualifying_projects(change, problem)
+    )
 
 
 def _describes_only(change: ChangeMarker) -> bool:
@@ -597,6 +679,34 @@ def _reaches_port(ports: Sequence[str], text: str) -> bool:
     for port in ports:
         low, _, high = port.partition("-")
         if low.isdigit() and any(int(low) <= p <= int(high if high.isdigit() else low) for p in named):
+            return True
+    return False
+
+
+def _dry_run_only(change: ChangeMarker) -> bool:
+    """The perimeter change's update mask names only its dry-run configuration (`_DRY_RUN_FIELDS`)."""
+    fields = [
+        part[len(SCOPE_FIELD) :].partition(".")[0].replace("_", "").lower()
+        for part in change.scope
+        if part.startswith(SCOPE_FIELD)
+    ]
+    return bool(fields) and all(field in _DRY_RUN_FIELDS for field in fields)
+
+
+def _admits_health_checkers(sources: Sequence[str]) -> bool:
+    """A firewall rule of these source ranges may admit or refuse Google's health checkers (`_HEALTH_CHECKERS`): one of
+    them overlaps their ranges (`0.0.0.0/0` does), or the audit entry names none (a rule deleted, a patch of its
+    ports); a rule for other sources (IAP's `35.235.240.0/20` for SSH) leaves them as they were."""
+    if not sources:
+        return True
+    for text in sources:
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return True  # a range not understood: the change is told
+        if any(
+            network.overlaps(checkers) for checkers in _HEALTH_CHECKERS if network.version == checkers.version
+        ):
             return True
     return False
 
@@ -685,7 +795,13 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     (`dial tcp 10.16.0.1:443: connect: connection refused`); a load balancer's certificate swapped
     (`targetHttpsProxies.setSslCertificates`) and clients refusing a certificate as not for their host
     (`_CERTIFICATE_NOT_FOR_HOST`); an API key restricted or deleted (`ApiKeys.UpdateKey`) and calls refused their key
-    (`API key not valid`, `Requests to this API … are blocked`)."""
+    (`API key not valid`, `Requests to this API … are blocked`); a backend service's health check changed, or a
+    firewall rule that admits Google's health checkers (`_admits_health_checkers`), and a load balancer finding no
+    healthy backend (`failed_to_pick_backend`); a VPC Service Controls perimeter changed, unless only its dry-run
+    configuration, and the calls it refuses (`Request is prohibited by organization's policy.`); a subnet's Private
+    Google Access turned off and calls to Google's APIs that time out (`Connection to oauth2.googleapis.com timed
+    out.`); a Serverless VPC Access connector changed or deleted and the connections of Cloud Run services, functions
+    and App Engine apps that time out or fail."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         hosts = _scoped(change, SCOPE_HOST)
@@ -705,11 +821,29 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         )
     if _NETWORK_METHODS.search(change.method):
         ports, ranges = _scoped(change, SCOPE_PORT), _scoped(change, SCOPE_DESTINATION)
+        health_checked = _admits_health_checkers(_scoped(change, SCOPE_SOURCE))
+        return any(
+            _in_namespace(change, c)
+            and (
+                (
+                    (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
+                    and _reaches_port(ports, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
+                    and _reaches_range(ranges, head)
+                )
+                or (health_checked and _NO_HEALTHY_BACKEND.search(head) is not None)
+            )
+            for c, head in zip(problems, heads, strict=True)
+        )
+    if _HEALTH_CHECK_METHODS.search(change.method):
+        return any(_NO_HEALTHY_BACKEND.search(head) for head in heads)
+    if _PERIMETER_METHODS.search(change.method):
+        return not _dry_run_only(change) and any(_PERIMETER_REFUSED.search(head) for head in heads)
+    if _PRIVATE_ACCESS_METHODS.search(change.method):
+        return any(_UNREACHABLE.search(head) and _GOOGLE_API_HOST.search(head) for head in heads)
+    if _CONNECTOR_METHODS.search(change.method):
         return any(
             (_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head))
-            and _in_namespace(change, c)
-            and _reaches_port(ports, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
-            and _reaches_range(ranges, head)
+            and any(log.split(" ", 1)[0] in _SERVERLESS_RESOURCES for log in c.logs)
             for c, head in zip(problems, heads, strict=True)
         )
     if _pushed_to(change, problems):
@@ -854,7 +988,8 @@ def build_incidents(
         start = min(c.first_seen for c in members)
         suspect = _suspect(root, members, inner)
         origin = _origin_services(members, inner) | ({suspect[1].service} if suspect else set())
-        relevant = _deploys_before(deploys, set(services), start)
+        projects = {sample.project for c in members for sample in c.samples if sample.project}
+        relevant = _deploys_before(deploys, set(services), start, projects)
         changed = _changes_before(changes, members, start)
         incident_id = f"incident-{root.fingerprint}"
         for fingerprint in problems:

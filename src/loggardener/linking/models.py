@@ -35,6 +35,11 @@ class DeployMarker(BaseModel):
     service: str | None = None
     revision: str | None = None
     principal: str | None = Field(default=None, description="Who deployed (redacted as configured).")
+    project: str | None = Field(
+        default=None,
+        description="The project whose log holds the deploy's audit entry: a same-named service's problems in another "
+        "project are not its doing.",
+    )
 
 
 class ChangeMarker(BaseModel):
