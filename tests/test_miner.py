@@ -1284,6 +1284,57 @@ def test_a_bracketed_text_in_a_sentence_fills_a_value() -> None:
     assert len(set(clusters_of(messages).values())) == 1
 
 
+_SYMBOLS = [
+    "R_SPF_ALLOW(-0.20){+mx;}",
+    "MIME_GOOD(-0.10){text/plain;}",
+    "ARC_NA(0.00){}",
+    "FROM_HAS_DN(0.00){}",
+    "BAYES_SPAM(5.10){99.98%;}",
+    "TO_DN_NONE(0.00){}",
+    "DMARC_NA(0.00){example.org;}",
+    "RCVD_COUNT_TWO(0.00){2;}",
+]
+
+
+def _verdict_line(rng: random.Random, spaced: bool) -> str:
+    """A mail filter's verdict: its score in brackets, then the rules that fired, in brackets after that value,
+    one of them (an ASN lookup's) with spaces inside when it fired."""
+    symbols = rng.sample(_SYMBOLS, rng.randint(2, 6))
+    if spaced:
+        symbols.insert(
+            rng.randrange(len(symbols)), "ASN(0.00){asn:15169, ipnet:209.85.128.0/17, country:US;}"
+        )
+    return (
+        f"task_write_log: id: <m{rng.randrange(10**6)}@mail.example.com>, qid: <{rng.randrange(16**10):010X}>, "
+        f"ip: 10.0.{rng.randrange(255)}.{rng.randrange(255)}, from: <alice@example.org>, (default: F (add header): "
+        f"[{rng.uniform(6, 14):.2f}/15.00] [{','.join(symbols)}]), len: {rng.randrange(90000)}, "
+        f"time: {rng.randrange(900)}.{rng.randrange(999):03d}ms"
+    )
+
+
+def test_a_bracketed_list_of_several_tokens_after_a_value_fills_its_wildcard() -> None:
+    """rspamd's verdict lists the rules that fired in brackets after the score: a list with spaces inside (an
+    ASN rule's `{asn:…, ipnet:…, country:US;}`) is several tokens, and fills the wildcard where the other lines'
+    lists (one token each) vary, as a bracketed text after a word does."""
+    rng = random.Random(5)
+    messages = [_verdict_line(rng, spaced=i % 4 == 0) for i in range(18)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_bracketed_text_after_a_value_fills_no_wildcard_of_another_statement() -> None:
+    """The bracketed text after a value fills a wildcard only where the rest of the line is the same: a
+    different statement around it stays apart."""
+    rng = random.Random(6)
+    messages = [
+        f"job {rng.randrange(999)} [{rng.choice(['nightly backup run', 'weekly report run', 'cache warmup'])}] finished"
+        for _ in range(20)
+    ] + [f"job {rng.randrange(999)} {rng.randrange(99)} failed" for _ in range(20)]
+    templates = clusters_of(messages)
+    assert {templates[message] for message in messages if message.endswith("finished")}.isdisjoint(
+        templates[message] for message in messages if message.endswith("failed")
+    )
+
+
 def test_a_word_member_of_a_list_of_named_values_is_a_value() -> None:
     """`(10.0.0.7, executor 3, partition 17, NODE_LOCAL, 4242 bytes)`: a member between commas in a list of
     values is one field of several, however few and frequent its words are."""

@@ -119,13 +119,14 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # after it: one location (`registry.example.org/team/api`, `org.sample.mail/.ui.Inbox`); relative folders
     # before it belong to it too (`orders/index.html.erb`, a file under a folder, is one value, not `orders/<*>`)
     (
-        r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*",
+        r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?!\w|-(?!>)|\.\w)(?:/[\w.@%+-]*)*",
         ("/", "."),
     ),
     # (not a dotted key, its `=` or quoted `:` after it: Elasticsearch's `current.health="GREEN"`, ECS's
-    # `"log.level":`, which names its field as a word does)
+    # `"log.level":`, which names its field as a word does; an arrow after it ends it as a space does: Prosody's
+    # `example.org->jabber.org`, a stream's two ends)
     (
-        r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w|=|[\"']:)(?:/[\w.@%+-]*)*",
+        r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?!\w|-(?!>)|\.\w|=|[\"']:)(?:/[\w.@%+-]*)*",
         (".",),
     ),
     # IPv4 with optional port, with the host name Java's `InetAddress` prints before it (`db-7/10.0.0.5:5432`;

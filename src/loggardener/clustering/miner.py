@@ -2070,15 +2070,22 @@ def _has_letters(template: tuple[str, ...]) -> bool:
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """(start, end) of each double-quoted string of several tokens (punctuation may follow its closing quote:
-    `"Internal Server Error",`), or bracketed one after a word of a sentence, alone and with the wildcards
+    `"Internal Server Error",`), or bracketed one after a word of a sentence or a value, alone and with the wildcards
     beside it."""
     size = len(tokens)
     start = 0
     while start < size:
         token = tokens[start]
         close = '"' if token.startswith('"') and token.count('"') == 1 else ""
-        if token.startswith("[") and "]" not in token and start and _PROSE.fullmatch(tokens[start - 1]):
-            close = "]"  # a bracketed text within a sentence: Tomcat's `named [Abandoned cleanup thread]`
+        if (
+            token.startswith("[")
+            and "]" not in token
+            and start
+            and (tokens[start - 1] == WILDCARD or _PROSE.fullmatch(tokens[start - 1]))
+        ):
+            # a bracketed text within a sentence (Tomcat's `named [Abandoned cleanup thread]`), or after a value
+            # (rspamd's rules that fired after its score: `[-0.30/15.00] [R_SPF_ALLOW(-0.20){+mx;},ASN(…){a, b}]`)
+            close = "]"
         if close:
             end = start + 1
             while end < size and end - start < MAX_PHRASE_TOKENS and close not in tokens[end]:
