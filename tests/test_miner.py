@@ -1321,6 +1321,65 @@ def test_a_bracketed_list_of_several_tokens_after_a_value_fills_its_wildcard() -
     assert len(set(clusters_of(messages).values())) == 1
 
 
+@pytest.mark.parametrize(
+    ("absent", "present"),
+    [
+        ("from <> size 4231", "from <u{i}@example.org> size {i}"),  # an SMTP null sender
+        (
+            "open of (null) failed: No such file or directory",
+            "open of /var/spool/job{i}.ps failed: No such file or directory",
+        ),
+        ("id: <undef>, qid: 4A3ADA47D6 scanned", "id: <m{i}@mail.example.com>, qid: 4A3ADA47D6 scanned"),
+        ("lease for (NONE) renewed", "lease for 10.0.0.{i} renewed"),
+    ],
+)
+def test_brackets_around_nothing_or_a_word_of_none_are_a_value(absent: str, present: str) -> None:
+    """C's printf writes `(null)` for a null string, an SMTP sender may be `<>`, rspamd writes `<undef>`: the
+    line had a value there, none this time, and it is the statement the other lines make, however often it
+    says so."""
+    messages = [absent] * 6 + [present.format(i=i) for i in range(3)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["nothing (none of them) matched", "kept List<> empty", "set <on> for uplink"]
+)
+def test_words_in_brackets_that_say_more_than_none_stay(text: str) -> None:
+    assert signature(text) == tuple(text.split())
+
+
+def test_a_word_glued_after_a_value_by_a_bar_is_a_field_of_that_value() -> None:
+    """PowerDNS writes a name and its query type as one token, `cdn.example.org|AAAA`: the type is a field the
+    name labels, and a few common types (each in a fair share of the lines) are the values of one statement, as
+    `type=AAAA` would be."""
+    rng = random.Random(8)
+    hosts = [
+        "example.com",
+        "api.shop.example.net",
+        "cdn.example.org",
+        "tracker.example.info",
+        "www.corp.example",
+    ]
+    messages = [
+        f"Sending SERVFAIL to 10.0.{rng.randrange(255)}.7:{rng.randrange(1024, 65535)} during resolve of "
+        f"'{rng.choice(hosts)}' because: Too much time waiting for {rng.choice(hosts)}|"
+        f"{['A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR'][i % 6]}, timeouts: {rng.randrange(9)}, "
+        f"throttles: {rng.randrange(9)}, queries: {rng.randrange(60)}, {rng.randrange(7000, 9999)}msec"
+        for i in range(48)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_words_glued_after_a_value_by_a_bar_may_name_two_events() -> None:
+    rng = random.Random(9)
+    messages = [
+        f"listening on 10.0.0.{rng.randrange(255)}:53|{protocol}, backlog: {rng.randrange(99)}"
+        for protocol in ("udp", "tcp")
+        for _ in range(20)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
 def test_a_bracketed_text_after_a_value_fills_no_wildcard_of_another_statement() -> None:
     """The bracketed text after a value fills a wildcard only where the rest of the line is the same: a
     different statement around it stays apart."""

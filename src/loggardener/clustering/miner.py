@@ -94,15 +94,22 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 _FLAGS = frozenset(("yes", "no", "true", "false", "on", "off"))  # a flag's two values
 _ABSENT = frozenset(
-    ("null", "none", "nil", "undefined", "n/a", "-")
+    ("null", "none", "nil", "undefined", "undef", "n/a", "-")
 )  # a field's value that says there is none
 _CLOSERS = "\"')]},;."
 _LETTER = compile_regex(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = compile_regex(r"<\*>[A-Za-zµ]{0,3}")
-# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
-# and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
-_EMPTY = compile_regex(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens and
+# closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`). One pair of
+# brackets, angle brackets too, around nothing or a word that says there is none is empty as well: `<>` (an
+# SMTP null sender), `(null)` as C's printf writes a null string, rspamd's `<undef>` (not a quoted `'<'`).
+_NONE_WORD = "(?i:" + "|".join(sorted(word for word in _ABSENT if word.isalpha())) + ")?"
+_EMPTY = compile_regex(
+    r"(?:[(\[{'\"]{1,16}[)\]}'\"]{1,16}"
+    + "|".join(("", *(rf"\{opener}{_NONE_WORD}\{closer}" for opener, closer in ("()", "[]", "{}", "<>"))))
+    + r")[,;:.]?"
+)
 # A quoted dash: the value an access log writes for a field it has none for (`"-"` for a referrer or a user
 # agent the request did not send).
 _QUOTED_DASH = compile_regex(r"""(["'])-\1[,;:.]?""")
@@ -1039,6 +1046,15 @@ def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
     Request`). A word after a lone `=` is the whole value (`KeeperErrorCode = NoNode for <*>`)."""
     if position and tokens[position - 1] == "=":
         return True
+    if _AFTER_VALUE.fullmatch(tokens[position]) is not None and (
+        position + 1 == len(tokens)
+        or _key(tokens[position + 1])
+        or _LABEL.fullmatch(tokens[position + 1]) is not None
+        or _is_value(tokens[position + 1])
+    ):
+        # a word glued after a value by a bar is labelled by it as a key labels its word: PowerDNS' name and
+        # query type, `example.com|AAAA` (then a field, `timeouts: 3`, or the line's end)
+        return True
     if position + 1 < len(tokens):
         after = tokens[position + 1]
         if not _key(after) and not _is_value(after) and not _is_label(tokens, position + 1):
@@ -1049,6 +1065,8 @@ def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
     return before == "=" or (before[-1:] in (":", "=") and _LETTER.search(before) is not None)
 
 
+# A word glued after a value by a bar (`<*>|AAAA,`): a field the value labels.
+_AFTER_VALUE = compile_regex(r"<\*>\|[A-Za-z][A-Za-z0-9]{0,31}[,;]?")
 # Words a label of capitalized words may have (`Logon ID:`, `Impersonation Level:`, `Source Network Address:`).
 MAX_LABEL_WORDS = 4
 _CAPITALIZED = compile_regex(r"[A-Z][A-Za-z]*")
