@@ -36,6 +36,9 @@ from loggardener.clustering.masking import WILDCARD, mask
         ),
         # (a hyphen that goes on into a word still belongs to the name, which then is no host)
         ("mirror www.example.com-backup synced", "mirror www.example.com-backup synced"),
+        # a MAC address with dashes, as Windows and RADIUS write it, is one value like one with colons
+        ("cli 2E-7B-74-F4-64-2A)", "cli <*>)"),
+        ("station AA-BB-CC-DD-EE-FF left", "station <*> left"),
         ("at Fri Jun 17 07:07:00 2005 user left", "at <*> user left"),
         ("open '/etc/app/conf.yaml' failed", "open '<*>' failed"),  # quoted text: word by word
         ('"GET /v2/servers HTTP/1.1" status: 200', '"GET <*> HTTP/<*>.<*>" status: <*>'),

@@ -1440,6 +1440,22 @@ def test_a_parenthesized_reason_after_a_sentence_is_a_value() -> None:
     assert all("from:" in template for template in clusters_of(labelled).values())
 
 
+def test_a_parenthesized_reason_counts_its_texts_with_values_read_alike() -> None:
+    """FreeRADIUS' `Invalid user: [name] (from client … port … cli …)`: the lines where redaction wrote the
+    user (`[[REDACTED:email]]`) show too few texts on their own, but they are the lines equal elsewhere to
+    those whose user is masked, and their texts count together: one event."""
+    rng = random.Random(10)
+
+    def line(user: str) -> str:
+        client = rng.choice(["wifi-ap1", "vpn-gw", "switch-core", "10.0.0.5"])
+        return f"Auth: ({rng.randrange(9999)}) Invalid user: {user} (from client {client} port {rng.randrange(48)})"
+
+    messages = [line(f"[10.0.{rng.randrange(255)}.{rng.randrange(255)}]") for _ in range(12)] + [
+        line("[[REDACTED:email]]") for _ in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
 _IDENTIFIER = st.from_regex(r"[a-z][a-zA-Z0-9]{0,9}", fullmatch=True)
 _CALL_SITE = st.builds(
     lambda package, owner, nested, method, line: f"{'.'.join(package)}.{owner}{nested}.{method}:{line}",

@@ -135,6 +135,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),
     # IPv6 (with the `IPv6:` tag of an SMTP address literal, `[IPv6:2001:db8::1]`), MAC addresses
     (r"(?<![\w:])(?:IPv6:)?(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),
+    # a MAC address written with dashes, as Windows and RADIUS' Calling-Station-Id write it (`2E-7B-74-F4-64-2A`)
+    (r"(?<![\w-])[0-9a-fA-F]{2}(?:-[0-9a-fA-F]{2}){5}(?![\w-])", ("-",)),
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     # hex ids, also the short ones of an object's identity hash (`WindowState@290079b`, Android's `Token{5e8f0a1 …}`)
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b", ("digit",)),

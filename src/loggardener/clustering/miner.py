@@ -1539,16 +1539,19 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 
     After a sentence (`Failed authentication with <*> (SSL handshake failed)`), a parenthesized text of two
     prose words or more that takes at least `MIN_DISTINCT` texts in lines equal elsewhere is the reason the
-    sentence gives, a value.
+    sentence gives, a value. The lines equal elsewhere read their values alike there: a user redacted as
+    `[REDACTED:email]` is where other lines have an address (FreeRADIUS' `Invalid user: [<*>] (from client …)`).
     """
-    return _varied_spans(keys, _parenthesized)
+    return _varied_spans(keys, _parenthesized, _value_blind)
 
 
 def _varied_spans(
-    keys: list[tuple[str, ...]], find: Callable[[tuple[str, ...]], list[tuple[int, int]]]
+    keys: list[tuple[str, ...]],
+    find: Callable[[tuple[str, ...]], list[tuple[int, int]]],
+    place: Callable[[tuple[str, ...]], tuple[str, ...]] = tuple,
 ) -> dict[int, tuple[str, ...]]:
-    """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere, a span takes at
-    least `MIN_DISTINCT` texts."""
+    """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere (as `place` reads
+    them), a span takes at least `MIN_DISTINCT` texts."""
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for index, tokens in enumerate(keys):
@@ -1556,12 +1559,14 @@ def _varied_spans(
         if found:
             spans[index] = found
             for start, end in found:
-                texts[_fold_span(tokens, start, end)].add(tokens[start:end])
+                texts[place(_fold_span(tokens, start, end))].add(tokens[start:end])
     folded: dict[int, tuple[str, ...]] = {}
     for index, found in spans.items():
         tokens = keys[index]
         chosen = [
-            (start, end) for start, end in found if len(texts[_fold_span(tokens, start, end)]) >= MIN_DISTINCT
+            (start, end)
+            for start, end in found
+            if len(texts[place(_fold_span(tokens, start, end))]) >= MIN_DISTINCT
         ]
         for start, end in reversed(chosen):
             tokens = _fold_span(tokens, start, end)
