@@ -1440,6 +1440,22 @@ def test_a_parenthesized_reason_after_a_sentence_is_a_value() -> None:
     assert all("from:" in template for template in clusters_of(labelled).values())
 
 
+def test_a_quoted_word_at_the_end_of_a_line_counts_among_its_quoted_texts() -> None:
+    """OpenDKIM's `can't parse From: header value '…'`: two texts of several words and a quoted word (one
+    token) said at the line's end are three texts of one place, the value the statement quotes; two texts
+    alone may still name two events."""
+    messages = (
+        [f"4AB{i}: can't parse From: header value 'Billing <billing@>'" for i in range(8)]
+        + [f"4AC{i}: can't parse From: header value 'Mailer Daemon'" for i in range(6)]
+        + [f"4AD{i}: can't parse From: header value 'undisclosed-recipients:;'" for i in range(4)]
+    )
+    assert len(set(clusters_of(messages).values())) == 1
+    modes = [f"job {i} set mode 'read only'" for i in range(8)] + [
+        f"job {i} set mode 'fast'" for i in range(6)
+    ]
+    assert len(set(clusters_of(modes).values())) == 2
+
+
 def test_a_parenthesized_reason_counts_its_texts_with_values_read_alike() -> None:
     """FreeRADIUS' `Invalid user: [name] (from client … port … cli …)`: the lines where redaction wrote the
     user (`[[REDACTED:email]]`) show too few texts on their own, but they are the lines equal elsewhere to

@@ -1624,7 +1624,7 @@ def _sentence_quotes(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     """(start, end) of the quoted texts of two tokens or more after a word of a sentence, before another word,
     a value or the line's end (`Command '<*> --env prod' failed`, `starting connection 'Wired connection <*>'
-    (<*>)`)."""
+    (<*>)`), and of a quoted value of one token at the line's end, one more text of that place."""
     found: list[tuple[int, int]] = []
     size = len(tokens)
     start = 1
@@ -1632,7 +1632,18 @@ def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
         return found
     while start < size:
         quote = tokens[start][:1]
-        if quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
+        if (
+            quote in ("'", '"')
+            and start + 1 == size
+            and tokens[start].count(quote) == 2
+            and tokens[start].endswith(quote)
+            and _PROSE.fullmatch(tokens[start - 1])
+            and _is_value(tokens[start])
+        ):
+            # a quoted value of one token at the line's end is one of the texts said there (OpenDKIM's `header
+            # value 'undisclosed-recipients:;'` beside `'Billing <billing@>'` and `'Mailer Daemon'`)
+            found.append((start, start + 1))
+        elif quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
             end = start + 1
             while end < size and end - start < MAX_PHRASE and quote not in tokens[end]:
                 end += 1
