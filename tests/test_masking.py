@@ -28,6 +28,17 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("addr 0x7fed806eb5d id 04DF80A7942FFFFF0C08", "addr <*> id <*>"),
         ("mail alice@example.com at https://example.com/a?b=1", "mail <*> at <*>"),
         ("connection from ns1.dyn-77.example.net closed", "connection from <*> closed"),
+        # an arrow ends a host name as a space does: a stream's two ends, each a host (Prosody's s2s lines)
+        ("s2s disconnected: example.org->jabber.org (closed)", "<*> disconnected: <*>-><*> (closed)"),
+        (
+            "Outgoing s2s connection meet.example.net->xmpp.corp.example complete",
+            "Outgoing <*> connection <*>-><*> complete",
+        ),
+        # (a hyphen that goes on into a word still belongs to the name, which then is no host)
+        ("mirror www.example.com-backup synced", "mirror www.example.com-backup synced"),
+        # a MAC address with dashes, as Windows and RADIUS write it, is one value like one with colons
+        ("cli 2E-7B-74-F4-64-2A)", "cli <*>)"),
+        ("station AA-BB-CC-DD-EE-FF left", "station <*> left"),
         ("at Fri Jun 17 07:07:00 2005 user left", "at <*> user left"),
         ("open '/etc/app/conf.yaml' failed", "open '<*>' failed"),  # quoted text: word by word
         ('"GET /v2/servers HTTP/1.1" status: 200', '"GET <*> HTTP/<*>.<*>" status: <*>'),

@@ -1284,6 +1284,116 @@ def test_a_bracketed_text_in_a_sentence_fills_a_value() -> None:
     assert len(set(clusters_of(messages).values())) == 1
 
 
+_SYMBOLS = [
+    "R_SPF_ALLOW(-0.20){+mx;}",
+    "MIME_GOOD(-0.10){text/plain;}",
+    "ARC_NA(0.00){}",
+    "FROM_HAS_DN(0.00){}",
+    "BAYES_SPAM(5.10){99.98%;}",
+    "TO_DN_NONE(0.00){}",
+    "DMARC_NA(0.00){example.org;}",
+    "RCVD_COUNT_TWO(0.00){2;}",
+]
+
+
+def _verdict_line(rng: random.Random, spaced: bool) -> str:
+    """A mail filter's verdict: its score in brackets, then the rules that fired, in brackets after that value,
+    one of them (an ASN lookup's) with spaces inside when it fired."""
+    symbols = rng.sample(_SYMBOLS, rng.randint(2, 6))
+    if spaced:
+        symbols.insert(
+            rng.randrange(len(symbols)), "ASN(0.00){asn:15169, ipnet:209.85.128.0/17, country:US;}"
+        )
+    return (
+        f"task_write_log: id: <m{rng.randrange(10**6)}@mail.example.com>, qid: <{rng.randrange(16**10):010X}>, "
+        f"ip: 10.0.{rng.randrange(255)}.{rng.randrange(255)}, from: <alice@example.org>, (default: F (add header): "
+        f"[{rng.uniform(6, 14):.2f}/15.00] [{','.join(symbols)}]), len: {rng.randrange(90000)}, "
+        f"time: {rng.randrange(900)}.{rng.randrange(999):03d}ms"
+    )
+
+
+def test_a_bracketed_list_of_several_tokens_after_a_value_fills_its_wildcard() -> None:
+    """rspamd's verdict lists the rules that fired in brackets after the score: a list with spaces inside (an
+    ASN rule's `{asn:…, ipnet:…, country:US;}`) is several tokens, and fills the wildcard where the other lines'
+    lists (one token each) vary, as a bracketed text after a word does."""
+    rng = random.Random(5)
+    messages = [_verdict_line(rng, spaced=i % 4 == 0) for i in range(18)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+@pytest.mark.parametrize(
+    ("absent", "present"),
+    [
+        ("from <> size 4231", "from <u{i}@example.org> size {i}"),  # an SMTP null sender
+        (
+            "open of (null) failed: No such file or directory",
+            "open of /var/spool/job{i}.ps failed: No such file or directory",
+        ),
+        ("id: <undef>, qid: 4A3ADA47D6 scanned", "id: <m{i}@mail.example.com>, qid: 4A3ADA47D6 scanned"),
+        ("lease for (NONE) renewed", "lease for 10.0.0.{i} renewed"),
+    ],
+)
+def test_brackets_around_nothing_or_a_word_of_none_are_a_value(absent: str, present: str) -> None:
+    """C's printf writes `(null)` for a null string, an SMTP sender may be `<>`, rspamd writes `<undef>`: the
+    line had a value there, none this time, and it is the statement the other lines make, however often it
+    says so."""
+    messages = [absent] * 6 + [present.format(i=i) for i in range(3)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["nothing (none of them) matched", "kept List<> empty", "set <on> for uplink"]
+)
+def test_words_in_brackets_that_say_more_than_none_stay(text: str) -> None:
+    assert signature(text) == tuple(text.split())
+
+
+def test_a_word_glued_after_a_value_by_a_bar_is_a_field_of_that_value() -> None:
+    """PowerDNS writes a name and its query type as one token, `cdn.example.org|AAAA`: the type is a field the
+    name labels, and a few common types (each in a fair share of the lines) are the values of one statement, as
+    `type=AAAA` would be."""
+    rng = random.Random(8)
+    hosts = [
+        "example.com",
+        "api.shop.example.net",
+        "cdn.example.org",
+        "tracker.example.info",
+        "www.corp.example",
+    ]
+    messages = [
+        f"Sending SERVFAIL to 10.0.{rng.randrange(255)}.7:{rng.randrange(1024, 65535)} during resolve of "
+        f"'{rng.choice(hosts)}' because: Too much time waiting for {rng.choice(hosts)}|"
+        f"{['A', 'AAAA', 'MX', 'TXT', 'SRV', 'PTR'][i % 6]}, timeouts: {rng.randrange(9)}, "
+        f"throttles: {rng.randrange(9)}, queries: {rng.randrange(60)}, {rng.randrange(7000, 9999)}msec"
+        for i in range(48)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_words_glued_after_a_value_by_a_bar_may_name_two_events() -> None:
+    rng = random.Random(9)
+    messages = [
+        f"listening on 10.0.0.{rng.randrange(255)}:53|{protocol}, backlog: {rng.randrange(99)}"
+        for protocol in ("udp", "tcp")
+        for _ in range(20)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_bracketed_text_after_a_value_fills_no_wildcard_of_another_statement() -> None:
+    """The bracketed text after a value fills a wildcard only where the rest of the line is the same: a
+    different statement around it stays apart."""
+    rng = random.Random(6)
+    messages = [
+        f"job {rng.randrange(999)} [{rng.choice(['nightly backup run', 'weekly report run', 'cache warmup'])}] finished"
+        for _ in range(20)
+    ] + [f"job {rng.randrange(999)} {rng.randrange(99)} failed" for _ in range(20)]
+    templates = clusters_of(messages)
+    assert {templates[message] for message in messages if message.endswith("finished")}.isdisjoint(
+        templates[message] for message in messages if message.endswith("failed")
+    )
+
+
 def test_a_word_member_of_a_list_of_named_values_is_a_value() -> None:
     """`(10.0.0.7, executor 3, partition 17, NODE_LOCAL, 4242 bytes)`: a member between commas in a list of
     values is one field of several, however few and frequent its words are."""
@@ -1328,6 +1438,38 @@ def test_a_parenthesized_reason_after_a_sentence_is_a_value() -> None:
         for n in range(60)
     ]
     assert all("from:" in template for template in clusters_of(labelled).values())
+
+
+def test_a_quoted_word_at_the_end_of_a_line_counts_among_its_quoted_texts() -> None:
+    """OpenDKIM's `can't parse From: header value '…'`: two texts of several words and a quoted word (one
+    token) said at the line's end are three texts of one place, the value the statement quotes; two texts
+    alone may still name two events."""
+    messages = (
+        [f"4AB{i}: can't parse From: header value 'Billing <billing@>'" for i in range(8)]
+        + [f"4AC{i}: can't parse From: header value 'Mailer Daemon'" for i in range(6)]
+        + [f"4AD{i}: can't parse From: header value 'undisclosed-recipients:;'" for i in range(4)]
+    )
+    assert len(set(clusters_of(messages).values())) == 1
+    modes = [f"job {i} set mode 'read only'" for i in range(8)] + [
+        f"job {i} set mode 'fast'" for i in range(6)
+    ]
+    assert len(set(clusters_of(modes).values())) == 2
+
+
+def test_a_parenthesized_reason_counts_its_texts_with_values_read_alike() -> None:
+    """FreeRADIUS' `Invalid user: [name] (from client … port … cli …)`: the lines where redaction wrote the
+    user (`[[REDACTED:email]]`) show too few texts on their own, but they are the lines equal elsewhere to
+    those whose user is masked, and their texts count together: one event."""
+    rng = random.Random(10)
+
+    def line(user: str) -> str:
+        client = rng.choice(["wifi-ap1", "vpn-gw", "switch-core", "10.0.0.5"])
+        return f"Auth: ({rng.randrange(9999)}) Invalid user: {user} (from client {client} port {rng.randrange(48)})"
+
+    messages = [line(f"[10.0.{rng.randrange(255)}.{rng.randrange(255)}]") for _ in range(12)] + [
+        line("[[REDACTED:email]]") for _ in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
 
 
 _IDENTIFIER = st.from_regex(r"[a-z][a-zA-Z0-9]{0,9}", fullmatch=True)

@@ -119,13 +119,14 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # after it: one location (`registry.example.org/team/api`, `org.sample.mail/.ui.Inbox`); relative folders
     # before it belong to it too (`orders/index.html.erb`, a file under a folder, is one value, not `orders/<*>`)
     (
-        r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*",
+        r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?!\w|-(?!>)|\.\w)(?:/[\w.@%+-]*)*",
         ("/", "."),
     ),
     # (not a dotted key, its `=` or quoted `:` after it: Elasticsearch's `current.health="GREEN"`, ECS's
-    # `"log.level":`, which names its field as a word does)
+    # `"log.level":`, which names its field as a word does; an arrow after it ends it as a space does: Prosody's
+    # `example.org->jabber.org`, a stream's two ends)
     (
-        r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w|=|[\"']:)(?:/[\w.@%+-]*)*",
+        r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?!\w|-(?!>)|\.\w|=|[\"']:)(?:/[\w.@%+-]*)*",
         (".",),
     ),
     # IPv4 with optional port, with the host name Java's `InetAddress` prints before it (`db-7/10.0.0.5:5432`;
@@ -134,6 +135,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),
     # IPv6 (with the `IPv6:` tag of an SMTP address literal, `[IPv6:2001:db8::1]`), MAC addresses
     (r"(?<![\w:])(?:IPv6:)?(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),
+    # a MAC address written with dashes, as Windows and RADIUS' Calling-Station-Id write it (`2E-7B-74-F4-64-2A`)
+    (r"(?<![\w-])[0-9a-fA-F]{2}(?:-[0-9a-fA-F]{2}){5}(?![\w-])", ("-",)),
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     # hex ids, also the short ones of an object's identity hash (`WindowState@290079b`, Android's `Token{5e8f0a1 …}`)
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b", ("digit",)),

@@ -94,15 +94,22 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 _FLAGS = frozenset(("yes", "no", "true", "false", "on", "off"))  # a flag's two values
 _ABSENT = frozenset(
-    ("null", "none", "nil", "undefined", "n/a", "-")
+    ("null", "none", "nil", "undefined", "undef", "n/a", "-")
 )  # a field's value that says there is none
 _CLOSERS = "\"')]},;."
 _LETTER = compile_regex(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = compile_regex(r"<\*>[A-Za-zµ]{0,3}")
-# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
-# and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
-_EMPTY = compile_regex(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens and
+# closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`). One pair of
+# brackets, angle brackets too, around nothing or a word that says there is none is empty as well: `<>` (an
+# SMTP null sender), `(null)` as C's printf writes a null string, rspamd's `<undef>` (not a quoted `'<'`).
+_NONE_WORD = "(?i:" + "|".join(sorted(word for word in _ABSENT if word.isalpha())) + ")?"
+_EMPTY = compile_regex(
+    r"(?:[(\[{'\"]{1,16}[)\]}'\"]{1,16}"
+    + "|".join(("", *(rf"\{opener}{_NONE_WORD}\{closer}" for opener, closer in ("()", "[]", "{}", "<>"))))
+    + r")[,;:.]?"
+)
 # A quoted dash: the value an access log writes for a field it has none for (`"-"` for a referrer or a user
 # agent the request did not send).
 _QUOTED_DASH = compile_regex(r"""(["'])-\1[,;:.]?""")
@@ -1039,6 +1046,15 @@ def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
     Request`). A word after a lone `=` is the whole value (`KeeperErrorCode = NoNode for <*>`)."""
     if position and tokens[position - 1] == "=":
         return True
+    if _AFTER_VALUE.fullmatch(tokens[position]) is not None and (
+        position + 1 == len(tokens)
+        or _key(tokens[position + 1])
+        or _LABEL.fullmatch(tokens[position + 1]) is not None
+        or _is_value(tokens[position + 1])
+    ):
+        # a word glued after a value by a bar is labelled by it as a key labels its word: PowerDNS' name and
+        # query type, `example.com|AAAA` (then a field, `timeouts: 3`, or the line's end)
+        return True
     if position + 1 < len(tokens):
         after = tokens[position + 1]
         if not _key(after) and not _is_value(after) and not _is_label(tokens, position + 1):
@@ -1049,6 +1065,8 @@ def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
     return before == "=" or (before[-1:] in (":", "=") and _LETTER.search(before) is not None)
 
 
+# A word glued after a value by a bar (`<*>|AAAA,`): a field the value labels.
+_AFTER_VALUE = compile_regex(r"<\*>\|[A-Za-z][A-Za-z0-9]{0,31}[,;]?")
 # Words a label of capitalized words may have (`Logon ID:`, `Impersonation Level:`, `Source Network Address:`).
 MAX_LABEL_WORDS = 4
 _CAPITALIZED = compile_regex(r"[A-Z][A-Za-z]*")
@@ -1521,16 +1539,19 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 
     After a sentence (`Failed authentication with <*> (SSL handshake failed)`), a parenthesized text of two
     prose words or more that takes at least `MIN_DISTINCT` texts in lines equal elsewhere is the reason the
-    sentence gives, a value.
+    sentence gives, a value. The lines equal elsewhere read their values alike there: a user redacted as
+    `[REDACTED:email]` is where other lines have an address (FreeRADIUS' `Invalid user: [<*>] (from client …)`).
     """
-    return _varied_spans(keys, _parenthesized)
+    return _varied_spans(keys, _parenthesized, _value_blind)
 
 
 def _varied_spans(
-    keys: list[tuple[str, ...]], find: Callable[[tuple[str, ...]], list[tuple[int, int]]]
+    keys: list[tuple[str, ...]],
+    find: Callable[[tuple[str, ...]], list[tuple[int, int]]],
+    place: Callable[[tuple[str, ...]], tuple[str, ...]] = tuple,
 ) -> dict[int, tuple[str, ...]]:
-    """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere, a span takes at
-    least `MIN_DISTINCT` texts."""
+    """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere (as `place` reads
+    them), a span takes at least `MIN_DISTINCT` texts."""
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for index, tokens in enumerate(keys):
@@ -1538,12 +1559,14 @@ def _varied_spans(
         if found:
             spans[index] = found
             for start, end in found:
-                texts[_fold_span(tokens, start, end)].add(tokens[start:end])
+                texts[place(_fold_span(tokens, start, end))].add(tokens[start:end])
     folded: dict[int, tuple[str, ...]] = {}
     for index, found in spans.items():
         tokens = keys[index]
         chosen = [
-            (start, end) for start, end in found if len(texts[_fold_span(tokens, start, end)]) >= MIN_DISTINCT
+            (start, end)
+            for start, end in found
+            if len(texts[place(_fold_span(tokens, start, end))]) >= MIN_DISTINCT
         ]
         for start, end in reversed(chosen):
             tokens = _fold_span(tokens, start, end)
@@ -1601,7 +1624,7 @@ def _sentence_quotes(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     """(start, end) of the quoted texts of two tokens or more after a word of a sentence, before another word,
     a value or the line's end (`Command '<*> --env prod' failed`, `starting connection 'Wired connection <*>'
-    (<*>)`)."""
+    (<*>)`), and of a quoted value of one token at the line's end, one more text of that place."""
     found: list[tuple[int, int]] = []
     size = len(tokens)
     start = 1
@@ -1609,7 +1632,18 @@ def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
         return found
     while start < size:
         quote = tokens[start][:1]
-        if quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
+        if (
+            quote in ("'", '"')
+            and start + 1 == size
+            and tokens[start].count(quote) == 2
+            and tokens[start].endswith(quote)
+            and _PROSE.fullmatch(tokens[start - 1])
+            and _is_value(tokens[start])
+        ):
+            # a quoted value of one token at the line's end is one of the texts said there (OpenDKIM's `header
+            # value 'undisclosed-recipients:;'` beside `'Billing <billing@>'` and `'Mailer Daemon'`)
+            found.append((start, start + 1))
+        elif quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
             end = start + 1
             while end < size and end - start < MAX_PHRASE and quote not in tokens[end]:
                 end += 1
@@ -2070,15 +2104,22 @@ def _has_letters(template: tuple[str, ...]) -> bool:
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """(start, end) of each double-quoted string of several tokens (punctuation may follow its closing quote:
-    `"Internal Server Error",`), or bracketed one after a word of a sentence, alone and with the wildcards
+    `"Internal Server Error",`), or bracketed one after a word of a sentence or a value, alone and with the wildcards
     beside it."""
     size = len(tokens)
     start = 0
     while start < size:
         token = tokens[start]
         close = '"' if token.startswith('"') and token.count('"') == 1 else ""
-        if token.startswith("[") and "]" not in token and start and _PROSE.fullmatch(tokens[start - 1]):
-            close = "]"  # a bracketed text within a sentence: Tomcat's `named [Abandoned cleanup thread]`
+        if (
+            token.startswith("[")
+            and "]" not in token
+            and start
+            and (tokens[start - 1] == WILDCARD or _PROSE.fullmatch(tokens[start - 1]))
+        ):
+            # a bracketed text within a sentence (Tomcat's `named [Abandoned cleanup thread]`), or after a value
+            # (rspamd's rules that fired after its score: `[-0.30/15.00] [R_SPF_ALLOW(-0.20){+mx;},ASN(…){a, b}]`)
+            close = "]"
         if close:
             end = start + 1
             while end < size and end - start < MAX_PHRASE_TOKENS and close not in tokens[end]:
