@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loggardener.errors import GardenerError
@@ -25,6 +25,7 @@ from loggardener.sources.file import (
     _loads,
     _ndjson_batches,
     _ndjson_records,
+    _Nesting,
     _Utf8,
     decode_lines,
 )
@@ -356,6 +357,67 @@ def test_an_array_nested_thousands_deep_stops_there_in_little_memory(tmp_path: P
         (3, f"entry 3: JSON nested deeper than {STREAM_DEPTH_LIMIT} levels, rest unreadable"),
     ]
     assert peak < 40 << 20  # 160 MB without the limit
+
+
+def _walked_nesting(chunks: list[bytes]) -> tuple[int, bool, int | None]:
+    """Depth, string state and the offset of the cut in the chunk that passes the limit, character by character
+    (an escape is two characters, none cut by a chunk's end: JSON has them only inside strings)."""
+    depth, in_string = 0, False
+    for chunk in chunks:
+        escaped = False
+        for offset, char in enumerate(chunk.decode()):
+            if escaped or char == "\\":
+                escaped = not escaped
+            elif char == '"':
+                in_string = not in_string
+            elif in_string:
+                continue
+            elif char in "[{":
+                depth += 1
+                if depth > STREAM_DEPTH_LIMIT:
+                    return depth, in_string, len(chunk.decode()[:offset].encode())
+            elif char in "]}":
+                depth -= 1
+    return depth, in_string, None
+
+
+_OUTSIDE_STRINGS = ['"', "[", "]", "{", "}", " ", ",", "[" * 250]
+_INSIDE_STRINGS = ['"', "[", "]", "{", "}", '\\"', "\\\\", "a", "é", "密"]
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(st.integers(min_value=0, max_value=99), min_size=1, max_size=120),
+    st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=6),
+)
+def test_the_nesting_of_a_text_read_in_chunks_is_the_nesting_walked_byte_by_byte(
+    choices: list[int], sizes: list[int]
+) -> None:
+    """`_Nesting` reads each chunk's quotes and brackets at once: the depth, whether a string is open, and where
+    the text passes STREAM_DEPTH_LIMIT are those of a walk over every character (of JSON-like text: escapes
+    inside strings only; a chunk may end inside a string, never inside an escape)."""
+    pieces: list[str] = []
+    in_string = False
+    for choice in choices:
+        options = _INSIDE_STRINGS if in_string else _OUTSIDE_STRINGS
+        piece = options[choice % len(options)]
+        in_string ^= piece == '"'
+        pieces.append(piece)
+    chunks = []
+    for size in sizes:
+        chunks.append("".join(pieces[:size]).encode())
+        pieces = pieces[size:]
+    nesting = _Nesting()
+    cut = None
+    for at, chunk in enumerate(chunks):
+        cut = nesting.feed(chunk)
+        if cut is not None:
+            chunks = chunks[: at + 1]
+            break
+    depth, in_string, walked_cut = _walked_nesting(chunks)
+    assert cut == walked_cut
+    if cut is None:
+        assert (nesting.depth, nesting.in_string) == (depth, in_string)
 
 
 def test_brackets_and_escaped_quotes_in_strings_do_not_count_as_nesting() -> None:

@@ -341,10 +341,11 @@ class _Utf8(io.RawIOBase):
                     raise broken
                 return 0
             ready, self._carry = _without_lone_surrogates(self._carry + chunk, final=not chunk)
-            cut = self._nesting.feed(ready)
+            pending = ready.encode("utf-8")
+            cut = self._nesting.feed(pending)
             if cut is not None:  # what comes before the cut is still read (the entries before it)
-                ready, self._too_deep = ready[:cut], True
-            self._pending = ready.encode("utf-8")
+                pending, self._too_deep = pending[:cut], True
+            self._pending = pending
         size = min(len(view), len(self._pending))
         view[:size] = self._pending[:size]
         self._pending = self._pending[size:]
@@ -362,48 +363,59 @@ class NestedTooDeep(Exception):
 
 
 class _Nesting:
-    """How deep the JSON text read so far nests (brackets outside strings), chunk by chunk.
+    """How deep the JSON text read so far nests (brackets outside strings), chunk by chunk, read as UTF-8 (no byte
+    of a character past ASCII is a quote, a bracket or a backslash, so the structure is the text's).
 
     A chunk never ends inside an escape (`_without_lone_surrogates` cuts between escapes). Counting is done
-    with string methods; only a chunk that might pass the limit is walked character by character.
+    with bytes methods on the chunk's skeleton (its quotes and brackets); only a chunk that might pass the limit
+    is walked byte by byte.
     """
 
     def __init__(self) -> None:
         self.depth = 0
         self.in_string = False
 
-    def feed(self, text: str) -> int | None:
-        """Follow `text`; the offset in it where the nesting passes STREAM_DEPTH_LIMIT, if it does."""
-        plain = text.replace("\\\\", "").replace('\\"', "") if "\\" in text else text
-        parts = plain.split('"')
-        outside = "".join(parts[1::2] if self.in_string else parts[0::2])
-        opening = outside.count("[") + outside.count("{")
+    def feed(self, data: bytes) -> int | None:
+        """Follow `data`; the offset in it where the nesting passes STREAM_DEPTH_LIMIT, if it does."""
+        plain = data.replace(b"\\\\", b"").replace(b'\\"', b"") if b"\\" in data else data
+        # Two quotes side by side in the skeleton close a string and open the next, or open and close a string
+        # without brackets: either way nothing between them counts, and the quotes after keep their parity.
+        skeleton = plain.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+        parts = skeleton.split(b'"')
+        outside = b"".join(parts[1::2] if self.in_string else parts[0::2])
+        opening = outside.count(b"[") + outside.count(b"{")
         if self.depth + opening > STREAM_DEPTH_LIMIT:
-            return self._walk(text)
-        self.depth += opening - outside.count("]") - outside.count("}")
+            return self._walk(data)
+        self.depth += opening - outside.count(b"]") - outside.count(b"}")
         self.in_string ^= len(parts) % 2 == 0
         return None
 
-    def _walk(self, text: str) -> int | None:
+    def _walk(self, data: bytes) -> int | None:
         depth, in_string, escaped = self.depth, self.in_string, False
-        for offset, char in enumerate(text):
+        for offset, byte in enumerate(data):
             if in_string:
                 if escaped:
                     escaped = False
-                elif char == "\\":
+                elif byte == _BACKSLASH:
                     escaped = True
-                elif char == '"':
+                elif byte == _QUOTE:
                     in_string = False
-            elif char == '"':
+            elif byte == _QUOTE:
                 in_string = True
-            elif char in "[{":
+            elif byte in _OPENING:
                 depth += 1
                 if depth > STREAM_DEPTH_LIMIT:
                     return offset
-            elif char in "]}":
+            elif byte in _CLOSING:
                 depth -= 1
         self.depth, self.in_string = depth, in_string
         return None
+
+
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
+_OPENING, _CLOSING = b"[{", b"]}"
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
+"""The bytes `_Nesting` drops from a chunk (escapes removed first): all but quotes and brackets."""
 
 
 # A JSON escape: a surrogate pair, a lone high or low surrogate, or any other escaped character.
