@@ -309,6 +309,79 @@ def test_a_quoted_rust_panic_or_a_coroutine_stack_printed_newest_first_is_reasse
     assert result[0].primary.message.splitlines() == lines
 
 
+DART_UNHANDLED_ERROR = [
+    "Unhandled exception:",
+    "Bad state: No element",
+    "#0      ListBase.first (dart:collection/list.dart:56:5)",
+    "#1      Orders.latest (package:shop/orders.dart:22:30)",
+    "<asynchronous suspension>",
+    "#2      main (file:///srv/bin/server.dart:14:5)",
+]
+HASKELL_ERROR = [
+    "Prelude.!!: index too large",
+    "CallStack (from HasCallStack):",
+    "  error, called at libraries/base/GHC/List.hs:1368:14 in base:GHC.List",
+    "  !!, called at src/Report.hs:61:22 in reports-0.1.0-AbC12:Report",
+]
+SWIFT_TRAP = [
+    "Sources/App/Queue.swift:40: Fatal error: Division by zero",
+    "💣 Program crashed: System trap at 0x0000560a1b2c3d4e",
+    "Thread 1 crashed:",
+    "0      0x0000560a1b2c3d4e Queue.rate() + 120 in App at /srv/Sources/App/Queue.swift:40:19",
+    "Backtrace took 0.05s",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "first"),
+    [
+        (DART_UNHANDLED_ERROR, "Unhandled exception:"),
+        (HASKELL_ERROR, "Prelude.!!: index too large"),
+        (SWIFT_TRAP, "Sources/App/Queue.swift:40: Fatal error: Division by zero"),
+    ],
+    ids=["dart", "haskell", "swift"],
+)
+def test_a_dart_haskell_or_swift_report_printed_newest_first_is_one_event(
+    lines: list[str], first: str
+) -> None:
+    result = events(list(reversed(split_lines(1, lines))))
+    assert [len(event.members) for event in result] == [len(lines)]
+    assert result[0].primary.message.splitlines()[0] == first
+    assert result[0].primary.stack is not None
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Error: ", "retrying in 5 s"],  # a bare `Error:` without numbered causes
+        ["Location:", "   us-east1"],  # a field's heading, no error chain
+        ["...", "Backtrace took 0.2s"],  # a Swift report's tail without its trap
+        ["#0 /var/www/html/index.php(12): main()", "#1 {main}"],  # PHP's frames, not Dart's
+        ["CallStack (from HasCallStack):", "loaded 3 reports"],  # the heading without its calls
+        ["[pool www] pid 41", "script_filename = /var/www/html/index.php"],  # a slow log without its warning
+    ],
+    ids=["bare-error", "location", "swift-tail", "php-frames", "call-stack-heading", "slow-log-alone"],
+)
+def test_pieces_of_the_new_reports_alone_stay_their_own_lines(lines: list[str]) -> None:
+    result = events(split_lines(1, lines, step=0.001, gke=True))
+    assert [[member.message for member in event.members] for event in result] == [[line] for line in lines]
+
+
+def test_a_php_fpm_slow_log_joins_the_warning_it_follows_in_either_order() -> None:
+    slow = [
+        "[02-Dec-2026 14:13:20] WARNING: [pool www] child 41, script '/var/www/html/index.php' (request: "
+        '"POST /index.php") executing too slow (5.310 sec), logging',
+        "[02-Dec-2026 14:13:20]  [pool www] pid 41",
+        "script_filename = /var/www/html/index.php",
+        "[0x00007f3b2c0104a0] curl_exec() /var/www/html/vendor/guzzle/src/Handler/CurlHandler.php:44",
+        "[0x00007f3b2c010310] charge() /var/www/html/src/Payments/Psp.php:77",
+    ]
+    for raw in (split_lines(1, slow), list(reversed(split_lines(1, slow)))):
+        result = events(raw)
+        assert [len(event.members) for event in result] == [len(slow)]
+        assert "executing too slow" in result[0].primary.message.splitlines()[0]
+
+
 def test_a_quoted_rust_panic_alone_stays_its_line_and_a_line_after_it_stays_apart() -> None:
     panic = "thread 'main' panicked at 'attempt to subtract with overflow', src/invoice.rs:41:17"
     result = events(split_lines(1, [panic, "worker 3 restarted after a failure"], step=0.001, gke=True))
@@ -868,6 +941,88 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "TypeError: Cannot read properties of null (reading 'address')",
             "ownerAddress /srv/worker/dist/notify.js:31",
         ),
+        (  # Deno: the source line and its caret between the uncaught error and its frames
+            [
+                "error: Uncaught (in promise) Error: STRIPE_KEY is not set",
+                '  if (!key) throw new Error("STRIPE_KEY is not set");',
+                "                  ^",
+                "    at readSettings (file:///srv/app/settings.ts:12:19)",
+                "    at file:///srv/app/server.ts:3:18",
+            ],
+            "Error: STRIPE_KEY is not set",
+            "readSettings file:///srv/app/settings.ts:12",
+        ),
+        (  # the Dart VM: `Unhandled exception:`, a FormatException with its input's excerpt, `#N` frames
+            [
+                "Unhandled exception:",
+                "FormatException: Unexpected character (at character 1)",
+                "<html><body>Bad Gateway</body></html>",
+                "^",
+                "",
+                "#0      _ChunkedJsonParser.fail (dart:convert-patch/convert_patch.dart:1463:5)",
+                "#1      JsonDecoder.convert (dart:convert/json.dart:610:36)",
+                "#2      PriceFeed.load (package:pricing/price_feed.dart:41:23)",
+                "<asynchronous suspension>",
+                "#3      main (file:///srv/bin/sync.dart:9:3)",
+                "<asynchronous suspension>",
+            ],
+            "FormatException: Unexpected character (at character 1)",
+            "PriceFeed.load package:pricing/price_feed.dart:41",
+        ),
+        (  # Haskell: `error`'s message, then its call stack under `CallStack (from HasCallStack):`
+            [
+                "Maybe.fromJust: Nothing",
+                "CallStack (from HasCallStack):",
+                "  error, called at libraries/base/Data/Maybe.hs:150:21 in base:Data.Maybe",
+                "  fromJust, called at src/Billing/Tax.hs:37:14 in billing-1.2.0-Jx8q2:Billing.Tax",
+            ],
+            "Maybe.fromJust: Nothing",
+            "fromJust src/Billing/Tax.hs:37",
+        ),
+        (  # Swift: a runtime trap, then the backtracer's report
+            [
+                "Sources/App/Carts.swift:88: Fatal error: Index out of range",
+                "",
+                "💣 Program crashed: System trap at 0x000055d1c2b3a4f0",
+                "",
+                'Thread 2 "NIO-ELT-0-#0" crashed:',
+                "",
+                "0      0x000055d1c2b3a4f0 Carts.total(for:) + 228 in App at /srv/Sources/App/Carts.swift:88:17",
+                "1 [ra] 0x000055d1c2b3b120 closure #2 in routes(_:) + 64 in App at /srv/Sources/App/routes.swift:14:9",
+                "...",
+                "",
+                "Backtrace took 0.18s",
+            ],
+            "Fatal error: Index out of range",
+            "Carts.total(for:) /srv/Sources/App/Carts.swift:88",
+        ),
+        (  # a framework's wrapper (Play) is titled by its cause, where the application's frame is
+            [
+                "play.api.UnexpectedException: Unexpected exception[IllegalStateException: no tariff]",
+                "\tat play.api.http.HttpErrorHandlerExceptions$.throwableToUsefulException(HttpErrorHandler.scala:373)",
+                "\tat play.core.server.PekkoHttpServer$$anonfun$1.applyOrElse(PekkoHttpServer.scala:441)",
+                "Caused by: java.lang.IllegalStateException: no tariff",
+                "\tat controllers.Shipping.quote(Shipping.scala:27)",
+                "\tat scala.concurrent.impl.Promise$Transformation.run(Promise.scala:470)",
+            ],
+            "java.lang.IllegalStateException: no tariff",
+            "controllers.Shipping.quote Shipping.scala:27",
+        ),
+        (  # color-eyre's report at a program's exit: numbered causes under a bare `Error:`, the place, the hints
+            [
+                "Error: ",
+                "   0: could not load rates for 2026-11-30",
+                "   1: connection refused (os error 111)",
+                "",
+                "Location:",
+                "   src/rates.rs:51",
+                "",
+                "Backtrace omitted. Run with RUST_BACKTRACE=1 environment variable to display it.",
+                "Run with RUST_BACKTRACE=full to include source snippets.",
+            ],
+            "Error: could not load rates for 2026-11-30: connection refused (os error 111)",
+            "",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -892,6 +1047,12 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "kotlin-coroutine-markers",
         "kotlin-coroutine-boundary-first",
         "node-trace-uncaught",
+        "deno-uncaught-source-caret",
+        "dart-vm-unhandled",
+        "haskell-call-stack",
+        "swift-backtrace",
+        "java-wrapper-cause",
+        "rust-color-eyre",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(
