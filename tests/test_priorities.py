@@ -2289,3 +2289,51 @@ def test_a_revision_not_ready_counts_a_report_split_over_lines_as_one_event() ->
         )
     )
     assert ranked.reasons[0] == "revision not ready: the service cannot serve (1 event (4 entries))"
+
+
+@pytest.mark.parametrize(
+    ("events", "span_minutes", "priority"),
+    [
+        (2, 1, "P0"),  # restarted and crashed again within a minute: a loop
+        (4, 14, "P0"),  # 4-5 minutes apart, as a crash loop's back-off spaces them
+        (2, 22, "P2"),  # two crashes 22 minutes apart: two crashes, each restarted (an isolated error)
+        (3, 120, "P1"),  # an hour apart: sustained errors
+    ],
+)
+def test_container_exits_far_apart_are_crashes_not_an_exit_loop(
+    events: int, span_minutes: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Container called exit(133).",
+            count=events,
+            events=events,
+            max_severity="ERROR",
+            last_seen=START + timedelta(minutes=span_minutes),
+        )
+    )
+    assert ranked.priority == priority
+    assert ranked.reasons[0].startswith("container exit loop") == (priority == "P0")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Sources/App/Cart.swift:88: Fatal error: Index out of range\n\n💣 Program crashed: System trap at 0x55d1c2b3a4f0",
+        "Unhandled exception:\nBad state: No element\n#0      Orders.latest (package:shop/orders.dart:22:30)",
+    ],
+    ids=["swift-trap", "dart-unhandled"],
+)
+def test_a_swift_trap_or_a_dart_unhandled_exception_ends_the_process(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            message=message,
+            count=2,
+            events=2,
+            max_severity="ERROR",
+            severities={"ERROR": 2},
+        )
+    )
+    assert ranked.priority == "P1"
+    assert ranked.reasons[0].startswith("the process died of a panic nothing recovered")

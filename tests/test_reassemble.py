@@ -350,6 +350,27 @@ def test_a_dart_haskell_or_swift_report_printed_newest_first_is_one_event(
     assert result[0].primary.stack is not None
 
 
+def test_a_dart_report_whose_text_goes_on_over_plain_lines_is_whole_newest_first() -> None:
+    report = [
+        "Unhandled exception:",
+        "FormatException: Unexpected end of input (at character 12)",
+        '{"rates": [1',
+        "           ^",
+        "",
+        "#0      _ChunkedJsonParser.fail (dart:convert-patch/convert_patch.dart:1463:5)",
+        "#1      RateFeed.read (package:fx/rate_feed.dart:30:11)",
+    ]
+    raw = [
+        *split_lines(0, ["fetching rates"], severity="INFO"),
+        *split_lines(1, report),
+        *split_lines(3, ["rates job started"], severity="INFO"),
+    ]
+    result = scan_entries(list(reversed(raw)))
+    assert [(c.count, c.title) for c in result.clusters] == [
+        (len(report), "FormatException: Unexpected end of input (at character 12) in RateFeed.read")
+    ]
+
+
 @pytest.mark.parametrize(
     "lines",
     [
@@ -359,8 +380,19 @@ def test_a_dart_haskell_or_swift_report_printed_newest_first_is_one_event(
         ["#0 /var/www/html/index.php(12): main()", "#1 {main}"],  # PHP's frames, not Dart's
         ["CallStack (from HasCallStack):", "loaded 3 reports"],  # the heading without its calls
         ["[pool www] pid 41", "script_filename = /var/www/html/index.php"],  # a slow log without its warning
+        ["ERROR - 2026-12-02 09:14:03.512201", "GET /health"],  # shelf's heading without an error's frames
+        ["package:shop/orders.dart 22:30  Orders.latest", "done"],  # a terse frame alone
     ],
-    ids=["bare-error", "location", "swift-tail", "php-frames", "call-stack-heading", "slow-log-alone"],
+    ids=[
+        "bare-error",
+        "location",
+        "swift-tail",
+        "php-frames",
+        "call-stack-heading",
+        "slow-log-alone",
+        "shelf-heading",
+        "terse-frame",
+    ],
 )
 def test_pieces_of_the_new_reports_alone_stay_their_own_lines(lines: list[str]) -> None:
     result = events(split_lines(1, lines, step=0.001, gke=True))
@@ -969,6 +1001,19 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "FormatException: Unexpected character (at character 1)",
             "PriceFeed.load package:pricing/price_feed.dart:41",
         ),
+        (  # shelf's `logRequests` report: the time, the request, its words, the error, terse frames
+            [
+                "ERROR - 2026-12-02 09:14:03.512201",
+                "POST /v2/carts/88/items",
+                "Error thrown by handler.",
+                "RangeError (index): Index out of range: index should be less than 2: 2",
+                "dart:core                                  List.[]",
+                "package:cart_api/src/cart.dart 71:18       Cart.addItem",
+                "package:shelf/src/middleware/logger.dart 30:62  logRequests.<fn>.<fn>.<fn>",
+            ],
+            "RangeError (index): Index out of range: index should be less than 2: 2",
+            "Cart.addItem package:cart_api/src/cart.dart:71",
+        ),
         (  # Haskell: `error`'s message, then its call stack under `CallStack (from HasCallStack):`
             [
                 "Maybe.fromJust: Nothing",
@@ -1049,6 +1094,7 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "node-trace-uncaught",
         "deno-uncaught-source-caret",
         "dart-vm-unhandled",
+        "dart-shelf-terse",
         "haskell-call-stack",
         "swift-backtrace",
         "java-wrapper-cause",

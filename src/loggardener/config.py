@@ -320,6 +320,12 @@ class PriorityRule(_Section):
     min_count: int | None = None
     min_events: int | None = Field(default=None, description="At least this many events.")
     max_events: int | None = Field(default=None, description="At most this many events.")
+    max_event_interval_seconds: int | None = Field(
+        default=None,
+        ge=0,
+        description="The events come at most this many seconds apart on average (the problem's span over its "
+        "events less one): a loop, not occurrences an hour apart.",
+    )
     min_share: float | None = Field(default=None, ge=0, le=1, description="Share of all events scanned.")
     min_http_status: int | None = None
     max_http_status: int | None = Field(default=None, description="Every HTTP status is at most this.")
@@ -467,6 +473,10 @@ _PROCESS_PANIC = [
     # `*** SIGABRT (@0x1) received by PID 1 …`, `*** Aborted at 1764… (unix time) …`), not a SIGTERM's shutdown
     r"(?m)^\*\*\* (?:SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP) (?:received at time=|\(@0x[0-9a-f]{1,16}\) received by PID )"
     r"|Aborted at \d{1,20} \(unix time\))",
+    # Swift's runtime trap (`Sources/App/X.swift:57: Fatal error: …`) and its backtracer's `💣 Program crashed:`
+    r"(?m)^\S{1,500}\.swift:\d{1,9}: Fatal error: |^(?:💣|\*\*\*) Program crashed: ",
+    # the Dart VM's uncaught error: the isolate, and with it the program, ends
+    r"(?m)^Unhandled exception:$",
 ]
 # Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
 _NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
@@ -882,6 +892,9 @@ def default_rules() -> list[PriorityRule]:
                 r"Back-off restarting failed container",
             ],
             min_events=2,
+            # (a platform restarts a crashing container within seconds to minutes, a crash loop back-off waits
+            # 5 minutes at most: two crashes 20 minutes apart are two crashes, each restarted)
+            max_event_interval_seconds=600,
         ),
         PriorityRule(
             name="container-back-off",
@@ -1680,6 +1693,7 @@ _CONDITIONS = (
     "min_count",
     "min_events",
     "max_events",
+    "max_event_interval_seconds",
     "min_share",
     "min_http_status",
     "max_http_status",

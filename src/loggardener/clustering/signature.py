@@ -93,9 +93,36 @@ def _without_context(line: str) -> str:
 def _title(text: str, limit: int = _TITLE_LIMIT) -> str:
     """A title: the first line, without the JSON context after its words, within `limit` characters; a
     longer one ends with `…` after its last whole word (mid-word only when the last third of the limit is
-    one token, an id or a path)."""
+    one token, an id or a path), or, an error chain, keeps its root cause (`_chain_title`)."""
     stripped = text.strip()
-    return cut_at_word(_without_context(stripped.splitlines()[0]) if stripped else "", limit)
+    line = _without_context(stripped.splitlines()[0]) if stripped else ""
+    if len(line) <= limit:
+        return line
+    return _chain_title(line, limit) or cut_at_word(line, limit)
+
+
+_CHAIN_SEPARATOR = ": "
+_CHAIN_GAP = ": …: "
+
+
+def _chain_title(line: str, limit: int) -> str | None:
+    """A long error chain, each error wrapping the next (Go's `fmt.Errorf("…: %w")`, Rust's and Node.js'
+    contexts: `reconcile failed: fetch page 3: Get "https://…": context deadline exceeded`), cut in its middle:
+    its first errors that fit, then its root cause, which says what failed; None when the line is no chain of
+    three errors or more, or its first error and root cause alone do not fit."""
+    parts = line.split(_CHAIN_SEPARATOR)
+    root = parts[-1].strip()
+    if len(parts) < 3 or not any(char.isalpha() for char in root):
+        return None
+    head = parts[0]
+    if len(head) + len(_CHAIN_GAP) + len(root) > limit:
+        return None
+    for part in parts[1:-1]:
+        longer = f"{head}{_CHAIN_SEPARATOR}{part}"
+        if len(longer) + len(_CHAIN_GAP) + len(root) > limit:
+            return f"{head}{_CHAIN_GAP}{root}"
+        head = longer
+    return f"{head}{_CHAIN_SEPARATOR}{root}"
 
 
 def message_template(message: str) -> str:

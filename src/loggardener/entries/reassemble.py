@@ -36,6 +36,7 @@ from loggardener.entries.redact import (
 )
 from loggardener.entries.stacks import (
     DART_FRAME,
+    DART_TERSE_FRAME,
     DART_UNHANDLED,
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
@@ -340,6 +341,12 @@ _FPM_SLOW_LOG = compile_regex(
 _SWIFT_TOOK = compile_regex(r"Backtrace took \d{1,6}\.\d{1,4}s")
 _SWIFT_REPORT = ("swift-fatal", "swift-crash", "swift-tail", "frame", "blank")
 _DART_FORMAT_EXCEPTION = "FormatException: "
+# shelf's `logRequests` report of a handler's error: `ERROR - 2026-12-02 14:10:40.300100`, the request (`GET
+# /orders/7`), `Error thrown by handler.`, the error's text, then its frames (`DART_TERSE_FRAME`)
+_SHELF_ERROR = compile_regex(r"ERROR - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?")
+_SHELF_THROWN = "Error thrown by handler."
+_REQUEST_LINE = compile_regex(r"[A-Z]{3,7} /\S{0,2000}")
+_DART_FRAME_STARTS = ("dart:", "package:", "file:///", "#")
 _DART_SUSPENSION = "<asynchronous suspension>"  # between a Dart stack's frames, where an await resumed
 _RUST_NOTE = compile_regex(
     r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)"
@@ -644,7 +651,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
-    r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = "
+    r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
     r"|[\w\\:>$-]{1,300}\(\) /"
     r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f]{4})"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
@@ -709,7 +716,7 @@ def _classify(line: str, stripped: str) -> str | None:
         return "group-header"
     if stripped == STACK_INFO:
         return "stack-info"
-    if stripped == DART_UNHANDLED:
+    if stripped == DART_UNHANDLED or (stripped[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(stripped)):
         return "dart-header"
     if ".swift" in stripped and SWIFT_FATAL.match(stripped):
         return "swift-fatal"
@@ -788,6 +795,7 @@ def _classify(line: str, stripped: str) -> str | None:
         _AT_FRAME.match(line)
         or _RUBY_FRAME.match(line)
         or (line[:1] == "#" and DART_FRAME.match(line))
+        or (line[:1] in "dpf" and DART_TERSE_FRAME.match(line))
         or (", called at " in line and HASKELL_FRAME.match(line))
         or stripped == _DART_SUSPENSION
         or (stripped[0] == "(" and _COROUTINE_MARKER.match(line))
@@ -1046,6 +1054,8 @@ class Reassembler:
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
                 yield Event(primary=entry, members=(entry,))  # the value held stays held for its name's line
                 continue
+            if kind == "bare" and key in self._groups and _in_report(self._groups[key], timestamp):
+                kind = "report-text"  # (a line of the report held, the stream's default level taken from it)
             if (
                 kind == "bare"
                 and key in self._groups
@@ -1116,7 +1126,7 @@ class Reassembler:
             if (
                 kind in _SPRING_PARTS
                 or kind == "dart-header"
-                or (kind == "frame" and entry.message[:1] == "#")
+                or (kind == "frame" and entry.message.startswith(_DART_FRAME_STARTS))
             ):
                 # (a Dart error's text may go on over plain lines, its input's excerpt: after its header, or
                 # before it and after its frames, newest first)
@@ -1831,15 +1841,25 @@ def may_neighbour_message(entry: LogEntry) -> bool:
     input's excerpt comes after: the message is a plain line, which the parser's fast path would skim (`Quiet`),
     but its event needs."""
     message = entry.message
-    return entry.payload_kind == "text" and (
-        (
-            message.startswith(("thread '", "stack backtrace:", "note: "))
-            and line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+    return (
+        entry.payload_kind == "text"
+        and (
+            (
+                message.startswith(("thread '", "stack backtrace:", "note: "))
+                and line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+            )
+            # a Dart FormatException's excerpt of its input (a plain line) comes next, or (newest first) the message
+            # of a Haskell error its call stack's heading was printed under; shelf's report goes on over plain lines
+            # (its request, the error's text), and before a Dart frame (newest first) its error's text may come
+            or message.startswith(_DART_FORMAT_EXCEPTION)
+            or message.strip() in HASKELL_CALL_STACK
+            or (message[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(message.strip()) is not None)
+            or message.strip() == _SHELF_THROWN
+            or (message[:1].isupper() and _REQUEST_LINE.fullmatch(message.strip()) is not None)
+            or (message.startswith(_DART_FRAME_STARTS) and line_kind(message) == "frame")
+            # (newest first, the excerpt's line a caret points into comes after the caret)
+            or (message[:1] in " ^" and message.strip()[:1] == "^" and not message.strip().strip("^~"))
         )
-        # a Dart FormatException's excerpt of its input (a plain line) comes next, or (newest first) the message
-        # of a Haskell error its call stack's heading was printed under
-        or message.startswith(_DART_FORMAT_EXCEPTION)
-        or message.strip() in HASKELL_CALL_STACK
     )
 
 
@@ -2051,7 +2071,9 @@ def _dart_report_end(kinds: list[str | None], lines: list[LogEntry], start: int)
     follows."""
     index = start + 1
     while (
-        index < len(kinds) and index - start <= _MESSAGE_LINES and not DART_FRAME.match(lines[index].message)
+        index < len(kinds)
+        and index - start <= _MESSAGE_LINES
+        and not (DART_FRAME.match(lines[index].message) or DART_TERSE_FRAME.match(lines[index].message))
     ):
         if kinds[index] in ("frame", "dart-header", "header"):
             return start

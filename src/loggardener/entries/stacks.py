@@ -229,6 +229,13 @@ DART_FRAME = compile_regex(
     r"^#\d{1,5}\s+(?P<func>\S.{0,1000}?) \((?P<file>(?:package|dart|file|org-dartlang-[\w-]{1,40}):[^\s()]{1,1000}?)"
     r"(?::(?P<line>\d+)(?::\d+)?)?\)\s*$"
 )
+# package:stack_trace's terse form, as shelf's `logRequests` prints a handler's error under `ERROR - <time>`, the
+# request and `Error thrown by handler.`: `package:orders/order_repository.dart 48:31  OrderRepository.latest`,
+# `dart:core  Iterable.first` (the error's text is the line before its first frame)
+DART_TERSE_FRAME = compile_regex(
+    r"^(?P<file>dart:[\w/-]{1,200}|package:\S{1,500}?\.dart|file:///\S{1,500}?\.dart)"
+    r"(?: (?P<line>\d+)(?::\d+)?)?\s{2,}(?P<func>\S.{0,1000}?)\s*$"
+)
 _DART_ERROR = compile_regex(
     r"^(?P<type>[A-Za-z_$][\w$.]{0,200}(?: [a-z]\w{0,40})?(?: \([^()]{0,100}\))?): ?(?P<message>.*)$"
 )
@@ -374,7 +381,9 @@ class StackParser:
                 return swift
         if "HasCallStack" in text and any(HASKELL_FRAME.match(line) for line in lines):
             return self._haskell(lines, text)
-        if "#0 " in text and any(DART_FRAME.match(line) for line in lines):
+        if ("#0 " in text or "dart:" in text or "package:" in text) and any(
+            DART_FRAME.match(line) or DART_TERSE_FRAME.match(line) for line in lines
+        ):
             return self._dart(lines, text)
         if any(_PHP_FRAME.match(line) or PHP_THROWN.match(line) for line in lines):
             return self._php(lines, text)
@@ -512,18 +521,21 @@ class StackParser:
         )
 
     def _dart(self, lines: list[str], text: str) -> StackTrace | None:
-        """A Dart VM's uncaught error (`DART_FRAME`): the first line of its text after `Unhandled exception:`
-        (the rest, a FormatException's excerpt of its input, stays in the text), and its frames with a line."""
-        first_frame = next(i for i, line in enumerate(lines) if DART_FRAME.match(line))
-        told = [
-            line.strip() for line in lines[:first_frame] if line.strip() and line.strip() != DART_UNHANDLED
-        ]
+        """A Dart error with its frames (`DART_FRAME`, `DART_TERSE_FRAME`): after the VM's `Unhandled exception:`,
+        the first line of its text (the rest, a FormatException's excerpt of its input, stays in the text); else
+        the line right before the frames (shelf's report names the time and the request first)."""
+        first_frame = next(
+            i for i, line in enumerate(lines) if DART_FRAME.match(line) or DART_TERSE_FRAME.match(line)
+        )
+        before = [line.strip() for line in lines[:first_frame] if line.strip()]
+        unhandled = DART_UNHANDLED in before
+        told = [line for line in before if line != DART_UNHANDLED]
         if not told:
             return None
-        error = _DART_ERROR.match(told[0])
+        error = _DART_ERROR.match(told[0] if unhandled else told[-1])
         frames: list[Frame] = []
         for line in lines[first_frame:]:
-            match = DART_FRAME.match(line)
+            match = DART_FRAME.match(line) or DART_TERSE_FRAME.match(line)
             if match is not None and match["line"] is not None:
                 file = match["file"]
                 in_app = self._in_app(file.startswith("dart:"), file)
@@ -532,7 +544,7 @@ class StackParser:
         return StackTrace(
             language="dart",
             exception_type=error["type"] if error else "",
-            message=error["message"] if error else told[0],
+            message=error["message"] if error else (told[0] if unhandled else told[-1]),
             frames=tuple(frames),
             text=text.strip(),
         )
