@@ -2321,8 +2321,9 @@ def test_container_exits_far_apart_are_crashes_not_an_exit_loop(
     [
         "Sources/App/Cart.swift:88: Fatal error: Index out of range\n\n💣 Program crashed: System trap at 0x55d1c2b3a4f0",
         "Unhandled exception:\nBad state: No element\n#0      Orders.latest (package:shop/orders.dart:22:30)",
+        "Fatal error: Index out of range: file Swift/ContiguousArrayBuffer.swift, line 600\nCurrent stack trace:",
     ],
-    ids=["swift-trap", "dart-unhandled"],
+    ids=["swift-trap", "dart-unhandled", "swift-trap-before-5-9"],
 )
 def test_a_swift_trap_or_a_dart_unhandled_exception_ends_the_process(message: str) -> None:
     ranked = prioritizer.rank(
@@ -2337,3 +2338,20 @@ def test_a_swift_trap_or_a_dart_unhandled_exception_ends_the_process(message: st
     )
     assert ranked.priority == "P1"
     assert ranked.reasons[0].startswith("the process died of a panic nothing recovered")
+
+
+def test_color_eyres_report_ending_a_jobs_executions_is_a_failed_job() -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Error: could not open /etc/app/app.toml: No such file or directory (os error 2)\n"
+            "   0: could not open /etc/app/app.toml: No such file or directory (os error 2)\n\nLocation:\n"
+            "   src/config.rs:27",
+            count=12,
+            events=2,
+            max_severity="ERROR",
+            severities={"ERROR": 12},
+            logs={"cloud_run_job run.googleapis.com/stderr": 12},
+        )
+    )
+    assert ranked.priority == "P1"
+    assert ranked.reasons[0].startswith("a Cloud Run job's program ends on the error its main returned")

@@ -350,6 +350,23 @@ def test_a_dart_haskell_or_swift_report_printed_newest_first_is_one_event(
     assert result[0].primary.stack is not None
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_haskell_error_in_the_programs_own_words_is_one_event_titled_by_them(newest_first: bool) -> None:
+    lines = [
+        "invalid refund state: Settled",
+        "HasCallStack backtrace:",
+        "  error, called at src/Refunds/Apply.hs:52:9 in refunds-0.2.0-Q1w2:Refunds.Apply",
+        "  applyRefund, called at src/Api.hs:77:21 in refunds-0.2.0-Q1w2:Api",
+    ]
+    raw = split_lines(
+        1, lines, gke=True
+    )  # (at ERROR: on Cloud Run, a plain first line is skimmed before its stack)
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [(c.count, c.title) for c in result.clusters] == [
+        (4, "ErrorCall: invalid refund state: Settled in applyRefund")
+    ]
+
+
 def test_a_dart_report_whose_text_goes_on_over_plain_lines_is_whole_newest_first() -> None:
     report = [
         "Unhandled exception:",
@@ -408,10 +425,12 @@ def test_a_php_fpm_slow_log_joins_the_warning_it_follows_in_either_order() -> No
         "[0x00007f3b2c0104a0] curl_exec() /var/www/html/vendor/guzzle/src/Handler/CurlHandler.php:44",
         "[0x00007f3b2c010310] charge() /var/www/html/src/Payments/Psp.php:77",
     ]
-    for raw in (split_lines(1, slow), list(reversed(split_lines(1, slow)))):
-        result = events(raw)
-        assert [len(event.members) for event in result] == [len(slow)]
-        assert "executing too slow" in result[0].primary.message.splitlines()[0]
+    with_blank = [slow[0], "", *slow[1:]]  # (the slow log opens with a blank line)
+    for lines, gke in ((slow, False), (with_blank, False), (with_blank, True)):
+        for raw in (split_lines(1, lines, gke=gke), list(reversed(split_lines(1, lines, gke=gke)))):
+            result = events(raw)
+            assert [len(event.members) for event in result] == [len(lines)]
+            assert "executing too slow" in result[0].primary.message.splitlines()[0]
 
 
 def test_a_quoted_rust_panic_alone_stays_its_line_and_a_line_after_it_stays_apart() -> None:
@@ -1014,6 +1033,55 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "RangeError (index): Index out of range: index should be less than 2: 2",
             "Cart.addItem package:cart_api/src/cart.dart:71",
         ),
+        (  # the Dart VM: an error whose text names no type (a null check's: Dart's TypeError)
+            [
+                "Unhandled exception:",
+                "Null check operator used on a null value",
+                "#0      Points.grant (package:loyalty/points.dart:88:41)",
+                "<asynchronous suspension>",
+                "#1      main (file:///app/bin/batch.dart:12:3)",
+            ],
+            "TypeError: Null check operator used on a null value",
+            "Points.grant package:loyalty/points.dart:88",
+        ),
+        (  # Deno: the source line at the margin (the code is), its caret, a top-level frame
+            [
+                "error: Uncaught TypeError: Cannot read properties of undefined (reading 'rate')",
+                "export const FEE = config.fees.rate * 100;",
+                "                               ^",
+                "    at file:///srv/app/fees.ts:2:32",
+            ],
+            "TypeError: Cannot read properties of undefined (reading 'rate')",
+            "None file:///srv/app/fees.ts:2",
+        ),
+        (  # Swift before 5.9: the trap names its place after the message, then `Current stack trace:`
+            [
+                "Fatal error: Division by zero: file App/Rates.swift, line 31",
+                "Current stack trace:",
+                "0    libswiftCore.so                    0x00007f2a1c3e5c40 swift_reportError + 50",
+                "1    Run                                0x000055f1b2c3d4e5 $s3App5RatesC4rateSdyF + 96",
+            ],
+            "Fatal error: Division by zero",
+            "None App/Rates.swift:31",
+        ),
+        (  # color-eyre with one cause and a SPANTRACE section
+            [
+                "Error: ",
+                "   0: could not open /etc/app/app.toml: No such file or directory (os error 2)",
+                "",
+                "Location:",
+                "   src/config.rs:27",
+                "",
+                "  ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ SPANTRACE ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+                "",
+                '   0: app::config::load with path="/etc/app/app.toml"',
+                "      at src/config.rs:19",
+                "",
+                "Backtrace omitted. Run with RUST_BACKTRACE=1 environment variable to display it.",
+            ],
+            "Error: could not open /etc/app/app.toml: No such file or directory (os error 2)",
+            "",
+        ),
         (  # Haskell: `error`'s message, then its call stack under `CallStack (from HasCallStack):`
             [
                 "Maybe.fromJust: Nothing",
@@ -1022,7 +1090,7 @@ def test_go_lines_without_their_header_stay_single() -> None:
                 "  fromJust, called at src/Billing/Tax.hs:37:14 in billing-1.2.0-Jx8q2:Billing.Tax",
             ],
             "Maybe.fromJust: Nothing",
-            "fromJust src/Billing/Tax.hs:37",
+            "Billing.Tax src/Billing/Tax.hs:37",  # (the call's function: the module, the outermost call named)
         ),
         (  # Swift: a runtime trap, then the backtracer's report
             [
@@ -1095,6 +1163,10 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "deno-uncaught-source-caret",
         "dart-vm-unhandled",
         "dart-shelf-terse",
+        "dart-vm-untyped-error",
+        "deno-source-at-margin",
+        "swift-before-5-9",
+        "rust-color-eyre-spantrace",
         "haskell-call-stack",
         "swift-backtrace",
         "java-wrapper-cause",
@@ -1116,7 +1188,10 @@ def test_a_stack_of_another_language_split_per_line_is_one_problem(
     if place:
         function, location = place.split()
         top = cluster.affected_files[0]
-        assert (top.function, top.location) == (function, location)
+        assert (str(top.function), top.location) == (
+            function,
+            location,
+        )  # (`None`: a place without a function)
     else:
         assert not cluster.affected_files
 

@@ -525,6 +525,18 @@ def test_a_long_error_chain_is_titled_by_its_first_errors_and_its_root_cause() -
     ]
 
 
+def test_an_error_chain_whose_last_words_are_a_detail_is_titled_by_the_last_failure() -> None:
+    chain = (
+        'sync run failed: post orders: Post "https://erp.example.com/api/v2/orders/import?mode=async&batch=17": '
+        "tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time "
+        "2026-12-02T18:13:20Z is after 2026-11-30T23:59:59Z"
+    )
+    report = scan_entries([run_entry(i * 60, text=chain, severity="ERROR") for i in range(2)])
+    assert [c.title for c in report.clusters] == [
+        "sync run failed: post orders: …: certificate has expired or is not yet valid"
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -533,8 +545,11 @@ def test_a_long_error_chain_is_titled_by_its_first_errors_and_its_root_cause() -
         # long, but no chain of three errors: cut at a word
         "TypeError: Cannot read properties of undefined (reading 'items') while rendering the product grid "
         "for the category page of the storefront",
+        # a chain under an event's or a type's heading (upper-case): cut at a word as before
+        'Failed: Failed to pull image "europe-docker.pkg.dev/acme/apps/ledger:2.8.0": rpc error: code = Unknown '
+        "desc = failed to pull and unpack image: 403 Forbidden",
     ],
-    ids=["short-chain", "long-sentence"],
+    ids=["short-chain", "long-sentence", "upper-case-heading"],
 )
 def test_titles_that_are_no_long_chain_read_as_before(text: str) -> None:
     report = scan_entries([run_entry(0, text=text, severity="ERROR")])

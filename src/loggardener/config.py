@@ -474,7 +474,8 @@ _PROCESS_PANIC = [
     r"(?m)^\*\*\* (?:SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP) (?:received at time=|\(@0x[0-9a-f]{1,16}\) received by PID )"
     r"|Aborted at \d{1,20} \(unix time\))",
     # Swift's runtime trap (`Sources/App/X.swift:57: Fatal error: …`) and its backtracer's `💣 Program crashed:`
-    r"(?m)^\S{1,500}\.swift:\d{1,9}: Fatal error: |^(?:💣|\*\*\*) Program crashed: ",
+    r"(?m)^\S{1,500}\.swift:\d{1,9}: Fatal error: |^(?:💣|\*\*\*) Program crashed: "
+    r"|^Fatal error: .{0,1000}: file \S{1,500}\.swift, line \d{1,9}$",
     # the Dart VM's uncaught error: the isolate, and with it the program, ends
     r"(?m)^Unhandled exception:$",
 ]
@@ -1509,7 +1510,11 @@ def default_rules() -> list[PriorityRule]:
             reason="a Cloud Run job's program ends on the error its main returned ({event_word} {when}): each "
             "execution that hits it fails, and the work the job does is not done until it is fixed",
             # Rust's report of the error `main` returned (anyhow, eyre): `Error: …`, then its causes
-            message_patterns=[r"(?m)^Error: [^\n]{1,2000}\n(?:[ \t]*\n)?Caused by:$"],
+            # (color-eyre: the causes numbered right under it, `   0: …`)
+            message_patterns=[
+                r"(?m)^Error: [^\n]{1,2000}\n(?:[ \t]*\n)?Caused by:$",
+                r"(?m)^Error: [^\n]{1,2000}\n {2,8}0: \S",
+            ],
             logs=["cloud_run_job *"],
             min_severity="ERROR",
             min_events=2,

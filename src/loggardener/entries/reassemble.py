@@ -54,6 +54,7 @@ from loggardener.entries.stacks import (
     SWIFT_CRASHED,
     SWIFT_FATAL,
     SWIFT_FRAME,
+    SWIFT_OLD_FRAME,
 )
 from loggardener.regexes import compile_regex, widen_escapes
 
@@ -338,9 +339,14 @@ _FPM_SLOW_LOG = compile_regex(
     r"|^script_filename = \S"
     r"|^(?:\[0x[0-9a-f]{8,16}\] )?[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)\S{0,1000}:\d{1,9}$"
 )
+_FPM_SLOW_ANNOUNCED = (
+    " sec), logging"  # (`executing too slow (5.3 sec), logging`: its slow log, a blank line first)
+)
 _SWIFT_TOOK = compile_regex(r"Backtrace took \d{1,6}\.\d{1,4}s")
 _SWIFT_REPORT = ("swift-fatal", "swift-crash", "swift-tail", "frame", "blank")
 _DART_FORMAT_EXCEPTION = "FormatException: "
+# Deno's uncaught error, whose source line (at the margin when the code is) comes next
+_DENO_UNCAUGHT = "error: Uncaught "
 # shelf's `logRequests` report of a handler's error: `ERROR - 2026-12-02 14:10:40.300100`, the request (`GET
 # /orders/7`), `Error thrown by handler.`, the error's text, then its frames (`DART_TERSE_FRAME`)
 _SHELF_ERROR = compile_regex(r"ERROR - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?")
@@ -357,6 +363,7 @@ _RUST_NOTE = compile_regex(
 # outermost first; `Location:` and the indented place it was built at
 _EYRE_CAUSE = compile_regex(r"^\s+(?P<number>\d{1,3}): (?P<cause>\S.*)$")
 _EYRE_LOCATION = "Location:"
+_EYRE_SECTION = compile_regex(r"━{3,200} (?:SPANTRACE|BACKTRACE) ━{3,200}")
 # Config Sync's error (`[1] KNV2009: failed to apply …`): its wrapped text on indented lines, a blank line, the
 # object's fields (`source: namespaces/shop/web.yaml`, `metadata.name: web`), and the link that ends it
 _KNV_ERROR = compile_regex(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
@@ -652,6 +659,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
     r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
+    r"|Current stack trace:|Fatal error: |\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]{4}"
     r"|[\w\\:>$-]{1,300}\(\) /"
     r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f]{4})"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
@@ -720,9 +728,12 @@ def _classify(line: str, stripped: str) -> str | None:
         return "dart-header"
     if ".swift" in stripped and SWIFT_FATAL.match(stripped):
         return "swift-fatal"
-    if stripped[0] in "💣*T" and SWIFT_CRASHED.match(stripped):
+    if stripped[0] in "💣*TC" and SWIFT_CRASHED.match(stripped):
         return "swift-crash"
-    if stripped[0].isdigit() and " in " in stripped and SWIFT_FRAME.match(stripped):
+    if stripped[0].isdigit() and (
+        (" in " in stripped and SWIFT_FRAME.match(stripped))
+        or (" 0x" in stripped and SWIFT_OLD_FRAME.match(stripped))
+    ):
         return "frame"
     if stripped == "..." or _SWIFT_TOOK.fullmatch(stripped):
         return (
@@ -1041,6 +1052,10 @@ class Reassembler:
                     kind = (
                         "caused"  # (a cause of Rails' report, read as one in `_split_events` after `Causes:`)
                     )
+                elif kind is None and (_under_deno_header(members) or self._over_caret(members)):
+                    kind = (
+                        "source"  # (Deno's source line under its uncaught error, read so in `_split_events`)
+                    )
                 elif kind is None and self._in_dotnet_message(members):
                     kind = "message"  # (read as one in `_split_events` if the exception's frames follow)
                 elif kind is None and _in_report(self._groups[key], timestamp):
@@ -1056,6 +1071,15 @@ class Reassembler:
                 continue
             if kind == "bare" and key in self._groups and _in_report(self._groups[key], timestamp):
                 kind = "report-text"  # (a line of the report held, the stream's default level taken from it)
+            elif (
+                kind == "bare"
+                and key in self._groups
+                and (
+                    _under_deno_header(self._groups[key].members)
+                    or self._over_caret(self._groups[key].members)
+                )
+            ):
+                kind = "source"
             if (
                 kind == "bare"
                 and key in self._groups
@@ -1310,6 +1334,18 @@ class Reassembler:
         if kind == "call-stack" and self._steps_down > self._steps_up:
             return "haskell-message"  # (newest first, a Haskell error's message comes after its call stack)
         return None
+
+    def _over_caret(self, members: list[LogEntry]) -> bool:
+        """Newest first, the line after a caret under frames is the source line it points into (Deno's, at the
+        margin when the code is)."""
+        last = members[-1].message.strip()
+        return (
+            self._steps_down > self._steps_up
+            and len(members) >= 2
+            and last[:1] == "^"
+            and not last.strip("^~")
+            and entry_kind(members[-2]) == "frame"
+        )
 
     def _in_dotnet_message(self, members: list[LogEntry]) -> bool:
         """A plain line may go on with the message of the .NET exception whose lines are held: it comes after
@@ -1852,6 +1888,8 @@ def may_neighbour_message(entry: LogEntry) -> bool:
             # of a Haskell error its call stack's heading was printed under; shelf's report goes on over plain lines
             # (its request, the error's text), and before a Dart frame (newest first) its error's text may come
             or message.startswith(_DART_FORMAT_EXCEPTION)
+            or message.strip() == DART_UNHANDLED
+            or message.startswith(_DENO_UNCAUGHT)
             or message.strip() in HASKELL_CALL_STACK
             or (message[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(message.strip()) is not None)
             or message.strip() == _SHELF_THROWN
@@ -1971,7 +2009,7 @@ def _announces(entry: LogEntry) -> bool:
     message = entry.message
     if message[-1:].isspace() and message.rstrip().endswith("]"):
         return True
-    return message.rstrip().endswith((":", " with root cause", " ->"))
+    return message.rstrip().endswith((":", " with root cause", " ->", _FPM_SLOW_ANNOUNCED))
 
 
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
@@ -2085,11 +2123,20 @@ def _dart_report_end(kinds: list[str | None], lines: list[LogEntry], start: int)
     return end
 
 
+def _under_deno_header(members: list[LogEntry]) -> bool:
+    """The lines held are Deno's uncaught error alone: the line after it is its source line."""
+    return len(members) == 1 and members[0].message.startswith(_DENO_UNCAUGHT)
+
+
 def _source_before_frames(kinds: list[str | None], lines: list[LogEntry], start: int) -> bool:
     """The exception at `start` is followed by the source line it was thrown at and a caret under it, then its
     frames: V8 under Deno prints an uncaught error so (`error: Uncaught (in promise) Error: …`, the line, `^`)."""
+    code = kinds[start + 1 : start + 2] == ["source"] or (
+        kinds[start + 1 : start + 2] in ([None], ["bare"]) and lines[start].message.startswith(_DENO_UNCAUGHT)
+    )
     return (
-        kinds[start + 1 : start + 4] == ["source", "source", "frame"]
+        code
+        and kinds[start + 2 : start + 4] == ["source", "frame"]
         and not lines[start + 2].message.strip().strip("^~")
         and bool(lines[start + 1].message.strip().strip("^~"))
     )
@@ -2337,6 +2384,11 @@ def _error_chain_end(kinds: list[str | None], lines: list[LogEntry], start: int)
         and lines[located].message.strip() == _EYRE_LOCATION
     ):
         end = _indented_end(lines, located)
+    section = _after_blanks(kinds, end)
+    while section < len(kinds) and _EYRE_SECTION.fullmatch(lines[section].message.strip()):
+        # color-eyre's sections (`━━━ SPANTRACE ━━━`, `━━━ BACKTRACE ━━━`), their entries indented
+        end = _indented_end(lines, _after_blanks(kinds, section) - 1)
+        section = _after_blanks(kinds, end)
     hint = _after_blanks(kinds, end)
     while hint < len(kinds) and kinds[hint] == "rust-note":
         end = hint

@@ -236,6 +236,7 @@ DART_TERSE_FRAME = compile_regex(
     r"^(?P<file>dart:[\w/-]{1,200}|package:\S{1,500}?\.dart|file:///\S{1,500}?\.dart)"
     r"(?: (?P<line>\d+)(?::\d+)?)?\s{2,}(?P<func>\S.{0,1000}?)\s*$"
 )
+_DART_UNTYPED = "TypeError"
 _DART_ERROR = compile_regex(
     r"^(?P<type>[A-Za-z_$][\w$.]{0,200}(?: [a-z]\w{0,40})?(?: \([^()]{0,100}\))?): ?(?P<message>.*)$"
 )
@@ -244,7 +245,7 @@ _DART_ERROR = compile_regex(
 # `  head, called at src/Invoices/Render.hs:112:19 in invoicing-0.4.2-8Hk1:Invoices.Render`
 HASKELL_CALL_STACK = ("CallStack (from HasCallStack):", "HasCallStack backtrace:")
 HASKELL_FRAME = compile_regex(
-    r"^\s+(?P<func>\S{1,500}), called at (?P<file>\S{1,1000}?):(?P<line>\d+):\d+ in (?P<package>[^\s:]{1,300}):\S{1,300}\s*$"
+    r"^\s+(?P<func>\S{1,500}), called at (?P<file>\S{1,1000}?):(?P<line>\d+):\d+ in (?P<package>[^\s:]{1,300}):(?P<module>\S{1,300})\s*$"
 )
 _HASKELL_LIBRARY = compile_regex(r"^(?:base|ghc[\w-]*|containers|text|bytestring)(?:-[\d.]+)?$")
 # Swift's runtime trap (`App/X.swift:57: Fatal error: Unexpectedly found nil while unwrapping an Optional value`;
@@ -258,11 +259,14 @@ SWIFT_FATAL = compile_regex(
 )
 SWIFT_CRASHED = compile_regex(
     r"^(?:💣|\*\*\*) Program crashed: .{1,300}$|^Thread \d{1,6}(?: \"[^\"]{0,200}\")? crashed:$"
+    r"|^Current stack trace:$"
 )
 SWIFT_FRAME = compile_regex(
     r"^(?:\d{1,5}(?: \[(?:ra|inlined|system|thunk)\])*\s+)?0x[0-9a-f]{1,16} (?P<func>\S.{0,1000}?) \+ \d+ in \S{1,300}"
     r"(?: at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?)?\s*$"
 )
+# before Swift 5.9, `Current stack trace:` and frames without places: `2    Run    0x000055f1b2c3d4e5 $s3App… + 412`
+SWIFT_OLD_FRAME = compile_regex(r"^\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]{1,16} \S.{0,1000}? \+ \d+\s*$")
 _SWIFT_LIBRARY = compile_regex(r"/\.build/checkouts/|/swift/stdlib/|^/usr/lib/swift/|/swift-corelibs-")
 # OTP's and Elixir's own applications: their frames are no application's code
 _ELIXIR_LIBRARY = frozenset(
@@ -503,18 +507,19 @@ class StackParser:
         if not told:
             return None
         error = _PY_EXCEPTION.match(told[-1])
+        calls = list(itertools.takewhile(bool, (HASKELL_FRAME.match(line) for line in lines[heading + 1 :])))
         frames: list[Frame] = []
-        for line in lines[heading + 1 :]:
-            match = HASKELL_FRAME.match(line)
-            if match is None:
-                break
+        for index, match in enumerate(calls):
             file = match["file"]
             library = file.startswith("libraries/") or bool(_HASKELL_LIBRARY.match(match["package"]))
-            frames.append(Frame(file, int(match["line"]), match["func"], self._in_app(library, file)))
+            # each line names the function called; the call is in the function the next line calls
+            caller = calls[index + 1]["func"] if index + 1 < len(calls) else match["module"]
+            frames.append(Frame(file, int(match["line"]), caller, self._in_app(library, file)))
         frames.reverse()
         return StackTrace(
             language="haskell",
-            exception_type=error["type"] if error else "",
+            # (`error "…"` with a message of the program's own words raises ErrorCall)
+            exception_type=error["type"] if error else "ErrorCall",
             message=(error["message"] or "") if error else told[-1],
             frames=tuple(frames),
             text=text.strip(),
@@ -532,7 +537,8 @@ class StackParser:
         told = [line for line in before if line != DART_UNHANDLED]
         if not told:
             return None
-        error = _DART_ERROR.match(told[0] if unhandled else told[-1])
+        said = told[0] if unhandled else told[-1]
+        error = _DART_ERROR.match(said)
         frames: list[Frame] = []
         for line in lines[first_frame:]:
             match = DART_FRAME.match(line) or DART_TERSE_FRAME.match(line)
@@ -543,8 +549,10 @@ class StackParser:
         frames.reverse()
         return StackTrace(
             language="dart",
-            exception_type=error["type"] if error else "",
-            message=error["message"] if error else (told[0] if unhandled else told[-1]),
+            # (an error whose text names no type, `Null check operator used on a null value`, `type 'Null' is
+            # not a subtype of type 'String' in type cast`: Dart's TypeError)
+            exception_type=error["type"] if error else _DART_UNTYPED,
+            message=error["message"] if error else said,
             frames=tuple(frames),
             text=text.strip(),
         )
