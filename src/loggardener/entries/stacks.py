@@ -507,7 +507,12 @@ class StackParser:
         if not told:
             return None
         error = _PY_EXCEPTION.match(told[-1])
-        calls = list(itertools.takewhile(bool, (HASKELL_FRAME.match(line) for line in lines[heading + 1 :])))
+        calls: list[re.Match[str]] = []
+        for line in lines[heading + 1 :]:
+            call = HASKELL_FRAME.match(line)
+            if call is None:
+                break
+            calls.append(call)
         frames: list[Frame] = []
         for index, match in enumerate(calls):
             file = match["file"]
