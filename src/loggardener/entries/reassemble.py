@@ -1873,32 +1873,36 @@ def _line_of_parts(parts: list[LogEntry]) -> Event:
 
 def may_neighbour_message(entry: LogEntry) -> bool:
     """A Rust panic's line that its message may come right after (`… panicked at src/main.rs:5:5:`), or right
-    before, newest first (`stack backtrace:`, `note: run with …`), or a Dart FormatException's line, which its
-    input's excerpt comes after: the message is a plain line, which the parser's fast path would skim (`Quiet`),
-    but its event needs."""
+    before, newest first (`stack backtrace:`, `note: run with …`), or a line of another report that a plain line
+    comes right after (`_NEIGHBOURED`): the message is a plain line, which the parser's fast path would skim
+    (`Quiet`), but its event needs."""
     message = entry.message
+    if entry.payload_kind != "text":
+        return False
+    if message.startswith(("thread '", "stack backtrace:", "note: ")):
+        return line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+    if message.startswith(_NEIGHBOURED_STARTS):
+        return True
+    if len(message) > _SHORT_NEIGHBOUR or message[:1] not in _NEIGHBOURED_FIRST:
+        return False
+    line = message.strip()
     return (
-        entry.payload_kind == "text"
-        and (
-            (
-                message.startswith(("thread '", "stack backtrace:", "note: "))
-                and line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
-            )
-            # a Dart FormatException's excerpt of its input (a plain line) comes next, or (newest first) the message
-            # of a Haskell error its call stack's heading was printed under; shelf's report goes on over plain lines
-            # (its request, the error's text), and before a Dart frame (newest first) its error's text may come
-            or message.startswith(_DART_FORMAT_EXCEPTION)
-            or message.strip() == DART_UNHANDLED
-            or message.startswith(_DENO_UNCAUGHT)
-            or message.strip() in HASKELL_CALL_STACK
-            or (message[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(message.strip()) is not None)
-            or message.strip() == _SHELF_THROWN
-            or (message[:1].isupper() and _REQUEST_LINE.fullmatch(message.strip()) is not None)
-            or (message.startswith(_DART_FRAME_STARTS) and line_kind(message) == "frame")
-            # (newest first, the excerpt's line a caret points into comes after the caret)
-            or (message[:1] in " ^" and message.strip()[:1] == "^" and not message.strip().strip("^~"))
-        )
+        line in _NEIGHBOURED
+        or (line[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(line) is not None)
+        or (line[:1].isupper() and _REQUEST_LINE.fullmatch(line) is not None)
+        or (line.startswith(_DART_FRAME_STARTS) and line_kind(message) == "frame")
+        or (line[:1] == "^" and not line.strip("^~"))
     )
+
+
+# Lines a plain line comes right after, in one report: a Dart FormatException's excerpt of its input after it, a
+# Deno uncaught error's source line, the Dart VM's error text after `Unhandled exception:`, shelf's report over
+# its plain lines (its request, `Error thrown by handler.`, the error's text); newest first, a Haskell error's
+# message after its call stack's heading, a Dart error's text after its frames, the line a caret points into
+_NEIGHBOURED_STARTS = (_DART_FORMAT_EXCEPTION, _DENO_UNCAUGHT)
+_NEIGHBOURED = frozenset((DART_UNHANDLED, _SHELF_THROWN, *HASKELL_CALL_STACK))
+_NEIGHBOURED_FIRST = frozenset("UEHCGPDOdpf#^ ")
+_SHORT_NEIGHBOUR = 2048
 
 
 def _within(seconds: float) -> timedelta:
