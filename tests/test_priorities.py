@@ -2355,3 +2355,58 @@ def test_color_eyres_report_ending_a_jobs_executions_is_a_failed_job() -> None:
     )
     assert ranked.priority == "P1"
     assert ranked.reasons[0].startswith("a Cloud Run job's program ends on the error its main returned")
+
+
+_PERIMETER = (
+    "PERMISSION_DENIED on google.cloud.bigquery.v2.TableDataService.InsertAll (bigquery.googleapis.com): Request is "
+    "prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: [REDACTED:secret]"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "principal", "priority", "reason"),
+    [
+        (
+            _PERIMETER,
+            5,
+            "service-account",
+            "P1",
+            "PERMISSION_DENIED: a VPC Service Controls perimeter blocks",
+        ),
+        # once: one of your service accounts denied, as before
+        (
+            _PERIMETER,
+            1,
+            "service-account",
+            "P2",
+            "PERMISSION_DENIED: one of your service accounts was denied",
+        ),
+        # a person the perimeter keeps out: as designed
+        (_PERIMETER, 5, "user", "P3", "PERMISSION_DENIED for an outside caller, a person"),
+        # an IAM denial of your service account, repeated: fix the binding
+        (
+            "PERMISSION_DENIED on storage.objects.list (storage.googleapis.com): Permission denied",
+            5,
+            "service-account",
+            "P2",
+            "PERMISSION_DENIED: one of your service accounts was denied",
+        ),
+    ],
+    ids=["perimeter-repeated", "perimeter-once", "perimeter-person", "iam-denial"],
+)
+def test_a_vpc_service_controls_perimeter_blocking_your_service_account_is_a_broken_path(
+    message: str, events: int, principal: str, priority: str, reason: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="audit",
+            signature="audit | PERMISSION_DENIED InsertAll bigquery.googleapis.com | x",
+            title=message,
+            message=message,
+            count=events,
+            events=events,
+            max_severity="ERROR",
+            principal_kinds={principal: events},
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True)

@@ -994,6 +994,23 @@ def default_rules() -> list[PriorityRule]:
             principal_kinds=["anonymous", "user", "google-agent"],
         ),
         PriorityRule(
+            name="perimeter-blocked",
+            priority="P1",
+            reason="{audit_status}: a VPC Service Controls perimeter blocks one of your service accounts "
+            "({event_word} {when}): what those calls read or write is not done until the perimeter's ingress or "
+            "egress rules allow it (no IAM binding fixes it)",
+            kinds=["audit"],
+            audit_statuses=["PERMISSION_DENIED"],
+            # the policy log's denial (`VpcServiceControlAuditMetadata`), its status message naming the perimeter's
+            # unique identifier
+            message_patterns=[
+                r"Request is prohibited by organization's policy",
+                r"vpcServiceControlsUniqueIdentifier",
+            ],
+            principal_kinds=["service-account"],
+            min_events=2,
+        ),
+        PriorityRule(
             name="workload-denied",
             priority="P2",
             reason="{audit_status}: one of your service accounts was denied ({event_word}); fix the binding",
