@@ -2410,3 +2410,27 @@ def test_a_vpc_service_controls_perimeter_blocking_your_service_account_is_a_bro
         )
     )
     assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True)
+
+
+_SLOW = (
+    "[pool www] child 41, script '/var/www/html/index.php' (request: \"POST /index.php\") executing too slow "
+    "(5.310 sec), logging"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "severity", "priority"),
+    [
+        (_SLOW, 3, "WARNING", "P2"),  # requests users waited for, again and again
+        (_SLOW, 1, "WARNING", "P3"),  # once: a low-impact warning, as before
+    ],
+    ids=["slow-requests", "slow-once"],
+)
+def test_slow_requests_a_server_logged_are_a_degraded_path(
+    message: str, events: int, severity: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, count=events * 7, events=events, max_severity=severity)
+    )
+    assert ranked.priority == priority
+    assert ranked.reasons[0].startswith("requests ran past") == (priority == "P2")

@@ -1650,6 +1650,16 @@ def default_rules() -> list[PriorityRule]:
             below_severity="ERROR",
         ),
         PriorityRule(
+            name="slow-requests-logged",
+            priority="P2",
+            reason="requests ran past the server's slow-request threshold ({event_word} {when}): users waited, "
+            "and the slow log says where",
+            # PHP-FPM's `child 41, script '…' (request: "POST /index.php") executing too slow (5.3 sec), logging`
+            message_patterns=[r"\bexecuting too slow \(\d{1,6}(?:\.\d{1,6})? sec\)"],
+            below_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="user-impact-warning",
             priority="P2",
             reason="warning with user impact (timeouts, failed connections or configuration drift): {tally}",
