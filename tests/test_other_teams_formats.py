@@ -92,6 +92,22 @@ def test_an_opentelemetry_record_is_read_by_its_severity_text_body_and_exception
     assert entry.stack is not None and entry.stack.exception_type == "ValueError"
 
 
+def test_an_exception_the_collectors_exporter_wrote_as_labels_is_read_with_its_stack() -> None:
+    raw = run_entry(0, text="pricing a quote failed", severity="ERROR")
+    raw["labels"] = {**raw.get("labels", {}), **_EXCEPTION, "code.function": "price"}
+    entry = parser.parse(1, raw)
+    assert entry.message == "pricing a quote failed: ValueError: rate must be positive"
+    assert entry.stack is not None and entry.stack.exception_type == "ValueError"
+    assert entry.stack.frames[-1].file == "/app/quotes.py"
+
+
+def test_labels_without_an_exception_change_nothing() -> None:
+    raw = run_entry(0, text="pricing a quote failed", severity="ERROR")
+    raw["labels"] = {**raw.get("labels", {}), "code.function": "price", "exception.escaped": "false"}
+    entry = parser.parse(1, raw)
+    assert (entry.message, entry.stack) == ("pricing a quote failed", None)
+
+
 def test_an_opentelemetry_warning_is_kept_and_its_info_is_quiet() -> None:
     assert (
         parser.parse(1, run_entry(0, json_payload=_otel("WARN", "cache stale"))).severity == Severity.WARNING

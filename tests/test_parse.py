@@ -1335,12 +1335,19 @@ def test_a_status_alone_invents_no_method_or_route() -> None:
 @pytest.mark.parametrize(
     ("resource", "labels", "service", "revision", "instance"),
     [
-        (
+        (  # without its instance (trimmed by an export), a job's entry is of its execution's
             {"type": "cloud_run_job", "labels": {"job_name": "j"}},
             {"run.googleapis.com/execution_name": "j-x"},
             "j",
             "j-x",
-            None,
+            "j-x",
+        ),
+        (
+            {"type": "cloud_run_job", "labels": {"job_name": "j"}},
+            {"run.googleapis.com/execution_name": "j-x", "instanceId": "00a1b2"},
+            "j",
+            "j-x",
+            "00a1b2",
         ),
         ({"type": "cloud_function", "labels": {"function_name": "f"}}, {}, "f", None, None),
         (

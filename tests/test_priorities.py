@@ -2289,3 +2289,148 @@ def test_a_revision_not_ready_counts_a_report_split_over_lines_as_one_event() ->
         )
     )
     assert ranked.reasons[0] == "revision not ready: the service cannot serve (1 event (4 entries))"
+
+
+@pytest.mark.parametrize(
+    ("events", "span_minutes", "priority"),
+    [
+        (2, 1, "P0"),  # restarted and crashed again within a minute: a loop
+        (4, 14, "P0"),  # 4-5 minutes apart, as a crash loop's back-off spaces them
+        (2, 22, "P2"),  # two crashes 22 minutes apart: two crashes, each restarted (an isolated error)
+        (3, 120, "P1"),  # an hour apart: sustained errors
+    ],
+)
+def test_container_exits_far_apart_are_crashes_not_an_exit_loop(
+    events: int, span_minutes: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Container called exit(133).",
+            count=events,
+            events=events,
+            max_severity="ERROR",
+            last_seen=START + timedelta(minutes=span_minutes),
+        )
+    )
+    assert ranked.priority == priority
+    assert ranked.reasons[0].startswith("container exit loop") == (priority == "P0")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Sources/App/Cart.swift:88: Fatal error: Index out of range\n\n💣 Program crashed: System trap at 0x55d1c2b3a4f0",
+        "Unhandled exception:\nBad state: No element\n#0      Orders.latest (package:shop/orders.dart:22:30)",
+        "Fatal error: Index out of range: file Swift/ContiguousArrayBuffer.swift, line 600\nCurrent stack trace:",
+    ],
+    ids=["swift-trap", "dart-unhandled", "swift-trap-before-5-9"],
+)
+def test_a_swift_trap_or_a_dart_unhandled_exception_ends_the_process(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            message=message,
+            count=2,
+            events=2,
+            max_severity="ERROR",
+            severities={"ERROR": 2},
+        )
+    )
+    assert ranked.priority == "P1"
+    assert ranked.reasons[0].startswith("the process died of a panic nothing recovered")
+
+
+def test_color_eyres_report_ending_a_jobs_executions_is_a_failed_job() -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Error: could not open /etc/app/app.toml: No such file or directory (os error 2)\n"
+            "   0: could not open /etc/app/app.toml: No such file or directory (os error 2)\n\nLocation:\n"
+            "   src/config.rs:27",
+            count=12,
+            events=2,
+            max_severity="ERROR",
+            severities={"ERROR": 12},
+            logs={"cloud_run_job run.googleapis.com/stderr": 12},
+        )
+    )
+    assert ranked.priority == "P1"
+    assert ranked.reasons[0].startswith("a Cloud Run job's program ends on the error its main returned")
+
+
+_PERIMETER = (
+    "PERMISSION_DENIED on google.cloud.bigquery.v2.TableDataService.InsertAll (bigquery.googleapis.com): Request is "
+    "prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: [REDACTED:secret]"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "principal", "priority", "reason"),
+    [
+        (
+            _PERIMETER,
+            5,
+            "service-account",
+            "P1",
+            "PERMISSION_DENIED: a VPC Service Controls perimeter blocks",
+        ),
+        # once: one of your service accounts denied, as before
+        (
+            _PERIMETER,
+            1,
+            "service-account",
+            "P2",
+            "PERMISSION_DENIED: one of your service accounts was denied",
+        ),
+        # a person the perimeter keeps out: as designed
+        (_PERIMETER, 5, "user", "P3", "PERMISSION_DENIED for an outside caller, a person"),
+        # an IAM denial of your service account, repeated: fix the binding
+        (
+            "PERMISSION_DENIED on storage.objects.list (storage.googleapis.com): Permission denied",
+            5,
+            "service-account",
+            "P2",
+            "PERMISSION_DENIED: one of your service accounts was denied",
+        ),
+    ],
+    ids=["perimeter-repeated", "perimeter-once", "perimeter-person", "iam-denial"],
+)
+def test_a_vpc_service_controls_perimeter_blocking_your_service_account_is_a_broken_path(
+    message: str, events: int, principal: str, priority: str, reason: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="audit",
+            signature="audit | PERMISSION_DENIED InsertAll bigquery.googleapis.com | x",
+            title=message,
+            message=message,
+            count=events,
+            events=events,
+            max_severity="ERROR",
+            principal_kinds={principal: events},
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True)
+
+
+_SLOW = (
+    "[pool www] child 41, script '/var/www/html/index.php' (request: \"POST /index.php\") executing too slow "
+    "(5.310 sec), logging"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "severity", "priority"),
+    [
+        (_SLOW, 3, "WARNING", "P2"),  # requests users waited for, again and again
+        (_SLOW, 1, "WARNING", "P3"),  # once: a low-impact warning, as before
+    ],
+    ids=["slow-requests", "slow-once"],
+)
+def test_slow_requests_a_server_logged_are_a_degraded_path(
+    message: str, events: int, severity: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, count=events * 7, events=events, max_severity=severity)
+    )
+    assert ranked.priority == priority
+    assert ranked.reasons[0].startswith("requests ran past") == (priority == "P2")

@@ -309,6 +309,130 @@ def test_a_quoted_rust_panic_or_a_coroutine_stack_printed_newest_first_is_reasse
     assert result[0].primary.message.splitlines() == lines
 
 
+DART_UNHANDLED_ERROR = [
+    "Unhandled exception:",
+    "Bad state: No element",
+    "#0      ListBase.first (dart:collection/list.dart:56:5)",
+    "#1      Orders.latest (package:shop/orders.dart:22:30)",
+    "<asynchronous suspension>",
+    "#2      main (file:///srv/bin/server.dart:14:5)",
+]
+HASKELL_ERROR = [
+    "Prelude.!!: index too large",
+    "CallStack (from HasCallStack):",
+    "  error, called at libraries/base/GHC/List.hs:1368:14 in base:GHC.List",
+    "  !!, called at src/Report.hs:61:22 in reports-0.1.0-AbC12:Report",
+]
+SWIFT_TRAP = [
+    "Sources/App/Queue.swift:40: Fatal error: Division by zero",
+    "💣 Program crashed: System trap at 0x0000560a1b2c3d4e",
+    "Thread 1 crashed:",
+    "0      0x0000560a1b2c3d4e Queue.rate() + 120 in App at /srv/Sources/App/Queue.swift:40:19",
+    "Backtrace took 0.05s",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "first"),
+    [
+        (DART_UNHANDLED_ERROR, "Unhandled exception:"),
+        (HASKELL_ERROR, "Prelude.!!: index too large"),
+        (SWIFT_TRAP, "Sources/App/Queue.swift:40: Fatal error: Division by zero"),
+    ],
+    ids=["dart", "haskell", "swift"],
+)
+def test_a_dart_haskell_or_swift_report_printed_newest_first_is_one_event(
+    lines: list[str], first: str
+) -> None:
+    result = events(list(reversed(split_lines(1, lines))))
+    assert [len(event.members) for event in result] == [len(lines)]
+    assert result[0].primary.message.splitlines()[0] == first
+    assert result[0].primary.stack is not None
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_haskell_error_in_the_programs_own_words_is_one_event_titled_by_them(newest_first: bool) -> None:
+    lines = [
+        "invalid refund state: Settled",
+        "HasCallStack backtrace:",
+        "  error, called at src/Refunds/Apply.hs:52:9 in refunds-0.2.0-Q1w2:Refunds.Apply",
+        "  applyRefund, called at src/Api.hs:77:21 in refunds-0.2.0-Q1w2:Api",
+    ]
+    raw = split_lines(
+        1, lines, gke=True
+    )  # (at ERROR: on Cloud Run, a plain first line is skimmed before its stack)
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [(c.count, c.title) for c in result.clusters] == [
+        (4, "ErrorCall: invalid refund state: Settled in applyRefund")
+    ]
+
+
+def test_a_dart_report_whose_text_goes_on_over_plain_lines_is_whole_newest_first() -> None:
+    report = [
+        "Unhandled exception:",
+        "FormatException: Unexpected end of input (at character 12)",
+        '{"rates": [1',
+        "           ^",
+        "",
+        "#0      _ChunkedJsonParser.fail (dart:convert-patch/convert_patch.dart:1463:5)",
+        "#1      RateFeed.read (package:fx/rate_feed.dart:30:11)",
+    ]
+    raw = [
+        *split_lines(0, ["fetching rates"], severity="INFO"),
+        *split_lines(1, report),
+        *split_lines(3, ["rates job started"], severity="INFO"),
+    ]
+    result = scan_entries(list(reversed(raw)))
+    assert [(c.count, c.title) for c in result.clusters] == [
+        (len(report), "FormatException: Unexpected end of input (at character 12) in RateFeed.read")
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Error: ", "retrying in 5 s"],  # a bare `Error:` without numbered causes
+        ["Location:", "   us-east1"],  # a field's heading, no error chain
+        ["...", "Backtrace took 0.2s"],  # a Swift report's tail without its trap
+        ["#0 /var/www/html/index.php(12): main()", "#1 {main}"],  # PHP's frames, not Dart's
+        ["CallStack (from HasCallStack):", "loaded 3 reports"],  # the heading without its calls
+        ["[pool www] pid 41", "script_filename = /var/www/html/index.php"],  # a slow log without its warning
+        ["ERROR - 2026-12-02 09:14:03.512201", "GET /health"],  # shelf's heading without an error's frames
+        ["package:shop/orders.dart 22:30  Orders.latest", "done"],  # a terse frame alone
+    ],
+    ids=[
+        "bare-error",
+        "location",
+        "swift-tail",
+        "php-frames",
+        "call-stack-heading",
+        "slow-log-alone",
+        "shelf-heading",
+        "terse-frame",
+    ],
+)
+def test_pieces_of_the_new_reports_alone_stay_their_own_lines(lines: list[str]) -> None:
+    result = events(split_lines(1, lines, step=0.001, gke=True))
+    assert [[member.message for member in event.members] for event in result] == [[line] for line in lines]
+
+
+def test_a_php_fpm_slow_log_joins_the_warning_it_follows_in_either_order() -> None:
+    slow = [
+        "[02-Dec-2026 14:13:20] WARNING: [pool www] child 41, script '/var/www/html/index.php' (request: "
+        '"POST /index.php") executing too slow (5.310 sec), logging',
+        "[02-Dec-2026 14:13:20]  [pool www] pid 41",
+        "script_filename = /var/www/html/index.php",
+        "[0x00007f3b2c0104a0] curl_exec() /var/www/html/vendor/guzzle/src/Handler/CurlHandler.php:44",
+        "[0x00007f3b2c010310] charge() /var/www/html/src/Payments/Psp.php:77",
+    ]
+    with_blank = [slow[0], "", *slow[1:]]  # (the slow log opens with a blank line)
+    for lines, gke in ((slow, False), (with_blank, False), (with_blank, True)):
+        for raw in (split_lines(1, lines, gke=gke), list(reversed(split_lines(1, lines, gke=gke)))):
+            result = events(raw)
+            assert [len(event.members) for event in result] == [len(lines)]
+            assert "executing too slow" in result[0].primary.message.splitlines()[0]
+
+
 def test_a_quoted_rust_panic_alone_stays_its_line_and_a_line_after_it_stays_apart() -> None:
     panic = "thread 'main' panicked at 'attempt to subtract with overflow', src/invoice.rs:41:17"
     result = events(split_lines(1, [panic, "worker 3 restarted after a failure"], step=0.001, gke=True))
@@ -868,6 +992,150 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "TypeError: Cannot read properties of null (reading 'address')",
             "ownerAddress /srv/worker/dist/notify.js:31",
         ),
+        (  # Deno: the source line and its caret between the uncaught error and its frames
+            [
+                "error: Uncaught (in promise) Error: STRIPE_KEY is not set",
+                '  if (!key) throw new Error("STRIPE_KEY is not set");',
+                "                  ^",
+                "    at readSettings (file:///srv/app/settings.ts:12:19)",
+                "    at file:///srv/app/server.ts:3:18",
+            ],
+            "Error: STRIPE_KEY is not set",
+            "readSettings file:///srv/app/settings.ts:12",
+        ),
+        (  # the Dart VM: `Unhandled exception:`, a FormatException with its input's excerpt, `#N` frames
+            [
+                "Unhandled exception:",
+                "FormatException: Unexpected character (at character 1)",
+                "<html><body>Bad Gateway</body></html>",
+                "^",
+                "",
+                "#0      _ChunkedJsonParser.fail (dart:convert-patch/convert_patch.dart:1463:5)",
+                "#1      JsonDecoder.convert (dart:convert/json.dart:610:36)",
+                "#2      PriceFeed.load (package:pricing/price_feed.dart:41:23)",
+                "<asynchronous suspension>",
+                "#3      main (file:///srv/bin/sync.dart:9:3)",
+                "<asynchronous suspension>",
+            ],
+            "FormatException: Unexpected character (at character 1)",
+            "PriceFeed.load package:pricing/price_feed.dart:41",
+        ),
+        (  # shelf's `logRequests` report: the time, the request, its words, the error, terse frames
+            [
+                "ERROR - 2026-12-02 09:14:03.512201",
+                "POST /v2/carts/88/items",
+                "Error thrown by handler.",
+                "RangeError (index): Index out of range: index should be less than 2: 2",
+                "dart:core                                  List.[]",
+                "package:cart_api/src/cart.dart 71:18       Cart.addItem",
+                "package:shelf/src/middleware/logger.dart 30:62  logRequests.<fn>.<fn>.<fn>",
+            ],
+            "RangeError (index): Index out of range: index should be less than 2: 2",
+            "Cart.addItem package:cart_api/src/cart.dart:71",
+        ),
+        (  # the Dart VM: an error whose text names no type (a null check's: Dart's TypeError)
+            [
+                "Unhandled exception:",
+                "Null check operator used on a null value",
+                "#0      Points.grant (package:loyalty/points.dart:88:41)",
+                "<asynchronous suspension>",
+                "#1      main (file:///app/bin/batch.dart:12:3)",
+            ],
+            "TypeError: Null check operator used on a null value",
+            "Points.grant package:loyalty/points.dart:88",
+        ),
+        (  # Deno: the source line at the margin (the code is), its caret, a top-level frame
+            [
+                "error: Uncaught TypeError: Cannot read properties of undefined (reading 'rate')",
+                "export const FEE = config.fees.rate * 100;",
+                "                               ^",
+                "    at file:///srv/app/fees.ts:2:32",
+            ],
+            "TypeError: Cannot read properties of undefined (reading 'rate')",
+            "None file:///srv/app/fees.ts:2",
+        ),
+        (  # Swift before 5.9: the trap names its place after the message, then `Current stack trace:`
+            [
+                "Fatal error: Division by zero: file App/Rates.swift, line 31",
+                "Current stack trace:",
+                "0    libswiftCore.so                    0x00007f2a1c3e5c40 swift_reportError + 50",
+                "1    Run                                0x000055f1b2c3d4e5 $s3App5RatesC4rateSdyF + 96",
+            ],
+            "Fatal error: Division by zero",
+            "None App/Rates.swift:31",
+        ),
+        (  # color-eyre with one cause and a SPANTRACE section
+            [
+                "Error: ",
+                "   0: could not open /etc/app/app.toml: No such file or directory (os error 2)",
+                "",
+                "Location:",
+                "   src/config.rs:27",
+                "",
+                "  ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ SPANTRACE ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+                "",
+                '   0: app::config::load with path="/etc/app/app.toml"',
+                "      at src/config.rs:19",
+                "",
+                "Backtrace omitted. Run with RUST_BACKTRACE=1 environment variable to display it.",
+            ],
+            "Error: could not open /etc/app/app.toml: No such file or directory (os error 2)",
+            "",
+        ),
+        (  # Haskell: `error`'s message, then its call stack under `CallStack (from HasCallStack):`
+            [
+                "Maybe.fromJust: Nothing",
+                "CallStack (from HasCallStack):",
+                "  error, called at libraries/base/Data/Maybe.hs:150:21 in base:Data.Maybe",
+                "  fromJust, called at src/Billing/Tax.hs:37:14 in billing-1.2.0-Jx8q2:Billing.Tax",
+            ],
+            "Maybe.fromJust: Nothing",
+            "Billing.Tax src/Billing/Tax.hs:37",  # (the call's function: the module, the outermost call named)
+        ),
+        (  # Swift: a runtime trap, then the backtracer's report
+            [
+                "Sources/App/Carts.swift:88: Fatal error: Index out of range",
+                "",
+                "💣 Program crashed: System trap at 0x000055d1c2b3a4f0",
+                "",
+                'Thread 2 "NIO-ELT-0-#0" crashed:',
+                "",
+                "0      0x000055d1c2b3a4f0 Carts.total(for:) + 228 in App at /srv/Sources/App/Carts.swift:88:17",
+                "1 [ra] 0x000055d1c2b3b120 closure #2 in routes(_:) + 64 in App at /srv/Sources/App/routes.swift:14:9",
+                "...",
+                "",
+                "Backtrace took 0.18s",
+            ],
+            "Fatal error: Index out of range",
+            "Carts.total(for:) /srv/Sources/App/Carts.swift:88",
+        ),
+        (  # a framework's wrapper (Play) is titled by its cause, where the application's frame is
+            [
+                "play.api.UnexpectedException: Unexpected exception[IllegalStateException: no tariff]",
+                "\tat play.api.http.HttpErrorHandlerExceptions$.throwableToUsefulException(HttpErrorHandler.scala:373)",
+                "\tat play.core.server.PekkoHttpServer$$anonfun$1.applyOrElse(PekkoHttpServer.scala:441)",
+                "Caused by: java.lang.IllegalStateException: no tariff",
+                "\tat controllers.Shipping.quote(Shipping.scala:27)",
+                "\tat scala.concurrent.impl.Promise$Transformation.run(Promise.scala:470)",
+            ],
+            "java.lang.IllegalStateException: no tariff",
+            "controllers.Shipping.quote Shipping.scala:27",
+        ),
+        (  # color-eyre's report at a program's exit: numbered causes under a bare `Error:`, the place, the hints
+            [
+                "Error: ",
+                "   0: could not load rates for 2026-11-30",
+                "   1: connection refused (os error 111)",
+                "",
+                "Location:",
+                "   src/rates.rs:51",
+                "",
+                "Backtrace omitted. Run with RUST_BACKTRACE=1 environment variable to display it.",
+                "Run with RUST_BACKTRACE=full to include source snippets.",
+            ],
+            "Error: could not load rates for 2026-11-30: connection refused (os error 111)",
+            "",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -892,6 +1160,17 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "kotlin-coroutine-markers",
         "kotlin-coroutine-boundary-first",
         "node-trace-uncaught",
+        "deno-uncaught-source-caret",
+        "dart-vm-unhandled",
+        "dart-shelf-terse",
+        "dart-vm-untyped-error",
+        "deno-source-at-margin",
+        "swift-before-5-9",
+        "rust-color-eyre-spantrace",
+        "haskell-call-stack",
+        "swift-backtrace",
+        "java-wrapper-cause",
+        "rust-color-eyre",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(
@@ -909,7 +1188,10 @@ def test_a_stack_of_another_language_split_per_line_is_one_problem(
     if place:
         function, location = place.split()
         top = cluster.affected_files[0]
-        assert (top.function, top.location) == (function, location)
+        assert (str(top.function), top.location) == (
+            function,
+            location,
+        )  # (`None`: a place without a function)
     else:
         assert not cluster.affected_files
 

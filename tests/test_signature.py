@@ -511,3 +511,48 @@ def test_a_lograge_line_of_a_server_error_is_a_request_problem_ended_by_its_erro
             "ERROR",
         ),
     ], found
+
+
+def test_a_long_error_chain_is_titled_by_its_first_errors_and_its_root_cause() -> None:
+    chain = (
+        "settle batch failed: fetch settlements page 3: Get "
+        '"https://api.psp.example.com/v1/settlements?page=3&limit=500&cursor=c2V0dGxlbWVudHM": '
+        "context deadline exceeded"
+    )
+    report = scan_entries([run_entry(i * 60, text=chain, severity="ERROR") for i in range(2)])
+    assert [c.title for c in report.clusters] == [
+        "settle batch failed: fetch settlements page 3: …: context deadline exceeded"
+    ]
+
+
+def test_an_error_chain_whose_last_words_are_a_detail_is_titled_by_the_last_failure() -> None:
+    chain = (
+        'sync run failed: post orders: Post "https://erp.example.com/api/v2/orders/import?mode=async&batch=17": '
+        "tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time "
+        "2026-12-02T18:13:20Z is after 2026-11-30T23:59:59Z"
+    )
+    report = scan_entries([run_entry(i * 60, text=chain, severity="ERROR") for i in range(2)])
+    assert [c.title for c in report.clusters] == [
+        "sync run failed: post orders: …: certificate has expired or is not yet valid"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # short enough: whole
+        "sync failed: fetch page 3: context deadline exceeded",
+        # long, but no chain of three errors: cut at a word
+        "TypeError: Cannot read properties of undefined (reading 'items') while rendering the product grid "
+        "for the category page of the storefront",
+        # a chain under an event's or a type's heading (upper-case): cut at a word as before
+        'Failed: Failed to pull image "europe-docker.pkg.dev/acme/apps/ledger:2.8.0": rpc error: code = Unknown '
+        "desc = failed to pull and unpack image: 403 Forbidden",
+    ],
+    ids=["short-chain", "long-sentence", "upper-case-heading"],
+)
+def test_titles_that_are_no_long_chain_read_as_before(text: str) -> None:
+    report = scan_entries([run_entry(0, text=text, severity="ERROR")])
+    title = report.clusters[0].title
+    assert "…:" not in title
+    assert title == text or (title.endswith("…") and text.startswith(title[:-1]))

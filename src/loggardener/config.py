@@ -320,6 +320,12 @@ class PriorityRule(_Section):
     min_count: int | None = None
     min_events: int | None = Field(default=None, description="At least this many events.")
     max_events: int | None = Field(default=None, description="At most this many events.")
+    max_event_interval_seconds: int | None = Field(
+        default=None,
+        ge=0,
+        description="The events come at most this many seconds apart on average (the problem's span over its "
+        "events less one): a loop, not occurrences an hour apart.",
+    )
     min_share: float | None = Field(default=None, ge=0, le=1, description="Share of all events scanned.")
     min_http_status: int | None = None
     max_http_status: int | None = Field(default=None, description="Every HTTP status is at most this.")
@@ -467,6 +473,11 @@ _PROCESS_PANIC = [
     # `*** SIGABRT (@0x1) received by PID 1 …`, `*** Aborted at 1764… (unix time) …`), not a SIGTERM's shutdown
     r"(?m)^\*\*\* (?:SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP) (?:received at time=|\(@0x[0-9a-f]{1,16}\) received by PID )"
     r"|Aborted at \d{1,20} \(unix time\))",
+    # Swift's runtime trap (`Sources/App/X.swift:57: Fatal error: …`) and its backtracer's `💣 Program crashed:`
+    r"(?m)^\S{1,500}\.swift:\d{1,9}: Fatal error: |^(?:💣|\*\*\*) Program crashed: "
+    r"|^Fatal error: .{0,1000}: file \S{1,500}\.swift, line \d{1,9}$",
+    # the Dart VM's uncaught error: the isolate, and with it the program, ends
+    r"(?m)^Unhandled exception:$",
 ]
 # Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
 _NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
@@ -882,6 +893,9 @@ def default_rules() -> list[PriorityRule]:
                 r"Back-off restarting failed container",
             ],
             min_events=2,
+            # (a platform restarts a crashing container within seconds to minutes, a crash loop back-off waits
+            # 5 minutes at most: two crashes 20 minutes apart are two crashes, each restarted)
+            max_event_interval_seconds=600,
         ),
         PriorityRule(
             name="container-back-off",
@@ -978,6 +992,23 @@ def default_rules() -> list[PriorityRule]:
             kinds=["audit"],
             audit_statuses=["PERMISSION_DENIED", "UNAUTHENTICATED", "UNKNOWN"],
             principal_kinds=["anonymous", "user", "google-agent"],
+        ),
+        PriorityRule(
+            name="perimeter-blocked",
+            priority="P1",
+            reason="{audit_status}: a VPC Service Controls perimeter blocks one of your service accounts "
+            "({event_word} {when}): what those calls read or write is not done until the perimeter's ingress or "
+            "egress rules allow it (no IAM binding fixes it)",
+            kinds=["audit"],
+            audit_statuses=["PERMISSION_DENIED"],
+            # the policy log's denial (`VpcServiceControlAuditMetadata`), its status message naming the perimeter's
+            # unique identifier
+            message_patterns=[
+                r"Request is prohibited by organization's policy",
+                r"vpcServiceControlsUniqueIdentifier",
+            ],
+            principal_kinds=["service-account"],
+            min_events=2,
         ),
         PriorityRule(
             name="workload-denied",
@@ -1496,7 +1527,11 @@ def default_rules() -> list[PriorityRule]:
             reason="a Cloud Run job's program ends on the error its main returned ({event_word} {when}): each "
             "execution that hits it fails, and the work the job does is not done until it is fixed",
             # Rust's report of the error `main` returned (anyhow, eyre): `Error: …`, then its causes
-            message_patterns=[r"(?m)^Error: [^\n]{1,2000}\n(?:[ \t]*\n)?Caused by:$"],
+            # (color-eyre: the causes numbered right under it, `   0: …`)
+            message_patterns=[
+                r"(?m)^Error: [^\n]{1,2000}\n(?:[ \t]*\n)?Caused by:$",
+                r"(?m)^Error: [^\n]{1,2000}\n {2,8}0: \S",
+            ],
             logs=["cloud_run_job *"],
             min_severity="ERROR",
             min_events=2,
@@ -1615,6 +1650,16 @@ def default_rules() -> list[PriorityRule]:
             below_severity="ERROR",
         ),
         PriorityRule(
+            name="slow-requests-logged",
+            priority="P2",
+            reason="requests ran past the server's slow-request threshold ({event_word} {when}): users waited, "
+            "and the slow log says where",
+            # PHP-FPM's `child 41, script '…' (request: "POST /index.php") executing too slow (5.3 sec), logging`
+            message_patterns=[r"\bexecuting too slow \(\d{1,6}(?:\.\d{1,6})? sec\)"],
+            below_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="user-impact-warning",
             priority="P2",
             reason="warning with user impact (timeouts, failed connections or configuration drift): {tally}",
@@ -1680,6 +1725,7 @@ _CONDITIONS = (
     "min_count",
     "min_events",
     "max_events",
+    "max_event_interval_seconds",
     "min_share",
     "min_http_status",
     "max_http_status",

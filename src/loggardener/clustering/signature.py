@@ -93,9 +93,78 @@ def _without_context(line: str) -> str:
 def _title(text: str, limit: int = _TITLE_LIMIT) -> str:
     """A title: the first line, without the JSON context after its words, within `limit` characters; a
     longer one ends with `…` after its last whole word (mid-word only when the last third of the limit is
-    one token, an id or a path)."""
+    one token, an id or a path), or, an error chain, keeps its root cause (`_chain_title`)."""
     stripped = text.strip()
-    return cut_at_word(_without_context(stripped.splitlines()[0]) if stripped else "", limit)
+    line = _without_context(stripped.splitlines()[0]) if stripped else ""
+    if len(line) <= limit:
+        return line
+    return _chain_title(line, limit) or cut_at_word(line, limit)
+
+
+_CHAIN_SEPARATOR = ": "
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+# what a root cause says: a failure (`connection refused`, `context deadline exceeded`, `i/o timeout`, `403
+# Forbidden`, `no space left on device`)
+_FAILURE = compile_regex(
+    r"(?i)\b(?:error|fail|refused|timed? ?out|timeout|exceeded|expired|denied|forbidden|not found|no such|reset|"
+    r"unavailable|unreachable|invalid|cannot|can't|unable|eof|deadline|closed|broken|abort|panic|no space|"
+    r"too many|not allowed|unauthori[sz]ed|\d{3} [A-Z][a-z])"
+)
+
+
+def _outer_parts(line: str) -> list[str]:
+    """`line` split at each `: ` outside brackets and double quotes (a bracket left open keeps the rest whole)."""
+    parts: list[str] = []
+    closers: list[str] = []
+    quoted = False
+    start = 0
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in _OPENERS:
+            closers.append(_OPENERS[char])
+        elif closers and char == closers[-1]:
+            closers.pop()
+        elif char == ":" and not closers and line.startswith(_CHAIN_SEPARATOR, index) and index >= start:
+            parts.append(line[start:index])
+            start = index + len(_CHAIN_SEPARATOR)
+    parts.append(line[start:])
+    return parts
+
+
+_CHAIN_GAP = ": …: "
+
+
+def _chain_title(line: str, limit: int) -> str | None:
+    """A long error chain, each error wrapping the next, lower-case as Go's and Rust's conventions write them
+    (`fmt.Errorf("…: %w")`, anyhow's contexts: `reconcile failed: fetch page 3: Get "https://…": context deadline
+    exceeded`), cut in its middle:
+    its first errors that fit, then its root cause, which says what failed; None when the line is no chain of
+    three errors or more (outside brackets and double quotes: a tuple's repr, a SQL statement in parentheses
+    are no chain), or its first error and root cause alone do not fit."""
+    if not line[:1].islower():
+        return None  # (an error wrapped so is lower-case; a type's, a report's heading, a sentence are not)
+    parts = _outer_parts(line)
+    # the root cause: the last error that says a failure, with what it says after it when that fits (a field's
+    # value last, `check duration: 3ms`, `current time … is after …`, is no root cause by itself)
+    failing = [index for index in range(2, len(parts)) if _FAILURE.search(parts[index])]
+    if not failing:
+        return None
+    root = _CHAIN_SEPARATOR.join(parts[failing[-1] :]).strip()
+    if len(parts[0]) + len(_CHAIN_GAP) + len(root) > limit:
+        root = parts[failing[-1]].strip()
+    parts = [*parts[: failing[-1]], root]
+    head = parts[0]
+    if len(head) + len(_CHAIN_GAP) + len(root) > limit:
+        return None
+    for part in parts[1:-1]:
+        longer = f"{head}{_CHAIN_SEPARATOR}{part}"
+        if len(longer) + len(_CHAIN_GAP) + len(root) > limit:
+            return f"{head}{_CHAIN_GAP}{root}"
+        head = longer
+    return f"{head}{_CHAIN_SEPARATOR}{root}"
 
 
 def message_template(message: str) -> str:

@@ -39,7 +39,9 @@ class MalformedEntry(ValueError):
     """A LogEntry that cannot be used; the message says why."""
 
 
-Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby", "elixir", "rust"]
+Language = Literal[
+    "python", "java", "node", "go", "dotnet", "php", "ruby", "elixir", "rust", "dart", "haskell", "swift"
+]
 PayloadKind = Literal["text", "json", "proto", "none"]
 RecordLine = Literal["", "head", "bare", "continuation", "preamble", "level", "error", "message", "partial"]
 """What a text line is to a record written over several lines (`levels.record_line`)."""

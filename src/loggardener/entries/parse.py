@@ -51,6 +51,7 @@ from loggardener.entries.payloads import (
     caller_kind,
     read_payload,
     runtime_record,
+    with_exception_labels,
 )
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
@@ -437,6 +438,8 @@ class EntryParser:
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
         entry_labels = _as_dict(raw.get("labels"), "labels")
         payload = read_payload(self._redacted_payloads(raw))
+        if "exception.type" in entry_labels or "exception.stacktrace" in entry_labels:
+            payload = with_exception_labels(payload, entry_labels)
         identity = resource_identity(
             resource_type, resource_labels, entry_labels, payload, str(raw.get("logName") or "")
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
 from loggardener.entries.levels import (
@@ -426,6 +426,30 @@ def _otel_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     if isinstance(stack, str) and stack.strip():
         record["stack_trace"] = stack
     return record
+
+
+# The OpenTelemetry Collector's googlecloud exporter writes a record's attributes as the entry's labels: an
+# exception's `exception.type`, `exception.message` and `exception.stacktrace` beside a body that only says what
+# was being done (`Refund request failed`)
+_EXCEPTION_LABELS = ("exception.type", "exception.message", "exception.stacktrace")
+
+
+def with_exception_labels(payload: Payload, labels: dict[str, Any]) -> Payload:
+    """`payload` with the exception its entry's labels hold (`_EXCEPTION_LABELS`): its type and message after the
+    payload's message, its stack among the stack's sources; `payload` itself when the labels hold none."""
+    kind, text, stack = (labels.get(name) for name in _EXCEPTION_LABELS)
+    error = ": ".join(part for part in (kind, text) if isinstance(part, str) and part.strip())
+    sources = [stack] if isinstance(stack, str) and stack.strip() else []
+    if not error and not sources:
+        return payload
+    message = (
+        _joined(payload.message, error.split("\n", 1)[0])
+        if error and payload.message
+        else payload.message or error
+    )
+    return replace(
+        payload, message=message, stack_sources=[*sources, *payload.stack_sources], reports_error=True
+    )
 
 
 # loguru's `serialize=True` sink: `{"text": "<the formatted line, with its traceback>", "record": {"level":

@@ -35,17 +35,26 @@ from loggardener.entries.redact import (
     is_plain_words,
 )
 from loggardener.entries.stacks import (
+    DART_FRAME,
+    DART_TERSE_FRAME,
+    DART_UNHANDLED,
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
     EXCEPTION_GROUP_HEADER,
     FAULT_HEADER,
     FAULT_THREAD,
+    HASKELL_CALL_STACK,
+    HASKELL_FRAME,
     MONOLOG_EXCEPTION,
     NODE_ERROR_CODE,
     PHP_THROWN,
     PY_CHAIN_SEPARATORS,
     PY_HEADER,
     RUST_PANIC,
+    SWIFT_CRASHED,
+    SWIFT_FATAL,
+    SWIFT_FRAME,
+    SWIFT_OLD_FRAME,
 )
 from loggardener.regexes import compile_regex, widen_escapes
 
@@ -321,13 +330,57 @@ _ELIXIR_REQUEST = compile_regex(
 )
 # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
 # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
-_RUST_NOTE = compile_regex(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
+# PHP-FPM's slow log (written to stderr in containers) after its `executing too slow (5.3 sec), logging` warning:
+# `[02-Dec-2026 14:13:20]  [pool www] pid 41`, `script_filename = /var/www/html/index.php`, then the request's
+# frames, innermost first, `[0x00007f3b2c0104a0] curl_exec() /var/www/html/src/Psp.php:44` (the date and the
+# address may come cut as a header)
+_FPM_SLOW_LOG = compile_regex(
+    r"^(?:\[\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}\]\s+)?\[pool [^\]\s]{1,100}\] pid \d{1,10}$"
+    r"|^script_filename = \S"
+    r"|^(?:\[0x[0-9a-f]{8,16}\] )?[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)\S{0,1000}:\d{1,9}$"
+)
+_FPM_SLOW_ANNOUNCED = (
+    " sec), logging"  # (`executing too slow (5.3 sec), logging`: its slow log, a blank line first)
+)
+_SWIFT_TOOK = compile_regex(r"Backtrace took \d{1,6}\.\d{1,4}s")
+_SWIFT_REPORT = ("swift-fatal", "swift-crash", "swift-tail", "frame", "blank")
+_DART_FORMAT_EXCEPTION = "FormatException: "
+# Deno's uncaught error, whose source line (at the margin when the code is) comes next
+_DENO_UNCAUGHT = "error: Uncaught "
+# shelf's `logRequests` report of a handler's error: `ERROR - 2026-12-02 14:10:40.300100`, the request (`GET
+# /orders/7`), `Error thrown by handler.`, the error's text, then its frames (`DART_TERSE_FRAME`)
+_SHELF_ERROR = compile_regex(r"ERROR - \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?")
+_SHELF_THROWN = "Error thrown by handler."
+_REQUEST_LINE = compile_regex(r"[A-Z]{3,7} /\S{0,2000}")
+_DART_FRAME_STARTS = ("dart:", "package:", "file:///", "#")
+_DART_SUSPENSION = "<asynchronous suspension>"  # between a Dart stack's frames, where an await resumed
+_RUST_NOTE = compile_regex(
+    r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)"
+    # color-eyre's closing hints under its report
+    r"|^(?:Backtrace omitted\. )?Run with (?:RUST_BACKTRACE|RUST_SPANTRACE|COLORBT_SHOW_HIDDEN)=\S+ "
+)
+# color-eyre's report of an error chain: `Error: ` alone, then its causes numbered and indented (`   0: …`), the
+# outermost first; `Location:` and the indented place it was built at
+_EYRE_CAUSE = compile_regex(r"^\s+(?P<number>\d{1,3}): (?P<cause>\S.*)$")
+_EYRE_LOCATION = "Location:"
+_EYRE_SECTION = compile_regex(r"━{3,200} (?:SPANTRACE|BACKTRACE) ━{3,200}")
 # Config Sync's error (`[1] KNV2009: failed to apply …`): its wrapped text on indented lines, a blank line, the
 # object's fields (`source: namespaces/shop/web.yaml`, `metadata.name: web`), and the link that ends it
 _KNV_ERROR = compile_regex(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
 _KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
-_INTRODUCED = ("header", "elixir", "knv", "continuation", "bare", "group-header", "stack-info", "glog-trace")
+_INTRODUCED = (
+    "header",
+    "elixir",
+    "knv",
+    "continuation",
+    "bare",
+    "group-header",
+    "stack-info",
+    "glog-trace",
+    "fpm-slow",
+    "call-stack",
+)
 # Python 3.11's exception group: `  + Exception Group Traceback (most recent call last):`, then its lines behind a
 # `|` gutter, its sub-exceptions' after `+-+---------------- 1 ----------------` (all indented, read as `source`)
 _GROUP_HEADER = "+ " + EXCEPTION_GROUP_HEADER
@@ -605,7 +658,10 @@ _MAY_BE_KIND = compile_regex(
     r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
-    r"|=[A-Z]{4,10} REPORT==== )"
+    r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
+    r"|Current stack trace:|Fatal error: |\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]{4}"
+    r"|[\w\\:>$-]{1,300}\(\) /"
+    r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f]{4})"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -668,6 +724,25 @@ def _classify(line: str, stripped: str) -> str | None:
         return "group-header"
     if stripped == STACK_INFO:
         return "stack-info"
+    if stripped == DART_UNHANDLED or (stripped[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(stripped)):
+        return "dart-header"
+    if ".swift" in stripped and SWIFT_FATAL.match(stripped):
+        return "swift-fatal"
+    if stripped[0] in "💣*TC" and SWIFT_CRASHED.match(stripped):
+        return "swift-crash"
+    if stripped[0].isdigit() and (
+        (" in " in stripped and SWIFT_FRAME.match(stripped))
+        or (" 0x" in stripped and SWIFT_OLD_FRAME.match(stripped))
+    ):
+        return "frame"
+    if stripped == "..." or _SWIFT_TOOK.fullmatch(stripped):
+        return (
+            "swift-tail"  # (a frame or more left out, the backtrace's closing line: of a report, when in one)
+        )
+    if (stripped[0] in "[s" or stripped[-1].isdigit()) and _FPM_SLOW_LOG.match(stripped):
+        return "fpm-slow"
+    if stripped in HASKELL_CALL_STACK:
+        return "call-stack"  # (the heading of a Haskell error's calls, `HASKELL_FRAME`, between it and them)
     if stripped[0] in "*P" and _GLOG_TRACE.match(stripped):
         return "glog-trace"
     if stripped[0] in "TFEU" and _ASYNCIO_MESSAGE.fullmatch(stripped):
@@ -730,6 +805,10 @@ def _classify(line: str, stripped: str) -> str | None:
     if (
         _AT_FRAME.match(line)
         or _RUBY_FRAME.match(line)
+        or (line[:1] == "#" and DART_FRAME.match(line))
+        or (line[:1] in "dpf" and DART_TERSE_FRAME.match(line))
+        or (", called at " in line and HASKELL_FRAME.match(line))
+        or stripped == _DART_SUSPENSION
         or (stripped[0] == "(" and _COROUTINE_MARKER.match(line))
     ):
         return "frame"
@@ -956,14 +1035,14 @@ class Reassembler:
                 entry = self._after_label(entry, key)
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
             # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines), no exception (its
-            # exception line may come in the next entries) or is a Rust panic's line alone (`… panicked at
-            # 'boom', src/main.rs:5:5`, its place read as its frame: its backtrace and note may come next)
+            # exception line may come in the next entries) or is a Rust panic's or a Swift trap's line alone (`…
+            # panicked at 'boom', src/main.rs:5:5`, its place read as its frame: its backtrace may come next)
             stack = entry.stack
             whole = (
                 stack is not None
                 and bool(stack.frames)
                 and not stack.cut_off
-                and not (stack.language == "rust" and "\n" not in entry.message)
+                and not (stack.language in ("rust", "swift") and "\n" not in entry.message)
             )
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
@@ -972,6 +1051,10 @@ class Reassembler:
                 if kind is None and _RAILS_CAUSE.fullmatch(entry.message.strip()):
                     kind = (
                         "caused"  # (a cause of Rails' report, read as one in `_split_events` after `Causes:`)
+                    )
+                elif kind is None and (_under_deno_header(members) or self._over_caret(members)):
+                    kind = (
+                        "source"  # (Deno's source line under its uncaught error, read so in `_split_events`)
                     )
                 elif kind is None and self._in_dotnet_message(members):
                     kind = "message"  # (read as one in `_split_events` if the exception's frames follow)
@@ -986,6 +1069,17 @@ class Reassembler:
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
                 yield Event(primary=entry, members=(entry,))  # the value held stays held for its name's line
                 continue
+            if kind == "bare" and key in self._groups and _in_report(self._groups[key], timestamp):
+                kind = "report-text"  # (a line of the report held, the stream's default level taken from it)
+            elif (
+                kind == "bare"
+                and key in self._groups
+                and (
+                    _under_deno_header(self._groups[key].members)
+                    or self._over_caret(self._groups[key].members)
+                )
+            ):
+                kind = "source"
             if (
                 kind == "bare"
                 and key in self._groups
@@ -1053,7 +1147,13 @@ class Reassembler:
                 group = None
             if group is None:
                 group = self._groups[key] = _Group()
-            if kind in _SPRING_PARTS:
+            if (
+                kind in _SPRING_PARTS
+                or kind == "dart-header"
+                or (kind == "frame" and entry.message.startswith(_DART_FRAME_STARTS))
+            ):
+                # (a Dart error's text may go on over plain lines, its input's excerpt: after its header, or
+                # before it and after its frames, newest first)
                 group.report = True
             group.members.append(entry)
             group.last_seen = entry.timestamp
@@ -1231,7 +1331,21 @@ class Reassembler:
             return "rust-message"
         if kind == "rust-backtrace" or (kind == "rust-note" and self._steps_down > self._steps_up):
             return "rust-message"
+        if kind == "call-stack" and self._steps_down > self._steps_up:
+            return "haskell-message"  # (newest first, a Haskell error's message comes after its call stack)
         return None
+
+    def _over_caret(self, members: list[LogEntry]) -> bool:
+        """Newest first, the line after a caret under frames is the source line it points into (Deno's, at the
+        margin when the code is)."""
+        last = members[-1].message.strip()
+        return (
+            self._steps_down > self._steps_up
+            and len(members) >= 2
+            and last[:1] == "^"
+            and not last.strip("^~")
+            and entry_kind(members[-2]) == "frame"
+        )
 
     def _in_dotnet_message(self, members: list[LogEntry]) -> bool:
         """A plain line may go on with the message of the .NET exception whose lines are held: it comes after
@@ -1351,9 +1465,14 @@ class Reassembler:
             ):
                 # a cause under Rails' `Causes:` (its heading, or a cause before it)
                 kinds[i] = "caused" if _after_causes(kinds, lines, i) else None
+            elif kind in (None, "bare") and kinds[i + 1 : i + 2] == ["call-stack"]:
+                kinds[i] = "exception"  # a Haskell error's message, whatever it says, over its call stack
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
             elif kind == "exception" and kinds[i + 1 : i + 2] != ["frame"]:
+                if _source_before_frames(kinds, lines, i):
+                    kinds[i + 1 : i + 3] = ["excerpt", "excerpt"]
+                    continue
                 end = _dotnet_message_end(kinds, lines, i)
                 kinds[i + 1 : end + 1] = ["message"] * (end - i)
         index = 0
@@ -1424,6 +1543,16 @@ class Reassembler:
                 )
                 index = end + 1
                 continue
+            if kinds[index] in ("swift-fatal", "swift-crash"):
+                # Swift's trap and the backtracer's report (either export order): one event
+                end = _run_end(kinds, index, _SWIFT_REPORT)
+                crash, index = self._crash(lines, index, end, frameless=True)
+                yield crash
+                continue
+            if kinds[index] == "dart-header":
+                crash, index = self._crash(lines, index, _dart_report_end(kinds, lines, index))
+                yield crash
+                continue
             if kinds[index] == "node-location":
                 crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
                 yield crash
@@ -1475,6 +1604,13 @@ class Reassembler:
                 yield self._erlang_report(lines[index : end + 1])
                 index = end + 1
                 continue
+            if kinds[index] == "fpm-slow" and start < index:
+                # PHP-FPM's slow log under its warning: where the slow request was, the warning says what; one
+                # event at the warning
+                end = _run_end(kinds, index, ("fpm-slow", "blank"))
+                yield Event(primary=lines[start], members=tuple(lines[start : end + 1]))
+                index = end + 1
+                continue
             if kinds[index] in ("stack-info", "glog-trace"):
                 # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK: the frames
                 # say where, the logged line what, at its own level; one event at the logged line
@@ -1484,8 +1620,9 @@ class Reassembler:
                 index = end + 1
                 continue
             if kinds[index] == "exception" and (end := _error_chain_end(kinds, lines, index)) > index:
-                # Rust's anyhow report: the error, then its causes under `Caused by:`: one event, which says them
-                yield self._join(lines[start : end + 1], 0)
+                # Rust's anyhow or eyre report: the error, then its causes (under `Caused by:`, or numbered under a
+                # bare `Error:`): one event, which says them
+                yield self._chain_report(lines[start : end + 1], index - start)
                 index = end + 1
                 continue
             if kinds[index] in ("continuation", "bare"):
@@ -1574,6 +1711,22 @@ class Reassembler:
             message=text, severity=loudest.severity, severity_rule=loudest.severity_rule
         )
         return Event(primary=primary, members=tuple(span))
+
+    def _chain_report(self, span: list[LogEntry], intro: int) -> Event:
+        """An error chain's report (`_error_chain_end`) as one event (`_join`). Under color-eyre's bare `Error:`,
+        the report's first line names the outermost error and the root cause, `Error: failed to import: duplicate
+        key …` (its numbered causes, outermost first, stay below)."""
+        event = self._join(span, intro)
+        causes = [
+            match["cause"]
+            for entry in span[intro + 1 :]
+            if (match := _EYRE_CAUSE.match(entry.message)) is not None
+        ]
+        if span[intro].message.strip() != "Error:" or not causes:
+            return event
+        first = f"Error: {causes[0]}" if len(causes) == 1 else f"Error: {causes[0]}: {causes[-1]}"
+        text = event.primary.message
+        return event._replace(primary=event.primary._replace(message=first + text[text.find("\n") :]))
 
     def _dotnet_record(self, span: list[LogEntry]) -> Event:
         """A .NET console logger's record split per line as one event: its message is the record's without
@@ -1720,14 +1873,36 @@ def _line_of_parts(parts: list[LogEntry]) -> Event:
 
 def may_neighbour_message(entry: LogEntry) -> bool:
     """A Rust panic's line that its message may come right after (`… panicked at src/main.rs:5:5:`), or right
-    before, newest first (`stack backtrace:`, `note: run with …`): the message is a plain line, which the parser's
-    fast path would skim (`Quiet`), but its panic's event needs."""
+    before, newest first (`stack backtrace:`, `note: run with …`), or a line of another report that a plain line
+    comes right after (`_NEIGHBOURED`): the message is a plain line, which the parser's fast path would skim
+    (`Quiet`), but its event needs."""
     message = entry.message
+    if entry.payload_kind != "text":
+        return False
+    if message.startswith(("thread '", "stack backtrace:", "note: ")):
+        return line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+    if message.startswith(_NEIGHBOURED_STARTS):
+        return True
+    if len(message) > _SHORT_NEIGHBOUR or message[:1] not in _NEIGHBOURED_FIRST:
+        return False
+    line = message.strip()
     return (
-        entry.payload_kind == "text"
-        and message.startswith(("thread '", "stack backtrace:", "note: "))
-        and line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+        line in _NEIGHBOURED
+        or (line[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(line) is not None)
+        or (line[:1].isupper() and _REQUEST_LINE.fullmatch(line) is not None)
+        or (line.startswith(_DART_FRAME_STARTS) and line_kind(message) == "frame")
+        or (line[:1] == "^" and not line.strip("^~"))
     )
+
+
+# Lines a plain line comes right after, in one report: a Dart FormatException's excerpt of its input after it, a
+# Deno uncaught error's source line, the Dart VM's error text after `Unhandled exception:`, shelf's report over
+# its plain lines (its request, `Error thrown by handler.`, the error's text); newest first, a Haskell error's
+# message after its call stack's heading, a Dart error's text after its frames, the line a caret points into
+_NEIGHBOURED_STARTS = (_DART_FORMAT_EXCEPTION, _DENO_UNCAUGHT)
+_NEIGHBOURED = frozenset((DART_UNHANDLED, _SHELF_THROWN, *HASKELL_CALL_STACK))
+_NEIGHBOURED_FIRST = frozenset("UEHCGPDOdpf#^ ")
+_SHORT_NEIGHBOUR = 2048
 
 
 def _within(seconds: float) -> timedelta:
@@ -1833,11 +2008,12 @@ def _may_be_value(entry: LogEntry) -> bool:
 def _announces(entry: LogEntry) -> bool:
     """A logged line that announces the report after it, blank lines between: one with nothing after its header
     and tags (Rails' `F, […] FATAL -- : [6f1c…]   `), or one that ends saying a report follows (Spring's
-    `Servlet.service() … threw exception […] with root cause`, a message ending with a colon)."""
+    `Servlet.service() … threw exception […] with root cause`, a message ending with a colon, or with an arrow:
+    Play's `! @8hk1m2n3o - Internal server error, for (GET) [/orders/1] ->`)."""
     message = entry.message
     if message[-1:].isspace() and message.rstrip().endswith("]"):
         return True
-    return message.rstrip().endswith((":", " with root cause"))
+    return message.rstrip().endswith((":", " with root cause", " ->", _FPM_SLOW_ANNOUNCED))
 
 
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
@@ -1867,7 +2043,7 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
 
 # What may stand between an exception's line and its frames: blank lines, and the excerpt of a template (Rails)
 # (and `message`: the lines of a .NET exception's message after its first, `_dotnet_message_end`)
-_BEFORE_FRAMES = ("blank", "excerpt", "message")
+_BEFORE_FRAMES = ("blank", "excerpt", "message", "call-stack")
 
 
 def _in_report(group: _Group, moment: datetime) -> bool:
@@ -1929,6 +2105,45 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             break
         index += 1
     return end
+
+
+def _dart_report_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last frame of the Dart VM's report that `start` opens (`Unhandled exception:`): the error's
+    text (a few lines at most, with its input's excerpt and blank lines), then its frames; `start` when no frame
+    follows."""
+    index = start + 1
+    while (
+        index < len(kinds)
+        and index - start <= _MESSAGE_LINES
+        and not (DART_FRAME.match(lines[index].message) or DART_TERSE_FRAME.match(lines[index].message))
+    ):
+        if kinds[index] in ("frame", "dart-header", "header"):
+            return start
+        index += 1
+    end = start
+    while index < len(kinds) and kinds[index] == "frame":
+        end = index
+        index += 1
+    return end
+
+
+def _under_deno_header(members: list[LogEntry]) -> bool:
+    """The lines held are Deno's uncaught error alone: the line after it is its source line."""
+    return len(members) == 1 and members[0].message.startswith(_DENO_UNCAUGHT)
+
+
+def _source_before_frames(kinds: list[str | None], lines: list[LogEntry], start: int) -> bool:
+    """The exception at `start` is followed by the source line it was thrown at and a caret under it, then its
+    frames: V8 under Deno prints an uncaught error so (`error: Uncaught (in promise) Error: …`, the line, `^`)."""
+    code = kinds[start + 1 : start + 2] == ["source"] or (
+        kinds[start + 1 : start + 2] in ([None], ["bare"]) and lines[start].message.startswith(_DENO_UNCAUGHT)
+    )
+    return (
+        code
+        and kinds[start + 2 : start + 4] == ["source", "frame"]
+        and not lines[start + 2].message.strip().strip("^~")
+        and bool(lines[start + 1].message.strip().strip("^~"))
+    )
 
 
 def _dotnet_exception(message: str) -> bool:
@@ -2150,19 +2365,57 @@ def _go_stack_end(kinds: list[str | None], start: int) -> int:
 
 
 def _error_chain_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
-    """The last cause of the report of an error chain whose first line (`Error: …`) is at `start`, as Rust's anyhow
+    """The last line of the report of an error chain whose first line (`Error: …`) is at `start`, as Rust's anyhow
     and eyre print one on a program's exit: blank lines, `Caused by:`, then each cause indented (numbered when there
-    are several, `    0: …`); `start` when no chain follows."""
-    caused = start + 1
-    while caused < len(kinds) and kinds[caused] == "blank":
-        caused += 1
+    are several, `    0: …`), or (color-eyre) the numbered causes right under a bare `Error:`; then the place it
+    was built at (`Location:` and the indented place) and the closing hints (`Run with RUST_BACKTRACE=…`);
+    `start` when no chain follows."""
+    if _eyre_header(kinds, lines, start):
+        end = _indented_end(lines, start)
+    else:
+        caused = _after_blanks(kinds, start)
+        if (
+            caused + 1 >= len(kinds)
+            or kinds[caused + 1] != "source"
+            or lines[caused].message.strip() != "Caused by:"
+        ):
+            return start
+        end = _indented_end(lines, caused)
+    located = _after_blanks(kinds, end)
     if (
-        caused + 1 >= len(kinds)
-        or kinds[caused + 1] != "source"
-        or lines[caused].message.strip() != "Caused by:"
+        located + 1 < len(kinds)
+        and kinds[located + 1] == "source"
+        and lines[located].message.strip() == _EYRE_LOCATION
     ):
-        return start
-    return _indented_end(lines, caused)
+        end = _indented_end(lines, located)
+    section = _after_blanks(kinds, end)
+    while section < len(kinds) and _EYRE_SECTION.fullmatch(lines[section].message.strip()):
+        # color-eyre's sections (`━━━ SPANTRACE ━━━`, `━━━ BACKTRACE ━━━`), their entries indented
+        end = _indented_end(lines, _after_blanks(kinds, section) - 1)
+        section = _after_blanks(kinds, end)
+    hint = _after_blanks(kinds, end)
+    while hint < len(kinds) and kinds[hint] == "rust-note":
+        end = hint
+        hint += 1
+    return end
+
+
+def _eyre_header(kinds: list[str | None], lines: list[LogEntry], start: int) -> bool:
+    """The line at `start` is a bare `Error:` over color-eyre's numbered causes (`   0: …`)."""
+    return (
+        lines[start].message.strip() == "Error:"
+        and start + 1 < len(kinds)
+        and kinds[start + 1] == "source"
+        and _EYRE_CAUSE.match(lines[start + 1].message) is not None
+    )
+
+
+def _after_blanks(kinds: list[str | None], index: int) -> int:
+    """The index of the first line after `index` that is not blank."""
+    index += 1
+    while index < len(kinds) and kinds[index] == "blank":
+        index += 1
+    return index
 
 
 def _indented_end(lines: list[LogEntry], start: int) -> int:

@@ -3,7 +3,7 @@
 | resource type | service | revision | instance |
 |---|---|---|---|
 | `cloud_run_revision` | `service_name` | `revision_name` | `labels.instanceId` |
-| `cloud_run_job` | `job_name` | `labels["run.googleapis.com/execution_name"]` | `labels.instanceId` |
+| `cloud_run_job` | `job_name` | `labels["run.googleapis.com/execution_name"]` | `labels.instanceId` (else the execution) |
 | `cloud_function` | `function_name` | — | `labels.instanceId` / `execution_id` |
 | `gae_app` | `module_id` | `version_id` | `labels.clone_id` (flexible: `labels["appengine.googleapis.com/instance_name"]`) |
 | `k8s_container`, `container` | `namespace/container` | — | pod |
@@ -86,6 +86,8 @@ INSTANCE_LABELS: dict[str, tuple[tuple[LabelPlace, str], ...]] = {
         sorted(_KUBERNETES), (("resource", "pod_name"), ("resource", "node_name"), ("entry", "instanceId"))
     ),
     "cloud_function": (("entry", "instanceId"), ("entry", "execution_id")),
+    # a job's entry without its instance (trimmed by an export or a shipper): its execution stands for it
+    "cloud_run_job": (("entry", "instanceId"), ("entry", EXECUTION_LABEL)),
     # App Engine standard names its instance `clone_id`; the flexible environment (its app's, nginx's and agents'
     # logs) `appengine.googleapis.com/instance_name` (`aef-api-20261105t204512-x7k2`)
     "gae_app": (("entry", "clone_id"), ("entry", "instanceId"), ("entry", GAE_FLEX_INSTANCE_LABEL)),

@@ -57,8 +57,11 @@ NODE_ERROR_CODE = r"(?: \[[A-Za-z][\w.-]{0,60}\](?=:))?"
 # The same, its code named (a header with no message is known by its code: `AggregateError [ECONNREFUSED]: `)
 _NODE_CODE = r"(?: \[(?P<code>[A-Za-z][\w.-]{0,60})\](?=:))?"
 DOTNET_ERROR_CODE = r"(?: \((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)(?=:))?"
+# Deno names an uncaught error `error: Uncaught (in promise) Error: …`.
 _NODE_HEADER = compile_regex(
-    r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)" + _NODE_CODE + r"(?::\s?(?P<message>.*))?$"
+    r"^(?:(?:error: )?Uncaught (?:\(in promise\) )?)?(?P<type>[A-Za-z_$][\w$.]*)"
+    + _NODE_CODE
+    + r"(?::\s?(?P<message>.*))?$"
 )
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`, also
 # with a code after the name (`cache unavailable: AggregateError [ECONNREFUSED]: `, NLog's `Host terminated
@@ -169,6 +172,9 @@ _JAVA_LIBRARY = (
     "org.eclipse.",
     "org.hibernate.",
     "io.grpc.",
+    "play.",
+    "akka.",
+    "org.apache.pekko.",
 )
 _NODE_LIBRARY = compile_regex(r"node_modules/|^node:|^internal/|^<anonymous>$")
 # The standard library's packages (the first element of their import paths), whose files sit under a Go root
@@ -214,6 +220,54 @@ _RUST_LIBRARY = compile_regex(
 )
 # where a panic's message ends: the backtrace, or the note that ends the report
 _RUST_MESSAGE_END = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
+# Dart's VM: `Unhandled exception:`, the error's text (`FormatException: Unexpected character (at character 1)`,
+# `Bad state: No element`, with the input's excerpt under a FormatException), then its frames, innermost first,
+# `#0      OrderRepository.latest (package:orders/order_repository.dart:48:31)`, and `<asynchronous suspension>`
+# where an await resumed
+DART_UNHANDLED = "Unhandled exception:"
+DART_FRAME = compile_regex(
+    r"^#\d{1,5}\s+(?P<func>\S.{0,1000}?) \((?P<file>(?:package|dart|file|org-dartlang-[\w-]{1,40}):[^\s()]{1,1000}?)"
+    r"(?::(?P<line>\d+)(?::\d+)?)?\)\s*$"
+)
+# package:stack_trace's terse form, as shelf's `logRequests` prints a handler's error under `ERROR - <time>`, the
+# request and `Error thrown by handler.`: `package:orders/order_repository.dart 48:31  OrderRepository.latest`,
+# `dart:core  Iterable.first` (the error's text is the line before its first frame)
+DART_TERSE_FRAME = compile_regex(
+    r"^(?P<file>dart:[\w/-]{1,200}|package:\S{1,500}?\.dart|file:///\S{1,500}?\.dart)"
+    r"(?: (?P<line>\d+)(?::\d+)?)?\s{2,}(?P<func>\S.{0,1000}?)\s*$"
+)
+_DART_UNTYPED = "TypeError"
+_DART_ERROR = compile_regex(
+    r"^(?P<type>[A-Za-z_$][\w$.]{0,200}(?: [a-z]\w{0,40})?(?: \([^()]{0,100}\))?): ?(?P<message>.*)$"
+)
+# Haskell's `error` (and `head []`, `undefined`, `fromJust Nothing`): its message (`Prelude.head: empty list`), then
+# `CallStack (from HasCallStack):` (GHC 9.10 on, `HasCallStack backtrace:`) and the calls, innermost first,
+# `  head, called at src/Invoices/Render.hs:112:19 in invoicing-0.4.2-8Hk1:Invoices.Render`
+HASKELL_CALL_STACK = ("CallStack (from HasCallStack):", "HasCallStack backtrace:")
+HASKELL_FRAME = compile_regex(
+    r"^\s+(?P<func>\S{1,500}), called at (?P<file>\S{1,1000}?):(?P<line>\d+):\d+ in (?P<package>[^\s:]{1,300}):(?P<module>\S{1,300})\s*$"
+)
+_HASKELL_LIBRARY = compile_regex(r"^(?:base|ghc[\w-]*|containers|text|bytestring)(?:-[\d.]+)?$")
+# Swift's runtime trap (`App/X.swift:57: Fatal error: Unexpectedly found nil while unwrapping an Optional value`;
+# before Swift 5.9, `Fatal error: …: file App/X.swift, line 57`) and the backtracer's report after it (`💣 Program
+# crashed: System trap at 0x…`, `Thread 3 "NIO-ELT-0-#1" crashed:`, frames innermost first, `0      0x… f(x:) + 412
+# in App at /build/Sources/App/X.swift:57:52`, `1 [ra] 0x… …` (its number and tags read as a header and cut),
+# `...`, `Backtrace took 0.21s`)
+SWIFT_FATAL = compile_regex(
+    r"^(?:(?P<file>\S{1,500}\.swift):(?P<line>\d+): )?Fatal error: (?P<message>.*?)"
+    r"(?:: file (?P<old_file>\S{1,500}\.swift), line (?P<old_line>\d+))?\s*$"
+)
+SWIFT_CRASHED = compile_regex(
+    r"^(?:💣|\*\*\*) Program crashed: .{1,300}$|^Thread \d{1,6}(?: \"[^\"]{0,200}\")? crashed:$"
+    r"|^Current stack trace:$"
+)
+SWIFT_FRAME = compile_regex(
+    r"^(?:\d{1,5}(?: \[(?:ra|inlined|system|thunk)\])*\s+)?0x[0-9a-f]{1,16} (?P<func>\S.{0,1000}?) \+ \d+ in \S{1,300}"
+    r"(?: at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?)?\s*$"
+)
+# before Swift 5.9, `Current stack trace:` and frames without places: `2    Run    0x000055f1b2c3d4e5 $s3App… + 412`
+SWIFT_OLD_FRAME = compile_regex(r"^\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]{1,16} \S.{0,1000}? \+ \d+\s*$")
+_SWIFT_LIBRARY = compile_regex(r"/\.build/checkouts/|/swift/stdlib/|^/usr/lib/swift/|/swift-corelibs-")
 # OTP's and Elixir's own applications: their frames are no application's code
 _ELIXIR_LIBRARY = frozenset(
     (
@@ -325,6 +379,16 @@ class StackParser:
             return self._java(lines, text)
         if any(_NODE_FRAME.match(line) for line in lines):
             return self._node(lines, text)
+        if "Fatal error: " in text and ".swift" in text:
+            swift = self._swift(lines, text)
+            if swift is not None:
+                return swift
+        if "HasCallStack" in text and any(HASKELL_FRAME.match(line) for line in lines):
+            return self._haskell(lines, text)
+        if ("#0 " in text or "dart:" in text or "package:" in text) and any(
+            DART_FRAME.match(line) or DART_TERSE_FRAME.match(line) for line in lines
+        ):
+            return self._dart(lines, text)
         if any(_PHP_FRAME.match(line) or PHP_THROWN.match(line) for line in lines):
             return self._php(lines, text)
         if any(
@@ -402,6 +466,100 @@ class StackParser:
             message=message,
             frames=tuple(frames),
             text="\n".join(lines[start:]).strip(),
+        )
+
+    def _swift(self, lines: list[str], text: str) -> StackTrace | None:
+        """Swift's runtime trap (`SWIFT_FATAL`) with the backtracer's frames after it, if it wrote them (else
+        the place the trap names)."""
+        fatal = next((match for line in lines if (match := SWIFT_FATAL.match(line.strip()))), None)
+        if fatal is None:
+            return None
+        frames: list[Frame] = []
+        for line in lines:
+            match = SWIFT_FRAME.match(line.strip())
+            if match is not None and match["file"] is not None:
+                file = match["file"]
+                frames.append(
+                    Frame(
+                        file,
+                        int(match["line"]),
+                        match["func"],
+                        self._in_app(bool(_SWIFT_LIBRARY.search(file)), file),
+                    )
+                )
+        file, line_number = fatal["file"] or fatal["old_file"], fatal["line"] or fatal["old_line"]
+        if not frames and file is not None:
+            frames.append(Frame(file, int(line_number), None, self._in_app(False, file)))
+        frames.reverse()
+        return StackTrace(
+            language="swift",
+            exception_type="Fatal error",
+            message=fatal["message"],
+            frames=tuple(frames),
+            text=text.strip(),
+        )
+
+    def _haskell(self, lines: list[str], text: str) -> StackTrace | None:
+        """Haskell's error with its call stack (`HASKELL_FRAME`): the line before the stack's heading is the
+        error's (`Prelude.head: empty list`, `Maybe.fromJust: Nothing`), read as `where: what`."""
+        heading = next(i for i, line in enumerate(lines) if line.strip() in HASKELL_CALL_STACK)
+        told = [line.strip() for line in lines[:heading] if line.strip()]
+        if not told:
+            return None
+        error = _PY_EXCEPTION.match(told[-1])
+        calls: list[re.Match[str]] = []
+        for line in lines[heading + 1 :]:
+            call = HASKELL_FRAME.match(line)
+            if call is None:
+                break
+            calls.append(call)
+        frames: list[Frame] = []
+        for index, match in enumerate(calls):
+            file = match["file"]
+            library = file.startswith("libraries/") or bool(_HASKELL_LIBRARY.match(match["package"]))
+            # each line names the function called; the call is in the function the next line calls
+            caller = calls[index + 1]["func"] if index + 1 < len(calls) else match["module"]
+            frames.append(Frame(file, int(match["line"]), caller, self._in_app(library, file)))
+        frames.reverse()
+        return StackTrace(
+            language="haskell",
+            # (`error "…"` with a message of the program's own words raises ErrorCall)
+            exception_type=error["type"] if error else "ErrorCall",
+            message=(error["message"] or "") if error else told[-1],
+            frames=tuple(frames),
+            text=text.strip(),
+        )
+
+    def _dart(self, lines: list[str], text: str) -> StackTrace | None:
+        """A Dart error with its frames (`DART_FRAME`, `DART_TERSE_FRAME`): after the VM's `Unhandled exception:`,
+        the first line of its text (the rest, a FormatException's excerpt of its input, stays in the text); else
+        the line right before the frames (shelf's report names the time and the request first)."""
+        first_frame = next(
+            i for i, line in enumerate(lines) if DART_FRAME.match(line) or DART_TERSE_FRAME.match(line)
+        )
+        before = [line.strip() for line in lines[:first_frame] if line.strip()]
+        unhandled = DART_UNHANDLED in before
+        told = [line for line in before if line != DART_UNHANDLED]
+        if not told:
+            return None
+        said = told[0] if unhandled else told[-1]
+        error = _DART_ERROR.match(said)
+        frames: list[Frame] = []
+        for line in lines[first_frame:]:
+            match = DART_FRAME.match(line) or DART_TERSE_FRAME.match(line)
+            if match is not None and match["line"] is not None:
+                file = match["file"]
+                in_app = self._in_app(file.startswith("dart:"), file)
+                frames.append(Frame(file, int(match["line"]), match["func"], in_app))
+        frames.reverse()
+        return StackTrace(
+            language="dart",
+            # (an error whose text names no type, `Null check operator used on a null value`, `type 'Null' is
+            # not a subtype of type 'String' in type cast`: Dart's TypeError)
+            exception_type=error["type"] if error else _DART_UNTYPED,
+            message=error["message"] if error else said,
+            frames=tuple(frames),
+            text=text.strip(),
         )
 
     def _elixir(self, lines: list[str], text: str) -> StackTrace | None:
@@ -616,7 +774,20 @@ class StackParser:
             )
 
         # The thrown exception's frames end where its cause ("Caused by:") begins.
-        return _framed("java", lines, text, _JAVA_HEADER, _JAVA_FRAME, frame, stop_prefix="Caused by:")
+        thrown = _framed("java", lines, text, _JAVA_HEADER, _JAVA_FRAME, frame, stop_prefix="Caused by:")
+        if thrown is None or thrown.exception_type.rsplit(".", 1)[-1] not in _JAVA_WRAPPERS:
+            return thrown
+        # a wrapper's stack says what failed in its first cause that is no wrapper: that cause's header and frames
+        for index, line in enumerate(lines):
+            header = _JAVA_CAUSE.match(line)
+            if header is None or header["type"].rsplit(".", 1)[-1] in _JAVA_WRAPPERS:
+                continue
+            section = [header["header"], *lines[index + 1 :]]
+            if not any(_JAVA_FRAME.match(rest) for rest in section):
+                break
+            cause = _framed("java", section, text, _JAVA_HEADER, _JAVA_FRAME, frame, stop_prefix="Caused by:")
+            return thrown if cause is None or not cause.frames else cause._replace(text=thrown.text)
+        return thrown
 
     def _node(self, lines: list[str], text: str) -> StackTrace | None:
         def frame(match: re.Match[str]) -> Frame:
@@ -713,6 +884,21 @@ def _dotnet_frame(line: str) -> bool:
         and _DOTNET_PARAMETERS.search(function) is not None
     )
 
+
+# Java's (and its frameworks') exceptions that only wrap another, named under `Caused by:` (Play's
+# `play.api.UnexpectedException: Unexpected exception[NoSuchElementException: None.get]`, reflection's
+# `InvocationTargetException`, a future's `ExecutionException` or `CompletionException`)
+_JAVA_WRAPPERS = frozenset(
+    (
+        "UnexpectedException",
+        "InvocationTargetException",
+        "UndeclaredThrowableException",
+        "ExecutionException",
+        "CompletionException",
+        "UncheckedExecutionException",
+    )
+)
+_JAVA_CAUSE = compile_regex(r"^\s*Caused by: (?P<header>(?P<type>[a-zA-Z_$][\w$]*(?:\.[\w$]+)+)(?::.*)?)$")
 
 # .NET's exceptions that only wrap another, their own message generic (`One or more errors occurred.`, `Exception
 # has been thrown by the target of an invocation.`, `The type initializer for 'X' threw an exception.`)

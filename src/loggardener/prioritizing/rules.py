@@ -111,6 +111,10 @@ class _CompiledRule:
             return False
         if rule.max_events is not None and cluster.events > rule.max_events:
             return False
+        if rule.max_event_interval_seconds is not None and cluster.events > 1:
+            span = (cluster.last_seen - cluster.first_seen).total_seconds()
+            if span > rule.max_event_interval_seconds * (cluster.events - 1):
+                return False
         if rule.min_share is not None and cluster.event_share < rule.min_share:
             return False
         if self.patterns or self.stack_patterns:
