@@ -196,13 +196,15 @@ _PROJECT_GONE = compile_regex(r"(?i)\bhas been deleted\b|\bscheduled for deletio
 deletion and cannot be used for API calls`."""
 
 
-def project_gone(exc: BaseException, project: str) -> GardenerError | None:
+def project_gone(exc: BaseException, project: str, message: str | None = None) -> GardenerError | None:
     """A 403 that is no missing permission but a project deleted or pending deletion (Google's ErrorInfo
     reason CONSUMER_INVALID, or the message saying so): one line, exit code 2 as an unknown project, never
-    the role to grant; None for any other error."""
+    the role to grant; None for any other error. `message`: the server's words as the source's client reads
+    them (BigQuery's without its job footer), else taken from `exc`."""
     if getattr(exc, "code", None) != 403:
         return None
-    said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
+    said = message or _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))
+    said = said[:300].rstrip(".")
     if _PROJECT_GONE.search(said):
         what = "is deleted or pending deletion"
     elif getattr(exc, "reason", None) == "CONSUMER_INVALID":  # also said of an id no project has
