@@ -513,8 +513,37 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
             b'{"client_email": "a@p.iam.gserviceaccount.com", "private_key": "SECRET-KEY-MATERIAL"}',
             'holds no "type" field, which every credentials file has',
         ),
+        (
+            b'{"type": "impersonated_service_account", "service_account_impersonation_url": "https://iam'
+            b"credentials.googleapis.com/v1/projects/-/serviceAccounts/g@p.iam.gserviceaccount.com:generateAccess"
+            b'Token", "delegates": ["SECRET-KEY-MATERIAL"]}',
+            'is a credentials file of type "impersonated_service_account" without "source_credentials", which it needs',
+        ),
+        (
+            b'{"type": "service_account", "client_email": "a@p.iam.gserviceaccount.com", "private_key": null,'
+            b' "private_key_id": "SECRET-KEY-MATERIAL"}',
+            'is a credentials file of type "service_account" without "private_key", "token_uri", which it needs',
+        ),
+        (
+            b'{"type": "external_account", "audience": "//iam.googleapis.com/SECRET-KEY-MATERIAL", "token_url": '
+            b'"https://sts.googleapis.com/v1/token", "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}',
+            'is a credentials file of type "external_account" without "credential_source", which it needs',
+        ),
     ],
-    ids=["directory", "p12", "list", "cut-off", "empty", "deep", "oauth-installed", "oauth-web", "no-type"],
+    ids=[
+        "directory",
+        "p12",
+        "list",
+        "cut-off",
+        "empty",
+        "deep",
+        "oauth-installed",
+        "oauth-web",
+        "no-type",
+        "impersonated-without-source",
+        "service-account-without-key",
+        "external-without-source",
+    ],
 )
 def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str

@@ -428,7 +428,31 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
         return f"holds a JSON {json_type(info)}, not a credentials object", None
     if "type" not in info:
         return _untyped_credentials(info), None
+    kind = info["type"]
+    missing = (
+        [name for name in _NEEDED_FIELDS.get(kind, ()) if info.get(name) in (None, "")]
+        if isinstance(kind, str)
+        else []
+    )
+    if (
+        missing
+    ):  # google-auth fails inside on the first (AttributeError: 'NoneType' object has no attribute 'get')
+        fields = ", ".join(f'"{name}"' for name in missing)
+        return (
+            f'is a credentials file of type "{kind}" without {fields}, which it needs: create it again',
+            None,
+        )
     return None, info if keep or data.startswith(codecs.BOM_UTF8) or not regular else None
+
+
+_NEEDED_FIELDS = {
+    "service_account": ("client_email", "private_key", "token_uri"),
+    "authorized_user": ("client_id", "client_secret", "refresh_token"),
+    "impersonated_service_account": ("service_account_impersonation_url", "source_credentials"),
+    "external_account": ("audience", "subject_token_type", "token_url", "credential_source"),
+}
+"""The fields google-auth needs of each type of credentials file (a file cut by hand, or one of another tool's
+shape): said by name, not as the error google-auth meets on the first one missing."""
 
 
 def _untyped_credentials(info: dict[str, Any]) -> str:
