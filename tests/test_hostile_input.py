@@ -222,8 +222,10 @@ def test_numbers_beyond_64_bits_nan_and_infinity_cost_no_entry_of_an_array_expor
             {"seconds": 1795262400, "zone": "UTC"},
             'timestamp {"seconds": 1795262400, "zone": "UTC"} is a JSON object',
         ),
-        (-1795262400, "timestamp -1795262400 is outside the years 1970 to 8999"),
-        (10**40, "is outside the years 1970 to 8999"),
+        (-1795262400, "timestamp -1795262400 is no epoch count of the years 2001 to 2200"),
+        (10**40, "is no epoch count of the years 2001 to 2200"),
+        ("20261121120000", "timestamp '20261121120000' is no epoch count"),  # ISO 8601's basic form
+        (20261121, "timestamp 20261121 is no epoch count"),
         ("1795262400x", "invalid timestamp '1795262400x'"),
         ("2026-11-21T12:00:00", "(no time zone: end it with Z or an offset)"),
         ("2026-11-21 12:00:00.5", "(no time zone: end it with Z or an offset)"),

@@ -131,10 +131,15 @@ def _parse_utc(value: str) -> datetime | None:
 
 
 # An epoch count a log shipper writes as the time (Fluent Bit, Vector, OpenTelemetry's `timeUnixNano`, a
-# protobuf `{seconds, nanos}`): its unit told by its size, as the years 1970 to 8999 leave no doubt (seconds
-# stay below 1e11 until the year 5138, milliseconds below 1e14, microseconds below 1e17).
-_EPOCH_UNITS = ((1e11, 1), (1e14, 1_000), (1e17, 1_000_000), (float("inf"), 1_000_000_000))
-_EPOCH_TEXT = compile_regex(r"[0-9]{1,19}(?:\.[0-9]{1,9})?")
+# protobuf `{seconds, nanos}`): its unit told by its size, each unit's span the years 2001 to 2200 (so a date in
+# ISO 8601's basic form, `20261201` or `20261201073037`, or a small number, is no count of any unit).
+_EPOCH_UNITS = (
+    (1e9, 7.3e9, 1),
+    (1e12, 7.3e12, 1_000),
+    (1e15, 7.3e15, 1_000_000),
+    (1e18, 7.3e18, 1_000_000_000),
+)
+_EPOCH_TEXT = compile_regex(r"[0-9]{9,19}(?:\.[0-9]{1,9})?")
 
 
 def entry_moment(value: object) -> datetime:
@@ -174,7 +179,12 @@ def shipped_timestamp_text(value: object) -> str | None:
 def _epoch_moment(count: float, value: object) -> datetime:
     if count != count or count in (float("inf"), float("-inf")):
         raise MalformedEntry(_not_a_timestamp(value))
-    per_second = next(unit for bound, unit in _EPOCH_UNITS if abs(count) < bound)
+    per_second = next((unit for low, high, unit in _EPOCH_UNITS if low <= count < high), None)
+    if per_second is None:
+        raise MalformedEntry(
+            f"timestamp {value!r} is no epoch count of the years 2001 to 2200 (seconds, milliseconds, microseconds "
+            "or nanoseconds since 1970)"
+        )
     if isinstance(count, int):
         seconds, rest = divmod(count, per_second)
         return _after_epoch(
