@@ -182,7 +182,7 @@ def _epoch_moment(count: float, value: object) -> datetime:
     per_second = next((unit for low, high, unit in _EPOCH_UNITS if low <= count < high), None)
     if per_second is None:
         raise MalformedEntry(
-            f"timestamp {value!r} is no epoch count of the years 2001 to 2200 (seconds, milliseconds, microseconds "
+            f"timestamp {_shown(value)} is no epoch count of the years 2001 to 2200 (seconds, milliseconds, microseconds "
             "or nanoseconds since 1970)"
         )
     if isinstance(count, int):
@@ -200,7 +200,7 @@ def _after_epoch(delta: Callable[[], timedelta], value: object) -> datetime:
     except OverflowError:  # past timedelta's or datetime's range
         moment = _LATEST
     if not _EARLIEST <= moment < _LATEST:
-        raise MalformedEntry(f"timestamp {value!r} is outside the years 1970 to 8999")
+        raise MalformedEntry(f"timestamp {_shown(value)} is outside the years 1970 to 8999")
     return moment
 
 
@@ -208,12 +208,16 @@ def _not_a_timestamp(value: object) -> str:
     """Why a timestamp field that is not text cannot be read (an export holds RFC 3339 text)."""
     if value is None or value == "":
         return "no timestamp"
+    return f"timestamp {_shown(value)} is a JSON {json_type(value)}, neither RFC 3339 text nor an epoch count"
+
+
+def _shown(value: object) -> str:
+    """A timestamp value as a reason quotes it: text in quotes, anything else as its JSON, at most 60 characters."""
     try:
-        shown = json.dumps(value, default=str)
+        shown = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
     except ValueError:  # an integer past 4,300 digits
         shown = "(a long number)"
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"timestamp {shown} is a JSON {json_type(value)}, neither RFC 3339 text nor an epoch count"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _parse_rfc3339(value: str) -> datetime:
