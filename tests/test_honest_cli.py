@@ -841,13 +841,28 @@ def test_file_outputs_without_a_trailing_slash_and_a_directory_option_with_one_a
     tmp_path: Path,
 ) -> None:
     """Look-alikes that must not change: `--out worklogs/` is a directory option; `-` is standard output."""
+    export = tmp_path / "e.ndjson"
+    export.write_text(
+        '{"insertId": "a", "timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "disk full"}\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(
         app,
-        ["scan", "--demo", "--out", f"{tmp_path / 'worklogs'}/", "--no-state", "--report-json", "-"],
+        [
+            "scan",
+            "--from",
+            str(export),
+            "--out",
+            f"{tmp_path / 'worklogs'}/",
+            "--no-state",
+            "--report-json",
+            "-",
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["totals"]["read"] > 0
+    assert json.loads(result.stdout)["totals"]["read"] == 1
+    assert list((tmp_path / "worklogs").glob("*.md"))
 
 
 def _last_weeks_export(export: Path) -> Path:
