@@ -335,7 +335,20 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
             f"cannot use the Google Cloud credentials ({type(exc).__name__}: {_short(exc)}); {CREDENTIALS_HINT}",
             ExitCode.CREDENTIALS,
         ) from None
+    # (the attribute, not the property: on Compute Engine the property asks the metadata server)
+    universe = getattr(credentials, "_universe_domain", None)
+    if endpoint is None and isinstance(universe, str) and universe not in ("", GOOGLE_UNIVERSE):
+        raise GardenerError(
+            f"the Google Cloud credentials are of the universe {universe} (their universe_domain), and the API's "
+            f"default endpoint is {GOOGLE_UNIVERSE}'s, which refuses them: give that universe's endpoint "
+            "(--logging-endpoint, or --bigquery-endpoint for Log Analytics), or credentials of googleapis.com",
+            ExitCode.CREDENTIALS,
+        )
     return guard_refresh(credentials), project
+
+
+GOOGLE_UNIVERSE = "googleapis.com"
+"""The universe domain of Google Cloud's public APIs (a sovereign cloud's credentials name another)."""
 
 
 def guard_refresh(credentials: Credentials) -> Credentials:
