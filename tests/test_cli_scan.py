@@ -233,6 +233,12 @@ def test_an_export_compressed_other_than_gzip_is_named_exit_2(tmp_path: Path) ->
         ("e.json.bz2", bz2.compress(text), "bzip2"),
         ("e.json.xz", lzma.compress(text), "xz"),
         ("e.json.zst", b"\x28\xb5\x2f\xfd" + text, "zstd"),
+        (
+            "e.meta.zst",
+            b"\x50\x2a\x4d\x18\x04\x00\x00\x00meta\x28\xb5\x2f\xfd" + text,
+            "zstd",
+        ),  # skippable frame
+        ("e.json.lz4", b"\x04\x22\x4d\x18" + text, "lz4"),
         ("e.zip", b"PK\x03\x04" + text, "zip"),
         ("e.json.gz", gzip.compress(gzip.compress(text)), "gzip twice"),
     ):

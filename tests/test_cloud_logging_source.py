@@ -513,8 +513,37 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
             b'{"client_email": "a@p.iam.gserviceaccount.com", "private_key": "SECRET-KEY-MATERIAL"}',
             'holds no "type" field, which every credentials file has',
         ),
+        (
+            b'{"type": "impersonated_service_account", "service_account_impersonation_url": "https://iam'
+            b"credentials.googleapis.com/v1/projects/-/serviceAccounts/g@p.iam.gserviceaccount.com:generateAccess"
+            b'Token", "delegates": ["SECRET-KEY-MATERIAL"]}',
+            'is a credentials file of type "impersonated_service_account" without "source_credentials", which it needs',
+        ),
+        (
+            b'{"type": "service_account", "client_email": "a@p.iam.gserviceaccount.com", "private_key": null,'
+            b' "private_key_id": "SECRET-KEY-MATERIAL"}',
+            'is a credentials file of type "service_account" without "private_key", "token_uri", which it needs',
+        ),
+        (
+            b'{"type": "external_account", "audience": "//iam.googleapis.com/SECRET-KEY-MATERIAL", "token_url": '
+            b'"https://sts.googleapis.com/v1/token", "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}',
+            'is a credentials file of type "external_account" without "credential_source", which it needs',
+        ),
     ],
-    ids=["directory", "p12", "list", "cut-off", "empty", "deep", "oauth-installed", "oauth-web", "no-type"],
+    ids=[
+        "directory",
+        "p12",
+        "list",
+        "cut-off",
+        "empty",
+        "deep",
+        "oauth-installed",
+        "oauth-web",
+        "no-type",
+        "impersonated-without-source",
+        "service-account-without-key",
+        "external-without-source",
+    ],
 )
 def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str
@@ -531,6 +560,48 @@ def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     assert caught.value.message.startswith(f"GOOGLE_APPLICATION_CREDENTIALS names {key}, which ")
     assert said in caught.value.message
     assert "SECRET-KEY-MATERIAL" not in caught.value.message and "\\x" not in caught.value.message
+
+
+def _service_account_key(path: Path, **more: str) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=1024).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key = {
+        "type": "service_account",
+        "project_id": "p",
+        "private_key_id": "k1",
+        "private_key": private.decode(),
+        "client_email": "gardener@p.iam.gserviceaccount.com",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    path.write_text(json.dumps(key | more), encoding="utf-8")
+    return path
+
+
+def test_credentials_of_another_universe_at_the_default_endpoint_are_said_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A sovereign cloud's key (`universe_domain` other than googleapis.com) sent to logging.googleapis.com:
+    its token is refused there, after retries said as a network or permission fault; said at once, exit 4."""
+    from loggardener.sources.google_auth import credentials_for
+
+    key = _service_account_key(tmp_path / "key.json", universe_domain="s3nsapis.fr")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    with pytest.raises(GardenerError) as caught:
+        list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        "the Google Cloud credentials are of the universe s3nsapis.fr (their universe_domain), and the API's "
+        "default endpoint is googleapis.com's, which refuses them: give that universe's endpoint"
+    )
+    # look-alikes: googleapis.com's own key, and another universe's key with that universe's endpoint given
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path / "google.json")))
+    assert credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])[0] is not None
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    assert credentials_for("https://logging.s3nsapis.fr", ["https://www.googleapis.com/auth/logging.read"])[0]
 
 
 @pytest.mark.parametrize("headroom", [None, 40])

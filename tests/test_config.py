@@ -353,6 +353,31 @@ def test_a_config_named_pipe_nobody_writes_is_given_up_as_a_config_error(
     assert caught.value.message.startswith(f"config file {fifo} is a pipe nothing wrote to within 0 s")
 
 
+def test_a_gardener_toml_in_the_directory_that_is_a_named_pipe_is_read_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gardener.toml looked for in the current directory, a named pipe: skipped silently for the defaults
+    before (a wrong value it sent never said); now read as --config reads one, and one nothing writes to is said."""
+    from loggardener import files
+
+    fifo = tmp_path / "gardener.toml"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as pipe:
+            pipe.write(b'[issues]\nthreshold = "P0"\n')
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    assert load_config(search_dir=tmp_path).issues.threshold == "P0"
+    writer.join(5)
+    monkeypatch.setattr(files, "PIPE_WAIT_SECONDS", 0.05)
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert caught.value.message.startswith(f"config file {fifo} is a pipe nothing wrote to within 0 s")
+
+
 def test_a_config_through_a_pipe_and_one_with_old_mac_line_ends_are_read(tmp_path: Path) -> None:
     """Look-alikes that must not change: a pipe that is written (`--config <(…)`) is read once, and bare CR
     line ends read as text mode reads them."""

@@ -806,6 +806,65 @@ def test_an_option_given_an_empty_value_is_refused_not_read_as_the_current_direc
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "option", "named"),
+    [
+        ("scan", "--report-json", "report.json"),
+        ("scan", "--assignments", "assignments.ndjson"),
+        ("scan", "--state", ".gardener-state.json"),
+        ("scan", "--step-summary", "summary.md"),
+        ("cluster", "--assignments", "assignments.ndjson"),
+    ],
+)
+def test_a_file_output_ending_with_a_slash_is_refused_not_written_as_the_directorys_name(
+    tmp_path: Path, command: str, option: str, named: str
+) -> None:
+    """`--report-json reports/` meant a file inside reports/: the path dropped the slash and a file named
+    `reports` was written, exit 0. Refused before the scan, naming a file it could be."""
+    (tmp_path / "log.txt").write_text("disk 1 full\ndisk 2 full\n", encoding="utf-8")
+    given = f"{tmp_path / 'reports'}/"
+    first = (
+        ["scan", "--demo", "--out", str(tmp_path / "out")]
+        if command == "scan"
+        else ["cluster", str(tmp_path / "log.txt")]
+    )
+    result = runner.invoke(app, [*first, option, given])
+    assert result.exit_code == 2
+    flat = " ".join(result.stderr.replace("│", " ").split())
+    assert f"'{option}'" in flat
+    assert f": '{given}' ends with /, which names a directory, and this option writes a file" in flat
+    assert f"give the file's path, such as {given}{named}" in flat
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "out").exists()
+
+
+def test_file_outputs_without_a_trailing_slash_and_a_directory_option_with_one_are_taken(
+    tmp_path: Path,
+) -> None:
+    """Look-alikes that must not change: `--out worklogs/` is a directory option; `-` is standard output."""
+    export = tmp_path / "e.ndjson"
+    export.write_text(
+        '{"insertId": "a", "timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "disk full"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "scan",
+            "--from",
+            str(export),
+            "--out",
+            f"{tmp_path / 'worklogs'}/",
+            "--no-state",
+            "--report-json",
+            "-",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["totals"]["read"] == 1
+    assert list((tmp_path / "worklogs").glob("*.md"))
+
+
 def _last_weeks_export(export: Path) -> Path:
     """`export` written with three errors of 2026-02-03, a week before the scans' `--now`."""
     lines = [

@@ -217,11 +217,16 @@ def test_numbers_beyond_64_bits_nan_and_infinity_cost_no_entry_of_an_array_expor
 @pytest.mark.parametrize(
     ("timestamp", "reason"),
     [
-        (1795262400, "timestamp 1795262400 is a JSON number, not RFC 3339 text"),
+        (True, "timestamp true is a JSON boolean, neither RFC 3339 text nor an epoch count"),
         (
-            {"seconds": 1795262400, "nanos": 0},
-            'timestamp {"seconds": 1795262400, "nanos": 0} is a JSON object',
+            {"seconds": 1795262400, "zone": "UTC"},
+            'timestamp {"seconds": 1795262400, "zone": "UTC"} is a JSON object',
         ),
+        (-1795262400, "timestamp -1795262400 is no epoch count of the years 2001 to 2200"),
+        (10**40, "is no epoch count of the years 2001 to 2200"),
+        ("20261121120000", "timestamp '20261121120000' is no epoch count"),  # ISO 8601's basic form
+        (20261121, "timestamp 20261121 is no epoch count"),
+        ("1795262400x", "invalid timestamp '1795262400x'"),
         ("2026-11-21T12:00:00", "(no time zone: end it with Z or an offset)"),
         ("2026-11-21 12:00:00.5", "(no time zone: end it with Z or an offset)"),
         (None, "no timestamp"),
@@ -233,6 +238,38 @@ def test_a_timestamp_that_cannot_be_read_says_why(timestamp: object, reason: str
     assert report.totals.clustered == 1
     [skipped] = report.totals.malformed
     assert reason in skipped.error
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        1795262400,  # seconds (Vector, a Unix timestamp)
+        1795262400.25,  # seconds with a fraction (Fluent Bit's `date`)
+        1795262400250,  # milliseconds (JavaScript's Date.now(), pino)
+        1795262400250000,  # microseconds
+        "1795262400250000000",  # nanoseconds as text (OpenTelemetry's timeUnixNano)
+        {"seconds": "1795262400", "nanos": 250000000},  # protobuf's Timestamp, its int64 as text
+        {"seconds": 1795262400, "nanos": 250000000},
+    ],
+)
+def test_a_shippers_epoch_count_is_read_as_its_moment(timestamp: object) -> None:
+    """Log shippers write the time as an epoch count, its unit told by its size: every form is the same moment
+    (to the second for a whole count of seconds), and the entry is read, not refused."""
+    report = scan_entries([_hostile("epoch", timestamp=timestamp), _hostile("again", timestamp=timestamp)])
+    _assert_totals_add_up(report)
+    assert report.totals.clustered == 2 and not report.totals.malformed
+    first_seen = report.clusters[0].first_seen.isoformat()
+    assert first_seen.startswith("2026-11-21T12:00:00"), first_seen
+    assert first_seen in ("2026-11-21T12:00:00+00:00", "2026-11-21T12:00:00.250000+00:00")
+
+
+def test_an_entry_repeated_with_its_epoch_count_in_another_unit_counts_once() -> None:
+    """An export of overlapping windows from a shipper: the same insertId at the same moment, however counted."""
+    report = scan_entries(
+        [_hostile("dup", timestamp=1795262400), _hostile("dup", timestamp="1795262400000000000")]
+    )
+    _assert_totals_add_up(report)
+    assert report.totals.clustered == 1
 
 
 def test_a_leap_second_is_its_minutes_last_microsecond() -> None:

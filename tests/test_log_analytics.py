@@ -907,6 +907,27 @@ def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
     assert ("roles/bigquery.jobUser" in caught.value.message) == (reason == "accessDenied")
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["Project #123456789012 has been deleted.", "Project my-project has been scheduled for deletion."],
+)
+def test_a_deleted_project_is_said_without_the_clients_job_footer(
+    bigquery_refusing: Callable[[str, str], str], message: str
+) -> None:
+    """The client ends a job's error with `Location: None Job ID: …`, which the deleted project's line quoted
+    (`(Project #… has been deleted. Location: None Job ID: eab0…)`): BigQuery's words alone."""
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    engine = BigQueryEngine("my-project", bigquery_refusing("accessDenied", message), 10)
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(
+        f"project my-project is deleted or pending deletion ({message[:-1]}): "
+    )
+    assert "Location" not in caught.value.message and "Job ID" not in caught.value.message
+
+
 def test_the_links_resource_name_is_read_as_its_dataset_by_the_scan(
     bigquery_answering: Callable[[int, str, bytes], str], tmp_path: Path
 ) -> None:

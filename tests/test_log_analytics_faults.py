@@ -493,7 +493,8 @@ def test_a_request_bigquery_blocked_is_to_rerun_later_not_a_missing_role(tmp_pat
     with answering as endpoint:
         result = _scan(endpoint, tmp_path)
     assert result.exit_code == 5, result.output
-    assert result.stderr.startswith(f"error: BigQuery blocked the request running the query: {message}")
+    assert result.stderr.startswith(f"error: BigQuery blocked the request running the query: {message[:-1]}")
+    assert "Job ID" not in result.stderr and "Location:" not in result.stderr
     assert "rerun later" in result.stderr
     assert "roles/" not in result.stderr
     assert len(answering.inserted) == 1

@@ -594,6 +594,37 @@ def test_a_rate_limit_wait_is_said_before_it_starts_a_short_backoff_is_not(
     ]
 
 
+@pytest.mark.parametrize("retry_after", ["-30", "0.25", "0.0", "NaN"])
+def test_a_retry_after_of_another_number_form_is_waited_as_its_seconds(
+    server: FakeGitHub, retry_after: str
+) -> None:
+    """A Retry-After that is a number but no whole seconds (negative, a fraction): urllib3 refused it as an
+    invalid header, said as "a request header holds a character HTTP refuses (check GH_TOKEN…)"; it is its
+    seconds (at least 0), and the create is tried again."""
+    server.fail("POST", r"/repos/o/r/issues", status=403, times=1, body={"message": SECONDARY},
+                headers={"Retry-After": retry_after})  # fmt: skip
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "created"]
+
+
+@pytest.mark.parametrize("retry_after", ["soon", "in a minute", "Thu, 31 Feb"])
+def test_a_retry_after_that_names_no_wait_is_the_minute_github_asks_for_not_a_bad_header(
+    server: FakeGitHub, retry_after: str
+) -> None:
+    """A Retry-After of words (a proxy's, a garbled date) names no wait: GitHub's secondary limit asks at least a
+    minute then, past the cap here, said as the rate limit it is, never as the token's header."""
+    server.fail("POST", r"/repos/o/r/issues", status=429, times=5, body={"message": SECONDARY},
+                headers={"Retry-After": retry_after})  # fmt: skip
+
+    actions = publish(server, make_report())
+
+    assert actions[0].detail.startswith("GitHub's secondary rate limit (too many requests in a short time): ")
+    assert "longer than is left of issues.max_rate_limit_wait" in actions[0].detail
+    assert "header" not in actions[0].detail
+
+
 def test_a_secondary_rate_limit_past_the_cap_says_the_wait_it_asks_for(server: FakeGitHub) -> None:
     server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=3600, times=5)
 

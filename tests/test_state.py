@@ -158,6 +158,38 @@ def _saved_state(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("where", "moment"),
+    [
+        (("last_run_at",), "9999-12-31T23:59:59Z"),
+        (("fingerprints", "aaa", "last_seen"), "9999-12-31T23:59:59Z"),
+        (("fingerprints", "aaa", "first_seen"), "0001-01-01T00:00:00Z"),
+        (("fingerprints", "aaa", "unconfirmed_create_at"), "0001-01-01T00:00:00Z"),
+        (("fingerprints", "aaa", "quiet_through"), "9999-12-31T23:00:00-05:00"),
+        (("fingerprints", "aaa", "counts", 0, "at"), "1969-12-31T23:59:59Z"),
+    ],
+)
+def test_a_time_outside_the_years_1970_to_8999_makes_the_state_corrupt(
+    tmp_path: Path, where: tuple[str | int, ...], moment: str
+) -> None:
+    """A time edited by hand or left by a broken clock (Go's zero time, year 9999) overflowed the arithmetic of
+    trends and unconfirmed creates (an internal error): the state is corrupt, named at its field."""
+    path = tmp_path / "state.json"
+    data = json.loads(_saved_state(path))
+    *parents, last = where
+    node = data
+    for key in parents:
+        node = node[key]
+    node[last] = moment
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_state(path)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    field = ".".join(str(key) for key in where)
+    assert f"is corrupt (at {field}: " in caught.value.message
+    assert "is outside the years 1970 to 8999" in caught.value.message
+
+
 def test_a_crash_in_the_middle_of_writing_leaves_the_old_file(tmp_path: Path) -> None:
     """A process that dies after writing the new content but before the rename keeps the old state."""
     path = tmp_path / "state.json"

@@ -138,6 +138,19 @@ class _Commands(TyperGroup):
         return _in_one_line(ctx, lambda: super(_Commands, self).resolve_command(ctx, args))
 
 
+_FILE_OUTPUTS = {
+    "--report-json": "report.json",
+    "--assignments": "assignments.ndjson",
+    "--state": ".gardener-state.json",
+    "--save-export": "export.ndjson",
+    "--step-summary": "summary.md",
+}
+"""The options that write one file, each with a name it could have: a value ending with a path separator
+(`--report-json reports/`) names a directory, which a path drops in silence, so a file named as the directory
+was written where the user meant one inside it."""
+_SEPARATORS = tuple({"/", os.sep})
+
+
 class _OptionsOnce(TyperCommand):
     """A command whose options of one value refuse a second one (the parser keeps the last, so
     `--from a.json --from b.json` would scan b.json alone and say nothing of a.json) and an empty one
@@ -168,6 +181,15 @@ class _OptionsOnce(TyperCommand):
             if value == "" or (param.multiple and "" in (value or ())):
                 raise typer.BadParameter(
                     "got an empty value (is the variable that gives it set?): give one, or leave the option out",
+                    ctx=ctx,
+                    param=param,
+                )
+            named = _FILE_OUTPUTS.get(param.opts[0])
+            if named is not None and isinstance(value, str) and value.endswith(_SEPARATORS) and value != "-":
+                raise typer.BadParameter(
+                    f"{value!r} ends with {value[-1]}, which names a directory, and this option writes a file "
+                    f"(it would be written as {value.rstrip(''.join(_SEPARATORS))!r}): give the file's path, such "
+                    f"as {value}{named}",
                     ctx=ctx,
                     param=param,
                 )

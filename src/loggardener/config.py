@@ -2032,8 +2032,9 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
     candidate = directory / "gardener.toml"
     pyproject = directory / "pyproject.toml"
     try:
-        # a directory of that name, or a symbolic link to nothing (its target moved, a loop), is said, not skipped
-        own = candidate.is_file() or candidate.is_dir() or candidate.is_symlink()
+        # whatever has that name is the configuration: a directory, a symbolic link to nothing (its target moved, a
+        # loop), a named pipe (read as --config reads one) or a socket is said, not skipped
+        own = candidate.exists() or candidate.is_symlink()
         in_pyproject = not own and (pyproject.is_file() or pyproject.is_symlink())
     except PermissionError:  # a directory whose mode lets this user list nothing in it
         raise GardenerError(
@@ -2065,7 +2066,7 @@ def ignored_pyproject(search_dir: Path | None = None) -> Path | None:
         return None
     pyproject = directory / "pyproject.toml"
     try:
-        if not (directory / "gardener.toml").is_file() or not pyproject.is_file():
+        if not (directory / "gardener.toml").exists() or not pyproject.is_file():
             return None
     except PermissionError:
         return None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from loggardener.entries.models import LogEntry, MalformedEntry, Quiet
-from loggardener.entries.parse import EntryParser
+from loggardener.entries.parse import EntryParser, shipped_timestamp_text
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.sources.file import decode_lines
@@ -175,7 +175,7 @@ def _parse_run(run: Run, skim: bool) -> list[_Packed]:
             (
                 record.position,
                 insert_id if isinstance(insert_id, str) else None,
-                timestamp if isinstance(timestamp, str) else None,
+                timestamp if isinstance(timestamp, str) else shipped_timestamp_text(timestamp),
                 _quiet_fields(parsed) if type(parsed) is Quiet else parsed,
                 None,
             )

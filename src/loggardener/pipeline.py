@@ -17,7 +17,7 @@ from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity, log_project
-from loggardener.entries.parse import EntryParser, parse_timestamp
+from loggardener.entries.parse import EntryParser, entry_moment, shipped_timestamp_text
 from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
 from loggardener.linking.incidents import build_incidents
 from loggardener.linking.stage import Linker
@@ -409,7 +409,9 @@ class Scan:
         the latest `RECENT_IDS` to twice as many insertIds and timestamps. An insertId is kept with every
         timestamp it came with (Logging's key is both): entries of one insertId at two moments are two entries,
         each of which may come again."""
-        if not isinstance(insert_id, str) or not isinstance(timestamp, str) or not insert_id:
+        if not isinstance(timestamp, str):  # an epoch count a shipper wrote: compared as the moment it names
+            timestamp = shipped_timestamp_text(timestamp)
+        if not isinstance(insert_id, str) or timestamp is None or not insert_id:
             return False
         recent = self._recent_ids
         seen = recent.get(insert_id)
@@ -641,8 +643,8 @@ def _rfc3339(moment: datetime) -> str:
 
 
 def _moment(timestamp: str) -> datetime | str:
-    """A timestamp's moment, or its text when it is not one."""
+    """A timestamp's moment (an epoch count's text too), or its text when it is not one."""
     try:
-        return parse_timestamp(timestamp)
+        return entry_moment(timestamp)
     except ValueError:
         return timestamp

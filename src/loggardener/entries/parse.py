@@ -77,6 +77,7 @@ _UTC = compile_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+_EPOCH = _EARLIEST
 # The severities the fast path reads as written (anything else, numbers included, goes to `parse`).
 _QUIET_SEVERITIES = {
     None: Severity.DEFAULT,
@@ -130,16 +131,94 @@ def _parse_utc(value: str) -> datetime | None:
     return moment if _EARLIEST <= moment < _LATEST else None
 
 
+# An epoch count a log shipper writes as the time (Fluent Bit, Vector, OpenTelemetry's `timeUnixNano`, a
+# protobuf `{seconds, nanos}`): its unit told by its size, each unit's span the years 2001 to 2200 (so a date in
+# ISO 8601's basic form, `20261201` or `20261201073037`, or a small number, is no count of any unit).
+_EPOCH_UNITS = (
+    (1e9, 7.3e9, 1),
+    (1e12, 7.3e12, 1_000),
+    (1e15, 7.3e15, 1_000_000),
+    (1e18, 7.3e18, 1_000_000_000),
+)
+_EPOCH_TEXT = compile_regex(r"[0-9]{9,19}(?:\.[0-9]{1,9})?")
+
+
+def entry_moment(value: object) -> datetime:
+    """An entry's `timestamp` (or `receiveTimestamp`) as an aware UTC datetime: RFC 3339 text, as Cloud Logging
+    writes it, or an epoch count in a shipper's form (a JSON number, a text of digits, `{seconds, nanos}`)."""
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value)
+        except MalformedEntry:
+            if _EPOCH_TEXT.fullmatch(value) is None:
+                raise
+            return _epoch_moment(float(value) if "." in value else int(value), value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _epoch_moment(value, value)
+    if isinstance(value, dict) and value.keys() <= {"seconds", "nanos"} and "seconds" in value:
+        seconds, nanos = value["seconds"], value.get("nanos", 0)
+        if (
+            isinstance(seconds, str) and seconds.isascii() and seconds.isdigit()
+        ):  # int64 as text, protobuf JSON's
+            seconds = int(seconds)
+        if type(seconds) is int and type(nanos) is int and 0 <= nanos < 1_000_000_000:
+            return _after_epoch(lambda: timedelta(seconds=seconds, microseconds=nanos // 1000), value)
+    raise MalformedEntry(_not_a_timestamp(value))
+
+
+def shipped_timestamp_text(value: object) -> str | None:
+    """RFC 3339 text of an epoch-count timestamp (`entry_moment`'s other forms), to compare entries by; None for
+    anything else."""
+    if isinstance(value, str) or value is None:
+        return None
+    try:
+        return entry_moment(value).isoformat()
+    except MalformedEntry:
+        return None
+
+
+def _epoch_moment(count: float, value: object) -> datetime:
+    if count != count or count in (float("inf"), float("-inf")):
+        raise MalformedEntry(_not_a_timestamp(value))
+    per_second = next((unit for low, high, unit in _EPOCH_UNITS if low <= count < high), None)
+    if per_second is None:
+        raise MalformedEntry(
+            f"timestamp {_shown(value)} is no epoch count of the years 2001 to 2200 (seconds, milliseconds, microseconds "
+            "or nanoseconds since 1970)"
+        )
+    if isinstance(count, int):
+        seconds, rest = divmod(count, per_second)
+        return _after_epoch(
+            lambda: timedelta(seconds=seconds, microseconds=rest * 1_000_000 // per_second), value
+        )
+    return _after_epoch(lambda: timedelta(microseconds=round(count * 1_000_000 / per_second)), value)
+
+
+def _after_epoch(delta: Callable[[], timedelta], value: object) -> datetime:
+    """The moment `delta()` after 1970-01-01 UTC, said malformed outside the years 1970 to 8999."""
+    try:
+        moment = _EPOCH + delta()
+    except OverflowError:  # past timedelta's or datetime's range
+        moment = _LATEST
+    if not _EARLIEST <= moment < _LATEST:
+        raise MalformedEntry(f"timestamp {_shown(value)} is outside the years 1970 to 8999")
+    return moment
+
+
 def _not_a_timestamp(value: object) -> str:
     """Why a timestamp field that is not text cannot be read (an export holds RFC 3339 text)."""
     if value is None or value == "":
         return "no timestamp"
+    return f"timestamp {_shown(value)} is a JSON {json_type(value)}, neither RFC 3339 text nor an epoch count"
+
+
+def _shown(value: object) -> str:
+    """A timestamp value as a reason quotes it: text in quotes, anything else as its JSON, at most 60 characters."""
     try:
-        shown = json.dumps(value, default=str)
+        shown = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
     except ValueError:  # an integer past 4,300 digits
         shown = "(a long number)"
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"timestamp {shown} is a JSON {json_type(value)}, not RFC 3339 text"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _parse_rfc3339(value: str) -> datetime:
@@ -409,13 +488,11 @@ class EntryParser:
             memo[key] = (compared, entry)
             return entry
         memo[key] = known  # met again: the latest, the last to go
-        timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
-        if not isinstance(timestamp_text, str):
-            raise MalformedEntry(_not_a_timestamp(timestamp_text))
+        moment = entry_moment(raw.get("timestamp") or raw.get("receiveTimestamp"))
         fields = list(known[1])
         fields[_POSITION] = position
         fields[_INSERT_ID] = self._redact(str(raw.get("insertId") or f"#{position}"))
-        fields[_TIMESTAMP] = parse_timestamp(timestamp_text)
+        fields[_TIMESTAMP] = moment
         fields[_TRACE] = self._redact_trace(as_text(raw.get("trace"))) or None
         return LogEntry._make(fields)
 
@@ -430,9 +507,7 @@ class EntryParser:
             return self._parse_object(position, decoded)
 
     def _parse_object(self, position: int, raw: dict[str, Any]) -> LogEntry:
-        timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
-        if not isinstance(timestamp_text, str):
-            raise MalformedEntry(_not_a_timestamp(timestamp_text))
+        moment = entry_moment(raw.get("timestamp") or raw.get("receiveTimestamp"))
         resource = _as_dict(raw.get("resource"), "resource")
         resource_type = str(resource.get("type") or "")
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
@@ -525,7 +600,7 @@ class EntryParser:
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
-            timestamp=parse_timestamp(timestamp_text),
+            timestamp=moment,
             severity=inferred.severity,
             logged_severity=logged,
             severity_rule=inferred.rule,
@@ -740,4 +815,13 @@ def url_path(url: str) -> str:
         return rest[slash:] if slash >= 0 else "/"
 
 
-__all__ = ["EntryParser", "MalformedEntry", "PayloadKind", "json_level", "parse_timestamp", "url_path"]
+__all__ = [
+    "EntryParser",
+    "MalformedEntry",
+    "PayloadKind",
+    "entry_moment",
+    "json_level",
+    "parse_timestamp",
+    "shipped_timestamp_text",
+    "url_path",
+]

@@ -33,6 +33,7 @@ from requests import RequestException
 from requests.exceptions import ConnectTimeout, InvalidHeader, RetryError
 from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import HTTPError
+from urllib3.exceptions import InvalidHeader as Urllib3InvalidHeader
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
@@ -100,6 +101,10 @@ _MAX_SEARCHES = 20
 requests a minute): the rest are filed as before."""
 
 
+SECONDARY_RATE_WAIT = 60.0
+"""Seconds GitHub asks a client to wait at least after a secondary rate limit that names no usable wait."""
+
+
 class IssueRetry(GithubRetry):
     """PyGithub's retry (rate limits, 5xx), except that a POST which may have reached GitHub is not repeated.
 
@@ -117,6 +122,19 @@ class IssueRetry(GithubRetry):
         retry.deadline = self.deadline
         retry.on_wait = self.on_wait
         return retry
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        """urllib3 refuses a Retry-After that is neither whole seconds nor an HTTP date (`soon`, `-30`, `1.5`)
+        with InvalidHeader, which stopped the publish said as a bad header of ours (the token): a number is its
+        seconds (at least 0), and anything else names no wait, for which GitHub asks at least a minute."""
+        try:
+            return float(super().parse_retry_after(retry_after))
+        except Urllib3InvalidHeader:
+            try:
+                seconds = float(retry_after)
+            except ValueError:
+                return min(SECONDARY_RATE_WAIT, self.retry_after_max)
+            return min(max(seconds, 0.0), self.retry_after_max) if seconds == seconds else 0.0
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         # a rate-limited request (403 with a rate-limit message, or 429) was not performed: repeat even a POST
@@ -446,7 +464,7 @@ class GitHubPublisher(IssuePublisher):
             backoff_factor=backoff,
             max_rate_limit_wait=max_rate_limit_wait,
             # GitHub: without Retry-After, wait at least a minute; a shorter cap gives up at once, said as such
-            secondary_rate_wait=60.0,
+            secondary_rate_wait=SECONDARY_RATE_WAIT,
         )
         self.requester = CheckedRequester(
             Auth.Token(token),

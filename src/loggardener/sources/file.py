@@ -27,16 +27,20 @@ from loggardener.regexes import compile_regex
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats, place
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 # Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export". Gzip
 # here is what gzip held: the input was compressed twice (`gzip -f` of a .gz, a server's Content-Encoding).
 _OTHER_COMPRESSIONS = (
     (_GZIP_MAGIC, "gzip twice (zcat FILE | gunzip > FILE.json)"),
     (b"BZh", "bzip2 (bunzip2 -k)"),
     (b"\xfd7zXZ\x00", "xz (unxz -k)"),
-    (b"\x28\xb5\x2f\xfd", "zstd (zstd -d)"),
+    (_ZSTD_MAGIC, "zstd (zstd -d)"),
     (b"PK\x03\x04", "zip (unzip)"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip (7z x)"),
+    (b"\x04\x22\x4d\x18", "lz4 (lz4 -d)"),
 )
+# A skippable frame (metadata a zstd or lz4 writer may put first): magic 0x184D2A50 to 0x184D2A5F, little-endian.
+_SKIPPABLE_FRAME = range(0x50, 0x60), b"\x2a\x4d\x18"
 # A tar archive (a .tar, or a .tar.gz once gunzipped) says "ustar" in its first member's header.
 _TAR_MAGIC_OFFSET, _TAR_MAGIC = 257, b"ustar"
 # What `FileSource._read` yields: records, or (`FileSource.batches`) records and runs of undecoded lines.
@@ -176,7 +180,12 @@ def refuse_other_compressions(window: bytes, description: str, wanted: str) -> N
     """One line naming the compression of an input compressed other than with gzip, or the tar archive
     holding it (given by mistake)."""
     for magic, tool in _OTHER_COMPRESSIONS:
-        if window.startswith(magic):
+        if window.startswith(magic) or (
+            magic == _ZSTD_MAGIC
+            and window[:1]
+            and window[0] in _SKIPPABLE_FRAME[0]
+            and window[1:4] == _SKIPPABLE_FRAME[1]
+        ):
             raise GardenerError(
                 f"{description} is compressed with {tool}: decompress it first, or give {wanted}",
                 ExitCode.BAD_INPUT,

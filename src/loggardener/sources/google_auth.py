@@ -196,13 +196,15 @@ _PROJECT_GONE = compile_regex(r"(?i)\bhas been deleted\b|\bscheduled for deletio
 deletion and cannot be used for API calls`."""
 
 
-def project_gone(exc: BaseException, project: str) -> GardenerError | None:
+def project_gone(exc: BaseException, project: str, message: str | None = None) -> GardenerError | None:
     """A 403 that is no missing permission but a project deleted or pending deletion (Google's ErrorInfo
     reason CONSUMER_INVALID, or the message saying so): one line, exit code 2 as an unknown project, never
-    the role to grant; None for any other error."""
+    the role to grant; None for any other error. `message`: the server's words as the source's client reads
+    them (BigQuery's without its job footer), else taken from `exc`."""
     if getattr(exc, "code", None) != 403:
         return None
-    said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
+    said = message or _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))
+    said = said[:300].rstrip(".")
     if _PROJECT_GONE.search(said):
         what = "is deleted or pending deletion"
     elif getattr(exc, "reason", None) == "CONSUMER_INVALID":  # also said of an id no project has
@@ -333,7 +335,20 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
             f"cannot use the Google Cloud credentials ({type(exc).__name__}: {_short(exc)}); {CREDENTIALS_HINT}",
             ExitCode.CREDENTIALS,
         ) from None
+    # (the attribute, not the property: on Compute Engine the property asks the metadata server)
+    universe = getattr(credentials, "_universe_domain", None)
+    if endpoint is None and isinstance(universe, str) and universe not in ("", GOOGLE_UNIVERSE):
+        raise GardenerError(
+            f"the Google Cloud credentials are of the universe {universe} (their universe_domain), and the API's "
+            f"default endpoint is {GOOGLE_UNIVERSE}'s, which refuses them: give that universe's endpoint "
+            "(--logging-endpoint, or --bigquery-endpoint for Log Analytics), or credentials of googleapis.com",
+            ExitCode.CREDENTIALS,
+        )
     return guard_refresh(credentials), project
+
+
+GOOGLE_UNIVERSE = "googleapis.com"
+"""The universe domain of Google Cloud's public APIs (a sovereign cloud's credentials name another)."""
 
 
 def guard_refresh(credentials: Credentials) -> Credentials:
@@ -426,7 +441,31 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
         return f"holds a JSON {json_type(info)}, not a credentials object", None
     if "type" not in info:
         return _untyped_credentials(info), None
+    kind = info["type"]
+    missing = (
+        [name for name in _NEEDED_FIELDS.get(kind, ()) if info.get(name) in (None, "")]
+        if isinstance(kind, str)
+        else []
+    )
+    if (
+        missing
+    ):  # google-auth fails inside on the first (AttributeError: 'NoneType' object has no attribute 'get')
+        fields = ", ".join(f'"{name}"' for name in missing)
+        return (
+            f'is a credentials file of type "{kind}" without {fields}, which it needs: create it again',
+            None,
+        )
     return None, info if keep or data.startswith(codecs.BOM_UTF8) or not regular else None
+
+
+_NEEDED_FIELDS = {
+    "service_account": ("client_email", "private_key", "token_uri"),
+    "authorized_user": ("client_id", "client_secret", "refresh_token"),
+    "impersonated_service_account": ("service_account_impersonation_url", "source_credentials"),
+    "external_account": ("audience", "subject_token_type", "token_url", "credential_source"),
+}
+"""The fields google-auth needs of each type of credentials file (a file cut by hand, or one of another tool's
+shape): said by name, not as the error google-auth meets on the first one missing."""
 
 
 def _untyped_credentials(info: dict[str, Any]) -> str:

@@ -1450,7 +1450,7 @@ class BigQueryEngine:
             disabled = not_enabled(exc, self.billing_project or "", "BigQuery API", "bigquery.googleapis.com")
             if disabled is not None:
                 raise disabled from None
-            gone = project_gone(exc, self.billing_project or "")
+            gone = project_gone(exc, self.billing_project or "", _message(exc))
             if gone is not None:
                 raise gone from None
             reason = _reason(exc)
@@ -1767,6 +1767,11 @@ def _reason(exc: Any) -> str | None:
     return reason if isinstance(reason, str) else None
 
 
+_JOB_FOOTER = compile_regex(r"\s*Location: [\w-]+(?: Job ID: [\w.:-]+)?\s*$")
+"""The client's footer on a query job's error (`\n\nLocation: EU\nJob ID: 76a6…`, `Location: None` when
+BigQuery named none): no part of BigQuery's words, and a job id to nobody's use in the line that says why."""
+
+
 def _message(exc: BaseException) -> str:
     """The server's message on one line, without the client library's 'POST url:' prefix."""
     message = getattr(exc, "message", None)
@@ -1777,7 +1782,7 @@ def _message(exc: BaseException) -> str:
     head, said, _ = text.partition("; reason: ")
     if said:
         text = re.sub("; reason: \\w+, message: " + re.escape(head) + r"(?:, location: [\w.]+)?", "", text)
-    return text.replace(" Location: None", "").rstrip(".")  # the client's tail when BigQuery named none
+    return _JOB_FOOTER.sub("", text).rstrip(".")
 
 
 def log_analytics_source(
