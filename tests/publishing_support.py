@@ -7,8 +7,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
+import threading
+import traceback
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -172,119 +174,20 @@ def make_report(*clusters: Cluster, generated_at: datetime | None = None) -> Sca
     )
 
 
-FAKE_GH = r'''
-"""A fake `gh` for the drafts' script: keeps issues in a JSON file, filters --jq output with the real jq."""
-import json
-import os
-import sys
-
-args = sys.argv[1:]
-with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
-    log.write(json.dumps(args) + "\n")
-command = " ".join(args[:2])
-if command in json.loads(os.environ.get("GH_FAIL", "[]")):
-    sys.exit(f"gh: {command} failed (HTTP 502)")
-if "--search" in args and "issue search" in json.loads(os.environ.get("GH_FAIL", "[]")):
-    sys.exit("gh: API rate limit exceeded for search (HTTP 403)")
-VALUED = {"--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file", "--add-label", "--search",
-          "--remove-label"}
-options, positional, index = {}, [], 2
-while index < len(args):
-    if args[index] in VALUED:
-        options.setdefault(args[index], []).append(args[index + 1])
-        index += 2
-    else:
-        positional.append(args[index])
-        index += 1
-one = {key: values[-1] for key, values in options.items()}
-with open(os.environ["GH_STATE"], encoding="utf-8") as handle:
-    state = json.load(handle)
-issues = state["issues"]
-
-
-def answer(value):
-    if "--jq" in one:
-        import subprocess
-
-        done = subprocess.run(["jq", "-r", one["--jq"]], input=json.dumps(value), text=True, check=False)
-        sys.exit(done.returncode)
-    print(json.dumps(value))
-
-
-def now():
-    """GitHub's time of a write, RFC 3339 (GH_NOW when a test sets the clock)."""
-    from datetime import datetime, timezone
-
-    return os.environ.get("GH_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def issue(number):
-    return next(i for i in issues if i["number"] == int(number))
-
-
-if args[0] == "api":  # gh api repos/OWNER/NAME/issues/N: the REST issue, its state_reason with it
-    found = issue(args[1].rsplit("/", 1)[1])
-    rest = {"number": found["number"], "title": found["title"], "state": found["state"].lower(),
-            "state_reason": (found.get("stateReason") or "").lower() or None, "labels": [{"name": n} for n in found["labels"]]}
-    answer(rest)
-    sys.exit(0)
-if command == "issue list":
-    wanted = [
-        i
-        for i in sorted(issues, key=lambda i: -i["number"])  # gh lists the newest first
-        if one["--state"] in ("all", i["state"].lower())
-        and (
-            one["--search"].split()[0] in i["body"]  # GitHub search: the fingerprint the body shows
-            if "--search" in one
-            else one["--label"] in i["labels"]
-        )
-    ][: int(one["--limit"])]
-    shown = [{**i, "labels": [{"name": n} for n in i["labels"]]} for i in wanted]
-    answer([{key: i[key] for key in one["--json"].split(",")} for i in shown])
-elif command == "issue view":
-    found = issue(positional[0])
-    times = found.get("commentTimes", [])
-    view = {**found, "comments": [{"body": b, "createdAt": t} for b, t in zip(found["comments"], times)]}
-    answer({key: view[key] for key in one["--json"].split(",")})
-else:
-    if command == "issue create":
-        with open(one["--body-file"], encoding="utf-8") as handle:
-            body = handle.read()
-        labels = [name for value in options["--label"] for name in value.split(",")]
-        number = len(issues) + 1
-        issues.append(
-            {"number": number, "title": one["--title"], "body": body, "labels": labels,
-             "state": "OPEN", "closedAt": None, "comments": []}
-        )
-    elif command == "issue comment":
-        number = int(positional[0])
-        with open(one["--body-file"], encoding="utf-8") as handle:
-            issue(number)["comments"].append(handle.read())
-        issue(number).setdefault("commentTimes", []).append(now())
-    elif command == "issue edit":
-        number = int(positional[0])
-        found = issue(number)
-        found["title"] = one.get("--title", found["title"])
-        removed = {name for name in options.get("--remove-label", [])}
-        found["labels"] = [n for n in found["labels"] if n not in removed] + [
-            n for n in options.get("--add-label", []) if n not in found["labels"]
-        ]
-        number = 0  # gh issue edit prints the issue's URL; the script discards it
-    elif command == "issue reopen":
-        number = int(positional[0])
-        issue(number).update(state="OPEN", closedAt=None)
-    elif command == "label create":
-        if positional[0] in state["labels"]:
-            sys.exit(f"label {positional[0]!r} already exists")
-        state["labels"].append(positional[0])
-        number = 0
-    else:
-        sys.exit(f"fake gh: unknown command {args}")
-    with open(os.environ["GH_STATE"], "w", encoding="utf-8") as handle:
-        json.dump(state, handle)
-    if number:
-        print(f"https://github.test/o/r/issues/{number}")
-'''
+GH_WRAPPER = r"""#!/usr/bin/env bash
+# A fake `gh`: hands its working directory and arguments to the test's FakeGh (a thread of the test's process)
+# through one named pipe, and answers with its exit code, output and errors from another.
+printf '%s\0' "$PWD" "$@" >"$GH_ASK"
+{ IFS= read -r -d '' code; IFS= read -r -d '' out; IFS= read -r -d '' err; } <"$GH_ANSWER"
+printf '%s' "$out"
+printf '%s' "$err" >&2
+exit "$code"
+"""
+VALUED = {
+    *("--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file", "--add-label"),
+    *("--search", "--remove-label"),
+}
+"""The gh options the drafts' script uses that take a value."""
 
 
 def require(tool: str) -> None:
@@ -297,7 +200,10 @@ def require(tool: str) -> None:
 
 
 class FakeGh:
-    """A `gh` on PATH that keeps issues in a JSON file, for running the drafts' `gh-issues.sh` for real."""
+    """A `gh` on PATH that keeps issues in a JSON file, for running the drafts' `gh-issues.sh` for real; filters
+    --jq output with the real jq. The `gh` a script calls is a few lines of bash handing each call to this object
+    (in a thread while `run` runs): a script makes dozens of calls, and a Python started for each took most of
+    its time."""
 
     def __init__(self, root: Path) -> None:
         require("bash")
@@ -306,16 +212,22 @@ class FakeGh:
         bin_dir = root / "bin"
         bin_dir.mkdir(parents=True, exist_ok=True)
         script = bin_dir / "gh"
-        script.write_text(f"#!{sys.executable} -IS\n{FAKE_GH}", encoding="utf-8")
+        script.write_text(GH_WRAPPER, encoding="utf-8")
         script.chmod(0o755)
+        self._ask, self._answer = root / "gh-ask", root / "gh-answer"
+        os.mkfifo(self._ask)
+        os.mkfifo(self._answer)
         self.state = root / "gh-state.json"
         self.state.write_text(json.dumps({"issues": [], "labels": []}), encoding="utf-8")
-        self.log = root / "gh-calls.jsonl"
+        self.calls: list[list[str]] = []
+        """The argument lists of the last run's gh calls."""
+        self._fail: Sequence[str] = ()
+        self._now: str | None = None
         self.env = {
             **os.environ,
             "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-            "GH_STATE": str(self.state),
-            "GH_LOG": str(self.log),
+            "GH_ASK": str(self._ask),
+            "GH_ANSWER": str(self._answer),
         }
 
     @property
@@ -351,18 +263,142 @@ class FakeGh:
         return number
 
     def run(self, script: Path, *, fail: Sequence[str] = (), **env: str) -> subprocess.CompletedProcess[str]:
-        """Run `script` (a fresh call log each time); `fail` names gh commands that exit 1, e.g. `issue list`."""
-        self.log.unlink(missing_ok=True)
-        self.log.touch()
-        environ = {**self.env, "GH_FAIL": json.dumps(list(fail)), **env}
-        return subprocess.run(
-            ["bash", str(script)], env=environ, capture_output=True, text=True, timeout=60, check=False
-        )
+        """Run `script` (a fresh call log each time); `fail` names gh commands that exit 1, e.g. `issue list`;
+        GH_NOW in `env` is the time of gh's writes. Fails the test if the fake itself failed."""
+        self.calls, self._fail, self._now = [], fail, env.get("GH_NOW")
+        faults: list[BaseException] = []
+        serving = threading.Thread(target=self._serve, args=(faults,), daemon=True)
+        serving.start()
+        try:
+            return subprocess.run(
+                ["bash", str(script)],
+                env={**self.env, **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        finally:
+            with suppress(OSError):  # an empty call ends the thread; none is needed when it ended already
+                os.close(os.open(self._ask, os.O_WRONLY | os.O_NONBLOCK))
+            serving.join(5)
+            assert not faults, "the fake gh failed: " + "".join(traceback.format_exception(faults[0]))
 
-    @property
-    def calls(self) -> list[list[str]]:
-        """The argument lists of the last run's gh calls."""
-        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+    def _serve(self, faults: list[BaseException]) -> None:
+        """Answer the script's gh calls, one at a time, until an empty one."""
+        while True:
+            with open(self._ask, "rb") as asked:
+                message = asked.read()
+            if not message:
+                return
+            cwd, *args = message.decode("utf-8", "surrogateescape").split("\0")[:-1]
+            try:
+                code, out, err = self._gh(args, Path(cwd))
+            except Exception as fault:
+                faults.append(fault)
+                code, out, err = 70, "", f"fake gh failed: {fault!r}\n"
+            with open(self._answer, "wb") as answer:
+                answer.write(f"{code}\0{out}\0{err}\0".encode("utf-8", "surrogateescape"))
+
+    def _gh(self, args: list[str], cwd: Path) -> tuple[int, str, str]:
+        """gh's exit code, output and errors for `args`, run in `cwd`."""
+        self.calls.append(args)
+        command = " ".join(args[:2])
+        if command in self._fail:
+            return 1, "", f"gh: {command} failed (HTTP 502)\n"
+        if "--search" in args and "issue search" in self._fail:
+            return 1, "", "gh: API rate limit exceeded for search (HTTP 403)\n"
+        options: dict[str, list[str]] = {}
+        positional: list[str] = []
+        index = 2
+        while index < len(args):
+            if args[index] in VALUED:
+                options.setdefault(args[index], []).append(args[index + 1])
+                index += 2
+            else:
+                positional.append(args[index])
+                index += 1
+        one = {key: values[-1] for key, values in options.items()}
+        state = json.loads(self.state.read_text(encoding="utf-8"))
+        issues: list[dict[str, Any]] = state["issues"]
+
+        def answer(value: Any) -> tuple[int, str, str]:
+            if "--jq" in one:
+                done = subprocess.run(
+                    ["jq", "-r", one["--jq"]],
+                    input=json.dumps(value),
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                return done.returncode, done.stdout, done.stderr
+            return 0, json.dumps(value) + "\n", ""
+
+        def issue(number: str | int) -> dict[str, Any]:
+            return next(i for i in issues if i["number"] == int(number))
+
+        if args[0] == "api":  # gh api repos/OWNER/NAME/issues/N: the REST issue, its state_reason with it
+            found = issue(args[1].rsplit("/", 1)[1])
+            reason = (found.get("stateReason") or "").lower() or None
+            labels = [{"name": n} for n in found["labels"]]
+            rest = {"number": found["number"], "title": found["title"], "state": found["state"].lower()}
+            return answer({**rest, "state_reason": reason, "labels": labels})
+        if command == "issue list":
+            wanted = [
+                i
+                for i in sorted(issues, key=lambda i: -i["number"])  # gh lists the newest first
+                if one["--state"] in ("all", i["state"].lower())
+                and (
+                    one["--search"].split()[0] in i["body"]  # GitHub search: the fingerprint the body shows
+                    if "--search" in one
+                    else one["--label"] in i["labels"]
+                )
+            ][: int(one["--limit"])]
+            shown = [{**i, "labels": [{"name": n} for n in i["labels"]]} for i in wanted]
+            return answer([{key: i[key] for key in one["--json"].split(",")} for i in shown])
+        if command == "issue view":
+            found = issue(positional[0])
+            times = found.get("commentTimes", [])
+            comments = [{"body": b, "createdAt": t} for b, t in zip(found["comments"], times, strict=False)]
+            return answer({key: {**found, "comments": comments}[key] for key in one["--json"].split(",")})
+        number = 0  # gh issue edit prints the issue's URL, label create nothing: the script discards both
+        if command == "issue create":
+            labels = [name for value in options["--label"] for name in value.split(",")]
+            number = len(issues) + 1
+            issues.append(
+                {
+                    "number": number,
+                    "title": one["--title"],
+                    "body": (cwd / one["--body-file"]).read_text(encoding="utf-8"),
+                    "labels": labels,
+                    "state": "OPEN",
+                    "closedAt": None,
+                    "comments": [],
+                }
+            )
+        elif command == "issue comment":
+            number = int(positional[0])
+            issue(number)["comments"].append((cwd / one["--body-file"]).read_text(encoding="utf-8"))
+            now = self._now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            issue(number).setdefault("commentTimes", []).append(now)
+        elif command == "issue edit":
+            found = issue(positional[0])
+            found["title"] = one.get("--title", found["title"])
+            removed = set(options.get("--remove-label", []))
+            found["labels"] = [n for n in found["labels"] if n not in removed] + [
+                n for n in options.get("--add-label", []) if n not in found["labels"]
+            ]
+        elif command == "issue reopen":
+            number = int(positional[0])
+            issue(number).update(state="OPEN", closedAt=None)
+        elif command == "label create":
+            if positional[0] in state["labels"]:
+                return 1, "", f"label {positional[0]!r} already exists\n"
+            state["labels"].append(positional[0])
+        else:
+            return 1, "", f"fake gh: unknown command {args}\n"
+        self.state.write_text(json.dumps(state), encoding="utf-8")
+        return 0, f"https://github.test/o/r/issues/{number}\n" if number else "", ""
 
     def count(self, command: str) -> int:
         """How many of the last run's calls were `command` (e.g. `issue create`)."""

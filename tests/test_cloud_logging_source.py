@@ -23,6 +23,7 @@ from typer.testing import CliRunner, Result
 
 from fakes import FakeLoggingServer, Fault
 from fakes.logging_server import ACCESS_TOKEN
+from fakes.service_account import service_account_key
 from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
@@ -2052,26 +2053,7 @@ def test_a_ca_bundle_through_process_substitution_is_read_once_for_the_whole_sca
     with FakeLoggingServer(make_entries(3)) as server:
         pem = serve_tls(server._server, tmp_path).read_bytes()
         endpoint = server.endpoint.replace("http://", "https://")
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        key = tmp_path / "service-account.json"
-        key.write_text(
-            json.dumps(
-                {
-                    "type": "service_account",
-                    "project_id": "P",
-                    "private_key_id": "test-key",
-                    "private_key": private.decode(),
-                    "client_email": "gardener@p.iam.gserviceaccount.com",
-                    "token_uri": endpoint + "/token",
-                }
-            ),
-            encoding="utf-8",
-        )
+        key = service_account_key(tmp_path, endpoint + "/token", project="P")
 
         def write() -> None:
             with open(fifo, "wb") as pipe:  # as bash's `<(cat corp-ca.pem)` does, once

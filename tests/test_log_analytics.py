@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ListSource
+from fakes.server import QuietHandler, serving
 from la_support import (
     SHARED,
     assert_equivalent,
@@ -834,16 +834,11 @@ def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> Non
 def bigquery_answering() -> Iterator[Callable[[int, str, bytes], str]]:
     """A server answering every request with the status, content type and body given: a proxy's or a captive
     portal's page, JSON cut off, JSON of another shape."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     answer: dict[str, Any] = {}
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.body()
             self.send_response(answer["status"])
             self.send_header("Content-Type", answer["type"])
             self.send_header("Content-Length", str(len(answer["body"])))
@@ -852,19 +847,13 @@ def bigquery_answering() -> Iterator[Callable[[int, str, bytes], str]]:
 
         do_GET = do_POST  # a job's state and results are read with GET
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    with serving(Handler) as url:
 
-    def answering(status: int, content_type: str, body: bytes) -> str:
-        answer.update(status=status, type=content_type, body=body)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        def answering(status: int, content_type: str, body: bytes) -> str:
+            answer.update(status=status, type=content_type, body=body)
+            return url
 
-    try:
         yield answering
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -10,16 +10,15 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from fakes.server import QuietHandler, serving
 from la_support import entries_of
 from loggardener.cli import app
 from loggardener.sources.demo import DemoSource
@@ -170,9 +169,9 @@ def _proxy(
     request path; with `page_rows`, it asks for pages of that many rows whatever the client asked for."""
     import requests
 
-    class Forward(BaseHTTPRequestHandler):
+    class Forward(QuietHandler):
         def _forward(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self.body()
             if body:
                 bodies.append(json.loads(body))
             path = self.path
@@ -196,18 +195,8 @@ def _proxy(
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
-    # polled every 50 ms, not half a second: `shutdown()` in the teardown waits for the next poll
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Forward) as url:
+        yield url
 
 
 @pytest.fixture

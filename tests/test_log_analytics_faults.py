@@ -8,12 +8,8 @@ import re
 import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,49 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 import loggardener
-from fakes.tls import serve_tls
+from fakes.server import FakeServer, QuietHandler, serving
+from fakes.service_account import service_account_key
 from loggardener.cli import app
 from loggardener.sources.log_analytics import REQUIRED_COLUMNS
 from processes import GARDENER
 
 pytest.importorskip("google.cloud.bigquery")
-
-
-class _FakeServer(ThreadingHTTPServer):
-    """A fake API's server that keeps its handler's faults for the test instead of printing them: its threads
-    share the process's stderr, which CliRunner captures as the command's own. A client that hung up (an attempt
-    given up under load) is no fault of the fake."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        super().__init__(("127.0.0.1", 0), handler)
-        self.faults: list[BaseException] = []
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        fault = sys.exc_info()[1]
-        if fault is not None and not isinstance(fault, ConnectionError):
-            self.faults.append(fault)
-
-
-def _stop(server: _FakeServer) -> None:
-    """Stop `server`, and fail the test with the first fault its handler had, if any."""
-    server.shutdown()
-    server.server_close()
-    assert not server.faults, f"the fake server failed: {server.faults[0]!r}"
-
-
-def _serve(server: ThreadingHTTPServer) -> None:
-    """Serve in a thread polled every 50 ms, not half a second: `shutdown()` in each teardown waits for the poll."""
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-
-
-def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any], status: int = 200) -> None:
-    """Answer `status` with `answer` as JSON."""
-    body = json.dumps(answer).encode()
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 @pytest.fixture
@@ -76,10 +36,7 @@ def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[s
     seen: list[str] = []
     opened = time.monotonic()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _send(self, answer: dict[str, Any]) -> None:
-            send_json(self, answer)
-
+    class Handler(QuietHandler):
         def _job(self) -> dict[str, Any]:
             found = re.search(r"/projects/([^/]+)/(?:jobs|queries)/([^/?]+)", self.path)
             project, job = found.groups() if found else ("p", "j")
@@ -88,24 +45,26 @@ def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[s
         def _over(self) -> bool:
             if time.monotonic() - opened < 120:
                 return False
-            send_json(self, {"error": {"code": 400, "message": "the test is over"}}, 400)
+            self.send_json({"error": {"code": 400, "message": "the test is over"}}, 400)
             return True
 
         def do_POST(self) -> None:
             seen.append(f"POST {self.path.split('?')[0]}")
             if self._over():
                 return
-            request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+            request = json.loads(self.body() or b"{}")
             reference = {**request.get("jobReference", {}), "location": "US"}
             if self.path.split("?")[0].endswith("/cancel") and refuses_cancel:
-                send_json(
-                    self, {"error": {"code": 403, "message": "Access Denied: bigquery.jobs.update"}}, 403
+                self.send_json(
+                    {"error": {"code": 403, "message": "Access Denied: bigquery.jobs.update"}}, 403
                 )
                 return
             if self.path.split("?")[0].endswith("/cancel"):
-                self._send({"kind": "bigquery#jobCancelResponse", "job": {"jobReference": self._job()}})
+                self.send_json({"kind": "bigquery#jobCancelResponse", "job": {"jobReference": self._job()}})
                 return
-            self._send({"kind": "bigquery#job", "jobReference": reference, "status": {"state": "RUNNING"}})
+            self.send_json(
+                {"kind": "bigquery#job", "jobReference": reference, "status": {"state": "RUNNING"}}
+            )
 
         def do_GET(self) -> None:
             seen.append(f"GET {self.path.split('?')[0]}")
@@ -113,7 +72,7 @@ def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[s
                 return
             if "/queries/" in self.path:
                 time.sleep(0.2)
-                self._send(
+                self.send_json(
                     {
                         "kind": "bigquery#getQueryResultsResponse",
                         "jobComplete": False,
@@ -121,19 +80,12 @@ def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[s
                     }
                 )
             else:
-                self._send(
+                self.send_json(
                     {"kind": "bigquery#job", "jobReference": self._job(), "status": {"state": "RUNNING"}}
                 )
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = _FakeServer(Handler)
-    _serve(server)
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        _stop(server)
+    with FakeServer(Handler) as server:
+        yield server.url, seen
 
 
 def test_a_query_job_that_never_finishes_is_cancelled_after_max_query_seconds(
@@ -234,10 +186,7 @@ class _Answering:
 
         answering = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def _send(self, answer: dict[str, Any]) -> None:
-                send_json(self, answer)
-
+        class Handler(QuietHandler):
             def _job(self, request: dict[str, Any]) -> dict[str, Any]:
                 status: dict[str, Any] = {"state": "DONE"}
                 if request["jobReference"]["jobId"] in failed:
@@ -245,7 +194,7 @@ class _Answering:
                 return {"kind": "bigquery#job", "jobReference": request["jobReference"], "status": status}
 
             def do_POST(self) -> None:
-                request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                request = json.loads(self.body() or b"{}")
                 request["jobReference"] = {**request.get("jobReference", {}), "location": "US"}
                 job_id = request["jobReference"]["jobId"]
                 jobs[job_id] = request
@@ -253,14 +202,14 @@ class _Answering:
                     answering.inserted.append(job_id)
                     if error is not None and (failing_jobs is None or len(failed) < failing_jobs):
                         failed.add(job_id)
-                self._send(self._job(request))
+                self.send_json(self._job(request))
 
             def do_GET(self) -> None:
                 found = re.search(r"/(jobs|queries)/([^/?]+)", self.path)
                 assert found is not None
                 request = jobs[found.group(2)]
                 if found.group(1) == "jobs":
-                    self._send(self._job(request))
+                    self.send_json(self._job(request))
                     return
                 answer: dict[str, Any] = {
                     "kind": "bigquery#getQueryResultsResponse",
@@ -281,25 +230,22 @@ class _Answering:
                             "message": message,
                             "errors": [{"reason": reason, "message": message}],
                         }
-                        send_json(self, {"error": error}, status)
+                        self.send_json({"error": error}, status)
                         return
                     answer.update(page)
                 else:
                     answer.update(results or {})
-                self._send(answer)
+                self.send_json(answer)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = _FakeServer(Handler)
-        _serve(self.server)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = FakeServer(Handler)
+        self.endpoint = self.server.url
 
     def __enter__(self) -> str:
+        self.server.start()
         return self.endpoint
 
     def __exit__(self, *exc_info: object) -> None:
-        _stop(self.server)
+        self.server.stop()
 
 
 def _scan(endpoint: str, tmp_path: Path, deadline_seconds: float | None = None) -> Any:
@@ -684,74 +630,29 @@ def test_a_failed_jobs_message_is_said_once(tmp_path: Path) -> None:
     assert "reason: invalidQuery" not in result.stderr
 
 
-class _TokenService(BaseHTTPRequestHandler):
+class _TokenService(QuietHandler):
     """OAuth's token endpoint: any refresh gets an access token."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        send_json(self, {"access_token": "ya29.test-access", "expires_in": 3600, "token_type": "Bearer"})
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.body()
+        self.send_json({"access_token": "ya29.test-access", "expires_in": 3600, "token_type": "Bearer"})
 
 
-@contextmanager
-def _serving(handler: type[BaseHTTPRequestHandler], tls_in: Path | None = None) -> Iterator[str]:
-    """A server of `handler` on localhost, behind TLS with a self-signed certificate when `tls_in` names a
-    directory for it; its base URL."""
-    server = _FakeServer(handler)
-    if tls_in is not None:
-        serve_tls(server, tls_in)
-    _serve(server)
-    try:
-        yield f"{'https' if tls_in else 'http'}://127.0.0.1:{server.server_address[1]}"
-    finally:
-        _stop(server)
-
-
-def _service_account_key(directory: Path, token_uri: str) -> Path:
-    """A service account's key file whose credentials refresh at `token_uri` (a key of its own, made here)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    key = directory / "service-account.json"
-    key.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "my-project",
-                "private_key_id": "test-key",
-                "private_key": private.decode(),
-                "client_email": "gardener@my-project.iam.gserviceaccount.com",
-                "client_id": "1",
-                "token_uri": token_uri,
-            }
-        )
-    )
-    return key
-
-
-class _RevokingTokenService(BaseHTTPRequestHandler):
+class _RevokingTokenService(QuietHandler):
     """OAuth's token endpoint refusing the key (deleted or disabled), as oauth2.googleapis.com answers."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        send_json(self, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, 400)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.body()
+        self.send_json({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, 400)
 
 
 def _scan_with_token_service(
-    handler: type[BaseHTTPRequestHandler], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    handler: type[QuietHandler], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
     """A Log Analytics scan whose service-account key's token service is `handler`."""
-    with _serving(handler) as tokens:
+    with serving(handler) as tokens:
         monkeypatch.setenv(
-            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+            "GOOGLE_APPLICATION_CREDENTIALS", str(service_account_key(tmp_path, f"{tokens}/token"))
         )
         return CliRunner().invoke(
             app,
@@ -777,20 +678,17 @@ def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answ
     )
 
 
-class _ClockRefusingTokenService(BaseHTTPRequestHandler):
+class _ClockRefusingTokenService(QuietHandler):
     """OAuth's token endpoint refusing a signed token whose times are off (this machine's clock), as
     oauth2.googleapis.com answers."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.body()
         description = (
             "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check "
             "your iat and exp values in the JWT claim."
         )
-        send_json(self, {"error": "invalid_grant", "error_description": description}, 400)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.send_json({"error": "invalid_grant", "error_description": description}, 400)
 
 
 def test_a_token_refused_for_its_times_says_to_check_the_clock(
@@ -807,16 +705,13 @@ def test_a_token_refused_for_its_times_says_to_check_the_clock(
     )
 
 
-class _FailingTokenService(BaseHTTPRequestHandler):
+class _FailingTokenService(QuietHandler):
     """OAuth's token endpoint in an outage: 503 with OAuth's `server_error`, as oauth2.googleapis.com answers."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.body()
         answer = {"error": "server_error", "error_description": "The service is currently unavailable."}
-        send_json(self, answer, 503)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.send_json(answer, 503)
 
 
 def test_a_token_service_in_an_outage_is_a_source_failure_not_credentials_rejected(
@@ -829,9 +724,9 @@ def test_a_token_service_in_an_outage_is_a_source_failure_not_credentials_reject
     from google.auth import _exponential_backoff
 
     monkeypatch.setattr(_exponential_backoff, "time", SimpleNamespace(sleep=lambda seconds: None))
-    with _serving(_FailingTokenService) as tokens:
+    with serving(_FailingTokenService) as tokens:
         monkeypatch.setenv(
-            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+            "GOOGLE_APPLICATION_CREDENTIALS", str(service_account_key(tmp_path, f"{tokens}/token"))
         )
         result = CliRunner().invoke(
             app,
@@ -860,10 +755,10 @@ def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
     config = tmp_path / "gardener.toml"
     config.write_text("[retries]\ndeadline_seconds = 20\n")
     with (
-        _serving(_TokenService, tmp_path / "tls" if refused == "token service" else None) as tokens,
-        _serving(_TokenService, tmp_path / "tls" if refused == "bigquery" else None) as bigquery_url,
+        serving(_TokenService, tmp_path / "tls" if refused == "token service" else None) as tokens,
+        serving(_TokenService, tmp_path / "tls" if refused == "bigquery" else None) as bigquery_url,
     ):
-        key = _service_account_key(tmp_path, f"{tokens}/token")
+        key = service_account_key(tmp_path, f"{tokens}/token")
         monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
         endpoint = bigquery_url if refused == "bigquery" else bigquery_url.replace("http://", "https://")
         started = time.monotonic()
@@ -901,7 +796,7 @@ def test_a_ca_bundle_holding_no_certificate_is_said_before_the_credentials_refre
     config = tmp_path / "gardener.toml"
     config.write_text("[retries]\ndeadline_seconds = 1\n")
     monkeypatch.setenv(
-        "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, "https://127.0.0.1:9/token"))
+        "GOOGLE_APPLICATION_CREDENTIALS", str(service_account_key(tmp_path, "https://127.0.0.1:9/token"))
     )
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(empty))
     result = CliRunner().invoke(
@@ -924,11 +819,11 @@ def test_a_proxy_that_refuses_is_named_with_its_variable(
     go around it, not only "cannot reach BigQuery"."""
     config = tmp_path / "gardener.toml"
     config.write_text("[retries]\ndeadline_seconds = 1\n")
-    with _serving(_TokenService) as tokens, socket.socket() as unused:
+    with serving(_TokenService) as tokens, socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))  # a port nothing listens on
         proxy = f"http://127.0.0.1:{unused.getsockname()[1]}"
         monkeypatch.setenv(
-            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+            "GOOGLE_APPLICATION_CREDENTIALS", str(service_account_key(tmp_path, f"{tokens}/token"))
         )
         monkeypatch.setenv("HTTPS_PROXY", proxy)
         result = CliRunner().invoke(

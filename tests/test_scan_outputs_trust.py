@@ -7,6 +7,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -310,6 +311,14 @@ def test_gh_token_is_honoured_before_github_token(server: FakeGitHub, tmp_path: 
     assert f"Issues: {len(server.issues)} created" in stdout
 
 
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The --out of a demo scan (its worklog and its state), for tests to copy."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    assert _run("--demo", "--out", str(out))[0] == 0
+    return out
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -321,9 +330,9 @@ def test_gh_token_is_honoured_before_github_token(server: FakeGitHub, tmp_path: 
     ],
     ids=["random-bytes", "foreign-object", "array-of-numbers", "truncated-array", "broken-ndjson"],
 )
-def test_unreadable_input_is_exit_2_and_changes_no_state(tmp_path: Path, data: bytes) -> None:
+def test_unreadable_input_is_exit_2_and_changes_no_state(demo_out: Path, tmp_path: Path, data: bytes) -> None:
     out = tmp_path / "out"
-    _run("--demo", "--out", str(out))
+    shutil.copytree(demo_out, out)
     state = out / ".gardener-state.json"
     before = state.read_bytes()
     worklogs = sorted(out.glob("*.md"))

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from fakes.server import FakeServer, QuietHandler
 from fakes.trickle import trickle
 
 HTML_HOST = "https://github.test"
@@ -128,27 +128,21 @@ class FakeGitHub:
         self.trickle: float | None = None
         """Answer every request with headers promising a large body, then a byte every `trickle` seconds until
         the server stops (a GitHub, or a proxy, that never trips a client's wait for the next byte)."""
-        self._stopping = threading.Event()
         self._writes = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._server = FakeServer(self._handler())
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def __enter__(self) -> FakeGitHub:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     # -- scripting -------------------------------------------------------------------------------------
     def fail(
@@ -505,22 +499,21 @@ class FakeGitHub:
             self._writes += 1
         return status, payload, extra
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[QuietHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
             # the headers and the body are two writes: with Nagle's algorithm the body waited for the client's
             # delayed ACK of the headers, about 40 ms a request
             disable_nagle_algorithm = True
 
             def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8") if length else ""
+                body = self.body().decode("utf-8")
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 status, payload, extra = fake.handle(self.command, self.path, headers, body)
                 if fake.trickle is not None:
-                    trickle(self, 200, fake.trickle, fake._stopping)
+                    trickle(self, 200, fake.trickle, fake._server.stopping)
                     return
                 raw = payload if isinstance(payload, Raw) else Raw(json.dumps(payload).encode("utf-8"))
                 data = raw.body
@@ -536,8 +529,5 @@ class FakeGitHub:
                 self.wfile.write(data)
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
 
         return Handler

@@ -16,10 +16,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from fakes.server import FakeServer, QuietHandler
 from fakes.trickle import trickle
 
 STATUS_NAMES = {
@@ -116,8 +116,6 @@ class FakeLoggingState:
     requests: list[RecordedRequest] = field(default_factory=list)
     tokens: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    stopping: threading.Event = field(default_factory=threading.Event)
-    """Set when the server stops: ends every hanging answer."""
 
 
 def _instant(text: str) -> tuple[datetime, int]:
@@ -191,13 +189,10 @@ def _filter_error(filter_: str) -> str | None:
     return None
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in two writes; do not wait on delayed ACKs
     server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: tests read `state.requests` instead."""
 
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
@@ -225,8 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+        raw = self.body()
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
@@ -236,10 +230,10 @@ class _Handler(BaseHTTPRequestHandler):
         fault = state.faults.get(number)
         path = urlsplit(self.path).path
         if fault is not None and fault.trickle:
-            trickle(self, fault.status, fault.trickle, state.stopping, first=b'{"entries": [')
+            trickle(self, fault.status, fault.trickle, self.server.stopping, first=b'{"entries": [')
             return
         if fault is not None and fault.hang:
-            state.stopping.wait(fault.hang)
+            self.server.stopping.wait(fault.hang)
         if fault is not None and (fault.status == 0 or fault.hang):
             self.close_connection = True
             return
@@ -336,11 +330,9 @@ class _Handler(BaseHTTPRequestHandler):
         return token
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(FakeServer):
     def __init__(self, state: FakeLoggingState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.state = state
 
 
@@ -350,28 +342,18 @@ class FakeLoggingServer:
     def __init__(self, entries: list[Any], **settings: Any) -> None:
         self.state = FakeLoggingState(entries=entries, **settings)
         self._server = _Server(self.state)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-logging",
-            daemon=True,
-        )
 
     @property
     def endpoint(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     @property
     def requests(self) -> list[RecordedRequest]:
         return self.state.requests
 
     def __enter__(self) -> FakeLoggingServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.state.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
