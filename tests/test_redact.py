@@ -4678,3 +4678,67 @@ def test_a_zeromq_secret_key_is_still_redacted() -> None:
     assert "rq:rM>}U?@Lns47" not in Redactor().redact(
         "sock.curve_secretkey = b'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a one-time link's path named by a framework or a server without a URL or a request line
+        (
+            "NotFoundHttpException: The route reset-password/3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e could not be found.",
+            "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e",
+        ),
+        (
+            "NoResourceFoundException: No static resource invite/8c0e1b3d5f7a9c2e3f9a1c7e5b2d4f6a.",
+            "8c0e1b3d5f7a9c2e",
+        ),
+        (
+            "AH00128: File does not exist: /var/www/html/unsubscribe/5b2d4f6a8c0e1b3d5f7a9c2e",
+            "5b2d4f6a8c0e1b3d",
+        ),
+        (
+            "Error: ENOENT: no such file or directory, stat '/app/public/activate/k2m9q4x7w1z8p3v6n5b0'",
+            "k2m9q4x7w1z8p3v6",
+        ),
+        # Bitcoin Core's wallet passphrase as a positional parameter
+        (
+            '{"jsonrpc":"1.0","id":"c","method":"walletpassphrase","params":["orchard lantern 1987",60]}',
+            "orchard lantern",
+        ),
+        # PHP logins as a frame shows their arguments
+        (
+            "#0 /var/www/mail.php(7): imap_open('{mail:993/imap/ssl}INBOX', 'support', 'Quill538@harbor49')",
+            "Quill538",
+        ),
+        (
+            "#0 /var/www/report.php(5): oci_connect('report', 'Quill538@harbor49', '//ora:1521/ORCL')",
+            "Quill538",
+        ),
+    ],
+)
+def test_round36_paths_of_one_time_links_wallet_passphrases_and_php_logins_are_redacted(
+    text: str, secret: str
+) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # `fly secrets list` shows each secret's digest, not its value
+        (
+            "NAME        \tDIGEST          \tCREATED AT\nDB_PASSWORD \t9f3c2a1b8e7d6c5f\t2026-11-30T10:00:00Z",
+            "9f3c2a1b8e7d6c5f",
+        ),
+        (
+            "Error: ENOENT: no such file or directory, stat '/app/public/reset-password/index.html'",
+            "index.html",
+        ),
+        ('{"jsonrpc":"1.0","id":"c","method":"getbalance","params":["*",6]}', '"params":["*",6]'),
+    ],
+)
+def test_round36_look_alikes_of_digest_listings_plain_paths_and_other_rpc_calls_stay(
+    text: str, kept: str
+) -> None:
+    assert kept in Redactor().redact(text)

@@ -3074,7 +3074,7 @@ _NAMED_PATH_GATE = b"<named url path segment>"
 _NAMED_PATH_GATE_PATTERN = (
     rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/"
     rb"(?:[A-Za-z]{1,12}/)?[A-Za-z0-9_~.%+=-]{12}"
-    rb"|/[A-Za-z0-9_-]{0,32}(?:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem)"
+    rb"|(?:/|\b)[A-Za-z0-9_-]{0,32}(?:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem)"
     rb"[A-Za-z0-9_-]{0,32}/[A-Za-z0-9_~.%+=-]"
     rb"|://(?:[A-Za-z0-9-]+\.){0,3}(?:web)?hooks?\.[^\s/]+/[A-Za-z0-9_~.%+=-]"
 )
@@ -3145,6 +3145,28 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
             collection = name.lower() in _STORE_COLLECTIONS
             name = value
             position += len(segment) + 1
+
+
+# A one-time link's path where no URL or request line holds it: a framework's or a server's message names the path
+# alone, as a route (Laravel's `The route reset-password/<token> could not be found`, Spring's `No static resource
+# invite/<token>.`) or as the file it looked for (nginx's `open() "/usr/share/nginx/html/magic-link/<token>"`, Apache's
+# `File does not exist: …/unsubscribe/<token>`, Node's ENOENT). The segment that names the action, at most one short
+# segment, then the token (`_capability_token`).
+_CAPABILITY_PATH = _Deferred(
+    rb"(?:^|[/\s\"'\[(=:])(?P<name>[A-Za-z0-9_-]{0,32}(?i:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit"
+    rb"|magic|redeem)[A-Za-z0-9_-]{0,32})/(?:[A-Za-z0-9_=-]{1,8}/)?(?P<token>[A-Za-z0-9_~.=-]{16,129})"
+)
+
+
+def _capability_path_spans(data: bytes) -> Iterator[Span]:
+    for match in _CAPABILITY_PATH.finditer(data):
+        start, end = _span(match, b"token")
+        token = data[start:end].rstrip(b".")
+        end = start + len(token)
+        if _capability_name(match.group(b"name").decode("ascii")) and _capability_token(
+            token.decode("ascii")
+        ):
+            yield start, end, "token", _CONTEXT
 
 
 def _url_path_spans(data: bytes) -> Iterator[Span]:
@@ -3284,6 +3306,12 @@ _FIELD_SELECTED = compile_regex(rb"(?i:field|fields|label|column|attribute|prope
 
 # A cursor's word right before `token` (`continuation token`, `page token`, `sync token`): a page's cursor, no credential
 _CURSOR_BEFORE = compile_regex(rb"(?i)\b(?:page|continuation|pagination|cursor|next|sync|resume)[ \t]{1,4}$")
+
+
+# A listing of secrets by name and digest (`fly secrets list`: `NAME  DIGEST  CREATED AT`): each row's hex is the
+# digest of the value, which the listing does not show.
+_DIGEST_LISTING = compile_regex(rb"(?m)^NAME[ \t]+DIGEST\b")
+_HEX_DIGEST = compile_regex(rb"[0-9a-f]{8,64}")
 
 
 def _phrase_spans(data: bytes) -> Iterator[Span]:
@@ -4595,9 +4623,16 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
 
 # An Ethereum node's `personal_*` JSON-RPC methods take the account's passphrase as a positional parameter
 # (`personal_unlockAccount(address, passphrase, duration)`, `personal_sign(data, address, passphrase)`,
-# `personal_importRawKey(key, passphrase)`, `personal_newAccount(passphrase)`): every string parameter that is not
-# `0x` hex (an address, the data signed) is the passphrase or the raw private key.
-_PERSONAL_METHOD = _Deferred(rb"[\"']method[\"'][ \t]{0,8}:[ \t]{0,8}[\"']personal_[A-Za-z]{1,40}[\"']")
+# `personal_importRawKey(key, passphrase)`, `personal_newAccount(passphrase)`), and so do Bitcoin Core's wallet
+# methods (`walletpassphrase(passphrase, timeout)`, `encryptwallet(passphrase)`, `walletpassphrasechange(old, new)`):
+# every string parameter that is not `0x` hex (an address, the data signed) is the passphrase or the raw private key.
+_WALLET_METHODS = (b"walletpassphrase", b"walletpassphrasechange", b"encryptwallet")
+_RPC_GATES = (b"personal_", b"passphrase", b"encryptwallet")
+_PERSONAL_METHOD = _Deferred(
+    rb"[\"']method[\"'][ \t]{0,8}:[ \t]{0,8}[\"'](?:personal_[A-Za-z]{1,40}|"
+    + b"|".join(_WALLET_METHODS)
+    + rb")[\"']"
+)
 _RPC_PARAMS = _Deferred(rb"[\"']params[\"'][ \t]{0,8}:[ \t]{0,8}\[(?P<params>[^\[\]]{0,1000})\]")
 _RPC_STRING = compile_regex(rb"\"(?P<dq>[^\"\\\r\n]{1,512})\"|'(?P<sq>[^'\\\r\n]{1,512})'")
 
@@ -5310,6 +5345,15 @@ _SIGNATURES = {
     b"ldap3.Connection": (2,),
     b"Net::FTP.new": (2,),
     b"Net::FTP.open": (2,),
+    # PHP's logins as a frame shows their arguments: `imap_open(mailbox, user, X)`, `oci_connect(user, X, db)`,
+    # `ssh2_auth_password(session, user, X)`, `ftp_login(ftp, user, X)`, `ldap_bind(link, dn, X)`
+    b"imap_open": (2,),
+    b"oci_connect": (1,),
+    b"oci_pconnect": (1,),
+    b"oci_new_connect": (1,),
+    b"ssh2_auth_password": (2,),
+    b"ftp_login": (2,),
+    b"ldap_bind": (2,),
 }
 _SIGNATURE_CALLEES = tuple(_SIGNATURES)
 _SIGNATURE_CALL = _Deferred(
@@ -5845,6 +5889,7 @@ class _Plan:
         request = b"://" in present or not present.isdisjoint(_REQUEST_LINES)
         self.url_path = _PATH_RUN_GATE in present and request
         self.named_path = _NAMED_PATH_GATE in present and request
+        self.capability_path = _NAMED_PATH_GATE in present and not request
         self.user_flag = b"-u" in present or b" -a" in present or b"auth" in present
         self.call = not present.isdisjoint(_CALL_GATES)
         self.expect = b"expect" in present
@@ -6045,6 +6090,8 @@ class Redactor:
             spans.extend(_url_path_spans(data))
         if plan.named_path:
             spans.extend(_named_path_spans(data))
+        if plan.capability_path:
+            spans.extend(_capability_path_spans(data))
         if plan.user_flag or b"--user" in data:
             spans.extend(
                 s
@@ -6062,7 +6109,7 @@ class Redactor:
             spans.extend(_option_login_spans(data))
         if b"::" in data:
             spans.extend(_windows_hash_spans(data))
-        if b"personal_" in data:
+        if any(gate in data for gate in _RPC_GATES):
             spans.extend(_personal_rpc_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
@@ -6124,6 +6171,8 @@ class Redactor:
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         if spans and plan.key_hint and _PUBLIC_KEY_GATE.search(data):
             spans = [s for s in spans if not _named_public(data, s)]  # `PublicKey = <base64>`
+        if spans and b"DIGEST" in data and _DIGEST_LISTING.search(data):
+            spans = [s for s in spans if not _HEX_DIGEST.fullmatch(data, s[0], s[1])]  # `fly secrets list`
         if spans and b"code_challenge" in data and b"S256" in data:
             spans = [s for s in spans if not _pkce_challenge(data, s)]
         if spans and _MARKER_OPENING in data:
@@ -6270,7 +6319,11 @@ class Redactor:
                     if isinstance(redacted.get(field), dict):
                         redacted[field] = dict.fromkeys(redacted[field], f"{MARKER_PREFIX}secret]")
             method, params = redacted.get("method"), redacted.get("params")
-            if isinstance(method, str) and method.startswith("personal_") and isinstance(params, list):
+            if (
+                isinstance(method, str)
+                and (method.startswith("personal_") or method.encode() in _WALLET_METHODS)
+                and isinstance(params, list)
+            ):
                 # an Ethereum node's `personal_*` call: its passphrase (or raw key) as a parameter (`_PERSONAL_METHOD`)
                 redacted["params"] = [
                     f"{MARKER_PREFIX}password]"
