@@ -4742,3 +4742,27 @@ def test_round36_look_alikes_of_digest_listings_plain_paths_and_other_rpc_calls_
     text: str, kept: str
 ) -> None:
     assert kept in Redactor().redact(text)
+
+
+def _hex_dump(payload: bytes) -> str:
+    """`payload` as `hexdump -C` (and Go's `hex.Dump`) print it."""
+    rows = []
+    for offset in range(0, len(payload), 16):
+        chunk = payload[offset : offset + 16]
+        hexes = " ".join(f"{byte:02x}" for byte in chunk)
+        chars = "".join(chr(byte) if 32 <= byte < 127 else "." for byte in chunk)
+        rows.append(f"{offset:08x}  {hexes:<48}  |{chars}|")
+    return "\n".join(rows)
+
+
+def test_a_secret_in_a_hex_dump_is_redacted_in_its_hex_and_its_characters_over_rows() -> None:
+    """A dumped request's token runs over rows of sixteen bytes: the rows are decoded and joined, and the token's
+    bytes go from both columns; a dump of plain bytes stays."""
+    token = "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"
+    dump = _hex_dump(f"GET /v1/me HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+    redacted = Redactor().redact(dump)
+    assert "[REDACTED:" in redacted
+    assert not any(token[i : i + 6] in redacted for i in range(len(token) - 5))
+    assert not any(token.encode()[i : i + 4].hex(" ") in redacted for i in range(len(token) - 3))
+    plain = _hex_dump(b'{"event":"order.created","id":"ord_1234"}')
+    assert Redactor().redact(plain) == plain

@@ -5811,6 +5811,16 @@ _ARGV_SEPARATOR = compile_regex(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][
 # what `_execve_spans` makes spaces of (a hex-encoded argument, auditd's form for one holding a space or a quote, is
 # read by `_hex_spans`).
 _EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*\"|[0-9A-Fa-f]+|\(null\)))+")
+# A hex dump's row: its offset, 1 to 16 bytes in hex (grouped by one, two or four bytes), then its ASCII column
+# (tcpdump's `\t0x0010:  4745 5420 …  GET /`, xxd's `00000010: 4745 …  GET /`, `hexdump -C`'s and Go's
+# `00000010  47 45 54 20 …  |GET /|`)
+_HEX_DUMP_GATE = compile_regex(rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}[0-9a-fA-F]{2,4}[ \t]")
+_HEX_DUMP_ROW = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}"
+    rb"(?P<hex>(?:[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2}){0,3}[ \t]{1,3}){1,16})"
+    rb"[ \t]{0,48}\|?(?P<ascii>[\x20-\x7e]{1,16})\|?[ \t]*$"
+)
+_HEX_PAIR = compile_regex(rb"[0-9a-fA-F]{2}")
 # An auditd PROCTITLE record: the process' command line in hex, its arguments joined by NULs
 _PROCTITLE = _Deferred(rb"\bproctitle=(?P<hex>[0-9A-Fa-f]{4,})")
 _EXECVE_SEPARATOR = compile_regex(rb"^argc=[0-9]{1,4}|[ \t]a[0-9]{1,4}=\"?|\"(?=[ \t]a[0-9]|$)")
@@ -6163,6 +6173,8 @@ class Redactor:
             spans.extend(self._argv_spans(data, depth))
         if depth < 3 and b' a1="' in data:
             spans.extend(self._execve_spans(data, depth))
+        if depth < 3 and b"0000" in data and b"\n" in data and _HEX_DUMP_GATE.search(data):
+            spans.extend(self._hex_dump_spans(data, depth))
         if depth < 3 and b"proctitle=" in data:
             spans.extend(self._proctitle_spans(data, depth))
         if depth < 3 and plan.hex:
@@ -6229,6 +6241,30 @@ class Redactor:
                 text.encode(), depth + 1
             ):
                 yield start, end, "secret", _CONTEXT
+
+    def _hex_dump_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in a hex dump (`tcpdump -X`, `xxd`, `hexdump -C`, Go's `hex.Dump`): its rows' bytes, decoded and
+        joined, are redacted as one text, and each byte of a secret found there is redacted in the rows, both its
+        hex digits and its character in the ASCII column (a token runs over several rows, sixteen bytes each)."""
+        decoded = bytearray()
+        places: list[
+            tuple[int, int, int]
+        ] = []  # per decoded byte: its row, its two hex digits, its ASCII character
+        for number, row in enumerate(_HEX_DUMP_ROW.finditer(data)):
+            start, end = _span(row, b"hex")
+            column = _span(row, b"ascii")[0]
+            for index, pair in enumerate(_HEX_PAIR.finditer(data, start, end)):
+                decoded.append(int(pair.group(0), 16))
+                places.append((number, pair.start(), column + index))
+        if len(decoded) < 16:
+            return
+        text = bytes(decoded).replace(b"\r", b" ").replace(b"\0", b" ")
+        for start, end, kind, _ in self.spans(text, depth + 1):
+            # one span per row for the secret's hex digits, one for its characters
+            for _, in_row in itertools.groupby(places[start:end], key=lambda place: place[0]):
+                cells = list(in_row)
+                yield cells[0][1], cells[-1][1] + 2, kind, _CONTEXT
+                yield cells[0][2], cells[-1][2] + 1, kind, _CONTEXT
 
     def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
