@@ -4368,8 +4368,13 @@ def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int
         _DOTTED_IDENTIFIER.fullmatch(name) is not None
         and (
             variable.endswith(("_" + key.lower(), "." + key.lower()))
-            # or another credential's word, in a lower-case name of parts (`password=db_pass,`, `token=cfg.api_tok)`)
-            or (_SNAKE_IDENTIFIER.fullmatch(name) is not None and key_class(variable) is not None)
+            # or another credential's word, in a lower-case name of parts, inside a call (`connect(password=db_pass,`,
+            # `Client(token=cfg.api_tok)`; a log line's `password=db_pass,` may be the password)
+            or (
+                _SNAKE_IDENTIFIER.fullmatch(name) is not None
+                and key_class(variable) is not None
+                and b"(" in data[data.rfind(b"\n", 0, start) + 1 : start]
+            )
         )
     )
     if named_after and (len(name) < len(value) or data[end : end + 1] in (b",", b")")):
