@@ -4364,16 +4364,19 @@ def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int
     variable = name.decode("utf-8", "replace").lower()
     # the parameter's own name, or a variable or attribute named after it (`password=bind_password,`,
     # `token=settings.slack_token)`)
-    named_after = variable == key.lower() or (
-        _DOTTED_IDENTIFIER.fullmatch(name) is not None
-        and (
-            variable.endswith(("_" + key.lower(), "." + key.lower()))
-            # or another credential's word, in a lower-case name of parts, inside a call (`connect(password=db_pass,`,
-            # `Client(token=cfg.api_tok)`; a log line's `password=db_pass,` may be the password)
-            or (
-                _SNAKE_IDENTIFIER.fullmatch(name) is not None
-                and key_class(variable) is not None
-                and b"(" in data[data.rfind(b"\n", 0, start) + 1 : start]
+    named_after = (
+        variable == key.lower()
+        or (
+            _DOTTED_IDENTIFIER.fullmatch(name) is not None
+            and (
+                variable.endswith(("_" + key.lower(), "." + key.lower()))
+                # or another credential's word, in a lower-case name of parts, inside a call (`connect(password=db_pass,`,
+                # `Client(token=cfg.api_tok)`; a log line's `password=db_pass,` may be the password)
+                or (
+                    _SNAKE_IDENTIFIER.fullmatch(name) is not None
+                    and key_class(variable) is not None
+                    and b"(" in data[data.rfind(b"\n", 0, start) + 1 : start]
+                )
             )
         )
     )
