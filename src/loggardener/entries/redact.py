@@ -2888,7 +2888,7 @@ def _public_run(data: bytes, start: int, run: str) -> bool:
 # A public key's name, then its separator, right before a value (WireGuard's `PublicKey = X`, `"public_key": "X"`,
 # `pubkey: X`): a value of a key's shape there (X25519 and Ed25519 keys look alike, public or private) is public.
 # So is a CAPTCHA's site key (reCAPTCHA's, hCaptcha's, Turnstile's `data-sitekey="X"`), which every page shows.
-_PUBLIC_KEY_GATE = compile_regex(rb"(?i)(?:pub(?:lic)?|site|curve_server)[ _.-]?keys?")
+_PUBLIC_KEY_GATE = compile_regex(rb"(?i)(?:pub(?:lic)?|site)[ _.-]?keys?")
 # the name, then the value's opening quote (a Python bytes literal's `b'` too) and what of the value comes before
 # the span (a shape found inside a ZeroMQ Z85 key, `curve_serverkey = b'rq:rM>}U?@…'`)
 _PUBLIC_KEY_BEFORE = compile_regex(
@@ -4635,7 +4635,6 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
 # methods (`walletpassphrase(passphrase, timeout)`, `encryptwallet(passphrase)`, `walletpassphrasechange(old, new)`):
 # every string parameter that is not `0x` hex (an address, the data signed) is the passphrase or the raw private key.
 _WALLET_METHODS = (b"walletpassphrase", b"walletpassphrasechange", b"encryptwallet")
-_RPC_GATES = (b"personal_", b"passphrase", b"encryptwallet")
 _PERSONAL_METHOD = _Deferred(
     rb"[\"']method[\"'][ \t]{0,8}:[ \t]{0,8}[\"'](?:personal_[A-Za-z]{1,40}|"
     + b"|".join(_WALLET_METHODS)
@@ -6127,7 +6126,7 @@ class Redactor:
             spans.extend(_option_login_spans(data))
         if b"::" in data:
             spans.extend(_windows_hash_spans(data))
-        if any(gate in data for gate in _RPC_GATES):
+        if b"personal_" in data or b"passphrase" in data or b"encryptwallet" in data:  # `_PERSONAL_METHOD`
             spans.extend(_personal_rpc_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
@@ -6189,7 +6188,15 @@ class Redactor:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
-        if spans and plan.key_hint and _PUBLIC_KEY_GATE.search(data):
+        if (
+            spans
+            and plan.key_hint
+            and (
+                _PUBLIC_KEY_GATE.search(data)
+                or b"serverkey" in data
+                or b"SERVERKEY" in data  # ZeroMQ's CURVE
+            )
+        ):
             spans = [s for s in spans if not _named_public(data, s)]  # `PublicKey = <base64>`
         if spans and b"DIGEST" in data and _DIGEST_LISTING.search(data):
             spans = [s for s in spans if not _HEX_DIGEST.fullmatch(data, s[0], s[1])]  # `fly secrets list`
