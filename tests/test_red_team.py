@@ -2031,3 +2031,40 @@ def test_a_value_loguru_annotates_under_its_name_one_line_per_entry_is_redacted(
     messages = _ordered_events(lines, newest_first=False)
     assert not any(secret in message for message in messages), messages
     assert any("cn=svc-sync" in message or "<Settings" in message for message in messages)
+
+
+def test_a_value_loguru_annotates_first_is_redacted_when_the_export_is_newest_first() -> None:
+    """Newest first, the annotation of a frame's first value (its rightmost name) comes right before the frame's
+    source line: it is held, and redacted under it; the other names' values stay."""
+    secret = "Walnut603heron908dcQ"
+    lines = [
+        '  File "/app/db.py", line 31, in connect',
+        "    pool = await create_pool(dsn=dsn, password=db_pass, min_size=1)",
+        f"                 │               │             └ '{secret}'",
+        "                 │               └ 'postgresql://db.internal:5432/orders'",
+        "                 └ <function create_pool at 0x7f3a1c2b9e40>",
+    ]
+    messages = _ordered_events(lines, newest_first=True)
+    assert not any(secret in message for message in messages), messages
+    assert any("postgresql://db.internal:5432/orders" in message for message in messages)
+
+
+def test_a_value_jsonschema_quotes_before_naming_it_one_line_per_entry_is_redacted() -> None:
+    """jsonschema's error quotes the rejected value first and names its property two lines later; logged one line
+    per entry (oldest first), the first line is redacted once the path names a credential; a setting's stays."""
+    secret = "Walnut603heron908dcQ"
+    lines = [
+        f"jsonschema.exceptions.ValidationError: '{secret}' does not match '^[A-Za-z0-9]{{8,64}}$'",
+        "",
+        "Failed validating 'pattern' in schema['properties']['db_password']:",
+        "    {'pattern': '^[A-Za-z0-9]{8,64}$', 'type': 'string'}",
+        "",
+        "On instance['db_password']:",
+        f"    '{secret}'",
+        "jsonschema.exceptions.ValidationError: 'eu-west-9' is not one of ['eu-west-1', 'eu-west-2']",
+        "",
+        "Failed validating 'enum' in schema['properties']['region']:",
+    ]
+    messages = _ordered_events(lines, newest_first=False)
+    assert not any(secret in message for message in messages), messages
+    assert any("'eu-west-9' is not one of" in message for message in messages)

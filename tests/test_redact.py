@@ -4584,3 +4584,195 @@ def test_a_cookie_header_in_a_json_payload_keeps_its_settings_and_loses_its_sess
     )
     assert redacted["headers"]["cookie"] == "theme=dark; locale=en-US; sessionid=[REDACTED:cookie]"
     assert redacted["response"]["Set-Cookie"] == "sid=[REDACTED:cookie]; Path=/; HttpOnly"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # an Apple app-specific password after a password flag: four groups of four lower-case letters
+        (
+            '+ xcrun altool --upload-app -f App.ipa -t ios -u ci@example.test -p "mfqz-tkrw-hxpv-dnoc"',
+            "mfqz-tkrw",
+        ),
+        ("+ xcrun altool --validate-app -f App.ipa -u release -p mfqz-tkrw-hxpv-dnoc", "mfqz-tkrw"),
+        # Django's request logger names the path after the response's reason: a reset link's token in it
+        ("Not Found: /accounts/reset/Mzk/c4p1zd-7d1e0a9b3f5c2e8d4a6b0c1f2e3d4a5b/", "7d1e0a9b3f5c2e8d"),
+        (
+            "Forbidden (Permission denied): /users/confirm/9f8e7d6c5b4a39281706f5e4d3c2b1a0/",
+            "9f8e7d6c5b4a3928",
+        ),
+        # an Ethereum node's personal_* call: the passphrase and the raw key are positional parameters
+        (
+            '{"jsonrpc":"2.0","id":1,"method":"personal_unlockAccount",'
+            '"params":["0x8ba1f109551bd432803012645ac136ddd64dba72","orchard lantern 1987",600]}',
+            "orchard lantern 1987",
+        ),
+        (
+            "{'params': ['4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318', 'ember forty two'], "
+            "'method': 'personal_importRawKey'}",
+            "ember forty two",
+        ),
+        # a data: URI of JSON or text: a configuration and its credentials, in base64
+        (
+            "loader: unsupported source data:application/json;base64,"
+            + base64.b64encode(b'{"user": "etl", "password": "Quarry918#lantern07"}').decode(),
+            base64.b64encode(b'{"user": "etl", "password": "Quarry918#lantern07"}').decode()[12:36],
+        ),
+        # a log line's `password=root_pass,` is no code handing a variable on: it may be the password
+        ("login failed user=ops password=root_pass, retrying", "root_pass"),
+    ],
+)
+def test_round36_app_passwords_reason_paths_rpc_passphrases_and_data_uris_are_redacted(
+    text: str, secret: str
+) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+def test_a_personal_rpc_call_in_a_structured_payload_loses_its_passphrase_and_keeps_its_address() -> None:
+    redacted = Redactor().redact_json(
+        {
+            "method": "personal_sendTransaction",
+            "params": [{"from": "0x8ba1f109551bd432803012645ac136ddd64dba72"}, "Quarry918#lantern07"],
+        }
+    )
+    assert redacted["params"] == [
+        {"from": "0x8ba1f109551bd432803012645ac136ddd64dba72"},
+        "[REDACTED:password]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a sentence's last word after a token's name: Django's 403 reason
+        ("Forbidden (CSRF token missing.): /api/orders", "CSRF token missing."),
+        ("upstream said: API token expired.", "API token expired."),
+        # an Ethereum address beside a word that names a key
+        (
+            "0x8ba1f109551bd432803012645ac136ddd64dba72 could not decrypt key",
+            "0x8ba1f109551bd432803012645ac136ddd64dba72",
+        ),
+        # code handing on a variable named after another credential's word
+        ("pool = await create_pool(dsn=dsn, password=db_pass, min_size=1)", "password=db_pass, min_size=1"),
+        # BuildKit's secret mounts name and source the secret, they do not hold it
+        (
+            "+ docker buildx build --secret id=npmrc,src=/home/ci/.npmrc -t web .",
+            "id=npmrc,src=/home/ci/.npmrc",
+        ),
+        ("+ docker build --secret id=gh_token,env=GH_TOKEN .", "id=gh_token,env=GH_TOKEN"),
+        # a ZeroMQ server's CURVE key is public; Chrome's field-trial header is no credential
+        (
+            "    sock.curve_serverkey = b'7nL#2xQ!pR9)wZ4kM8v+T3bH6yN0cF5jD1sG2aE9'",
+            "7nL#2xQ!pR9)wZ4kM8v+T3bH6yN0cF5jD1sG2aE9",
+        ),
+        (
+            "X-Client-Data: CIe2yQEIpLbJAQipncoBCN3qygEIlKHLAQiGoM0BCLnIzQE=",
+            "CIe2yQEIpLbJAQipncoBCN3qygEIlKHLAQiGoM0BCLnIzQE=",
+        ),
+        # a data: URI of an image stays
+        (
+            "img data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+            "iVBORw0KGgo",
+        ),
+        ("Not Found: /accounts/reset/Mzk/set-password/", "/accounts/reset/Mzk/set-password/"),
+    ],
+)
+def test_round36_look_alikes_of_sentences_addresses_code_mounts_and_public_keys_stay(
+    text: str, kept: str
+) -> None:
+    assert kept in Redactor().redact(text)
+
+
+def test_a_zeromq_secret_key_is_still_redacted() -> None:
+    assert "rq:rM>}U?@Lns47" not in Redactor().redact(
+        "sock.curve_secretkey = b'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a one-time link's path named by a framework or a server without a URL or a request line
+        (
+            "NotFoundHttpException: The route reset-password/3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e could not be found.",
+            "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e",
+        ),
+        (
+            "NoResourceFoundException: No static resource invite/8c0e1b3d5f7a9c2e3f9a1c7e5b2d4f6a.",
+            "8c0e1b3d5f7a9c2e",
+        ),
+        (
+            "AH00128: File does not exist: /var/www/html/unsubscribe/5b2d4f6a8c0e1b3d5f7a9c2e",
+            "5b2d4f6a8c0e1b3d",
+        ),
+        (
+            "Error: ENOENT: no such file or directory, stat '/app/public/activate/k2m9q4x7w1z8p3v6n5b0'",
+            "k2m9q4x7w1z8p3v6",
+        ),
+        # Bitcoin Core's wallet passphrase as a positional parameter
+        (
+            '{"jsonrpc":"1.0","id":"c","method":"walletpassphrase","params":["orchard lantern 1987",60]}',
+            "orchard lantern",
+        ),
+        # PHP logins as a frame shows their arguments
+        (
+            "#0 /var/www/mail.php(7): imap_open('{mail:993/imap/ssl}INBOX', 'support', 'Quill538@harbor49')",
+            "Quill538",
+        ),
+        (
+            "#0 /var/www/report.php(5): oci_connect('report', 'Quill538@harbor49', '//ora:1521/ORCL')",
+            "Quill538",
+        ),
+    ],
+)
+def test_round36_paths_of_one_time_links_wallet_passphrases_and_php_logins_are_redacted(
+    text: str, secret: str
+) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # `fly secrets list` shows each secret's digest, not its value
+        (
+            "NAME        \tDIGEST          \tCREATED AT\nDB_PASSWORD \t9f3c2a1b8e7d6c5f\t2026-11-30T10:00:00Z",
+            "9f3c2a1b8e7d6c5f",
+        ),
+        (
+            "Error: ENOENT: no such file or directory, stat '/app/public/reset-password/index.html'",
+            "index.html",
+        ),
+        ('{"jsonrpc":"1.0","id":"c","method":"getbalance","params":["*",6]}', '"params":["*",6]'),
+    ],
+)
+def test_round36_look_alikes_of_digest_listings_plain_paths_and_other_rpc_calls_stay(
+    text: str, kept: str
+) -> None:
+    assert kept in Redactor().redact(text)
+
+
+def _hex_dump(payload: bytes) -> str:
+    """`payload` as `hexdump -C` (and Go's `hex.Dump`) print it."""
+    rows = []
+    for offset in range(0, len(payload), 16):
+        chunk = payload[offset : offset + 16]
+        hexes = " ".join(f"{byte:02x}" for byte in chunk)
+        chars = "".join(chr(byte) if 32 <= byte < 127 else "." for byte in chunk)
+        rows.append(f"{offset:08x}  {hexes:<48}  |{chars}|")
+    return "\n".join(rows)
+
+
+def test_a_secret_in_a_hex_dump_is_redacted_in_its_hex_and_its_characters_over_rows() -> None:
+    """A dumped request's token runs over rows of sixteen bytes: the rows are decoded and joined, and the token's
+    bytes go from both columns; a dump of plain bytes stays."""
+    token = "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"
+    dump = _hex_dump(f"GET /v1/me HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+    redacted = Redactor().redact(dump)
+    assert "[REDACTED:" in redacted
+    assert not any(token[i : i + 6] in redacted for i in range(len(token) - 5))
+    assert not any(token.encode()[i : i + 4].hex(" ") in redacted for i in range(len(token) - 3))
+    plain = _hex_dump(b'{"event":"order.created","id":"ord_1234"}')
+    assert Redactor().redact(plain) == plain

@@ -286,6 +286,10 @@ _NAMES_VALUE_BEFORE = compile_regex(
     r"(?i)^\s{0,8}(?:this|that|the\s+above|above)\s+[A-Za-z][A-Za-z_-]{1,40}\b"
 )
 _SENTENCE_REACH = 2
+# jsonschema's line that names the value its error quoted first: the schema's path to the property
+_VALIDATION_PATH = compile_regex(
+    r"^Failed validating '[^'\n]{1,64}' in (?:meta)?schema(?:\[[^\]\n]{1,128}\]){1,32}:$"
+)
 
 
 def may_name_credential(line: str) -> bool:
@@ -1210,6 +1214,8 @@ class Reassembler:
         its own line remembered as the source when it is indented and may name a credential, and the source
         forgotten after any other line."""
         message = entry.message
+        if self._steps_down > self._steps_up and message[:1] in (" ", "\t") and may_name_credential(message):
+            self._redact_annotations_before(entry, key)
         source = self._sources.get(key)
         if source is not None and _ANNOTATION_ONLY.fullmatch(message):
             if abs(entry.timestamp - source[0]) > self._gap:
@@ -1222,6 +1228,28 @@ class Reassembler:
         elif source is not None:
             del self._sources[key]
         return entry
+
+    def _redact_annotations_before(self, source: LogEntry, key: GroupKey) -> None:
+        """Newest first, a frame's annotation lines came before its source line `source`: those its stream holds
+        still (the open group's last lines, or the line held alone) redacted under it, each by its column."""
+        held = self._intros.get(key) if self._intros else None
+        if held is not None and _annotates_value(held) and self._annotates(held, source):
+            self._intros[key] = self._redacted_after(source.message, held)
+        group = self._groups.get(key)
+        members = group.members if group is not None else []
+        index = len(members) - 1
+        while index >= 0 and self._annotates(members[index], source):
+            if _annotates_value(members[index]):
+                members[index] = self._redacted_after(source.message, members[index])
+            index -= 1
+
+    def _annotates(self, line: LogEntry, source: LogEntry) -> bool:
+        """Whether `line`, an annotation line (`│` bars, at most one `└ value`), came after `source` within the gap."""
+        return (
+            line.payload_kind == "text"
+            and _ANNOTATION_ONLY.fullmatch(line.message) is not None
+            and source.timestamp <= line.timestamp <= source.timestamp + self._gap
+        )
 
     def _before_sentence(self, entry: LogEntry, key: GroupKey) -> LogEntry:
         """A value written before the sentence that names it, one line per entry (`X`, a blank line, `This password
@@ -1236,6 +1264,8 @@ class Reassembler:
                     self._sentences[key] = (sentence[0], sentence[1], sentence[2] - 1)
                 return entry
             entry = self._redacted_before(entry, sentence[1])
+        if message.startswith("Failed validating ") and _VALIDATION_PATH.match(message):
+            return self._validation_path(entry, key)
         if not _NAMES_VALUE_BEFORE.match(message):
             return entry
         group = self._groups.get(key)
@@ -1251,6 +1281,27 @@ class Reassembler:
         elif self._steps_down > self._steps_up:
             self._sentences[key] = (entry.timestamp, message, _SENTENCE_REACH)
         return entry
+
+    def _validation_path(self, entry: LogEntry, key: GroupKey) -> LogEntry:
+        """Oldest first, jsonschema's `Failed validating 'pattern' in schema['properties']['db_password']:` names the
+        value its error's first line quoted (`ValidationError: 'X' does not match …`), a line or two before it: that
+        line, held still (an open group's last line but blank ones, or an intro), is redacted before it."""
+        group = self._groups.get(key)
+        members = group.members if group is not None else []
+        blanks = next((n for n, m in enumerate(reversed(members)) if m.message.strip()), len(members))
+        last = len(members) - 1 - blanks
+        if last >= 0 and blanks <= _SENTENCE_REACH and self._quotes_rejected_value(members[last], entry):
+            members[last] = self._redacted_before(members[last], entry.message)
+        intro = self._intros.get(key)
+        if intro is not None and self._quotes_rejected_value(intro, entry):
+            self._intros[key] = self._redacted_before(intro, entry.message)
+        return entry
+
+    def _quotes_rejected_value(self, held: LogEntry, path: LogEntry) -> bool:
+        return (
+            held.timestamp <= path.timestamp <= held.timestamp + self._gap
+            and "ValidationError: '" in held.message
+        )
 
     def _names(self, held: LogEntry, sentence: LogEntry) -> bool:
         """Whether `held`, a one-word line that may be a value, came before `sentence` within the gap."""
@@ -1987,6 +2038,17 @@ def _between_pair(message: str) -> bool:
 # A protocol client's line of one base64 word, as debug output writes it (`> X`, `C: X`, Perl's `Net::SMTP=GLOB(…)>>> X`,
 # PHPMailer's `CLIENT -> SERVER: X`): the answer to SMTP's password prompt, whose line comes after it newest first
 _CLIENT_LINE = compile_regex(r"(?:\S{0,64}(?:>|C:)|CLIENT -> SERVER:)[ \t]{1,4}[A-Za-z0-9+/]{4,512}={0,2}")
+
+
+def _annotates_value(entry: LogEntry) -> bool:
+    """A text entry that is one better_exceptions or loguru annotation line with a value (`│     └ 'X'`)."""
+    message = entry.message
+    return (
+        entry.payload_kind == "text"
+        and "\u2514 " in message
+        and "\n" not in message
+        and _ANNOTATION_ONLY.fullmatch(message) is not None
+    )
 
 
 def _may_be_value(entry: LogEntry) -> bool:

@@ -726,8 +726,10 @@ def key_class(key: str) -> str | None:
 
 def _public_key_name(words: list[str]) -> bool:
     """Whether the name is a public key's (`publicKey`, `ssh_pub_key`, `pubkey`): public material opens nothing."""
-    public = words[-1] in ("pubkey", "publickey", "sitekey") or (
-        words[-1] in ("key", "keys") and bool({"public", "pub", "site"} & set(words))
+    public = (
+        words[-1] in ("pubkey", "publickey", "sitekey")
+        or (words[-1] in ("key", "keys") and bool({"public", "pub", "site"} & set(words)))
+        or (words[-1] == "serverkey" and "curve" in words)  # ZeroMQ's CURVE: the server's public key
     )
     return public and not {"private", "priv", "secret"} & set(words)
 
@@ -799,6 +801,9 @@ _REFERENCE = compile_regex(
     r"|%env\((?:[a-z_]{1,32}:){0,4}[A-Z_][A-Z0-9_]{0,127}\)%$|\(\([a-z0-9_][a-z0-9_./ -]{0,127}\)\)$"
     r"|@Microsoft\.KeyVault\([^()\s]{1,512}\)$"
     r"|arn:aws[\w-]{0,16}:(?:secretsmanager|ssm|kms):[\w/:.+=@-]{1,512}$"
+    # BuildKit's secret mount, named and sourced (`docker build --secret id=npmrc,src=$HOME/.npmrc`, `env=NPM_TOKEN`,
+    # `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc`)
+    r"|(?:type=secret,)?id=[\w.-]{1,64}(?:,(?:src|source|env|type|target|dst|required|mode|uid|gid)=[^,\s]{0,255}){0,6}$"
     r"|(?:sm|berglas|op|ref\+[a-z0-9]{1,16}|vault|gcpsm|awssm|azkv|keyvault|doppler)://[\w.#?=:-]{1,255}/[\w./#?=:-]{0,512}$)"
 )
 
@@ -1175,6 +1180,17 @@ _TOOL_GATES = (
 _REQUEST_LINES = (
     *(b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /"),
     *(b'get "/', b'post "/', b'put "/', b'patch "/', b'delete "/'),  # Rails' `Started GET "/path" for …`
+    # Django's `Not Found: /path`, `Forbidden (CSRF token missing.): /path` (`_REASON_PATH`)
+    *(
+        b"found: /",
+        b"error: /",
+        b"request: /",
+        b"unauthorized: /",
+        b"forbidden: /",
+        b"forbidden (",
+        b"gone: /",
+    ),
+    *(b"not allowed (", b"requests: /", b"unavailable: /"),
 )
 # What `_CREDENTIAL_COMMAND` needs: a subcommand named after a credential (`activate-refresh-token`), `vault`,
 # `openssl` (`passwd`) or `mkpasswd`.
@@ -2642,6 +2658,8 @@ def _bare_hex_span(data: bytes, start: int, run: str, words: bool) -> Span | Non
     if not _BARE_HEX_END.match(data, end) or not (words or b"api" in data.lower()):
         return None
     digits = key[2:] if key[:2] in ("0x", "0X") else key
+    if len(digits) == 40 and len(digits) < len(key):
+        return None  # `0x` and 40 hex digits: an Ethereum address, public (its private key has 64)
     if entropy(digits.lower()) < 3.0 or _QUOTED_NAME_BEFORE.search(data, max(0, start - 8), start):
         return None
     said, line = _hex_context(data, start, end)
@@ -2800,10 +2818,10 @@ _PUBLIC_RUN = compile_regex(
 )
 # Twilio's resource SIDs and Stripe's object ids alone: ids whatever name they are written under (`sid=SM…`)
 _PUBLIC_ID = compile_regex(_RESOURCE_ID)
-# … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
-# public key's type.
+# … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI of media (one
+# of JSON or text may hold a configuration and its credentials), a public key's type.
 _PUBLIC_BEFORE = compile_regex(
-    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
+    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:(?:(?:image|audio|video|font)/[\w.+-]{1,64}|application/(?:pdf|octet-stream|wasm|(?:x-)?font-[\w.+-]{1,32}))(?:;[\w.=-]{1,64}){0,4};base64,"
     rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]"
     # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
     rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
@@ -2812,6 +2830,8 @@ _PUBLIC_BEFORE = compile_regex(
     # serialized `google.rpc.Status` in base64
     rb"|\bboundary=\"?|\b(?i:etag|if-none-match|if-match)[ \t]{0,4}:[ \t]{0,4}(?:W/)?\"(?:[0-9a-f]{1,8}-)?"
     rb"|\bgrpc-status-details-bin[ \t]{0,4}:[ \t]{0,4}"
+    # Chrome's field-trial ids, a base64 protobuf it sends to Google's hosts
+    rb"|\b(?i:x-client-data)[ \t]{0,4}:[ \t]{0,4}"
     # OpenSSH's hashed host name in `known_hosts` (`|1|<salt>|<hash>`); an element that holds a UUID (KeePass)
     rb"|\|1\||\|1\|[A-Za-z0-9+/]{27}=\||<(?i:uuid|guid)>"
     # WireGuard names a peer by its public key: `wg0: Handshake for peer 3 (<key>) did not complete`
@@ -2869,8 +2889,11 @@ def _public_run(data: bytes, start: int, run: str) -> bool:
 # `pubkey: X`): a value of a key's shape there (X25519 and Ed25519 keys look alike, public or private) is public.
 # So is a CAPTCHA's site key (reCAPTCHA's, hCaptcha's, Turnstile's `data-sitekey="X"`), which every page shows.
 _PUBLIC_KEY_GATE = compile_regex(rb"(?i)(?:pub(?:lic)?|site)[ _.-]?keys?")
+# the name, then the value's opening quote (a Python bytes literal's `b'` too) and what of the value comes before
+# the span (a shape found inside a ZeroMQ Z85 key, `curve_serverkey = b'rq:rM>}U?@…'`)
 _PUBLIC_KEY_BEFORE = compile_regex(
-    rb"(?i)(?:^|[^A-Za-z0-9])(?:pub(?:lic)?|site)[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$"
+    rb"(?i)(?:^|[^A-Za-z0-9])(?:pub(?:lic)?|site|curve_server)[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}"
+    rb"(?:b?[\"'][^\"'\r\n]{0,64})?$"
 )
 
 
@@ -2879,7 +2902,7 @@ def _named_public(data: bytes, span: Span) -> bool:
     name."""
     start, _, kind, rank = span
     shape = rank == _RANDOM or (rank == _FORMAT and kind == "private-key")
-    return shape and _PUBLIC_KEY_BEFORE.search(data, max(0, start - 64), start) is not None
+    return shape and _PUBLIC_KEY_BEFORE.search(data, max(0, start - 128), start) is not None
 
 
 # PKCE's challenge (RFC 7636) by its name, of a SHA-256 digest's length in base64url: with the `S256` method the
@@ -3000,13 +3023,18 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
 # compile the path's 1,000), so each is read unbounded, and read again with its count only when it is longer in
 # bytes than its count in characters: a shorter one is found where the counted pattern finds it (at a start, the
 # head has one way to match; each run is all of the class up to the next `/` or the path's end).
+# Django's request logger names the path after the response's reason (`Not Found: /accounts/reset/<uid>/<token>/`,
+# `Forbidden (CSRF token missing.): /x`, `Method Not Allowed (POST): /x`): a request line too.
+_REASON_PATH = rb"|\b(?:not found|internal server error|bad request|unauthorized|forbidden|gone|method not allowed|too many requests|service unavailable)(?:[ \t]\([^()\r\n]{1,80}\))?:[ \t]{1,8}"
 _URL_PATH_HEAD = _Deferred(
-    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]+|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
-    rb"/[^\s\"'<>?#\\]"
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]+|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?"
+    + _REASON_PATH
+    + rb")/[^\s\"'<>?#\\]"
 )
 _URL_PATH_HEAD_COUNTED = _Deferred(
-    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
-    rb"/[^\s\"'<>?#\\]"
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?"
+    + _REASON_PATH
+    + rb")/[^\s\"'<>?#\\]"
 )
 _URL_HOST_BYTES = 256
 _URL_PATH_REST = _Deferred(rb"/[^\s\"'<>?#\\]+")
@@ -3046,7 +3074,7 @@ _NAMED_PATH_GATE = b"<named url path segment>"
 _NAMED_PATH_GATE_PATTERN = (
     rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/"
     rb"(?:[A-Za-z]{1,12}/)?[A-Za-z0-9_~.%+=-]{12}"
-    rb"|/[A-Za-z0-9_-]{0,32}(?:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem)"
+    rb"|(?:/|\b)[A-Za-z0-9_-]{0,32}(?:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem)"
     rb"[A-Za-z0-9_-]{0,32}/[A-Za-z0-9_~.%+=-]"
     rb"|://(?:[A-Za-z0-9-]+\.){0,3}(?:web)?hooks?\.[^\s/]+/[A-Za-z0-9_~.%+=-]"
 )
@@ -3117,6 +3145,28 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
             collection = name.lower() in _STORE_COLLECTIONS
             name = value
             position += len(segment) + 1
+
+
+# A one-time link's path where no URL or request line holds it: a framework's or a server's message names the path
+# alone, as a route (Laravel's `The route reset-password/<token> could not be found`, Spring's `No static resource
+# invite/<token>.`) or as the file it looked for (nginx's `open() "/usr/share/nginx/html/magic-link/<token>"`, Apache's
+# `File does not exist: …/unsubscribe/<token>`, Node's ENOENT). The segment that names the action, at most one short
+# segment, then the token (`_capability_token`).
+_CAPABILITY_PATH = _Deferred(
+    rb"(?:^|[/\s\"'\[(=:])(?P<name>[A-Za-z0-9_-]{0,32}(?i:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit"
+    rb"|magic|redeem)[A-Za-z0-9_-]{0,32})/(?:[A-Za-z0-9_=-]{1,8}/)?(?P<token>[A-Za-z0-9_~.=-]{16,129})"
+)
+
+
+def _capability_path_spans(data: bytes) -> Iterator[Span]:
+    for match in _CAPABILITY_PATH.finditer(data):
+        start, end = _span(match, b"token")
+        token = data[start:end].rstrip(b".")
+        end = start + len(token)
+        if _capability_name(match.group(b"name").decode("ascii")) and _capability_token(
+            token.decode("ascii")
+        ):
+            yield start, end, "token", _CONTEXT
 
 
 def _url_path_spans(data: bytes) -> Iterator[Span]:
@@ -3256,6 +3306,12 @@ _FIELD_SELECTED = compile_regex(rb"(?i:field|fields|label|column|attribute|prope
 
 # A cursor's word right before `token` (`continuation token`, `page token`, `sync token`): a page's cursor, no credential
 _CURSOR_BEFORE = compile_regex(rb"(?i)\b(?:page|continuation|pagination|cursor|next|sync|resume)[ \t]{1,4}$")
+
+
+# A listing of secrets by name and digest (`fly secrets list`: `NAME  DIGEST  CREATED AT`): each row's hex is the
+# digest of the value, which the listing does not show.
+_DIGEST_LISTING = compile_regex(rb"(?m)^NAME[ \t]+DIGEST\b")
+_HEX_DIGEST = compile_regex(rb"[0-9a-f]{8,64}")
 
 
 def _phrase_spans(data: bytes) -> Iterator[Span]:
@@ -3659,8 +3715,15 @@ def _card_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "card", _CONTEXT
 
 
+# An app-specific password as Apple issues them (`xcrun altool -p abcd-efgh-ijkl-mnop`, notarytool's `--password`):
+# four groups of four random lower-case letters, which read as words joined by dashes.
+_APP_SPECIFIC_PASSWORD = compile_regex(r"[a-z]{4}(?:-[a-z]{4}){3}")
+
+
 def _password_like(value: str) -> bool:
     """A value right after a password word: not a word, a bare small number, a date, a path or a placeholder."""
+    if _APP_SPECIFIC_PASSWORD.fullmatch(value.strip("\"'")):
+        return True
     if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
         return False
     if value.count("/") >= 2 and _NAME_PATH.match(value):
@@ -4289,6 +4352,7 @@ _OPENED_FILE_AFTER = compile_regex(
 
 
 _DOTTED_IDENTIFIER = compile_regex(rb"[A-Za-z_][A-Za-z0-9_]{0,63}(?:\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,4}")
+_SNAKE_IDENTIFIER = compile_regex(rb"[a-z][a-z0-9]{0,31}(?:[_.][a-z][a-z0-9]{0,31}){1,4}")
 
 
 def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int) -> bool:
@@ -4300,9 +4364,21 @@ def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int
     variable = name.decode("utf-8", "replace").lower()
     # the parameter's own name, or a variable or attribute named after it (`password=bind_password,`,
     # `token=settings.slack_token)`)
-    named_after = variable == key.lower() or (
-        _DOTTED_IDENTIFIER.fullmatch(name) is not None
-        and variable.endswith(("_" + key.lower(), "." + key.lower()))
+    named_after = (
+        variable == key.lower()
+        or (
+            _DOTTED_IDENTIFIER.fullmatch(name) is not None
+            and (
+                variable.endswith(("_" + key.lower(), "." + key.lower()))
+                # or another credential's word, in a lower-case name of parts, inside a call (`connect(password=db_pass,`,
+                # `Client(token=cfg.api_tok)`; a log line's `password=db_pass,` may be the password)
+                or (
+                    _SNAKE_IDENTIFIER.fullmatch(name) is not None
+                    and key_class(variable) is not None
+                    and b"(" in data[data.rfind(b"\n", 0, start) + 1 : start]
+                )
+            )
+        )
     )
     if named_after and (len(name) < len(value) or data[end : end + 1] in (b",", b")")):
         return True
@@ -4543,12 +4619,40 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
         scheme = match.group(0).split()[0].decode()
         if (
-            not is_plain_words(value)
+            not is_plain_words(
+                value.rstrip(".")
+            )  # a word that ends the sentence: Django's `CSRF token missing.`
             and not value.startswith(MARKER_PREFIX)
             and not _resource_name(scheme, value)
         ):
             start, end = _span(match, b"cred")
             yield start, end, "token", _HEADER
+
+
+# An Ethereum node's `personal_*` JSON-RPC methods take the account's passphrase as a positional parameter
+# (`personal_unlockAccount(address, passphrase, duration)`, `personal_sign(data, address, passphrase)`,
+# `personal_importRawKey(key, passphrase)`, `personal_newAccount(passphrase)`), and so do Bitcoin Core's wallet
+# methods (`walletpassphrase(passphrase, timeout)`, `encryptwallet(passphrase)`, `walletpassphrasechange(old, new)`):
+# every string parameter that is not `0x` hex (an address, the data signed) is the passphrase or the raw private key.
+_WALLET_METHODS = (b"walletpassphrase", b"walletpassphrasechange", b"encryptwallet")
+_PERSONAL_METHOD = _Deferred(
+    rb"[\"']method[\"'][ \t]{0,8}:[ \t]{0,8}[\"'](?:personal_[A-Za-z]{1,40}|"
+    + b"|".join(_WALLET_METHODS)
+    + rb")[\"']"
+)
+_RPC_PARAMS = _Deferred(rb"[\"']params[\"'][ \t]{0,8}:[ \t]{0,8}\[(?P<params>[^\[\]]{0,1000})\]")
+_RPC_STRING = compile_regex(rb"\"(?P<dq>[^\"\\\r\n]{1,512})\"|'(?P<sq>[^'\\\r\n]{1,512})'")
+
+
+def _personal_rpc_spans(data: bytes) -> Iterator[Span]:
+    if _PERSONAL_METHOD.search(data) is None:
+        return
+    for params in _RPC_PARAMS.finditer(data):
+        start, end = _span(params, b"params")
+        for string in _RPC_STRING.finditer(data, start, end):
+            value_start, value_end = string.span("dq" if string.group("dq") is not None else "sq")
+            if not data[value_start:value_end].startswith((b"0x", b"0X")):
+                yield value_start, value_end, "password", _CONTEXT
 
 
 def _marked(data: bytes, start: int, end: int) -> bool:
@@ -5248,6 +5352,15 @@ _SIGNATURES = {
     b"ldap3.Connection": (2,),
     b"Net::FTP.new": (2,),
     b"Net::FTP.open": (2,),
+    # PHP's logins as a frame shows their arguments: `imap_open(mailbox, user, X)`, `oci_connect(user, X, db)`,
+    # `ssh2_auth_password(session, user, X)`, `ftp_login(ftp, user, X)`, `ldap_bind(link, dn, X)`
+    b"imap_open": (2,),
+    b"oci_connect": (1,),
+    b"oci_pconnect": (1,),
+    b"oci_new_connect": (1,),
+    b"ssh2_auth_password": (2,),
+    b"ftp_login": (2,),
+    b"ldap_bind": (2,),
 }
 _SIGNATURE_CALLEES = tuple(_SIGNATURES)
 _SIGNATURE_CALL = _Deferred(
@@ -5705,6 +5818,16 @@ _ARGV_SEPARATOR = compile_regex(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][
 # what `_execve_spans` makes spaces of (a hex-encoded argument, auditd's form for one holding a space or a quote, is
 # read by `_hex_spans`).
 _EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*\"|[0-9A-Fa-f]+|\(null\)))+")
+# A hex dump's row: its offset, 1 to 16 bytes in hex (grouped by one, two or four bytes), then its ASCII column
+# (tcpdump's `\t0x0010:  4745 5420 …  GET /`, xxd's `00000010: 4745 …  GET /`, `hexdump -C`'s and Go's
+# `00000010  47 45 54 20 …  |GET /|`)
+_HEX_DUMP_GATE = compile_regex(rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}[0-9a-fA-F]{2,4}[ \t]")
+_HEX_DUMP_ROW = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}"
+    rb"(?P<hex>(?:[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2}){0,3}[ \t]{1,3}){1,16})"
+    rb"[ \t]{0,48}\|?(?P<ascii>[\x20-\x7e]{1,16})\|?[ \t]*$"
+)
+_HEX_PAIR = compile_regex(rb"[0-9a-fA-F]{2}")
 # An auditd PROCTITLE record: the process' command line in hex, its arguments joined by NULs
 _PROCTITLE = _Deferred(rb"\bproctitle=(?P<hex>[0-9A-Fa-f]{4,})")
 _EXECVE_SEPARATOR = compile_regex(rb"^argc=[0-9]{1,4}|[ \t]a[0-9]{1,4}=\"?|\"(?=[ \t]a[0-9]|$)")
@@ -5783,6 +5906,7 @@ class _Plan:
         request = b"://" in present or not present.isdisjoint(_REQUEST_LINES)
         self.url_path = _PATH_RUN_GATE in present and request
         self.named_path = _NAMED_PATH_GATE in present and request
+        self.capability_path = _NAMED_PATH_GATE in present and not request
         self.user_flag = b"-u" in present or b" -a" in present or b"auth" in present
         self.call = not present.isdisjoint(_CALL_GATES)
         self.expect = b"expect" in present
@@ -5983,6 +6107,8 @@ class Redactor:
             spans.extend(_url_path_spans(data))
         if plan.named_path:
             spans.extend(_named_path_spans(data))
+        if plan.capability_path:
+            spans.extend(_capability_path_spans(data))
         if plan.user_flag or b"--user" in data:
             spans.extend(
                 s
@@ -6000,6 +6126,8 @@ class Redactor:
             spans.extend(_option_login_spans(data))
         if b"::" in data:
             spans.extend(_windows_hash_spans(data))
+        if b"personal_" in data or b"passphrase" in data or b"encryptwallet" in data:  # `_PERSONAL_METHOD`
+            spans.extend(_personal_rpc_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
             spans.extend(_simple_spans(_CHPASSWD_HERE, data, "password"))
@@ -6052,14 +6180,26 @@ class Redactor:
             spans.extend(self._argv_spans(data, depth))
         if depth < 3 and b' a1="' in data:
             spans.extend(self._execve_spans(data, depth))
+        if depth < 3 and b"0000" in data and b"\n" in data and _HEX_DUMP_GATE.search(data):
+            spans.extend(self._hex_dump_spans(data, depth))
         if depth < 3 and b"proctitle=" in data:
             spans.extend(self._proctitle_spans(data, depth))
         if depth < 3 and plan.hex:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
-        if spans and plan.key_hint and _PUBLIC_KEY_GATE.search(data):
+        if (
+            spans
+            and plan.key_hint
+            and (
+                _PUBLIC_KEY_GATE.search(data)
+                or b"serverkey" in data
+                or b"SERVERKEY" in data  # ZeroMQ's CURVE
+            )
+        ):
             spans = [s for s in spans if not _named_public(data, s)]  # `PublicKey = <base64>`
+        if spans and b"DIGEST" in data and _DIGEST_LISTING.search(data):
+            spans = [s for s in spans if not _HEX_DIGEST.fullmatch(data, s[0], s[1])]  # `fly secrets list`
         if spans and b"code_challenge" in data and b"S256" in data:
             spans = [s for s in spans if not _pkce_challenge(data, s)]
         if spans and _MARKER_OPENING in data:
@@ -6116,6 +6256,30 @@ class Redactor:
                 text.encode(), depth + 1
             ):
                 yield start, end, "secret", _CONTEXT
+
+    def _hex_dump_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in a hex dump (`tcpdump -X`, `xxd`, `hexdump -C`, Go's `hex.Dump`): its rows' bytes, decoded and
+        joined, are redacted as one text, and each byte of a secret found there is redacted in the rows, both its
+        hex digits and its character in the ASCII column (a token runs over several rows, sixteen bytes each)."""
+        decoded = bytearray()
+        places: list[
+            tuple[int, int, int]
+        ] = []  # per decoded byte: its row, its two hex digits, its ASCII character
+        for number, row in enumerate(_HEX_DUMP_ROW.finditer(data)):
+            start, end = _span(row, b"hex")
+            column = _span(row, b"ascii")[0]
+            for index, pair in enumerate(_HEX_PAIR.finditer(data, start, end)):
+                decoded.append(int(pair.group(0), 16))
+                places.append((number, pair.start(), column + index))
+        if len(decoded) < 16:
+            return
+        text = bytes(decoded).replace(b"\r", b" ").replace(b"\0", b" ")
+        for start, end, kind, _ in self.spans(text, depth + 1):
+            # one span per row for the secret's hex digits, one for its characters
+            for _, in_row in itertools.groupby(places[start:end], key=lambda place: place[0]):
+                cells = list(in_row)
+                yield cells[0][1], cells[-1][1] + 2, kind, _CONTEXT
+                yield cells[0][2], cells[-1][2] + 1, kind, _CONTEXT
 
     def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
@@ -6205,6 +6369,19 @@ class Redactor:
                 for field in ("data", "stringData"):
                     if isinstance(redacted.get(field), dict):
                         redacted[field] = dict.fromkeys(redacted[field], f"{MARKER_PREFIX}secret]")
+            method, params = redacted.get("method"), redacted.get("params")
+            if (
+                isinstance(method, str)
+                and (method.startswith("personal_") or method.encode() in _WALLET_METHODS)
+                and isinstance(params, list)
+            ):
+                # an Ethereum node's `personal_*` call: its passphrase (or raw key) as a parameter (`_PERSONAL_METHOD`)
+                redacted["params"] = [
+                    f"{MARKER_PREFIX}password]"
+                    if isinstance(p, str) and not p.startswith(("0x", "0X"))
+                    else p
+                    for p in params
+                ]
             return self._name_value_pair(redacted)
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
