@@ -2551,10 +2551,12 @@ def test_sidekiq_job_failures_split_one_line_per_entry_scan_alike() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
-def test_a_long_line_a_container_runtime_split_in_parts_scans_alike() -> None:
+@pytest.mark.parametrize("step", [timedelta(microseconds=300), timedelta(0)])
+def test_a_long_line_a_container_runtime_split_in_parts_scans_alike(step: timedelta) -> None:
     """A shipper tailing /var/log/containers without the CRI parser sends the runtime's records whole (`<time>
     stderr P …` for a part of a longer line, `F` for its last part): the query reads the lines past that prefix,
-    and a part joins the record after it, as locally."""
+    and a part joins the record after it, as locally; stamped at one instant, the part comes first, whatever its
+    insert id."""
     head = "java.lang.RuntimeException: Failed to process message " + json.dumps({"items": list(range(90))})
     entries = []
     for copy in range(4):
@@ -2567,10 +2569,9 @@ def test_a_long_line_a_container_runtime_split_in_parts_scans_alike() -> None:
             f"{stamp} stderr F \tat com.acme.Consumer.handle(Consumer.java:21{copy})",
             f"{stamp} stderr F \tat java.base/java.lang.Thread.run(Thread.java:1583)",
         ]
-        entries += [
-            _pod_text(f"consumer-{copy % 2}", at + timedelta(microseconds=300 * position), record)
-            for position, record in enumerate(records)
-        ]
+        for position, record in enumerate(records):
+            entry = _pod_text(f"consumer-{copy % 2}", at + step * position, record)
+            entries.append({**entry, "insertId": f"{copy}-{'z' if position == 0 else 'a'}{position}"})
     local = local_report(ListSource(entries))
     assert sum(cluster.count for cluster in local.clusters if "RuntimeException" in cluster.title) >= 8
     assert_equivalent(local, log_analytics_report(engine_with(entries)))

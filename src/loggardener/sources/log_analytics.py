@@ -651,7 +651,8 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     url = "http_request.request_url" if has_http else "CAST(NULL AS STRING)"
     # a stream of lines, as the reassembler's (`reassemble.stream_key`): by the resource labels it reads
     part = "log_name, instance, stream_labels, execution"
-    line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
+    # (the parts of a long line a runtime split come before its last part at their instant: `line_rank`)
+    line_order = f"PARTITION BY {part} ORDER BY timestamp, line_rank, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     record_step = RECORD_STEP // timedelta(microseconds=1)
     preamble_step = PREAMBLE_STEP // timedelta(microseconds=1)
@@ -756,7 +757,7 @@ keyed AS (
     CONCAT({", ".join(_field(f"JSON_VALUE(resource.labels, '$.{key}')") for key in STREAM_RESOURCE_LABELS)}) AS stream_labels,
     TO_JSON_STRING(json_payload) AS json_text,
     {_line_text()} AS line_text,
-    REGEXP_CONTAINS(text_payload, {_string(_RUNTIME_PART)}) AS runtime_part,
+    IF(REGEXP_CONTAINS(text_payload, {_string(_RUNTIME_PART)}), 0, 1) AS line_rank,
     TO_JSON_STRING(proto_payload) AS proto_text,
     {url} AS url,
     {status} AS status
@@ -771,14 +772,14 @@ scoped AS (
 ),
 text_lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, stream_labels, execution,
+    insert_id, timestamp, line_rank, log_name, instance, stream_labels, execution,
     -- a part of a longer line (a CRI record flagged `P`) joins the next record whatever it says
-    runtime_part OR {_traceback_line("line_text")} OR IF(bare_text = line_text, FALSE, {_traceback_line("bare_text")})
+    line_rank = 0 OR {_traceback_line("line_text")} OR IF(bare_text = line_text, FALSE, {_traceback_line("bare_text")})
       AS maybe_line,
     REGEXP_CONTAINS(line_text, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(line_text, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    runtime_part OR {_stack_header("line_text")} OR IF(bare_text = line_text, FALSE, {_stack_header("bare_text")})
+    line_rank = 0 OR {_stack_header("line_text")} OR IF(bare_text = line_text, FALSE, {_stack_header("bare_text")})
       AS header,
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(line_text, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
@@ -826,7 +827,7 @@ prefacing AS (
 ),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, stream_labels, execution,
+    insert_id, timestamp, line_rank, log_name, instance, stream_labels, execution,
     header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
@@ -857,7 +858,7 @@ tracebacks AS (
 ),
 flagged AS (
   SELECT
-    insert_id, timestamp, log_name, instance, stream_labels, execution, previous_timestamp,
+    insert_id, timestamp, line_rank, log_name, instance, stream_labels, execution, previous_timestamp,
     maybe_traceback, header, says_nothing,
     in_traceback
       OR LAG(in_traceback) OVER ({line_order}) IS TRUE
@@ -904,8 +905,8 @@ described AS (
 ),
 chunk_lines AS (
   SELECT
-    insert_id, timestamp, chunk, log_name, stream_labels, execution,
-    ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
+    insert_id, timestamp, line_rank, chunk, log_name, stream_labels, execution,
+    ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, line_rank, insert_id) AS line,
     CONCAT(step, {line_key}) AS line_key
   FROM described
   WHERE reassemble
@@ -916,7 +917,7 @@ chunks AS (
     ANY_VALUE(log_name) AS log_name,
     ANY_VALUE(stream_labels) AS stream_labels,
     ANY_VALUE(execution) AS execution,
-    STRING_AGG(line_key, '' ORDER BY timestamp, insert_id) AS chunk_key,
+    STRING_AGG(line_key, '' ORDER BY timestamp, line_rank, insert_id) AS chunk_key,
     MIN(timestamp) AS chunk_first,
     MAX(timestamp) AS chunk_last
   FROM chunk_lines
@@ -969,7 +970,7 @@ GROUP BY
   line,
   DIV(UNIX_MICROS(timestamp), {bucket}),
   {group_keys}
-ORDER BY MIN(order_time), batch, line, MIN(insert_id)
+ORDER BY MIN(order_time), batch, line, MIN(line_rank), MIN(insert_id)
 LIMIT {query.max_rows + 1}
 """
 
