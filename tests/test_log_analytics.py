@@ -2690,3 +2690,23 @@ def test_an_incident_tells_the_same_deploy_change_and_revisions_from_log_analyti
     assert [incident.model_dump() for incident in analytics.incidents] == [
         incident.model_dump() for incident in local.incidents
     ]
+
+
+@pytest.mark.parametrize("severity", ["NOTICE", "DEBUG", "INFO"])
+def test_a_runtimes_error_line_a_shipper_stamped_below_warning_comes_back(severity: str) -> None:
+    """The JVM's `Exception in thread "…"` and a glog `E` header logged at NOTICE, DEBUG or INFO (not a stream's
+    default) take their own level locally (`runtime-error-line`): the query reads them whatever their severity."""
+    texts = [
+        'Exception in thread "scheduler-1" java.lang.OutOfMemoryError: Java heap space',
+        "E1121 06:00:00.123456       1 controller.go:114] failed to sync lease: context deadline exceeded",
+    ]
+    entries = [
+        {
+            **_on_instance("i1", f"2026-11-21T06:0{at}:00+00:00", severity=severity, textPayload=text),
+            "insertId": f"i{at}",
+        }
+        for at, text in enumerate(texts * 2)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

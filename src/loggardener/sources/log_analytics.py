@@ -387,6 +387,12 @@ def _severity_names(threshold: Severity) -> str:
     return ", ".join(_string(s.name) for s in Severity if s >= threshold)
 
 
+# A superset of the lines a runtime writes only for an error (`levels._runtime_error_line`): the JVM's uncaught
+# exception, a glog or klog `E`/`F` header; and the severities a shipper may stamp on them that are not weak
+_RUNTIME_ERROR_LINE = r'Exception in thread "|[EF][0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}'
+_BELOW_WARNING = ", ".join(_string(s.name) for s in Severity if Severity.DEFAULT < s < Severity.WARNING)
+
+
 def _severity_clause(threshold: Severity) -> str:
     """SQL: the entries whose severity may be at or above `threshold` once the parser infers it (docs/severity.md):
     a superset, the local parser decides."""
@@ -407,6 +413,8 @@ def _severity_clause(threshold: Severity) -> str:
         "OR STRPOS(IFNULL(TO_JSON_STRING(error_groups), ''), '\"id\"') > 0 "
         # a failed call's audit entry, or a RequestLog of a 5xx (`audit-status`, `http-status`)
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
+        # a runtime's own error line a shipper stamped below WARNING (`levels`' `runtime-error-line`)
+        + f"OR (severity IN ({_BELOW_WARNING}) AND REGEXP_CONTAINS({text}, {_string(_RUNTIME_ERROR_LINE)})) "
         # a change or a deployment an incident tells (`linking.facts`: admin activity and system event audit logs)
         + "".join(f"OR log_name LIKE {_string('%' + quote(suffix, safe=''))} " for suffix in CHANGE_LOGS)
         # a load balancer's health check of a backend, at INFO (`health-check`)
