@@ -2437,3 +2437,286 @@ def test_the_window_holds_its_start_and_not_its_end_as_the_live_query_does() -> 
     )
     assert [c.count for c in first.clusters] == [2]
     assert [c.count for c in second.clusters] == [1]
+
+
+def _file_line(vm: str, at: datetime, line: str, **fields: Any) -> dict[str, Any]:
+    """A line of a VM's log file as the Ops Agent's `files` receiver writes it: `jsonPayload` holds only it."""
+    return {
+        "insertId": f"{vm}-{at.timestamp()}",
+        "timestamp": at.isoformat(),
+        "logName": "projects/p/logs/app_file",
+        "resource": {"type": vm, "labels": {"instance_id": "6100000000000001", "zone": "europe-west1-b"}},
+        "labels": {"compute.googleapis.com/resource_name": "app-vm-1"},
+        "jsonPayload": {"message": line},
+        **fields,
+    }
+
+
+_REPORTS_ONE_LINE_PER_ENTRY = {
+    "java": [
+        "2026-11-21 06:00:01.120 SEVERE [exec-3] c.a.Servlet threw exception with root cause",
+        "java.lang.IllegalStateException: Account 0 is closed",
+        "\tat com.acme.Accounts.post(Accounts.java:88)",
+        "\tat java.base/java.lang.Thread.run(Thread.java:1583)",
+    ],
+    "dotnet": [
+        "2026-11-21 06:00:02,000 ERROR [12] Acme.Sync - Sync failed for batch 7\r\n",
+        "System.Runtime.InteropServices.COMException (0x800706BA): The RPC server is unavailable.\r\n",
+        "   at Acme.Bridge.Invoke(String method)\r\n",
+        "   at Acme.Sync.Run(Int32 batch)\r\n",
+    ],
+    "python": [
+        "2026-11-21 06:00:00,250 ERROR worker: job 12 failed\n",
+        "Traceback (most recent call last):\n",
+        '  File "/opt/worker/app.py", line 77, in process\n',
+        "    tenant = job.payload['tenant']\n",
+        "KeyError: 'tenant'\n",
+    ],
+    "monolog": [
+        "[2026-11-21 06:00:03] production.ERROR: Charge 5510 refused "
+        '{"exception":"[object] (RuntimeException(code: 0): refused at /srv/Gateway.php:88)',
+        "[stacktrace]",
+        "#0 /srv/Checkout.php(41): Gateway->charge()",
+        "#1 {main}",
+        "",
+        "[previous exception] [object] (ConnectException(code: 0): cURL error 28 at /srv/Curl.php:210)",
+        "[stacktrace]",
+        "#0 {main}",
+        '"} ',
+    ],
+}
+
+
+@pytest.mark.parametrize("vm", ["gce_instance", "aws_ec2_instance"])
+@pytest.mark.parametrize("report", sorted(_REPORTS_ONE_LINE_PER_ENTRY))
+def test_a_vm_agents_file_lines_join_in_the_query_as_their_text_lines_do(vm: str, report: str) -> None:
+    """A VM agent's line of a file (a `jsonPayload` holding only `message`, no severity) is read as the text line it
+    was: an exception written one line per entry joins (the query reads its lines from the message too)."""
+    entries = [
+        _file_line(vm, START + timedelta(minutes=copy, milliseconds=position), line)
+        for copy in range(4)
+        for position, line in enumerate(_REPORTS_ONE_LINE_PER_ENTRY[report])
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_message_only_json_of_a_container_or_with_more_keys_stays_json_alike() -> None:
+    """Look-alikes of a VM agent's line: a container's `jsonPayload` holding only `message`, and a VM's holding more
+    keys, are JSON records: each line its own event in both scans."""
+    lines = _REPORTS_ONE_LINE_PER_ENTRY["python"]
+    entries = [
+        _file_line(
+            "gce_instance",
+            START + timedelta(milliseconds=position),
+            line,
+            jsonPayload={"message": line, "v": 1},
+        )
+        for position, line in enumerate(lines)
+    ] + [
+        {
+            **_file_line("gce_instance", START + timedelta(seconds=30, milliseconds=position), line),
+            "resource": {"type": "k8s_container", "labels": {**_POD, "pod_name": "api-7d9f8b6c4-x2x9z"}},
+        }
+        for position, line in enumerate(lines)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 0
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def _pod_text(pod: str, at: datetime, text: str, severity: str | None = None) -> dict[str, Any]:
+    entry = {
+        "insertId": f"{pod}-{at.timestamp()}",
+        "timestamp": at.isoformat(),
+        "logName": "projects/p/logs/stdout",
+        "resource": {"type": "k8s_container", "labels": {**_POD, "pod_name": pod}},
+        "textPayload": text,
+    }
+    return entry if severity is None else {**entry, "severity": severity}
+
+
+def test_sidekiq_job_failures_split_one_line_per_entry_scan_alike() -> None:
+    """Sidekiq 6+ writes its process, thread and job context between the time and the level (`pid=1 tid=gw3
+    class=InvoiceJob jid=… INFO: fail`, then `WARN:` lines: the job's JSON context, the exception, its backtrace):
+    the query reads the lines past that prefix, so the context line joins the exception's event as it does
+    locally."""
+    entries = []
+    for copy in range(3):
+        at = START + timedelta(minutes=copy)
+        head = f"{at.strftime('%Y-%m-%dT%H:%M:%S.%f')[:23]}Z pid=1 tid=gw{copy}"
+        lines = [
+            f"{head} class=InvoiceJob jid=ab12cd34ef5{copy} elapsed=0.51{copy} INFO: fail",
+            f'{head} WARN: {{"context":"Job raised exception","job":{{"class":"InvoiceJob","jid":"ab12cd34ef5{copy}"}}}}',
+            f"{head} WARN: Stripe::RateLimitError: Request rate limit exceeded",
+            f"{head} WARN: /app/app/jobs/invoice_job.rb:14:in `perform'",
+        ]
+        entries += [
+            _pod_text(f"sidekiq-{copy}", at + timedelta(microseconds=700 * position), line, "INFO")
+            for position, line in enumerate(lines)
+        ]
+    local = local_report(ListSource(entries))
+    assert [cluster.count for cluster in local.clusters] == [9]  # the three WARN lines of each job
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+@pytest.mark.parametrize("step", [timedelta(microseconds=300), timedelta(0)])
+def test_a_long_line_a_container_runtime_split_in_parts_scans_alike(step: timedelta) -> None:
+    """A shipper tailing /var/log/containers without the CRI parser sends the runtime's records whole (`<time>
+    stderr P …` for a part of a longer line, `F` for its last part): the query reads the lines past that prefix,
+    and a part joins the record after it, as locally; stamped at one instant, the part comes first, whatever its
+    insert id."""
+    head = "java.lang.RuntimeException: Failed to process message " + json.dumps({"items": list(range(90))})
+    entries = []
+    for copy in range(4):
+        at = START + timedelta(minutes=copy)
+        stamp = at.isoformat().replace("+00:00", ".000000001Z")
+        cut = 200 + 7 * copy
+        records = [
+            f"{stamp} stderr P {head[:cut]}",
+            f"{stamp} stderr F {head[cut:]}",
+            f"{stamp} stderr F \tat com.acme.Consumer.handle(Consumer.java:21{copy})",
+            f"{stamp} stderr F \tat java.base/java.lang.Thread.run(Thread.java:1583)",
+        ]
+        for position, record in enumerate(records):
+            entry = _pod_text(f"consumer-{copy % 2}", at + step * position, record)
+            entries.append({**entry, "insertId": f"{copy}-{'z' if position == 0 else 'a'}{position}"})
+    local = local_report(ListSource(entries))
+    assert sum(cluster.count for cluster in local.clusters if "RuntimeException" in cluster.title) >= 8
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_severity_written_in_another_case_or_as_a_number_reads_as_the_parser_reads_it() -> None:
+    """A table shaped like a log view may hold an export's severities as they were written (`error`, ` Warning `,
+    `500`, `warn`): the query reads them as the parser does (any case, a number, else DEFAULT), so none is
+    dropped below the threshold."""
+    written = ["error", " Warning ", "critical", "500", "warn", "Info", "ERROR"]
+    entries = [
+        _on_instance(
+            "i1", f"2026-11-21T06:0{at}:00+00:00", severity=severity, textPayload=f"disk {at} is full"
+        )
+        for at, severity in enumerate(written)
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+    local = local_report(ListSource(entries))
+    engine = engine_with([])
+    rows = []
+    for position, entry in enumerate(entries):
+        row = view_row(entry, position)
+        assert row is not None
+        rows.append({**row, "severity": entry["severity"]})
+    engine.load_rows(rows)
+    assert local.totals.clustered >= 4
+    assert_equivalent(local, log_analytics_report(engine))
+
+
+def _audit_change(at: datetime, log: str, method: str, resource: dict[str, Any], name: str) -> dict[str, Any]:
+    return {
+        "insertId": f"audit-{at.timestamp()}",
+        "timestamp": at.isoformat(),
+        "severity": "NOTICE",
+        "logName": f"projects/p/logs/cloudaudit.googleapis.com%2F{log}",
+        "resource": resource,
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "methodName": method,
+            "resourceName": name,
+            "authenticationInfo": {"principalEmail": "dev@example.com"},
+        },
+    }
+
+
+def _run_line(revision: str, at: datetime, instance: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "insertId": f"{revision}-{at.timestamp()}",
+        "timestamp": at.isoformat(),
+        "logName": "projects/p/logs/run.googleapis.com%2Frequests",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "cart", "revision_name": revision},
+        },
+        "labels": {"instanceId": instance},
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("threshold", [Severity.WARNING, Severity.ERROR])
+def test_an_incident_tells_the_same_deploy_change_and_revisions_from_log_analytics(
+    threshold: Severity,
+) -> None:
+    """The incident's story reads what changed before it (admin activity audit entries, NOTICE, successful: fetched
+    at any threshold, whatever shape the view gives their status) and how long the previous revision ran (its
+    requests come back counted: their first to last entry, not only the ones returned in full)."""
+    healthy = [
+        _run_line(
+            "cart-00041-tib",
+            START + timedelta(minutes=minute),
+            f"i{minute % 2}",
+            severity="INFO",
+            httpRequest={
+                "requestMethod": "GET",
+                "requestUrl": f"https://cart.run.app/c/{minute}",
+                "status": 200,
+            },
+        )
+        for minute in range(8)
+    ]
+    changes = [
+        _audit_change(
+            START + timedelta(minutes=9),
+            "activity",
+            "cloudsql.instances.update",
+            {"type": "cloudsql_database", "labels": {"database_id": "p:orders-db"}},
+            "projects/p/instances/orders-db",
+        ),
+        _audit_change(
+            START + timedelta(minutes=10),
+            "activity",
+            "google.cloud.run.v1.Services.ReplaceService",
+            {"type": "cloud_run_revision", "labels": {"service_name": "cart", "revision_name": ""}},
+            "namespaces/p/services/cart",
+        ),
+    ]
+    failing = [
+        _run_line(
+            "cart-00042-xoz",
+            START + timedelta(minutes=12, seconds=second),
+            "i3",
+            severity="ERROR",
+            logName="projects/p/logs/run.googleapis.com%2Fstderr",
+            textPayload='psycopg2.OperationalError: connection to server on socket "/cloudsql/p:r:orders-db/'
+            '.s.PGSQL.5432" failed: FATAL:  remaining connection slots are reserved',
+        )
+        for second in range(0, 50, 10)
+    ]
+    entries = healthy + changes + failing
+    local = local_report(ListSource(entries), min_severity=threshold)
+    analytics = log_analytics_report(engine_with(entries), min_severity=threshold)
+    assert_equivalent(local, analytics)
+    assert local.deploys and analytics.deploys == local.deploys
+    assert any(incident.changes for incident in local.incidents)
+    assert [incident.model_dump() for incident in analytics.incidents] == [
+        incident.model_dump() for incident in local.incidents
+    ]
+
+
+@pytest.mark.parametrize("severity", ["NOTICE", "DEBUG", "INFO"])
+def test_a_runtimes_error_line_a_shipper_stamped_below_warning_comes_back(severity: str) -> None:
+    """The JVM's `Exception in thread "…"` and a glog `E` header logged at NOTICE, DEBUG or INFO (not a stream's
+    default) take their own level locally (`runtime-error-line`): the query reads them whatever their severity."""
+    texts = [
+        'Exception in thread "scheduler-1" java.lang.OutOfMemoryError: Java heap space',
+        "E1121 06:00:00.123456       1 controller.go:114] failed to sync lease: context deadline exceeded",
+    ]
+    entries = [
+        {
+            **_on_instance("i1", f"2026-11-21T06:0{at}:00+00:00", severity=severity, textPayload=text),
+            "insertId": f"i{at}",
+        }
+        for at, text in enumerate(texts * 2)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -204,6 +204,8 @@ class Scan:
         if occurrences is None or not occurrences.representative_only:
             # Counted occurrences relate through the entries a source sent with them (an approximation).
             self.linker.facts.add(event, key)
+        else:  # the revisions they ran in, from their first to their last
+            self.linker.facts.add_counted(event, key)
         weight = event.weight
         for member in event.members:
             self._severities[member.severity._name_] += weight  # `name` is a property, `_name_` an attribute

@@ -263,20 +263,19 @@ def read_payload(raw: dict[str, Any]) -> Payload:
 
 
 # The resources whose logs a VM's agent (the Ops Agent) sends from files
-_VM_RESOURCES = ("gce_instance", "aws_ec2_instance")
+VM_AGENT_RESOURCES = ("gce_instance", "aws_ec2_instance")
 
 
 def _from_vm_agent(raw: dict[str, Any]) -> bool:
     resource = raw.get("resource")
-    return isinstance(resource, dict) and resource.get("type") in _VM_RESOURCES
+    return isinstance(resource, dict) and resource.get("type") in VM_AGENT_RESOURCES
 
 
 # A container runtime's own record of a line (CRI's log format: `2026-12-01T08:00:00.123456789Z stderr F panic: …`,
 # its time, the stream, and `F` for a full line or `P` for a part of a longer one), which a log shipper tailing
 # `/var/log/containers` without a CRI parser forwards whole. The line after it is what the container wrote.
-_RUNTIME_PREFIX = compile_regex(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}) std(?:out|err) [FP] "
-)
+RUNTIME_PREFIX_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}) std(?:out|err) [FP] "
+_RUNTIME_PREFIX = compile_regex(RUNTIME_PREFIX_PATTERN)
 
 
 def runtime_record(text: str) -> bool:

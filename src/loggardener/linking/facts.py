@@ -437,8 +437,13 @@ class LinkFacts:
         entry = event.primary
         seconds = entry.timestamp.timestamp()
         revision = _revision_key(entry)
-        if revision is not None:
+        occurrences = event.occurrences
+        if revision is not None and occurrences is None:
             self._see_revision(revision, seconds)
+        elif revision is not None and occurrences is not None:
+            # the entries a source counted (Log Analytics): seen from the first to the last, as many times
+            counted = Span(occurrences.first.timestamp(), occurrences.last.timestamp(), occurrences.count)
+            _see_span(self._revisions, revision, counted, MAX_REVISIONS)
         if entry.pod_app and entry.instance and entry.service:
             self._see_pod_app(entry.service, entry.instance, entry.pod_app)
         if entry.resource_type == "cloudsql_database" and entry.service:
@@ -500,6 +505,17 @@ class LinkFacts:
             span.see(seconds)
         elif len(self._revisions) < MAX_REVISIONS:
             self._revisions[revision] = Span(seconds, seconds)
+
+    def add_counted(self, event: Event, key: str) -> None:
+        """The revision of an event that only stands for entries a source counted (`add` reads the entries it sent
+        in full): seen from the first to the last of them, as many times, as `add` would have seen each."""
+        entry, occurrences = event.primary, event.occurrences
+        revision = _revision_key(entry)
+        if revision is None or occurrences is None:
+            return
+        first, last = occurrences.first.timestamp(), occurrences.last.timestamp()
+        counted = Span(ended(entry, first), ended(entry, last), occurrences.count)
+        _see_span(self._key_revisions.setdefault(key, {}), revision, counted, MAX_REVISIONS_PER_KEY)
 
     def add(self, event: Event, key: str) -> None:
         """A clustered event with its cluster key; a request counts from its start to its end (`ended`)."""
@@ -758,6 +774,15 @@ def _see(spans: dict[_K, Span], item: _K, seconds: float, limit: int) -> None:
         span.see(seconds)
     elif len(spans) < limit:
         spans[item] = Span(seconds, seconds)
+
+
+def _see_span(spans: dict[_K, Span], item: _K, seen: Span, limit: int) -> None:
+    """`_see` of several sightings at once."""
+    span = spans.get(item)
+    if span is not None:
+        span.merge(seen)
+    elif len(spans) < limit:
+        spans[item] = seen
 
 
 def _by_fingerprint(

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from loggardener.config import (
     DATASET_NAME,
@@ -101,9 +102,11 @@ from loggardener.entries.payloads import (
     NAT_ALLOCATION_FIELD,
     NAT_DROPPED,
     OUTCOME_FIELDS,
+    RUNTIME_PREFIX_PATTERN,
     STACK_FIELDS,
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
+    VM_AGENT_RESOURCES,
 )
 from loggardener.entries.reassemble import (
     CAUSE_LINE_PATTERN,
@@ -136,6 +139,7 @@ from loggardener.errors import (
     shown_url,
     untrusted_certificate,
 )
+from loggardener.linking.facts import CHANGE_LOGS
 from loggardener.regexes import compile_regex, widen_escapes
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
@@ -383,11 +387,17 @@ def _severity_names(threshold: Severity) -> str:
     return ", ".join(_string(s.name) for s in Severity if s >= threshold)
 
 
+# A superset of the lines a runtime writes only for an error (`levels._runtime_error_line`): the JVM's uncaught
+# exception, a glog or klog `E`/`F` header; and the severities a shipper may stamp on them that are not weak
+_RUNTIME_ERROR_LINE = r'Exception in thread "|[EF][0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}'
+_BELOW_WARNING = ", ".join(_string(s.name) for s in Severity if Severity.DEFAULT < s < Severity.WARNING)
+
+
 def _severity_clause(threshold: Severity) -> str:
     """SQL: the entries whose severity may be at or above `threshold` once the parser infers it (docs/severity.md):
     a superset, the local parser decides."""
     names = _severity_names(threshold)
-    text = "IFNULL(text_payload, IFNULL(json_text, ''))"
+    text = "IFNULL(line_text, IFNULL(json_text, ''))"
     # an INFO that is only a stream's default is weak: it takes the level the entry declares
     weak_info = (
         "severity = 'INFO'"
@@ -403,10 +413,14 @@ def _severity_clause(threshold: Severity) -> str:
         "OR STRPOS(IFNULL(TO_JSON_STRING(error_groups), ''), '\"id\"') > 0 "
         # a failed call's audit entry, or a RequestLog of a 5xx (`audit-status`, `http-status`)
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
+        # a runtime's own error line a shipper stamped below WARNING (`levels`' `runtime-error-line`)
+        + f"OR (severity IN ({_BELOW_WARNING}) AND REGEXP_CONTAINS({text}, {_string(_RUNTIME_ERROR_LINE)})) "
+        # a change or a deployment an incident tells (`linking.facts`: admin activity and system event audit logs)
+        + "".join(f"OR log_name LIKE {_string('%' + quote(suffix, safe=''))} " for suffix in CHANGE_LOGS)
         # a load balancer's health check of a backend, at INFO (`health-check`)
-        f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
+        + f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
         # an access line of a server error, text or JSON, a request whatever its severity (`http-status`)
-        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_ACCESS_SERVER_ERROR)}) "
+        f"OR REGEXP_CONTAINS(IFNULL(line_text, ''), {_string(_ACCESS_SERVER_ERROR)}) "
         f"OR REGEXP_CONTAINS({text}, {_string(_JSON_ACCESS_SERVER_ERROR)}) "
         f"OR {weak_info}"
     )
@@ -479,7 +493,11 @@ _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
 # A line's header of a timestamp and a level word, or a level word alone (`FATAL NoMethodError (…):`, `ERROR `):
 # the message under it, as the parser strips it, may be a traceback's line (a superset: any case, any separator)
 _LEVEL_PREFIX = (
-    r"(?i)^\[?(?:[0-9][0-9TZ:.,/+ -]{6,40}\]?\s*)?\[?" + LEVEL_WORDS_PATTERN + r"\]?(?:[\s:|-]+|$)"
+    r"(?i)^\[?(?:[0-9][0-9TZ:.,/+ -]{6,40}\]?\s*)?"
+    # Sidekiq's process and thread before the level (`levels`' `pid` tokens): `10117 TID-owed9kmd8`, since
+    # Sidekiq 6 as pairs with the job's context after them (`pid=1 tid=2lkf class=SyncJob jid=5f0c… elapsed=0.41`)
+    r"(?:(?:\d{1,10} TID-[0-9a-z]{1,32}|pid=\d{1,10} tid=[0-9a-z]{1,32}(?: [a-z_]+=[^\s=]+)*)\s+)?"
+    r"\[?" + LEVEL_WORDS_PATTERN + r"\]?(?:[\s:|-]+|$)"
 )
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
 # a Go goroutine's header, a Ruby backtrace line, a Node.js rejection, an Elixir crash report's exception; and a
@@ -492,6 +510,7 @@ _STACK_HEADER = (
     + _RAILS_EXCEPTION
     + r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
     r"^Fatal Python error: |^<--- (?:Last few GCs|JS stacktrace) --->|"  # faulthandler's dump, V8's report
+    r"^\[stacktrace\]\s*$|"  # Monolog's block of an exception in a record's context (`reassemble._MONOLOG_TRACE`)
     + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record logged before it
     + "|"
     + PHP_THROWN.pattern
@@ -562,17 +581,49 @@ def _instance_column() -> str:
     return f"CASE resource.type{cases}\n      ELSE {first(OTHER_INSTANCE_LABELS)}\n    END"
 
 
-def _severity_column(present: set[str]) -> str:
-    """The entry's severity: its name, or, where the view holds only its number (`severity_number`), the name of
-    the highest severity at or below that number, as the parser reads a number (`Severity.parse`)."""
-    if "severity_number" not in present:
-        return "severity"
-    names = "".join(
-        f" WHEN severity_number >= {s.value} THEN {_string(s.name)}"
-        for s in sorted(Severity, reverse=True)
-        if s.value
+# A container runtime's CRI record of a line (`payloads.RUNTIME_PREFIX_PATTERN`), and of a part of a longer one
+_RUNTIME_RECORD = "^" + RUNTIME_PREFIX_PATTERN
+_RUNTIME_PART = "^" + RUNTIME_PREFIX_PATTERN.replace("[FP] ", "P ")
+# A VM agent's line of a file (`payloads._from_vm_agent`): a JSON payload holding only a string `message`
+_LINE_FEED_END, _CARRIAGE_RETURN_END = r"\n$", r"\r$"
+_AGENT_LINE = r'^\{\s*"message"\s*:\s*"(?:[^"\\]|\\.)*"\s*\}$'
+
+
+def _line_text() -> str:
+    """SQL: the text line an entry holds, as the parser reads it (`payloads.read_payload`): its text payload, or a
+    VM agent's line of a file (a JSON payload holding only `message`, its line end dropped); either without a
+    container runtime's CRI record prefix."""
+    resources = ", ".join(_string(kind) for kind in VM_AGENT_RESOURCES)
+    agent_line = (
+        f"IF(resource.type IN ({resources}) AND REGEXP_CONTAINS(TO_JSON_STRING(json_payload), {_string(_AGENT_LINE)}), "
+        f"REGEXP_REPLACE(REGEXP_REPLACE(JSON_VALUE(json_payload, '$.message'), {_string(_LINE_FEED_END)}, ''), "
+        f"{_string(_CARRIAGE_RETURN_END)}, ''), NULL)"
     )
-    return f"COALESCE(severity, CASE{names} WHEN severity_number IS NOT NULL THEN 'DEFAULT' END) AS severity"
+    return f"REGEXP_REPLACE(IFNULL(text_payload, {agent_line}), {_string(_RUNTIME_RECORD)}, '')"
+
+
+def _severity_column(present: set[str]) -> str:
+    """The entry's severity as the parser reads it (`Severity.parse`): its name in any case, or a number in it (a
+    table shaped like a log view may hold what an export held: `error`, ` Warning`, `500`), else DEFAULT; where the
+    view holds only its number (`severity_number`), the name of the highest severity at or below that number."""
+
+    def by_number(number: str) -> str:
+        names = "".join(
+            f" WHEN {number} >= {s.value} THEN {_string(s.name)}"
+            for s in sorted(Severity, reverse=True)
+            if s.value
+        )
+        return f"CASE{names} WHEN {number} IS NOT NULL THEN 'DEFAULT' END"
+
+    names = ", ".join(_string(s.name) for s in Severity)
+    named = (
+        f"CASE WHEN severity IS NULL OR severity IN ({names}) THEN severity "
+        f"WHEN UPPER(TRIM(severity)) IN ({names}) THEN UPPER(TRIM(severity)) "
+        f"ELSE IFNULL({by_number('SAFE_CAST(TRIM(severity) AS INT64)')}, 'DEFAULT') END"
+    )
+    if "severity_number" not in present:
+        return f"{named} AS severity"
+    return f"COALESCE({named}, {by_number('severity_number')}) AS severity"
 
 
 def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
@@ -608,16 +659,17 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     url = "http_request.request_url" if has_http else "CAST(NULL AS STRING)"
     # a stream of lines, as the reassembler's (`reassemble.stream_key`): by the resource labels it reads
     part = "log_name, instance, stream_labels, execution"
-    line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
+    # (the parts of a long line a runtime split come before its last part at their instant: `line_rank`)
+    line_order = f"PARTITION BY {part} ORDER BY timestamp, line_rank, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     record_step = RECORD_STEP // timedelta(microseconds=1)
     preamble_step = PREAMBLE_STEP // timedelta(microseconds=1)
     bucket = query.bucket_seconds * 1_000_000
     # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
     access_request = (
-        "IF(STRPOS(text_payload, ' HTTP/') > 0 OR STRPOS(text_payload, '[GIN]') > 0 "
-        f"OR REGEXP_CONTAINS(text_payload, {_string('^' + BARE_REQUEST_PATTERN)}), "
-        f"REGEXP_EXTRACT(text_payload, {_string(_ACCESS_REQUEST)}), NULL)"
+        "IF(STRPOS(line_text, ' HTTP/') > 0 OR STRPOS(line_text, '[GIN]') > 0 "
+        f"OR REGEXP_CONTAINS(line_text, {_string('^' + BARE_REQUEST_PATTERN)}), "
+        f"REGEXP_EXTRACT(line_text, {_string(_ACCESS_REQUEST)}), NULL)"
     )
     # What the local pipeline reads of an entry, digits zeroed where it ignores them (see the module's doc).
     keys = [
@@ -634,28 +686,28 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         ),
         # the object a Kubernetes event is about (its service), verbatim
         *(f"JSON_VALUE(json_payload, '$.{EVENT_OBJECT_FIELD}.{key}')" for key in EVENT_OBJECT_KEYS),
-        f"REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0')",
-        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|')",
+        f"REGEXP_REPLACE(line_text, r'{_DIGIT}', '0')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(line_text, {_string(_TEXT_FRAMES)}), '|')",
         f"REGEXP_REPLACE(json_text, r'{_DIGIT}', '0')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_JSON_FRAMES)}), '|')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_SHORT_NUMBERS)}), ',')",
         # digits inference reads (`levels.infer_severity`): a JSON line's level, a platform failure's exit code
         # or status, an access line's status
-        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_SHORT_NUMBERS)}), ',')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(line_text, {_string(_SHORT_NUMBERS)}), ',')",
         # as text: keys are also joined into strings (`_field`), and BigQuery's LENGTH and CONCAT take no BOOL
-        f"CAST(REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        f"CAST(REGEXP_CONTAINS(IFNULL(line_text, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
         "AS STRING)",
-        f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(text_payload, json_text), {_string(_ACCESS_STATUS)}), "
+        f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(line_text, json_text), {_string(_ACCESS_STATUS)}), "
         "r'([0-9]+)[^0-9]*$')",
         # a request the parser reads: a text access line's path and status (HAProxy's too), a JSON access log's
         # paths when it logs a server error (`payloads.ACCESS_PATH_FIELDS`)
         _paths(f"REGEXP_EXTRACT_ALL(access_request, {_string(_REQUEST_PATH)})"),
         "ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(access_request, r'\\b([1-5][0-9][0-9])\\b'), ',')",
-        f"IF(REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string(_JSON_ACCESS_SERVER_ERROR)}), "
-        + _paths(f"REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_JSON_ACCESS_PATH)})")
+        f"IF(REGEXP_CONTAINS(IFNULL(line_text, json_text), {_string(_JSON_ACCESS_SERVER_ERROR)}), "
+        + _paths(f"REGEXP_EXTRACT_ALL(IFNULL(line_text, json_text), {_string(_JSON_ACCESS_PATH)})")
         + ", NULL)",
         # where a stack names its place on a line that is not indented (a Ruby or PHP header, a Go function)
-        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_UNINDENTED_PLACES)}), '|')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(IFNULL(line_text, json_text), {_string(_UNINDENTED_PLACES)}), '|')",
         f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
         # a stack a proto payload carries (a request log's line, an audit log's status message): its frames, and
         # where it names its place on a line that is not indented, as a JSON payload's
@@ -712,6 +764,8 @@ keyed AS (
     TO_JSON_STRING(resource.labels) AS resource_labels,
     CONCAT({", ".join(_field(f"JSON_VALUE(resource.labels, '$.{key}')") for key in STREAM_RESOURCE_LABELS)}) AS stream_labels,
     TO_JSON_STRING(json_payload) AS json_text,
+    {_line_text()} AS line_text,
+    IF(REGEXP_CONTAINS(text_payload, {_string(_RUNTIME_PART)}), 0, 1) AS line_rank,
     TO_JSON_STRING(proto_payload) AS proto_text,
     {url} AS url,
     {status} AS status
@@ -721,34 +775,36 @@ scoped AS (
   -- whether an entry comes back whatever the entries around it: its severity may reach the threshold once the
   -- parser infers it; answered requests below 500 tell a revision that serves from one that is down
   -- (prioritizing.impact); a 5xx is at least ERROR whatever its severity (`http-status`)
-  SELECT *, ({fetched}) AS fetched, REGEXP_REPLACE(text_payload, {_string(_LEVEL_PREFIX)}, '') AS bare_text
+  SELECT *, ({fetched}) AS fetched, REGEXP_REPLACE(line_text, {_string(_LEVEL_PREFIX)}, '') AS bare_text
   FROM keyed
 ),
 text_lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, stream_labels, execution,
-    {_traceback_line("text_payload")} OR IF(bare_text = text_payload, FALSE, {_traceback_line("bare_text")})
+    insert_id, timestamp, line_rank, log_name, instance, stream_labels, execution,
+    -- a part of a longer line (a CRI record flagged `P`) joins the next record whatever it says
+    line_rank = 0 OR {_traceback_line("line_text")} OR IF(bare_text = line_text, FALSE, {_traceback_line("bare_text")})
       AS maybe_line,
-    REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
+    REGEXP_CONTAINS(line_text, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
-    REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    {_stack_header("text_payload")} OR IF(bare_text = text_payload, FALSE, {_stack_header("bare_text")}) AS header,
+    REGEXP_CONTAINS(line_text, {_string(_SAYS_NOTHING)}) AS says_nothing,
+    line_rank = 0 OR {_stack_header("line_text")} OR IF(bare_text = line_text, FALSE, {_stack_header("bare_text")})
+      AS header,
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
-    REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
-    severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
-      AND NOT REGEXP_CONTAINS(text_payload, r'\\n[^\\n]') AS may_continue,
+    REGEXP_CONTAINS(line_text, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
+    severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(line_text, {_string(RECORD_BARE_PATTERN)})
+      AND NOT REGEXP_CONTAINS(line_text, r'\\n[^\\n]') AS may_continue,
     -- a record's preamble and a level line that may follow it (`levels.is_preamble`'s, `record_line`'s supersets)
-    REGEXP_CONTAINS(text_payload, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
-    REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line,
+    REGEXP_CONTAINS(line_text, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
+    REGEXP_CONTAINS(line_text, {_string(RECORD_LEVEL_PATTERN)}) AS level_line,
     -- a credential's label, and whether the line is fetched whatever it follows (a value reassembly may redact)
-    IF(REGEXP_CONTAINS(text_payload, {_string(_MAY_NAME_CREDENTIAL)}),
-      REGEXP_CONTAINS(text_payload, {_string(_CREDENTIAL_LABEL)}), FALSE) AS names_label, fetched,
+    IF(REGEXP_CONTAINS(line_text, {_string(_MAY_NAME_CREDENTIAL)}),
+      REGEXP_CONTAINS(line_text, {_string(_CREDENTIAL_LABEL)}), FALSE) AS names_label, fetched,
     -- a private key's block, one line per entry
-    REGEXP_CONTAINS(text_payload, {_string(_KEY_MARKER)}) AS key_marker,
-    REGEXP_CONTAINS(text_payload, {_string(_KEY_LINE)}) AS key_line,
+    REGEXP_CONTAINS(line_text, {_string(_KEY_MARKER)}) AS key_marker,
+    REGEXP_CONTAINS(line_text, {_string(_KEY_LINE)}) AS key_line,
     LAG(timestamp) OVER ({line_order}) AS line_before
   FROM scoped
-  WHERE text_payload IS NOT NULL
+  WHERE line_text IS NOT NULL
 ),
 continued AS (
   SELECT
@@ -779,7 +835,7 @@ prefacing AS (
 ),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, stream_labels, execution,
+    insert_id, timestamp, line_rank, log_name, instance, stream_labels, execution,
     header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
@@ -810,7 +866,7 @@ tracebacks AS (
 ),
 flagged AS (
   SELECT
-    insert_id, timestamp, log_name, instance, stream_labels, execution, previous_timestamp,
+    insert_id, timestamp, line_rank, log_name, instance, stream_labels, execution, previous_timestamp,
     maybe_traceback, header, says_nothing,
     in_traceback
       OR LAG(in_traceback) OVER ({line_order}) IS TRUE
@@ -857,8 +913,8 @@ described AS (
 ),
 chunk_lines AS (
   SELECT
-    insert_id, timestamp, chunk, log_name, stream_labels, execution,
-    ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
+    insert_id, timestamp, line_rank, chunk, log_name, stream_labels, execution,
+    ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, line_rank, insert_id) AS line,
     CONCAT(step, {line_key}) AS line_key
   FROM described
   WHERE reassemble
@@ -869,7 +925,7 @@ chunks AS (
     ANY_VALUE(log_name) AS log_name,
     ANY_VALUE(stream_labels) AS stream_labels,
     ANY_VALUE(execution) AS execution,
-    STRING_AGG(line_key, '' ORDER BY timestamp, insert_id) AS chunk_key,
+    STRING_AGG(line_key, '' ORDER BY timestamp, line_rank, insert_id) AS chunk_key,
     MIN(timestamp) AS chunk_first,
     MAX(timestamp) AS chunk_last
   FROM chunk_lines
@@ -922,7 +978,7 @@ GROUP BY
   line,
   DIV(UNIX_MICROS(timestamp), {bucket}),
   {group_keys}
-ORDER BY MIN(order_time), batch, line, MIN(insert_id)
+ORDER BY MIN(order_time), batch, line, MIN(line_rank), MIN(insert_id)
 LIMIT {query.max_rows + 1}
 """
 
