@@ -35,7 +35,20 @@ from loggardener.entries.models import Quiet, Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.payloads import MESSAGE_FIELDS
 from loggardener.entries.redact import Redactor, _table_formats, detect_secrets_formats, key_class
-from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER, StackParser
+from loggardener.entries.stacks import (
+    DART_FRAME,
+    DART_TERSE_FRAME,
+    DART_UNHANDLED,
+    HASKELL_CALL_STACK,
+    HASKELL_FRAME,
+    PY_CHAIN_SEPARATORS,
+    PY_HEADER,
+    SWIFT_CRASHED,
+    SWIFT_FATAL,
+    SWIFT_FRAME,
+    SWIFT_OLD_FRAME,
+    StackParser,
+)
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import MarkdownWorklog
@@ -548,6 +561,18 @@ _KIND_PATTERNS = [
     reassemble._KNV_ERROR,
     reassemble._V8_LINE,
     reassemble.FAULT_THREAD,
+    # the reports of Swift, Dart, Haskell and PHP-FPM's slow log
+    SWIFT_FATAL,
+    SWIFT_CRASHED,
+    SWIFT_FRAME,
+    SWIFT_OLD_FRAME,
+    DART_FRAME,
+    DART_TERSE_FRAME,
+    HASKELL_FRAME,
+    reassemble._FPM_SLOW_LOG,
+    reassemble._SWIFT_TOOK,
+    reassemble._SHELF_ERROR,
+    re.compile("|".join(f"^{re.escape(heading)}$" for heading in (DART_UNHANDLED, *HASKELL_CALL_STACK))),
 ]
 
 

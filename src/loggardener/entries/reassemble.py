@@ -663,9 +663,9 @@ _MAY_BE_KIND = compile_regex(
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
     r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
-    r"|Current stack trace:|Fatal error: |\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]{4}"
-    r"|[\w\\:>$-]{1,300}\(\) /"
-    r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f]{4})"
+    r"|Current stack trace:|Fatal error: |\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
+    r"|[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)"
+    r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f])"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"

@@ -468,6 +468,12 @@ _STACK_OPENERS = (
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
+    # color-eyre's closing hints, Swift's trap and backtrace, Dart's and shelf's headers, Haskell's call stack's
+    # heading, PHP-FPM's slow log (`reassemble._RUST_NOTE`, `SWIFT_*`, `_SHELF_ERROR`, `_FPM_SLOW_LOG`)
+    r"|^(?:Backtrace omitted\. )?Run with (?:RUST_BACKTRACE|RUST_SPANTRACE|COLORBT_SHOW_HIDDEN)="
+    r"|^(?:\S+\.swift:\d+: )?Fatal error: |^Thread \d+ .*crashed:|^Current stack trace:|Backtrace took \d"
+    r"|^(?:\d+\s.*)?0x[0-9a-f]+ .* \+ \d|^Unhandled exception:|ERROR - \d{4}-|^(?:HasCallStack backtrace|CallStack)"
+    r"|^script_filename = |\(\) (?:/|[A-Za-z]:\\)"
     # Python's faulthandler dump, V8's fatal error report (Node.js's heap exhaustion)
     r"|^(?:Fatal Python error: |(?:Current )?[Tt]hread 0x|Extension modules: |Security context: |\d+ ms: )"
     r"|out of memory\s*$"
