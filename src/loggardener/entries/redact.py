@@ -3071,11 +3071,14 @@ _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 # (`/with/key/<key>`), a token's (`/reset-password/<token>`). A plural names a collection (`/secrets/db-password`,
 # `/keys/<id>`), and a word, a number or a name stays (`/token/refresh`, `/hooks/12345`).
 _NAMED_PATH_GATE = b"<named url path segment>"
+# the words of a segment that names a one-time link's action (`reset-password`, `activate`, `magic-link`)
+_CAPABILITY_ACTIONS = rb"reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem"
 _NAMED_PATH_GATE_PATTERN = (
     rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/"
     rb"(?:[A-Za-z]{1,12}/)?[A-Za-z0-9_~.%+=-]{12}"
-    rb"|(?:/|\b)[A-Za-z0-9_-]{0,32}(?:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem)"
-    rb"[A-Za-z0-9_-]{0,32}/[A-Za-z0-9_~.%+=-]"
+    + rb"|(?:/|\b)[A-Za-z0-9_-]{0,32}(?:"
+    + _CAPABILITY_ACTIONS
+    + rb")[A-Za-z0-9_-]{0,32}/[A-Za-z0-9_~.%+=-]"
     rb"|://(?:[A-Za-z0-9-]+\.){0,3}(?:web)?hooks?\.[^\s/]+/[A-Za-z0-9_~.%+=-]"
 )
 _HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
@@ -3153,8 +3156,9 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
 # `File does not exist: …/unsubscribe/<token>`, Node's ENOENT). The segment that names the action, at most one short
 # segment, then the token (`_capability_token`).
 _CAPABILITY_PATH = _Deferred(
-    rb"(?:^|[/\s\"'\[(=:])(?P<name>[A-Za-z0-9_-]{0,32}(?i:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit"
-    rb"|magic|redeem)[A-Za-z0-9_-]{0,32})/(?:[A-Za-z0-9_=-]{1,8}/)?(?P<token>[A-Za-z0-9_~.=-]{16,129})"
+    rb"(?:^|[/\s\"'\[(=:])(?P<name>[A-Za-z0-9_-]{0,32}(?i:"
+    + _CAPABILITY_ACTIONS
+    + rb")[A-Za-z0-9_-]{0,32})/(?:[A-Za-z0-9_=-]{1,8}/)?(?P<token>[A-Za-z0-9_~.=-]{16,129})"
 )
 
 
@@ -4619,9 +4623,8 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
         scheme = match.group(0).split()[0].decode()
         if (
-            not is_plain_words(
-                value.rstrip(".")
-            )  # a word that ends the sentence: Django's `CSRF token missing.`
+            # (a word may end the sentence: Django's `CSRF token missing.`)
+            not is_plain_words(value.rstrip("."))
             and not value.startswith(MARKER_PREFIX)
             and not _resource_name(scheme, value)
         ):
@@ -5821,10 +5824,10 @@ _EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*
 # A hex dump's row: its offset, 1 to 16 bytes in hex (grouped by one, two or four bytes), then its ASCII column
 # (tcpdump's `\t0x0010:  4745 5420 …  GET /`, xxd's `00000010: 4745 …  GET /`, `hexdump -C`'s and Go's
 # `00000010  47 45 54 20 …  |GET /|`)
-_HEX_DUMP_GATE = compile_regex(rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}[0-9a-fA-F]{2,4}[ \t]")
+_HEX_DUMP_OFFSET = rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}"
+_HEX_DUMP_GATE = compile_regex(_HEX_DUMP_OFFSET + rb"[0-9a-fA-F]{2,4}[ \t]")
 _HEX_DUMP_ROW = _Deferred(
-    rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}"
-    rb"(?P<hex>(?:[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2}){0,3}[ \t]{1,3}){1,16})"
+    _HEX_DUMP_OFFSET + rb"(?P<hex>(?:[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2}){0,3}[ \t]{1,3}){1,16})"
     rb"[ \t]{0,48}\|?(?P<ascii>[\x20-\x7e]{1,16})\|?[ \t]*$"
 )
 _HEX_PAIR = compile_regex(rb"[0-9a-fA-F]{2}")
@@ -6262,9 +6265,8 @@ class Redactor:
         joined, are redacted as one text, and each byte of a secret found there is redacted in the rows, both its
         hex digits and its character in the ASCII column (a token runs over several rows, sixteen bytes each)."""
         decoded = bytearray()
-        places: list[
-            tuple[int, int, int]
-        ] = []  # per decoded byte: its row, its two hex digits, its ASCII character
+        # per decoded byte: its row, its two hex digits, its ASCII character
+        places: list[tuple[int, int, int]] = []
         for number, row in enumerate(_HEX_DUMP_ROW.finditer(data)):
             start, end = _span(row, b"hex")
             column = _span(row, b"ascii")[0]
