@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,11 @@ REQUEST_TIMEOUT_SECONDS = 60.0
 """`retries.request_timeout_seconds`: how long one attempt waits for the server's answer."""
 MAX_QUERY_SECONDS = 900.0
 """`log_analytics.max_query_seconds`: how long a Log Analytics query job may run before it is cancelled."""
+
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST_MOMENT = datetime(9000, 1, 1, tzinfo=timezone.utc)
+"""The span of the times an entry or a state may hold (from EARLIEST up to LATEST): a year 1 or 9999 overflows the
+time arithmetic of clustering, trends, holds and unconfirmed creates, so a time outside it is corrupt."""
 
 
 def empty_list() -> list[Any]:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from loggardener.defaults import EARLIEST_MOMENT, LATEST_MOMENT
 from loggardener.entries.levels import (
     KUBERNETES_SERVICE_FIELD,
     NGINX_UPSTREAM_FIELD,
@@ -74,10 +75,6 @@ _RFC3339 = compile_regex(
     r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2}| ?[+-]\d{2}:?\d{2} ?UTC| ?(?:UTC|GMT))$"
 )
 _UTC = compile_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
-# Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
-_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
-_EPOCH = _EARLIEST
 # The severities the fast path reads as written (anything else, numbers included, goes to `parse`).
 _QUIET_SEVERITIES = {
     None: Severity.DEFAULT,
@@ -128,7 +125,7 @@ def _parse_utc(value: str) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:  # February 30th: `_parse_rfc3339` words the reason
         return None
-    return moment if _EARLIEST <= moment < _LATEST else None
+    return moment if EARLIEST_MOMENT <= moment < LATEST_MOMENT else None
 
 
 # An epoch count a log shipper writes as the time (Fluent Bit, Vector, OpenTelemetry's `timeUnixNano`, a
@@ -197,10 +194,10 @@ def _epoch_moment(count: float, value: object) -> datetime:
 def _after_epoch(delta: Callable[[], timedelta], value: object) -> datetime:
     """The moment `delta()` after 1970-01-01 UTC, said malformed outside the years 1970 to 8999."""
     try:
-        moment = _EPOCH + delta()
+        moment = EARLIEST_MOMENT + delta()
     except OverflowError:  # past timedelta's or datetime's range
-        moment = _LATEST
-    if not _EARLIEST <= moment < _LATEST:
+        moment = LATEST_MOMENT
+    if not EARLIEST_MOMENT <= moment < LATEST_MOMENT:
         raise MalformedEntry(f"timestamp {_shown(value)} is outside the years 1970 to 8999")
     return moment
 
@@ -248,7 +245,7 @@ def _parse_rfc3339(value: str) -> datetime:
         raise MalformedEntry(f"invalid timestamp {value!r}: {exc}") from None
     if leap and (moment.hour, moment.minute) != (23, 59):
         raise MalformedEntry(f"invalid timestamp {value!r}: a leap second comes only at 23:59:60 UTC")
-    if not _EARLIEST <= moment < _LATEST:
+    if not EARLIEST_MOMENT <= moment < LATEST_MOMENT:
         raise MalformedEntry(f"timestamp {value!r} is outside the years 1970 to 8999")
     return moment
 

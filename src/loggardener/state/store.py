@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from loggardener import __version__
-from loggardener.defaults import STATE_FILE_NAME, empty_list
+from loggardener.defaults import EARLIEST_MOMENT, LATEST_MOMENT, STATE_FILE_NAME, empty_list
 from loggardener.errors import ExitCode, GardenerError, decode_reason
 from loggardener.files import atomic_write, scope_slug
 from loggardener.report import ScanReport
@@ -43,18 +43,12 @@ def state_file_name(services: tuple[str, ...] = ()) -> str:
     return f".gardener-state-{scope_slug(services)}.json"
 
 
-_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
-"""The span of the times a state holds (as of the entries read: a year 1 or 9999 overflows the arithmetic of
-trends, holds and unconfirmed creates, a time edited by hand or left by a broken clock)."""
-
-
 def _utc(value: datetime) -> datetime:
     """A datetime written without an offset (by hand, or by another tool) is taken as UTC, so comparing it
     with the scan's aware datetimes cannot fail after issues were published; one outside the years 1970 to
     8999 makes the state corrupt (said with its field), not a run that fails on it later."""
     moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    if not _EARLIEST <= moment < _LATEST:
+    if not EARLIEST_MOMENT <= moment < LATEST_MOMENT:
         raise ValueError(f"{value.isoformat()} is outside the years 1970 to 8999")
     return moment
 
