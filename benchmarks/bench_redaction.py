@@ -65,6 +65,9 @@ def load_old(revision: str) -> ModuleType:
     directory = tempfile.TemporaryDirectory()
     path = Path(directory.name) / "old_redact.py"
     path.write_text(source, encoding="utf-8")
+    if Path(FORMATS_PATH).name in source:  # a redactor of the format table reads it beside its own file
+        formats = _git("show", f"{revision}:{FORMATS_PATH}")
+        path.with_name(Path(FORMATS_PATH).name).write_text(formats, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("old_redact", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
