@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -623,6 +624,34 @@ def test_access_lines_of_server_errors_come_back_at_any_severity() -> None:
         (f"HTTP 503 on GET /basket/{{id}} (shop-{severity})", 3) for severity in severities
     )
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+@pytest.mark.parametrize(
+    ("latency", "written"),
+    [
+        (timedelta(microseconds=12), "0.000012s"),
+        (timedelta(seconds=123_456, microseconds=700_000), "123456.7s"),
+        (timedelta(0), "0s"),
+        (relativedelta(seconds=2, microseconds=500), "2.0005s"),
+        (relativedelta(minutes=1, seconds=3), "63s"),
+        (relativedelta(microseconds=40), "0.00004s"),
+    ],
+)
+def test_a_latency_column_reads_back_as_a_duration_to_the_microsecond(latency: object, written: str) -> None:
+    """`http_request.latency` as the client gives it, a `timedelta` or, for BigQuery's INTERVAL type,
+    dateutil's `relativedelta`: the REST LogEntry's Duration text, every digit kept, never an exponent."""
+    entry = {
+        "insertId": "lat-1",
+        "timestamp": START.isoformat(),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/requests",
+        "resource": {"type": "cloud_run_revision", "labels": {"service_name": "shop"}},
+        "httpRequest": {"requestMethod": "GET", "requestUrl": "/cart", "status": 503, "latency": "1s"},
+    }
+    row = view_row(entry)
+    assert row is not None
+    row["http_request"] = {**row["http_request"], "latency": latency}
+    assert to_log_entry(row)["httpRequest"]["latency"] == written
 
 
 def test_a_view_row_reads_back_as_the_same_entry(generated: list[dict[str, Any]]) -> None:

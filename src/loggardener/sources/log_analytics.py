@@ -1072,9 +1072,21 @@ def _time(value: Any) -> str | None:
 
 
 def _duration(value: Any) -> Any:
+    """A duration column (`http_request.latency`) as the REST LogEntry writes one, `"0.000042s"`: the client
+    gives a TIME-like `timedelta`, or for BigQuery's INTERVAL type dateutil's `relativedelta`, whose calendar
+    parts (years, months) no latency has. Every microsecond kept, never an exponent (`1e-05s` is no Duration)."""
     if isinstance(value, timedelta):
-        return f"{value.total_seconds():g}s"
-    return value
+        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    elif all(hasattr(value, part) for part in _INTERVAL_PARTS) and not (value.years or value.months):
+        seconds = ((value.days * 24 + value.hours) * 60 + value.minutes) * 60 + value.seconds
+        micros = seconds * 1_000_000 + value.microseconds
+    else:
+        return value
+    whole, fraction = divmod(abs(micros), 1_000_000)
+    return f"{'-' if micros < 0 else ''}{whole}.{fraction:06d}".rstrip("0").rstrip(".") + "s"
+
+
+_INTERVAL_PARTS = ("years", "months", "days", "hours", "minutes", "seconds", "microseconds")
 
 
 def _instance_of(entry: dict[str, Any]) -> str | None:
