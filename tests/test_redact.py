@@ -4887,3 +4887,20 @@ def test_ids_in_a_structured_map_of_credentials_stay() -> None:
     )
     assert redacted["credentials"]["clientId"] == "0b5f3c1e-7d2a-4c8e-9f10-2a6b7c8d9e0f"
     assert "Zq3vN8pL2xR7" not in redacted["credentials"]["secret"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Investigate `rate limiter: token bucket for tenant 991 empty, refill in 1200 ms` in `api-b019`.",
+        "Investigate `password reset mail sent to user 4411` in `la-b013`.",
+    ],
+)
+def test_a_service_named_after_a_code_span_holding_a_credential_word_stays(text: str) -> None:
+    """An action names a problem's text in a code span, then its service: the span's close ends the prose that a
+    credential word in it starts, so the service is no value of that word."""
+    assert Redactor().redact(text) == text
+
+
+def test_a_value_inside_a_code_span_after_a_credential_word_is_still_redacted() -> None:
+    assert "Xk9mP2vL7qTz4" not in Redactor().redact("error: token `Xk9mP2vL7qTz4` invalid")

@@ -3525,8 +3525,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                     yield start, value_end, "password" if password else "token", _CONTEXT
             first = False
             skipped += 1
-            if raw.start() > 96:
-                break
+            if raw.start() > 96 or (token[-1:] == b"`" and token[:1] != b"`"):
+                break  # (a code span that closes ends the text that named the credential: `Investigate `…
+                # token …` in `orders-v2x9k`.` names a service after it)
 
 
 # A JSON member's name after a word (its closing quote then the colon): the next member, not a value
