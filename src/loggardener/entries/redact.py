@@ -4151,10 +4151,15 @@ def map_member_secret(kind: str, value: str) -> bool:
     return _password_like(value) if kind == "password" else _prose_secret(value)
 
 
-def _names_no_credential(name: str) -> bool:
-    """Whether a member's name says it holds an id or a description (`clientId`, `role_arn`, `expiration`)."""
+def _names_no_credential(name: str, value: str) -> bool:
+    """Whether a member of a map of credentials holds what the credentials are of, by its name and its shape: an
+    id (`clientId`, a UUID or a number) or a resource's ARN (`roleArn`), not one of them."""
     words = _words(name)
-    return bool(words) and (_id_word(words[-1]) or _DESCRIPTIVE.search("_".join(words)) is not None)
+    if not words:
+        return False
+    if words[-1] == "arn":
+        return value.startswith("arn:")
+    return _id_word(words[-1]) and (_UUID.fullmatch(value) is not None or value.isdigit())
 
 
 # A host's name (`github.com`, `repo.example.test:8443`): a map of credentials keyed by hosts is one whatever its name
@@ -4178,10 +4183,10 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
         wrapper = not plural and (name.lower() in _VALUE_FIELDS or name == "S")
         if not wrapper and ((key_class(name) is not None and not host) or not (plural or host)):
             continue  # a member named for a credential: the key-name rules read it
-        if not (wrapper or host) and _names_no_credential(name):
-            continue  # `{"credentials": {"clientId": X, "roleArn": Y}}`: what the credentials are of, no secret
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
         value = data[start:stop].decode("utf-8", "replace")
+        if not (wrapper or host) and _names_no_credential(name, value):
+            continue  # `{"credentials": {"clientId": X, "roleArn": Y}}`: what the credentials are of, no secret
         if wrapper:
             if is_secret_value(kind, value):
                 yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
@@ -6459,7 +6464,7 @@ class Redactor:
                     leaf
                     and (members or by_host)
                     and type(v) is str
-                    and (by_host or not _names_no_credential(name))
+                    and (by_host or not _names_no_credential(name, v))
                     and map_member_secret(members or "password", v)
                 ):
                     v = f"{MARKER_PREFIX}{_KIND_OF_CLASS[members or kind or 'password']}]"
