@@ -4904,3 +4904,12 @@ def test_a_service_named_after_a_code_span_holding_a_credential_word_stays(text:
 
 def test_a_value_inside_a_code_span_after_a_credential_word_is_still_redacted() -> None:
     assert "Xk9mP2vL7qTz4" not in Redactor().redact("error: token `Xk9mP2vL7qTz4` invalid")
+
+
+def test_a_header_value_at_a_tcpdump_rows_end_keeps_the_next_rows_offset() -> None:
+    """`X-Api-Key: Zq` ends a row of `tcpdump -X`; the next row, indented, is no folded header's continuation."""
+    payload = b"GET /v1/items HTTP/1.1\r\nHost: api\r\nX-Api-Key: Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa\r\n\r\n"
+    rows = _dump_rows(payload, "tcpdump")
+    redacted = Redactor().redact("\n".join(["IP 10.0.0.1.5522 > 10.0.0.2.80: Flags [P.], length 78", *rows]))
+    assert [line.split(":")[0] for line in redacted.split("\n")[1:]] == [row.split(":")[0] for row in rows]
+    assert "3vN8pL2x" not in redacted

@@ -4665,6 +4665,9 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
         if end - start <= 2 and data[end : end + 1] in (b'"', b"'") and match.group(b"cred").isalpha():
             continue  # a string literal's prefix (Python's `f"Bearer {token}"`): the literal is read as a value
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
+            scheme_end = _span(match, b"scheme")[1]
+            if b"\n" in data[scheme_end:start]:
+                end = scheme_end  # the value alone, its line's end its own (a hex dump's next row's offset stays)
             start = scheme_start  # not a scheme: part of the credential
         written = _WRITTEN_VALUE.match(data, start, start + 160)
         if written is not None and _placeholder(written.group(0).decode("utf-8", "replace").rstrip(",")):
