@@ -4894,6 +4894,8 @@ def test_ids_in_a_structured_map_of_credentials_stay() -> None:
     [
         "Investigate `rate limiter: token bucket for tenant 991 empty, refill in 1200 ms` in `api-b019`.",
         "Investigate `password reset mail sent to user 4411` in `la-b013`.",
+        "Investigate `password reset mail sent to user 4411 via smtp.acme.test (queue id 3F2A19C0B7)` in `la-b013`.",
+        "Investigate `config: password: ${DB_PASSWORD} (unresolved placeholders)` in `la-b017`.",
     ],
 )
 def test_a_service_named_after_a_code_span_holding_a_credential_word_stays(text: str) -> None:
@@ -4902,8 +4904,15 @@ def test_a_service_named_after_a_code_span_holding_a_credential_word_stays(text:
     assert Redactor().redact(text) == text
 
 
-def test_a_value_inside_a_code_span_after_a_credential_word_is_still_redacted() -> None:
-    assert "Xk9mP2vL7qTz4" not in Redactor().redact("error: token `Xk9mP2vL7qTz4` invalid")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "error: token `Xk9mP2vL7qTz4` invalid",
+        "Investigate `login failed: password Xk9mP2vL7qTz4 rejected` in `api`.",
+    ],
+)
+def test_a_value_after_a_credential_word_in_or_before_a_code_span_is_still_redacted(text: str) -> None:
+    assert "Xk9mP2vL7qTz4" not in Redactor().redact(text)
 
 
 def test_a_header_value_at_a_tcpdump_rows_end_keeps_the_next_rows_offset() -> None:

@@ -3411,6 +3411,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             base = value_line
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
+        if b"`" in tail and data.count(b"`", data.rfind(b"\n", 0, match.start()) + 1, match.start()) % 2:
+            # the word inside a code span: the span's close ends the text it is in (an action's ``Investigate
+            # `… token …` in `api-b019`.`` names a service after it)
+            tail = tail[: tail.find(b"`")]
         first = True
         skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
@@ -3525,9 +3529,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                     yield start, value_end, "password" if password else "token", _CONTEXT
             first = False
             skipped += 1
-            if raw.start() > 96 or (token[-1:] == b"`" and token[:1] != b"`"):
-                break  # (a code span that closes ends the text that named the credential: `Investigate `…
-                # token …` in `orders-v2x9k`.` names a service after it)
+            if raw.start() > 96:
+                break
 
 
 # A JSON member's name after a word (its closing quote then the colon): the next member, not a value
