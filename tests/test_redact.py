@@ -4776,3 +4776,149 @@ def test_a_secret_in_a_hex_dump_is_redacted_in_its_hex_and_its_characters_over_r
     assert not any(token.encode()[i : i + 4].hex(" ") in redacted for i in range(len(token) - 3))
     plain = _hex_dump(b'{"event":"order.created","id":"ord_1234"}')
     assert Redactor().redact(plain) == plain
+
+
+def _dump_rows(payload: bytes, style: str) -> list[str]:
+    """`payload`'s rows as `hexdump -C`, `xxd`, `od -A x -t x1z` or `tcpdump -X` print them."""
+    rows = []
+    for offset in range(0, len(payload), 16):
+        chunk = payload[offset : offset + 16]
+        chars = "".join(chr(byte) if 32 <= byte < 127 else "." for byte in chunk)
+        if style == "hexdump":
+            rows.append(f"{offset:08x}  {chunk.hex(' '):<48}  |{chars}|")
+        elif style == "xxd":
+            pairs = " ".join(chunk[i : i + 2].hex() for i in range(0, len(chunk), 2))
+            rows.append(f"{offset:08x}: {pairs:<39}  {chars}")
+        elif style == "od":
+            rows.append(f"{offset:06x} {chunk.hex(' '):<47}  >{chars}<")
+        else:
+            pairs = " ".join(chunk[i : i + 2].hex() for i in range(0, len(chunk), 2))
+            rows.append(f"\t0x{offset:04x}:  {pairs:<39}  {chars}")
+    return rows
+
+
+@pytest.mark.parametrize("style", ["hexdump", "xxd", "od", "tcpdump"])
+def test_a_hex_dump_logged_one_row_per_entry_loses_every_part_of_a_token_its_rows_hold(style: str) -> None:
+    """Each row redacted alone (one entry each): a token cut by a row's edge goes from both columns of each row
+    that holds a part of it, and a password a row's characters name goes from its hex digits too."""
+    token = "Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa"  # from the 5th byte of its row, over two more rows
+    request = b"GET /v1/items HTTP/1.1\r\nHost: api\r\nX-Api-Key: " + token.encode() + b"\r\n\r\n"
+    redact = Redactor().redact
+    rows = [redact(row) for row in _dump_rows(request, style)]
+    assert not any(token[i : i + 8] in row for row in rows for i in range(len(token) - 7))
+    assert not any(token.encode()[i : i + 4].hex() in row.replace(" ", "") for row in rows for i in range(29))
+    login = [redact(row) for row in _dump_rows(b"user=ops&pass=Kestrel481!meadow27&x=1", style)]
+    assert b"Kestrel481!m".hex() not in "".join(login).replace(" ", "")
+
+
+@pytest.mark.parametrize("style", ["hexdump", "xxd", "od", "tcpdump"])
+def test_rows_of_a_hex_dump_of_plain_bytes_stay_each_alone(style: str) -> None:
+    payload = b"POST /api/login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\x89PNG\r\n\x1a\nIHDR"
+    for row in _dump_rows(payload, style):
+        assert Redactor().redact(row) == row
+
+
+def test_od_rows_joined_are_read_as_a_hex_dump() -> None:
+    token = "B9j2dpSUoJszU6l0NETmx7Qw"
+    dump = "\n".join(
+        _dump_rows(b"POST /token HTTP/1.1\r\nAuthorization: Bearer " + token.encode() + b"\r\n", "od")
+    )
+    redacted = Redactor().redact(dump)
+    assert not any(token[i : i + 6] in redacted for i in range(len(token) - 5))
+
+
+def test_a_query_password_holding_a_symbol_ends_at_the_next_parameter() -> None:
+    """A policy password's `!` makes it a strong run, which stops at the query's `&name=` as the password's value
+    does: the next parameter stays."""
+    redacted = Redactor().redact("POST /login 302 body: username=ops&password=Hx9Tqwe!Pzkr7m&remember=1")
+    assert redacted == "POST /login 302 body: username=ops&password=[REDACTED:password]&remember=1"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # words joined by dashes after a password flag name something: no app-specific password
+        ("xcrun altool --upload-app -u ci@example.test -p need-help-with-this", "need-help-with-this"),
+        # a name ending in `_CMD` or `_COMMAND` holds the command that prints the secret
+        (
+            "env: AIRFLOW__WEBSERVER__SECRET_KEY_CMD=cat /run/secrets/key",
+            "SECRET_KEY_CMD=cat /run/secrets/key",
+        ),
+        ("PASSWORD_COMMAND=pass show db/prod failed: exit status 1", "PASSWORD_COMMAND=pass show db/prod"),
+        # a template's fields where a URL's credentials go
+        ("engine url 'postgresql://%(user)s:%(password)s@%(host)s/orders' rendered", "%(password)s@%(host)s"),
+        ("smtp: template 'smtp://{user}:{password}@{host}:587' missing key", "{user}:{password}@{host}:587"),
+        # what a map of credentials is of: its client's id, its role, its expiry
+        ('{"clientCredentials": {"clientId": "0b5f3c1e-7d2a-4c8e-9f10-2a6b7c8d9e0f"}}', "0b5f3c1e-7d2a-4c8e"),
+        (
+            '{"credentials": {"roleArn": "arn:aws:iam::123456789012:role/etl"}}',
+            "arn:aws:iam::123456789012:role/etl",
+        ),
+    ],
+)
+def test_round37_names_templates_commands_and_ids_beside_credentials_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("xcrun altool --upload-app -u ci@example.test -p bkmw-xqzt-plrv-hdnc", "bkmw-xqzt"),
+        (
+            '{"clientCredentials": {"clientId": "web", "clientSecret": "Zq3vN8pL2xR7kW5tY9mB"}}',
+            "Zq3vN8pL2xR7",
+        ),
+        ('{"passwords": {"admin": "Kestrel481!meadow27"}}', "Kestrel481!m"),
+        ("wrong (password) Xk9mP2vL7qTz4", "Xk9mP2vL7qTz4"),
+    ],
+)
+def test_round37_credentials_beside_those_names_are_still_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_ids_in_a_structured_map_of_credentials_stay() -> None:
+    redacted = Redactor().redact_json(
+        {
+            "credentials": {
+                "clientId": "0b5f3c1e-7d2a-4c8e-9f10-2a6b7c8d9e0f",
+                "secret": "Zq3vN8pL2xR7kW5tY9mB",
+            }
+        }
+    )
+    assert redacted["credentials"]["clientId"] == "0b5f3c1e-7d2a-4c8e-9f10-2a6b7c8d9e0f"
+    assert "Zq3vN8pL2xR7" not in redacted["credentials"]["secret"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Investigate `rate limiter: token bucket for tenant 991 empty, refill in 1200 ms` in `api-b019`.",
+        "Investigate `password reset mail sent to user 4411` in `la-b013`.",
+        "Investigate `password reset mail sent to user 4411 via smtp.acme.test (queue id 3F2A19C0B7)` in `la-b013`.",
+        "Investigate `config: password: ${DB_PASSWORD} (unresolved placeholders)` in `la-b017`.",
+    ],
+)
+def test_a_service_named_after_a_code_span_holding_a_credential_word_stays(text: str) -> None:
+    """An action names a problem's text in a code span, then its service: the span's close ends the prose that a
+    credential word in it starts, so the service is no value of that word."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "error: token `Xk9mP2vL7qTz4` invalid",
+        "Investigate `login failed: password Xk9mP2vL7qTz4 rejected` in `api`.",
+    ],
+)
+def test_a_value_after_a_credential_word_in_or_before_a_code_span_is_still_redacted(text: str) -> None:
+    assert "Xk9mP2vL7qTz4" not in Redactor().redact(text)
+
+
+def test_a_header_value_at_a_tcpdump_rows_end_keeps_the_next_rows_offset() -> None:
+    """`X-Api-Key: Zq` ends a row of `tcpdump -X`; the next row, indented, is no folded header's continuation."""
+    payload = b"GET /v1/items HTTP/1.1\r\nHost: api\r\nX-Api-Key: Zq3vN8pL2xR7kW5tY9mB4cH6Jd2Fs8Qa\r\n\r\n"
+    rows = _dump_rows(payload, "tcpdump")
+    redacted = Redactor().redact("\n".join(["IP 10.0.0.1.5522 > 10.0.0.2.80: Flags [P.], length 78", *rows]))
+    assert [line.split(":")[0] for line in redacted.split("\n")[1:]] == [row.split(":")[0] for row in rows]
+    assert "3vN8pL2x" not in redacted

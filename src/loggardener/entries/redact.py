@@ -514,6 +514,7 @@ _DESCRIPTIVE = compile_regex(
     r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
     r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
     r"|ref|reference"
+    r"|cmd|command"  # a command that prints the secret (Airflow's `…_SECRET_KEY_CMD=cat /run/secrets/x`)
     r"|source"  # where a credential comes from (AWS's `credential_source=Ec2InstanceMetadata`)
     r"|alias|aliases)$"  # a key's name in its store (`keyAlias=orders-signing-2026`)  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
@@ -559,6 +560,8 @@ _PLACEHOLDERS = compile_regex(
     # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
     r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{(?-i:ENV\[[^\[\]\r\n]{0,96}(?:\]\})?|[a-z_][a-z_.]{0,95}\})|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s"  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
+    # a template's field named for the part of a URL or DSN it fills (`smtp://{user}:{password}@{host}`)
+    r"|\{(?:pass(?:word)?|passwd|pwd|secret|token|key|user(?:name)?|login)\}"
     r"|%\{(?:ENV:)?[A-Za-z_][\w.-]{0,127}\}e?"  # Apache's environment variable (`%{API_KEY}e`, `%{ENV:X}`)
     # a template's field after an authorization scheme (Python's `f"Bearer {token}"`; ODBC's braces hold no scheme)
     r"|(?:bearer|token|basic|ssws)\s{1,4}\{[A-Za-z_][A-Za-z_.]{0,63}\}"
@@ -2416,8 +2419,11 @@ _ESCAPED_SEPARATORS = {"%2f": "/", "%3a": ":", "%3d": "=", "%40": "@"}
 
 
 def _mask_symbols(match: re.Match[str]) -> str:
-    """A NUL for each character of what is no symbol; an escaped `/`, `:`, `=` or `@` stays one (`%2F`)."""
+    """A NUL for each character of what is no symbol; an escaped `/`, `:`, `=` or `@` stays one (`%2F`); a query's
+    `&` before the next parameter's name ends a part as `=` does (`password=X!y&remember=1`: `X!y` alone)."""
     text = match.group(0)
+    if text == "&":
+        return "="
     return _ESCAPED_SEPARATORS.get(text.lower(), "\0").ljust(len(text), "\0")
 
 
@@ -3182,6 +3188,7 @@ def _url_path_spans(data: bytes) -> Iterator[Span]:
 
 
 _JOINERS = {b"-", b".", b"/", b"_", b"@"}
+_TEMPLATE_FIELD = {(b"%(", b")s")}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
@@ -3326,6 +3333,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         end = match.end()
         if data[end : end + 1] in _JOINERS or data[match.start() - 1 : match.start()] in _JOINERS:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
+        if (data[max(0, match.start() - 2) : match.start()], data[end : end + 2]) in _TEMPLATE_FIELD or (
+            data[match.start() - 1 : match.start()] == b"{" and data[end : end + 1] == b"}"
+        ):
+            continue  # a template's field (`%(password)s`, `{password}`): a value goes there, none is written
         if data[match.start() - 1 : match.start()] == b"=" and _FIELD_SELECTED.search(
             data, max(0, match.start() - 72), match.start()
         ):
@@ -3400,6 +3411,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             base = value_line
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
+        if b"`" in tail and data.count(b"`", data.rfind(b"\n", 0, match.start()) + 1, match.start()) % 2:
+            # the word inside a code span: the span's close ends the text it is in (an action's ``Investigate
+            # `… token …` in `api-b019`.`` names a service after it)
+            tail = tail[: tail.find(b"`")]
         first = True
         skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
@@ -3724,9 +3739,41 @@ def _card_spans(data: bytes) -> Iterator[Span]:
 _APP_SPECIFIC_PASSWORD = compile_regex(r"[a-z]{4}(?:-[a-z]{4}){3}")
 
 
+def _app_specific_password(value: str) -> bool:
+    """Whether `value` is an app-specific password (`_APP_SPECIFIC_PASSWORD`): its groups are random letters, so
+    one reads as a common word only by chance (about 1 in 1,500); two or more words joined by dashes are a name
+    (a secret's `user-pass-prod-east`, a flag's `from-file-with-care`)."""
+    if not _APP_SPECIFIC_PASSWORD.fullmatch(value):
+        return False
+    return sum(group in _FOUR_LETTER_WORDS for group in value.split("-")) <= 1
+
+
+# Common four-letter words of English prose and of names in software (environments, regions, parts of a URL)
+_FOUR_LETTER_WORDS = frozenset(
+    (
+        "able", "also", "area", "auth", "back", "base", "bash", "best", "blob", "body", "boot", "both", "bulk", "call",
+        "came", "case", "cert", "chat", "city", "code", "cold", "come", "conf", "copy", "core", "cron", "dark", "data",
+        "date", "days", "dead", "deny", "desk", "diff", "disk", "does", "done", "down", "drop", "dump", "each", "east",
+        "edge", "else", "even", "ever", "exit", "fail", "fast", "feed", "file", "fill", "find", "fine", "flag", "flow",
+        "form", "free", "from", "full", "gate", "give", "goes", "good", "grid", "grpc", "half", "hand", "hard", "have",
+        "head", "help", "here", "high", "hold", "home", "hook", "host", "hour", "http", "idle", "info", "into", "item",
+        "jobs", "json", "just", "keep", "kind", "know", "last", "late", "lead", "left", "less", "like", "line", "link",
+        "list", "live", "load", "lock", "logs", "long", "look", "loop", "made", "mail", "main", "make", "many", "mark",
+        "mass", "meta", "mode", "more", "most", "move", "much", "must", "name", "need", "next", "node", "none", "note",
+        "null", "once", "only", "open", "over", "page", "part", "pass", "past", "path", "peer", "plan", "pool", "port",
+        "post", "prod", "pull", "push", "read", "real", "rest", "role", "room", "root", "rule", "runs", "safe", "said",
+        "same", "save", "seed", "seen", "self", "send", "sent", "show", "side", "sign", "site", "size", "slow", "some",
+        "soon", "spec", "sync", "tail", "take", "task", "team", "temp", "term", "test", "text", "than", "that", "them",
+        "then", "they", "this", "tier", "time", "todo", "tool", "true", "turn", "type", "unit", "upon", "used", "user",
+        "very", "view", "wait", "want", "warn", "weak", "week", "well", "were", "west", "what", "when", "will", "with",
+        "word", "work", "year", "yaml", "your", "zero", "zone",
+    )
+)  # fmt: skip
+
+
 def _password_like(value: str) -> bool:
     """A value right after a password word: not a word, a bare small number, a date, a path or a placeholder."""
-    if _APP_SPECIFIC_PASSWORD.fullmatch(value.strip("\"'")):
+    if _app_specific_password(value.strip("\"'")):
         return True
     if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
         return False
@@ -4107,6 +4154,17 @@ def map_member_secret(kind: str, value: str) -> bool:
     return _password_like(value) if kind == "password" else _prose_secret(value)
 
 
+def _names_no_credential(name: str, value: str) -> bool:
+    """Whether a member of a map of credentials holds what the credentials are of, by its name and its shape: an
+    id (`clientId`, a UUID or a number) or a resource's ARN (`roleArn`), not one of them."""
+    words = _words(name)
+    if not words:
+        return False
+    if words[-1] == "arn":
+        return value.startswith("arn:")
+    return _id_word(words[-1]) and (_UUID.fullmatch(value) is not None or value.isdigit())
+
+
 # A host's name (`github.com`, `repo.example.test:8443`): a map of credentials keyed by hosts is one whatever its name
 # says (Composer's `"gitlab-token": {"gitlab.example.test": "X"}`, `"bearer": {"repo.example.test": "X"}`).
 _HOST_NAME_KEY = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?::\d{1,5})?")
@@ -4130,6 +4188,8 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
             continue  # a member named for a credential: the key-name rules read it
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
         value = data[start:stop].decode("utf-8", "replace")
+        if not (wrapper or host) and _names_no_credential(name, value):
+            continue  # `{"credentials": {"clientId": X, "roleArn": Y}}`: what the credentials are of, no secret
         if wrapper:
             if is_secret_value(kind, value):
                 yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
@@ -4608,6 +4668,9 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
         if end - start <= 2 and data[end : end + 1] in (b'"', b"'") and match.group(b"cred").isalpha():
             continue  # a string literal's prefix (Python's `f"Bearer {token}"`): the literal is read as a value
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
+            scheme_end = _span(match, b"scheme")[1]
+            if b"\n" in data[scheme_end:start]:
+                end = scheme_end  # the value alone, its line's end its own (a hex dump's next row's offset stays)
             start = scheme_start  # not a scheme: part of the credential
         written = _WRITTEN_VALUE.match(data, start, start + 160)
         if written is not None and _placeholder(written.group(0).decode("utf-8", "replace").rstrip(",")):
@@ -5826,14 +5889,49 @@ _EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*
 # `00000010  47 45 54 20 …  |GET /|`)
 _HEX_DUMP_OFFSET = rb"(?m)^[ \t]{0,8}(?:0x)?[0-9a-fA-F]{4,8}:?[ \t]{1,4}"
 _HEX_DUMP_GATE = compile_regex(_HEX_DUMP_OFFSET + rb"[0-9a-fA-F]{2,4}[ \t]")
+# (od -A x -t x1z writes its ASCII column between `>` and `<`)
 _HEX_DUMP_ROW = _Deferred(
     _HEX_DUMP_OFFSET + rb"(?P<hex>(?:[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2}){0,3}[ \t]{1,3}){1,16})"
-    rb"[ \t]{0,48}\|?(?P<ascii>[\x20-\x7e]{1,16})\|?[ \t]*$"
+    rb"[ \t]{0,48}[|>]?(?P<ascii>[\x20-\x7e]{1,16})[|<]?[ \t]*$"
 )
+# A hex dump logged one row per entry: a row alone (its first character one of these, then its offset and its first
+# bytes), in whose ASCII column a token cut by the row's edge goes on into the row before or after it
+_HEX_ROW_FIRST = frozenset((b"0", b" ", b"\t"))
+_HEX_ROW_HEAD = compile_regex(_HEX_DUMP_OFFSET[4:] + rb"[0-9a-fA-F]{2}")
+_TOKEN_RUN = compile_regex(rb"[A-Za-z0-9+/=_~.-]{8,}")
 _HEX_PAIR = compile_regex(rb"[0-9a-fA-F]{2}")
 # An auditd PROCTITLE record: the process' command line in hex, its arguments joined by NULs
 _PROCTITLE = _Deferred(rb"\bproctitle=(?P<hex>[0-9A-Fa-f]{4,})")
 _EXECVE_SEPARATOR = compile_regex(rb"^argc=[0-9]{1,4}|[ \t]a[0-9]{1,4}=\"?|\"(?=[ \t]a[0-9]|$)")
+
+
+def _cut_token_spans(data: bytes) -> list[Span] | None:
+    """A hex dump's row logged alone (`hexdump -C`, `xxd`, `od`, `tcpdump -X` one row per entry), or None for any
+    other text: the part of a token its ASCII column starts with, or (a full row of 16 bytes) ends with, when it
+    looks generated, redacted in both columns. Its other part, and the name or header that says what it is, are in
+    the row before or after it, another entry."""
+    if _HEX_ROW_HEAD.match(data) is None:
+        return None
+    newline = data.find(b"\n")
+    if 0 <= newline < len(data) - 1:
+        return None  # several rows: `_hex_dump_spans` reads them decoded and joined
+    row = _HEX_DUMP_ROW.match(data)
+    if row is None:
+        return None
+    start, end = _span(row, b"hex")
+    column = _span(row, b"ascii")[0]
+    pairs = [pair.start() for pair in _HEX_PAIR.finditer(data, start, end)]
+    decoded = bytes(int(data[at : at + 2], 16) for at in pairs)
+    spans: list[Span] = []
+    for run in _TOKEN_RUN.finditer(decoded):
+        first, last = run.start(), run.end() - 1
+        if first and not (len(decoded) == 16 and last == 15):
+            continue  # neither edge: no part of a token cut by the row's edge
+        if _prose_secret(run.group(0).decode("ascii")):
+            spans.append((pairs[first], pairs[last] + 2, "token", _CONTEXT))
+            spans.append((column + first, column + last + 1, "token", _CONTEXT))
+    return spans
+
 
 # Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
 _VALUE_FIELDS = frozenset(
@@ -5971,18 +6069,19 @@ class Redactor:
 
     def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
+        row = self._hex_row_spans(data) if depth == 0 and data[:1] in _HEX_ROW_FIRST else []
         gated = self._rules
         gate_text = _gate_text(data)
         gates = gated.gates_in(gate_text)
         potential = gated.filter.Match(data, potential=True)
         if not gates and (not potential or gated.filtered.isdisjoint(potential)):
-            return []  # most texts: no keyword, and no rule that needs none can match
+            return _merge(row)  # most texts: no keyword, and no rule that needs none can match
         plan = _plan(gates)
         present = plan.present
         rules = _with_found(plan.rules, gated, potential)
         if not present and not rules:
-            return []
-        spans: list[Span] = []
+            return _merge(row)
+        spans: list[Span] = row
         yielding = 0
         for rule in rules:
             before = len(spans)
@@ -6283,6 +6382,14 @@ class Redactor:
                 yield cells[0][1], cells[-1][1] + 2, kind, _CONTEXT
                 yield cells[0][2], cells[-1][2] + 1, kind, _CONTEXT
 
+    def _hex_row_spans(self, data: bytes) -> list[Span]:
+        """A hex dump's row logged alone: what its bytes hold, decoded and redacted, in both columns (a password
+        the ASCII column names stays in the hex digits otherwise), and the parts of tokens cut by its edges."""
+        cut = _cut_token_spans(data)
+        if cut is None:
+            return []
+        return [*self._hex_dump_spans(data, 0), *cut]
+
     def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
         an exec call's argv, a container's `command`): read as the command line, the list's brackets and the quotes and
@@ -6363,6 +6470,7 @@ class Redactor:
                     leaf
                     and (members or by_host)
                     and type(v) is str
+                    and (by_host or not _names_no_credential(name, v))
                     and map_member_secret(members or "password", v)
                 ):
                     v = f"{MARKER_PREFIX}{_KIND_OF_CLASS[members or kind or 'password']}]"
