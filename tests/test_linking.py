@@ -6335,3 +6335,54 @@ def test_a_datastore_changed_in_another_project_is_not_told_for_this_ones_client
         [audited_change(0, method, resource_name), *failing_revision(120, refused)]
     ).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+PUBSUB_SCHEMA_REFUSED = "Invalid data in message: Message failed schema validation."
+PY_API_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/shipping/notify.py", line 52, in announce\n'
+    "    publisher.publish(TOPIC, payload).result()\n"
+    '  File "/usr/local/lib/python3.12/site-packages/google/cloud/pubsub_v1/publisher/futures.py", line 67, in result\n'
+    "    raise exception\n"
+    "google.api_core.exceptions.{kind}: {code} {text}"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # a Python client's google-api-core exception and a Go client's gRPC status, both Pub/Sub's answer
+        (PY_API_TRACEBACK.format(kind="InvalidArgument", code=400, text=PUBSUB_SCHEMA_REFUSED),
+         f"publish shipment update: rpc error: code = InvalidArgument desc = {PUBSUB_SCHEMA_REFUSED}"),
+        # a Go REST client's `googleapi: Error 404:` and a Python client's, both BigQuery's answer
+        ("insertAll failed: googleapi: Error 404: Not found: Table p:analytics.page_events, notFound",
+         PY_API_TRACEBACK.format(kind="NotFound", code=404,
+                                 text="Not found: Table p:analytics.page_events was not found in location US")),
+        # grpc-js's status and a Python client's exception, both Pub/Sub's answer
+        ("Error: 5 NOT_FOUND: Resource not found (resource=order-created).\n"
+         "    at callErrorFromStatus (/app/node_modules/@grpc/grpc-js/build/src/call.js:31:19)",
+         PY_API_TRACEBACK.format(kind="NotFound", code=404, text="Resource not found (resource=order-created).")),
+    ],
+)  # fmt: skip
+def test_two_clients_given_one_answer_by_a_google_api_are_not_linked(first: str, second: str) -> None:
+    """Two services quoting what a Google API answered them did not answer each other."""
+    entries = [run_entry(i * 60, text=first, severity="ERROR", service="shipping", instance=f"s{i}") for i in range(3)]
+    entries += [
+        run_entry(20 + i * 60, text=second, severity="ERROR", service="tracker", instance=f"t{i}") for i in range(3)
+    ]
+    assert links_of(scan_entries(entries)) == set()
+
+
+def test_a_grpc_client_quoting_a_services_own_error_is_still_its_effect() -> None:
+    """Look-alike: the answer is the words the server logged itself, not a Google API's."""
+    own = "Can't access cart storage. Connection to redis-cart:6379 was refused"
+    entries = [run_entry(i * 60, text=own, severity="ERROR", service="cart", instance=f"c{i}") for i in range(3)]
+    entries += [
+        run_entry(20 + i * 60, severity="ERROR", service="frontend", instance=f"f{i}",
+                  text=f"could not retrieve cart: rpc error: code = FailedPrecondition desc = {own}")
+        for i in range(3)
+    ]  # fmt: skip
+    assert {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))} == {
+        ("Can't access", "could not re")
+    }
+
