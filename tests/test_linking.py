@@ -6386,3 +6386,95 @@ def test_a_grpc_client_quoting_a_services_own_error_is_still_its_effect() -> Non
         ("Can't access", "could not re")
     }
 
+
+def deny_policy(method: str, project: str, denied: list[str]) -> dict[str, Any]:
+    """An IAM deny policy created, updated or deleted, attached to `project`."""
+    name = f"policies/cloudresourcemanager.googleapis.com%2Fprojects%2F{project}/denypolicies/deny-deletes"
+    change = audited_change(0, f"google.iam.v2.Policies.{method}", name)
+    rule = {"denyRule": {"deniedPrincipals": ["principalSet://goog/public:all"], "deniedPermissions": denied}}
+    change["protoPayload"]["request"] = {"policy": {"name": name, "rules": [rule]}}
+    return change
+
+
+DELETE_REFUSED = (
+    "google.api_core.exceptions.Forbidden: 403 DELETE https://storage.googleapis.com/storage/v1/b/media-cache/o/a.jpg"
+    "?prettyPrint=false: gc@p.iam.gserviceaccount.com does not have storage.objects.delete access to the Google Cloud "
+    "Storage object. Permission 'storage.objects.delete' denied on resource (or it may not exist)."
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        (deny_policy("CreatePolicy", "shop-prod", ["storage.googleapis.com/objects.delete"]), True),
+        (deny_policy("UpdatePolicy", "shop-prod", ["storage.googleapis.com/objects.*"]), True),
+        (deny_policy("CreatePolicy", "shop-prod", []), True),  # a request that names no permission
+        # a deny policy of another project, of another permission, or deleted (lifting its denials)
+        (deny_policy("CreatePolicy", "shop-staging", ["storage.googleapis.com/objects.delete"]), False),
+        (deny_policy("CreatePolicy", "shop-prod", ["iam.googleapis.com/serviceAccountKeys.create"]), False),
+        (deny_policy("DeletePolicy", "shop-prod", ["storage.googleapis.com/objects.delete"]), False),
+    ],
+)  # fmt: skip
+def test_a_deny_policy_is_told_for_calls_its_project_is_refused_the_permissions_it_denies(
+    change: dict[str, Any], told: bool
+) -> None:
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="media-gc", instance=f"m{i}", text=DELETE_REFUSED)
+        for i in range(3)
+    ]
+    entries = [
+        e | {"logName": e["logName"].replace("projects/p/", "projects/shop-prod/")} for e in entries
+    ]  # the problem's samples are of shop-prod
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["deny-deletes"] if told else [])
+
+
+def schema_change(method: str, resource_name: str, mask: str | None = None) -> dict[str, Any]:
+    change = audited_change(0, f"google.pubsub.v1.{method}", resource_name)
+    if mask is not None:
+        change["protoPayload"]["request"] = {"topic": {"name": resource_name}, "updateMask": mask}
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        (schema_change("SchemaService.CommitSchema", "projects/shop-prod/schemas/shipment-event"), True),
+        (schema_change("SchemaService.RollbackSchema", "projects/shop-prod/schemas/shipment-event"), True),
+        (schema_change("Publisher.UpdateTopic", "projects/shop-prod/topics/announcements", "schemaSettings"), True),
+        # the same schema of another project; a topic's labels; a schema created (no topic uses it yet)
+        (schema_change("SchemaService.CommitSchema", "projects/shop-staging/schemas/shipment-event"), False),
+        (schema_change("Publisher.UpdateTopic", "projects/shop-prod/topics/announcements", "labels"), False),
+        (schema_change("SchemaService.CreateSchema", "projects/shop-prod/schemas/shipment-event"), False),
+    ],
+)  # fmt: skip
+def test_a_message_schema_change_is_told_for_publishes_failing_its_validation(
+    change: dict[str, Any], told: bool
+) -> None:
+    """The publishers' errors name neither the schema nor the topic."""
+    text = f"publish failed: rpc error: code = InvalidArgument desc = {PUBSUB_SCHEMA_REFUSED}"
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="tracker", instance=f"t{i}", text=text) for i in range(3)
+    ]
+    entries = [e | {"logName": e["logName"].replace("projects/p/", "projects/shop-prod/")} for e in entries]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("resource_name", "told"),
+    [
+        ("projects/p/datasets/analytics/tables/page_events", True),
+        # a table of that name in another dataset
+        ("projects/p/datasets/analytics_sandbox/tables/page_events", False),
+    ],
+)
+def test_a_resource_deleted_is_not_told_for_a_namesake_in_another_parent(resource_name: str, told: bool) -> None:
+    change = audited_change(0, "google.cloud.bigquery.v2.TableService.DeleteTable", resource_name)
+    text = "insertAll failed: googleapi: Error 404: Not found: Table p:analytics.page_events, notFound"
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="collector", instance=f"c{i}", text=text) for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["page_events"] if told else [])
+

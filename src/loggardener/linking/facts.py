@@ -230,9 +230,19 @@ told with its kind, `projects/shop-prod`, as it concerns everything in it."""
 _RESOURCE_SERVICE = compile_regex(r"/(?:services|functions)/([^/\s]+)")
 _COLLECTION = compile_regex(r"/([A-Za-z][A-Za-z0-9]{1,40})/$")
 """The collection before a changed resource's name in its resource name (`topics/` of `projects/p/topics/tx`)."""
+_PARENT = compile_regex(r"(?:^|[\s/])([A-Za-z][A-Za-z0-9]{1,40})/([^\s/]{1,200})/$")
+"""The collection and name of the resource a changed one is in (`datasets/analytics_sandbox/` before `tables/`)."""
+_NOT_PARENTS = frozenset({"projects", "folders", "organizations", "locations", "regions", "zones", "namespaces"})
+"""Collections that hold everything of a place (`projects/shop-prod`): its resources are named without them."""
 _RESOURCE_PROJECT = compile_regex(r" on projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/")
 """The project id a changed resource's name is in (`projects/shop-staging/instances/orders-db`): an id begins with a
 letter, so a project number (`projects/418276301552/secrets/…`) and a wildcard (`projects/_/buckets/…`) are not one."""
+
+_ATTACHED_TO_PROJECT = compile_regex(
+    r" on policies/cloudresourcemanager\.googleapis\.com%2Fprojects%2F([a-z][a-z0-9-]{4,28}[a-z0-9])/"
+)
+"""The project an IAM deny policy is attached to, URL-encoded in its name (`policies/cloudresourcemanager.googleapis.com
+%2Fprojects%2Fshop-prod/denypolicies/deny-deletes`): it refuses calls in that project only."""
 
 
 @dataclass(slots=True)
@@ -360,7 +370,10 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     collection = _COLLECTION.search(entry.message[: changed.start(1)])
     if collection is not None:
         change = change.with_collection(collection.group(1))
-    project = _RESOURCE_PROJECT.search(entry.message)
+        parent = _PARENT.search(entry.message[: collection.start(1)])
+        if parent is not None and parent.group(1).lower() not in _NOT_PARENTS:
+            change = change.with_parent(parent.group(2))
+    project = _RESOURCE_PROJECT.search(entry.message) or _ATTACHED_TO_PROJECT.search(entry.message)
     if project is not None:
         change = change.with_project(project.group(1))
     if entry.audit_scope:

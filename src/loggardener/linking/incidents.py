@@ -14,6 +14,7 @@ from loggardener.entries.payloads import (
     SCOPE_ENDPOINT,
     SCOPE_FIELD,
     SCOPE_HOST,
+    SCOPE_PERMISSION,
     SCOPE_PORT,
     SCOPE_SOURCE,
 )
@@ -289,6 +290,21 @@ _API_KEY_REFUSED = compile_regex(
 )
 """A call refused its API key, as Google's APIs say it (`API key not valid. Please pass a valid API key.`, `Requests to
 this API translate.googleapis.com method … are blocked.`, `Requests from referer <empty> are blocked.`)."""
+_DENY_POLICY_METHODS = compile_regex(r"^google\.iam\.v2(?:beta)?\.Policies\.(?:Create|Update)Policy$")
+"""Audit methods that add or change an IAM deny policy's rules (deleting one lifts its denials: it refuses nothing)."""
+_MESSAGE_SCHEMA_METHODS = compile_regex(
+    r"^google\.pubsub\.v1\.(?:SchemaService\.(?:CommitSchema|RollbackSchema|DeleteSchemaRevision)|"
+    r"Publisher\.UpdateTopic)$"
+)
+"""Audit methods that change the schema a Pub/Sub topic's messages must match: a schema's revision committed, rolled
+back or deleted, a topic's `schemaSettings` set (`Publisher.UpdateTopic`, told so only when its mask names them)."""
+_SCHEMA_VALIDATION_FAILED = compile_regex(
+    r"Message failed schema validation|Invalid data in message|Invalid schema message|"
+    r"INVALID_(?:JSON|BINARY)_AVRO_MESSAGE|INVALID_(?:JSON|BINARY)_PROTO_MESSAGE",
+    re.IGNORECASE,
+)
+"""A publish refused for not matching its topic's schema, as Pub/Sub answers it (`400 Invalid data in message: Message
+failed schema validation.`)."""
 _METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
 """Fields of a resource that only describe it (an update mask's last part, lower case, without `_`): an update of
 these alone (`UpdateInstance` with `updateMask: labels`) changes nothing its clients meet."""
@@ -574,6 +590,8 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     change no problem of other projects only (`_runs_only_elsewhere`)."""
     if change.grants_only or _describes_only(change):
         return False
+    if change.parent is not None:
+        problems = [c for c in problems if not _names_it_in_another_parent(change, c)]
     if change.project is not None:
         problems = [c for c in problems if not _names_it_in_another_project(change, c)]
         if _is_datastore_change(change):
@@ -601,6 +619,20 @@ def _names_in_its_collection(change: ChangeMarker, problems: Sequence[Cluster]) 
         return False
     pattern = rf"(?<![\w-]){re.escape(change.collection)}/{re.escape(change.resource)}(?![\w.-])"
     return any(re.search(pattern, _said(c), re.IGNORECASE) for c in problems)
+
+
+def _names_it_in_another_parent(change: ChangeMarker, problem: Cluster) -> bool:
+    """Every time the problem names the changed resource, it qualifies it by a resource other than the one it is in
+    (`ChangeMarker.parent`): table `page_events` deleted from dataset `analytics_sandbox` while a client is refused
+    `shop-prod:analytics.page_events`; tag `1.9.0` deleted from `billing-api` while `orders-api:1.9.0` is pulled. A
+    name inside a longer one is not qualified by what precedes it (`googleapis` of `storage.googleapis.com`)."""
+    if len(change.resource) < CHANGE_MIN_NAME:
+        return False
+    name = re.escape(change.resource)
+    pattern = rf"(?<![\w-])([\w-]{{1,100}})[.:/]{name}(?![\w-]|[.:/]\w)|{name}"
+    own = {(change.parent or "").lower(), (change.collection or "").lower()}
+    found = [m.group(1) for m in re.finditer(pattern, _said(problem), re.IGNORECASE)]
+    return bool(found) and all(q is not None and q.lower() not in own for q in found)
 
 
 def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool:
@@ -867,6 +899,17 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         return any(_CERTIFICATE_NOT_FOR_HOST.search(head) for head in heads)
     if _API_KEY_METHODS.search(change.method):
         return any(_API_KEY_REFUSED.search(head) for head in heads)
+    if _DENY_POLICY_METHODS.search(change.method):
+        permissions = _scoped(change, SCOPE_PERMISSION)
+        return any(
+            _PERMISSION_DENIED.search(head) and _of_its_project(change, c) and _names_a_permission(permissions, head)
+            for c, head in zip(problems, heads, strict=True)
+        )
+    if _MESSAGE_SCHEMA_METHODS.search(change.method) and _sets_a_schema(change):
+        return any(
+            _SCHEMA_VALIDATION_FAILED.search(head) and _of_its_project(change, c)
+            for c, head in zip(problems, heads, strict=True)
+        )
     if change.method.endswith(_SCHEMA_METHODS):
         return any(_names_what_the_schema_lost(c) for c in problems)
     if (
@@ -888,6 +931,43 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c in problems
         )
     return False
+
+
+def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
+    """The problem's samples are of the changed resource's project, or say none, or the change names none: a deny
+    policy or a message schema of `shop-staging` refuses nothing of `shop-prod`."""
+    projects = {sample.project for sample in problem.samples if sample.project}
+    return change.project is None or not projects or change.project in projects
+
+
+def _names_a_permission(permissions: Sequence[str], text: str) -> bool:
+    """The refused call names a permission the deny policy denies (`storage.objects.delete`; a `*` of the policy's
+    stands for any part), or the policy's request names none, or the text names no permission (both told)."""
+    if not permissions:
+        return True
+    named = {
+        found.group(0).lower()
+        for found in _PERMISSION_NAME.finditer(text)
+        if found.group(0).rpartition(".")[2] not in _HOST_ENDINGS and ".googleapis." not in found.group(0)
+    }
+    if not named:
+        return True
+    patterns = [re.compile(re.escape(p.lower()).replace(r"\*", r"[\w.]*") + "$") for p in permissions]
+    return any(pattern.match(name) for pattern in patterns for name in named)
+
+
+_PERMISSION_NAME = compile_regex(r"\b[a-z][a-zA-Z0-9]{1,40}\.[a-z][a-zA-Z0-9]{1,60}\.[a-z][a-zA-Z0-9]{1,60}\b")
+"""An IAM permission a refused call names (`storage.objects.delete`, `bigquery.tables.getData`); a host of three
+labels has this shape too (`storage.googleapis.com`, `api.shop.com`: `_HOST_ENDINGS`)."""
+_HOST_ENDINGS = frozenset({"com", "net", "org", "io", "dev", "app", "cloud", "internal", "local"})
+
+
+def _sets_a_schema(change: ChangeMarker) -> bool:
+    """A schema's change, or a topic's update whose mask names its schema settings (a labels update changes none)."""
+    if not change.method.endswith(".UpdateTopic"):
+        return True
+    fields = [field.replace("_", "").lower() for field in _scoped(change, SCOPE_FIELD)]
+    return any(field.startswith("schemasettings") for field in fields)
 
 
 def _names_what_the_schema_lost(problem: Cluster) -> bool:
