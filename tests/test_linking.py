@@ -6478,3 +6478,30 @@ def test_a_resource_deleted_is_not_told_for_a_namesake_in_another_parent(resourc
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == (["page_events"] if told else [])
 
+
+def test_traffic_rolled_back_to_an_older_revision_names_it_the_suspect() -> None:
+    """catalog-00058 serves; traffic goes back to catalog-00056 (last week's), which fails at once."""
+    good, old = "catalog-00058-rix", "catalog-00056-bon"
+    entries = [request(i * 60, "/v1/products", 200, service="catalog", revision=good) for i in range(10)]
+    entries.append(deploy_entry(610, resource={"type": "cloud_run_revision", "labels": {"service_name": "catalog"}}))
+    for i in range(4):
+        trace = f"projects/p/traces/rb{i}"
+        entries.append(
+            run_entry(620 + i * 50, severity="ERROR", service="catalog", revision=old, instance="r", trace=trace,
+                      text="psycopg.errors.UndefinedColumn: column products.list_price does not exist")
+        )  # fmt: skip
+        entries.append(request(620.5 + i * 50, "/v1/products", 500, service="catalog", revision=old, trace=trace))
+    report = scan_entries(entries)
+    suspect = by_title(report, "psycopg.errors.UndefinedColumn").suspect_revision
+    assert suspect is not None and (suspect.revision, suspect.previous) == (old, good)
+
+
+def test_a_revision_that_served_alongside_from_the_start_is_no_suspect() -> None:
+    """Look-alike: two revisions serve from the window's start, no deploy between; the failing one is not new."""
+    entries = [request(i * 60, "/v1/products", 200, service="catalog", revision="catalog-00058-rix") for i in range(5)]
+    entries += [
+        run_entry(i * 60 + 1, severity="ERROR", service="catalog", revision="catalog-00056-bon", instance=f"r{i}",
+                  text="psycopg.errors.UndefinedColumn: column products.list_price does not exist")
+        for i in range(5)
+    ]  # fmt: skip
+    assert by_title(scan_entries(entries), "psycopg.errors.UndefinedColumn").suspect_revision is None

@@ -18,7 +18,7 @@ from loggardener.entries.payloads import (
     SCOPE_PORT,
     SCOPE_SOURCE,
 )
-from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
+from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
 from loggardener.regexes import compile_regex
@@ -368,14 +368,38 @@ def _previous(revision: RevisionKey, facts: ResolvedFacts) -> RevisionKey | None
     return max(earlier)[1] if earlier else None
 
 
+def _served_before(revision: RevisionKey, spans: dict[RevisionKey, Span], facts: ResolvedFacts) -> RevisionKey | None:
+    """The service's revision that served before `revision` first did in the window, without the problem (`spans`),
+    when a deploy of the service in between sent traffic to `revision`: of those first seen before that deploy, the
+    one seen last. Traffic rolled back to an older revision (`catalog-00056-bon` after `catalog-00058-rix`) or
+    revisions named without a number have no previous revision by name; two revisions serving side by side from the
+    window's start, with no deploy between, have none at all."""
+    arrived = facts.revisions[revision].start
+    service = revision[0].lower()
+    deployed = [
+        d.timestamp for d in facts.deploys if (d.service or "").lower() == service and d.timestamp <= arrived
+    ]
+    if not deployed:
+        return None
+    earlier = [
+        (span.last, key)
+        for key, span in facts.revisions.items()
+        if key[0] == revision[0] and key != revision and key not in spans and span.start < max(deployed)
+    ]
+    return max(earlier)[1] if earlier else None
+
+
 def suspect_revision(cluster: Cluster, facts: ResolvedFacts) -> SuspectRevision | None:
-    """The revision the problem first appears in, when the service's previous revision ran without it."""
+    """The revision the problem first appears in, when the service's previous revision ran without it: the one
+    before it by name, else the one that served before it (`_served_before`)."""
     spans = facts.cluster_revisions.get(cluster.fingerprint)
     if not spans:
         return None
     revision, span = min(spans.items(), key=lambda item: (item[1].first, item[0]))
     previous = _previous(revision, facts)
-    if previous is None or previous in spans:
+    if previous is None or previous in spans or facts.revisions[previous].first >= span.first:
+        previous = _served_before(revision, spans, facts)
+    if previous is None:
         return None
     seen = facts.revisions[previous]
     if seen.first >= span.first:
