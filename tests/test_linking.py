@@ -6366,9 +6366,13 @@ PY_API_TRACEBACK = (
 )  # fmt: skip
 def test_two_clients_given_one_answer_by_a_google_api_are_not_linked(first: str, second: str) -> None:
     """Two services quoting what a Google API answered them did not answer each other."""
-    entries = [run_entry(i * 60, text=first, severity="ERROR", service="shipping", instance=f"s{i}") for i in range(3)]
+    entries = [
+        run_entry(i * 60, text=first, severity="ERROR", service="shipping", instance=f"s{i}")
+        for i in range(3)
+    ]
     entries += [
-        run_entry(20 + i * 60, text=second, severity="ERROR", service="tracker", instance=f"t{i}") for i in range(3)
+        run_entry(20 + i * 60, text=second, severity="ERROR", service="tracker", instance=f"t{i}")
+        for i in range(3)
     ]
     assert links_of(scan_entries(entries)) == set()
 
@@ -6376,7 +6380,9 @@ def test_two_clients_given_one_answer_by_a_google_api_are_not_linked(first: str,
 def test_a_grpc_client_quoting_a_services_own_error_is_still_its_effect() -> None:
     """Look-alike: the answer is the words the server logged itself, not a Google API's."""
     own = "Can't access cart storage. Connection to redis-cart:6379 was refused"
-    entries = [run_entry(i * 60, text=own, severity="ERROR", service="cart", instance=f"c{i}") for i in range(3)]
+    entries = [
+        run_entry(i * 60, text=own, severity="ERROR", service="cart", instance=f"c{i}") for i in range(3)
+    ]
     entries += [
         run_entry(20 + i * 60, severity="ERROR", service="frontend", instance=f"f{i}",
                   text=f"could not retrieve cart: rpc error: code = FailedPrecondition desc = {own}")
@@ -6454,7 +6460,8 @@ def test_a_message_schema_change_is_told_for_publishes_failing_its_validation(
     """The publishers' errors name neither the schema nor the topic."""
     text = f"publish failed: rpc error: code = InvalidArgument desc = {PUBSUB_SCHEMA_REFUSED}"
     entries = [change] + [
-        run_entry(60 + i * 40, severity="ERROR", service="tracker", instance=f"t{i}", text=text) for i in range(3)
+        run_entry(60 + i * 40, severity="ERROR", service="tracker", instance=f"t{i}", text=text)
+        for i in range(3)
     ]
     entries = [e | {"logName": e["logName"].replace("projects/p/", "projects/shop-prod/")} for e in entries]
     (incident,) = scan_entries(entries).incidents
@@ -6469,11 +6476,14 @@ def test_a_message_schema_change_is_told_for_publishes_failing_its_validation(
         ("projects/p/datasets/analytics_sandbox/tables/page_events", False),
     ],
 )
-def test_a_resource_deleted_is_not_told_for_a_namesake_in_another_parent(resource_name: str, told: bool) -> None:
+def test_a_resource_deleted_is_not_told_for_a_namesake_in_another_parent(
+    resource_name: str, told: bool
+) -> None:
     change = audited_change(0, "google.cloud.bigquery.v2.TableService.DeleteTable", resource_name)
     text = "insertAll failed: googleapi: Error 404: Not found: Table p:analytics.page_events, notFound"
     entries = [change] + [
-        run_entry(60 + i * 40, severity="ERROR", service="collector", instance=f"c{i}", text=text) for i in range(3)
+        run_entry(60 + i * 40, severity="ERROR", service="collector", instance=f"c{i}", text=text)
+        for i in range(3)
     ]
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == (["page_events"] if told else [])
@@ -6483,14 +6493,18 @@ def test_traffic_rolled_back_to_an_older_revision_names_it_the_suspect() -> None
     """catalog-00058 serves; traffic goes back to catalog-00056 (last week's), which fails at once."""
     good, old = "catalog-00058-rix", "catalog-00056-bon"
     entries = [request(i * 60, "/v1/products", 200, service="catalog", revision=good) for i in range(10)]
-    entries.append(deploy_entry(610, resource={"type": "cloud_run_revision", "labels": {"service_name": "catalog"}}))
+    entries.append(
+        deploy_entry(610, resource={"type": "cloud_run_revision", "labels": {"service_name": "catalog"}})
+    )
     for i in range(4):
         trace = f"projects/p/traces/rb{i}"
         entries.append(
             run_entry(620 + i * 50, severity="ERROR", service="catalog", revision=old, instance="r", trace=trace,
                       text="psycopg.errors.UndefinedColumn: column products.list_price does not exist")
         )  # fmt: skip
-        entries.append(request(620.5 + i * 50, "/v1/products", 500, service="catalog", revision=old, trace=trace))
+        entries.append(
+            request(620.5 + i * 50, "/v1/products", 500, service="catalog", revision=old, trace=trace)
+        )
     report = scan_entries(entries)
     suspect = by_title(report, "psycopg.errors.UndefinedColumn").suspect_revision
     assert suspect is not None and (suspect.revision, suspect.previous) == (old, good)
@@ -6498,7 +6512,10 @@ def test_traffic_rolled_back_to_an_older_revision_names_it_the_suspect() -> None
 
 def test_a_revision_that_served_alongside_from_the_start_is_no_suspect() -> None:
     """Look-alike: two revisions serve from the window's start, no deploy between; the failing one is not new."""
-    entries = [request(i * 60, "/v1/products", 200, service="catalog", revision="catalog-00058-rix") for i in range(5)]
+    entries = [
+        request(i * 60, "/v1/products", 200, service="catalog", revision="catalog-00058-rix")
+        for i in range(5)
+    ]
     entries += [
         run_entry(i * 60 + 1, severity="ERROR", service="catalog", revision="catalog-00056-bon", instance=f"r{i}",
                   text="psycopg.errors.UndefinedColumn: column products.list_price does not exist")

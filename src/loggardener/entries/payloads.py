@@ -1609,7 +1609,9 @@ SCOPE_PERMISSION = "permission:"
 """A permission an IAM deny policy's rules deny, as callers are refused it (`permission:storage.objects.delete` of
 `deniedPermissions: ["storage.googleapis.com/objects.delete"]`; a `*` stands for any part)."""
 _MAX_SCOPE = 32
-_DENIED_PERMISSION = compile_regex(r"^([a-z][a-z0-9-]{0,62})\.[a-z0-9.-]{1,200}/([\w*]{1,100}\.[\w*]{1,100})$")
+_DENIED_PERMISSION = compile_regex(
+    r"^([a-z][a-z0-9-]{0,62})\.[a-z0-9.-]{1,200}/([\w*]{1,100}\.[\w*]{1,100})$"
+)
 """A deny policy's permission, `SERVICE_FQDN/RESOURCE.ACTION` (`storage.googleapis.com/objects.delete`): the IAM
 permission's service prefix is the FQDN's first label (`storage.objects.delete`)."""
 _ENDPOINT_HOST = compile_regex(r"^https?://([^/:?#\s]{1,253})")

@@ -232,7 +232,9 @@ _COLLECTION = compile_regex(r"/([A-Za-z][A-Za-z0-9]{1,40})/$")
 """The collection before a changed resource's name in its resource name (`topics/` of `projects/p/topics/tx`)."""
 _PARENT = compile_regex(r"(?:^|[\s/])([A-Za-z][A-Za-z0-9]{1,40})/([^\s/]{1,200})/$")
 """The collection and name of the resource a changed one is in (`datasets/analytics_sandbox/` before `tables/`)."""
-_NOT_PARENTS = frozenset({"projects", "folders", "organizations", "locations", "regions", "zones", "namespaces"})
+_NOT_PARENTS = frozenset(
+    {"projects", "folders", "organizations", "locations", "regions", "zones", "namespaces"}
+)
 """Collections that hold everything of a place (`projects/shop-prod`): its resources are named without them."""
 _RESOURCE_PROJECT = compile_regex(r" on projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/")
 """The project id a changed resource's name is in (`projects/shop-staging/instances/orders-db`): an id begins with a

@@ -368,7 +368,9 @@ def _previous(revision: RevisionKey, facts: ResolvedFacts) -> RevisionKey | None
     return max(earlier)[1] if earlier else None
 
 
-def _served_before(revision: RevisionKey, spans: dict[RevisionKey, Span], facts: ResolvedFacts) -> RevisionKey | None:
+def _served_before(
+    revision: RevisionKey, spans: dict[RevisionKey, Span], facts: ResolvedFacts
+) -> RevisionKey | None:
     """The service's revision that served before `revision` first did in the window, without the problem (`spans`),
     when a deploy of the service in between sent traffic to `revision`: of those first seen before that deploy, the
     one seen last. Traffic rolled back to an older revision (`catalog-00056-bon` after `catalog-00058-rix`) or
@@ -926,7 +928,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if _DENY_POLICY_METHODS.search(change.method):
         permissions = _scoped(change, SCOPE_PERMISSION)
         return any(
-            _PERMISSION_DENIED.search(head) and _of_its_project(change, c) and _names_a_permission(permissions, head)
+            _PERMISSION_DENIED.search(head)
+            and _of_its_project(change, c)
+            and _names_a_permission(permissions, head)
             for c, head in zip(problems, heads, strict=True)
         )
     if _MESSAGE_SCHEMA_METHODS.search(change.method) and _sets_a_schema(change):
@@ -980,7 +984,9 @@ def _names_a_permission(permissions: Sequence[str], text: str) -> bool:
     return any(pattern.match(name) for pattern in patterns for name in named)
 
 
-_PERMISSION_NAME = compile_regex(r"\b[a-z][a-zA-Z0-9]{1,40}\.[a-z][a-zA-Z0-9]{1,60}\.[a-z][a-zA-Z0-9]{1,60}\b")
+_PERMISSION_NAME = compile_regex(
+    r"\b[a-z][a-zA-Z0-9]{1,40}\.[a-z][a-zA-Z0-9]{1,60}\.[a-z][a-zA-Z0-9]{1,60}\b"
+)
 """An IAM permission a refused call names (`storage.objects.delete`, `bigquery.tables.getData`); a host of three
 labels has this shape too (`storage.googleapis.com`, `api.shop.com`: `_HOST_ENDINGS`)."""
 _HOST_ENDINGS = frozenset({"com", "net", "org", "io", "dev", "app", "cloud", "internal", "local"})

@@ -1391,7 +1391,9 @@ FailedPrecondition desc = …`, grpc-java's `StatusRuntimeException: FAILED_PREC
 `details = "…"`, grpc-dotnet's `Status(StatusCode="FailedPrecondition", Detail="…")`, grpc-js's `Error: 9
 FAILED_PRECONDITION: …` (a problem's message or template may hold it without its `Error: `, its count masked `<*>`).
 What follows is the server's text, up to the end of the line."""
-_GOOGLE_API_ANSWER = r"\bgoogle\.api_core\.exceptions\.\w{1,40}: (?:\d{3}|<\*>) |\bgoogleapi: Error (?:\d{3}:|<\*>) "
+_GOOGLE_API_ANSWER = (
+    r"\bgoogle\.api_core\.exceptions\.\w{1,40}: (?:\d{3}|<\*>) |\bgoogleapi: Error (?:\d{3}:|<\*>) "
+)
 """A Google API's answer as its client libraries raise it: google-api-core's `google.api_core.exceptions.
 InvalidArgument: 400 …` (Python), google-api-go-client's `googleapi: Error 403: …`."""
 _ANSWERED = compile_regex(f"{_GRPC_STATUS}|{_GOOGLE_API_ANSWER}")
