@@ -6522,3 +6522,22 @@ def test_a_revision_that_served_alongside_from_the_start_is_no_suspect() -> None
         for i in range(5)
     ]  # fmt: skip
     assert by_title(scan_entries(entries), "psycopg.errors.UndefinedColumn").suspect_revision is None
+
+
+@pytest.mark.parametrize(("package", "told"), [("orders-api", True), ("billing-api", False)])
+def test_an_image_tag_deleted_is_told_for_pulls_of_that_image_tag_only(package: str, told: bool) -> None:
+    """The pull names the tag after its image (`…/apps/orders-api:1.8.2`), which is not a project qualifying it."""
+    change = audited_change(
+        0,
+        "google.devtools.artifactregistry.v1.ArtifactRegistry.DeleteTag",
+        f"projects/shop-prod/locations/us-central1/repositories/apps/packages/{package}/tags/1.8.2",
+    )
+    image = "us-central1-docker.pkg.dev/shop-prod/apps/orders-api:1.8.2"
+    pulls = [
+        pod_event(60 + i * 30, f"orders-api-6d5c4b3a2-x7k2{i}", "Failed",
+                  f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack image '
+                  f'"{image}": failed to resolve reference "{image}": {image}: not found')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries([change, *pulls]).incidents
+    assert [c.resource for c in incident.changes] == (["1.8.2"] if told else [])

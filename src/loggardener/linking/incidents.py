@@ -672,15 +672,20 @@ def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool
 
 def _qualifying_projects(change: ChangeMarker, problem: Cluster) -> set[str]:
     """The projects the problem qualifies a resource of the changed one's name by (`shop-prod` of
-    `/cloudsql/shop-prod:us-central1:orders-db`, of `projects/shop-prod/…/orders-db`)."""
+    `/cloudsql/shop-prod:us-central1:orders-db`, of `projects/shop-prod/…/orders-db`); not the resource the changed one
+    is in (`orders-api` of `…/orders-api:1.8.2`, an image's tag: `ChangeMarker.parent`)."""
     if change.project is None or len(change.resource) < CHANGE_MIN_NAME:
         return set()
+    parent = (change.parent or "").lower()
     name = re.escape(change.resource)
     pattern = (
         rf"(?<![\w-])(?:([a-z][a-z0-9-]{{4,28}}[a-z0-9])(?::[a-z0-9-]{{1,40}})?:|"
         rf"projects/([a-z][a-z0-9-]{{4,28}}[a-z0-9])/(?:[^\s/]{{1,100}}/){{1,6}}){name}(?![\w-])"
     )
-    return {found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)}
+    found = {
+        found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)
+    }
+    return {project for project in found if project.lower() != parent}
 
 
 def _is_datastore_change(change: ChangeMarker) -> bool:
