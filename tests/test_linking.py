@@ -6541,3 +6541,26 @@ def test_an_image_tag_deleted_is_told_for_pulls_of_that_image_tag_only(package: 
     ]  # fmt: skip
     (incident,) = scan_entries([change, *pulls]).incidents
     assert [c.resource for c in incident.changes] == (["1.8.2"] if told else [])
+
+
+@pytest.mark.parametrize(("ring", "told"), [("app-ring", True), ("payments-ring", False)])
+def test_a_key_version_disabled_is_not_told_for_a_namesake_key_of_another_key_ring(
+    ring: str, told: bool
+) -> None:
+    """The refused call names its key by its path: the key ring before `cryptoKeys/` is the resource it is in."""
+    change = audited_change(
+        0,
+        "google.cloud.kms.v1.KeyManagementService.UpdateCryptoKeyVersion",
+        f"projects/p/locations/global/keyRings/{ring}/cryptoKeys/card-key/cryptoKeyVersions/1",
+    )
+    version = "projects/p/locations/global/keyRings/app-ring/cryptoKeys/card-key/cryptoKeyVersions/1"
+    refused = (
+        f"decrypt card token: rpc error: code = FailedPrecondition desc = {version} is not enabled, current state "
+        "is: DISABLED."
+    )
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="wallet", instance=f"w{i}", text=refused)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["card-key"] if told else [])

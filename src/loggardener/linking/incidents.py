@@ -651,11 +651,13 @@ def _names_it_in_another_parent(change: ChangeMarker, problem: Cluster) -> bool:
     """Every time the problem names the changed resource, it qualifies it by a resource other than the one it is in
     (`ChangeMarker.parent`): table `page_events` deleted from dataset `analytics_sandbox` while a client is refused
     `shop-prod:analytics.page_events`; tag `1.9.0` deleted from `billing-api` while `orders-api:1.9.0` is pulled. A
-    name inside a longer one is not qualified by what precedes it (`googleapis` of `storage.googleapis.com`)."""
+    name inside a longer one is not qualified by what precedes it (`googleapis` of `storage.googleapis.com`); a path
+    qualifies it by the name before its collection (`app-ring` of `keyRings/app-ring/cryptoKeys/card-key`)."""
     if len(change.resource) < CHANGE_MIN_NAME:
         return False
     name = re.escape(change.resource)
-    pattern = rf"(?<![\w-])([\w-]{{1,100}})[.:/]{name}(?![\w-]|[.:/]\w)|{name}"
+    collection = rf"(?:/{re.escape(change.collection)})?" if change.collection else ""
+    pattern = rf"(?<![\w-])([\w-]{{1,100}}){collection}[.:/]{name}(?![\w-]|\.\w)|{name}"
     own = {(change.parent or "").lower(), (change.collection or "").lower()}
     found = [m.group(1) for m in re.finditer(pattern, _said(problem), re.IGNORECASE)]
     return bool(found) and all(q is not None and q.lower() not in own for q in found)
