@@ -6564,3 +6564,41 @@ def test_a_key_version_disabled_is_not_told_for_a_namesake_key_of_another_key_ri
     ]
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == (["card-key"] if told else [])
+
+
+def artifact_audit(method: str, package: str) -> dict[str, Any]:
+    """An Artifact Registry data access audit entry: `method` on a version of `package`."""
+    digest = "sha256:9f2c4e1b7a3d5c8e0f6a2b4d6c8e0a1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c"
+    name = f"projects/p/locations/us-central1/repositories/apps/packages/{package}/versions/{digest}"
+    change = audited_change(0, f"google.devtools.artifactregistry.v1.ArtifactRegistry.{method}", name)
+    change["logName"] = "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access"
+    change["severity"] = "INFO"
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        (artifact_audit("DeleteVersion", "search-api"), True),
+        (artifact_audit("DeletePackage", "search-api") | {"protoPayload": {
+            "methodName": "google.devtools.artifactregistry.v1.ArtifactRegistry.DeletePackage",
+            "resourceName": "projects/p/locations/us-central1/repositories/apps/packages/search-api"}}, True),
+        # another package's version deleted; a read of the pulled one
+        (artifact_audit("DeleteVersion", "billing-api"), False),
+        (artifact_audit("GetVersion", "search-api"), False),
+    ],
+)  # fmt: skip
+def test_an_image_version_deleted_in_the_data_access_log_is_told_for_pulls_of_its_image(
+    change: dict[str, Any], told: bool
+) -> None:
+    """Deleting an image's version is a data write: its audit entry is in the data access log, and the pull names
+    the image by a tag, not the deleted digest."""
+    image = "us-central1-docker.pkg.dev/p/apps/search-api:2.3.0"
+    pulls = [
+        pod_event(60 + i * 30, f"search-api-5f4e3d2c1-a1b2{i}", "Failed",
+                  f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack image '
+                  f'"{image}": failed to resolve reference "{image}": {image}: not found')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries([change, *pulls]).incidents
+    assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])

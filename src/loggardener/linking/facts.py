@@ -352,12 +352,23 @@ def is_deploy(entry: LogEntry) -> bool:
 CHANGE_LOGS = ("/activity", "/system_event")
 """Audit logs of configuration changes: made by someone (admin activity) or by Google's systems (system event:
 a Cloud SQL maintenance, a VM's live migration or preemption)."""
+DATA_WRITE_CHANGES = compile_regex(
+    r"\.ArtifactRegistry\.(?:DeleteVersion|DeletePackage|BatchDeleteVersions)$"
+)
+"""Deletions an API records as data writes, in its data access log, that remove what deploys and pods pull: an
+Artifact Registry image's version or whole package (`gcloud artifacts docker images delete`); its tags' deletion
+is an admin activity."""
+_DATA_ACCESS_LOG = "/data_access"
 
 
 def _change(entry: LogEntry) -> ChangeMarker | None:
     """A successful admin-activity or system-event audit entry that deploys nothing, with the resource it
     changed; None if not."""
-    if not entry.log_id.endswith(CHANGE_LOGS) or entry.audit_status or entry.severity >= Severity.ERROR:
+    if entry.audit_status or entry.severity >= Severity.ERROR:
+        return None
+    if not entry.log_id.endswith(CHANGE_LOGS) and not (
+        entry.log_id.endswith(_DATA_ACCESS_LOG) and DATA_WRITE_CHANGES.search(entry.audit_method or "")
+    ):
         return None
     changed = _HIERARCHY_NODE.search(entry.message) or _CHANGED_RESOURCE.search(entry.message)
     if changed is None or is_deploy(entry):

@@ -305,6 +305,16 @@ _SCHEMA_VALIDATION_FAILED = compile_regex(
 )
 """A publish refused for not matching its topic's schema, as Pub/Sub answers it (`400 Invalid data in message: Message
 failed schema validation.`)."""
+_ARTIFACT_DELETED = compile_regex(
+    r"\.ArtifactRegistry\.(?:Delete(?:Version|Package|Tag)|BatchDeleteVersions)$"
+)
+"""Audit methods that delete an image's tag, version or package from Artifact Registry."""
+_IMAGE_PULL_FAILED = compile_regex(
+    r"Failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|manifest unknown|"
+    r"Image '[^'\n]{1,300}' not found",
+    re.IGNORECASE,
+)
+"""A pull of an image refused, as the kubelet, a registry or Cloud Run's deploy says it."""
 _METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
 """Fields of a resource that only describe it (an update mask's last part, lower case, without `_`): an update of
 these alone (`UpdateInstance` with `updateMask: labels`) changes nothing its clients meet."""
@@ -932,6 +942,8 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         return any(_CERTIFICATE_NOT_FOR_HOST.search(head) for head in heads)
     if _API_KEY_METHODS.search(change.method):
         return any(_API_KEY_REFUSED.search(head) for head in heads)
+    if _ARTIFACT_DELETED.search(change.method):
+        return any(_IMAGE_PULL_FAILED.search(head) and _names_the_image(change, head) for head in heads)
     if _DENY_POLICY_METHODS.search(change.method):
         permissions = _scoped(change, SCOPE_PERMISSION)
         return any(
@@ -966,6 +978,15 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c in problems
         )
     return False
+
+
+def _names_the_image(change: ChangeMarker, text: str) -> bool:
+    """The pulled image is the package the deleted tag or version was of (`ChangeMarker.parent`), or the deleted
+    package itself: `…/apps/search-api:2.3.0` or `…/apps/search-api@sha256:…` for a version of `search-api`."""
+    package = change.resource if change.collection == "packages" else change.parent
+    if not package:
+        return False
+    return re.search(rf"/{re.escape(package)}[:@\"']", text, re.IGNORECASE) is not None
 
 
 def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
