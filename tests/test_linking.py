@@ -6335,3 +6335,270 @@ def test_a_datastore_changed_in_another_project_is_not_told_for_this_ones_client
         [audited_change(0, method, resource_name), *failing_revision(120, refused)]
     ).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+PUBSUB_SCHEMA_REFUSED = "Invalid data in message: Message failed schema validation."
+PY_API_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/shipping/notify.py", line 52, in announce\n'
+    "    publisher.publish(TOPIC, payload).result()\n"
+    '  File "/usr/local/lib/python3.12/site-packages/google/cloud/pubsub_v1/publisher/futures.py", line 67, in result\n'
+    "    raise exception\n"
+    "google.api_core.exceptions.{kind}: {code} {text}"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # a Python client's google-api-core exception and a Go client's gRPC status, both Pub/Sub's answer
+        (PY_API_TRACEBACK.format(kind="InvalidArgument", code=400, text=PUBSUB_SCHEMA_REFUSED),
+         f"publish shipment update: rpc error: code = InvalidArgument desc = {PUBSUB_SCHEMA_REFUSED}"),
+        # a Go REST client's `googleapi: Error 404:` and a Python client's, both BigQuery's answer
+        ("insertAll failed: googleapi: Error 404: Not found: Table p:analytics.page_events, notFound",
+         PY_API_TRACEBACK.format(kind="NotFound", code=404,
+                                 text="Not found: Table p:analytics.page_events was not found in location US")),
+        # grpc-js's status and a Python client's exception, both Pub/Sub's answer
+        ("Error: 5 NOT_FOUND: Resource not found (resource=order-created).\n"
+         "    at callErrorFromStatus (/app/node_modules/@grpc/grpc-js/build/src/call.js:31:19)",
+         PY_API_TRACEBACK.format(kind="NotFound", code=404, text="Resource not found (resource=order-created).")),
+    ],
+)  # fmt: skip
+def test_two_clients_given_one_answer_by_a_google_api_are_not_linked(first: str, second: str) -> None:
+    """Two services quoting what a Google API answered them did not answer each other."""
+    entries = [
+        run_entry(i * 60, text=first, severity="ERROR", service="shipping", instance=f"s{i}")
+        for i in range(3)
+    ]
+    entries += [
+        run_entry(20 + i * 60, text=second, severity="ERROR", service="tracker", instance=f"t{i}")
+        for i in range(3)
+    ]
+    assert links_of(scan_entries(entries)) == set()
+
+
+def test_a_grpc_client_quoting_a_services_own_error_is_still_its_effect() -> None:
+    """Look-alike: the answer is the words the server logged itself, not a Google API's."""
+    own = "Can't access cart storage. Connection to redis-cart:6379 was refused"
+    entries = [
+        run_entry(i * 60, text=own, severity="ERROR", service="cart", instance=f"c{i}") for i in range(3)
+    ]
+    entries += [
+        run_entry(20 + i * 60, severity="ERROR", service="frontend", instance=f"f{i}",
+                  text=f"could not retrieve cart: rpc error: code = FailedPrecondition desc = {own}")
+        for i in range(3)
+    ]  # fmt: skip
+    assert {(cause[:12], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))} == {
+        ("Can't access", "could not re")
+    }
+
+
+def deny_policy(method: str, project: str, denied: list[str]) -> dict[str, Any]:
+    """An IAM deny policy created, updated or deleted, attached to `project`."""
+    name = f"policies/cloudresourcemanager.googleapis.com%2Fprojects%2F{project}/denypolicies/deny-deletes"
+    change = audited_change(0, f"google.iam.v2.Policies.{method}", name)
+    rule = {"denyRule": {"deniedPrincipals": ["principalSet://goog/public:all"], "deniedPermissions": denied}}
+    change["protoPayload"]["request"] = {"policy": {"name": name, "rules": [rule]}}
+    return change
+
+
+DELETE_REFUSED = (
+    "google.api_core.exceptions.Forbidden: 403 DELETE https://storage.googleapis.com/storage/v1/b/media-cache/o/a.jpg"
+    "?prettyPrint=false: gc@p.iam.gserviceaccount.com does not have storage.objects.delete access to the Google Cloud "
+    "Storage object. Permission 'storage.objects.delete' denied on resource (or it may not exist)."
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        (deny_policy("CreatePolicy", "shop-prod", ["storage.googleapis.com/objects.delete"]), True),
+        (deny_policy("UpdatePolicy", "shop-prod", ["storage.googleapis.com/objects.*"]), True),
+        (deny_policy("CreatePolicy", "shop-prod", []), True),  # a request that names no permission
+        # a deny policy of another project, of another permission, or deleted (lifting its denials)
+        (deny_policy("CreatePolicy", "shop-staging", ["storage.googleapis.com/objects.delete"]), False),
+        (deny_policy("CreatePolicy", "shop-prod", ["iam.googleapis.com/serviceAccountKeys.create"]), False),
+        (deny_policy("DeletePolicy", "shop-prod", ["storage.googleapis.com/objects.delete"]), False),
+    ],
+)  # fmt: skip
+def test_a_deny_policy_is_told_for_calls_its_project_is_refused_the_permissions_it_denies(
+    change: dict[str, Any], told: bool
+) -> None:
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="media-gc", instance=f"m{i}", text=DELETE_REFUSED)
+        for i in range(3)
+    ]
+    entries = [
+        e | {"logName": e["logName"].replace("projects/p/", "projects/shop-prod/")} for e in entries
+    ]  # the problem's samples are of shop-prod
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["deny-deletes"] if told else [])
+
+
+def schema_change(method: str, resource_name: str, mask: str | None = None) -> dict[str, Any]:
+    change = audited_change(0, f"google.pubsub.v1.{method}", resource_name)
+    if mask is not None:
+        change["protoPayload"]["request"] = {"topic": {"name": resource_name}, "updateMask": mask}
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        (schema_change("SchemaService.CommitSchema", "projects/shop-prod/schemas/shipment-event"), True),
+        (schema_change("SchemaService.RollbackSchema", "projects/shop-prod/schemas/shipment-event"), True),
+        (schema_change("Publisher.UpdateTopic", "projects/shop-prod/topics/announcements", "schemaSettings"), True),
+        # the same schema of another project; a topic's labels; a schema created (no topic uses it yet)
+        (schema_change("SchemaService.CommitSchema", "projects/shop-staging/schemas/shipment-event"), False),
+        (schema_change("Publisher.UpdateTopic", "projects/shop-prod/topics/announcements", "labels"), False),
+        (schema_change("SchemaService.CreateSchema", "projects/shop-prod/schemas/shipment-event"), False),
+    ],
+)  # fmt: skip
+def test_a_message_schema_change_is_told_for_publishes_failing_its_validation(
+    change: dict[str, Any], told: bool
+) -> None:
+    """The publishers' errors name neither the schema nor the topic."""
+    text = f"publish failed: rpc error: code = InvalidArgument desc = {PUBSUB_SCHEMA_REFUSED}"
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="tracker", instance=f"t{i}", text=text)
+        for i in range(3)
+    ]
+    entries = [e | {"logName": e["logName"].replace("projects/p/", "projects/shop-prod/")} for e in entries]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("resource_name", "told"),
+    [
+        ("projects/p/datasets/analytics/tables/page_events", True),
+        # a table of that name in another dataset
+        ("projects/p/datasets/analytics_sandbox/tables/page_events", False),
+    ],
+)
+def test_a_resource_deleted_is_not_told_for_a_namesake_in_another_parent(
+    resource_name: str, told: bool
+) -> None:
+    change = audited_change(0, "google.cloud.bigquery.v2.TableService.DeleteTable", resource_name)
+    text = "insertAll failed: googleapi: Error 404: Not found: Table p:analytics.page_events, notFound"
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="collector", instance=f"c{i}", text=text)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["page_events"] if told else [])
+
+
+def test_traffic_rolled_back_to_an_older_revision_names_it_the_suspect() -> None:
+    """catalog-00058 serves; traffic goes back to catalog-00056 (last week's), which fails at once."""
+    good, old = "catalog-00058-rix", "catalog-00056-bon"
+    entries = [request(i * 60, "/v1/products", 200, service="catalog", revision=good) for i in range(10)]
+    entries.append(
+        deploy_entry(610, resource={"type": "cloud_run_revision", "labels": {"service_name": "catalog"}})
+    )
+    for i in range(4):
+        trace = f"projects/p/traces/rb{i}"
+        entries.append(
+            run_entry(620 + i * 50, severity="ERROR", service="catalog", revision=old, instance="r", trace=trace,
+                      text="psycopg.errors.UndefinedColumn: column products.list_price does not exist")
+        )  # fmt: skip
+        entries.append(
+            request(620.5 + i * 50, "/v1/products", 500, service="catalog", revision=old, trace=trace)
+        )
+    report = scan_entries(entries)
+    suspect = by_title(report, "psycopg.errors.UndefinedColumn").suspect_revision
+    assert suspect is not None and (suspect.revision, suspect.previous) == (old, good)
+
+
+def test_a_revision_that_served_alongside_from_the_start_is_no_suspect() -> None:
+    """Look-alike: two revisions serve from the window's start, no deploy between; the failing one is not new."""
+    entries = [
+        request(i * 60, "/v1/products", 200, service="catalog", revision="catalog-00058-rix")
+        for i in range(5)
+    ]
+    entries += [
+        run_entry(i * 60 + 1, severity="ERROR", service="catalog", revision="catalog-00056-bon", instance=f"r{i}",
+                  text="psycopg.errors.UndefinedColumn: column products.list_price does not exist")
+        for i in range(5)
+    ]  # fmt: skip
+    assert by_title(scan_entries(entries), "psycopg.errors.UndefinedColumn").suspect_revision is None
+
+
+@pytest.mark.parametrize(("package", "told"), [("orders-api", True), ("billing-api", False)])
+def test_an_image_tag_deleted_is_told_for_pulls_of_that_image_tag_only(package: str, told: bool) -> None:
+    """The pull names the tag after its image (`…/apps/orders-api:1.8.2`), which is not a project qualifying it."""
+    change = audited_change(
+        0,
+        "google.devtools.artifactregistry.v1.ArtifactRegistry.DeleteTag",
+        f"projects/shop-prod/locations/us-central1/repositories/apps/packages/{package}/tags/1.8.2",
+    )
+    image = "us-central1-docker.pkg.dev/shop-prod/apps/orders-api:1.8.2"
+    pulls = [
+        pod_event(60 + i * 30, f"orders-api-6d5c4b3a2-x7k2{i}", "Failed",
+                  f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack image '
+                  f'"{image}": failed to resolve reference "{image}": {image}: not found')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries([change, *pulls]).incidents
+    assert [c.resource for c in incident.changes] == (["1.8.2"] if told else [])
+
+
+@pytest.mark.parametrize(("ring", "told"), [("app-ring", True), ("payments-ring", False)])
+def test_a_key_version_disabled_is_not_told_for_a_namesake_key_of_another_key_ring(
+    ring: str, told: bool
+) -> None:
+    """The refused call names its key by its path: the key ring before `cryptoKeys/` is the resource it is in."""
+    change = audited_change(
+        0,
+        "google.cloud.kms.v1.KeyManagementService.UpdateCryptoKeyVersion",
+        f"projects/p/locations/global/keyRings/{ring}/cryptoKeys/card-key/cryptoKeyVersions/1",
+    )
+    version = "projects/p/locations/global/keyRings/app-ring/cryptoKeys/card-key/cryptoKeyVersions/1"
+    refused = (
+        f"decrypt card token: rpc error: code = FailedPrecondition desc = {version} is not enabled, current state "
+        "is: DISABLED."
+    )
+    entries = [change] + [
+        run_entry(60 + i * 40, severity="ERROR", service="wallet", instance=f"w{i}", text=refused)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["card-key"] if told else [])
+
+
+def artifact_audit(method: str, package: str) -> dict[str, Any]:
+    """An Artifact Registry data access audit entry: `method` on a version of `package`."""
+    digest = "sha256:9f2c4e1b7a3d5c8e0f6a2b4d6c8e0a1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c"
+    name = f"projects/p/locations/us-central1/repositories/apps/packages/{package}/versions/{digest}"
+    change = audited_change(0, f"google.devtools.artifactregistry.v1.ArtifactRegistry.{method}", name)
+    change["logName"] = "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access"
+    change["severity"] = "INFO"
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        (artifact_audit("DeleteVersion", "search-api"), True),
+        (artifact_audit("DeletePackage", "search-api") | {"protoPayload": {
+            "methodName": "google.devtools.artifactregistry.v1.ArtifactRegistry.DeletePackage",
+            "resourceName": "projects/p/locations/us-central1/repositories/apps/packages/search-api"}}, True),
+        # another package's version deleted; a read of the pulled one
+        (artifact_audit("DeleteVersion", "billing-api"), False),
+        (artifact_audit("GetVersion", "search-api"), False),
+    ],
+)  # fmt: skip
+def test_an_image_version_deleted_in_the_data_access_log_is_told_for_pulls_of_its_image(
+    change: dict[str, Any], told: bool
+) -> None:
+    """Deleting an image's version is a data write: its audit entry is in the data access log, and the pull names
+    the image by a tag, not the deleted digest."""
+    image = "us-central1-docker.pkg.dev/p/apps/search-api:2.3.0"
+    pulls = [
+        pod_event(60 + i * 30, f"search-api-5f4e3d2c1-a1b2{i}", "Failed",
+                  f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack image '
+                  f'"{image}": failed to resolve reference "{image}": {image}: not found')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries([change, *pulls]).incidents
+    assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])

@@ -1605,7 +1605,15 @@ SCOPE_SOURCE = "source:"
 """A source range an ingress firewall rule applies to (`source:35.191.0.0/16`, its `sourceRanges`)."""
 SCOPE_API = "api:"
 """The API whose quota a quota limit's or override's change sets (`api:translate.googleapis.com`)."""
+SCOPE_PERMISSION = "permission:"
+"""A permission an IAM deny policy's rules deny, as callers are refused it (`permission:storage.objects.delete` of
+`deniedPermissions: ["storage.googleapis.com/objects.delete"]`; a `*` stands for any part)."""
 _MAX_SCOPE = 32
+_DENIED_PERMISSION = compile_regex(
+    r"^([a-z][a-z0-9-]{0,62})\.[a-z0-9.-]{1,200}/([\w*]{1,100}\.[\w*]{1,100})$"
+)
+"""A deny policy's permission, `SERVICE_FQDN/RESOURCE.ACTION` (`storage.googleapis.com/objects.delete`): the IAM
+permission's service prefix is the FQDN's first label (`storage.objects.delete`)."""
 _ENDPOINT_HOST = compile_regex(r"^https?://([^/:?#\s]{1,253})")
 _QUOTA_OF_API = compile_regex(r"^projects/[^/]{1,100}/services/([a-z0-9.-]{1,100})/consumerQuotaMetrics/")
 """A quota limit's or override's resource name (`projects/4182…/services/translate.googleapis.com/
@@ -1658,7 +1666,22 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     host = _ENDPOINT_HOST.search(endpoint) if isinstance(endpoint, str) else None
     if host is not None:
         scope.append(SCOPE_ENDPOINT + host.group(1).lower())
+    scope.extend(SCOPE_PERMISSION + permission for permission in _denied_permissions(request))
     return tuple(dict.fromkeys(scope))[:_MAX_SCOPE]
+
+
+def _denied_permissions(request: dict[str, Any]) -> Iterator[str]:
+    """The permissions an IAM deny policy's request denies (`policy.rules[].denyRule.deniedPermissions`), in the
+    form a refused caller's error names them (`_DENIED_PERMISSION`)."""
+    policy = request.get("policy")
+    rules = policy.get("rules") if isinstance(policy, dict) else None
+    for rule in rules if isinstance(rules, list) else ():
+        deny = rule.get("denyRule") if isinstance(rule, dict) else None
+        permissions = deny.get("deniedPermissions") if isinstance(deny, dict) else None
+        for text in permissions if isinstance(permissions, list) else ():
+            found = _DENIED_PERMISSION.match(text) if isinstance(text, str) else None
+            if found is not None:
+                yield f"{found.group(1)}.{found.group(2)}"
 
 
 def _record_names(request: dict[str, Any]) -> Iterator[str]:

@@ -230,9 +230,21 @@ told with its kind, `projects/shop-prod`, as it concerns everything in it."""
 _RESOURCE_SERVICE = compile_regex(r"/(?:services|functions)/([^/\s]+)")
 _COLLECTION = compile_regex(r"/([A-Za-z][A-Za-z0-9]{1,40})/$")
 """The collection before a changed resource's name in its resource name (`topics/` of `projects/p/topics/tx`)."""
+_PARENT = compile_regex(r"(?:^|[\s/])([A-Za-z][A-Za-z0-9]{1,40})/([^\s/]{1,200})/$")
+"""The collection and name of the resource a changed one is in (`datasets/analytics_sandbox/` before `tables/`)."""
+_NOT_PARENTS = frozenset(
+    {"projects", "folders", "organizations", "locations", "regions", "zones", "namespaces"}
+)
+"""Collections that hold everything of a place (`projects/shop-prod`): its resources are named without them."""
 _RESOURCE_PROJECT = compile_regex(r" on projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/")
 """The project id a changed resource's name is in (`projects/shop-staging/instances/orders-db`): an id begins with a
 letter, so a project number (`projects/418276301552/secrets/…`) and a wildcard (`projects/_/buckets/…`) are not one."""
+
+_ATTACHED_TO_PROJECT = compile_regex(
+    r" on policies/cloudresourcemanager\.googleapis\.com%2Fprojects%2F([a-z][a-z0-9-]{4,28}[a-z0-9])/"
+)
+"""The project an IAM deny policy is attached to, URL-encoded in its name (`policies/cloudresourcemanager.googleapis.com
+%2Fprojects%2Fshop-prod/denypolicies/deny-deletes`): it refuses calls in that project only."""
 
 
 @dataclass(slots=True)
@@ -340,12 +352,23 @@ def is_deploy(entry: LogEntry) -> bool:
 CHANGE_LOGS = ("/activity", "/system_event")
 """Audit logs of configuration changes: made by someone (admin activity) or by Google's systems (system event:
 a Cloud SQL maintenance, a VM's live migration or preemption)."""
+DATA_WRITE_CHANGES = compile_regex(
+    r"\.ArtifactRegistry\.(?:DeleteVersion|DeletePackage|BatchDeleteVersions)$"
+)
+"""Deletions an API records as data writes, in its data access log, that remove what deploys and pods pull: an
+Artifact Registry image's version or whole package (`gcloud artifacts docker images delete`); its tags' deletion
+is an admin activity."""
+_DATA_ACCESS_LOG = "/data_access"
 
 
 def _change(entry: LogEntry) -> ChangeMarker | None:
     """A successful admin-activity or system-event audit entry that deploys nothing, with the resource it
     changed; None if not."""
-    if not entry.log_id.endswith(CHANGE_LOGS) or entry.audit_status or entry.severity >= Severity.ERROR:
+    if entry.audit_status or entry.severity >= Severity.ERROR:
+        return None
+    if not entry.log_id.endswith(CHANGE_LOGS) and not (
+        entry.log_id.endswith(_DATA_ACCESS_LOG) and DATA_WRITE_CHANGES.search(entry.audit_method or "")
+    ):
         return None
     changed = _HIERARCHY_NODE.search(entry.message) or _CHANGED_RESOURCE.search(entry.message)
     if changed is None or is_deploy(entry):
@@ -360,7 +383,10 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     collection = _COLLECTION.search(entry.message[: changed.start(1)])
     if collection is not None:
         change = change.with_collection(collection.group(1))
-    project = _RESOURCE_PROJECT.search(entry.message)
+        parent = _PARENT.search(entry.message[: collection.start(1)])
+        if parent is not None and parent.group(1).lower() not in _NOT_PARENTS:
+            change = change.with_parent(parent.group(2))
+    project = _RESOURCE_PROJECT.search(entry.message) or _ATTACHED_TO_PROJECT.search(entry.message)
     if project is not None:
         change = change.with_project(project.group(1))
     if entry.audit_scope:

@@ -14,10 +14,11 @@ from loggardener.entries.payloads import (
     SCOPE_ENDPOINT,
     SCOPE_FIELD,
     SCOPE_HOST,
+    SCOPE_PERMISSION,
     SCOPE_PORT,
     SCOPE_SOURCE,
 )
-from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey
+from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
 from loggardener.regexes import compile_regex
@@ -289,6 +290,31 @@ _API_KEY_REFUSED = compile_regex(
 )
 """A call refused its API key, as Google's APIs say it (`API key not valid. Please pass a valid API key.`, `Requests to
 this API translate.googleapis.com method … are blocked.`, `Requests from referer <empty> are blocked.`)."""
+_DENY_POLICY_METHODS = compile_regex(r"^google\.iam\.v2(?:beta)?\.Policies\.(?:Create|Update)Policy$")
+"""Audit methods that add or change an IAM deny policy's rules (deleting one lifts its denials: it refuses nothing)."""
+_MESSAGE_SCHEMA_METHODS = compile_regex(
+    r"^google\.pubsub\.v1\.(?:SchemaService\.(?:CommitSchema|RollbackSchema|DeleteSchemaRevision)|"
+    r"Publisher\.UpdateTopic)$"
+)
+"""Audit methods that change the schema a Pub/Sub topic's messages must match: a schema's revision committed, rolled
+back or deleted, a topic's `schemaSettings` set (`Publisher.UpdateTopic`, told so only when its mask names them)."""
+_SCHEMA_VALIDATION_FAILED = compile_regex(
+    r"Message failed schema validation|Invalid data in message|Invalid schema message|"
+    r"INVALID_(?:JSON|BINARY)_AVRO_MESSAGE|INVALID_(?:JSON|BINARY)_PROTO_MESSAGE",
+    re.IGNORECASE,
+)
+"""A publish refused for not matching its topic's schema, as Pub/Sub answers it (`400 Invalid data in message: Message
+failed schema validation.`)."""
+_ARTIFACT_DELETED = compile_regex(
+    r"\.ArtifactRegistry\.(?:Delete(?:Version|Package|Tag)|BatchDeleteVersions)$"
+)
+"""Audit methods that delete an image's tag, version or package from Artifact Registry."""
+_IMAGE_PULL_FAILED = compile_regex(
+    r"Failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|manifest unknown|"
+    r"Image '[^'\n]{1,300}' not found",
+    re.IGNORECASE,
+)
+"""A pull of an image refused, as the kubelet, a registry or Cloud Run's deploy says it."""
 _METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
 """Fields of a resource that only describe it (an update mask's last part, lower case, without `_`): an update of
 these alone (`UpdateInstance` with `updateMask: labels`) changes nothing its clients meet."""
@@ -352,14 +378,40 @@ def _previous(revision: RevisionKey, facts: ResolvedFacts) -> RevisionKey | None
     return max(earlier)[1] if earlier else None
 
 
+def _served_before(
+    revision: RevisionKey, spans: dict[RevisionKey, Span], facts: ResolvedFacts
+) -> RevisionKey | None:
+    """The service's revision that served before `revision` first did in the window, without the problem (`spans`),
+    when a deploy of the service in between sent traffic to `revision`: of those first seen before that deploy, the
+    one seen last. Traffic rolled back to an older revision (`catalog-00056-bon` after `catalog-00058-rix`) or
+    revisions named without a number have no previous revision by name; two revisions serving side by side from the
+    window's start, with no deploy between, have none at all."""
+    arrived = facts.revisions[revision].start
+    service = revision[0].lower()
+    deployed = [
+        d.timestamp for d in facts.deploys if (d.service or "").lower() == service and d.timestamp <= arrived
+    ]
+    if not deployed:
+        return None
+    earlier = [
+        (span.last, key)
+        for key, span in facts.revisions.items()
+        if key[0] == revision[0] and key != revision and key not in spans and span.start < max(deployed)
+    ]
+    return max(earlier)[1] if earlier else None
+
+
 def suspect_revision(cluster: Cluster, facts: ResolvedFacts) -> SuspectRevision | None:
-    """The revision the problem first appears in, when the service's previous revision ran without it."""
+    """The revision the problem first appears in, when the service's previous revision ran without it: the one
+    before it by name, else the one that served before it (`_served_before`)."""
     spans = facts.cluster_revisions.get(cluster.fingerprint)
     if not spans:
         return None
     revision, span = min(spans.items(), key=lambda item: (item[1].first, item[0]))
     previous = _previous(revision, facts)
-    if previous is None or previous in spans:
+    if previous is None or previous in spans or facts.revisions[previous].first >= span.first:
+        previous = _served_before(revision, spans, facts)
+    if previous is None:
         return None
     seen = facts.revisions[previous]
     if seen.first >= span.first:
@@ -574,6 +626,8 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     change no problem of other projects only (`_runs_only_elsewhere`)."""
     if change.grants_only or _describes_only(change):
         return False
+    if change.parent is not None:
+        problems = [c for c in problems if not _names_it_in_another_parent(change, c)]
     if change.project is not None:
         problems = [c for c in problems if not _names_it_in_another_project(change, c)]
         if _is_datastore_change(change):
@@ -603,6 +657,22 @@ def _names_in_its_collection(change: ChangeMarker, problems: Sequence[Cluster]) 
     return any(re.search(pattern, _said(c), re.IGNORECASE) for c in problems)
 
 
+def _names_it_in_another_parent(change: ChangeMarker, problem: Cluster) -> bool:
+    """Every time the problem names the changed resource, it qualifies it by a resource other than the one it is in
+    (`ChangeMarker.parent`): table `page_events` deleted from dataset `analytics_sandbox` while a client is refused
+    `shop-prod:analytics.page_events`; tag `1.9.0` deleted from `billing-api` while `orders-api:1.9.0` is pulled. A
+    name inside a longer one is not qualified by what precedes it (`googleapis` of `storage.googleapis.com`); a path
+    qualifies it by the name before its collection (`app-ring` of `keyRings/app-ring/cryptoKeys/card-key`)."""
+    if len(change.resource) < CHANGE_MIN_NAME:
+        return False
+    name = re.escape(change.resource)
+    collection = rf"(?:/{re.escape(change.collection)})?" if change.collection else ""
+    pattern = rf"(?<![\w-])([\w-]{{1,100}}){collection}[.:/]{name}(?![\w-]|\.\w)|{name}"
+    own = {(change.parent or "").lower(), (change.collection or "").lower()}
+    found = [m.group(1) for m in re.finditer(pattern, _said(problem), re.IGNORECASE)]
+    return bool(found) and all(q is not None and q.lower() not in own for q in found)
+
+
 def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool:
     """The problem names a resource of the changed one's name qualified by projects other than the change's: a Cloud
     SQL connection name (`/cloudsql/shop-prod:us-central1:orders-db` while `projects/shop-staging/instances/
@@ -614,15 +684,20 @@ def _names_it_in_another_project(change: ChangeMarker, problem: Cluster) -> bool
 
 def _qualifying_projects(change: ChangeMarker, problem: Cluster) -> set[str]:
     """The projects the problem qualifies a resource of the changed one's name by (`shop-prod` of
-    `/cloudsql/shop-prod:us-central1:orders-db`, of `projects/shop-prod/…/orders-db`)."""
+    `/cloudsql/shop-prod:us-central1:orders-db`, of `projects/shop-prod/…/orders-db`); not the resource the changed one
+    is in (`orders-api` of `…/orders-api:1.8.2`, an image's tag: `ChangeMarker.parent`)."""
     if change.project is None or len(change.resource) < CHANGE_MIN_NAME:
         return set()
+    parent = (change.parent or "").lower()
     name = re.escape(change.resource)
     pattern = (
         rf"(?<![\w-])(?:([a-z][a-z0-9-]{{4,28}}[a-z0-9])(?::[a-z0-9-]{{1,40}})?:|"
         rf"projects/([a-z][a-z0-9-]{{4,28}}[a-z0-9])/(?:[^\s/]{{1,100}}/){{1,6}}){name}(?![\w-])"
     )
-    return {found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)}
+    found = {
+        found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)
+    }
+    return {project for project in found if project.lower() != parent}
 
 
 def _is_datastore_change(change: ChangeMarker) -> bool:
@@ -867,6 +942,21 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         return any(_CERTIFICATE_NOT_FOR_HOST.search(head) for head in heads)
     if _API_KEY_METHODS.search(change.method):
         return any(_API_KEY_REFUSED.search(head) for head in heads)
+    if _ARTIFACT_DELETED.search(change.method):
+        return any(_IMAGE_PULL_FAILED.search(head) and _names_the_image(change, head) for head in heads)
+    if _DENY_POLICY_METHODS.search(change.method):
+        permissions = _scoped(change, SCOPE_PERMISSION)
+        return any(
+            _PERMISSION_DENIED.search(head)
+            and _of_its_project(change, c)
+            and _names_a_permission(permissions, head)
+            for c, head in zip(problems, heads, strict=True)
+        )
+    if _MESSAGE_SCHEMA_METHODS.search(change.method) and _sets_a_schema(change):
+        return any(
+            _SCHEMA_VALIDATION_FAILED.search(head) and _of_its_project(change, c)
+            for c, head in zip(problems, heads, strict=True)
+        )
     if change.method.endswith(_SCHEMA_METHODS):
         return any(_names_what_the_schema_lost(c) for c in problems)
     if (
@@ -888,6 +978,54 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c in problems
         )
     return False
+
+
+def _names_the_image(change: ChangeMarker, text: str) -> bool:
+    """The pulled image is the package the deleted tag or version was of (`ChangeMarker.parent`), or the deleted
+    package itself: `…/apps/search-api:2.3.0` or `…/apps/search-api@sha256:…` for a version of `search-api`."""
+    package = change.resource if change.collection == "packages" else change.parent
+    if not package:
+        return False
+    return re.search(rf"/{re.escape(package)}[:@\"']", text, re.IGNORECASE) is not None
+
+
+def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
+    """The problem's samples are of the changed resource's project, or say none, or the change names none: a deny
+    policy or a message schema of `shop-staging` refuses nothing of `shop-prod`."""
+    projects = {sample.project for sample in problem.samples if sample.project}
+    return change.project is None or not projects or change.project in projects
+
+
+def _names_a_permission(permissions: Sequence[str], text: str) -> bool:
+    """The refused call names a permission the deny policy denies (`storage.objects.delete`; a `*` of the policy's
+    stands for any part), or the policy's request names none, or the text names no permission (both told)."""
+    if not permissions:
+        return True
+    named = {
+        found.group(0).lower()
+        for found in _PERMISSION_NAME.finditer(text)
+        if found.group(0).rpartition(".")[2] not in _HOST_ENDINGS and ".googleapis." not in found.group(0)
+    }
+    if not named:
+        return True
+    patterns = [re.compile(re.escape(p.lower()).replace(r"\*", r"[\w.]*") + "$") for p in permissions]
+    return any(pattern.match(name) for pattern in patterns for name in named)
+
+
+_PERMISSION_NAME = compile_regex(
+    r"\b[a-z][a-zA-Z0-9]{1,40}\.[a-z][a-zA-Z0-9]{1,60}\.[a-z][a-zA-Z0-9]{1,60}\b"
+)
+"""An IAM permission a refused call names (`storage.objects.delete`, `bigquery.tables.getData`); a host of three
+labels has this shape too (`storage.googleapis.com`, `api.shop.com`: `_HOST_ENDINGS`)."""
+_HOST_ENDINGS = frozenset({"com", "net", "org", "io", "dev", "app", "cloud", "internal", "local"})
+
+
+def _sets_a_schema(change: ChangeMarker) -> bool:
+    """A schema's change, or a topic's update whose mask names its schema settings (a labels update changes none)."""
+    if not change.method.endswith(".UpdateTopic"):
+        return True
+    fields = [field.replace("_", "").lower() for field in _scoped(change, SCOPE_FIELD)]
+    return any(field.startswith("schemasettings") for field in fields)
 
 
 def _names_what_the_schema_lost(problem: Cluster) -> bool:

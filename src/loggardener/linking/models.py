@@ -98,9 +98,24 @@ class ChangeMarker(BaseModel):
     """The collection the changed resource's name holds it in, the path part before its name (`topics` of
     `projects/p/topics/tx`); None when there is none. Linking reads it, the report does not carry it."""
 
+    _parent: str | None = PrivateAttr(default=None)
+    """The name of the resource the changed one is in, when that is no project or location (`analytics_sandbox` of
+    `projects/p/datasets/analytics_sandbox/tables/page_events`, `orders-api` of `…/packages/orders-api/tags/1.8.2`);
+    None otherwise. Linking reads it, the report does not carry it."""
+
     @property
     def project(self) -> str | None:
         return self._project
+
+    @property
+    def parent(self) -> str | None:
+        return self._parent
+
+    def with_parent(self, parent: str) -> ChangeMarker:
+        """The same change, the resource the changed one is in known."""
+        marker = self.model_copy()
+        marker._parent = parent
+        return marker
 
     @property
     def collection(self) -> str | None:

@@ -1378,31 +1378,68 @@ def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Link
             )
 
 
-_STATUS_MESSAGE = compile_regex(
+_GRPC_STATUS = (
     r"rpc error: code = \w{1,30} desc = |StatusRuntimeException: [A-Z_]{2,30}: |"
-    r"\bdetails = \"|Status\(StatusCode=\"?\w{1,30}\"?, Detail=\"|\bError: \d{1,2} [A-Z_]{2,30}: "
+    r"\bdetails = \"|Status\(StatusCode=\"?\w{1,30}\"?, Detail=\"|\bError: (?:\d{1,2}|<\*>) [A-Z_]{2,30}: |"
+    r"^(?:\d{1,2}|<\*>) (?:CANCELLED|UNKNOWN|INVALID_ARGUMENT|DEADLINE_EXCEEDED|NOT_FOUND|ALREADY_EXISTS|"
+    r"PERMISSION_DENIED|RESOURCE_EXHAUSTED|FAILED_PRECONDITION|ABORTED|OUT_OF_RANGE|UNIMPLEMENTED|INTERNAL|"
+    r"UNAVAILABLE|DATA_LOSS|UNAUTHENTICATED): "
 )
+_STATUS_MESSAGE = compile_regex(_GRPC_STATUS)
 """Where a gRPC client's error gives the message the server answered with: grpc-go's `rpc error: code =
 FailedPrecondition desc = …`, grpc-java's `StatusRuntimeException: FAILED_PRECONDITION: …`, grpc-python's
 `details = "…"`, grpc-dotnet's `Status(StatusCode="FailedPrecondition", Detail="…")`, grpc-js's `Error: 9
-FAILED_PRECONDITION: …`. What follows is the server's text, up to the end of the line."""
-_STATUS_HINTS = ("desc = ", "StatusRuntimeException: ", "details = ", "Detail=", "Error: ")
+FAILED_PRECONDITION: …` (a problem's message or template may hold it without its `Error: `, its count masked `<*>`).
+What follows is the server's text, up to the end of the line."""
+_GOOGLE_API_ANSWER = (
+    r"\bgoogle\.api_core\.exceptions\.\w{1,40}: (?:\d{3}|<\*>) |\bgoogleapi: Error (?:\d{3}:|<\*>) "
+)
+"""A Google API's answer as its client libraries raise it: google-api-core's `google.api_core.exceptions.
+InvalidArgument: 400 …` (Python), google-api-go-client's `googleapi: Error 403: …`."""
+_ANSWERED = compile_regex(f"{_GRPC_STATUS}|{_GOOGLE_API_ANSWER}")
+_STATUS_HINTS = (
+    "desc = ",
+    "StatusRuntimeException: ",
+    "details = ",
+    "Detail=",
+    "Error: ",
+    "google.api_core.exceptions.",
+    "googleapi: Error ",
+)
+_BARE_STATUS = compile_regex(r"(?m)^(?:\d{1,2}|<\*>) [A-Z]")
+"""A line that may begin with a gRPC status as grpc-js's message holds it without its `Error: ` (`5 NOT_FOUND: …`)."""
+_API_ANSWER_TYPES = compile_regex(
+    r"^(?:google\.api_core\.exceptions\.\w+|com\.google\.api\.gax\.rpc\.\w+Exception|"
+    r"googleapiclient\.errors\.HttpError|Google\.GoogleApiException)$"
+)
+"""Exceptions Google's client libraries raise with a Google API's answer as their message (google-api-core's
+`NotFound: 404 Not found: Table …`, gax-java's `InvalidArgumentException`, the discovery client's `HttpError`):
+the message is the API's words, not the logging service's."""
 
 
-def _status_messages(text: str) -> tuple[str, str]:
-    """(what a text gives as a gRPC server's answer (`_STATUS_MESSAGE`, to each line's end), the rest: the
-    client's own words)."""
-    if not any(hint in text for hint in _STATUS_HINTS):
+def _status_messages(text: str, answers: re.Pattern[str] = _STATUS_MESSAGE) -> tuple[str, str]:
+    """(what a text gives as a server's answer (`answers`: a gRPC server's, `_STATUS_MESSAGE`; or also a Google
+    API's, `_ANSWERED`), to each line's end), the rest: the client's own words)."""
+    if not any(hint in text for hint in _STATUS_HINTS) and _BARE_STATUS.search(text) is None:
         return "", text
     answered, own = [], []
     for line in text.splitlines():
-        found = _STATUS_MESSAGE.search(line)
+        found = answers.search(line)
         if found is None:
             own.append(line)
         else:
             own.append(line[: found.start()])
             answered.append(line[found.end() :])
     return "\n".join(answered), "\n".join(own)
+
+
+def _own_words(cluster: Cluster) -> str:
+    """What the cluster's service says itself: none of a Google API client's exception (`_API_ANSWER_TYPES`, whose
+    message is the API's answer), nor an answer it quotes (`_ANSWERED`). Two services given one answer by a Google
+    API (`Invalid data in message: Message failed schema validation.`) did not answer each other."""
+    if cluster.exception_type and _API_ANSWER_TYPES.match(cluster.exception_type):
+        return ""
+    return _status_messages(f"{cluster.template}\n{cluster.message}", _ANSWERED)[1]
 
 
 def _status_quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1426,7 +1463,7 @@ def _status_quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links
     for cause in clusters if callers else ():
         if cause.kind == "request" or role(cause) == NONE or not _runs_code(cause) or not _is_failure(cause):
             continue
-        _, own = _status_messages(f"{cause.template}\n{cause.message}")
+        own = _own_words(cause)
         said = _words(own)
         own_runs = _word_runs(said)
         parts = [words for words in _literal_parts(cause) if _word_runs(words) & own_runs]
