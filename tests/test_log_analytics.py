@@ -1452,6 +1452,26 @@ def test_every_report_line_is_a_stack_header_in_the_query(lines: list[str]) -> N
     assert _matching_in_the_query(held, _stack_header) == held
 
 
+# Look-alikes: lines that read as a report's neighbours (a request line, a `#` or `package:` line, a caret) among
+# plain lines of no report: nothing to join in either scan.
+_NEIGHBOUR_LOOK_ALIKES: list[list[tuple[float, str]]] = [
+    [(0, "GET /healthz"), (0.0001, "health check passed in {n} ms"), (0.0001, "Error thrown by handler.")],
+    [
+        (0, "#1 best seller: sku {n}"),
+        (0.0001, "package: {n} parcels shipped"),
+        (0.0001, "^"),
+        (0.0001, "done"),
+    ],
+]
+
+
+def test_lines_that_only_look_like_a_reports_neighbours_scan_alike() -> None:
+    entries = _split_tracebacks(6, seed=13, hours=0.15, instances=3, shapes=_NEIGHBOUR_LOOK_ALIKES)
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 0
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 # Split reports of languages whose lines no header of the query's first list opened: a Dart exception with
 # package:stack_trace's terse frames, Dart VM frames under an error's text, Swift's trap with its old numbered
 # frames, Swift 5.9's backtracer (`reassemble.REPORT_LINE_PATTERNS`).
