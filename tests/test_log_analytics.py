@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -31,7 +32,13 @@ from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.payloads import Payload
-from loggardener.entries.reassemble import credential_label, line_kind
+from loggardener.entries.reassemble import (
+    NEIGHBOURED_PATTERN,
+    REPORT_LINE_PATTERNS,
+    credential_label,
+    line_kind,
+    may_neighbour_message,
+)
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
@@ -51,6 +58,8 @@ from loggardener.sources.log_analytics import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     LogAnalyticsQuery,
+    _neighboured,
+    _stack_header,
     _string,
     _traceback_line,
     build_sql,
@@ -1369,6 +1378,163 @@ def test_stacks_whose_header_the_query_did_not_know_scan_alike(copies: int, inst
     entries = _split_tracebacks(copies, seed=5, hours=0.15, instances=instances, shapes=_HEADERLESS_SHAPES)
     local = local_report(ListSource(entries))
     assert local.totals.events == 3 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Reports whose lines reassembly holds only beside a line of the report (`reassemble.NEIGHBOURED_PATTERN`), one line
+# per entry: shelf's (three plain lines in a row under its header: the request, `Error thrown by handler.`, the
+# error's text), Deno's uncaught error (its source line at the margin, above a caret), the Dart VM's (its error's
+# text and the excerpt of the input under `Unhandled exception:`).
+_NEIGHBOURED_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "ERROR - 2026-11-21 06:41:07.{n}"),
+        (0.0001, "PUT /baskets/{n}/items"),
+        (0.0001, "Error thrown by handler."),
+        (0.0001, "Bad state: basket {n} is already checked out"),
+        (0.0001, "package:basket_api/src/routes.dart 52:11            BasketRoutes.put"),
+        (0.0001, "package:shelf_router/src/router.dart 198:31          Router.call"),
+        (0.0001, "<asynchronous suspension>"),
+    ],
+    [
+        (0, "error: Uncaught (in promise) TypeError: Cannot read properties of null (reading 'price')"),
+        (0.0001, "const total = basket.price * {n};"),
+        (0.0001, "                    ^"),
+        (0.0001, "    at totalOf (file:///srv/basket.ts:31:21)"),
+        (0.0001, "    at async route (file:///srv/main.ts:9:15)"),
+    ],
+    [
+        (0, "Unhandled exception:"),
+        (0.0001, "FormatException: Unexpected character (at character {n})"),
+        (0.0001, "{items: 3,}"),
+        (0.0001, "         ^"),
+        (0.0001, ""),
+        (0.0001, "#0      _ChunkedJsonParser.fail (dart:convert-patch/convert_patch.dart:1463:5)"),
+        (0.0001, "#1      main (file:///srv/bin/import.dart:{n}:7)"),
+    ],
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 3)], ids=["few", "crowded"])
+def test_reports_held_by_their_neighbouring_lines_scan_alike(copies: int, instances: int) -> None:
+    """The plain lines reassembly holds only beside another line of the report come back in their run, however
+    many of them follow each other: the report is one event in both scans, not a header and a rest."""
+    entries = _split_tracebacks(copies, seed=7, hours=0.15, instances=instances, shapes=_NEIGHBOURED_SHAPES)
+    local = local_report(ListSource(entries))
+    assert local.totals.events == 3 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def _matching_in_the_query(lines: list[str], condition: Callable[[str], str]) -> list[str]:
+    """The lines for which the query's SQL `condition` (of a column) holds, run by DuckDB."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (text_payload VARCHAR)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(line,) for line in lines])
+    return sorted(row[0] for row in connection.execute(_selecting(condition)).fetchall())
+
+
+@functools.cache
+def _selecting(condition: Callable[[str], str]) -> str:
+    return to_duckdb(f"SELECT text_payload FROM t WHERE {condition('text_payload')}")
+
+
+_SPACE_AROUND = st.text(st.sampled_from(" \t\x0b\u00a0\u2003"), max_size=2)
+_NEIGHBOURED_LINES = st.tuples(
+    _SPACE_AROUND,
+    st.sampled_from(_alternatives(NEIGHBOURED_PATTERN)).flatmap(
+        lambda alternative: st.from_regex(alternative, fullmatch=True)
+    ),
+    _SPACE_AROUND,
+).map("".join)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_NEIGHBOURED_LINES, min_size=20, max_size=30))
+def test_every_line_reassembly_holds_the_next_one_by_is_one_in_the_query(lines: list[str]) -> None:
+    """A line that makes reassembly hold the plain line beside it (`may_neighbour_message`) is one the query
+    holds the plain lines beside too: a line it misses cuts the report in two."""
+    parser = EntryParser(Redactor(), StackParser())
+    held = sorted(
+        {
+            line
+            for line in lines
+            if "\n" not in line
+            and not line.startswith(("thread '", "stack backtrace:", "note: "))
+            and may_neighbour_message(
+                parser.parse(0, {"textPayload": line, "timestamp": "2026-11-21T06:00:00Z"})
+            )
+        }
+    )
+    assert _matching_in_the_query(held, _neighboured) == held
+
+
+_REPORT_LINES = st.sampled_from(
+    [alternative for pattern in REPORT_LINE_PATTERNS for alternative in _alternatives(pattern.pattern)]
+).flatmap(lambda alternative: st.from_regex(alternative, fullmatch=True))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_REPORT_LINES, min_size=20, max_size=30))
+def test_every_report_line_is_a_stack_header_in_the_query(lines: list[str]) -> None:
+    """Each line of a Dart, Swift, Haskell, shelf or PHP-FPM report (`REPORT_LINE_PATTERNS`, as their patterns
+    draw them) makes its run a stack in the query, as reassembly joins it."""
+    held = sorted({line for line in lines if "\n" not in line})
+    assert _matching_in_the_query(held, _stack_header) == held
+
+
+# Look-alikes: lines that read as a report's neighbours (a request line, a `#` or `package:` line, a caret) among
+# plain lines of no report: nothing to join in either scan.
+_NEIGHBOUR_LOOK_ALIKES: list[list[tuple[float, str]]] = [
+    [(0, "GET /healthz"), (0.0001, "health check passed in {n} ms"), (0.0001, "Error thrown by handler.")],
+    [
+        (0, "#1 best seller: sku {n}"),
+        (0.0001, "package: {n} parcels shipped"),
+        (0.0001, "^"),
+        (0.0001, "done"),
+    ],
+]
+
+
+def test_lines_that_only_look_like_a_reports_neighbours_scan_alike() -> None:
+    entries = _split_tracebacks(6, seed=13, hours=0.15, instances=3, shapes=_NEIGHBOUR_LOOK_ALIKES)
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 0
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Split reports of languages whose lines no header of the query's first list opened: a Dart exception with
+# package:stack_trace's terse frames, Dart VM frames under an error's text, Swift's trap with its old numbered
+# frames, Swift 5.9's backtracer (`reassemble.REPORT_LINE_PATTERNS`).
+_REPORT_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "Exception: pricing feed returned 502 for batch {n}"),
+        (0.0001, "package:feed/client.dart {n}:9                  FeedClient.fetch"),
+        (0.0001, "package:feed/importer.dart 18:22                 Importer.run"),
+    ],
+    [
+        (0, "RangeError (index): Index out of range: index should be less than {n}: 7"),
+        (0.0001, "#0      List.[] (dart:core-patch/growable_array.dart:264:36)"),
+        (0.0001, "#1      Picker.pick (package:picker/picker.dart:40:18)"),
+    ],
+    [
+        (0, "Fatal error: Index out of range: file Basket/Line.swift, line {n}"),
+        (0.0001, "Current stack trace:"),
+        (0.0001, "0    libswiftCore.so                    0x00007f11aa5a3e40 swift_reportError + 50"),
+        (0.0001, "1    Run                                0x000055aa01e1a2b4 <unavailable> + 5612212"),
+    ],
+    [
+        (0, "*** Program crashed: Bad pointer dereference at 0x000000000000{n}"),
+        (0.0001, "Thread 0 crashed:"),
+        (0.0001, "0 0x000055aa01e1a2b4 Basket.total() + 212 in Run at /srv/Sources/App/Basket.swift:42:18"),
+        (0.0001, "Backtrace took 0.12s"),
+    ],
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 3)], ids=["few", "crowded"])
+def test_reports_of_dart_and_swift_split_per_line_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(copies, seed=9, hours=0.15, instances=instances, shapes=_REPORT_SHAPES)
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks > 0
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 

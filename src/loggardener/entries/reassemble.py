@@ -1956,6 +1956,45 @@ _NEIGHBOURED_FIRST = frozenset("UEHCGPDOdpf#^ ")
 _SHORT_NEIGHBOUR = 2048
 
 
+def _literal(text: str) -> str:
+    """`text` as a pattern that matches it (only the characters a pattern reads escaped: RE2 refuses `re.escape`'s
+    escaped spaces)."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+
+# `may_neighbour_message`'s lines of another report (`_NEIGHBOURED*`, shelf's header, a request line, a Dart frame,
+# a caret line) as one pattern over the line as logged, a superset (any length; a Dart frame by how it starts): the
+# Log Analytics query holds the plain line on either side of one, as reassembly does
+NEIGHBOURED_PATTERN = (
+    "^(?:"
+    + "|".join(_literal(start) for start in _NEIGHBOURED_STARTS)
+    + ")"
+    + r"|^\s*(?:"
+    + "|".join(
+        [*(_literal(line) for line in sorted(_NEIGHBOURED)), _SHELF_ERROR.pattern, _REQUEST_LINE.pattern]
+    )
+    + r")\s*$"
+    + r"|^\s*(?:"
+    + "|".join(_literal(start) for start in _DART_FRAME_STARTS)
+    + ")"
+    + r"|^\s*\^[\^~]*\s*$"
+)
+# The lines of a report reassembly joins that no Python, Java, Go or Ruby header opens (Dart's, Swift's, Haskell's,
+# shelf's, PHP-FPM's slow log): a run of lines holding one may be a split stack (the Log Analytics query's headers)
+REPORT_LINE_PATTERNS = (
+    DART_FRAME,
+    DART_TERSE_FRAME,
+    SWIFT_FATAL,
+    SWIFT_CRASHED,
+    SWIFT_FRAME,
+    SWIFT_OLD_FRAME,
+    HASKELL_FRAME,
+    _SHELF_ERROR,
+    _FPM_SLOW_LOG,
+    compile_regex("|".join(f"^{_literal(heading)}$" for heading in (DART_UNHANDLED, *HASKELL_CALL_STACK))),
+)
+
+
 def _within(seconds: float) -> timedelta:
     """The longest duration `d` with `d.total_seconds() <= seconds`: as `total_seconds()` rounds a whole number
     of microseconds, which only grows with the duration, `d <= _within(s)` exactly when that holds."""

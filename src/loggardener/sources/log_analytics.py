@@ -115,8 +115,10 @@ from loggardener.entries.reassemble import (
     GLOG_TRACE_PATTERN,
     HINT_PATTERN,
     LABEL_REACH,
+    NEIGHBOURED_PATTERN,
     PREAMBLE_STEP,
     RECORD_STEP,
+    REPORT_LINE_PATTERNS,
     RUBY_FRAME_PATTERN,
     STACK_INFO,
 )
@@ -241,8 +243,15 @@ def _re2_text_superset(pattern: str) -> str:
     pattern = re.sub(r"\(\?=[^()]*\)", "", pattern)
     pattern = re.sub(r"(?<!\\)\{(\d+),\d+\}", lambda m: "*" if m[1] == "0" else f"{{{m[1]},}}", pattern)
     pattern = re.sub(r"\(\?P<\w+>", "(?:", pattern)
-    widen = {"w": r"\w\x{80}-\x{10FFFF}", "s": r"\s\x{1c}-\x{1f}\x{85}\x{a0}\p{Z}"}
-    return widen_escapes(pattern, widen, keep_carets=False)
+    return widen_escapes(pattern, _UNICODE_CLASSES, keep_carets=False)
+
+
+# Python's `\w`, `\s` and `\d` as RE2 class bodies (RE2's are ASCII, and its `\s` lacks the vertical tab)
+_UNICODE_CLASSES = {
+    "w": r"\w\x{80}-\x{10FFFF}",
+    "s": r"\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\p{Z}",
+    "d": r"\d\p{Nd}",
+}
 
 
 # An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more)
@@ -255,12 +264,16 @@ _ACCESS_REQUEST = "(" + _re2_superset(ACCESS_REQUEST_PATTERN) + ")"
 _REQUEST_PATH = "(?:" + HTTP_METHODS + r')\s+"?([^"\s?#]+)'
 # Where a stack names its place on a line of its own that is not indented (indented lines are keyed verbatim):
 # a file and line (`app.rb:42:in 'total'`, `in /srv/a.php:9`, `panicked at src/main.rs:14:38`), a Go function's
-# line (`main.handler2(...)`, also between escaped newlines in JSON), the function of Go's `created by`
+# line (`main.handler2(...)`, also between escaped newlines in JSON), the function of Go's `created by`, a Swift
+# trap's and a Dart terse frame's place
 _UNINDENTED_PLACES = (
     r"(?m)((?:[\w./<>-]+\.[A-Za-z]\w*|<internal:[^>\n]+>):[0-9]+(?::in [`'][^'`\n]*)?"
     r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)$"
     r"|\\n[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)\\n"
-    r"|^created by \S+)"
+    r"|^created by \S+"
+    # Swift's trap before 5.9 (`Fatal error: … file App/Cart.swift, line 42`), a Dart terse frame (`package:a/b.dart
+    # 61:9   fn`): their places, as `stacks.SWIFT_FATAL` and `stacks.DART_TERSE_FRAME` read them
+    r"|file [^\s,]+\.swift, line [0-9]+|\S+\.dart [0-9]+(?::[0-9]+)?)"
 )
 
 
@@ -494,6 +507,12 @@ _STACK_OPENERS = (
 )
 # A line with nothing after its tags (`reassemble._announces`)
 _SAYS_NOTHING = r"\]\s+$"
+# A line of another report that a plain line comes right after or right before (`reassemble.NEIGHBOURED_PATTERN`:
+# shelf's header, request line and `Error thrown by handler.`, the Dart VM's heading, Deno's uncaught error, a caret
+# under a source line): the plain line beside it may be a stack's line that only it makes one
+_NEIGHBOURED = widen_escapes(_re2_superset(NEIGHBOURED_PATTERN), _UNICODE_CLASSES)
+# Lines of a report of Dart, Swift, Haskell, shelf or PHP-FPM (`reassemble.REPORT_LINE_PATTERNS`): a stack's lines
+_REPORT_LINE = "|".join(_re2_text_superset(pattern.pattern) for pattern in REPORT_LINE_PATTERNS)
 # A Rust panic whose message is on the next line (some pastes and formatters drop the last colon)
 _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
 # A line's header of a timestamp and a level word, or a level word alone (`FATAL NoMethodError (…):`, `ERROR `):
@@ -542,8 +561,16 @@ _KEY_LINE = r"^\s*(?:\S*|(?:Proc-Type|DEK-Info|Comment|Version): .*)\s*$"
 _KEY_MARKER = r"PRIVATE KEY|\[REDACTED:private-key\]"
 
 
+def _neighboured(text: str) -> str:
+    """SQL: the text is a line of a report that a plain line beside it belongs to (`_NEIGHBOURED`)."""
+    return f"REGEXP_CONTAINS({text}, {_string(_NEIGHBOURED)})"
+
+
 def _stack_header(text: str) -> str:
-    return f"(STRPOS({text}, {_string(PY_HEADER)}) > 0 OR REGEXP_CONTAINS({text}, {_string(_STACK_HEADER)}))"
+    return (
+        f"(STRPOS({text}, {_string(PY_HEADER)}) > 0 OR REGEXP_CONTAINS({text}, {_string(_STACK_HEADER)}) "
+        f"OR REGEXP_CONTAINS({text}, {_string(_REPORT_LINE)}))"
+    )
 
 
 def _route(url: str) -> str:
@@ -791,6 +818,8 @@ text_lines AS (
     line_rank = 0 OR {_traceback_line("line_text")} OR IF(bare_text = line_text, FALSE, {_traceback_line("bare_text")})
       AS maybe_line,
     REGEXP_CONTAINS(line_text, {_string(_OPENS_MESSAGE)}) AS opens_message,
+    -- a line of a report that holds the plain line beside it (shelf's request, Deno's source line)
+    {_neighboured("line_text")} OR IF(bare_text = line_text, FALSE, {_neighboured("bare_text")}) AS neighboured,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(line_text, {_string(_SAYS_NOTHING)}) AS says_nothing,
     line_rank = 0 OR {_stack_header("line_text")} OR IF(bare_text = line_text, FALSE, {_stack_header("bare_text")})
@@ -845,7 +874,9 @@ lines AS (
     header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
-      OR label_needed OR after_label OR in_key AS maybe_traceback
+      OR label_needed OR after_label OR in_key
+      OR neighboured OR IFNULL(LAG(neighboured) OVER ({line_order}), FALSE)
+      OR IFNULL(LEAD(neighboured) OVER ({line_order}), FALSE) AS maybe_traceback
   FROM prefacing
 ),
 steps AS (
