@@ -18,7 +18,13 @@ from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity, log_project
 from loggardener.entries.parse import EntryParser, entry_moment, shipped_timestamp_text
-from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
+from loggardener.entries.reassemble import (
+    GroupKey,
+    Reassembler,
+    heads_report,
+    may_neighbour_message,
+    stream_key,
+)
 from loggardener.linking.incidents import build_incidents
 from loggardener.linking.stage import Linker
 from loggardener.parallel import (
@@ -185,6 +191,9 @@ class Scan:
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
         self.parsed_elsewhere = 0
+        self._skimmed: RawRecord | tuple[Run, list[RecordOutcome], int] | None = None
+        """The record of the latest text line skimmed (`_with_heads` may parse it after all)."""
+        self._head_gap = timedelta(seconds=config.entries.reassembly_gap_seconds)
         """Lines decoded and parsed by other processes (`parallel.ParallelParser`)."""
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
@@ -231,7 +240,7 @@ class Scan:
         # parsed in full, for the reassembler to read (`reassemble.may_neighbour_message`)
         awaiting: set[GroupKey] = set()
         workers = worker_count(self.config.entries.workers)
-        parsed = (
+        parsed = self._with_heads(
             self._parsed_in_parallel(source, awaiting, workers)
             if workers
             else self._parsed(source.records(), awaiting)
@@ -279,6 +288,51 @@ class Scan:
                         self._healthy_services.add(service)
             yield entry, occurrences
 
+    def _with_heads(
+        self, parsed: Iterator[tuple[LogEntry | Quiet, Occurrences | None]]
+    ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
+        """`parsed`, where a plain text line below WARNING whose stream's next entry, right after it, is the
+        heading of a report that the line before it names (`reassemble.heads_report`: Haskell's `CallStack (from
+        HasCallStack):`, Lua's `stack traceback:`, logging's `Stack (most recent call last):`), written within the
+        reassembly gap, is the report's first line: the reassembler is told so (`expect_head`), and a line the
+        fast path skimmed is parsed after all, for its text. Such a line waits for the next entry; the order of the
+        entries is kept."""
+        held: tuple[LogEntry | Quiet, Occurrences | None] | None = None
+        source: RawRecord | tuple[Run, list[RecordOutcome], int] | None = None
+        for item in parsed:
+            entry = item[0]
+            if held is not None:
+                head = held[0]
+                if (
+                    type(entry) is LogEntry
+                    and entry.payload_kind == "text"
+                    and heads_report(entry.message)
+                    and stream_key(entry) == stream_key(head)
+                    and abs(entry.timestamp - head.timestamp) <= self._head_gap
+                ):
+                    built = self._reparsed(source) if isinstance(head, Quiet) and source is not None else head
+                    if isinstance(built, LogEntry):
+                        self._reassembler.expect_head(built)
+                        held = (built, held[1])
+                yield held
+                held = None
+            if isinstance(entry, Quiet):
+                if entry.text:
+                    held, source = item, self._skimmed
+                    continue
+            elif entry.payload_kind == "text" and entry.severity < Severity.WARNING:
+                held, source = item, None
+                continue
+            yield item
+        if held is not None:
+            yield held
+
+    def _reparsed(self, source: RawRecord | tuple[Run, list[RecordOutcome], int]) -> LogEntry | Quiet | str:
+        """The entry of a skimmed record, parsed in full."""
+        record = source if isinstance(source, RawRecord) else _record_at(*source)
+        assert record.entry is not None, "a skimmed record was read"
+        return parse_record(self._parser, record.position, record.unit, record.entry, False)
+
     @property
     def read(self) -> int:
         """Entries read so far, those gathered into a run for the worker processes too: what a progress line
@@ -311,6 +365,8 @@ class Scan:
             entry = parse_record(parser, record.position, record.unit, raw, skim)
             if skim and awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
                 entry = parse_record(parser, record.position, record.unit, raw, False)
+            if type(entry) is Quiet and entry.text:
+                self._skimmed = record
             if isinstance(entry, str):
                 insert_id = raw.get("insertId")
                 insert_id = insert_id if isinstance(insert_id, str) else None
@@ -401,6 +457,8 @@ class Scan:
                     record = _record_at(run, outcomes, index)
                     assert record.entry is not None, "a worker read this record"
                     entry = parse_record(self._parser, record.position, record.unit, record.entry, False)
+                if type(entry) is Quiet and entry.text:
+                    self._skimmed = (run, outcomes, index)
                 if isinstance(entry, str):
                     self._malformed(outcome.position, outcome.insert_id, entry)
                     continue

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from loggardener.entries.models import RecordLine, Severity
+from loggardener.entries.stacks import LUA_FRAME
 from loggardener.regexes import compile_regex
 
 _ANSI = compile_regex(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
@@ -754,6 +755,8 @@ def strip_prefix(text: str) -> str:
     line it introduces); in nginx's error log, the request's context after the message goes too.
     """
     clean = strip_ansi(text)
+    if clean[:1] == "\t" and ": in " in clean and LUA_FRAME.match(clean):
+        return clean.rstrip("\r\n")  # a Lua frame (`\t[C]: in function 'error'`): its `[C]:` is no tag
     sd_daemon = _SD_DAEMON_PREFIX.match(clean) if clean.startswith("<") else None
     if sd_daemon is not None:  # then the line as the program wrote it, which may have a header of its own
         clean = clean[sd_daemon.end() :]
