@@ -135,6 +135,8 @@ def _outer_parts(line: str) -> list[str]:
 
 
 _CHAIN_GAP = ": …: "
+# The level a database server's message is quoted with in a client's error (PostgreSQL's, MySQL's)
+_SERVER_LEVELS = frozenset(("FATAL", "ERROR", "PANIC"))
 
 
 def _chain_title(line: str, limit: int) -> str | None:
@@ -149,16 +151,28 @@ def _chain_title(line: str, limit: int) -> str | None:
     parts = _outer_parts(line)
     # the root cause: the last error that says a failure, with what it says after it when that fits (a field's
     # value last, `check duration: 3ms`, `current time … is after …`, is no root cause by itself)
-    failing = [index for index in range(2, len(parts)) if _FAILURE.search(parts[index])]
+    # (a server's message a client quotes after its level, `server error: FATAL: remaining connection slots are
+    # reserved …`, is the root cause whatever it says)
+    failing = [
+        index
+        for index in range(2, len(parts))
+        if _FAILURE.search(parts[index]) or parts[index - 1].strip() in _SERVER_LEVELS
+    ]
     if not failing:
         return None
     root = _CHAIN_SEPARATOR.join(parts[failing[-1] :]).strip()
     if len(parts[0]) + len(_CHAIN_GAP) + len(root) > limit:
         root = parts[failing[-1]].strip()
+    quoted = parts[failing[-1] - 1].strip() in _SERVER_LEVELS
     parts = [*parts[: failing[-1]], root]
     head = parts[0]
     if len(head) + len(_CHAIN_GAP) + len(root) > limit:
-        return None
+        if not quoted:
+            return None
+        root = cut_at_word(
+            root, limit - len(head) - len(_CHAIN_GAP)
+        )  # (its words first: what the server said)
+        parts[-1] = root
     for part in parts[1:-1]:
         longer = f"{head}{_CHAIN_SEPARATOR}{part}"
         if len(longer) + len(_CHAIN_GAP) + len(root) > limit:
