@@ -1643,6 +1643,44 @@ def test_an_error_class_beside_its_message_is_the_error_reported(
     )
 
 
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            {
+                "message": "charge failed",
+                "error_class": "Stripe::CardError",
+                "error": "Your card was declined.",
+            },
+            "charge failed: Stripe::CardError: Your card was declined.",
+        ),
+        (
+            {"msg": "publish failed", "error_type": "TimeoutError", "err": "deadline passed after 30s"},
+            "publish failed: TimeoutError: deadline passed after 30s",
+        ),
+        # the error already names its class; an error without a class beside it reads as before
+        (
+            {
+                "message": "sync failed",
+                "error_class": "Faraday::TimeoutError",
+                "error": "Faraday::TimeoutError: 30s",
+            },
+            "sync failed: Faraday::TimeoutError: 30s",
+        ),
+        (
+            {"message": "sync failed", "error": "connection reset by peer"},
+            "sync failed: connection reset by peer",
+        ),
+    ],
+    ids=["error-class-and-error", "error-type-and-err", "class-named-already", "no-class"],
+)
+def test_an_error_message_beside_its_class_reads_class_then_message(
+    payload: dict[str, Any], message: str
+) -> None:
+    entry = parse({"jsonPayload": payload, "severity": "ERROR", "logName": "projects/p/logs/stdout"})
+    assert entry.message == message
+
+
 def test_a_text_lines_trailing_fields_report_an_error_class() -> None:
     entry = parse(
         {"textPayload": 'job done {"error_class": "Timeout::Error", "error_message": "execution expired"}'}

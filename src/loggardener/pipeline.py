@@ -243,14 +243,11 @@ class Scan:
         parsed = self._with_heads(
             self._parsed_in_parallel(source, awaiting, workers)
             if workers
-            else self._parsed(source.records(), awaiting)
+            else self._parsed(source.records(), awaiting),
+            awaiting,
         )
         for entry, occurrences in parsed:
             weight = 1 if occurrences is None else occurrences.count
-            if awaiting:
-                awaiting.discard(stream_key(entry))
-            if isinstance(entry, LogEntry) and may_neighbour_message(entry):
-                awaiting.add(stream_key(entry))
             timestamp = entry.timestamp
             if (start is not None and timestamp < start) or (end is not None and timestamp >= end):
                 self._skip_entry(entry, "outside the window", weight)
@@ -289,18 +286,23 @@ class Scan:
             yield entry, occurrences
 
     def _with_heads(
-        self, parsed: Iterator[tuple[LogEntry | Quiet, Occurrences | None]]
+        self, parsed: Iterator[tuple[LogEntry | Quiet, Occurrences | None]], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         """`parsed`, where a plain text line below WARNING whose stream's next entry, right after it, is the
         heading of a report that the line before it names (`reassemble.heads_report`: Haskell's `CallStack (from
         HasCallStack):`, Lua's `stack traceback:`, logging's `Stack (most recent call last):`), written within the
         reassembly gap, is the report's first line: the reassembler is told so (`expect_head`), and a line the
         fast path skimmed is parsed after all, for its text. Such a line waits for the next entry; the order of the
-        entries is kept."""
+        entries is kept. The streams `awaiting` a plain line (`may_neighbour_message`) are told as each entry is
+        parsed, before any line waits."""
         held: tuple[LogEntry | Quiet, Occurrences | None] | None = None
         source: RawRecord | tuple[Run, list[RecordOutcome], int] | None = None
         for item in parsed:
             entry = item[0]
+            if awaiting:
+                awaiting.discard(stream_key(entry))
+            if isinstance(entry, LogEntry) and may_neighbour_message(entry):
+                awaiting.add(stream_key(entry))
             if held is not None:
                 head = held[0]
                 if (

@@ -256,7 +256,7 @@ _HASKELL_LIBRARY = compile_regex(r"^(?:base|ghc[\w-]*|containers|text|bytestring
 LUA_TRACEBACK = "stack traceback:"
 LUA_COROUTINE = compile_regex(r"coroutine \d{1,6}:")
 LUA_FRAME = compile_regex(
-    r"^\t(?P<file>\[C\]|\S[^\t]{0,1000}?)(?::(?P<line>\d+))?: in (?P<what>\S.{0,500}?)(?:, client: .*)?\s*$"
+    r"^\s(?P<file>\[C\]|\S[^\t]{0,1000}?)(?::(?P<line>\d+))?: in (?P<what>\S.{0,500}?)(?:, client: .*)?\s*$"
 )
 _LUA_ERROR = compile_regex(r"(?:^|\s)(?P<file>\S{1,1000}?):(?P<line>\d+): (?P<message>\S.*)$")
 _LUA_NAMED = compile_regex(r"^(?:function|local|method|field|upvalue|global) '(?P<name>[^']{1,300})'$")
@@ -270,7 +270,7 @@ PERL_DIE = compile_regex(
     r"(?:, <[^<>]{0,200}> (?:line|chunk) \d{1,12})?\.$"
 )
 PERL_FRAME = compile_regex(
-    r"^\t(?P<call>\S.{0,2000}?) called at (?P<file>\S{1,1000}) line (?P<line>\d{1,9})\s*$"
+    r"^\s(?P<call>\S.{0,2000}?) called at (?P<file>\S{1,1000}) line (?P<line>\d{1,9})\s*$"
 )
 _PERL_SUB = compile_regex(r"^(?P<name>[A-Za-z_][\w:]{0,300}|eval \{\.\.\.\}|require \S{1,300})")
 _PERL_LIBRARY = compile_regex(r"/perl5?/|/site_perl/|/vendor_perl/|/share/perl|^/usr/lib/")
