@@ -390,6 +390,7 @@ _INTRODUCED = (
     "fpm-slow",
     "call-stack",
     "lua-traceback",
+    "statement-line",
 )
 # Python 3.11's exception group: `  + Exception Group Traceback (most recent call last):`, then its lines behind a
 # `|` gutter, its sub-exceptions' after `+-+---------------- 1 ----------------` (all indented, read as `source`)
@@ -1691,6 +1692,16 @@ class Reassembler:
                 # event at the warning
                 end = _run_end(kinds, index, ("fpm-slow", "blank"))
                 yield Event(primary=lines[start], members=tuple(lines[start : end + 1]))
+                index = end + 1
+                continue
+            if kinds[index] == "statement-line" and start < index:
+                # a database's error quoted in a logged line (psql's, Perl DBI's `DBD::Pg::st execute failed:
+                # ERROR:  …`), then where in the statement (`LINE 1: …`) and a caret under it (after which Perl
+                # says where it died): one event at the logged line
+                end = _run_end(kinds, index, ("statement-line",))
+                if kinds[end + 1 : end + 2] == ["source"] and lines[end + 1].message.lstrip().startswith("^"):
+                    end += 1
+                yield self._report(lines[start : end + 1], 0)
                 index = end + 1
                 continue
             if kinds[index] == "perl-die" and _next_kind(kinds, index, ()) == "frame":
