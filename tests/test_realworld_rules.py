@@ -839,6 +839,51 @@ def test_an_app_engine_request_log_is_a_request_with_its_messages() -> None:
     assert normalize_route(entry.http.url or "") == "/api/pay" and entry.message == "payment backend down"
 
 
+def _request_log(second: int, lines: list[str]) -> dict[str, Any]:
+    return {
+        "insertId": f"r{second}",
+        "timestamp": f"2026-11-21T12:{second // 60:02d}:{second % 60:02d}Z",
+        "severity": "ERROR",
+        "resource": {"type": "gae_app", "labels": {"module_id": "worker", "version_id": "v7"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+            "method": "POST",
+            "resource": "/tasks/import",
+            "status": 500,
+            "line": [{"logMessage": line, "severity": "ERROR"} for line in lines],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (
+            "The process handling this request unexpectedly died. This is likely to cause a new process to be used "
+            "for the next request to your application. (Error code 203)",
+            "The process handling this request unexpectedly died",
+        ),
+        (
+            "Request was aborted after waiting too long to attempt to service your request.",
+            "Request was aborted after waiting too long to attempt to service your request",
+        ),
+    ],
+    ids=["process-died", "waited-too-long"],
+)
+def test_app_engines_account_of_a_failed_request_among_its_lines_ends_the_request_problems_title(
+    line: str, reason: str
+) -> None:
+    report = scan_entries([_request_log(n * 60, ["import batch started", line]) for n in range(2)])
+    assert [c.title for c in report.clusters] == [f"HTTP 500 on POST /tasks/import (worker): {reason}"]
+
+
+def test_a_request_log_whose_lines_are_the_apps_own_keeps_its_plain_title() -> None:
+    report = scan_entries(
+        [_request_log(n * 60, ["import batch started", "upstream said no"]) for n in range(2)]
+    )
+    assert [c.title for c in report.clusters] == ["HTTP 500 on POST /tasks/import (worker)"]
+
+
 def test_a_scheduler_attempt_is_a_job_failure_not_an_invented_request() -> None:
     entry = {
         "insertId": "s1",
