@@ -2626,3 +2626,19 @@ def test_a_plain_line_long_before_a_heading_or_in_another_stream_stays_apart() -
     result = scan_entries(raw)
     # (the call stack without its line declares nothing: below WARNING, as on main)
     assert [(c.count, c.title) for c in result.clusters] == [(4, "Prelude.head: empty list in Feed")]
+
+
+def test_plain_lines_heading_reports_of_two_instances_printed_at_once_each_head_their_own() -> None:
+    report = [
+        'invoice state not final: "Draft"',
+        "HasCallStack backtrace:",
+        "  error, called at src/Invoices/Close.hs:48:13 in billing-0.5.0-F3kL2:Invoices.Close",
+        "  close, called at src/Api/Routes.hs:90:22 in billing-0.5.0-F3kL2:Api.Routes",
+    ]
+    first = split_lines(1, report, step=0.001, instance="inst-1")
+    second = split_lines(1, report, step=0.001, instance="inst-2")
+    raw = [line for pair in zip(first, second, strict=True) for line in pair]  # their lines interleaved
+    result = scan_entries(raw)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [
+        (8, 2, 'ErrorCall: invoice state not final: "Draft" in close')
+    ]

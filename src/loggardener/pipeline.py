@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -77,6 +77,12 @@ class ScanOptions:
             end = self.until or self.now
             return (self.since or end - timedelta(hours=self.hours)), end
         return self.since, self.until
+
+
+# Where a skimmed entry came from: its record, or a worker's run, outcomes and index (`_record_at`)
+_SkimSource = RawRecord | tuple[Run, list[RecordOutcome], int]
+# How many entries wait for a report's heading that may follow a plain line of theirs (`Scan._with_heads`)
+_HEAD_WINDOW = 16
 
 
 def _record_at(run: Run, outcomes: list[RecordOutcome], index: int) -> RawRecord:
@@ -191,7 +197,7 @@ class Scan:
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
         self.parsed_elsewhere = 0
-        self._skimmed: RawRecord | tuple[Run, list[RecordOutcome], int] | None = None
+        self._skimmed: _SkimSource | None = None
         """The record of the latest text line skimmed (`_with_heads` may parse it after all)."""
         self._head_gap = timedelta(seconds=config.entries.reassembly_gap_seconds)
         """Lines decoded and parsed by other processes (`parallel.ParallelParser`)."""
@@ -288,48 +294,56 @@ class Scan:
     def _with_heads(
         self, parsed: Iterator[tuple[LogEntry | Quiet, Occurrences | None]], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
-        """`parsed`, where a plain text line below WARNING whose stream's next entry, right after it, is the
-        heading of a report that the line before it names (`reassemble.heads_report`: Haskell's `CallStack (from
-        HasCallStack):`, Lua's `stack traceback:`, logging's `Stack (most recent call last):`), written within the
-        reassembly gap, is the report's first line: the reassembler is told so (`expect_head`), and a line the
-        fast path skimmed is parsed after all, for its text. Such a line waits for the next entry; the order of the
-        entries is kept. The streams `awaiting` a plain line (`may_neighbour_message`) are told as each entry is
-        parsed, before any line waits."""
-        held: tuple[LogEntry | Quiet, Occurrences | None] | None = None
-        source: RawRecord | tuple[Run, list[RecordOutcome], int] | None = None
+        """`parsed`, where a plain text line below WARNING of a stream whose next entry is the heading of a report
+        that the line before it names (`reassemble.heads_report`: Haskell's `CallStack (from HasCallStack):`,
+        Lua's `stack traceback:`, logging's `Stack (most recent call last):`), written within the reassembly gap,
+        is the report's first line: the reassembler is told so (`expect_head`), and a line the fast path skimmed
+        is parsed after all, for its text. The latest `_HEAD_WINDOW` entries wait, in order, so that other
+        streams' lines may come between the two (instances crashing at once). The streams `awaiting` a plain line
+        (`may_neighbour_message`) are told as each entry is parsed, before it waits."""
+        window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]] = deque()
         for item in parsed:
             entry = item[0]
+            key = stream_key(entry)
             if awaiting:
-                awaiting.discard(stream_key(entry))
-            if isinstance(entry, LogEntry) and may_neighbour_message(entry):
-                awaiting.add(stream_key(entry))
-            if held is not None:
-                head = held[0]
-                if (
-                    type(entry) is LogEntry
-                    and entry.payload_kind == "text"
-                    and heads_report(entry.message)
-                    and stream_key(entry) == stream_key(head)
-                    and abs(entry.timestamp - head.timestamp) <= self._head_gap
-                ):
-                    built = self._reparsed(source) if isinstance(head, Quiet) and source is not None else head
-                    if isinstance(built, LogEntry):
-                        self._reassembler.expect_head(built)
-                        held = (built, held[1])
-                yield held
-                held = None
-            if isinstance(entry, Quiet):
-                if entry.text:
-                    held, source = item, self._skimmed
-                    continue
-            elif entry.payload_kind == "text" and entry.severity < Severity.WARNING:
-                held, source = item, None
-                continue
-            yield item
-        if held is not None:
-            yield held
+                awaiting.discard(key)
+            if isinstance(entry, LogEntry):
+                if may_neighbour_message(entry):
+                    awaiting.add(key)
+                if entry.payload_kind == "text" and heads_report(entry.message):
+                    self._find_head(window, entry, key)
+            window.append((item, self._skimmed if isinstance(entry, Quiet) else None))
+            if len(window) > _HEAD_WINDOW:
+                yield window.popleft()[0]
+        while window:
+            yield window.popleft()[0]
 
-    def _reparsed(self, source: RawRecord | tuple[Run, list[RecordOutcome], int]) -> LogEntry | Quiet | str:
+    def _find_head(
+        self,
+        window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]],
+        heading: LogEntry,
+        key: GroupKey,
+    ) -> None:
+        """Mark the line before `heading` in its stream, among those waiting, as the report's first line when it
+        is a plain text line below WARNING within the reassembly gap (`_with_heads`)."""
+        for index in range(len(window) - 1, -1, -1):
+            (entry, occurrences), source = window[index]
+            if stream_key(entry) != key:
+                continue
+            plain = (
+                entry.text
+                if isinstance(entry, Quiet)
+                else entry.payload_kind == "text" and entry.severity < Severity.WARNING
+            )
+            if not plain or abs(heading.timestamp - entry.timestamp) > self._head_gap:
+                return
+            built = self._reparsed(source) if isinstance(entry, Quiet) and source is not None else entry
+            if isinstance(built, LogEntry):
+                self._reassembler.expect_head(built)
+                window[index] = ((built, occurrences), None)
+            return
+
+    def _reparsed(self, source: _SkimSource) -> LogEntry | Quiet | str:
         """The entry of a skimmed record, parsed in full."""
         record = source if isinstance(source, RawRecord) else _record_at(*source)
         assert record.entry is not None, "a skimmed record was read"
