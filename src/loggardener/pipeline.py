@@ -304,14 +304,13 @@ class Scan:
         window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]] = deque()
         for item in parsed:
             entry = item[0]
-            key = stream_key(entry)
             if awaiting:
-                awaiting.discard(key)
+                awaiting.discard(stream_key(entry))
             if isinstance(entry, LogEntry):
                 if may_neighbour_message(entry):
-                    awaiting.add(key)
+                    awaiting.add(stream_key(entry))
                 if entry.payload_kind == "text" and heads_report(entry.message):
-                    self._find_head(window, entry, key)
+                    self._find_head(window, entry, stream_key(entry))
             window.append((item, self._skimmed if isinstance(entry, Quiet) else None))
             if len(window) > _HEAD_WINDOW:
                 yield window.popleft()[0]
