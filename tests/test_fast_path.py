@@ -41,6 +41,11 @@ from loggardener.entries.stacks import (
     DART_UNHANDLED,
     HASKELL_CALL_STACK,
     HASKELL_FRAME,
+    LUA_COROUTINE,
+    LUA_FRAME,
+    LUA_TRACEBACK,
+    PERL_DIE,
+    PERL_FRAME,
     PY_CHAIN_SEPARATORS,
     PY_HEADER,
     SWIFT_CRASHED,
@@ -573,6 +578,12 @@ _KIND_PATTERNS = [
     reassemble._SWIFT_TOOK,
     reassemble._SHELF_ERROR,
     re.compile("|".join(f"^{re.escape(heading)}$" for heading in (DART_UNHANDLED, *HASKELL_CALL_STACK))),
+    # Lua's traceback and Perl's `die` with Carp's calls
+    re.compile(f"^{re.escape(LUA_TRACEBACK)}$"),
+    LUA_COROUTINE,
+    LUA_FRAME,
+    PERL_DIE,
+    PERL_FRAME,
 ]
 
 

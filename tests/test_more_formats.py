@@ -495,3 +495,32 @@ def test_another_threads_failure_in_the_same_milliseconds_is_no_line_of_the_reco
     entries = [gke_entry(0, text=head, pod="api-1"), gke_entry(0.003, text=other, pod="api-1")]
     for ordered in (entries, entries[::-1]):
         assert sorted(c.count for c in scan_entries(ordered).clusters) == [1, 1]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_postgres_continuation_over_lines_of_its_own_joins_the_error_it_continues(
+    newest_first: bool,
+) -> None:
+    prefix = "2026-11-21 12:00:05.250 UTC [4211]: [3-1] db=shop,user=app"
+    lines = [
+        f"{prefix} ERROR:  deadlock detected",
+        f"{prefix} DETAIL:  Process 4211 waits for ShareLock on transaction 99812; blocked by process 4218.\n"
+        "\tProcess 4218 waits for ShareLock on transaction 99811; blocked by process 4211.\n"
+        "\tProcess 4211: UPDATE stock SET qty = qty - $1 WHERE sku = $2",
+        f"{prefix} HINT:  See server log for query details.",
+        f"{prefix} STATEMENT:  UPDATE stock SET qty = qty - $1 WHERE sku = $2",
+    ]
+    entries = [_cloud_sql(5.25, f"d{n}", line) for n, line in enumerate(lines)]
+    report = scan_entries(entries[::-1] if newest_first else entries)
+    assert [(c.count, c.events, c.title) for c in report.clusters] == [(4, 1, "deadlock detected")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-21 12:00:01 UTC [7]: [2-1] db=shop,user=app LOG:  statement: SELECT 1\nDETAIL:  x",  # a LOG line
+        'Traceback (most recent call last):\n  File "x.py", line 1\nDETAIL:  y',  # no continuation first
+    ],
+)
+def test_a_text_over_lines_whose_first_is_no_continuation_is_nothing_to_a_record(text: str) -> None:
+    assert record_line(text, strip_prefix(text)) == ""

@@ -4,6 +4,8 @@ exception at the margin, and the JVM's exit on an OutOfMemoryError."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import scan_entries
 from entry_factories import split_lines
 from loggardener.entries.stacks import StackParser
@@ -262,3 +264,29 @@ def test_repeated_jvm_out_of_memory_errors_kill_workers() -> None:
     once = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
     (cluster,) = scan_entries(once).clusters
     assert cluster.priority == "P2"
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [  # Perl DBI's die, its message PostgreSQL's over three lines
+            'DBD::Pg::st execute failed: ERROR:  relation "ledger_2026" does not exist',
+            "LINE 1: INSERT INTO ledger_2026 (account, amount) VALUES ($1, $2)",
+            "                    ^ at /srv/bin/close_books.pl line 88.",
+        ],
+        [  # psql running a script
+            'psql:/srv/sql/migrate.sql:14: ERROR:  column "region" of relation "stores" does not exist',
+            "LINE 1: UPDATE stores SET region = 'eu' WHERE id = 7;",
+            "                          ^",
+        ],
+    ],
+    ids=["perl-dbi", "psql"],
+)
+def test_a_database_error_logged_with_its_statement_line_and_caret_is_one_event(
+    lines: list[str], newest_first: bool
+) -> None:
+    raw = split_lines(0, lines, service="jobs")
+    report = scan_entries(raw[::-1] if newest_first else raw)
+    assert [(c.count, c.events, c.title) for c in report.clusters] == [(3, 1, lines[0].replace(":  ", ": "))]
+    assert report.totals.skipped == {}

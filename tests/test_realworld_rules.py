@@ -839,6 +839,51 @@ def test_an_app_engine_request_log_is_a_request_with_its_messages() -> None:
     assert normalize_route(entry.http.url or "") == "/api/pay" and entry.message == "payment backend down"
 
 
+def _request_log(second: int, lines: list[str]) -> dict[str, Any]:
+    return {
+        "insertId": f"r{second}",
+        "timestamp": f"2026-11-21T12:{second // 60:02d}:{second % 60:02d}Z",
+        "severity": "ERROR",
+        "resource": {"type": "gae_app", "labels": {"module_id": "worker", "version_id": "v7"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+            "method": "POST",
+            "resource": "/tasks/import",
+            "status": 500,
+            "line": [{"logMessage": line, "severity": "ERROR"} for line in lines],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (
+            "The process handling this request unexpectedly died. This is likely to cause a new process to be used "
+            "for the next request to your application. (Error code 203)",
+            "The process handling this request unexpectedly died",
+        ),
+        (
+            "Request was aborted after waiting too long to attempt to service your request.",
+            "Request was aborted after waiting too long to attempt to service your request",
+        ),
+    ],
+    ids=["process-died", "waited-too-long"],
+)
+def test_app_engines_account_of_a_failed_request_among_its_lines_ends_the_request_problems_title(
+    line: str, reason: str
+) -> None:
+    report = scan_entries([_request_log(n * 60, ["import batch started", line]) for n in range(2)])
+    assert [c.title for c in report.clusters] == [f"HTTP 500 on POST /tasks/import (worker): {reason}"]
+
+
+def test_a_request_log_whose_lines_are_the_apps_own_keeps_its_plain_title() -> None:
+    report = scan_entries(
+        [_request_log(n * 60, ["import batch started", "upstream said no"]) for n in range(2)]
+    )
+    assert [c.title for c in report.clusters] == ["HTTP 500 on POST /tasks/import (worker)"]
+
+
 def test_a_scheduler_attempt_is_a_job_failure_not_an_invented_request() -> None:
     entry = {
         "insertId": "s1",
@@ -1641,6 +1686,44 @@ def test_an_error_class_beside_its_message_is_the_error_reported(
     assert entry.severity_rule == (
         "json-error" if ": fail" in message or "job" in message else "failure-line"
     )
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            {
+                "message": "charge failed",
+                "error_class": "Stripe::CardError",
+                "error": "Your card was declined.",
+            },
+            "charge failed: Stripe::CardError: Your card was declined.",
+        ),
+        (
+            {"msg": "publish failed", "error_type": "TimeoutError", "err": "deadline passed after 30s"},
+            "publish failed: TimeoutError: deadline passed after 30s",
+        ),
+        # the error already names its class; an error without a class beside it reads as before
+        (
+            {
+                "message": "sync failed",
+                "error_class": "Faraday::TimeoutError",
+                "error": "Faraday::TimeoutError: 30s",
+            },
+            "sync failed: Faraday::TimeoutError: 30s",
+        ),
+        (
+            {"message": "sync failed", "error": "connection reset by peer"},
+            "sync failed: connection reset by peer",
+        ),
+    ],
+    ids=["error-class-and-error", "error-type-and-err", "class-named-already", "no-class"],
+)
+def test_an_error_message_beside_its_class_reads_class_then_message(
+    payload: dict[str, Any], message: str
+) -> None:
+    entry = parse({"jsonPayload": payload, "severity": "ERROR", "logName": "projects/p/logs/stdout"})
+    assert entry.message == message
 
 
 def test_a_text_lines_trailing_fields_report_an_error_class() -> None:

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import scan_entries
+from conftest import ListSource, scan_entries
 from entry_factories import run_entry, split_lines, split_traceback, stamp
+from loggardener.config import GardenerConfig
 from loggardener.entries.models import LogEntry, Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import (
@@ -25,6 +26,7 @@ from loggardener.entries.reassemble import (
 )
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
+from loggardener.pipeline import Scan, ScanOptions
 
 FRAMES = [
     (
@@ -2528,3 +2530,115 @@ def test_a_dotnet_exception_with_its_code_after_a_logged_message_names_the_frame
     assert [len(e.members) for e in result] == [3]
     stack = result[0].primary.stack
     assert stack is not None and stack.exception_type == exception.split(" ", 1)[0]
+
+
+OPENRESTY_ABORT = [
+    "2026/12/03 06:02:30 [error] 7#7: *1182 lua entry thread aborted: runtime error: "
+    "/srv/lualib/app/guard.lua:58: attempt to index local 'claims' (a nil value)",
+    "stack traceback:",
+    "coroutine 0:",
+    "\t/srv/lualib/app/guard.lua: in function 'verify'",
+    '\taccess_by_lua(nginx.conf:71):3: in main chunk, client: 10.0.0.7, server: _, request: "GET /me HTTP/1.1"',
+]
+PERL_CONFESS_LINES = [
+    "Invalid account id 'ACC-' at /srv/lib/Ledger.pm line 120.",
+    '\tLedger::post(Ledger=HASH(0x55d0c8a1e2f0), "ACC-", 1250) called at /srv/lib/Ledger/Batch.pm line 44',
+    "\tLedger::Batch::run(Ledger::Batch=HASH(0x55d0c8b02a10)) called at /srv/bin/post_batch.pl line 17",
+]
+RUBY_ERROR_HIGHLIGHT = [
+    "/srv/lib/importer.rb:41:in 'Importer#parse_item': undefined method 'fetch' for nil (NoMethodError)",
+    "",
+    '    price = item["offer"].fetch("price")',
+    "                         ^^^^^^",
+    "\tfrom /srv/lib/importer.rb:22:in 'block in Importer#run'",
+    "\tfrom bin/import:9:in '<main>'",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (OPENRESTY_ABORT, "runtime error: attempt to index local 'claims' (a nil value) in verify"),
+        (PERL_CONFESS_LINES, "die: Invalid account id 'ACC-' in Ledger::post"),
+        (RUBY_ERROR_HIGHLIGHT, "NoMethodError: undefined method 'fetch' for nil in Importer#parse_item"),
+    ],
+    ids=["openresty-lua", "perl-confess", "ruby-error-highlight"],
+)
+def test_a_lua_traceback_a_perl_confess_or_a_ruby_error_highlight_split_per_line_is_one_problem(
+    lines: list[str], title: str, newest_first: bool
+) -> None:
+    raw = split_lines(1, lines)  # Cloud Run: no severity
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [(c.count, c.title, c.max_severity) for c in result.clusters] == [(len(lines), title, "ERROR")]
+
+
+@pytest.mark.parametrize("lag", [0.00005, 0.5])
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            [
+                'unknown tier: "enterprise-plus"',
+                "CallStack (from HasCallStack):",
+                "  error, called at src/Plans/Tier.hs:31:12 in plans-0.9.1-Ab12C:Plans.Tier",
+                "  tierLimits, called at src/Api/Upgrade.hs:58:19 in plans-0.9.1-Ab12C:Api.Upgrade",
+            ],
+            'ErrorCall: unknown tier: "enterprise-plus" in tierLimits',
+        ),
+        (
+            [
+                "lua: /srv/jobs/rollup.lua:12: bad argument #1 to 'insert' (table expected, got nil)",
+                "stack traceback:",
+                "\t[C]: in function 'table.insert'",
+                "\t/srv/jobs/rollup.lua:12: in local 'add'",
+                "\t/srv/jobs/rollup.lua:30: in main chunk",
+                "\t[C]: in ?",
+            ],
+            "runtime error: bad argument #1 to 'insert' (table expected, got nil) in add",
+        ),
+    ],
+    ids=["haskell-error", "lua-standalone"],
+)
+def test_a_plain_line_whose_report_heading_comes_after_it_on_cloud_run_heads_it_oldest_first(
+    lines: list[str], title: str, lag: float
+) -> None:
+    # the first line declares nothing (the fast path skims it) and the report's lines come `lag` apart
+    raw = split_lines(1, lines, step=lag)
+    assert [(c.count, c.title) for c in scan_entries(raw).clusters] == [(len(lines), title)]
+    built = Scan(GardenerConfig(), ScanOptions(), fast_path=False).run(ListSource(raw))  # every entry built
+    assert [(c.count, c.title) for c in built.clusters] == [(len(lines), title)]
+
+
+def test_a_plain_line_long_before_a_heading_or_in_another_stream_stays_apart() -> None:
+    report = [
+        "Prelude.head: empty list",
+        "CallStack (from HasCallStack):",
+        "  error, called at libraries/base/GHC/List.hs:1646:3 in base:GHC.List",
+        "  head, called at src/Feed.hs:20:9 in feed-0.1.0-Xy12:Feed",
+    ]
+    raw = [
+        run_entry(0, text="warming cache for tenant t-17"),  # 10 s before the heading: not its line
+        *split_lines(10, report[1:]),
+        run_entry(20, text="loaded 3 reports", instance="inst-2"),  # another instance's line right before
+        *split_lines(20.001, report),
+    ]
+    result = scan_entries(raw)
+    # (the call stack without its line declares nothing: below WARNING, as on main)
+    assert [(c.count, c.title) for c in result.clusters] == [(4, "Prelude.head: empty list in Feed")]
+
+
+def test_plain_lines_heading_reports_of_two_instances_printed_at_once_each_head_their_own() -> None:
+    report = [
+        'invoice state not final: "Draft"',
+        "HasCallStack backtrace:",
+        "  error, called at src/Invoices/Close.hs:48:13 in billing-0.5.0-F3kL2:Invoices.Close",
+        "  close, called at src/Api/Routes.hs:90:22 in billing-0.5.0-F3kL2:Api.Routes",
+    ]
+    first = split_lines(1, report, step=0.001, instance="inst-1")
+    second = split_lines(1, report, step=0.001, instance="inst-2")
+    raw = [line for pair in zip(first, second, strict=True) for line in pair]  # their lines interleaved
+    result = scan_entries(raw)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [
+        (8, 2, 'ErrorCall: invoice state not final: "Draft" in close')
+    ]

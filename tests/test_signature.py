@@ -556,3 +556,29 @@ def test_titles_that_are_no_long_chain_read_as_before(text: str) -> None:
     title = report.clusters[0].title
     assert "…:" not in title
     assert title == text or (title.endswith("…") and text.startswith(title[:-1]))
+
+
+@pytest.mark.parametrize(
+    ("chain", "title"),
+    [
+        (  # pgx quoting PostgreSQL: the server's message after its level says what failed
+            "acquire connection: failed to connect to `user=app database=shop`: /cloudsql/p:r:db/.s.PGSQL.5432 "
+            "(/cloudsql/p:r:db): server error: FATAL: remaining connection slots are reserved for "
+            "non-replication superuser connections (SQLSTATE 53300)",
+            "acquire connection: …: remaining connection slots are reserved for non-replication superuser "
+            "connections (SQLSTATE…",
+        ),
+        (  # a server's message that names no failure word
+            "save cart: insert cart line for customer c-77 in region europe-west1: exec: pq: ERROR: duplicate "
+            "entry 'c-77' for key 'carts.PRIMARY'",
+            "save cart: insert cart line for customer c-77 in region europe-west1: …: duplicate entry 'c-77' for "
+            "key 'carts.PRIMARY'",
+        ),
+    ],
+    ids=["pgx-fatal", "quoted-error"],
+)
+def test_a_chain_ending_in_a_servers_message_after_its_level_is_titled_by_that_message(
+    chain: str, title: str
+) -> None:
+    report = scan_entries([run_entry(i * 60, text=chain, severity="ERROR") for i in range(2)])
+    assert [c.title for c in report.clusters] == [title]

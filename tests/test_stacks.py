@@ -666,3 +666,62 @@ def test_a_node_header_after_a_prefix_with_a_code_and_no_message_is_known_by_its
     stack = StackParser().parse(text)
     assert stack is not None
     assert (stack.language, stack.exception_type, stack.message) == ("node", exception, message)
+
+
+OPENRESTY_LUA_ERROR = (
+    "lua entry thread aborted: runtime error: /srv/lualib/app/guard.lua:58: attempt to index local 'claims' (a nil value)\n"
+    "stack traceback:\n"
+    "coroutine 0:\n"
+    "\t[C]: in function 'error'\n"
+    "\t/srv/lualib/app/guard.lua: in function 'verify'\n"
+    '\taccess_by_lua(nginx.conf:71):3: in main chunk, client: 10.0.0.7, server: _, request: "GET /me HTTP/1.1"'
+)
+
+
+def test_a_lua_traceback_names_the_error_and_its_frames_innermost_last() -> None:
+    stack = StackParser().parse(OPENRESTY_LUA_ERROR)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.message) == (
+        "lua",
+        "runtime error",
+        "attempt to index local 'claims' (a nil value)",
+    )
+    assert [(f.file, f.line, f.function, f.in_app) for f in stack.frames] == [
+        ("access_by_lua(nginx.conf:71)", 3, "main chunk", True),
+        ("/srv/lualib/app/guard.lua", 58, "verify", True),  # the error's line: its frame names none
+        ("[C]", 0, "error", False),
+    ]
+
+
+PERL_CONFESS = (
+    "Invalid account id 'ACC-' at /srv/lib/Ledger.pm line 120.\n"
+    '\tLedger::post(Ledger=HASH(0x55d0c8a1e2f0), "ACC-", 1250) called at /srv/lib/Ledger/Batch.pm line 44\n'
+    "\tLedger::Batch::run(Ledger::Batch=HASH(0x55d0c8b02a10)) called at /srv/bin/post_batch.pl line 17"
+)
+
+
+def test_a_perl_die_with_carps_calls_places_each_line_in_the_sub_it_ran_in() -> None:
+    stack = StackParser().parse(PERL_CONFESS)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.message) == (
+        "perl",
+        "die",
+        "Invalid account id 'ACC-'",
+    )
+    assert [(f.file, f.line, f.function) for f in stack.frames] == [
+        ("/srv/bin/post_batch.pl", 17, "main"),
+        ("/srv/lib/Ledger/Batch.pm", 44, "Ledger::Batch::run"),
+        ("/srv/lib/Ledger.pm", 120, "Ledger::post"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Can\'t call method "id" on an undefined value at /srv/lib/Shop/Order.pm line 42.',  # a die without calls
+        "stack traceback:\n\t[C]: in ?",  # a traceback without the error's line
+        "loaded 3 modules\nstack traceback: disabled",  # words, no traceback
+    ],
+)
+def test_a_perl_die_alone_or_a_lua_heading_without_its_error_is_no_stack(text: str) -> None:
+    assert StackParser().parse(text) is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -18,7 +18,13 @@ from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity, log_project
 from loggardener.entries.parse import EntryParser, entry_moment, shipped_timestamp_text
-from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
+from loggardener.entries.reassemble import (
+    GroupKey,
+    Reassembler,
+    heads_report,
+    may_neighbour_message,
+    stream_key,
+)
 from loggardener.linking.incidents import build_incidents
 from loggardener.linking.stage import Linker
 from loggardener.parallel import (
@@ -71,6 +77,12 @@ class ScanOptions:
             end = self.until or self.now
             return (self.since or end - timedelta(hours=self.hours)), end
         return self.since, self.until
+
+
+# Where a skimmed entry came from: its record, or a worker's run, outcomes and index (`_record_at`)
+_SkimSource = RawRecord | tuple[Run, list[RecordOutcome], int]
+# How many entries wait for a report's heading that may follow a plain line of theirs (`Scan._with_heads`)
+_HEAD_WINDOW = 16
 
 
 def _record_at(run: Run, outcomes: list[RecordOutcome], index: int) -> RawRecord:
@@ -185,6 +197,9 @@ class Scan:
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
         self.parsed_elsewhere = 0
+        self._skimmed: _SkimSource | None = None
+        """The record of the latest text line skimmed (`_with_heads` may parse it after all)."""
+        self._head_gap = timedelta(seconds=config.entries.reassembly_gap_seconds)
         """Lines decoded and parsed by other processes (`parallel.ParallelParser`)."""
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
@@ -231,17 +246,14 @@ class Scan:
         # parsed in full, for the reassembler to read (`reassemble.may_neighbour_message`)
         awaiting: set[GroupKey] = set()
         workers = worker_count(self.config.entries.workers)
-        parsed = (
+        parsed = self._with_heads(
             self._parsed_in_parallel(source, awaiting, workers)
             if workers
-            else self._parsed(source.records(), awaiting)
+            else self._parsed(source.records(), awaiting),
+            awaiting,
         )
         for entry, occurrences in parsed:
             weight = 1 if occurrences is None else occurrences.count
-            if awaiting:
-                awaiting.discard(stream_key(entry))
-            if isinstance(entry, LogEntry) and may_neighbour_message(entry):
-                awaiting.add(stream_key(entry))
             timestamp = entry.timestamp
             if (start is not None and timestamp < start) or (end is not None and timestamp >= end):
                 self._skip_entry(entry, "outside the window", weight)
@@ -279,6 +291,63 @@ class Scan:
                         self._healthy_services.add(service)
             yield entry, occurrences
 
+    def _with_heads(
+        self, parsed: Iterator[tuple[LogEntry | Quiet, Occurrences | None]], awaiting: set[GroupKey]
+    ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
+        """`parsed`, where a plain text line below WARNING of a stream whose next entry is the heading of a report
+        that the line before it names (`reassemble.heads_report`: Haskell's `CallStack (from HasCallStack):`,
+        Lua's `stack traceback:`, logging's `Stack (most recent call last):`), written within the reassembly gap,
+        is the report's first line: the reassembler is told so (`expect_head`), and a line the fast path skimmed
+        is parsed after all, for its text. The latest `_HEAD_WINDOW` entries wait, in order, so that other
+        streams' lines may come between the two (instances crashing at once). The streams `awaiting` a plain line
+        (`may_neighbour_message`) are told as each entry is parsed, before it waits."""
+        window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]] = deque()
+        for item in parsed:
+            entry = item[0]
+            if awaiting:
+                awaiting.discard(stream_key(entry))
+            if isinstance(entry, LogEntry):
+                if may_neighbour_message(entry):
+                    awaiting.add(stream_key(entry))
+                if entry.payload_kind == "text" and heads_report(entry.message):
+                    self._find_head(window, entry, stream_key(entry))
+            window.append((item, self._skimmed if isinstance(entry, Quiet) else None))
+            if len(window) > _HEAD_WINDOW:
+                yield window.popleft()[0]
+        while window:
+            yield window.popleft()[0]
+
+    def _find_head(
+        self,
+        window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]],
+        heading: LogEntry,
+        key: GroupKey,
+    ) -> None:
+        """Mark the line before `heading` in its stream, among those waiting, as the report's first line when it
+        is a plain text line below WARNING within the reassembly gap (`_with_heads`)."""
+        for index in range(len(window) - 1, -1, -1):
+            (entry, occurrences), source = window[index]
+            if stream_key(entry) != key:
+                continue
+            plain = (
+                entry.text
+                if isinstance(entry, Quiet)
+                else entry.payload_kind == "text" and entry.severity < Severity.WARNING
+            )
+            if not plain or abs(heading.timestamp - entry.timestamp) > self._head_gap:
+                return
+            built = self._reparsed(source) if isinstance(entry, Quiet) and source is not None else entry
+            if isinstance(built, LogEntry):
+                self._reassembler.expect_head(built)
+                window[index] = ((built, occurrences), None)
+            return
+
+    def _reparsed(self, source: _SkimSource) -> LogEntry | Quiet | str:
+        """The entry of a skimmed record, parsed in full."""
+        record = source if isinstance(source, RawRecord) else _record_at(*source)
+        assert record.entry is not None, "a skimmed record was read"
+        return parse_record(self._parser, record.position, record.unit, record.entry, False)
+
     @property
     def read(self) -> int:
         """Entries read so far, those gathered into a run for the worker processes too: what a progress line
@@ -311,6 +380,8 @@ class Scan:
             entry = parse_record(parser, record.position, record.unit, raw, skim)
             if skim and awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
                 entry = parse_record(parser, record.position, record.unit, raw, False)
+            if type(entry) is Quiet and entry.text:
+                self._skimmed = record
             if isinstance(entry, str):
                 insert_id = raw.get("insertId")
                 insert_id = insert_id if isinstance(insert_id, str) else None
@@ -401,6 +472,8 @@ class Scan:
                     record = _record_at(run, outcomes, index)
                     assert record.entry is not None, "a worker read this record"
                     entry = parse_record(self._parser, record.position, record.unit, record.entry, False)
+                if type(entry) is Quiet and entry.text:
+                    self._skimmed = (run, outcomes, index)
                 if isinstance(entry, str):
                     self._malformed(outcome.position, outcome.insert_id, entry)
                     continue

@@ -135,6 +135,8 @@ def _outer_parts(line: str) -> list[str]:
 
 
 _CHAIN_GAP = ": …: "
+# The level a database server's message is quoted with in a client's error (PostgreSQL's, MySQL's)
+_SERVER_LEVELS = frozenset(("FATAL", "ERROR", "PANIC"))
 
 
 def _chain_title(line: str, limit: int) -> str | None:
@@ -149,16 +151,28 @@ def _chain_title(line: str, limit: int) -> str | None:
     parts = _outer_parts(line)
     # the root cause: the last error that says a failure, with what it says after it when that fits (a field's
     # value last, `check duration: 3ms`, `current time … is after …`, is no root cause by itself)
-    failing = [index for index in range(2, len(parts)) if _FAILURE.search(parts[index])]
+    # (a server's message a client quotes after its level, `server error: FATAL: remaining connection slots are
+    # reserved …`, is the root cause whatever it says)
+    failing = [
+        index
+        for index in range(2, len(parts))
+        if _FAILURE.search(parts[index]) or parts[index - 1].strip() in _SERVER_LEVELS
+    ]
     if not failing:
         return None
     root = _CHAIN_SEPARATOR.join(parts[failing[-1] :]).strip()
     if len(parts[0]) + len(_CHAIN_GAP) + len(root) > limit:
         root = parts[failing[-1]].strip()
+    quoted = parts[failing[-1] - 1].strip() in _SERVER_LEVELS
     parts = [*parts[: failing[-1]], root]
     head = parts[0]
     if len(head) + len(_CHAIN_GAP) + len(root) > limit:
-        return None
+        if not quoted:
+            return None
+        root = cut_at_word(
+            root, limit - len(head) - len(_CHAIN_GAP)
+        )  # (its words first: what the server said)
+        parts[-1] = root
     for part in parts[1:-1]:
         longer = f"{head}{_CHAIN_SEPARATOR}{part}"
         if len(longer) + len(_CHAIN_GAP) + len(root) > limit:
@@ -240,7 +254,13 @@ def signature_of(event: Event) -> Signature:
             proxy = _proxy_failure(entry.message)
             if proxy:
                 return _backend_signature(entry.service or "", str(http.status), proxy)
-            outcome = _request_reason(entry.message) if entry.payload_kind == "text" else ""
+            outcome = (
+                _request_reason(entry.message)
+                if entry.payload_kind == "text"
+                else _request_reason(found[0])
+                if "request" in entry.message and (found := _APP_ENGINE_REQUEST_FAILURE.search(entry.message))
+                else ""
+            )
         return _request_signature(entry.service or "", http.method or "", route, str(http.status), outcome)
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
@@ -351,6 +371,17 @@ def _policy_signature(service: str, outcome: str, policy: str, status: str) -> S
 _ACCESS_ERROR = compile_regex(r" error=(?:'([^'\n]{1,2000})'|\"([^\"\n]{1,2000})\"|([^\s'\"]{1,500}))")
 # The end of a request log's own sentence: `… no available instance. Additional troubleshooting … at: URL`
 _SENTENCE_END = compile_regex(r"\.(?:\s|$)")
+
+
+# App Engine's own account of a request its instance failed, among the app's lines of the request's RequestLog: the
+# process died (`The process handling this request unexpectedly died. … (Error code 203)`), was killed for its
+# memory, or the request waited too long for an instance
+_APP_ENGINE_REQUEST_FAILURE = compile_regex(
+    r"(?m)^(?:The process handling this request unexpectedly died\.|A problem was encountered with the process that "
+    r"handled this request, causing it to exit\.|While handling this request, the process that handled this request "
+    r"was found to be using too much memory and was terminated\.|Request was aborted after waiting too long to "
+    r"attempt to service your request\.|Exceeded (?:soft|hard) (?:private )?memory limit of )[^\n]{0,500}"
+)
 
 
 def _request_reason(message: str) -> str:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from loggardener.entries.models import RecordLine, Severity
+from loggardener.entries.stacks import LUA_FRAME
 from loggardener.regexes import compile_regex
 
 _ANSI = compile_regex(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
@@ -716,14 +717,17 @@ def record_line(text: str, stripped: str) -> RecordLine:
     `bare` when it has no header at all and starts with a letter (Celery's `The message has been ignored and
     discarded.` after the line that logged it) but not with a failure of its own (`_OWN_FAILURE`); `level` when
     it opens with a level word and a colon (`SEVERE: …`, the line after a preamble: `is_preamble`); "" for
-    anything else."""
-    if "\n" in text.rstrip("\n") or "\x1b" in text[:1]:
+    anything else. A continuation may go on over lines of its own (a deadlock's `DETAIL:  Process 4211 waits
+    for …` names each process on a tab-indented line): its first line says what it is."""
+    if "\x1b" in text[:1]:
         return ""
     head = text[:_HEAD_CHARS]
-    if ":  " in head:  # PostgreSQL writes two blanks after the word
-        tokens = _header_tokens(head.lstrip())
+    if ":  " in head.partition("\n")[0]:  # PostgreSQL writes two blanks after the word
+        tokens = _header_tokens(head.partition("\n")[0].lstrip())
         if tokens and tokens[-1][0] == "continuation":
             return "continuation"
+    if "\n" in text.rstrip("\n"):
+        return ""
     first = text[:1]
     if first.isdigit() or (first == "[" and text[1:2].isdigit()):
         return "head" if stripped != text and declared_level(text) is not None else ""
@@ -754,6 +758,8 @@ def strip_prefix(text: str) -> str:
     line it introduces); in nginx's error log, the request's context after the message goes too.
     """
     clean = strip_ansi(text)
+    if clean[:1] == "\t" and ": in " in clean and LUA_FRAME.match(clean):
+        return clean.rstrip("\r\n")  # a Lua frame (`\t[C]: in function 'error'`): its `[C]:` is no tag
     sd_daemon = _SD_DAEMON_PREFIX.match(clean) if clean.startswith("<") else None
     if sd_daemon is not None:  # then the line as the program wrote it, which may have a header of its own
         clean = clean[sd_daemon.end() :]

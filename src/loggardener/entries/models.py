@@ -40,7 +40,20 @@ class MalformedEntry(ValueError):
 
 
 Language = Literal[
-    "python", "java", "node", "go", "dotnet", "php", "ruby", "elixir", "rust", "dart", "haskell", "swift"
+    "python",
+    "java",
+    "node",
+    "go",
+    "dotnet",
+    "php",
+    "ruby",
+    "elixir",
+    "rust",
+    "dart",
+    "haskell",
+    "swift",
+    "lua",
+    "perl",
 ]
 PayloadKind = Literal["text", "json", "proto", "none"]
 RecordLine = Literal["", "head", "bare", "continuation", "preamble", "level", "error", "message", "partial"]

@@ -59,6 +59,9 @@ MESSAGE_FIELDS = (
 ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure", "error_class", "exception.class")
 # The message field beside an error class field
 _ERROR_CLASS_MESSAGES = {"error_class": "error_message", "exception.class": "exception.message"}
+# Error fields that may hold an error's message alone, and the class fields that may name its class beside them
+_MESSAGE_ERROR_FIELDS = frozenset(("error", "err", "error.message"))
+_ERROR_CLASS_FIELDS = ("error_class", "error_type", "exception_class")
 # An error code and the field that says it in words beside it: OAuth 2.0's (RFC 6749: `{"error": "invalid_client",
 # "error_description": "Client authentication failed"}`, as token endpoints answer and clients log it)
 _ERROR_DESCRIPTIONS = {"error": "error_description"}
@@ -905,7 +908,14 @@ def _field_error(payload: dict[str, Any], key: str) -> str:
     """What the error field `key` says in one line (`_error_line`); an error class with its message beside it
     (`error_class` and `error_message`) reads `Class: message`, an error code with its description `code:
     description`."""
-    error = _error_line(payload.get(key))
+    value = payload.get(key)
+    error = _error_line(value)
+    if error and isinstance(value, str) and key in _MESSAGE_ERROR_FIELDS:
+        # an error's message beside its class (`"error_class": "Stripe::CardError", "error": "Your card was
+        # declined."`): `Class: message`, as an error object's type and message read
+        klass = _text_field(payload, _ERROR_CLASS_FIELDS)
+        if klass and klass not in error:
+            return f"{klass.strip()}: {error}"
     detail = _ERROR_CLASS_MESSAGES.get(key) or _ERROR_DESCRIPTIONS.get(key)
     if not error or detail is None:
         return error

@@ -45,8 +45,13 @@ from loggardener.entries.stacks import (
     FAULT_THREAD,
     HASKELL_CALL_STACK,
     HASKELL_FRAME,
+    LUA_COROUTINE,
+    LUA_FRAME,
+    LUA_TRACEBACK,
     MONOLOG_EXCEPTION,
     NODE_ERROR_CODE,
+    PERL_DIE,
+    PERL_FRAME,
     PHP_THROWN,
     PY_CHAIN_SEPARATORS,
     PY_HEADER,
@@ -384,6 +389,8 @@ _INTRODUCED = (
     "glog-trace",
     "fpm-slow",
     "call-stack",
+    "lua-traceback",
+    "statement-line",
 )
 # Python 3.11's exception group: `  + Exception Group Traceback (most recent call last):`, then its lines behind a
 # `|` gutter, its sub-exceptions' after `+-+---------------- 1 ----------------` (all indented, read as `source`)
@@ -663,7 +670,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
     r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
-    r"|Current stack trace:|Fatal error: |\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
+    r"|Current stack trace:|Fatal error: |stack traceback:|coroutine \d|\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
     r"|[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)"
     r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f])"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
@@ -691,6 +698,7 @@ def may_be_kind(line: str, stripped: str) -> bool:
         or "Exception: " in line
         or "Exception (" in line
         or "Error [" in line
+        or (stripped[-1:] == "." and " line " in stripped)
     )
 
 
@@ -745,6 +753,12 @@ def _classify(line: str, stripped: str) -> str | None:
         )
     if (stripped[0] in "[s" or stripped[-1].isdigit()) and _FPM_SLOW_LOG.match(stripped):
         return "fpm-slow"
+    if (
+        stripped == LUA_TRACEBACK or (stripped[:10] == "coroutine " and LUA_COROUTINE.fullmatch(stripped))
+    ) and (line[:1] not in " \t"):
+        return "lua-traceback"  # (Lua's traceback heading, and OpenResty's coroutine heading under it)
+    if last == "." and " line " in stripped and line[:1] not in " \t" and PERL_DIE.match(stripped):
+        return "perl-die"  # (a Perl `die`'s line, which Carp's calls may follow)
     if stripped in HASKELL_CALL_STACK:
         return "call-stack"  # (the heading of a Haskell error's calls, `HASKELL_FRAME`, between it and them)
     if stripped[0] in "*P" and _GLOG_TRACE.match(stripped):
@@ -812,6 +826,8 @@ def _classify(line: str, stripped: str) -> str | None:
         or (line[:1] == "#" and DART_FRAME.match(line))
         or (line[:1] in "dpf" and DART_TERSE_FRAME.match(line))
         or (", called at " in line and HASKELL_FRAME.match(line))
+        or (line[:1] == "\t" and ": in " in line and LUA_FRAME.match(line))
+        or (line[:1] == "\t" and " called at " in line and PERL_FRAME.match(line))
         or stripped == _DART_SUSPENSION
         or (stripped[0] == "(" and _COROUTINE_MARKER.match(line))
     ):
@@ -928,6 +944,8 @@ class Reassembler:
         self._now = datetime.min.replace(tzinfo=timezone.utc)
         self.reassembled = 0
         self.lone_headers = 0
+        self._heads: set[int] = set()
+        """Positions of plain lines that head the report whose heading follows them (`expect_head`)."""
 
     def events(self, entries: Iterable[LogEntry]) -> Iterator[Event]:
         for item in self.events_and_quiet(entries):
@@ -1116,8 +1134,10 @@ class Reassembler:
                 if group is not None:
                     yield from self._flush(key)
                 yield from self._release(key)
-                if _may_introduce(entry) or (
-                    (self._steps_down > self._steps_up or _may_be_secret(entry)) and _may_be_value(entry)
+                if (
+                    _may_introduce(entry)
+                    or (self._heads and entry.position in self._heads)
+                    or ((self._steps_down > self._steps_up or _may_be_secret(entry)) and _may_be_value(entry))
                 ):
                     # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it; so
                     # is a line that may be a credential in any export, as one stream may be written newest first)
@@ -1434,8 +1454,13 @@ class Reassembler:
         """`line` is the logged message of the report `header` starts (or, newest first, the line of it that
         came last): a traceback's header, an Elixir or Config Sync report, an exception's line; or a blank line
         after a line that announces a report (`_announces`), which may stand between them."""
-        if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
+        if abs(line.timestamp - header.timestamp) > self._gap:
             return False
+        if not _may_introduce(line):
+            if not (self._heads and line.position in self._heads and heads_report(header.message)):
+                return False
+            self._heads.discard(line.position)
+            return True
         kind = entry_kind(header)
         if kind == "bare":
             return line.record_line == "head" and _continues(line, header)
@@ -1446,7 +1471,13 @@ class Reassembler:
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
         if intro is not None:
+            self._heads.discard(intro.position)
             yield Event(primary=intro, members=(intro,))
+
+    def expect_head(self, entry: LogEntry) -> None:
+        """`entry`, a plain line below WARNING, is followed in its stream by the heading of a report it heads
+        (`heads_report`): it is held as the report's first line, as a logged message is (`_may_introduce`)."""
+        self._heads.add(entry.position)
 
     def _hold(self, moment: datetime) -> None:
         held = self._held
@@ -1521,8 +1552,9 @@ class Reassembler:
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
             elif kind == "exception" and kinds[i + 1 : i + 2] != ["frame"]:
-                if _source_before_frames(kinds, lines, i):
-                    kinds[i + 1 : i + 3] = ["excerpt", "excerpt"]
+                code = _source_before_frames(kinds, lines, i)
+                if code:
+                    kinds[i + 1 : code + 2] = ["excerpt"] * (code + 1 - i)
                     continue
                 end = _dotnet_message_end(kinds, lines, i)
                 kinds[i + 1 : end + 1] = ["message"] * (end - i)
@@ -1662,6 +1694,35 @@ class Reassembler:
                 yield Event(primary=lines[start], members=tuple(lines[start : end + 1]))
                 index = end + 1
                 continue
+            if kinds[index] == "statement-line" and start < index:
+                # a database's error quoted in a logged line (psql's, Perl DBI's `DBD::Pg::st execute failed:
+                # ERROR:  …`), then where in the statement (`LINE 1: …`) and a caret under it (after which Perl
+                # says where it died): one event at the logged line
+                end = _run_end(kinds, index, ("statement-line",))
+                if kinds[end + 1 : end + 2] == ["source"] and lines[end + 1].message.lstrip().startswith("^"):
+                    end += 1
+                yield self._report(lines[start : end + 1], 0)
+                index = end + 1
+                continue
+            if kinds[index] == "perl-die" and _next_kind(kinds, index, ()) == "frame":
+                # a Perl `die` and the calls Carp's `confess` wrote under it: one event, parsed whole
+                crash, index = self._crash(lines, index, _run_end(kinds, index, ("frame",)))
+                yield crash
+                continue
+            if (
+                start == index
+                and kinds[index + 1 : index + 2] == ["lua-traceback"] != kinds[index : index + 1]
+            ):
+                index += 1  # the error's line over Lua's traceback, whatever it reads as (`lua: x.lua:5: …`)
+            if kinds[index] == "lua-traceback" and start < index:
+                # Lua's traceback under the error's line: one event, parsed whole
+                end = _run_end(kinds, index, ("lua-traceback", "frame"))
+                event = self._merge(lines[start : end + 1])
+                if event is not None:
+                    yield event
+                    index = end + 1
+                    continue
+                index = start
             if kinds[index] in ("stack-info", "glog-trace"):
                 # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK: the frames
                 # say where, the logged line what, at its own level; one event at the logged line
@@ -2037,6 +2098,18 @@ def _only_tags(entry: LogEntry) -> bool:
     return bool(entry.message.strip()) and entry_kind(entry) == "blank"
 
 
+def heads_report(message: str) -> bool:
+    """`message` is the heading of a report whose first line is the line before it, whatever that line says:
+    Haskell's call stack (`CallStack (from HasCallStack):`), Lua's traceback (`stack traceback:`), logging's
+    `stack_info` (`Stack (most recent call last):`). That line may be plain, below WARNING (the pipeline's
+    fast path would skim it)."""
+    return message[:1] in _HEADING_FIRST and message.strip() in _HEADINGS
+
+
+_HEADINGS = frozenset((*HASKELL_CALL_STACK, LUA_TRACEBACK, STACK_INFO))
+_HEADING_FIRST = frozenset(heading[0] for heading in _HEADINGS)
+
+
 def _may_introduce(entry: LogEntry) -> bool:
     """A one-line text entry at WARNING or above may be the message a traceback was logged with (not a record's
     preamble or SQL Server's error's first line: the line after it is)."""
@@ -2233,18 +2306,26 @@ def _under_deno_header(members: list[LogEntry]) -> bool:
     return len(members) == 1 and members[0].message.startswith(_DENO_UNCAUGHT)
 
 
-def _source_before_frames(kinds: list[str | None], lines: list[LogEntry], start: int) -> bool:
-    """The exception at `start` is followed by the source line it was thrown at and a caret under it, then its
-    frames: V8 under Deno prints an uncaught error so (`error: Uncaught (in promise) Error: …`, the line, `^`)."""
-    code = kinds[start + 1 : start + 2] == ["source"] or (
-        kinds[start + 1 : start + 2] in ([None], ["bare"]) and lines[start].message.startswith(_DENO_UNCAUGHT)
+def _source_before_frames(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """The index of the source line the exception at `start` was thrown at, when a caret line under it and then
+    its frames follow; 0 when not. V8 under Deno prints an uncaught error so (`error: Uncaught (in promise) Error:
+    …`, the line, `^`), and Ruby's error_highlight after a blank line (`…:in 'm': undefined method 'x' for nil
+    (NoMethodError)`, ``, `    y = item.x`, `           ^^`, `\tfrom …`)."""
+    code = start + 1
+    if kinds[code : code + 1] == ["blank"] and not lines[code].message.strip():
+        code += 1
+    at_source = kinds[code : code + 1] == ["source"] or (
+        code == start + 1
+        and kinds[code : code + 1] in ([None], ["bare"])
+        and lines[start].message.startswith(_DENO_UNCAUGHT)
     )
-    return (
-        code
-        and kinds[start + 2 : start + 4] == ["source", "frame"]
-        and not lines[start + 2].message.strip().strip("^~")
-        and bool(lines[start + 1].message.strip().strip("^~"))
+    found = (
+        at_source
+        and kinds[code + 1 : code + 3] == ["source", "frame"]
+        and not lines[code + 1].message.strip().strip("^~")
+        and bool(lines[code].message.strip().strip("^~"))
     )
+    return code if found else 0
 
 
 def _dotnet_exception(message: str) -> bool:

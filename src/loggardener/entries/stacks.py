@@ -248,6 +248,32 @@ HASKELL_FRAME = compile_regex(
     r"^\s+(?P<func>\S{1,500}), called at (?P<file>\S{1,1000}?):(?P<line>\d+):\d+ in (?P<package>[^\s:]{1,300}):(?P<module>\S{1,300})\s*$"
 )
 _HASKELL_LIBRARY = compile_regex(r"^(?:base|ghc[\w-]*|containers|text|bytestring)(?:-[\d.]+)?$")
+# Lua's traceback (`luaL_traceback`, as Lua, LuaJIT and OpenResty print it) under the error's line (`lua: x.lua:5:
+# attempt to …`, OpenResty's `lua entry thread aborted: runtime error: /x/guard.lua:58: attempt to index local 'c'
+# (a nil value)`): `stack traceback:`, a coroutine's heading in OpenResty (`coroutine 0:`), then a frame a line,
+# tab-indented and innermost first (`\t/x/guard.lua:58: in function 'verify'`, `\t[C]: in function 'error'`,
+# `\taccess_by_lua(nginx.conf:71):3: in main chunk`; nginx ends the last with `, client: …, request: …`)
+LUA_TRACEBACK = "stack traceback:"
+LUA_COROUTINE = compile_regex(r"coroutine \d{1,6}:")
+LUA_FRAME = compile_regex(
+    r"^\s(?P<file>\[C\]|\S[^\t]{0,1000}?)(?::(?P<line>\d+))?: in (?P<what>\S.{0,500}?)(?:, client: .*)?\s*$"
+)
+_LUA_ERROR = compile_regex(r"(?:^|\s)(?P<file>\S{1,1000}?):(?P<line>\d+): (?P<message>\S.*)$")
+_LUA_NAMED = compile_regex(r"^(?:function|local|method|field|upvalue|global) '(?P<name>[^']{1,300})'$")
+_LUA_LIBRARY = compile_regex(r"^\[C\]$|/lualib/resty/|/lualib/ngx/|/share/lua/|^\.\.\.")
+# Perl's `die` (or Carp's `croak`) says where it was raised after its message (`Invalid account id 'ACC-' at
+# /app/lib/Ledger.pm line 120.`, `…, <STDIN> line 3.` when a file handle was read); Carp's `confess` and `cluck`
+# add the calls, innermost first, a line each, tab-indented (`\tLedger::post(Ledger=HASH(0x…), "ACC-") called at
+# /app/lib/Ledger/Batch.pm line 44`)
+PERL_DIE = compile_regex(
+    r"^(?P<message>\S.{0,4000}?) at (?P<file>\S{1,1000}?\.(?:pm|pl|t|cgi|psgi|fcgi)|-e) line (?P<line>\d{1,9})"
+    r"(?:, <[^<>]{0,200}> (?:line|chunk) \d{1,12})?\.$"
+)
+PERL_FRAME = compile_regex(
+    r"^\s(?P<call>\S.{0,2000}?) called at (?P<file>\S{1,1000}) line (?P<line>\d{1,9})\s*$"
+)
+_PERL_SUB = compile_regex(r"^(?P<name>[A-Za-z_][\w:]{0,300}|eval \{\.\.\.\}|require \S{1,300})")
+_PERL_LIBRARY = compile_regex(r"/perl5?/|/site_perl/|/vendor_perl/|/share/perl|^/usr/lib/")
 # Swift's runtime trap (`App/X.swift:57: Fatal error: Unexpectedly found nil while unwrapping an Optional value`;
 # before Swift 5.9, `Fatal error: …: file App/X.swift, line 57`) and the backtracer's report after it (`💣 Program
 # crashed: System trap at 0x…`, `Thread 3 "NIO-ELT-0-#1" crashed:`, frames innermost first, `0      0x… f(x:) + 412
@@ -383,6 +409,14 @@ class StackParser:
             swift = self._swift(lines, text)
             if swift is not None:
                 return swift
+        if " called at " in text and any(PERL_FRAME.match(line) for line in lines):
+            perl = self._perl(lines, text)
+            if perl is not None:
+                return perl
+        if LUA_TRACEBACK in text:
+            lua = self._lua(lines, text)
+            if lua is not None:
+                return lua
         if "HasCallStack" in text and any(HASKELL_FRAME.match(line) for line in lines):
             return self._haskell(lines, text)
         if ("#0 " in text or "dart:" in text or "package:" in text) and any(
@@ -526,6 +560,76 @@ class StackParser:
             # (`error "…"` with a message of the program's own words raises ErrorCall)
             exception_type=error["type"] if error else "ErrorCall",
             message=(error["message"] or "") if error else told[-1],
+            frames=tuple(frames),
+            text=text.strip(),
+        )
+
+    def _perl(self, lines: list[str], text: str) -> StackTrace | None:
+        """A Perl `die` with Carp's calls under it (`PERL_DIE`, `PERL_FRAME`): where it died, then where each
+        sub was called from; each place is in the sub the next line names (the last, in the script's `main`)."""
+        die = next((i for i, line in enumerate(lines) if PERL_DIE.match(line.strip())), None)
+        if die is None:
+            return None
+        died = PERL_DIE.match(lines[die].strip())
+        assert died is not None
+        places: list[tuple[str, str]] = [(died["file"], died["line"])]
+        subs: list[str] = []
+        for line in lines[die + 1 :]:
+            frame = PERL_FRAME.match(line)
+            if frame is None:
+                break
+            sub = _PERL_SUB.match(frame["call"])
+            subs.append(sub["name"] if sub else frame["call"][:200])
+            places.append((frame["file"], frame["line"]))
+        if not subs:
+            return None
+        subs.append("main")
+        frames = [
+            Frame(file, int(number), sub, self._in_app(bool(_PERL_LIBRARY.search(file)), file))
+            for (file, number), sub in zip(places, subs, strict=True)
+        ]
+        frames.reverse()
+        return StackTrace(
+            language="perl",
+            exception_type="die",
+            message=died["message"],
+            frames=tuple(frames),
+            text=text.strip(),
+        )
+
+    def _lua(self, lines: list[str], text: str) -> StackTrace | None:
+        """A Lua error with its traceback (`LUA_FRAME`): the line before `stack traceback:` says what failed, after
+        the place it was raised at (`…/guard.lua:58: attempt to index local 'claims' (a nil value)`); a Lua error
+        has no type: a runtime error's."""
+        heading = next((i for i, line in enumerate(lines) if line.strip() == LUA_TRACEBACK), 0)
+        told = [line.strip() for line in lines[:heading] if line.strip()]
+        if not told:
+            return None
+        error = _LUA_ERROR.search(told[-1])
+        placed = False
+        frames: list[Frame] = []
+        for line in lines[heading + 1 :]:
+            match = LUA_FRAME.match(line)
+            if match is None:
+                if LUA_COROUTINE.fullmatch(line.strip()):
+                    continue
+                break
+            file = match["file"]
+            named = _LUA_NAMED.match(match["what"])
+            function = named["name"] if named else match["what"]
+            in_app = self._in_app(bool(_LUA_LIBRARY.search(file)), file)
+            number = match["line"]
+            if number is None:  # (a function's frame without its line: the error's, where it was raised)
+                number = error["line"] if error is not None and error["file"] == file and not placed else "0"
+                placed = placed or number != "0"
+            frames.append(Frame(file, int(number), function, in_app))
+        if not frames:
+            return None
+        frames.reverse()
+        return StackTrace(
+            language="lua",
+            exception_type="runtime error",
+            message=error["message"] if error else told[-1],
             frames=tuple(frames),
             text=text.strip(),
         )

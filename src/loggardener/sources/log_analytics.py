@@ -487,6 +487,8 @@ _STACK_OPENERS = (
     r"|^(?:\S+\.swift:\d+: )?Fatal error: |^Thread \d+ .*crashed:|^Current stack trace:|Backtrace took \d"
     r"|^(?:\d+\s.*)?0x[0-9a-f]+ .* \+ \d|^Unhandled exception:|ERROR - \d{4}-|^(?:HasCallStack backtrace|CallStack)"
     r"|^script_filename = |\(\) (?:/|[A-Za-z]:\\)"
+    # Lua's traceback heading and OpenResty's coroutine heading (`stacks.LUA_*`), a Perl `die`'s line (`PERL_DIE`)
+    r"|^stack traceback:|^coroutine \d+:| line \d+(?:, <[^<>]*> (?:line|chunk) \d+)?\.$"
     # Python's faulthandler dump, V8's fatal error report (Node.js's heap exhaustion)
     r"|^(?:Fatal Python error: |(?:Current )?[Tt]hread 0x|Extension modules: |Security context: |\d+ ms: )"
     r"|out of memory\s*$"
