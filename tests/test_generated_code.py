@@ -6,6 +6,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+import typing
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +129,51 @@ def test_a_run_stores_the_code_of_its_dataclasses_for_the_next(tmp_path: Path) -
 
 def test_a_library_importing_gardener_keeps_dataclasses_as_they_are() -> None:
     """Only the command installs the cache: a program importing gardener's modules gets no patched stdlib."""
-    script = "import dataclasses, loggardener.cli\nprint(hasattr(dataclasses, 'exec'))\n"
+    script = "import dataclasses, typing, loggardener.cli\nprint(hasattr(dataclasses, 'exec'), hasattr(typing, 'compile'))\n"
     said = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert said.strip() == "False"
+    assert said.split() == ["False", "False"]
+
+
+ANNOTATIONS = [
+    "str | None",
+    "dict[str, Any]",
+    "list[tuple[int, str]]",
+    "Literal['a', \"b\"]",
+    "*Ts",
+    "x if y else z",
+]
+
+
+def _forward_code(text: str) -> object:
+    return typing.ForwardRef(text).__forward_code__
+
+
+def test_an_annotation_read_from_the_cache_is_the_code_typing_compiles(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`typing.ForwardRef` compiles an annotation's text: through the cache, once compiling it and once from the
+    file a run stored, the same code as `typing` alone makes (kept apart from a class's source of the same text)."""
+    monkeypatch.setattr(typing, "compile", generated_code.cached_compile, raising=False)
+    learned = [_forward_code(text) for text in ANNOTATIONS]
+    assert generated_code.cached_exec("str", {}) is None  # the same text as a class's source: `exec`'s code
+    generated_code._store()
+    _new_process(monkeypatch)
+    from_cache = [_forward_code(text) for text in ANNOTATIONS]
+    assert generated_code._known is not None and ("eval", "str | None") in generated_code._known
+    assert "str" in generated_code._known and ("eval", "str") not in generated_code._known
+    assert generated_code._known["str"] != compile("str", "<string>", "eval")
+    monkeypatch.delattr(typing, "compile")
+    plain = [_forward_code(text) for text in ANNOTATIONS]
+    assert learned == from_cache == plain
+
+
+def test_an_annotation_that_is_no_expression_is_refused_as_typing_refuses_it(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(typing, "compile", generated_code.cached_compile, raising=False)
+    with pytest.raises(SyntaxError, match="Forward reference must be an expression"):
+        typing.ForwardRef("int +")
+    assert not generated_code._used
+    # another call than typing's own is compiled as asked
+    assert generated_code.cached_compile("x = 1", "<test>", "exec").co_filename == "<test>"
+    assert not generated_code._used

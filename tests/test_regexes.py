@@ -279,3 +279,76 @@ def test_a_warm_scan_generates_no_pattern_and_writes_the_same_worklog(tmp_path: 
     assert warm == ["False", cold[1], cold[2]]
     (tmp_path / "log-gardener" / regexes._NAME).write_bytes(b"garbage" * 100)
     assert run() == cold
+
+
+@pytest.fixture
+def installed(fresh_cache: Path) -> Iterator[Path]:
+    """`re` compiling through the cache, as from `launch.main` until `startup.end`; re's own cache empty, so
+    that every pattern reaches its compiler."""
+    re.purge()
+    regexes.install()
+    try:
+        yield fresh_cache
+    finally:
+        regexes.uninstall()
+        re.purge()
+
+
+def test_patterns_re_compiles_during_start_up_are_kept_and_built_from_the_cache(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a library compiles with `re` while it loads (jinja2's, rich's) is stored as gardener's own patterns
+    are, and a later run builds it from the cache: the same pattern `re` compiles."""
+    source = r"(?P<word>[^\W\d]\w*)-(?P=word)"
+    built = re.compile(source, re.IGNORECASE)
+    assert (str, source, int(re.IGNORECASE)) in regexes._used
+    regexes._store()
+    _new_process(monkeypatch)
+    re.purge()
+    again = re.compile(source, re.IGNORECASE)
+    assert regexes._known is not None and (str, source, int(re.IGNORECASE)) in regexes._known
+    regexes.uninstall()
+    re.purge()
+    expected = re.compile(source, re.IGNORECASE)
+    for pattern in (built, again):
+        _same(pattern, expected, ["Abc-abc x-y", "été-ÉTÉ", "a1-a1 b-c"])
+    assert re.search(rb"(\d+)-\1", b"x 12-12").group(1) == b"12"
+
+
+def test_re_keeps_its_errors_debug_output_and_own_cache_while_installed(installed: Path) -> None:
+    with pytest.raises(re.error) as raised:
+        re.compile("(unclosed")
+    assert "missing )" in str(raised.value)
+
+    class Text(str):
+        pass
+
+    assert re.compile(Text("a+")).fullmatch("aa")  # a str subclass: `re`'s own compiler
+    assert not regexes._used
+    first = re.compile("b+")
+    assert re.compile("b+") is first  # `re`'s cache answers before its compiler is asked
+
+
+def test_a_debug_pattern_is_parsed_and_printed_by_re(
+    installed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    re.compile("c+", re.DEBUG)
+    assert "MAX_REPEAT" in capsys.readouterr().out
+    assert not regexes._used
+
+
+def test_patterns_compiled_once_start_up_is_over_are_not_kept(fresh_cache: Path) -> None:
+    """A scan builds some patterns from what it reads (a service's name, a route): `startup.end` leaves them
+    to `re` alone, and the cache holds only what every run compiles."""
+    from loggardener import startup
+
+    re.purge()
+    regexes.install()
+    try:
+        startup.begin()
+        startup.end()
+        re.compile("orders-api(?![\\w-])", re.IGNORECASE)
+    finally:
+        regexes.uninstall()
+        re.purge()
+    assert not regexes._used

@@ -76,6 +76,32 @@ def compile_regex(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[
     return result
 
 
+_ENGINE_COMPILE = _compiler.compile
+"""What `re` calls to compile a pattern its own cache does not hold (`re._compile`)."""
+
+
+def install() -> None:
+    """Have every `re.compile` (and `re.search`, `re.sub`... with a pattern `re` has not compiled yet) take the
+    code it generates from the cache too, until `uninstall`: the patterns typer, rich, jinja2 and the standard
+    library compile while their modules load, some 90 in a scan's start-up (jinja2's pattern of identifiers alone
+    generates 3,000 words of code), are the same on every run. `re` looks its compiler up on its module at each
+    call, so its own cache, flags and errors stay as they are; a pattern of another type (a `str` subclass) or
+    compiled with `re.DEBUG` (which prints what it parsed) is compiled by `re` itself."""
+    _compiler.compile = _start_up_compile
+
+
+def uninstall() -> None:
+    """Start-up is over: patterns compiled from here on (some are built from what a scan reads) are `re`'s own
+    again, not kept in the cache."""
+    _compiler.compile = _ENGINE_COMPILE
+
+
+def _start_up_compile(pattern: Any, flags: int = 0) -> Any:
+    if type(pattern) not in (str, bytes) or flags & re.DEBUG:
+        return _ENGINE_COMPILE(pattern, flags)
+    return compile_regex(pattern, flags)
+
+
 def _store_at_exit() -> None:
     global _learned
     if not _learned:

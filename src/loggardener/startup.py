@@ -34,8 +34,12 @@ def begin() -> None:
 
 
 def end() -> None:
-    """Start-up is over: freeze what it made and collect at the usual pace; nothing unless `begin` ran."""
+    """Start-up is over: freeze what it made and collect at the usual pace (nothing unless `begin` ran), and
+    patterns are compiled by `re` alone again (`regexes.uninstall`)."""
     global _paced
+    from loggardener import regexes
+
+    regexes.uninstall()
     if _paced is not None:
         gc.freeze()
         gc.set_threshold(*_paced)
