@@ -434,3 +434,32 @@ def test_a_bracketed_header_of_values_with_units_glued_is_one_value(thread: str)
 )
 def test_bracketed_values_with_units_look_alikes(text: str, expected: str) -> None:
     assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a key's boolean in brackets, parentheses or quotes is its value, as a bare one is (Solr's `successful=
+        # [true]` / `[false]`, a JSON-ish `"enabled":"false"`)
+        (
+            "Finished recovery process, successful=[false] msTimeTaken=5",
+            "Finished recovery process, successful=[<*>] msTimeTaken=<*>",
+        ),
+        ('flags "enabled":"true" set', 'flags "enabled":"<*>" set'),
+        ("open(readonly=(True))", "open(readonly=(<*>))"),
+    ],
+)
+def test_a_keys_boolean_in_brackets_or_quotes_is_a_value(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("say [true] story", "say [true] story"),  # no key: a word
+        ("is true", "is true"),
+        ("mode=[trueish]", "mode=[trueish]"),
+    ],
+)
+def test_a_boolean_without_a_key_stays_a_word(text: str, expected: str) -> None:
+    assert mask(text) == expected

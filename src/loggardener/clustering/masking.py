@@ -94,7 +94,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"\[(?!\s*[\"'][^\"'\[\]\n\s]{{0,256}}\s[^\"'\[\]\n]{{0,256}}[\"']\s*\])\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]",
         ("[",),
     ),
-    (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
+    # a key's boolean value, also in brackets or quotes (Solr's `successful=[true]`, `"enabled":"false"`)
+    (r"(?:(?<=[=:])|(?<=[=:]\s)|(?<=[=:][\[(\"']))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),
     *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
     *((_lower_sql(command), ("lowercase sql",)) for command in _LOWER_SQL_COMMANDS),
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
