@@ -387,3 +387,79 @@ def test_host_lists_quoted_json_and_bracketed_messages(text: str, expected: str)
 )
 def test_look_alikes_of_host_lists_quoted_json_and_bracketed_messages_stay(text: str, expected: str) -> None:
     assert mask(text) == expected
+
+
+@pytest.mark.parametrize("number", ["2", "11", "407", "2107691"])
+def test_a_name_with_its_number_before_another_number_masks_alike_whatever_the_numbers_length(
+    number: str,
+) -> None:
+    # ESXi's vmkernel writes the CPU and the world before its module: `cpu2:2180994)ScsiDeviceIO:` and
+    # `cpu11:2107691)ScsiDeviceIO:` are one statement's; so are a host with its port, `node7:8080` and
+    # `node12:8080`, and a version, `v1.2` and `v10.2`: the name with its number, as one digit reads
+    assert mask(f"cpu{number}:2107691)ScsiDeviceIO: 3449: failed") == "cpu<*>)ScsiDeviceIO: <*>: failed"
+    assert mask(f"dial node{number}:8080 refused") == "dial node<*> refused"
+    assert mask(f"client v{number}.2 connected") == "client v<*> connected"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name with a number of several digits and nothing after it is an id, as before
+        ("error: Nodes gpu25 not responding", "error: Nodes <*> not responding"),
+        ("package: Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0", "package: <*>~<*>~<*>~~<*>"),
+        ("link eth0 up", "link eth<*> up"),
+        ("via ens192 from 10.0.0.1", "via <*> from <*>"),
+        # letters after the number: as before
+        ("worker 4569T7 done", "worker <*> done"),
+    ],
+)
+def test_names_with_their_number_look_alikes(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize("thread", ["1860M", "4569T7", "7724X"])
+def test_a_bracketed_header_of_values_with_units_glued_is_one_value(thread: str) -> None:
+    # Pi-hole's FTL.log header: the date, the time and the process with its thread (`M`ain, `T7`, `X`) in
+    # brackets; a thread masked whole and one whose letter stays as a glued unit read the same
+    assert mask(f"[2026-12-02 19:31:28.974 {thread}] Imported 5 queries") == "[<*>] Imported <*> queries"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("timeout exceeded (30s) for pool", "timeout exceeded (<*>s) for pool"),  # one value keeps its unit
+        ("took [5ms] then [abc 5X]", "took [<*>ms] then [abc <*>X]"),  # a word among the values: no list
+        ("level [5 dB] x", "level [<*> dB] x"),  # a unit after a space is a word here
+    ],
+)
+def test_bracketed_values_with_units_look_alikes(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a key's boolean in brackets, parentheses or quotes is its value, as a bare one is (Solr's `successful=
+        # [true]` / `[false]`, a JSON-ish `"enabled":"false"`)
+        (
+            "Finished recovery process, successful=[false] msTimeTaken=5",
+            "Finished recovery process, successful=[<*>] msTimeTaken=<*>",
+        ),
+        ('flags "enabled":"true" set', 'flags "enabled":"<*>" set'),
+        ("open(readonly=(True))", "open(readonly=(<*>))"),
+    ],
+)
+def test_a_keys_boolean_in_brackets_or_quotes_is_a_value(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("say [true] story", "say [true] story"),  # no key: a word
+        ("is true", "is true"),
+        ("mode=[trueish]", "mode=[trueish]"),
+    ],
+)
+def test_a_boolean_without_a_key_stays_a_word(text: str, expected: str) -> None:
+    assert mask(text) == expected

@@ -3170,3 +3170,46 @@ def test_a_reason_in_parentheses_is_no_tally() -> None:
         for _ in range(10)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_counts_noun_in_singular_or_plural_is_one_word() -> None:
+    # `%d connection%s`: MongoDB's `(1 connection now open)` beside `(12 connections now open)`, Pi-hole's
+    # `for at least 1 second` beside `… 3 seconds`: one statement, whichever number the count asks for
+    rng = random.Random(37)
+    opened = [
+        f"end connection 10.0.{rng.randrange(9)}.{rng.randrange(9)}:{rng.randrange(1024, 65535)} ({n} connection"
+        f"{'' if n == 1 else 's'} now open)"
+        for n in [1, 1, *(rng.randrange(2, 400) for _ in range(30))]
+    ]
+    limited = [
+        f"Rate-limiting 10.1.1.{rng.randrange(200)} for at least {n} second{'' if n == 1 else 's'}"
+        for n in [1, 1, 1, 2, 3, 4, 2, 3]
+    ]
+    clusters = clusters_of(opened + limited)
+    assert len({clusters[message] for message in opened}) == 1
+    assert len({clusters[message] for message in limited}) == 1
+    assert clusters[opened[0]] != clusters[limited[0]]
+
+
+def test_two_words_that_only_look_like_a_plural_stay_apart() -> None:
+    # not after a count (`user` / `users` as a word of the sentence), or two words that are not one noun's
+    # numbers (`opened` / `closed`): two statements, as before
+    messages = [f"reloading user {n} table" for n in range(5)] + [
+        f"reloading users {n} table" for n in range(5)
+    ]
+    messages += [f"session {n} opened" for n in range(5)] + [f"session {n} closed" for n in range(5)]
+    clusters = clusters_of(messages)
+    assert clusters[messages[0]] != clusters[messages[5]]
+    assert clusters[messages[10]] != clusters[messages[15]]
+
+
+def test_a_vmkernel_statement_is_one_event_whatever_the_cpus_number() -> None:
+    # ESXi's vmkernel.log: `cpu2:2180994)` and `cpu11:2107691)` before the module; one statement either way
+    rng = random.Random(11)
+    lines = [
+        f"2026-12-02T10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(1000):03d}Z "
+        f"cpu{rng.randrange(48)}:{rng.randrange(2097000, 2199999)})NMP: nmp_ResetDeviceLogThrottling:3348: "
+        f"last error status from device naa.{uuid.UUID(int=rng.getrandbits(128)).hex} repeated {rng.randrange(900)} times"
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(lines).values())) == 1

@@ -94,7 +94,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"\[(?!\s*[\"'][^\"'\[\]\n\s]{{0,256}}\s[^\"'\[\]\n]{{0,256}}[\"']\s*\])\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]",
         ("[",),
     ),
-    (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
+    # a key's boolean value, also in brackets or quotes (Solr's `successful=[true]`, `"enabled":"false"`)
+    (r"(?:(?<=[=:])|(?<=[=:]\s)|(?<=[=:][\[(\"']))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),
     *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
     *((_lower_sql(command), ("lowercase sql",)) for command in _LOWER_SQL_COMMANDS),
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
@@ -173,10 +174,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b[A-Za-z][\w.-]{0,63}\[(?=[\d,-]{0,256}[,-])\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*\]", ("digit", "[")),
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0, nor a program's camelCase name with
     # its value glued, whatever the value's length (`tryToReloadSteps4942|1|…` as `tryToReloadSteps1|…`: the
-    # name stays); a file name's extensions go with it (`part-00017.csv.gz`), as they do when the name reads as a
-    # host name
+    # name stays), nor a name whose number goes on past a colon, a dot or a comma, whatever its length (ESXi's
+    # `cpu11:2107691)` as `cpu2:2180994)`, `node12:8080` as `node7:8080`: the name with one number, as the numbers
+    # below read it); a file name's extensions go with it (`part-00017.csv.gz`), as they do when the name reads as
+    # a host name
     (
-        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Zµ]{1,3}\b|[A-Za-z]+\d(?![\w-])|[A-Za-z]*[a-z][A-Z][A-Za-z]*\d+(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
+        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Zµ]{1,3}\b|[A-Za-z]+\d(?![\w-])|[A-Za-z]+\d+[.,:]\d|[A-Za-z]*[a-z][A-Z][A-Za-z]*\d+(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
         ("digit",),
     ),
     # numbers (also inside words: eth0), dates and times; a signed one as its unsigned twin reads (`-24.0` as
@@ -186,11 +189,16 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _DIGIT = compile_regex(r"\d")
 _RUNS = compile_regex(r"(?:<\*>)+")
 # A bracketed run without letters or brackets holding a value; the lookahead finds the closing bracket
-# first, so a run without one costs one scan, not one scan per value in it.
+# first, so a run without one costs one scan, not one scan per value in it. A run of several values whose only
+# letters are short units glued to them (`[<*> <*>.<*> <*>M]`, Pi-hole's header with its thread `1860M`, read as
+# `[<*> <*>.<*> <*>]` is when the thread is `4569T7`, an id) is such a run too; one value alone keeps its unit
+# (`(<*>s)`).
 _LISTS = compile_regex(
     r"\[(?=[^][A-Za-z]*\])[^][A-Za-z]*?<\*>[^][A-Za-z]*\]"
     r"|\((?=[^()A-Za-z]*\))[^()A-Za-z]*?<\*>[^()A-Za-z]*\)"
     r"|\{(?=[^{}A-Za-z]*\})[^{}A-Za-z]*?<\*>[^{}A-Za-z]*\}"
+    r"|\[(?=[^][A-Za-z]*(?:<\*>[A-Za-z]{1,3}(?![A-Za-z])[^][A-Za-z]*)+\])(?=[^]\s]*\s)[^]]*\]"
+    r"|\((?=[^()A-Za-z]*(?:<\*>[A-Za-z]{1,3}(?![A-Za-z])[^()A-Za-z]*)+\))(?=[^)\s]*\s)[^)]*\)"
 )
 
 

@@ -719,10 +719,16 @@ class TemplateMiner:
         # / `Resumed` / `Restarted`), however many of them a few messages show; other words there may be values
         # (`admin logged in`)
         verbs = all(_VERB.fullmatch(word) for word in distinct)
-        variable = shared >= MIN_DISTINCT or (
-            not verbs
-            and len(distinct) >= MIN_DISTINCT
-            and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
+        # a count's noun, singular or plural by the count before it (`(1 connection now open)` / `(3 connections
+        # now open)`, `for 1 second.` / `for 3 seconds.`): one word, as `%d connection%s` prints it
+        variable = (
+            _counted_noun(distinct, view[position - 1] if position else "")
+            or shared >= MIN_DISTINCT
+            or (
+                not verbs
+                and len(distinct) >= MIN_DISTINCT
+                and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
+            )
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
         # `stalled`), here or, for a key's, over the whole log (a header's `u=deploy` / `root` / `ansible` in a
@@ -759,6 +765,17 @@ class TemplateMiner:
             for index in words:
                 if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
+
+
+def _counted_noun(words: list[str], before: str) -> bool:
+    """Two words after a value that differ only in a plural's `s` or `es` (`connection` / `connections`,
+    `regex` / `regexes`): the noun of the count before them, printed in the number that count asks for."""
+    if len(words) != 2 or WILDCARD not in before or not _is_value(before):
+        return False
+    one, other = sorted(words, key=len)
+    stem = one.rstrip(".,:;!?")
+    mark = one[len(stem) :]
+    return _PROSE.fullmatch(one) is not None and other in (f"{stem}s{mark}", f"{stem}es{mark}")
 
 
 def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, ...]]) -> list[list[int]]:
