@@ -179,6 +179,60 @@ def test_errors_name_lines_for_ndjson_and_entries_for_arrays(write_export) -> No
     assert error is not None and error.startswith("line 2: invalid JSON")
 
 
+class _EndlessBytes(io.RawIOBase):
+    """A device that never ends (/dev/urandom, /dev/zero as `--from`): `pattern` again and again, and a test
+    failure once far more than an input's first bytes were read."""
+
+    def __init__(self, pattern: bytes) -> None:
+        self._pattern = pattern
+        self.served = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        assert self.served < 4 << 20, "read on past the first bytes of an endless binary input"
+        size = len(buffer)
+        buffer[:size] = (self._pattern * (size // len(self._pattern) + 1))[:size]
+        self.served += size
+        return size
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        random.Random(3).randbytes(4099),  # /dev/urandom: a line opening with `{` now and then
+        b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 3 + b"\n{",
+        b"{" + random.Random(5).randbytes(8191),  # `{` first, then nothing of JSON
+    ],
+)
+def test_an_endless_binary_input_is_refused_from_its_first_bytes(pattern: bytes) -> None:
+    """Read on, a device that never ends was counted malformed line by line forever (half a million lines in
+    30 s); its first bytes say it is no export."""
+    endless = _EndlessBytes(pattern)
+    with pytest.raises(
+        GardenerError, match="not a Cloud Logging export: its first bytes are mostly NUL, control"
+    ):
+        list(FileSource("-", stdin=io.BufferedReader(endless)).records())
+    assert endless.served < 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("note", "line_end"),
+    [
+        ("caf\xe9 \x96 na\xefve".encode("latin-1"), b"\n"),  # Windows-1252 accents: a few undecodable bytes
+        (b"ok", b"\t\r\n"),  # tabs and CRLF
+    ],
+)
+def test_text_with_a_few_odd_bytes_is_not_taken_for_binary(
+    tmp_path: Path, note: bytes, line_end: bytes
+) -> None:
+    path = tmp_path / "e.ndjson"
+    line = b'{"timestamp":\t"2026-11-21T12:00:00Z", "textPayload": "x", "note": "' + note + b'"}' + line_end
+    path.write_bytes(line * 50)
+    assert len(_read(path)) == 50
+
+
 def test_an_unreadable_path_is_still_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(GardenerError, match="is a directory"):
         _read(tmp_path)

@@ -94,6 +94,13 @@ class FileSource(EntrySource):
                 refuse_other_compressions(
                     window, self.stats.description, "the export as JSON, NDJSON or gzip"
                 )
+            if looks_binary(window, encoding):  # read on, an endless device (/dev/urandom) would never end
+                raise GardenerError(
+                    f"{self.stats.description} is not a Cloud Logging export: its first bytes are mostly NUL, "
+                    "control or undecodable bytes (a program, an image, a database, a device?); expected a JSON "
+                    "array (gcloud logging read --format=json) or NDJSON, one LogEntry per line",
+                    ExitCode.BAD_INPUT,
+                )
             if first not in ("[", "{") and not _object_line_follows(window, encoding):
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
@@ -306,6 +313,21 @@ def _object_line_follows(window: bytes, encoding: str) -> bool:
     line, rather than costing the whole input."""
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window)
     return any(line.lstrip(" \t\ufeff").startswith("{") for line in text.splitlines()[1:])
+
+
+_BINARY_SAMPLE = 8192
+# what no text holds much of: NUL and the other C0 controls but tab, line ends and ESC (of ANSI colours), DEL,
+# and U+FFFD, what a byte that is not of the encoding decodes as
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+
+
+def looks_binary(window: bytes, encoding: str) -> bool:
+    """Whether an input's first bytes are those of a binary file (a program, an image, a database, a device
+    such as /dev/urandom that never ends) rather than of text in `encoding`: a Windows-1252 text decodes with a
+    few U+FFFD (its accents), a binary file with NUL, control and undecodable bytes through a third of it or
+    more."""
+    sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window[:_BINARY_SAMPLE])
+    return len(_NOT_TEXT.findall(sample)) * 3 > len(sample) > 0
 
 
 def _first_significant_char(window: bytes, encoding: str) -> str | None:
