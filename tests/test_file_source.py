@@ -9,6 +9,7 @@ import json
 import math
 import random
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +232,43 @@ def test_text_with_a_few_odd_bytes_is_not_taken_for_binary(
     line = b'{"timestamp":\t"2026-11-21T12:00:00Z", "textPayload": "x", "note": "' + note + b'"}' + line_end
     path.write_bytes(line * 50)
     assert len(_read(path)) == 50
+
+
+def _utf16(data: bytes) -> bytes:
+    return b"\xff\xfe" + data.decode().replace("\n", "\r\n").encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("joined", "said"),
+    [
+        (lambda a, b: a + _utf16(b), "text in UTF-16 or UTF-32 inside a file of another encoding"),
+        (lambda a, b: a + gzip.compress(b), "gzip-compressed data inside text (a .gz file appended"),
+        (lambda a, b: _utf16(a) + b, "UTF-8 text inside a UTF-16 file"),
+    ],
+)
+def test_a_file_of_another_encoding_or_gzip_appended_is_said_as_such(
+    tmp_path: Path, joined: Callable[[bytes, bytes], bytes], said: str
+) -> None:
+    """`cat a.ndjson b.ndjson` of a file saved by PowerShell (UTF-16) or a .gz: the first file's entries are
+    read and the rest is counted, its reason telling what it is, not only the decoder's `Expecting value`."""
+    path = tmp_path / "joined.ndjson"
+    path.write_bytes(joined(_ndjson(_entries(4)), _ndjson(_entries(3))))
+    records = _read(path)
+    assert sum(1 for r in records if r.entry is not None) == 4
+    first_bad = next(r for r in records if r.entry is None)
+    assert said in (first_bad.error or "")
+
+
+def test_a_line_of_text_that_is_no_json_keeps_its_plain_reason(tmp_path: Path) -> None:
+    """Look-alikes: a script's line of text, Chinese text, a line of NULs' neighbour: `invalid JSON`."""
+    path = tmp_path / "e.ndjson"
+    path.write_bytes(
+        _ndjson(_entries(2))
+        + b"done in 3 s\n"
+        + "\u6570\u636e\u5e93\u8fde\u63a5\u5931\u8d25\u4e86\u554a\n".encode()
+    )
+    errors = [r.error for r in _read(path) if r.entry is None]
+    assert len(errors) == 2 and all(e is not None and ": invalid JSON: " in e for e in errors)
 
 
 def test_an_unreadable_path_is_still_a_user_error(tmp_path: Path) -> None:

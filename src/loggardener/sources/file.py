@@ -916,6 +916,10 @@ def _cut_short(line: str, exc: ValueError) -> str:
     or a disk that ran out) when no line break follows; else invalid JSON."""
     if not isinstance(exc, json.JSONDecodeError):
         return "invalid JSON: "
+    if exc.pos == 0:
+        foreign = _appended_part(line)
+        if foreign is not None:
+            return foreign
     rest = exc.doc[exc.pos :].rstrip()
     ran_out = (
         exc.msg.startswith("Unterminated string")
@@ -931,6 +935,36 @@ def _cut_short(line: str, exc: ValueError) -> str:
         "the file ends in the middle of this entry (it was cut short: a download, a copy or a disk that ran "
         "out?): "
     )
+
+
+def _appended_part(line: str) -> str | None:
+    """What a line that is no JSON from its first character is, when it is a part of another file appended
+    to this one (`cat a.ndjson b.ndjson` of files saved alike only reads whole): gzip-compressed data, whose
+    magic reads as `\\x1f`, U+FFFD, `\\x08` in text; text in UTF-16 or UTF-32, every other character NUL;
+    or, in a file read as UTF-16, UTF-8 text, two ASCII characters a code unit."""
+    head = line.lstrip("\ufeff\ufffd")[:64]
+    if line.startswith("\x1f\ufffd\x08"):
+        return (
+            "gzip-compressed data inside text (a .gz file appended to this one? join them decompressed: "
+            "`zcat -f FILES`): "
+        )
+    if head.count("\x00") * 3 >= len(head) > 0:
+        return (
+            "text in UTF-16 or UTF-32 inside a file of another encoding (a file saved so, as PowerShell "
+            "does, appended to this one? save each as UTF-8 before joining them): "
+        )
+    if len(head) >= 8 and sum(map(_two_ascii_bytes, head)) * 4 >= len(head) * 3:
+        return (
+            "UTF-8 text inside a UTF-16 file (a file saved as UTF-8 appended to one saved as UTF-16, as "
+            "PowerShell saves? save each as UTF-8 before joining them): "
+        )
+    return None
+
+
+def _two_ascii_bytes(char: str) -> bool:
+    """Whether a character of UTF-16 text is two printable ASCII characters read as one code unit."""
+    code = ord(char)
+    return 0x20 <= code >> 8 <= 0x7E and 0x20 <= code & 0xFF <= 0x7E
 
 
 _BYTE_ORDER_MARK = "\ufeff"
