@@ -218,6 +218,15 @@ def test_an_endless_binary_input_is_refused_from_its_first_bytes(pattern: bytes)
     assert endless.served < 1 << 20
 
 
+def test_nuls_before_the_entries_are_one_counted_line_not_a_binary_file(tmp_path: Path) -> None:
+    """Look-alike: a file truncated (`copytruncate`) under a writer that kept its offset starts with NULs, then
+    its lines: they are read, the NULs one malformed line, as before the binary check."""
+    path = tmp_path / "e.ndjson"
+    path.write_bytes(b"\0" * 4000 + b"\n" + _ndjson(_entries(3)))
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [False, True, True, True]
+
+
 @pytest.mark.parametrize(
     ("note", "line_end"),
     [

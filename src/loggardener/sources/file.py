@@ -326,7 +326,10 @@ def looks_binary(window: bytes, encoding: str) -> bool:
     such as /dev/urandom that never ends) rather than of text in `encoding`: a Windows-1252 text decodes with a
     few U+FFFD (its accents), a binary file with NUL, control and undecodable bytes through a third of it or
     more."""
-    sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window[:_BINARY_SAMPLE])
+    decoded = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window[:_BINARY_SAMPLE])
+    # (NULs first are a file truncated under a writer that kept its offset, `copytruncate`: its text follows;
+    # nothing but NULs is no text)
+    sample = decoded.lstrip("\x00") or decoded
     return len(_NOT_TEXT.findall(sample)) * 3 > len(sample) > 0
 
 
