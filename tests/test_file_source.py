@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import itertools
@@ -253,6 +254,13 @@ def _utf16(data: bytes) -> bytes:
         (lambda a, b: a + _utf16(b), "text in UTF-16 or UTF-32 inside a file of another encoding"),
         (lambda a, b: a + gzip.compress(b), "gzip-compressed data inside text (a .gz file appended"),
         (lambda a, b: _utf16(a) + b, "UTF-8 text inside a UTF-16 file"),
+        (lambda a, b: a + b"\xff\xfe\x00\x00" + b.decode().encode("utf-32-le"), "text in UTF-16 or UTF-32"),
+        (lambda a, b: a + bz2.compress(b), "bzip2-compressed data inside text (a compressed file appended"),
+        (
+            lambda a, b: a + b"\x28\xb5\x2f\xfd\x24\x00" + bytes(range(200)),
+            "zstd-compressed data inside text",
+        ),
+        (lambda a, b: a + b"\xfd7zXZ\x00\x00\x04" + bytes(range(200)), "xz-compressed data inside text"),
     ],
 )
 def test_a_file_of_another_encoding_or_gzip_appended_is_said_as_such(
@@ -269,15 +277,19 @@ def test_a_file_of_another_encoding_or_gzip_appended_is_said_as_such(
 
 
 def test_a_line_of_text_that_is_no_json_keeps_its_plain_reason(tmp_path: Path) -> None:
-    """Look-alikes: a script's line of text, Chinese text, a line of NULs' neighbour: `invalid JSON`."""
+    """Look-alikes: a script's line of text, one opening as bzip2's magic does, a line of NULs, Chinese text:
+    `invalid JSON`."""
     path = tmp_path / "e.ndjson"
     path.write_bytes(
         _ndjson(_entries(2))
         + b"done in 3 s\n"
+        + b"BZhello\n"
+        + b"\0" * 300
+        + b"\n"
         + "\u6570\u636e\u5e93\u8fde\u63a5\u5931\u8d25\u4e86\u554a\n".encode()
     )
     errors = [r.error for r in _read(path) if r.entry is None]
-    assert len(errors) == 2 and all(e is not None and ": invalid JSON: " in e for e in errors)
+    assert len(errors) == 4 and all(e is not None and ": invalid JSON: " in e for e in errors)
 
 
 def test_an_unreadable_path_is_still_a_user_error(tmp_path: Path) -> None:
