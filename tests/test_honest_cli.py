@@ -884,17 +884,29 @@ def test_a_step_summary_variable_ending_with_a_slash_is_refused_naming_the_varia
     assert not (tmp_path / "step").exists() and not (tmp_path / "out").exists()
 
 
+def _one_entry_export(tmp_path: Path) -> Path:
+    export = tmp_path / "e.ndjson"
+    export.write_text(
+        '{"insertId": "a", "timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "disk full"}\n',
+        encoding="utf-8",
+    )
+    return export
+
+
 def test_a_step_summary_variable_naming_a_file_or_overridden_by_the_option_is_taken(tmp_path: Path) -> None:
     """Look-alikes: the variable naming a file is appended to; the option given wins over a variable ending
     with a slash (the variable is then not the output); an empty one is no summary."""
     summary = tmp_path / "summary.md"
+    export = _one_entry_export(tmp_path)
     for env, more in (
         ({"GITHUB_STEP_SUMMARY": str(summary)}, []),
         ({"GITHUB_STEP_SUMMARY": f"{tmp_path}/elsewhere/"}, ["--step-summary", str(summary)]),
         ({"GITHUB_STEP_SUMMARY": ""}, []),
     ):
         result = runner.invoke(
-            app, ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state", *more], env=env
+            app,
+            ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state", *more],
+            env=env,
         )
         assert result.exit_code == 0, result.stderr
     assert summary.read_text(encoding="utf-8").count("# ") >= 2
@@ -918,8 +930,11 @@ def test_a_terminal_size_of_zero_in_the_environment_is_no_size(tmp_path: Path) -
 
 def test_a_terminal_one_column_wide_still_prints_every_line(tmp_path: Path) -> None:
     """Look-alike: a width of one is a width (rich wraps to it); nothing is lost."""
+    export = _one_entry_export(tmp_path)
     result = runner.invoke(
-        app, ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state"], env={"COLUMNS": "1"}
+        app,
+        ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state"],
+        env={"COLUMNS": "1"},
     )
     assert result.exit_code == 0
     assert "Worklog:" in "".join(result.stdout.split())
