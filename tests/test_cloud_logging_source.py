@@ -805,8 +805,12 @@ def test_a_token_service_answer_that_is_not_oauths_json_is_a_source_failure(answ
             read_all(source)
         assert paths(server) == ["/token"] * RETRY_ATTEMPTS
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
-    assert "the token service's answer is not OAuth's JSON" in caught.value.message
-    assert caught.value.message.endswith(f"; {NETWORK_HINT}")  # what to do, as for any unreachable service
+    said = caught.value.message
+    assert said.startswith("no token from the token service to refresh the credentials after ")
+    assert "the token service's answer is not OAuth's JSON (a page, or JSON without a token" in said
+    # said as what came, not as a service out of reach, nor in google-auth's own exception's words
+    assert "cannot reach" not in said and "Error" not in said and "string indices" not in said
+    assert said.endswith(f"; {NETWORK_HINT}")  # what to do, as for any unreachable service
 
 
 def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(

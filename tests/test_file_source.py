@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import itertools
@@ -9,6 +10,7 @@ import json
 import math
 import random
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +179,117 @@ def test_errors_name_lines_for_ndjson_and_entries_for_arrays(write_export) -> No
     broken.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
     error = _read(broken)[1].error
     assert error is not None and error.startswith("line 2: invalid JSON")
+
+
+class _EndlessBytes(io.RawIOBase):
+    """A device that never ends (/dev/urandom, /dev/zero as `--from`): `pattern` again and again, and a test
+    failure once far more than an input's first bytes were read."""
+
+    def __init__(self, pattern: bytes) -> None:
+        self._pattern = pattern
+        self.served = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        assert self.served < 4 << 20, "read on past the first bytes of an endless binary input"
+        size = len(buffer)
+        buffer[:size] = (self._pattern * (size // len(self._pattern) + 1))[:size]
+        self.served += size
+        return size
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        random.Random(3).randbytes(4099),  # /dev/urandom: a line opening with `{` now and then
+        b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 3 + b"\n{",
+        b"{" + random.Random(5).randbytes(8191),  # `{` first, then nothing of JSON
+    ],
+)
+def test_an_endless_binary_input_is_refused_from_its_first_bytes(pattern: bytes) -> None:
+    """Read on, a device that never ends was counted malformed line by line forever (half a million lines in
+    30 s); its first bytes say it is no export."""
+    endless = _EndlessBytes(pattern)
+    with pytest.raises(
+        GardenerError, match="not a Cloud Logging export: its first bytes are mostly NUL, control"
+    ):
+        list(FileSource("-", stdin=io.BufferedReader(endless)).records())
+    assert endless.served < 1 << 20
+
+
+def test_nuls_before_the_entries_are_one_counted_line_not_a_binary_file(tmp_path: Path) -> None:
+    """Look-alike: a file truncated (`copytruncate`) under a writer that kept its offset starts with NULs, then
+    its lines: they are read, the NULs one malformed line, as before the binary check."""
+    path = tmp_path / "e.ndjson"
+    path.write_bytes(b"\0" * 4000 + b"\n" + _ndjson(_entries(3)))
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("note", "line_end"),
+    [
+        ("caf\xe9 \x96 na\xefve".encode("latin-1"), b"\n"),  # Windows-1252 accents: a few undecodable bytes
+        (b"ok", b"\t\r\n"),  # tabs and CRLF
+    ],
+)
+def test_text_with_a_few_odd_bytes_is_not_taken_for_binary(
+    tmp_path: Path, note: bytes, line_end: bytes
+) -> None:
+    path = tmp_path / "e.ndjson"
+    line = b'{"timestamp":\t"2026-11-21T12:00:00Z", "textPayload": "x", "note": "' + note + b'"}' + line_end
+    path.write_bytes(line * 50)
+    assert len(_read(path)) == 50
+
+
+def _utf16(data: bytes) -> bytes:
+    return b"\xff\xfe" + data.decode().replace("\n", "\r\n").encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("joined", "said"),
+    [
+        (lambda a, b: a + _utf16(b), "text in UTF-16 or UTF-32 inside a file of another encoding"),
+        (lambda a, b: a + gzip.compress(b), "gzip-compressed data inside text (a .gz file appended"),
+        (lambda a, b: _utf16(a) + b, "UTF-8 text inside a UTF-16 file"),
+        (lambda a, b: a + b"\xff\xfe\x00\x00" + b.decode().encode("utf-32-le"), "text in UTF-16 or UTF-32"),
+        (lambda a, b: a + bz2.compress(b), "bzip2-compressed data inside text (a compressed file appended"),
+        (
+            lambda a, b: a + b"\x28\xb5\x2f\xfd\x24\x00" + bytes(range(200)),
+            "zstd-compressed data inside text",
+        ),
+        (lambda a, b: a + b"\xfd7zXZ\x00\x00\x04" + bytes(range(200)), "xz-compressed data inside text"),
+    ],
+)
+def test_a_file_of_another_encoding_or_gzip_appended_is_said_as_such(
+    tmp_path: Path, joined: Callable[[bytes, bytes], bytes], said: str
+) -> None:
+    """`cat a.ndjson b.ndjson` of a file saved by PowerShell (UTF-16) or a .gz: the first file's entries are
+    read and the rest is counted, its reason telling what it is, not only the decoder's `Expecting value`."""
+    path = tmp_path / "joined.ndjson"
+    path.write_bytes(joined(_ndjson(_entries(4)), _ndjson(_entries(3))))
+    records = _read(path)
+    assert sum(1 for r in records if r.entry is not None) == 4
+    first_bad = next(r for r in records if r.entry is None)
+    assert said in (first_bad.error or "")
+
+
+def test_a_line_of_text_that_is_no_json_keeps_its_plain_reason(tmp_path: Path) -> None:
+    """Look-alikes: a script's line of text, one opening as bzip2's magic does, a line of NULs, Chinese text:
+    `invalid JSON`."""
+    path = tmp_path / "e.ndjson"
+    path.write_bytes(
+        _ndjson(_entries(2))
+        + b"done in 3 s\n"
+        + b"BZhello\n"
+        + b"\0" * 300
+        + b"\n"
+        + "\u6570\u636e\u5e93\u8fde\u63a5\u5931\u8d25\u4e86\u554a\n".encode()
+    )
+    errors = [r.error for r in _read(path) if r.entry is None]
+    assert len(errors) == 4 and all(e is not None and ": invalid JSON: " in e for e in errors)
 
 
 def test_an_unreadable_path_is_still_a_user_error(tmp_path: Path) -> None:

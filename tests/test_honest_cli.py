@@ -865,6 +865,81 @@ def test_file_outputs_without_a_trailing_slash_and_a_directory_option_with_one_a
     assert list((tmp_path / "worklogs").glob("*.md"))
 
 
+@pytest.mark.parametrize("ending", ["/", "/summaries/"])
+def test_a_step_summary_variable_ending_with_a_slash_is_refused_naming_the_variable(
+    tmp_path: Path, ending: str
+) -> None:
+    """GITHUB_STEP_SUMMARY set to a directory's path with its slash (a workflow's `env:` written by hand) was
+    written as a file named like the directory, exit 0, as the option's value was before it was refused."""
+    given = f"{tmp_path / 'step'}{ending}"
+    result = runner.invoke(
+        app,
+        ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state"],
+        env={"GITHUB_STEP_SUMMARY": given},
+    )
+    assert result.exit_code == 2
+    flat = " ".join(result.stderr.replace("│", " ").split())
+    assert f"GITHUB_STEP_SUMMARY='{given}' ends with /, which names a directory" in flat
+    assert f"such as {given}summary.md" in flat
+    assert not (tmp_path / "step").exists() and not (tmp_path / "out").exists()
+
+
+def _one_entry_export(tmp_path: Path) -> Path:
+    export = tmp_path / "e.ndjson"
+    export.write_text(
+        '{"insertId": "a", "timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "disk full"}\n',
+        encoding="utf-8",
+    )
+    return export
+
+
+def test_a_step_summary_variable_naming_a_file_or_overridden_by_the_option_is_taken(tmp_path: Path) -> None:
+    """Look-alikes: the variable naming a file is appended to; the option given wins over a variable ending
+    with a slash (the variable is then not the output); an empty one is no summary."""
+    summary = tmp_path / "summary.md"
+    export = _one_entry_export(tmp_path)
+    for env, more in (
+        ({"GITHUB_STEP_SUMMARY": str(summary)}, []),
+        ({"GITHUB_STEP_SUMMARY": f"{tmp_path}/elsewhere/"}, ["--step-summary", str(summary)]),
+        ({"GITHUB_STEP_SUMMARY": ""}, []),
+    ):
+        result = runner.invoke(
+            app,
+            ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state", *more],
+            env=env,
+        )
+        assert result.exit_code == 0, result.stderr
+    assert summary.read_text(encoding="utf-8").count("# ") >= 2
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_terminal_size_of_zero_in_the_environment_is_no_size(tmp_path: Path) -> None:
+    """`COLUMNS=0` (exported where no terminal answered) laid every line out in no columns: the run printed
+    nothing at all, its error line too. Python's own `shutil` takes it as not set; so does gardener. (A child
+    process: the consoles take their size when gardener starts.)"""
+    done = subprocess.run(
+        [*GARDENER, "scan", "--no-state", "--from", str(tmp_path / "missing.json")],
+        env={**os.environ, "COLUMNS": "0", "LINES": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "missing.json: no such file" in done.stderr
+
+
+def test_a_terminal_one_column_wide_still_prints_every_line(tmp_path: Path) -> None:
+    """Look-alike: a width of one is a width (rich wraps to it); nothing is lost."""
+    export = _one_entry_export(tmp_path)
+    result = runner.invoke(
+        app,
+        ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state"],
+        env={"COLUMNS": "1"},
+    )
+    assert result.exit_code == 0
+    assert "Worklog:" in "".join(result.stdout.split())
+
+
 def _last_weeks_export(export: Path) -> Path:
     """`export` written with three errors of 2026-02-03, a week before the scans' `--now`."""
     lines = [

@@ -1731,6 +1731,72 @@ def test_timestamps_outside_a_sane_span_are_malformed(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "stamped",
+    [
+        "0001-01-01T00:00:00Z",  # Go's zero time.Time
+        "2026-11-21 12:00:00,123",  # Python logging's asctime
+        "undefined",
+        "9999-12-31T23:59:59Z",
+        [2026, 11, 21],
+        {"when": "now"},
+    ],
+)
+def test_an_unreadable_timestamp_gives_way_to_a_readable_receive_timestamp(stamped: object) -> None:
+    """The moment Cloud Logging received the entry (seconds after it was written) is its time when its own
+    timestamp cannot be read, as Logging takes it when the timestamp is missing: the entry is read, not lost."""
+    raw = {
+        "timestamp": stamped,
+        "receiveTimestamp": "2026-11-21T12:00:02.5Z",
+        "textPayload": "boom",
+        "severity": "ERROR",
+    }
+    entry = parser.parse(7, raw)
+    assert entry.timestamp == datetime(2026, 11, 21, 12, 0, 2, 500000, tzinfo=timezone.utc)
+    assert parser.parse(8, dict(raw, insertId="again")).timestamp == entry.timestamp  # the memo's way too
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ({"timestamp": "undefined", "receiveTimestamp": "later"}, "invalid timestamp 'undefined'"),
+        ({"timestamp": "undefined", "receiveTimestamp": None}, "invalid timestamp 'undefined'"),
+        ({"timestamp": "0001-01-01T00:00:00Z"}, "outside the years 1970 to 8999"),
+    ],
+)
+def test_a_timestamp_without_a_readable_receive_timestamp_is_still_malformed_for_its_own_reason(
+    raw: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(MalformedEntry, match=reason):
+        parser.parse(1, {"textPayload": "boom", **raw})
+
+
+def test_a_readable_timestamp_wins_over_its_receive_timestamp() -> None:
+    entry = parser.parse(
+        1, {"timestamp": "2026-11-21T12:00:00Z", "receiveTimestamp": "garbage", "textPayload": "x"}
+    )
+    assert entry.timestamp == datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 2000,
+        "2026-11-21T12:00:00Z (" + "retried " * 250 + ")",
+        "2026-11-21T12:00:00+99:00" + "0" * 500,
+        "2026-02-30T12:00:00Z" + " " * 500,
+        "0001-01-01T00:00:00" + "0" * 500 + "Z",
+    ],
+)
+def test_a_long_unreadable_timestamp_is_quoted_in_its_reason_capped(text: str) -> None:
+    """The reason is printed on the terminal, one line per skipped entry: a 2,000-character value quoted whole
+    buried the summary."""
+    with pytest.raises(MalformedEntry) as caught:
+        parser.parse(1, {"timestamp": text, "textPayload": "x"})
+    assert len(str(caught.value)) < 200
+    assert text[:20] in str(caught.value)
+
+
+@pytest.mark.parametrize(
     ("url", "path"),
     [
         ("https://api.example.com/v1/items/42?q=1", "/v1/items/42"),

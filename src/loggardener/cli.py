@@ -200,7 +200,30 @@ class _OptionsOnce(TyperCommand):
                     param=param,
                 )
             given.add(param.opts[0])
+        for param in self.params:
+            if (
+                isinstance(param, TyperOption)
+                and param.opts[0] in _FILE_OUTPUTS
+                and param.opts[0] not in given
+            ):
+                _refuse_directory_in_variable(ctx, param)
         return super().parse_args(ctx, args)
+
+
+def _refuse_directory_in_variable(ctx: Any, param: TyperOption) -> None:
+    """An output's file given by an environment variable (`GITHUB_STEP_SUMMARY`) ending with a path separator,
+    refused as the option's own value is: it names a directory, and a file named as the directory would be
+    written."""
+    variable = param.envvar
+    value = os.environ.get(variable) if isinstance(variable, str) else None
+    if value and value.endswith(_SEPARATORS):
+        raise typer.BadParameter(
+            f"{variable}={value!r} ends with {value[-1]}, which names a directory, and it gives a file (it "
+            f"would be written as {value.rstrip(''.join(_SEPARATORS))!r}): set it to the file's path, such as "
+            f"{value}{_FILE_OUTPUTS[param.opts[0]]}",
+            ctx=ctx,
+            param=param,
+        )
 
 
 app = typer.Typer(

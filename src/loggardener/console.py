@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -31,8 +31,26 @@ class _Console(Console):
         discard_stream(self.file)
 
 
-err = _Console(stderr=True)
-out = _Console(file=STANDARD_OUTPUT)
+class _SizingEnvironment(Mapping[str, str]):
+    """The environment as the consoles read it, where a `COLUMNS` or `LINES` of 0 is not set, as Python's
+    `shutil.get_terminal_size` takes it (a shell or CI step that exported the size of no terminal): rich would
+    lay every line out in 0 columns and print nothing, the error lines too."""
+
+    def __getitem__(self, name: str) -> str:
+        value = os.environ[name]
+        if name in ("COLUMNS", "LINES") and value.strip().isdigit() and int(value) == 0:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(os.environ)
+
+    def __len__(self) -> int:
+        return len(os.environ)
+
+
+err = _Console(stderr=True, _environ=_SizingEnvironment())
+out = _Console(file=STANDARD_OUTPUT, _environ=_SizingEnvironment())
 
 
 def animates(console: Console) -> bool:

@@ -6,7 +6,6 @@ inside the functions, when the command runs.
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import io
 import json
@@ -57,6 +56,7 @@ def _open_text(path: str) -> io.TextIOWrapper:
     from loggardener.sources.file import (
         COUNTED_REPLACE,
         detect_encoding,
+        looks_binary,
         open_binary,
         refuse_other_compressions,
         standard_input,
@@ -77,28 +77,13 @@ def _open_text(path: str) -> io.TextIOWrapper:
             window = b""
     refuse_other_compressions(window, _source(path), "the log as text or gzip")
     encoding = detect_encoding(window)
-    if _looks_binary(
-        codecs.getincrementaldecoder(encoding)(errors="replace").decode(window[:_BINARY_SAMPLE])
-    ):
+    if looks_binary(window, encoding):
         raise GardenerError(
             f"{_source(path)} is not a text log: its first bytes are mostly NUL, control or undecodable bytes "
             "(a program, an image, a database?); give a log of one message per line, as text or gzip",
             ExitCode.BAD_INPUT,
         )
     return io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
-
-
-_BINARY_SAMPLE = 8192
-# what no text log holds much of: NUL and the other C0 controls but tab, line ends and ESC (of ANSI colours),
-# DEL, and U+FFFD, what a byte that is not of the encoding decodes as
-_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
-
-
-def _looks_binary(sample: str) -> bool:
-    """Whether the first characters of an input are those of a binary file rather than of a text log in
-    another encoding: a Windows-1252 log decodes with a few U+FFFD (its accents), a program or an image with
-    NUL, control and undecodable bytes through a third of it or more."""
-    return len(_NOT_TEXT.findall(sample)) * 3 > len(sample) > 0
 
 
 def _unreadable(path: str, exc: OSError) -> GardenerError:

@@ -163,6 +163,24 @@ def entry_moment(value: object) -> datetime:
     raise MalformedEntry(_not_a_timestamp(value))
 
 
+def entry_time(raw: dict[str, Any]) -> datetime:
+    """An entry's moment: its `timestamp` (`entry_moment`), or, when that is missing or cannot be read (Go's zero
+    time, a shipper's own format, `undefined`), the `receiveTimestamp` Cloud Logging recorded on receiving it,
+    seconds later, as Logging itself uses when an entry comes without one. Neither readable: the timestamp's
+    reason."""
+    stamped = raw.get("timestamp")
+    try:
+        return entry_moment(stamped or raw.get("receiveTimestamp"))
+    except MalformedEntry as unreadable:
+        received = raw.get("receiveTimestamp")
+        if not stamped or not received:
+            raise
+        try:
+            return entry_moment(received)
+        except MalformedEntry:
+            raise unreadable from None
+
+
 def shipped_timestamp_text(value: object) -> str | None:
     """RFC 3339 text of an epoch-count timestamp (`entry_moment`'s other forms), to compare entries by; None for
     anything else."""
@@ -224,7 +242,7 @@ def _parse_rfc3339(value: str) -> datetime:
         zone = (  # said only of a time that a zone would make readable, not of any text (`yesterday`)
             " (no time zone: end it with Z or an offset)" if _RFC3339.match(value.strip() + "Z") else ""
         )
-        raise MalformedEntry(f"invalid timestamp {value!r}{zone}")
+        raise MalformedEntry(f"invalid timestamp {_shown(value)}{zone}")
     fraction = (match["frac"] or "").ljust(6, "0")[:6]
     time_of_day = match["time"]
     leap = time_of_day.endswith(":60")
@@ -236,17 +254,17 @@ def _parse_rfc3339(value: str) -> datetime:
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
         if int(digits[:2]) > 23 or int(digits[2:]) > 59:
-            raise MalformedEntry(f"invalid timestamp {value!r}: offset {tz} is not a time zone")
+            raise MalformedEntry(f"invalid timestamp {_shown(value)}: offset {tz} is not a time zone")
         offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     try:
         naive = datetime.fromisoformat(f"{match['date']}T{time_of_day}.{fraction}")
         moment = (naive - offset).replace(tzinfo=timezone.utc)
     except (ValueError, OverflowError) as exc:
-        raise MalformedEntry(f"invalid timestamp {value!r}: {exc}") from None
+        raise MalformedEntry(f"invalid timestamp {_shown(value)}: {exc}") from None
     if leap and (moment.hour, moment.minute) != (23, 59):
-        raise MalformedEntry(f"invalid timestamp {value!r}: a leap second comes only at 23:59:60 UTC")
+        raise MalformedEntry(f"invalid timestamp {_shown(value)}: a leap second comes only at 23:59:60 UTC")
     if not EARLIEST_MOMENT <= moment < LATEST_MOMENT:
-        raise MalformedEntry(f"timestamp {value!r} is outside the years 1970 to 8999")
+        raise MalformedEntry(f"timestamp {_shown(value)} is outside the years 1970 to 8999")
     return moment
 
 
@@ -485,7 +503,7 @@ class EntryParser:
             memo[key] = (compared, entry)
             return entry
         memo[key] = known  # met again: the latest, the last to go
-        moment = entry_moment(raw.get("timestamp") or raw.get("receiveTimestamp"))
+        moment = entry_time(raw)
         fields = list(known[1])
         fields[_POSITION] = position
         fields[_INSERT_ID] = self._redact(str(raw.get("insertId") or f"#{position}"))
@@ -504,7 +522,7 @@ class EntryParser:
             return self._parse_object(position, decoded)
 
     def _parse_object(self, position: int, raw: dict[str, Any]) -> LogEntry:
-        moment = entry_moment(raw.get("timestamp") or raw.get("receiveTimestamp"))
+        moment = entry_time(raw)
         resource = _as_dict(raw.get("resource"), "resource")
         resource_type = str(resource.get("type") or "")
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
@@ -817,6 +835,7 @@ __all__ = [
     "MalformedEntry",
     "PayloadKind",
     "entry_moment",
+    "entry_time",
     "json_level",
     "parse_timestamp",
     "shipped_timestamp_text",

@@ -46,6 +46,7 @@ from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
+    TOKEN_ANSWER_UNREADABLE,
     TOO_DEEP_ANSWER,
     auth_message,
     certificate_refused,
@@ -239,6 +240,8 @@ def _failure_of(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, api_exceptions.GoogleAPICallError) and exc.code is not None:
         return f"HTTP {exc.code}"
     if isinstance(exc, TransportError):
+        if auth_message(exc) == TOKEN_ANSWER_UNREADABLE:
+            return "the token service answered no token"
         return "the token service could not be reached"
     return "the connection failed"
 
@@ -639,6 +642,12 @@ class CloudLoggingSource(EntrySource):
         )
         if refused is not None:
             return refused
+        if isinstance(exc, TransportError) and auth_message(exc) == TOKEN_ANSWER_UNREADABLE:
+            return GardenerError(
+                f"no token from the token service to refresh the credentials{attempts}: "
+                f"{TOKEN_ANSWER_UNREADABLE}; {NETWORK_HINT}",
+                ExitCode.SOURCE_FAILED,
+            )
         if isinstance(exc, TransportError):
             return GardenerError(
                 f"cannot reach the token service to refresh the credentials{attempts}: "

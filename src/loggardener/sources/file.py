@@ -94,6 +94,13 @@ class FileSource(EntrySource):
                 refuse_other_compressions(
                     window, self.stats.description, "the export as JSON, NDJSON or gzip"
                 )
+            if looks_binary(window, encoding, first_line=True):  # read on, /dev/urandom would never end
+                raise GardenerError(
+                    f"{self.stats.description} is not a Cloud Logging export: its first bytes are mostly NUL, "
+                    "control or undecodable bytes (a program, an image, a database, a device?); expected a JSON "
+                    "array (gcloud logging read --format=json) or NDJSON, one LogEntry per line",
+                    ExitCode.BAD_INPUT,
+                )
             if first not in ("[", "{") and not _object_line_follows(window, encoding):
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
@@ -306,6 +313,26 @@ def _object_line_follows(window: bytes, encoding: str) -> bool:
     line, rather than costing the whole input."""
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window)
     return any(line.lstrip(" \t\ufeff").startswith("{") for line in text.splitlines()[1:])
+
+
+_BINARY_SAMPLE = 8192
+# what no text holds much of: NUL and the other C0 controls but tab, line ends and ESC (of ANSI colours), DEL,
+# and U+FFFD, what a byte that is not of the encoding decodes as
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+
+
+def looks_binary(window: bytes, encoding: str, first_line: bool = False) -> bool:
+    """Whether an input's first bytes (`first_line`: its first line's) are those of a binary file (a program,
+    an image, a database, a device such as /dev/urandom that never ends) rather than of text in `encoding`: a
+    Windows-1252 text decodes with a few U+FFFD (its accents), a binary file with NUL, control and undecodable
+    bytes through a third of it or more. NULs first are skipped: a file truncated under a writer that kept its
+    offset (`copytruncate`) has its text after them; nothing but NULs is no text. (An export's first line is
+    enough, and the only fair sample: a file of another encoding appended after a few entries is no binary.)"""
+    decoded = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window[:_BINARY_SAMPLE])
+    sample = decoded.lstrip("\x00") or decoded
+    if first_line:
+        sample = sample.lstrip("\r\n").partition("\n")[0] or sample
+    return len(_NOT_TEXT.findall(sample)) * 3 > len(sample) > 0
 
 
 def _first_significant_char(window: bytes, encoding: str) -> str | None:
@@ -894,6 +921,10 @@ def _cut_short(line: str, exc: ValueError) -> str:
     or a disk that ran out) when no line break follows; else invalid JSON."""
     if not isinstance(exc, json.JSONDecodeError):
         return "invalid JSON: "
+    if exc.pos == 0:
+        foreign = _appended_part(line)
+        if foreign is not None:
+            return foreign
     rest = exc.doc[exc.pos :].rstrip()
     ran_out = (
         exc.msg.startswith("Unterminated string")
@@ -909,6 +940,51 @@ def _cut_short(line: str, exc: ValueError) -> str:
         "the file ends in the middle of this entry (it was cut short: a download, a copy or a disk that ran "
         "out?): "
     )
+
+
+def _appended_part(line: str) -> str | None:
+    """What a line that is no JSON from its first character is, when it is a part of another file appended
+    to this one (`cat a.ndjson b.ndjson` of files saved alike only reads whole): compressed data, whose magic
+    bytes read as text start it (`\\x1f`, U+FFFD for gzip's); text in UTF-16 or UTF-32, NUL between its
+    characters; or, in a file read as UTF-16, UTF-8 text, two ASCII characters a code unit."""
+    if line.startswith("\x1f\ufffd"):
+        return (
+            "gzip-compressed data inside text (a .gz file appended to this one? join them decompressed: "
+            "`zcat -f FILES`): "
+        )
+    for magic, tool in _APPENDED_COMPRESSIONS:
+        if line.startswith(magic) and (magic != "BZh" or line[3:4] in _BZIP2_BLOCK_SIZES):
+            name, undo = tool.split(" ", 1)
+            return (
+                f"{name}-compressed data inside text (a compressed file appended to this one? decompress it "
+                f"{undo} before joining them): "
+            )
+    head = line.lstrip("\ufeff\ufffd")[:64]
+    nuls = head.count("\x00")
+    if nuls * 3 >= len(head) > 0 and (len(head) - nuls) * 5 >= len(head):
+        return (
+            "text in UTF-16 or UTF-32 inside a file of another encoding (a file saved so, as PowerShell "
+            "does, appended to this one? save each as UTF-8 before joining them): "
+        )
+    if len(head) >= 8 and sum(map(_two_ascii_bytes, head)) * 4 >= len(head) * 3:
+        return (
+            "UTF-8 text inside a UTF-16 file (a file saved as UTF-8 appended to one saved as UTF-16, as "
+            "PowerShell saves? save each as UTF-8 before joining them): "
+        )
+    return None
+
+
+# Each other compression's magic bytes as UTF-8 text reads them (a byte that is not UTF-8 as U+FFFD).
+_APPENDED_COMPRESSIONS = tuple(
+    (magic.decode("utf-8", "replace"), tool) for magic, tool in _OTHER_COMPRESSIONS if magic != _GZIP_MAGIC
+)
+_BZIP2_BLOCK_SIZES = frozenset("123456789")
+
+
+def _two_ascii_bytes(char: str) -> bool:
+    """Whether a character of UTF-16 text is two printable ASCII characters read as one code unit."""
+    code = ord(char)
+    return 0x20 <= code >> 8 <= 0x7E and 0x20 <= code & 0xFF <= 0x7E
 
 
 _BYTE_ORDER_MARK = "\ufeff"

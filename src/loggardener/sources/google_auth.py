@@ -347,6 +347,13 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
     return guard_refresh(credentials), project
 
 
+TOKEN_ANSWER_UNREADABLE = (
+    "the token service's answer is not OAuth's JSON (a page, or JSON without a token of the right type: a "
+    "proxy or captive portal may be answering for it)"
+)
+"""Why a refresh failed whose answer google-auth could not read (its own TypeError or ValueError says nothing of
+the answer)."""
+
 GOOGLE_UNIVERSE = "googleapis.com"
 """The universe domain of Google Cloud's public APIs (a sovereign cloud's credentials name another)."""
 
@@ -364,10 +371,8 @@ def guard_refresh(credentials: Credentials) -> Credentials:
             refresh(request)  # type: ignore[no-untyped-call]
         except GoogleAuthError:
             raise
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise TransportError(  # type: ignore[no-untyped-call]
-                f"the token service's answer is not OAuth's JSON ({type(exc).__name__}: {_short(exc)})"
-            ) from None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise TransportError(TOKEN_ANSWER_UNREADABLE) from None  # type: ignore[no-untyped-call]
 
     credentials.refresh = guarded  # type: ignore[method-assign]
     return credentials
