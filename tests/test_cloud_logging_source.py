@@ -38,7 +38,7 @@ from loggardener.sources.cloud_logging import (
     resolve_project,
 )
 from loggardener.sources.google_auth import CLOCK_HINT, NETWORK_HINT, SERVER_HINT, credentials_for
-from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
+from loggardener.sources.query import CHANGE_AUDIT, DECLARED_ABOVE, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 START = END - timedelta(hours=12)
@@ -1483,7 +1483,7 @@ def test_print_filter_prints_the_query_and_exits() -> None:
         'AND timestamp<"2026-11-21T17:45:00Z"\n'
         f"AND {service_clause(['api'])}\n"
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}) OR ({DEPLOY_AUDIT}))\n'
+        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}) OR {CHANGE_AUDIT})\n'
     )
 
 

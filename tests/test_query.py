@@ -15,9 +15,9 @@ from loggardener.cli import app
 from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.query import (
+    CHANGE_AUDIT,
     CONSOLE_BASE,
     DECLARED_ABOVE,
-    DEPLOY_AUDIT,
     LogQuery,
     build_filter,
     console_url,
@@ -42,7 +42,17 @@ def test_default_filter() -> None:
         'timestamp>="2024-05-01T00:00:00Z"\n'
         'AND timestamp<"2024-05-01T12:00:00Z"\n'
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}) OR ({DEPLOY_AUDIT}))'
+        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}) OR {CHANGE_AUDIT})'
+    )
+
+
+@pytest.mark.parametrize("severity", [Severity.WARNING, Severity.CRITICAL])
+def test_the_live_query_asks_for_every_deploy_and_change_an_incident_tells(severity: Severity) -> None:
+    """The admin activity and system event audit logs whole, whatever the threshold: a deploy, a bucket's IAM
+    policy set, a Cloud SQL maintenance are written at NOTICE, and only deploys were asked for."""
+    clause = build_filter(LogQuery(START, END, min_severity=severity)).split("\n")[2]
+    assert clause.endswith(
+        ' OR log_id("cloudaudit.googleapis.com/activity") OR log_id("cloudaudit.googleapis.com/system_event"))'
     )
 
 

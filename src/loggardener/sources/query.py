@@ -32,19 +32,16 @@ from loggardener.entries.payloads import (
 )
 from loggardener.entries.resources import SERVICE_FILTERS, gke_backend_filter
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.linking.facts import DEPLOY_METHODS
+from loggardener.linking.facts import CHANGE_LOGS
 
 # Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
 # without structured logging (one entry per line, no severity), and the platform's own messages such as
 # "Container called exit(3)." in the varlog/system log.
 CLOUD_RUN_STDERR_UNLEVELED = 'log_id("run.googleapis.com/stderr") AND severity=DEFAULT'
 CLOUD_RUN_SYSTEM = 'log_id("run.googleapis.com/varlog/system")'
-# Deployments (NOTICE in the admin activity audit log): the linking stage's deploy markers.
-DEPLOY_AUDIT = (
-    'log_id("cloudaudit.googleapis.com/activity") AND protoPayload.methodName:('
-    + " OR ".join(f'"{method}"' for method in sorted(DEPLOY_METHODS))
-    + ")"
-)
+# The audit logs of deploys and changes an incident tells (`linking.facts`: admin activity, system event),
+# at any severity: deploys and most changes are written at NOTICE
+CHANGE_AUDIT = " OR ".join(f'log_id("cloudaudit.googleapis.com{suffix}")' for suffix in CHANGE_LOGS)
 
 CONSOLE_BASE = "https://console.cloud.google.com/logs/query"
 
@@ -241,7 +238,7 @@ def build_filter(query: LogQuery) -> str:
     severity = query.min_severity.name
     clauses.append(
         f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM}"
-        f" OR ({DECLARED_ABOVE}) OR ({DEPLOY_AUDIT}))"
+        f" OR ({DECLARED_ABOVE}) OR {CHANGE_AUDIT})"
     )
     if query.extra_filter and query.extra_filter.strip():
         clauses.append(f"({query.extra_filter.strip()})")
