@@ -3213,3 +3213,34 @@ def test_a_vmkernel_statement_is_one_event_whatever_the_cpus_number() -> None:
         for _ in range(40)
     ]
     assert len(set(clusters_of(lines).values())) == 1
+
+
+def test_two_variables_of_a_few_words_each_that_combine_freely_are_values() -> None:
+    # a browser election's server and workgroup names: three of each, in most of their pairs; neither place shows
+    # enough words alone, but each word of one meets several of the other
+    rng = random.Random(10)
+    pairs = [(server, group) for server in ("FILER", "NAS", "VAULT") for group in ("HOME", "CORP", "LAB")][1:]
+    lines = [
+        f"nmbd[{rng.randrange(9000)}]: name server {server} is now a local master browser for workgroup {group} "
+        f"on subnet 10.1.{rng.randrange(250)}.{rng.randrange(250)}"
+        for server, group in pairs * 2
+    ]
+    assert set(clusters_of(lines).values()) == {
+        "nmbd[<*>]: name server <*> is now a local master browser for workgroup <*> on subnet <*>"
+    }
+
+
+def test_crossed_words_that_are_verbs_stay_apart() -> None:
+    # what happened (`Started` / `Stopped` / `Paused`) names the statement whichever job it happened to, however
+    # freely the jobs and the verbs combine
+    jobs = [
+        f"scheduler: job {job} {verb} by operator at 10.2.0.{n}"
+        for n, (job, verb) in enumerate(
+            (job, verb) for job in ("alpha", "beta", "gamma") for verb in ("Started", "Stopped", "Paused")
+        )
+    ]
+    clusters = clusters_of(jobs * 2)
+    verbs: dict[str, set[str]] = {}
+    for line in jobs:
+        verbs.setdefault(clusters[line], set()).add(line.split()[3])
+    assert all(len(said) == 1 for said in verbs.values())

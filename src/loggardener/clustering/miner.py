@@ -28,7 +28,8 @@ How it works (docs/clustering.md states it in one page):
      a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events; verbs,
      `Starting <*>` / `Pausing <*>`, `VM Resumed` / `VM Paused`, name their statements however many they are).
      Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
-     values each fill each other's slots only once the other one reads `<*>`.
+     values each fill each other's slots only once the other one reads `<*>`; where two places of plain words,
+     three or more each, combine freely (more pairs than words), both are values at once (`_crossed_slots`).
    - *records*: cluster templates of one length with the same words outside their fields are rows of one
      record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
    - *labelled fields*: then the slot rounds run again, and a slot a label names (`method=GET`) that ends
@@ -635,6 +636,9 @@ class TemplateMiner:
                         key_words[key][_value_part(token)] += weight
         for position, filling in slots:
             self._merge_slot(views, weights, position, filling, filled, spread, local, labelled, key_words)
+        for crossed in _crossed_slots(views, slots):
+            for index in crossed[1:]:
+                local.union(crossed[0], index)
         before = len(groups)
         for index, view in enumerate(views):
             roots = merged[view] + merged[views[local.find(index)]]
@@ -765,6 +769,58 @@ class TemplateMiner:
             for index in words:
                 if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
+
+
+def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int]]]) -> list[list[int]]:
+    """Templates equal but at two places whose words combine freely: groups of templates to merge.
+
+    Two variables of a few words each (Samba's `name server FILESERVER … for workgroup HOME`, `NAS … CORP`, `DC1 …
+    WORKGROUP`) fill each other's slots only once the other reads `<*>`, and neither shows enough words alone.
+    Where each place has at least `MIN_DISTINCT` words and they pair in more ways than a word of one place per
+    word of the other allows (more pairs than both places' words together: a word at one place meets several
+    at the other, and the other way round), both are values. Verbs name their statement (`Started` / `Stopped`
+    beside unit names), and so do codes, however they combine; so do the pairs of two places that share their words,
+    one field said twice (a state before and after: ZooKeeper's `FOLLOWING (n.state), … LEADING (my state)`), each
+    pair a transition of its own. Only plain words count: a key's value (`error=user_not_found`), a label
+    (`ok:`, `LOGIN:`) and a bracketed tag (`(VI_1)`, `[db01]`) are a record's fields, which `_records` and the
+    labelled slots read.
+    """
+    crossings: dict[tuple[int, int, int, tuple[str, ...]], dict[int, None]] = defaultdict(dict)
+    for position, filling in slots:
+        tokens = [views[index][position] for index in filling]
+        if not any(map(_is_word, tokens)) or not all(map(_plain_word, tokens)):
+            continue
+        context = views[filling[0]]
+        for other, token in enumerate(context):
+            if other == position or not _is_word(token) or _is_value(token) or not _plain_word(token):
+                continue
+            low, high = min(position, other), max(position, other)
+            key = (len(context), low, high, context[:low] + context[low + 1 : high] + context[high + 1 :])
+            crossings[key].update(dict.fromkeys(filling))
+    found: list[list[int]] = []
+    for (_, low, high, _), members in crossings.items():
+        pairs = {(views[index][low], views[index][high]) for index in members}
+        places = ({first for first, _ in pairs}, {second for _, second in pairs})
+        if (
+            len(pairs) > len(places[0]) + len(places[1]) - 1
+            and {word.strip(_CLOSERS) for word in places[0]}.isdisjoint(
+                word.strip(_CLOSERS) for word in places[1]
+            )
+            and all(
+                len(words) >= MIN_DISTINCT
+                and not all(
+                    _VERB.fullmatch(word) or _CODE_WORD.fullmatch(word.strip(_CLOSERS)) for word in words
+                )
+                for words in places
+            )
+        ):
+            found.append(list(members))
+    return found
+
+
+def _plain_word(token: str) -> bool:
+    """A word of a sentence: no key's value, no label, nothing in brackets (`_crossed_slots`)."""
+    return "=" not in token and not token.endswith(":") and token[:1] not in "([{<"
 
 
 def _counted_noun(words: list[str], before: str) -> bool:
