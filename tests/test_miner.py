@@ -3244,3 +3244,20 @@ def test_crossed_words_that_are_verbs_stay_apart() -> None:
     for line in jobs:
         verbs.setdefault(clusters[line], set()).add(line.split()[3])
     assert all(len(said) == 1 for said in verbs.values())
+
+
+def test_an_optional_bracketed_tag_among_values_is_one_of_them() -> None:
+    # smartd names a device with its type when it was given one (`/dev/sda [SAT],`, `/dev/bus/0 [megaraid_disk_00]
+    # [SAT],`) and bare otherwise (`/dev/sdd,`): one statement, the tag part of the device between the values
+    rng = random.Random(3)
+    devices = ["/dev/sda [SAT],", "/dev/sdb [SAT],", "/dev/bus/0 [megaraid_disk_01] [SAT],"]
+    tagged = [
+        f"smartd[{rng.randrange(9000)}]: Device: {rng.choice(devices)} {rng.randrange(1, 900)} Offline uncorrectable "
+        "sectors"
+        for _ in range(20)
+    ]
+    bare = [
+        f"smartd[{rng.randrange(9000)}]: Device: /dev/sd{disk}, {rng.randrange(1, 900)} Offline uncorrectable sectors"
+        for disk in "cdef"
+    ]
+    assert len(set(clusters_of(tagged + bare).values())) == 1
