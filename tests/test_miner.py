@@ -3261,3 +3261,9 @@ def test_an_optional_bracketed_tag_among_values_is_one_of_them() -> None:
         for disk in "cdef"
     ]
     assert len(set(clusters_of(tagged + bare).values())) == 1
+    # and where the tag ends the run (`Device: /dev/sda [SAT], ATA error count …` / `Device: /dev/sdd, ATA …`)
+    counted = [
+        f"smartd[{rng.randrange(9000)}]: Device: {device} ATA error count increased from {n} to {n + 3}"
+        for n, device in enumerate([*devices * 4, "/dev/sdc,", "/dev/sdd,"])
+    ]
+    assert len(set(clusters_of(counted).values())) == 1

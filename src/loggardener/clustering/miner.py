@@ -40,7 +40,7 @@ How it works (docs/clustering.md states it in one page):
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
      whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`),
-     with a bracketed tag between two of them (`Device: <*> [SAT], <*> …`, `Device: <*> …`).
+     with a bracketed tag after one of them (`Device: <*> [SAT], <*> …`, `Device: <*> …`).
 3. A cluster holds messages of one exception class only (`_by_exception_classes`: the class that a message names,
    `System.IO.IOException:`, is the identity of its problem, never a value). A cluster's template aligns its
    signatures: tokens they share stay, the rest read `<*>`. A cluster's id
@@ -2102,13 +2102,14 @@ class _Absorbers:
                 # cluster has one wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a
                 # name with a digit masked and folded with the address beside it, `joined: <*>`), up to
                 # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`); a bracketed tag
-                # between two of them is part of the run, an optional field of the value (smartd's `Device:
-                # /dev/sda [SAT], <*> …` and `Device: /dev/sdd, <*> …`)
+                # after a value of the run is part of it, an optional field of the value (smartd's `Device:
+                # /dev/sda [SAT], <*> …` and `Device: /dev/sdd, <*> …`; `Device: <*> [SAT], ATA …` and
+                # `Device: <*> ATA …`), where one that begins the run is a column (fail2ban's `[sshd]`)
                 run = keyed[hole : hole + extra + 1] if keyed is not None else ()
                 folds = bool(run) and all(
                     token == WILDCARD
                     or _is_numbered_value(token)
-                    or (0 < at < len(run) - 1 and _BRACKETED_WORD.fullmatch(token) is not None)
+                    or (at > 0 and _BRACKETED_WORD.fullmatch(token) is not None)
                     for at, token in enumerate(run)
                 )
                 if (
