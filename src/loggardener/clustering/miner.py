@@ -772,6 +772,11 @@ class TemplateMiner:
                     found.union(values[0], index)
 
 
+# A Mersenne prime and a base for the polynomial hash of a context (`_crossed_slots`).
+_HASH_MODULUS = (1 << 61) - 1
+_HASH_BASE = 1_000_003
+
+
 def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int]]]) -> list[list[int]]:
     """Templates equal but at two places whose words combine freely: groups of templates to merge.
 
@@ -786,20 +791,38 @@ def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int
     (`ok:`, `LOGIN:`) and a bracketed tag (`(VI_1)`, `[db01]`) are a record's fields, which `_records` and the
     labelled slots read.
     """
-    crossings: dict[tuple[int, int, int, tuple[str, ...]], dict[int, None]] = defaultdict(dict)
+    crossings: dict[tuple[int, int, int, int], list[list[int]]] = defaultdict(list)
+    crossable: dict[str, bool] = {}
     for position, filling in slots:
         tokens = [views[index][position] for index in filling]
         if not any(map(_is_word, tokens)) or not all(map(_plain_word, tokens)):
             continue
         context = views[filling[0]]
+        # the context without the two places, as a polynomial hash with both places left out: one step per
+        # other place, so a slot costs the length of its line
+        codes = [hash(token) % _HASH_MODULUS for token in context]
+        powers = list(
+            itertools.accumulate(codes[1:], lambda power, _: power * _HASH_BASE % _HASH_MODULUS, initial=1)
+        )
+        blank = (
+            sum(code * power for code, power in zip(codes, powers, strict=True))
+            - codes[position] * powers[position]
+        )
         for other, token in enumerate(context):
-            if other == position or not _is_word(token) or _is_value(token) or not _plain_word(token):
+            usable = crossable.get(token)
+            if usable is None:
+                usable = crossable[token] = _is_word(token) and not _is_value(token) and _plain_word(token)
+            if other == position or not usable:
                 continue
             low, high = min(position, other), max(position, other)
-            key = (len(context), low, high, context[:low] + context[low + 1 : high] + context[high + 1 :])
-            crossings[key].update(dict.fromkeys(filling))
+            crossings[len(context), low, high, (blank - codes[other] * powers[other]) % _HASH_MODULUS].append(
+                filling
+            )
     found: list[list[int]] = []
-    for (_, low, high, _), members in crossings.items():
+    for (_, low, high, _), fillings in crossings.items():
+        if len(fillings) < 2:
+            continue  # one slot: one word at the other place
+        members = list(dict.fromkeys(index for filling in fillings for index in filling))
         pairs = {(views[index][low], views[index][high]) for index in members}
         places = ({first for first, _ in pairs}, {second for _, second in pairs})
         if (
@@ -815,7 +838,7 @@ def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int
                 for words in places
             )
         ):
-            found.append(list(members))
+            found.append(members)
     return found
 
 
