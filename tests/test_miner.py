@@ -3213,3 +3213,57 @@ def test_a_vmkernel_statement_is_one_event_whatever_the_cpus_number() -> None:
         for _ in range(40)
     ]
     assert len(set(clusters_of(lines).values())) == 1
+
+
+def test_two_variables_of_a_few_words_each_that_combine_freely_are_values() -> None:
+    # a browser election's server and workgroup names: three of each, in most of their pairs; neither place shows
+    # enough words alone, but each word of one meets several of the other
+    rng = random.Random(10)
+    pairs = [(server, group) for server in ("FILER", "NAS", "VAULT") for group in ("HOME", "CORP", "LAB")][1:]
+    lines = [
+        f"nmbd[{rng.randrange(9000)}]: name server {server} is now a local master browser for workgroup {group} "
+        f"on subnet 10.1.{rng.randrange(250)}.{rng.randrange(250)}"
+        for server, group in pairs * 2
+    ]
+    assert set(clusters_of(lines).values()) == {
+        "nmbd[<*>]: name server <*> is now a local master browser for workgroup <*> on subnet <*>"
+    }
+
+
+def test_crossed_words_that_are_verbs_stay_apart() -> None:
+    # what happened (`Started` / `Stopped` / `Paused`) names the statement whichever job it happened to, however
+    # freely the jobs and the verbs combine
+    jobs = [
+        f"scheduler: job {job} {verb} by operator at 10.2.0.{n}"
+        for n, (job, verb) in enumerate(
+            (job, verb) for job in ("alpha", "beta", "gamma") for verb in ("Started", "Stopped", "Paused")
+        )
+    ]
+    clusters = clusters_of(jobs * 2)
+    verbs: dict[str, set[str]] = {}
+    for line in jobs:
+        verbs.setdefault(clusters[line], set()).add(line.split()[3])
+    assert all(len(said) == 1 for said in verbs.values())
+
+
+def test_an_optional_bracketed_tag_among_values_is_one_of_them() -> None:
+    # smartd names a device with its type when it was given one (`/dev/sda [SAT],`, `/dev/bus/0 [megaraid_disk_00]
+    # [SAT],`) and bare otherwise (`/dev/sdd,`): one statement, the tag part of the device between the values
+    rng = random.Random(3)
+    devices = ["/dev/sda [SAT],", "/dev/sdb [SAT],", "/dev/bus/0 [megaraid_disk_01] [SAT],"]
+    tagged = [
+        f"smartd[{rng.randrange(9000)}]: Device: {rng.choice(devices)} {rng.randrange(1, 900)} Offline uncorrectable "
+        "sectors"
+        for _ in range(20)
+    ]
+    bare = [
+        f"smartd[{rng.randrange(9000)}]: Device: /dev/sd{disk}, {rng.randrange(1, 900)} Offline uncorrectable sectors"
+        for disk in "cdef"
+    ]
+    assert len(set(clusters_of(tagged + bare).values())) == 1
+    # and where the tag ends the run (`Device: /dev/sda [SAT], ATA error count …` / `Device: /dev/sdd, ATA …`)
+    counted = [
+        f"smartd[{rng.randrange(9000)}]: Device: {device} ATA error count increased from {n} to {n + 3}"
+        for n, device in enumerate([*devices * 4, "/dev/sdc,", "/dev/sdd,"])
+    ]
+    assert len(set(clusters_of(counted).values())) == 1

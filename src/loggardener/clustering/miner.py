@@ -28,7 +28,8 @@ How it works (docs/clustering.md states it in one page):
      a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events; verbs,
      `Starting <*>` / `Pausing <*>`, `VM Resumed` / `VM Paused`, name their statements however many they are).
      Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
-     values each fill each other's slots only once the other one reads `<*>`.
+     values each fill each other's slots only once the other one reads `<*>`; where two places of plain words,
+     three or more each, combine freely (more pairs than words), both are values at once (`_crossed_slots`).
    - *records*: cluster templates of one length with the same words outside their fields are rows of one
      record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
    - *labelled fields*: then the slot rounds run again, and a slot a label names (`method=GET`) that ends
@@ -38,7 +39,8 @@ How it works (docs/clustering.md states it in one page):
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
-     whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`).
+     whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`),
+     with a bracketed tag after one of them (`Device: <*> [SAT], <*> …`, `Device: <*> …`).
 3. A cluster holds messages of one exception class only (`_by_exception_classes`: the class that a message names,
    `System.IO.IOException:`, is the identity of its problem, never a value). A cluster's template aligns its
    signatures: tokens they share stay, the rest read `<*>`. A cluster's id
@@ -635,6 +637,9 @@ class TemplateMiner:
                         key_words[key][_value_part(token)] += weight
         for position, filling in slots:
             self._merge_slot(views, weights, position, filling, filled, spread, local, labelled, key_words)
+        for crossed in _crossed_slots(views, slots):
+            for index in crossed[1:]:
+                local.union(crossed[0], index)
         before = len(groups)
         for index, view in enumerate(views):
             roots = merged[view] + merged[views[local.find(index)]]
@@ -765,6 +770,81 @@ class TemplateMiner:
             for index in words:
                 if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
+
+
+# A Mersenne prime and a base for the polynomial hash of a context (`_crossed_slots`).
+_HASH_MODULUS = (1 << 61) - 1
+_HASH_BASE = 1_000_003
+
+
+def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int]]]) -> list[list[int]]:
+    """Templates equal but at two places whose words combine freely: groups of templates to merge.
+
+    Two variables of a few words each (Samba's `name server FILESERVER … for workgroup HOME`, `NAS … CORP`, `DC1 …
+    WORKGROUP`) fill each other's slots only once the other reads `<*>`, and neither shows enough words alone.
+    Where each place has at least `MIN_DISTINCT` words and they pair in more ways than a word of one place per
+    word of the other allows (more pairs than both places' words together: a word at one place meets several
+    at the other, and the other way round), both are values. Verbs name their statement (`Started` / `Stopped`
+    beside unit names), and so do codes, however they combine; so do the pairs of two places that share their words,
+    one field said twice (a state before and after: ZooKeeper's `FOLLOWING (n.state), … LEADING (my state)`), each
+    pair a transition of its own. Only plain words count: a key's value (`error=user_not_found`), a label
+    (`ok:`, `LOGIN:`) and a bracketed tag (`(VI_1)`, `[db01]`) are a record's fields, which `_records` and the
+    labelled slots read.
+    """
+    crossings: dict[tuple[int, int, int, int], list[list[int]]] = defaultdict(list)
+    crossable: dict[str, bool] = {}
+    for position, filling in slots:
+        tokens = [views[index][position] for index in filling]
+        if not any(map(_is_word, tokens)) or not all(map(_plain_word, tokens)):
+            continue
+        context = views[filling[0]]
+        # the context without the two places, as a polynomial hash with both places left out: one step per
+        # other place, so a slot costs the length of its line
+        codes = [hash(token) % _HASH_MODULUS for token in context]
+        powers = list(
+            itertools.accumulate(codes[1:], lambda power, _: power * _HASH_BASE % _HASH_MODULUS, initial=1)
+        )
+        blank = (
+            sum(code * power for code, power in zip(codes, powers, strict=True))
+            - codes[position] * powers[position]
+        )
+        for other, token in enumerate(context):
+            usable = crossable.get(token)
+            if usable is None:
+                usable = crossable[token] = _is_word(token) and not _is_value(token) and _plain_word(token)
+            if other == position or not usable:
+                continue
+            low, high = min(position, other), max(position, other)
+            crossings[len(context), low, high, (blank - codes[other] * powers[other]) % _HASH_MODULUS].append(
+                filling
+            )
+    found: list[list[int]] = []
+    for (_, low, high, _), fillings in crossings.items():
+        if len(fillings) < 2:
+            continue  # one slot: one word at the other place
+        members = list(dict.fromkeys(index for filling in fillings for index in filling))
+        pairs = {(views[index][low], views[index][high]) for index in members}
+        places = ({first for first, _ in pairs}, {second for _, second in pairs})
+        if (
+            len(pairs) > len(places[0]) + len(places[1]) - 1
+            and {word.strip(_CLOSERS) for word in places[0]}.isdisjoint(
+                word.strip(_CLOSERS) for word in places[1]
+            )
+            and all(
+                len(words) >= MIN_DISTINCT
+                and not all(
+                    _VERB.fullmatch(word) or _CODE_WORD.fullmatch(word.strip(_CLOSERS)) for word in words
+                )
+                for words in places
+            )
+        ):
+            found.append(members)
+    return found
+
+
+def _plain_word(token: str) -> bool:
+    """A word of a sentence: no key's value, no label, nothing in brackets (`_crossed_slots`)."""
+    return "=" not in token and not token.endswith(":") and token[:1] not in "([{<"
 
 
 def _counted_noun(words: list[str], before: str) -> bool:
@@ -2044,9 +2124,16 @@ class _Absorbers:
                 # masked, where `(nvme0n1):` was masked whole) or wildcards but no field's key, where the
                 # cluster has one wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a
                 # name with a digit masked and folded with the address beside it, `joined: <*>`), up to
-                # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`)
-                folds = keyed is not None and all(
-                    token == WILDCARD or _is_numbered_value(token) for token in keyed[hole : hole + extra + 1]
+                # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`); a bracketed tag
+                # after a value of the run is part of it, an optional field of the value (smartd's `Device:
+                # /dev/sda [SAT], <*> …` and `Device: /dev/sdd, <*> …`; `Device: <*> [SAT], ATA …` and
+                # `Device: <*> ATA …`), where one that begins the run is a column (fail2ban's `[sshd]`)
+                run = keyed[hole : hole + extra + 1] if keyed is not None else ()
+                folds = bool(run) and all(
+                    token == WILDCARD
+                    or _is_numbered_value(token)
+                    or (at > 0 and _BRACKETED_WORD.fullmatch(token) is not None)
+                    for at, token in enumerate(run)
                 )
                 if (
                     entry is not None
