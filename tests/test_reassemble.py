@@ -2642,3 +2642,90 @@ def test_plain_lines_heading_reports_of_two_instances_printed_at_once_each_head_
     assert [(c.count, c.events, c.title) for c in result.clusters] == [
         (8, 2, 'ErrorCall: invoice state not final: "Draft" in close')
     ]
+
+
+def _logged_dart_error(message: str, error: str, frames: list[str]) -> list[str]:
+    """package:logging's usual handler over a Dart error without the VM's `Unhandled exception:`: its record
+    (`SEVERE: <time>: <message>`), the error's text, its frames."""
+    return [f"SEVERE: 2026-12-03 06:02:10.125: {message}", error, *frames]
+
+
+_DART_FRAMES_SHORT = [
+    "#0      ListBase.first (dart:collection/list.dart:64:5)",
+    "#1      Stock.pickBin (package:depot/stock.dart:57:31)",
+]
+_DART_FRAMES_LONG = [
+    "#0      List.[] (dart:core-patch/growable_array.dart:264:36)",
+    "#1      Ledger.entryAt (package:ledger/ledger.dart:88:14)",
+    "<asynchronous suspension>",
+    "#2      Ledger.close (package:ledger/ledger.dart:120:9)",
+    "<asynchronous suspension>",
+    "#3      main.<anonymous closure> (file:///srv/bin/server.dart:31:5)",
+    "<asynchronous suspension>",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("error", "frames", "title"),
+    [
+        ("Bad state: No element", _DART_FRAMES_SHORT, "Bad state: No element in Stock.pickBin"),
+        (
+            "RangeError (index): Invalid value: Not in inclusive range 0..2: 3",
+            _DART_FRAMES_LONG,
+            "RangeError (index): Invalid value: Not in inclusive range 0..2: 3 in Ledger.entryAt",
+        ),
+        (
+            "Null check operator used on a null value",
+            ["#0      Ledger.entryAt (package:ledger/ledger.dart:88:14)"],
+            "TypeError: Null check operator used on a null value in Ledger.entryAt",
+        ),
+    ],
+    ids=["state-error", "range-error", "null-check"],
+)
+def test_a_dart_error_logged_by_package_logging_without_its_heading_is_one_problem_titled_by_the_error(
+    error: str, frames: list[str], title: str, newest_first: bool
+) -> None:
+    lines = _logged_dart_error("stock sync of warehouse 3 failed", error, frames)
+    raw = [
+        run_entry(0, text="sync started"),
+        *split_lines(1, lines),  # Cloud Run: no severity, one entry per line
+        run_entry(3, text="sync idle"),
+    ]
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [(len(lines), 1, title)]
+
+
+def test_dart_errors_of_two_instances_logged_at_once_each_make_their_own_event() -> None:
+    lines = _logged_dart_error("ledger close failed", "Bad state: ledger is sealed", _DART_FRAMES_LONG)
+    first = split_lines(1, lines, step=0.001, instance="inst-1")
+    second = split_lines(1, lines, step=0.001, instance="inst-2")
+    raw = [line for pair in zip(first, second, strict=True) for line in pair]
+    result = scan_entries(raw)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [
+        (2 * len(lines), 2, "Bad state: ledger is sealed in Ledger.entryAt")
+    ]
+
+
+def test_a_plain_line_long_before_dart_frames_or_in_another_stream_is_not_their_error() -> None:
+    raw = [
+        run_entry(0, text="warming cache for tenant t-17"),  # 10 s before the frames: not their error
+        *split_lines(10, _DART_FRAMES_SHORT),
+        run_entry(20, text="loaded 3 reports", instance="inst-2"),  # another instance's line right before
+        *split_lines(20.001, _DART_FRAMES_SHORT),
+    ]
+    result = events(raw)
+    for plain in ("warming cache for tenant t-17", "loaded 3 reports"):
+        assert [[m.message for m in event.members] for event in result if event.primary.message == plain] == [
+            [plain]
+        ]
+
+
+def test_a_dart_error_logged_without_its_heading_is_one_problem_when_every_entry_is_built() -> None:
+    lines = _logged_dart_error(
+        "rates feed unreadable", "Bad state: Stream has already been listened to.", _DART_FRAMES_SHORT
+    )
+    result = scan_entries(split_lines(1, lines), min_severity=Severity.DEFAULT)  # (no fast path)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [
+        (len(lines), 1, "Bad state: Stream has already been listened to. in Stock.pickBin")
+    ]

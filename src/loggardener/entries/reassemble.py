@@ -1133,6 +1133,21 @@ class Reassembler:
                         continue
                 if group is not None:
                     yield from self._flush(key)
+                logged = self._intros.get(key)
+                if (
+                    logged is not None
+                    and self._heads
+                    and entry.position in self._heads
+                    and _may_introduce(logged)
+                    and abs(logged.timestamp - timestamp) <= gap
+                ):
+                    # a report's first line after the message it was logged with (package:logging's `SEVERE: …`
+                    # over a Dart error's text, its frames next): both open the report
+                    del self._intros[key]
+                    self._heads.discard(entry.position)
+                    self._groups[key] = _Group(members=[logged, entry], last_seen=timestamp)
+                    self._hold(timestamp)
+                    continue
                 yield from self._release(key)
                 if (
                     _may_introduce(entry)
@@ -1549,6 +1564,12 @@ class Reassembler:
                 kinds[i] = "caused" if _after_causes(kinds, lines, i) else None
             elif kind in (None, "bare") and kinds[i + 1 : i + 2] == ["call-stack"]:
                 kinds[i] = "exception"  # a Haskell error's message, whatever it says, over its call stack
+            elif (
+                kind in (None, "bare", "report-text")
+                and kinds[i + 1 : i + 2] == ["frame"]
+                and dart_first_frame(lines[i + 1].message)
+            ):
+                kinds[i] = "dart-error"  # a Dart error's text, whatever it says, over its VM frames
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
             elif kind == "exception" and kinds[i + 1 : i + 2] != ["frame"]:
@@ -1634,6 +1655,17 @@ class Reassembler:
                 continue
             if kinds[index] == "dart-header":
                 crash, index = self._crash(lines, index, _dart_report_end(kinds, lines, index))
+                yield crash
+                continue
+            if kinds[index] == "dart-error" or (
+                kinds[index] is None
+                and kinds[index + 1 : index + 2] == ["dart-error"]
+                and _may_introduce(lines[index])
+            ):
+                # a Dart error's text and its frames without the VM's heading (package:logging's handler prints
+                # them under its `SEVERE: <time>: <message>`, which joins them): one event, titled by the error
+                error = index if kinds[index] == "dart-error" else index + 1
+                crash, index = self._crash(lines, index, _run_end(kinds, error, ("frame",)))
                 yield crash
                 continue
             if kinds[index] == "node-location":
@@ -2101,9 +2133,18 @@ def _only_tags(entry: LogEntry) -> bool:
 def heads_report(message: str) -> bool:
     """`message` is the heading of a report whose first line is the line before it, whatever that line says:
     Haskell's call stack (`CallStack (from HasCallStack):`), Lua's traceback (`stack traceback:`), logging's
-    `stack_info` (`Stack (most recent call last):`). That line may be plain, below WARNING (the pipeline's
-    fast path would skim it)."""
+    `stack_info` (`Stack (most recent call last):`), a Dart error's first VM frame (`#0      ListBase.first
+    (dart:collection/list.dart:64:5)`: the error's text, `Bad state: No element`, is the line before it when
+    package:logging's handler printed it without the VM's `Unhandled exception:`). That line may be plain, below
+    WARNING (the pipeline's fast path would skim it)."""
+    if message[:1] == "#":
+        return dart_first_frame(message)
     return message[:1] in _HEADING_FIRST and message.strip() in _HEADINGS
+
+
+def dart_first_frame(message: str) -> bool:
+    """`message` is a Dart error's first VM frame (`#0      ListBase.first (dart:collection/list.dart:64:5)`)."""
+    return message[:3] == "#0 " and DART_FRAME.match(message) is not None
 
 
 _HEADINGS = frozenset((*HASKELL_CALL_STACK, LUA_TRACEBACK, STACK_INFO))
