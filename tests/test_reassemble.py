@@ -2665,6 +2665,7 @@ _DART_FRAMES_LONG = [
 ]
 
 
+@pytest.mark.parametrize("gke", [False, True], ids=["cloud-run", "gke"])
 @pytest.mark.parametrize("newest_first", [False, True])
 @pytest.mark.parametrize(
     ("error", "frames", "title"),
@@ -2684,12 +2685,12 @@ _DART_FRAMES_LONG = [
     ids=["state-error", "range-error", "null-check"],
 )
 def test_a_dart_error_logged_by_package_logging_without_its_heading_is_one_problem_titled_by_the_error(
-    error: str, frames: list[str], title: str, newest_first: bool
+    error: str, frames: list[str], title: str, newest_first: bool, gke: bool
 ) -> None:
     lines = _logged_dart_error("stock sync of warehouse 3 failed", error, frames)
     raw = [
         run_entry(0, text="sync started"),
-        *split_lines(1, lines),  # Cloud Run: no severity, one entry per line
+        *split_lines(1, lines, gke=gke),  # one entry per line; Cloud Run: no severity, GKE's stderr: ERROR
         run_entry(3, text="sync idle"),
     ]
     result = scan_entries(list(reversed(raw)) if newest_first else raw)

@@ -1136,13 +1136,16 @@ class Reassembler:
                 logged = self._intros.get(key)
                 if (
                     logged is not None
-                    and self._heads
-                    and entry.position in self._heads
                     and _may_introduce(logged)
                     and abs(logged.timestamp - timestamp) <= gap
+                    and (
+                        (self._heads and entry.position in self._heads)
+                        or (logged.record_line == "level" and _may_introduce(entry))
+                    )
                 ):
-                    # a report's first line after the message it was logged with (package:logging's `SEVERE: …`
-                    # over a Dart error's text, its frames next): both open the report
+                    # a report's first line after the message it was logged with (package:logging's `SEVERE: <time>:
+                    # <message>`, a record's level line, over a Dart error's text, its frames next): both open the
+                    # report (two lines of the group without frames after them stay two events, `_split_events`)
                     del self._intros[key]
                     self._heads.discard(entry.position)
                     self._groups[key] = _Group(members=[logged, entry], last_seen=timestamp)
@@ -1478,7 +1481,10 @@ class Reassembler:
             return True
         kind = entry_kind(header)
         if kind == "bare":
-            return line.record_line == "head" and _continues(line, header)
+            # (a level line's bare line after it may be the error its record was logged with, its frames next:
+            # package:logging's `SEVERE: <time>: <message>` over a Dart error's text; without frames after them
+            # the two stay two events, `_split_events`)
+            return _continues(line, header) if line.record_line == "head" else line.record_line == "level"
         return kind in (*_INTRODUCED, "exception", "go-function", "elixir-request") or (
             kind == "blank" and _announces(line)
         )
