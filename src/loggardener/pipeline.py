@@ -328,8 +328,8 @@ class Scan:
         is a plain text line below WARNING within the reassembly gap (`_with_heads`)."""
         for index in range(len(window) - 1, -1, -1):
             (entry, occurrences), source = window[index]
-            if stream_key(entry) != key:
-                continue
+            if occurrences is not None or stream_key(entry) != key:
+                continue  # (a record a source counted is reassembled apart, if at all: `_batch_events`)
             plain = (
                 entry.text
                 if isinstance(entry, Quiet)
