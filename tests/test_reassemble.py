@@ -2730,3 +2730,36 @@ def test_a_dart_error_logged_without_its_heading_is_one_problem_when_every_entry
     assert [(c.count, c.events, c.title) for c in result.clusters] == [
         (len(lines), 1, "Bad state: Stream has already been listened to. in Stock.pickBin")
     ]
+
+
+_SLOW_RECORD = [
+    "",  # (the slow log opens each record with a blank line)
+    "[03-Dec-2026 06:12:07]  [pool www] pid 311",
+    "script_filename = /var/www/html/index.php",
+    "[0x00007f8a1e0140d0] curl_exec() /var/www/html/lib/Http/Client.php:88",
+    "[0x00007f8a1e013f90] get() /var/www/html/lib/Catalog/Feed.php:41",
+    "[0x00007f8a1e013e10] {main}() /var/www/html/index.php:12",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "record", [_SLOW_RECORD, _SLOW_RECORD[1:4]], ids=["blank-first-three-calls", "one-call"]
+)
+def test_a_php_fpm_slow_log_record_alone_is_one_event(record: list[str], newest_first: bool) -> None:
+    raw = [
+        *split_lines(1, record, severity="WARNING"),
+        *split_lines(2, [line.replace("pid 311", "pid 312") for line in record], severity="WARNING"),
+    ]
+    result = events(list(reversed(raw)) if newest_first else raw)
+    assert [len(event.members) for event in result] == [len(record), len(record)]
+    assert all("[pool www] pid 31" in event.primary.message for event in result)
+
+
+def test_pieces_of_a_slow_log_record_far_apart_stay_their_own_lines() -> None:
+    raw = [
+        *split_lines(1, _SLOW_RECORD[1:3], severity="WARNING"),
+        *split_lines(20, _SLOW_RECORD[3:], severity="WARNING"),  # calls long after: not this record's
+    ]
+    result = events(raw)
+    assert [len(event.members) for event in result] == [1] * 5

@@ -346,7 +346,7 @@ _ELIXIR_REQUEST = compile_regex(
 _FPM_SLOW_LOG = compile_regex(
     r"^(?:\[\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}\]\s+)?\[pool [^\]\s]{1,100}\] pid \d{1,10}$"
     r"|^script_filename = \S"
-    r"|^(?:\[0x[0-9a-f]{8,16}\] )?[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)\S{0,1000}:\d{1,9}$"
+    r"|^(?:\[0x[0-9a-f]{8,16}\] )?[\w\\:>${}-]{0,300}\(\) (?:/|[A-Za-z]:\\)\S{0,1000}:\d{1,9}$"
 )
 _FPM_SLOW_ANNOUNCED = (
     " sec), logging"  # (`executing too slow (5.3 sec), logging`: its slow log, a blank line first)
@@ -671,7 +671,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
     r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
     r"|Current stack trace:|Fatal error: |stack traceback:|coroutine \d|\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
-    r"|[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)"
+    r"|[\w\\:>${}-]{0,300}\(\) (?:/|[A-Za-z]:\\)"
     r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f])"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
@@ -1725,6 +1725,15 @@ class Reassembler:
                 yield self._erlang_report(lines[index : end + 1])
                 index = end + 1
                 continue
+            if (
+                kinds[index] in ("fpm-slow", "blank")
+                and (end := _fpm_slow_record_end(kinds, lines, index)) > index
+            ):
+                # PHP-FPM's slow log alone (no warning before it, or not within the gap): its record, the pool's
+                # line, the script and the calls (a blank line first), as one event at the record's level
+                yield self._join(lines[start : end + 1], 0)
+                index = end + 1
+                continue
             if kinds[index] == "fpm-slow" and start < index:
                 # PHP-FPM's slow log under its warning: where the slow request was, the warning says what; one
                 # event at the warning
@@ -2536,6 +2545,26 @@ def _v8_report_end(kinds: list[str | None], start: int) -> int:
         index += 1
         if kinds[index] != "blank":
             end = index
+    return end
+
+
+def _fpm_slow_record_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of PHP-FPM's slow-log record that `start` opens (its pool's line, `[pool www] pid 41`,
+    or the blank line before it): the script's line and at least one call (`[0x…] curl_exec() /var/www/x.php:88`)
+    after it; `start` when it is not one."""
+    pool = start + 1 if kinds[start] == "blank" and not lines[start].message.strip() else start
+    if pool >= len(kinds) or kinds[pool] != "fpm-slow" or "[pool " not in lines[pool].message:
+        return start
+    end = pool
+    while end + 1 < len(kinds) and kinds[end + 1] == "fpm-slow" and "[pool " not in lines[end + 1].message:
+        end += 1  # (up to the next record's pool line)
+    record = [line.message.strip() for line in lines[pool + 1 : end + 1]]
+    if (
+        not record
+        or not record[0].startswith("script_filename = ")
+        or not any("() " in line for line in record)
+    ):
+        return start
     return end
 
 
