@@ -2763,3 +2763,34 @@ def test_pieces_of_a_slow_log_record_far_apart_stay_their_own_lines() -> None:
     ]
     result = events(raw)
     assert [len(event.members) for event in result] == [1] * 5
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("heading", "blanks"),
+    [
+        ("💣 Program crashed: Bad pointer dereference at 0x0000000000000000", True),
+        ("*** Program crashed: Aborted ***", False),
+    ],
+    ids=["bomb-with-blank-lines", "asterisks"],
+)
+def test_swift_backtracers_report_of_a_crash_without_a_trap_is_one_problem(
+    heading: str, blanks: bool, newest_first: bool
+) -> None:
+    report = [
+        heading,
+        "",
+        "Thread 2 crashed:",
+        "",
+        "0 0x000055d0f3e1a2b4 Ledger.post(_:) + 212 in Run at /srv/Sources/App/Ledger.swift:42:18",
+        "1 [ra] 0x000055d0f3e19f10 closure #1 in routes(_:) + 88 in Run at /srv/Sources/App/routes.swift:9:5",
+        "",
+        "Backtrace took 0.41s",
+    ]
+    lines = report if blanks else [line for line in report if line]
+    raw = split_lines(1, lines)  # Cloud Run: no severity
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [
+        (c.count, c.events, c.title.split(":")[0], c.title.endswith("in Ledger.post(_:)"))
+        for c in result.clusters
+    ] == [(len(lines), 1, "Program crashed", True)]
