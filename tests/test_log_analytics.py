@@ -1502,7 +1502,8 @@ def test_lines_that_only_look_like_a_reports_neighbours_scan_alike() -> None:
 
 
 # Split reports of languages whose lines no header of the query's first list opened: a Dart exception with
-# package:stack_trace's terse frames, Dart VM frames under an error's text, Swift's trap with its old numbered
+# package:stack_trace's terse frames, Dart VM frames under an error's text (under package:logging's record too),
+# PHP-FPM's slow-log record alone, Swift's trap with its old numbered
 # frames, Swift 5.9's backtracer (`reassemble.REPORT_LINE_PATTERNS`).
 _REPORT_SHAPES: list[list[tuple[float, str]]] = [
     [
@@ -1514,6 +1515,20 @@ _REPORT_SHAPES: list[list[tuple[float, str]]] = [
         (0, "RangeError (index): Index out of range: index should be less than {n}: 7"),
         (0.0001, "#0      List.[] (dart:core-patch/growable_array.dart:264:36)"),
         (0.0001, "#1      Picker.pick (package:picker/picker.dart:40:18)"),
+    ],
+    [
+        (0, "SEVERE: 2026-12-03 06:02:10.125: picking bin {n} failed"),
+        (0.0001, "Bad state: No element"),
+        (0.0001, "#0      ListBase.first (dart:collection/list.dart:64:5)"),
+        (0.0001, "#1      Picker.bin (package:picker/picker.dart:{n}:18)"),
+        (0.0001, "<asynchronous suspension>"),
+    ],
+    [
+        (0, ""),
+        (0.0001, "[03-Dec-2026 06:12:07]  [pool www] pid {n}"),
+        (0.0001, "script_filename = /var/www/html/index.php"),
+        (0.0001, "[0x00007f8a1e0140d0] curl_exec() /var/www/html/lib/Http/Client.php:88"),
+        (0.0001, "[0x00007f8a1e013e10] {main}() /var/www/html/index.php:12"),
     ],
     [
         (0, "Fatal error: Index out of range: file Basket/Line.swift, line {n}"),

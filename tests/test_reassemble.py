@@ -2642,3 +2642,155 @@ def test_plain_lines_heading_reports_of_two_instances_printed_at_once_each_head_
     assert [(c.count, c.events, c.title) for c in result.clusters] == [
         (8, 2, 'ErrorCall: invoice state not final: "Draft" in close')
     ]
+
+
+def _logged_dart_error(message: str, error: str, frames: list[str]) -> list[str]:
+    """package:logging's usual handler over a Dart error without the VM's `Unhandled exception:`: its record
+    (`SEVERE: <time>: <message>`), the error's text, its frames."""
+    return [f"SEVERE: 2026-12-03 06:02:10.125: {message}", error, *frames]
+
+
+_DART_FRAMES_SHORT = [
+    "#0      ListBase.first (dart:collection/list.dart:64:5)",
+    "#1      Stock.pickBin (package:depot/stock.dart:57:31)",
+]
+_DART_FRAMES_LONG = [
+    "#0      List.[] (dart:core-patch/growable_array.dart:264:36)",
+    "#1      Ledger.entryAt (package:ledger/ledger.dart:88:14)",
+    "<asynchronous suspension>",
+    "#2      Ledger.close (package:ledger/ledger.dart:120:9)",
+    "<asynchronous suspension>",
+    "#3      main.<anonymous closure> (file:///srv/bin/server.dart:31:5)",
+    "<asynchronous suspension>",
+]
+
+
+@pytest.mark.parametrize("gke", [False, True], ids=["cloud-run", "gke"])
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("error", "frames", "title"),
+    [
+        ("Bad state: No element", _DART_FRAMES_SHORT, "Bad state: No element in Stock.pickBin"),
+        (
+            "RangeError (index): Invalid value: Not in inclusive range 0..2: 3",
+            _DART_FRAMES_LONG,
+            "RangeError (index): Invalid value: Not in inclusive range 0..2: 3 in Ledger.entryAt",
+        ),
+        (
+            "Null check operator used on a null value",
+            ["#0      Ledger.entryAt (package:ledger/ledger.dart:88:14)"],
+            "TypeError: Null check operator used on a null value in Ledger.entryAt",
+        ),
+    ],
+    ids=["state-error", "range-error", "null-check"],
+)
+def test_a_dart_error_logged_by_package_logging_without_its_heading_is_one_problem_titled_by_the_error(
+    error: str, frames: list[str], title: str, newest_first: bool, gke: bool
+) -> None:
+    lines = _logged_dart_error("stock sync of warehouse 3 failed", error, frames)
+    raw = [
+        run_entry(0, text="sync started"),
+        *split_lines(1, lines, gke=gke),  # one entry per line; Cloud Run: no severity, GKE's stderr: ERROR
+        run_entry(3, text="sync idle"),
+    ]
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [(len(lines), 1, title)]
+
+
+def test_dart_errors_of_two_instances_logged_at_once_each_make_their_own_event() -> None:
+    lines = _logged_dart_error("ledger close failed", "Bad state: ledger is sealed", _DART_FRAMES_LONG)
+    first = split_lines(1, lines, step=0.001, instance="inst-1")
+    second = split_lines(1, lines, step=0.001, instance="inst-2")
+    raw = [line for pair in zip(first, second, strict=True) for line in pair]
+    result = scan_entries(raw)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [
+        (2 * len(lines), 2, "Bad state: ledger is sealed in Ledger.entryAt")
+    ]
+
+
+def test_a_plain_line_long_before_dart_frames_or_in_another_stream_is_not_their_error() -> None:
+    raw = [
+        run_entry(0, text="warming cache for tenant t-17"),  # 10 s before the frames: not their error
+        *split_lines(10, _DART_FRAMES_SHORT),
+        run_entry(20, text="loaded 3 reports", instance="inst-2"),  # another instance's line right before
+        *split_lines(20.001, _DART_FRAMES_SHORT),
+    ]
+    result = events(raw)
+    for plain in ("warming cache for tenant t-17", "loaded 3 reports"):
+        assert [[m.message for m in event.members] for event in result if event.primary.message == plain] == [
+            [plain]
+        ]
+
+
+def test_a_dart_error_logged_without_its_heading_is_one_problem_when_every_entry_is_built() -> None:
+    lines = _logged_dart_error(
+        "rates feed unreadable", "Bad state: Stream has already been listened to.", _DART_FRAMES_SHORT
+    )
+    result = scan_entries(split_lines(1, lines), min_severity=Severity.DEFAULT)  # (no fast path)
+    assert [(c.count, c.events, c.title) for c in result.clusters] == [
+        (len(lines), 1, "Bad state: Stream has already been listened to. in Stock.pickBin")
+    ]
+
+
+_SLOW_RECORD = [
+    "",  # (the slow log opens each record with a blank line)
+    "[03-Dec-2026 06:12:07]  [pool www] pid 311",
+    "script_filename = /var/www/html/index.php",
+    "[0x00007f8a1e0140d0] curl_exec() /var/www/html/lib/Http/Client.php:88",
+    "[0x00007f8a1e013f90] get() /var/www/html/lib/Catalog/Feed.php:41",
+    "[0x00007f8a1e013e10] {main}() /var/www/html/index.php:12",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "record", [_SLOW_RECORD, _SLOW_RECORD[1:4]], ids=["blank-first-three-calls", "one-call"]
+)
+def test_a_php_fpm_slow_log_record_alone_is_one_event(record: list[str], newest_first: bool) -> None:
+    raw = [
+        *split_lines(1, record, severity="WARNING"),
+        *split_lines(2, [line.replace("pid 311", "pid 312") for line in record], severity="WARNING"),
+    ]
+    result = events(list(reversed(raw)) if newest_first else raw)
+    assert [len(event.members) for event in result] == [len(record), len(record)]
+    assert all("[pool www] pid 31" in event.primary.message for event in result)
+
+
+def test_pieces_of_a_slow_log_record_far_apart_stay_their_own_lines() -> None:
+    raw = [
+        *split_lines(1, _SLOW_RECORD[1:3], severity="WARNING"),
+        *split_lines(20, _SLOW_RECORD[3:], severity="WARNING"),  # calls long after: not this record's
+    ]
+    result = events(raw)
+    assert [len(event.members) for event in result] == [1] * 5
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("heading", "blanks"),
+    [
+        ("💣 Program crashed: Bad pointer dereference at 0x0000000000000000", True),
+        ("*** Program crashed: Aborted ***", False),
+    ],
+    ids=["bomb-with-blank-lines", "asterisks"],
+)
+def test_swift_backtracers_report_of_a_crash_without_a_trap_is_one_problem(
+    heading: str, blanks: bool, newest_first: bool
+) -> None:
+    report = [
+        heading,
+        "",
+        "Thread 2 crashed:",
+        "",
+        "0 0x000055d0f3e1a2b4 Ledger.post(_:) + 212 in Run at /srv/Sources/App/Ledger.swift:42:18",
+        "1 [ra] 0x000055d0f3e19f10 closure #1 in routes(_:) + 88 in Run at /srv/Sources/App/routes.swift:9:5",
+        "",
+        "Backtrace took 0.41s",
+    ]
+    lines = report if blanks else [line for line in report if line]
+    raw = split_lines(1, lines)  # Cloud Run: no severity
+    result = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [
+        (c.count, c.events, c.title.split(":")[0], c.title.endswith("in Ledger.post(_:)"))
+        for c in result.clusters
+    ] == [(len(lines), 1, "Program crashed", True)]

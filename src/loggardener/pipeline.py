@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -327,8 +328,8 @@ class Scan:
         is a plain text line below WARNING within the reassembly gap (`_with_heads`)."""
         for index in range(len(window) - 1, -1, -1):
             (entry, occurrences), source = window[index]
-            if stream_key(entry) != key:
-                continue
+            if occurrences is not None or stream_key(entry) != key:
+                continue  # (a record a source counted is reassembled apart, if at all: `_batch_events`)
             plain = (
                 entry.text
                 if isinstance(entry, Quiet)
@@ -558,6 +559,15 @@ class Scan:
             self.config.entries.reassembly_gap_seconds, self._stacks.parse, self._parser.redact
         )
         lines = {entry.position: occurrences for entry, occurrences in batch}
+        for (line, _), (heading, _) in itertools.pairwise(batch):
+            # a plain line over the heading of the report it heads (`_with_heads`: the batch is one stream's run)
+            if (
+                heading.payload_kind == "text"
+                and heads_report(heading.message)
+                and line.payload_kind == "text"
+                and line.severity < Severity.WARNING
+            ):
+                reassembler.expect_head(line)
         weight = batch[0][1].count
         instances = tuple(sorted({instance for _, o in batch for instance in o.instances}))
         for event in reassembler.events(entry for entry, _ in batch):

@@ -346,7 +346,7 @@ _ELIXIR_REQUEST = compile_regex(
 _FPM_SLOW_LOG = compile_regex(
     r"^(?:\[\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}\]\s+)?\[pool [^\]\s]{1,100}\] pid \d{1,10}$"
     r"|^script_filename = \S"
-    r"|^(?:\[0x[0-9a-f]{8,16}\] )?[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)\S{0,1000}:\d{1,9}$"
+    r"|^(?:\[0x[0-9a-f]{8,16}\] )?[\w\\:>${}-]{0,300}\(\) (?:/|[A-Za-z]:\\)\S{0,1000}:\d{1,9}$"
 )
 _FPM_SLOW_ANNOUNCED = (
     " sec), logging"  # (`executing too slow (5.3 sec), logging`: its slow log, a blank line first)
@@ -671,7 +671,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
     r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
     r"|Current stack trace:|Fatal error: |stack traceback:|coroutine \d|\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
-    r"|[\w\\:>$-]{1,300}\(\) (?:/|[A-Za-z]:\\)"
+    r"|[\w\\:>${}-]{0,300}\(\) (?:/|[A-Za-z]:\\)"
     r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f])"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
@@ -1133,6 +1133,24 @@ class Reassembler:
                         continue
                 if group is not None:
                     yield from self._flush(key)
+                logged = self._intros.get(key)
+                if (
+                    logged is not None
+                    and _may_introduce(logged)
+                    and abs(logged.timestamp - timestamp) <= gap
+                    and (
+                        (self._heads and entry.position in self._heads)
+                        or (logged.record_line == "level" and _may_introduce(entry))
+                    )
+                ):
+                    # a report's first line after the message it was logged with (package:logging's `SEVERE: <time>:
+                    # <message>`, a record's level line, over a Dart error's text, its frames next): both open the
+                    # report (two lines of the group without frames after them stay two events, `_split_events`)
+                    del self._intros[key]
+                    self._heads.discard(entry.position)
+                    self._groups[key] = _Group(members=[logged, entry], last_seen=timestamp)
+                    self._hold(timestamp)
+                    continue
                 yield from self._release(key)
                 if (
                     _may_introduce(entry)
@@ -1463,7 +1481,10 @@ class Reassembler:
             return True
         kind = entry_kind(header)
         if kind == "bare":
-            return line.record_line == "head" and _continues(line, header)
+            # (a level line's bare line after it may be the error its record was logged with, its frames next:
+            # package:logging's `SEVERE: <time>: <message>` over a Dart error's text; without frames after them
+            # the two stay two events, `_split_events`)
+            return _continues(line, header) if line.record_line == "head" else line.record_line == "level"
         return kind in (*_INTRODUCED, "exception", "go-function", "elixir-request") or (
             kind == "blank" and _announces(line)
         )
@@ -1549,6 +1570,12 @@ class Reassembler:
                 kinds[i] = "caused" if _after_causes(kinds, lines, i) else None
             elif kind in (None, "bare") and kinds[i + 1 : i + 2] == ["call-stack"]:
                 kinds[i] = "exception"  # a Haskell error's message, whatever it says, over its call stack
+            elif (
+                kind in (None, "bare", "report-text")
+                and kinds[i + 1 : i + 2] == ["frame"]
+                and dart_first_frame(lines[i + 1].message)
+            ):
+                kinds[i] = "dart-error"  # a Dart error's text, whatever it says, over its VM frames
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
             elif kind == "exception" and kinds[i + 1 : i + 2] != ["frame"]:
@@ -1636,6 +1663,17 @@ class Reassembler:
                 crash, index = self._crash(lines, index, _dart_report_end(kinds, lines, index))
                 yield crash
                 continue
+            if kinds[index] == "dart-error" or (
+                kinds[index] is None
+                and kinds[index + 1 : index + 2] == ["dart-error"]
+                and _may_introduce(lines[index])
+            ):
+                # a Dart error's text and its frames without the VM's heading (package:logging's handler prints
+                # them under its `SEVERE: <time>: <message>`, which joins them): one event, titled by the error
+                error = index if kinds[index] == "dart-error" else index + 1
+                crash, index = self._crash(lines, index, _run_end(kinds, error, ("frame",)))
+                yield crash
+                continue
             if kinds[index] == "node-location":
                 crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
                 yield crash
@@ -1685,6 +1723,15 @@ class Reassembler:
                 end = _run_end(kinds, index, ("source", "erlang-line"))
                 yield from (Event(primary=entry, members=(entry,)) for entry in lines[start:index])
                 yield self._erlang_report(lines[index : end + 1])
+                index = end + 1
+                continue
+            if (
+                kinds[index] in ("fpm-slow", "blank")
+                and (end := _fpm_slow_record_end(kinds, lines, index)) > index
+            ):
+                # PHP-FPM's slow log alone (no warning before it, or not within the gap): its record, the pool's
+                # line, the script and the calls (a blank line first), as one event at the record's level
+                yield self._join(lines[start : end + 1], 0)
                 index = end + 1
                 continue
             if kinds[index] == "fpm-slow" and start < index:
@@ -2101,9 +2148,18 @@ def _only_tags(entry: LogEntry) -> bool:
 def heads_report(message: str) -> bool:
     """`message` is the heading of a report whose first line is the line before it, whatever that line says:
     Haskell's call stack (`CallStack (from HasCallStack):`), Lua's traceback (`stack traceback:`), logging's
-    `stack_info` (`Stack (most recent call last):`). That line may be plain, below WARNING (the pipeline's
-    fast path would skim it)."""
+    `stack_info` (`Stack (most recent call last):`), a Dart error's first VM frame (`#0      ListBase.first
+    (dart:collection/list.dart:64:5)`: the error's text, `Bad state: No element`, is the line before it when
+    package:logging's handler printed it without the VM's `Unhandled exception:`). That line may be plain, below
+    WARNING (the pipeline's fast path would skim it)."""
+    if message[:1] == "#":
+        return dart_first_frame(message)
     return message[:1] in _HEADING_FIRST and message.strip() in _HEADINGS
+
+
+def dart_first_frame(message: str) -> bool:
+    """`message` is a Dart error's first VM frame (`#0      ListBase.first (dart:collection/list.dart:64:5)`)."""
+    return message[:3] == "#0 " and DART_FRAME.match(message) is not None
 
 
 _HEADINGS = frozenset((*HASKELL_CALL_STACK, LUA_TRACEBACK, STACK_INFO))
@@ -2489,6 +2545,26 @@ def _v8_report_end(kinds: list[str | None], start: int) -> int:
         index += 1
         if kinds[index] != "blank":
             end = index
+    return end
+
+
+def _fpm_slow_record_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of PHP-FPM's slow-log record that `start` opens (its pool's line, `[pool www] pid 41`,
+    or the blank line before it): the script's line and at least one call (`[0x…] curl_exec() /var/www/x.php:88`)
+    after it; `start` when it is not one."""
+    pool = start + 1 if kinds[start] == "blank" and not lines[start].message.strip() else start
+    if pool >= len(kinds) or kinds[pool] != "fpm-slow" or "[pool " not in lines[pool].message:
+        return start
+    end = pool
+    while end + 1 < len(kinds) and kinds[end + 1] == "fpm-slow" and "[pool " not in lines[end + 1].message:
+        end += 1  # (up to the next record's pool line)
+    record = [line.message.strip() for line in lines[pool + 1 : end + 1]]
+    if (
+        not record
+        or not record[0].startswith("script_filename = ")
+        or not any("() " in line for line in record)
+    ):
+        return start
     return end
 
 

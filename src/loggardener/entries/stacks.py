@@ -287,6 +287,7 @@ SWIFT_CRASHED = compile_regex(
     r"^(?:💣|\*\*\*) Program crashed: .{1,300}$|^Thread \d{1,6}(?: \"[^\"]{0,200}\")? crashed:$"
     r"|^Current stack trace:$"
 )
+_SWIFT_CRASH_REASON = compile_regex(r"^(?:💣|\*\*\*) Program crashed: (?P<reason>.{1,300}?)(?: \*\*\*)?$")
 SWIFT_FRAME = compile_regex(
     r"^(?:\d{1,5}(?: \[(?:ra|inlined|system|thunk)\])*\s+)?0x[0-9a-f]{1,16} (?P<func>\S.{0,1000}?) \+ \d+ in \S{1,300}"
     r"(?: at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?)?\s*$"
@@ -405,7 +406,7 @@ class StackParser:
             return self._java(lines, text)
         if any(_NODE_FRAME.match(line) for line in lines):
             return self._node(lines, text)
-        if "Fatal error: " in text and ".swift" in text:
+        if ("Fatal error: " in text and ".swift" in text) or "Program crashed: " in text:
             swift = self._swift(lines, text)
             if swift is not None:
                 return swift
@@ -507,7 +508,26 @@ class StackParser:
         the place the trap names)."""
         fatal = next((match for line in lines if (match := SWIFT_FATAL.match(line.strip()))), None)
         if fatal is None:
-            return None
+            # the backtracer's report alone, of a crash no trap names (`💣 Program crashed: Bad pointer
+            # dereference at 0x…`, `*** Program crashed: … ***`): its reason, at its frames
+            crashed = next(
+                (match for line in lines if (match := _SWIFT_CRASH_REASON.match(line.strip()))), None
+            )
+            return None if crashed is None else self._swift_crash(lines, text, crashed["reason"])
+        frames = self._swift_frames(lines)
+        file, line_number = fatal["file"] or fatal["old_file"], fatal["line"] or fatal["old_line"]
+        if not frames and file is not None:
+            frames.append(Frame(file, int(line_number), None, self._in_app(False, file)))
+        return StackTrace(
+            language="swift",
+            exception_type="Fatal error",
+            message=fatal["message"],
+            frames=tuple(frames),
+            text=text.strip(),
+        )
+
+    def _swift_frames(self, lines: list[str]) -> list[Frame]:
+        """The backtracer's frames that name their place (`SWIFT_FRAME`), outermost first."""
         frames: list[Frame] = []
         for line in lines:
             match = SWIFT_FRAME.match(line.strip())
@@ -521,14 +541,19 @@ class StackParser:
                         self._in_app(bool(_SWIFT_LIBRARY.search(file)), file),
                     )
                 )
-        file, line_number = fatal["file"] or fatal["old_file"], fatal["line"] or fatal["old_line"]
-        if not frames and file is not None:
-            frames.append(Frame(file, int(line_number), None, self._in_app(False, file)))
         frames.reverse()
+        return frames
+
+    def _swift_crash(self, lines: list[str], text: str, reason: str) -> StackTrace | None:
+        """Swift's backtracer's report of a crash without a trap before it; None without a frame that names its
+        place."""
+        frames = self._swift_frames(lines)
+        if not frames:
+            return None
         return StackTrace(
             language="swift",
-            exception_type="Fatal error",
-            message=fatal["message"],
+            exception_type="Program crashed",
+            message=reason,
             frames=tuple(frames),
             text=text.strip(),
         )
