@@ -618,6 +618,33 @@ def test_a_dotnet_wrapper_exception_is_named_by_the_exception_it_wraps() -> None
     )
 
 
+def test_a_dotnet_exception_that_defers_to_its_inner_one_is_named_by_it() -> None:
+    """Entity Framework's exception says only `See the inner exception for details.`: the database's error inside
+    it names the stack, as a wrapper's type would."""
+    text = (
+        "Microsoft.EntityFrameworkCore.DbUpdateException: An error occurred while saving the entity changes. "
+        "See the inner exception for details.\n"
+        ' ---> Npgsql.PostgresException (0x80004005): 23505: duplicate key value violates unique constraint "ix_users_email"\n'
+        "   at Npgsql.Internal.NpgsqlConnector.ReadMessageLong(Boolean async)\n"
+        "   --- End of inner exception stack trace ---\n"
+        "   at Accounts.Users.Signup.Handle(SignupCommand command) in /src/Accounts/Users/Signup.cs:line 34"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert stack.exception_type == "Npgsql.PostgresException"
+    assert "ix_users_email" in stack.message
+
+
+def test_a_dotnet_exception_that_names_inner_exceptions_otherwise_keeps_its_header() -> None:
+    """A message that only mentions an inner exception (not sending the reader to it) says what failed."""
+    text = DOTNET_INNER.replace(
+        "Could not price basket 77", "Could not price basket 77 (inner exception logged)"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert stack.exception_type == "System.ApplicationException"
+
+
 def test_a_chained_exception_is_the_last_printed_whether_a_group_or_a_plain_traceback() -> None:
     """Chained, Python prints the exception that was raised last: a plain traceback after a group's names the stack,
     and so does a second group after a first."""

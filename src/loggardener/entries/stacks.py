@@ -1034,12 +1034,15 @@ _JAVA_CAUSE = compile_regex(r"^\s*Caused by: (?P<header>(?P<type>[a-zA-Z_$][\w$]
 _DOTNET_WRAPPERS = frozenset(
     ("AggregateException", "TargetInvocationException", "TypeInitializationException")
 )
+# … and any exception whose message sends the reader to the one it wraps, as Entity Framework's do (`An error
+# occurred while saving the entity changes. See the inner exception for details.`)
+_DOTNET_DEFERS = "see the inner exception"
 
 
 def _outer_dotnet_header(lines: list[str]) -> re.Match[str] | None:
     """The header of the outermost exception that says what failed, of a .NET exception whose inner exceptions
     come on lines of their own (`System.InvalidOperationException: …`, then ` ---> Grpc.Core.RpcException: …`):
-    not a wrapper's (`_DOTNET_WRAPPERS`); None when that is the innermost's, which names the stack already."""
+    not a wrapper's (`_dotnet_wrapper`); None when that is the innermost's, which names the stack already."""
     first_frame = next((i for i, line in enumerate(lines) if _DOTNET_FRAME.match(line)), len(lines))
     headers = [i for i in range(first_frame) if DOTNET_HEADER.match(lines[i].strip())]
     if not headers or not lines[headers[-1]].lstrip().startswith("--->"):
@@ -1050,7 +1053,16 @@ def _outer_dotnet_header(lines: list[str]) -> re.Match[str] | None:
     chain = [
         match for index in range(outer, headers[-1]) if (match := DOTNET_HEADER.match(lines[index].strip()))
     ]
-    return next((match for match in chain if match["type"].rsplit(".", 1)[-1] not in _DOTNET_WRAPPERS), None)
+    return next((match for match in chain if not _dotnet_wrapper(match)), None)
+
+
+def _dotnet_wrapper(header: re.Match[str]) -> bool:
+    """The .NET exception of `header` only wraps another: a wrapper's type, or a message deferring to the inner
+    exception (`_DOTNET_DEFERS`)."""
+    return (
+        header["type"].rsplit(".", 1)[-1] in _DOTNET_WRAPPERS
+        or _DOTNET_DEFERS in (header["message"] or "").lower()
+    )
 
 
 def _framed(
