@@ -106,6 +106,48 @@ def test_a_margin_line_after_a_record_without_frames_stays_apart() -> None:
     assert cluster.count == 2
 
 
+# .NET 6+'s console logger: the record's exception indented under its message like the message, with the markers
+# .NET writes among its frames where an `await` resumed and where an inner exception's frames end
+ASPNET6 = [
+    "fail: Microsoft.AspNetCore.Server.Kestrel[13]",
+    '      Connection id "0HN1", Request id "0HN1:00000002": An unhandled exception was thrown by the application.',
+    "      System.InvalidOperationException: Could not price basket",
+    "       ---> System.TimeoutException: The operation has timed out.",
+    "         at Store.Pricing.Client.QuoteAsync(Basket basket) in /src/Store/Pricing/Client.cs:line 31",
+    "         --- End of inner exception stack trace ---",
+    "         at Store.Pricing.Client.QuoteAsync(Basket basket) in /src/Store/Pricing/Client.cs:line 36",
+    "         at Store.Web.BasketController.Total(Int32 id) in /src/Store/Web/BasketController.cs:line 22",
+    "      --- End of stack trace from previous location ---",
+    "         at Microsoft.AspNetCore.Routing.EndpointMiddleware.<Invoke>g__AwaitRequestTask|6_0(Endpoint endpoint, Task requestTask, ILogger logger)",
+    "         at Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.HttpProtocol.ProcessRequests[TContext](IHttpApplication`1 application)",
+]
+
+
+def test_a_dotnet_record_goes_on_past_the_markers_among_its_frames_in_either_order() -> None:
+    """The markers' indentation and dashes read as a prefix (`End of stack trace …`): they and the frames after
+    them are still the record's, not lines below WARNING dropped after it."""
+    raw = split_lines(0, ASPNET6, service="store") + split_lines(60, ASPNET6, service="store")
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (2 * len(ASPNET6), 2)
+        assert "InvalidOperationException: Could not price basket" in cluster.title
+        assert report.totals.skipped == {}
+
+
+def test_an_end_of_stack_line_after_a_record_without_frames_stays_apart() -> None:
+    """A marker's words at the margin after a `fail:` record whose message has no exception in it are a line
+    of their own, not a part of the record."""
+    lines = [
+        "fail: Store.Jobs.Sync[3]",
+        "      Sync of tenant 7 failed",
+        "End of stack trace reached, 0 frames",
+    ]
+    report = scan_entries(split_lines(0, lines, service="store"))
+    (cluster,) = report.clusters
+    assert cluster.count == 2
+
+
 def test_a_dotnet_stack_without_files_is_read_as_dotnet_not_java() -> None:
     """Framework frames (and a build without symbols) have no `in file:line N`: three spaces, `at`, parameters
     written `Type name`. They are .NET's, titled by the innermost frame of the app; a Java frame that names no

@@ -2677,13 +2677,27 @@ def _after_blanks(kinds: list[str | None], index: int) -> int:
 
 
 def _indented_end(lines: list[LogEntry], start: int) -> int:
-    """The last of the indented lines that follow `start` (a .NET record's message, exception and frames)."""
+    """The last of the indented lines that follow `start` (a .NET record's message, exception and frames), with
+    the markers .NET writes among an exception's frames (`--- End of stack trace from previous location ---` at an
+    `await`, `--- End of inner exception stack trace ---`), indented too, whose indentation and dashes the parser
+    took for a prefix (`End of …`)."""
     end = start
-    while (
-        end + 1 < len(lines) and lines[end + 1].message[:1] in (" ", "\t") and lines[end + 1].message.strip()
+    while end + 1 < len(lines) and (
+        (lines[end + 1].message[:1] in (" ", "\t") and lines[end + 1].message.strip())
+        or _dotnet_marker(lines[end + 1].message)
     ):
         end += 1
     return end
+
+
+def _dotnet_marker(message: str) -> bool:
+    """`message` is a marker among .NET's frames once the parser took its dashes for a prefix: `End of …`, and the
+    dashes that close it (`End of stack trace from previous location ---`)."""
+    return (
+        message[:7] == "End of "
+        and message.rstrip().endswith(" ---")
+        and _CAUSE_LINE.match(message) is not None
+    )
 
 
 def _traceback_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
