@@ -2756,6 +2756,20 @@ def test_a_php_fpm_slow_log_record_alone_is_one_event(record: list[str], newest_
     assert all("[pool www] pid 31" in event.primary.message for event in result)
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_php_fpm_slow_log_record_alone_is_titled_by_its_innermost_call(newest_first: bool) -> None:
+    """The pool's line (`[pool www] pid 311`) names no cause: the request was slow in its innermost call, the
+    first after the script's line, which titles the problem of records with other pids and addresses alike."""
+    other = [
+        line.replace("pid 311", "pid 318").replace("[0x00007f8a1e01", "[0x00007f8a2b77")
+        for line in _SLOW_RECORD
+    ]
+    raw = [*split_lines(1, _SLOW_RECORD, gke=True), *split_lines(9, other, gke=True)]
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.events == 2
+    assert cluster.title.startswith("slow request in curl_exec() /var/www/html/lib/Http/Client.php:88")
+
+
 def test_pieces_of_a_slow_log_record_far_apart_stay_their_own_lines() -> None:
     raw = [
         *split_lines(1, _SLOW_RECORD[1:3], severity="WARNING"),

@@ -1730,8 +1730,10 @@ class Reassembler:
                 and (end := _fpm_slow_record_end(kinds, lines, index)) > index
             ):
                 # PHP-FPM's slow log alone (no warning before it, or not within the gap): its record, the pool's
-                # line, the script and the calls (a blank line first), as one event at the record's level
-                yield self._join(lines[start : end + 1], 0)
+                # line, the script and the calls (a blank line first), as one event at the record's level (after
+                # a line that introduces it, the line says what)
+                span = lines[start : end + 1]
+                yield self._join(span, 0) if start < index else self._fpm_slow_record(span)
                 index = end + 1
                 continue
             if kinds[index] == "fpm-slow" and start < index:
@@ -1870,6 +1872,20 @@ class Reassembler:
             message=text, severity=loudest.severity, severity_rule=loudest.severity_rule
         )
         return Event(primary=primary, members=tuple(span))
+
+    def _fpm_slow_record(self, span: list[LogEntry]) -> Event:
+        """PHP-FPM's slow-log record alone as one event (`_join`) that says first where the request was slow: its
+        innermost call, the first after the script's line (`slow request in curl_exec()
+        /var/www/html/lib/Http.php:88, script_filename = /var/www/html/index.php`), then the record. Its pool's
+        line names no cause."""
+        event = self._join(span, 0)
+        record = [entry.message.strip() for entry in span]
+        script = next(line for line in record if line.startswith("script_filename = "))
+        call = next(line for line in record[record.index(script) + 1 :] if "() " in line)
+        if call.startswith("[0x"):
+            call = call.split("] ", 1)[-1]  # (the call's address differs from one request to the next)
+        said = self._redact(f"slow request in {call}, {script}")
+        return event._replace(primary=event.primary._replace(message=f"{said}\n{event.primary.message}"))
 
     def _chain_report(self, span: list[LogEntry], intro: int) -> Event:
         """An error chain's report (`_error_chain_end`) as one event (`_join`). Under color-eyre's bare `Error:`,
