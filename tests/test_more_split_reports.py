@@ -148,6 +148,52 @@ def test_an_end_of_stack_line_after_a_record_without_frames_stays_apart() -> Non
     assert cluster.count == 2
 
 
+# .NET's runtime reports a stack overflow without an exception's line: the frames it repeated between rules
+DOTNET_OVERFLOW = [
+    "Stack overflow.",
+    "Repeat 19107 times:",
+    "--------------------------------",
+    "   at Catalog.Domain.Tree.DepthOf(Catalog.Domain.Node)",
+    "--------------------------------",
+    "   at Catalog.Api.TreeController.Get(Int32)",
+    "   at DynamicClass.lambda_method3(System.Runtime.CompilerServices.Closure, System.Object, System.Object[])",
+]
+
+
+def test_dotnets_stack_overflow_report_split_per_line_is_one_error_in_either_order() -> None:
+    """On Cloud Run its lines have no severity: the report is one event, an error titled by the frame it
+    repeated, not lines below WARNING dropped."""
+    raw = split_lines(0, DOTNET_OVERFLOW, service="catalog") + split_lines(
+        60, [line.replace("19107", "19110") for line in DOTNET_OVERFLOW], service="catalog"
+    )
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (2 * len(DOTNET_OVERFLOW), 2)
+        assert cluster.title == "Stack overflow in Catalog.Domain.Tree.DepthOf"
+        assert report.totals.skipped == {}
+
+
+def test_dotnets_stack_overflow_report_in_one_entry_is_its_stack() -> None:
+    stack = StackParser().parse("\n".join(DOTNET_OVERFLOW).replace("Repeat ", "Repeated "))
+    assert stack is not None and stack.language == "dotnet" and not stack.cut_off
+    assert stack.innermost_in_app is not None
+    assert stack.innermost_in_app.function == "Catalog.Domain.Tree.DepthOf"
+
+
+def test_rules_and_the_words_of_a_stack_overflow_elsewhere_stay_plain_lines() -> None:
+    """A rule of 32 dashes and `Repeat 3 times:` outside the runtime's report, and a sentence about a stack
+    overflow, are plain lines at the stream's level."""
+    lines = [
+        "--------------------------------",
+        "Repeat 3 times:",
+        "Stack overflow. That is what the recursion guard prevents.",
+        "--------------------------------",
+    ]
+    report = scan_entries(split_lines(0, lines, service="catalog"))
+    assert report.clusters == []
+
+
 def test_a_dotnet_stack_without_files_is_read_as_dotnet_not_java() -> None:
     """Framework frames (and a build without symbols) have no `in file:line N`: three spaces, `at`, parameters
     written `Type name`. They are .NET's, titled by the innermost frame of the app; a Java frame that names no

@@ -40,6 +40,8 @@ from loggardener.entries.stacks import (
     DART_UNHANDLED,
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
+    DOTNET_OVERFLOW_LINE,
+    DOTNET_STACK_OVERFLOW,
     EXCEPTION_GROUP_HEADER,
     FAULT_HEADER,
     FAULT_THREAD,
@@ -353,6 +355,7 @@ _FPM_SLOW_ANNOUNCED = (
 )
 _SWIFT_TOOK = compile_regex(r"Backtrace took \d{1,6}\.\d{1,4}s")
 _SWIFT_REPORT = ("swift-fatal", "swift-crash", "swift-tail", "frame", "blank")
+_OVERFLOW_REPORT = ("overflow-part", "frame")
 _DART_FORMAT_EXCEPTION = "FormatException: "
 # Deno's uncaught error, whose source line (at the margin when the code is) comes next
 _DENO_UNCAUGHT = "error: Uncaught "
@@ -670,7 +673,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
     r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
     r"|=[A-Z]{4,10} REPORT==== |Backtrace omitted\. |Run with |HasCallStack backtrace:|Backtrace took |💣 |Thread \d|script_filename = |dart:|package:|file:///|ERROR - \d"
-    r"|Current stack trace:|Fatal error: |stack traceback:|coroutine \d|\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
+    r"|Current stack trace:|Fatal error: |stack traceback:|coroutine \d|Stack overflow\.|Repeat(?:ed)? \d|\d{1,5}\s+\S{1,200}\s+0x[0-9a-f]"
     r"|[\w\\:>${}-]{0,300}\(\) (?:/|[A-Za-z]:\\)"
     r"|(?:\d{1,5}(?: \[[a-z]{2,8}\])*\s+)?0x[0-9a-f])"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
@@ -747,6 +750,10 @@ def _classify(line: str, stripped: str) -> str | None:
         or (" 0x" in stripped and SWIFT_OLD_FRAME.match(stripped))
     ):
         return "frame"
+    if stripped == DOTNET_STACK_OVERFLOW:
+        return "overflow"  # (.NET's report of a stack overflow, its frames after it)
+    if stripped[0] in "R-" and DOTNET_OVERFLOW_LINE.match(stripped):
+        return "overflow-part"  # (the frames it repeated: `Repeat 24117 times:`, a rule: of that report, when in one)
     if stripped == "..." or _SWIFT_TOOK.fullmatch(stripped):
         return (
             "swift-tail"  # (a frame or more left out, the backtrace's closing line: of a report, when in one)
@@ -1576,6 +1583,8 @@ class Reassembler:
                 and dart_first_frame(lines[i + 1].message)
             ):
                 kinds[i] = "dart-error"  # a Dart error's text, whatever it says, over its VM frames
+            elif kind == "overflow-part" and not _in_overflow(kinds, i):
+                kinds[i] = None  # (a rule of dashes elsewhere is plain text)
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
             elif kind == "exception" and kinds[i + 1 : i + 2] != ["frame"]:
@@ -1652,6 +1661,11 @@ class Reassembler:
                     else Event(lines[index], (lines[index],))
                 )
                 index = end + 1
+                continue
+            if kinds[index] == "overflow":
+                # .NET's report of a stack overflow: its heading, the frames, those it repeated between rules
+                crash, index = self._crash(lines, index, _run_end(kinds, index, _OVERFLOW_REPORT))
+                yield crash
                 continue
             if kinds[index] in ("swift-fatal", "swift-crash"):
                 # Swift's trap and the backtracer's report (either export order): one event
@@ -2104,8 +2118,10 @@ NEIGHBOURED_PATTERN = (
     + r"|^\s*\^[\^~]*\s*$"
 )
 # The lines of a report reassembly joins that no Python, Java, Go or Ruby header opens (Dart's, Swift's, Haskell's,
-# shelf's, PHP-FPM's slow log): a run of lines holding one may be a split stack (the Log Analytics query's headers)
+# shelf's, PHP-FPM's slow log, .NET's stack overflow): a run of lines holding one may be a split stack (the Log
+# Analytics query's headers)
 REPORT_LINE_PATTERNS = (
+    DOTNET_OVERFLOW_LINE,
     DART_FRAME,
     DART_TERSE_FRAME,
     SWIFT_FATAL,
@@ -2115,7 +2131,12 @@ REPORT_LINE_PATTERNS = (
     HASKELL_FRAME,
     _SHELF_ERROR,
     _FPM_SLOW_LOG,
-    compile_regex("|".join(f"^{_literal(heading)}$" for heading in (DART_UNHANDLED, *HASKELL_CALL_STACK))),
+    compile_regex(
+        "|".join(
+            f"^{_literal(heading)}$"
+            for heading in (DART_UNHANDLED, DOTNET_STACK_OVERFLOW, *HASKELL_CALL_STACK)
+        )
+    ),
 )
 
 
@@ -2582,6 +2603,13 @@ def _fpm_slow_record_end(kinds: list[str | None], lines: list[LogEntry], start: 
     ):
         return start
     return end
+
+
+def _in_overflow(kinds: list[str | None], index: int) -> bool:
+    """The line at `index` is in a run of .NET's stack overflow report that its heading opens (`_OVERFLOW_REPORT`)."""
+    while index > 0 and kinds[index - 1] in _OVERFLOW_REPORT:
+        index -= 1
+    return index > 0 and kinds[index - 1] == "overflow"
 
 
 def _run_end(kinds: list[str | None], start: int, kinds_in_run: Collection[str | None]) -> int:

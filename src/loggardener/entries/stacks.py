@@ -279,6 +279,11 @@ _PERL_LIBRARY = compile_regex(r"/perl5?/|/site_perl/|/vendor_perl/|/share/perl|^
 # crashed: System trap at 0x…`, `Thread 3 "NIO-ELT-0-#1" crashed:`, frames innermost first, `0      0x… f(x:) + 412
 # in App at /build/Sources/App/X.swift:57:52`, `1 [ra] 0x… …` (its number and tags read as a header and cut),
 # `...`, `Backtrace took 0.21s`)
+# The .NET runtime's own report of a stack overflow (.NET 5 on), which no exception's line heads: `Stack overflow.`,
+# then the frames, innermost first, those repeated between two rules of 32 dashes after `Repeat 24117 times:`
+# (`Repeated` from .NET 9), each `   at Ns.Type.Method(Ns.ArgType)`
+DOTNET_STACK_OVERFLOW = "Stack overflow."
+DOTNET_OVERFLOW_LINE = compile_regex(r"^Repeat(?:ed)? \d{1,10} times:$|^-{32}$")
 SWIFT_FATAL = compile_regex(
     r"^(?:(?P<file>\S{1,500}\.swift):(?P<line>\d+): )?Fatal error: (?P<message>.*?)"
     r"(?:: file (?P<old_file>\S{1,500}\.swift), line (?P<old_line>\d+))?\s*$"
@@ -398,6 +403,10 @@ class StackParser:
                     message=message if reason is None else reason["reason"],
                     text=text.strip(),
                 )
+        if DOTNET_STACK_OVERFLOW in text:
+            overflow = self._dotnet_overflow(lines, text)
+            if overflow is not None:
+                return overflow
         if any(
             (":line " in line or line.startswith(_DOTNET_INDENT)) and _dotnet_frame(line) for line in lines
         ):
@@ -704,16 +713,35 @@ class StackParser:
 
         return _framed("elixir", lines, text, _ELIXIR_HEADER, _ELIXIR_FRAME, frame)
 
-    def _dotnet(self, lines: list[str], text: str) -> StackTrace | None:
-        def frame(match: re.Match[str]) -> Frame:
-            function = match["func"]
-            return Frame(
-                file=match["file"] or function.split("(", 1)[0].rsplit(".", 1)[0],
-                line=int(match["line"]) if match["line"] else None,
-                function=re.sub(r"\(.*\)$", "", function),
-                in_app=self._in_app(function.startswith(_DOTNET_LIBRARY), function, match["file"]),
-            )
+    def _dotnet_frame(self, match: re.Match[str]) -> Frame:
+        function = match["func"]
+        return Frame(
+            file=match["file"] or function.split("(", 1)[0].rsplit(".", 1)[0],
+            line=int(match["line"]) if match["line"] else None,
+            function=re.sub(r"\(.*\)$", "", function),
+            in_app=self._in_app(function.startswith(_DOTNET_LIBRARY), function, match["file"]),
+        )
 
+    def _dotnet_overflow(self, lines: list[str], text: str) -> StackTrace | None:
+        """The runtime's report of a stack overflow (`DOTNET_STACK_OVERFLOW`): its frames, innermost first, whatever
+        repeats among them (their parameters are types alone, `(Ns.Category)`); None when it is not one."""
+        if next((line.strip() for line in lines if line.strip()), "") != DOTNET_STACK_OVERFLOW:
+            return None
+        frames = [self._dotnet_frame(match) for line in lines if (match := _DOTNET_FRAME.match(line))]
+        if not frames:
+            return None
+        return StackTrace(
+            language="dotnet",
+            exception_type=DOTNET_STACK_OVERFLOW.rstrip(
+                "."
+            ),  # (what the runtime says: it names no exception)
+            message="",
+            frames=tuple(reversed(frames)),
+            text=text.strip(),
+        )
+
+    def _dotnet(self, lines: list[str], text: str) -> StackTrace | None:
+        frame = self._dotnet_frame
         # Frames of the outer exception end at an inner exception's marker.
         stack = _framed(
             "dotnet", lines, text, DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner"

@@ -513,7 +513,7 @@ _SAYS_NOTHING = r"\]\s+$"
 # shelf's header, request line and `Error thrown by handler.`, the Dart VM's heading, Deno's uncaught error, a caret
 # under a source line): the plain line beside it may be a stack's line that only it makes one
 _NEIGHBOURED = widen_escapes(_re2_superset(NEIGHBOURED_PATTERN), _UNICODE_CLASSES)
-# Lines of a report of Dart, Swift, Haskell, shelf or PHP-FPM (`reassemble.REPORT_LINE_PATTERNS`): a stack's lines
+# Lines of a report of Dart, Swift, Haskell, shelf, PHP-FPM or .NET's stack overflow (`reassemble.REPORT_LINE_PATTERNS`): a stack's lines
 _REPORT_LINE = "|".join(_re2_text_superset(pattern.pattern) for pattern in REPORT_LINE_PATTERNS)
 # A Rust panic whose message is on the next line (some pastes and formatters drop the last colon)
 _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
