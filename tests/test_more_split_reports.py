@@ -148,6 +148,45 @@ def test_an_end_of_stack_line_after_a_record_without_frames_stays_apart() -> Non
     assert cluster.count == 2
 
 
+# Entity Framework's record of a failed save: the database's error goes on over a line of the record's padding alone
+# and PostgreSQL's `DETAIL:` (which the parser reads as a header, its indentation gone) before the frames
+EF_RECORD = [
+    "fail: Microsoft.EntityFrameworkCore.Update[10000]",
+    "      An exception occurred in the database while saving changes for context type 'Depot.Data.DepotContext'.",
+    "      Microsoft.EntityFrameworkCore.DbUpdateException: An error occurred while saving the entity changes. "
+    "See the inner exception for details.",
+    "       ---> Npgsql.PostgresException (0x80004005): 40P01: deadlock detected",
+    "      ",
+    "      DETAIL: Detail redacted as it may contain sensitive data.",
+    "         at Npgsql.Internal.NpgsqlConnector.ReadMessageLong(Boolean async)",
+    "         --- End of inner exception stack trace ---",
+    "         at Depot.Stock.Reserve.Handle(ReserveCommand command) in /src/Depot/Stock/Reserve.cs:line 58",
+]
+
+
+def test_a_dotnet_record_goes_on_past_its_exceptions_message_lines_in_either_order() -> None:
+    raw = split_lines(0, EF_RECORD, service="depot") + split_lines(60, EF_RECORD, service="depot")
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (2 * len(EF_RECORD), 2)
+        assert cluster.title.startswith("Npgsql.PostgresException: 40P01: deadlock detected")
+        assert report.totals.skipped == {}
+
+
+def test_plain_lines_after_a_dotnet_record_without_more_frames_stay_apart() -> None:
+    """Past its frames, a blank line and a plain line that no frame follows are not the record's."""
+    record = [
+        "fail: Depot.Stock.Sync[0]",
+        "      Sync failed",
+        "      System.InvalidOperationException: Basket is empty",
+        "         at Depot.Stock.Sync.Run() in /src/Depot/Stock/Sync.cs:line 9",
+    ]
+    report = scan_entries(split_lines(0, [*record, "      ", "Saved 0 of 3 reservations"], service="depot"))
+    (cluster,) = report.clusters
+    assert cluster.count == len(record)
+
+
 # .NET's runtime reports a stack overflow without an exception's line: the frames it repeated between rules
 DOTNET_OVERFLOW = [
     "Stack overflow.",

@@ -467,6 +467,8 @@ _V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
 # .NET indents its frames by three spaces (Java by a tab, Node.js by four); an exception's message may go on
 # over lines of its own before them (PostgreSQL's `POSITION: 75` after a blank line), a few at most
 _DOTNET_FRAME_INDENT = "   at "
+# … and under a console record (`fail: Category[0]`) by the record's padding more, the width of `info: `
+_DOTNET_RECORD_FRAME_INDENT = " " * len("info: ") + _DOTNET_FRAME_INDENT
 _MESSAGE_LINES = 6
 # (.NET Framework's and .NET Core 2's argument exceptions name the argument on a line of their own: `Parameter
 # name: source`)
@@ -1449,7 +1451,7 @@ class Reassembler:
         message (newest first: before the exception's first frame), with a few lines at most between."""
         newest_first = self._steps_down > self._steps_up
         for between, entry in enumerate(reversed(members[-_MESSAGE_LINES:])):
-            if newest_first and entry.message.startswith(_DOTNET_FRAME_INDENT):
+            if newest_first and entry.message.startswith((_DOTNET_FRAME_INDENT, _DOTNET_RECORD_FRAME_INDENT)):
                 return True
             if not newest_first and _dotnet_exception(entry.message):
                 # (after the line that introduced it, if one did, or the console record it is the exception of)
@@ -1648,7 +1650,7 @@ class Reassembler:
                 yield crash
                 continue
             if kinds[index] == "dotnet-header":
-                end = _indented_end(lines, index)
+                end = _dotnet_record_end(kinds, lines, index)
                 if (
                     end > index
                     and _next_kind(kinds, end, ()) == "exception"
@@ -2732,6 +2734,23 @@ def _indented_end(lines: list[LogEntry], start: int) -> int:
     ):
         end += 1
     return end
+
+
+def _dotnet_record_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the .NET console record whose header is at `start`: its indented lines
+    (`_indented_end`), on past a few lines of its exception's message that the parser left without their
+    indentation (the record's padding alone on an empty line, PostgreSQL's `DETAIL:` read as a header) when the
+    exception's indented frames follow them."""
+    end = _indented_end(lines, start)
+    if not any(_dotnet_exception(entry.message) for entry in lines[start + 1 : end + 1]):
+        return end
+    while True:
+        gap = end + 1
+        while gap < len(kinds) and gap - end <= _MESSAGE_LINES and kinds[gap] in (None, "bare", "blank"):
+            gap += 1
+        if gap == end + 1 or gap == len(kinds) or kinds[gap] != "frame" or lines[gap].message[:1] != " ":
+            return end
+        end = _indented_end(lines, gap)
 
 
 def _dotnet_marker(message: str) -> bool:
