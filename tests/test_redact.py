@@ -4922,3 +4922,30 @@ def test_a_header_value_at_a_tcpdump_rows_end_keeps_the_next_rows_offset() -> No
     redacted = Redactor().redact("\n".join(["IP 10.0.0.1.5522 > 10.0.0.2.80: Flags [P.], length 78", *rows]))
     assert [line.split(":")[0] for line in redacted.split("\n")[1:]] == [row.split(":")[0] for row in rows]
     assert "3vN8pL2x" not in redacted
+
+
+_RANDOM_ID = "vJmZz3Fj8phVEUsad2P0o5cQ"  # a fake id or token of 24 base62 characters
+_SESSION_UUID = "9b2c4e1f-3a7d-4f60-8e15-c2d9a0b7e364"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"PHP Warning:  session_start(): Session ID: {_RANDOM_ID} is too long or contains illegal characters",
+        f"replayed cookie, Session ID = {_RANDOM_ID}, user=alice",
+        f"closing socket; Session Id: {_SESSION_UUID} (idle 300s)",
+        f"could not persist sess id: {_RANDOM_ID} to redis",
+        f"kernel restart failed for session id {_SESSION_UUID}",
+        f'gateway: {{"event":"logout","session id":"{_RANDOM_ID}","reason":"not found"}}',
+        f'{{"secret id": "{_RANDOM_ID}", "reason": "not found"}}',
+        f'{{"mot de passe":"{_RANDOM_ID}","utilisateur":"app"}}',
+        f"vault: lookup failed for token id {_RANDOM_ID}",
+        f"api: rejected auth id {_RANDOM_ID} after rotation",
+    ],
+)
+def test_an_id_that_opens_something_named_in_two_words_is_redacted(text: str) -> None:
+    """A session's or a secret's id named in two words (`Session ID: X`, `"session id":"X"` before another member),
+    or the id of a credential (`token id X`), holds what opens the session, as `sessionId=X` does."""
+    redacted = Redactor().redact(text)
+    assert _RANDOM_ID not in redacted and _SESSION_UUID not in redacted
+    assert "not found" in redacted or "user=alice" in redacted or '"reason"' not in text

@@ -403,6 +403,9 @@ _PASSWORD_EXACT = {
 # An id that opens something: a session's, a private key's, a secret's (Consul's `SecretID`, Vault AppRole's
 # `secret_id`, Nomad's `Secret ID`); any other id names something (`AccessorID`, `client_id`, `key_id`).
 _SECRET_IDS = {"private", "session", "sess", "secret"}
+# The same ids named in two words (`Secret ID = X`, PHP's `Session ID: X`, `sess id: X`), which no key-name rule reads
+# (a name holds no space); a private key's id names the key, public (`private key id`).
+_SPACED_SECRET_ID = r"(?:" + "|".join(sorted(_SECRET_IDS - {"private"})) + r")[ \t]id"
 # `storepass`, `keypass`, `dbpass`: a word ending in `pass` names a password, unless it is one of these.
 _NOT_PASSWORDS = {"bypass", "compass", "overpass", "underpass", "surpass", "trespass", "multipass", "onepass"}
 _TOKEN_WORDS = (
@@ -2104,7 +2107,9 @@ _BLOCK_HEADER_AT_END = compile_regex(rb"[|>][+-]?[1-9]?\s*\Z")
 _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
-        r"|session|bearer|id|hmac|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
+        r"|session|bearer|id|hmac|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|"
+        + _SPACED_SECRET_ID
+        + r"|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
@@ -3196,7 +3201,7 @@ _TEMPLATE_FIELD = {(b"%(", b")s")}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
-_SPACED_ID = compile_regex(r"(?i)secret[ \t]id")
+_SPACED_ID = compile_regex(r"(?i)" + _SPACED_SECRET_ID)
 _NAME_START = compile_regex(rb"[A-Za-z0-9_-]{1,64}$")
 _NAMED_VALUE = compile_regex(
     rb"[ \t]{1,4}(?:(?:is|was)[ \t]{1,4})?([A-Za-z0-9+/_~.-]{8,256}?)=*(?:[\s,;)]|$)"
@@ -3420,6 +3425,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             # `… token …` in `api-b019`.`` names a service after it)
             tail = tail[: tail.find(b"`")]
         first = True
+        # the word is a JSON member's whole name (`"session id":`), the value the string after its colon
+        member = (
+            data[match.start() - 1 : match.start()] == b'"' and _MEMBER_NAME_END.match(data, end) is not None
+        )
         skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
         suffix = match.group(b"suffix") is not None
@@ -3457,6 +3466,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable or a reference, whole before its brackets were stripped (`"$(params.db-pw)"`)
             if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
+            if first and member and (quoted := _quoted_value(tail, raw.start(), password)) is not None:
+                # a member named in words (`{"session id":"X","reason":"…"}`): its string, not what the next
+                # member's name glued to it after the comma makes of the word
+                yield base + quoted[0], base + quoted[1], "password" if password else "token", _CONTEXT
+                break
             if (
                 first
                 and token.endswith(b'"')
@@ -3539,6 +3553,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 # A JSON member's name after a word (its closing quote then the colon): the next member, not a value
 _JSON_KEY_AFTER = compile_regex(rb"[ \t]{0,4}:")
+# the end of a JSON member's name that a credential word ends: its closing quote, the colon, the value's quote
+_MEMBER_NAME_END = compile_regex(rb'"[ \t]{0,4}:[ \t]{0,4}"')
 # a member that holds what the word before names (Keycloak's `{"type": "password", "value": "X"}`)
 _JSON_VALUE_NAMED_KEY = compile_regex(rb"(?i:value|secret|data)")
 
