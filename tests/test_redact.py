@@ -4949,3 +4949,66 @@ def test_an_id_that_opens_something_named_in_two_words_is_redacted(text: str) ->
     redacted = Redactor().redact(text)
     assert _RANDOM_ID not in redacted and _SESSION_UUID not in redacted
     assert "not found" in redacted or "user=alice" in redacted or '"reason"' not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"checkout: upstream 502 for request id {_RANDOM_ID}, retrying",
+        f"firestore: no document with id {_RANDOM_ID} in collection carts",
+        f"ID {_RANDOM_ID} rejected by fraud rules (score 97)",
+        f"exporter dropped span, trace ID {_RANDOM_ID}",
+        f"execution failed, run id {_RANDOM_ID} (step charge)",
+        f"2 items failed, ids {_RANDOM_ID} and more",
+        f'{{"kind": "Secret", "apiVersion": "v1", "id": "{_RANDOM_ID}"}}',
+    ],
+)
+def test_a_random_id_named_by_the_word_id_stays(text: str) -> None:
+    """The word `id` before a space names an id (`request id X`, `with id X`), as `id=X` and `id: X` do."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  check_ntlm_password:  Authentication for user [alice] -> [alice] FAILED with error "
+        "NT_STATUS_WRONG_PASSWORD, authoritative=1",
+        "  check_ntlm_password:  authentication for user [bob] -> [bob] -> [bob] succeeded",
+        "  check_ntlm_password:  Checking password for unmapped user [CORP]\\[carol]@[WS-12] with the new password "
+        "interface",
+        "  verify_password_hash:  Password hash for user [gina] uses an obsolete scheme",
+        "  Auth: [SMB2,(null)] user [WORKGROUP]\\[alice] at [Thu, 03 Dec 2026 11:02:01.123978 UTC] with [NTLMv2] "
+        "status [NT_STATUS_WRONG_PASSWORD] workstation [PC-ALICE] remote host [ipv4:10.0.0.7:50412]",
+        "  Auth: [LDAP,simple bind/TLS] user [(null)]\\[CN=svc-scan,OU=Service,DC=corp,DC=example] with [Plaintext]",
+        "  Auth: [Kerberos KDC,ENC-TS Pre-authentication] user [CORP]\\[erin] with [aes256-cts-hmac-sha1-96]",
+        "  Auth: [NETLOGON,ServerAuthenticate] user [CORP]\\[WS-12$] status [NT_STATUS_OK]",
+        "  Successful AuthZ: [SMB2,NTLMSSP] user [CORP]\\[frank] [S-1-5-21-1-2-3-1106]",
+    ],
+)
+def test_samba_authentication_lines_stay(text: str) -> None:
+    """Samba heads a message with the function that logs it (`check_ntlm_password:`), and its authentication log
+    names the service and the method in a list (`Auth: [SMB2,(null)]`): neither is a credential's value."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"check_password: {_RANDOM_ID[:12]} for user bob", _RANDOM_ID[:12]),
+        ("confirm_password: correct horse battery staple", "correct horse battery"),
+        ("passwd: Summer2026 for root", "Summer2026"),
+        (f"sync: auth: [deploy, {_RANDOM_ID[:14]}] rejected by registry", _RANDOM_ID[:14]),
+        (f"auth=[deploy,{_RANDOM_ID}]", _RANDOM_ID),
+        (f"credentials: [admin, {_RANDOM_ID[:10]}]", _RANDOM_ID[:10]),
+    ],
+)
+def test_a_credential_after_a_functions_name_or_in_a_list_is_still_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "deploy" in redacted or "deploy" not in text
+
+
+def test_a_list_after_a_credential_name_is_read_in_linear_time() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact("Auth: [" + "SMB2, " * n + "x]"), 2_000)
+    assert_linear(lambda n: redactor.redact("auth: [a," + " " * n + "b]"), 2_000)

@@ -2472,6 +2472,8 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
 _NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\[?\\{0,2}[\"']?$")
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
 _NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}[\"']?$")
+# the word before a name (`session` in `session id X`)
+_WORD_BEFORE = compile_regex(rb"([A-Za-z][A-Za-z0-9_-]{0,63})[ \t]{1,4}$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
@@ -2488,6 +2490,12 @@ def _named_id(data: bytes, start: int) -> bool:
         words.pop()  # `x-amz-id-2`
     if words and words[-1] in _LEDGER_ID_NOUNS:
         return True  # `transaction: X`, `Transaction X failed`, `account G…`: a ledger's id or address
+    if spaced and len(words) == 1 and words[0] in _ID_WORDS | {"ids"}:
+        # the word `id` itself (`request id X`, `with id X`, `trace ID X`): an id, unless the word before it makes
+        # it one that opens something (`session id X`) or a credential's (`token id X`, `auth id X`)
+        previous = _WORD_BEFORE.search(window, 0, name.start(1))
+        qualifier = previous.group(1).decode("ascii", "replace").lower() if previous is not None else ""
+        return qualifier not in _SECRET_IDS and key_class(qualifier) not in ("password", "token", "pin")
     if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS | _ID_SCHEMES):
         return False  # one word before a space names no id (`user X`), but an id scheme's does (`ksuid X`)
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
@@ -4243,6 +4251,18 @@ _GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
 # message, no value.
 _PASSWORD_TOOLS = frozenset(("passwd", "chpasswd", "gpasswd", "smbpasswd", "kpasswd", "yppasswd", "htpasswd"))
 _TOOL_MESSAGE = compile_regex(rb"\(?[A-Za-z][a-z]{1,15}\)?(?:[ \t][^\s=:]{1,32}){2,}")
+# So do C functions that check a password, in the programs that prefix each message with the function's name
+# (Samba's `check_ntlm_password:  Authentication for user [x] -> [x] FAILED`): a name in snake case, one of whose
+# words is a verb of checking (`confirm_password`, `new_password` name a value, no function).
+_CHECKING_VERBS = frozenset(("check", "verify", "validate", "compare"))
+
+
+def _names_code(key: str) -> bool:
+    """Whether a key is the name of a tool or of a function that checks a password, which heads its own message."""
+    words = key.split("_")
+    return key.lower() in _PASSWORD_TOOLS or (
+        len(words) > 1 and key.islower() and bool(_CHECKING_VERBS & set(words))
+    )
 
 
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
@@ -4295,6 +4315,13 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if kind != "weak":
                 yield start, listed.end(), _KIND_OF_CLASS[kind], _CONTEXT
             continue
+        if bare and kind != "password" and (name_list := _NAME_LIST.match(data, start)) is not None:
+            # a list, each element judged alone: Samba's `Auth: [SMB2,(null)]` and `[LDAP,simple bind/TLS]` name
+            # protocols; `auth: [deploy, X]` holds a user, then its credential
+            for listed_name in _LIST_ELEMENT.finditer(data, name_list.start(1), name_list.end(1)):
+                if _listed_secret(kind, listed_name.group(0)):
+                    yield listed_name.start(), listed_name.end(), _KIND_OF_CLASS[kind], _CONTEXT
+            continue
         if bare and _NAMES_A_SOURCE.search(key) and _FILE_PATH.fullmatch(data, start, end):
             continue  # `--askpass /etc/openvpn/pass`, `SSH_ASKPASS=/usr/bin/ksshaskpass`: where the secret comes from
         if (
@@ -4325,8 +4352,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             brace = closing  # `${DB_PASSWORD:X}` read inside a quoted value: the default ends at the brace
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
-        if bare and key.lower() in _PASSWORD_TOOLS and _TOOL_MESSAGE.match(data, start):
-            continue  # `passwd: user 'deploy' does not exist`: the tool's own message, after its name
+        if bare and _names_code(key) and _TOOL_MESSAGE.match(data, start):
+            continue  # `passwd: user 'deploy' does not exist`: the tool's (the function's) own message, after its name
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
             continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
@@ -4422,6 +4449,27 @@ _VERDICT = compile_regex(
 # A secret printed as the list of its characters or bytes: Java's `Arrays.toString` of a char[] or a byte[]
 # (`[H, u, n, …]`, `[72, 117, -3, …]`), Go's `%v` of a []byte (`[72 117 110 …]`); eight elements or more
 _LISTED_VALUE = compile_regex(rb"\[(?:-?\d{1,3}(?:,?[ ]-?\d{1,3}){7,1023}|[^\s,\]](?:,[ ][^\s\]]){7,1023})\]")
+# A list of two elements or more in brackets, unquoted (a quoted one is JSON's, read by its members), each at most
+# 64 characters of one line (a token holds no comma)
+_NAME_LIST = compile_regex(rb"\[([^\[\]\r\n,\"']{1,64}(?:,[^\[\]\r\n,\"']{1,64}){1,15})\]")
+# an element of such a list, without the blanks around it
+_LIST_ELEMENT = compile_regex(rb"[^,\s](?:[^,]*[^,\s])?")
+# a protocol's or a program's name in a list: an acronym (`NTLMSSP`, `SMB2`), words in camel case (`SamLogon`)
+_LISTED_NAME = compile_regex(r"[A-Z]{2,12}[0-9]?|" + _CAMEL_WORDS.pattern)
+
+
+def _listed_secret(kind: str, name: bytes) -> bool:
+    """Whether an element of a bracketed list is a credential: one word (words are a name: `simple bind/TLS`,
+    `Kerberos KDC`), no name's, that the name before the list would take for one."""
+    element = name.decode("utf-8", "replace")
+    return (
+        " " not in element
+        and "\t" not in element
+        and not _LISTED_NAME.fullmatch(element)
+        and is_secret_value(kind, element)
+    )
+
+
 _FROM_FILE = compile_regex(rb"--from(?:-env)?-file=$")
 _LABEL_AFTER = compile_regex(rb"(?:[ \t]{1,4}[A-Za-z]{1,16}){0,2}:(?:\s|$)")
 # What says a password failed, right before its name (`Wrong password : X`), and a file it was to open
