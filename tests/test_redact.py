@@ -5012,3 +5012,43 @@ def test_a_list_after_a_credential_name_is_read_in_linear_time() -> None:
     redactor = Redactor()
     assert_linear(lambda n: redactor.redact("Auth: [" + "SMB2, " * n + "x]"), 2_000)
     assert_linear(lambda n: redactor.redact("auth: [a," + " " * n + "b]"), 2_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "mailer: bounce, body: reset at https://app.example.com/reset?token=3D9f8a7b6c5d4e3f2a1b=\n"
+            "0c9d8e7f6a5b4c3d2e1f0a9b&uid=3D42 - the link expires in one hour",
+            "0c9d8e7f6a5b4c3d2e1f0a9b",
+        ),
+        ("Temporary password=3DLkipwQ0!6NgkL=\r\nSoi (change it at first login)", "Soi"),
+        (
+            "original text: api_key=3DjMxgbEwoYcgPxRi0ui5Z7lMq=\nf17bBLB0jJLHpNf6 was issued to acme-sync",
+            "LB0jJLHpNf6",
+        ),
+    ],
+)
+def test_a_credential_cut_by_a_quoted_printable_soft_break_is_redacted_whole(text: str, secret: str) -> None:
+    """A mail body logged in quoted-printable cuts its lines at 76 characters with `=` and a line break (RFC 2045):
+    the part of a credential after the soft break is the credential's too."""
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "the link expires" in redacted or "expires" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "commande n=C2=B0 8812 a =C3=A9t=C3=A9 exp=C3=A9di=C3=A9e. Suivi: https://track.example.com/p?id=3DZX81-99",
+        "upload: part rejected, Content-MD5: 1B2M2Y8AsgTpgAmY7PhCfg==\nretry=3D2 in 30 s",
+        "a line cut at 76 characters of a quoted-printable body, keep=3Dthis =\nand the next line",
+    ],
+)
+def test_quoted_printable_text_without_a_credential_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_quoted_printable_text_is_read_in_linear_time() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact("token=3D" + "=\n".join(["ab"] * n)), 2_000)

@@ -1310,6 +1310,7 @@ _CONTEXT_GATES = (
     b"\\x",
     b":\\/\\/",  # a URL in JSON that escapes `/` (PHP's `json_encode`): `postgres:\/\/app:X@db`
     b"&",
+    b"=3d",  # quoted-printable's `=` (`token=3DX`)
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
@@ -3862,13 +3863,20 @@ _QUERY_TEXT_ESCAPES = (b"%20", b"%0A", b"%0a", b"%0D", b"%0d", b"%09")
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
 
-def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
-    """`data` with URL, JSON/Python and HTML escapes decoded, and for each decoded byte where it came from."""
+# Quoted-printable (RFC 2045), a mail body logged as it was sent: `=XX` escapes, and an `=` before a line break where
+# a line was cut at 76 characters (a soft break: nothing of the text). A credential after its name (`token=3DX`), or
+# cut by a soft break, is found in the decoded text; read only in a text that encodes an `=` (`=3D`).
+_QUOTED_PRINTABLE = compile_regex(rb"=(?:[0-9A-F]{2}|\r?\n)")
+
+
+def _unescape(data: bytes, escapes: Any = _ESCAPE) -> tuple[bytes, list[int], list[int]] | None:
+    """`data` with URL, JSON/Python and HTML escapes (or `escapes`: quoted-printable's) decoded, and for each decoded
+    byte where it came from."""
     parts: list[bytes] = []
     starts: list[int] = []
     ends: list[int] = []
     position = 0
-    for match in _ESCAPE.finditer(data):
+    for match in escapes.finditer(data):
         start, end = match.span()
         plain = data[position:start]
         parts.append(plain)
@@ -3877,6 +3885,8 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
         escape = match.group(0)
         if escape == b"\\/":
             decoded = b"/"
+        elif escape[:1] == b"=":  # quoted-printable: a byte, or a soft break
+            decoded = b"" if escape[1:2] in (b"\r", b"\n") else bytes([int(escape[1:], 16)])
         elif escape[:1] == b"%" or escape[:2] == b"\\x":
             decoded = bytes([int(escape[-2:], 16)])
         elif escape[:2] == b"\\u":
@@ -6101,7 +6111,7 @@ class _Plan:
         # looks for it when it meets a hex run)
         self.hex_words = self.key_hint or not present.isdisjoint((b"login", b"logon", b"signin"))
         self.k8s = b"secret" in present
-        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/"))
+        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/", b"=3d"))
         self.hex = not present.isdisjoint(_HEX_GATES)
         self.public = b"begin" in present
 
@@ -6407,6 +6417,11 @@ class Redactor:
                 yield starts[start], ends[end - 1], kind, rank
         if b"%20" in data or b"%0" in data or b"%3A" in data or b"%3a" in data:
             yield from self._query_value_spans(data, depth)
+        printable = _unescape(data, _QUOTED_PRINTABLE) if data.find(b"=3D") >= 0 else None
+        if printable is not None:
+            text, starts, ends = printable
+            for start, end, kind, rank in self.spans(text, depth + 1):
+                yield starts[start], ends[end - 1], kind, rank
 
     def _query_value_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a query value that holds a text of its own (`?q=zip%20-P%20X%20f.zip`,
