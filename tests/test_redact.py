@@ -4922,3 +4922,133 @@ def test_a_header_value_at_a_tcpdump_rows_end_keeps_the_next_rows_offset() -> No
     redacted = Redactor().redact("\n".join(["IP 10.0.0.1.5522 > 10.0.0.2.80: Flags [P.], length 78", *rows]))
     assert [line.split(":")[0] for line in redacted.split("\n")[1:]] == [row.split(":")[0] for row in rows]
     assert "3vN8pL2x" not in redacted
+
+
+_RANDOM_ID = "vJmZz3Fj8phVEUsad2P0o5cQ"  # a fake id or token of 24 base62 characters
+_SESSION_UUID = "9b2c4e1f-3a7d-4f60-8e15-c2d9a0b7e364"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"PHP Warning:  session_start(): Session ID: {_RANDOM_ID} is too long or contains illegal characters",
+        f"replayed cookie, Session ID = {_RANDOM_ID}, user=alice",
+        f"closing socket; Session Id: {_SESSION_UUID} (idle 300s)",
+        f"could not persist sess id: {_RANDOM_ID} to redis",
+        f"kernel restart failed for session id {_SESSION_UUID}",
+        f'gateway: {{"event":"logout","session id":"{_RANDOM_ID}","reason":"not found"}}',
+        f'{{"secret id": "{_RANDOM_ID}", "reason": "not found"}}',
+        f'{{"mot de passe":"{_RANDOM_ID}","utilisateur":"app"}}',
+        f"vault: lookup failed for token id {_RANDOM_ID}",
+        f"api: rejected auth id {_RANDOM_ID} after rotation",
+    ],
+)
+def test_an_id_that_opens_something_named_in_two_words_is_redacted(text: str) -> None:
+    """A session's or a secret's id named in two words (`Session ID: X`, `"session id":"X"` before another member),
+    or the id of a credential (`token id X`), holds what opens the session, as `sessionId=X` does."""
+    redacted = Redactor().redact(text)
+    assert _RANDOM_ID not in redacted and _SESSION_UUID not in redacted
+    assert "not found" in redacted or "user=alice" in redacted or '"reason"' not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"checkout: upstream 502 for request id {_RANDOM_ID}, retrying",
+        f"firestore: no document with id {_RANDOM_ID} in collection carts",
+        f"ID {_RANDOM_ID} rejected by fraud rules (score 97)",
+        f"exporter dropped span, trace ID {_RANDOM_ID}",
+        f"execution failed, run id {_RANDOM_ID} (step charge)",
+        f"2 items failed, ids {_RANDOM_ID} and more",
+        f'{{"kind": "Secret", "apiVersion": "v1", "id": "{_RANDOM_ID}"}}',
+    ],
+)
+def test_a_random_id_named_by_the_word_id_stays(text: str) -> None:
+    """The word `id` before a space names an id (`request id X`, `with id X`), as `id=X` and `id: X` do."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  check_ntlm_password:  Authentication for user [alice] -> [alice] FAILED with error "
+        "NT_STATUS_WRONG_PASSWORD, authoritative=1",
+        "  check_ntlm_password:  authentication for user [bob] -> [bob] -> [bob] succeeded",
+        "  check_ntlm_password:  Checking password for unmapped user [CORP]\\[carol]@[WS-12] with the new password "
+        "interface",
+        "  verify_password_hash:  Password hash for user [gina] uses an obsolete scheme",
+        "  Auth: [SMB2,(null)] user [WORKGROUP]\\[alice] at [Thu, 03 Dec 2026 11:02:01.123978 UTC] with [NTLMv2] "
+        "status [NT_STATUS_WRONG_PASSWORD] workstation [PC-ALICE] remote host [ipv4:10.0.0.7:50412]",
+        "  Auth: [LDAP,simple bind/TLS] user [(null)]\\[CN=svc-scan,OU=Service,DC=corp,DC=example] with [Plaintext]",
+        "  Auth: [Kerberos KDC,ENC-TS Pre-authentication] user [CORP]\\[erin] with [aes256-cts-hmac-sha1-96]",
+        "  Auth: [NETLOGON,ServerAuthenticate] user [CORP]\\[WS-12$] status [NT_STATUS_OK]",
+        "  Successful AuthZ: [SMB2,NTLMSSP] user [CORP]\\[frank] [S-1-5-21-1-2-3-1106]",
+    ],
+)
+def test_samba_authentication_lines_stay(text: str) -> None:
+    """Samba heads a message with the function that logs it (`check_ntlm_password:`), and its authentication log
+    names the service and the method in a list (`Auth: [SMB2,(null)]`): neither is a credential's value."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (f"check_password: {_RANDOM_ID[:12]} for user bob", _RANDOM_ID[:12]),
+        ("confirm_password: correct horse battery staple", "correct horse battery"),
+        ("passwd: Summer2026 for root", "Summer2026"),
+        (f"sync: auth: [deploy, {_RANDOM_ID[:14]}] rejected by registry", _RANDOM_ID[:14]),
+        (f"auth=[deploy,{_RANDOM_ID}]", _RANDOM_ID),
+        (f"credentials: [admin, {_RANDOM_ID[:10]}]", _RANDOM_ID[:10]),
+    ],
+)
+def test_a_credential_after_a_functions_name_or_in_a_list_is_still_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "deploy" in redacted or "deploy" not in text
+
+
+def test_a_list_after_a_credential_name_is_read_in_linear_time() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact("Auth: [" + "SMB2, " * n + "x]"), 2_000)
+    assert_linear(lambda n: redactor.redact("auth: [a," + " " * n + "b]"), 2_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "mailer: bounce, body: reset at https://app.example.com/reset?token=3D9f8a7b6c5d4e3f2a1b=\n"
+            "0c9d8e7f6a5b4c3d2e1f0a9b&uid=3D42 - the link expires in one hour",
+            "0c9d8e7f6a5b4c3d2e1f0a9b",
+        ),
+        ("Temporary password=3DLkipwQ0!6NgkL=\r\nSoi (change it at first login)", "Soi"),
+        (
+            "original text: api_key=3DjMxgbEwoYcgPxRi0ui5Z7lMq=\nf17bBLB0jJLHpNf6 was issued to acme-sync",
+            "LB0jJLHpNf6",
+        ),
+    ],
+)
+def test_a_credential_cut_by_a_quoted_printable_soft_break_is_redacted_whole(text: str, secret: str) -> None:
+    """A mail body logged in quoted-printable cuts its lines at 76 characters with `=` and a line break (RFC 2045):
+    the part of a credential after the soft break is the credential's too."""
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "the link expires" in redacted or "expires" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "commande n=C2=B0 8812 a =C3=A9t=C3=A9 exp=C3=A9di=C3=A9e. Suivi: https://track.example.com/p?id=3DZX81-99",
+        "upload: part rejected, Content-MD5: 1B2M2Y8AsgTpgAmY7PhCfg==\nretry=3D2 in 30 s",
+        "a line cut at 76 characters of a quoted-printable body, keep=3Dthis =\nand the next line",
+    ],
+)
+def test_quoted_printable_text_without_a_credential_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_quoted_printable_text_is_read_in_linear_time() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact("token=3D" + "=\n".join(["ab"] * n)), 2_000)

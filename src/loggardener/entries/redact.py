@@ -403,6 +403,9 @@ _PASSWORD_EXACT = {
 # An id that opens something: a session's, a private key's, a secret's (Consul's `SecretID`, Vault AppRole's
 # `secret_id`, Nomad's `Secret ID`); any other id names something (`AccessorID`, `client_id`, `key_id`).
 _SECRET_IDS = {"private", "session", "sess", "secret"}
+# The same ids named in two words (`Secret ID = X`, PHP's `Session ID: X`, `sess id: X`), which no key-name rule reads
+# (a name holds no space); a private key's id names the key, public (`private key id`).
+_SPACED_SECRET_ID = r"(?:" + "|".join(sorted(_SECRET_IDS - {"private"})) + r")[ \t]id"
 # `storepass`, `keypass`, `dbpass`: a word ending in `pass` names a password, unless it is one of these.
 _NOT_PASSWORDS = {"bypass", "compass", "overpass", "underpass", "surpass", "trespass", "multipass", "onepass"}
 _TOKEN_WORDS = (
@@ -1307,6 +1310,7 @@ _CONTEXT_GATES = (
     b"\\x",
     b":\\/\\/",  # a URL in JSON that escapes `/` (PHP's `json_encode`): `postgres:\/\/app:X@db`
     b"&",
+    b"=3d",  # quoted-printable's `=` (`token=3DX`)
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
@@ -2104,7 +2108,9 @@ _BLOCK_HEADER_AT_END = compile_regex(rb"[|>][+-]?[1-9]?\s*\Z")
 _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
-        r"|session|bearer|id|hmac|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
+        r"|session|bearer|id|hmac|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|"
+        + _SPACED_SECRET_ID
+        + r"|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
@@ -2467,6 +2473,8 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
 _NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\[?\\{0,2}[\"']?$")
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
 _NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}[\"']?$")
+# the word before a name (`session` in `session id X`)
+_WORD_BEFORE = compile_regex(rb"([A-Za-z][A-Za-z0-9_-]{0,63})[ \t]{1,4}$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
@@ -2483,6 +2491,12 @@ def _named_id(data: bytes, start: int) -> bool:
         words.pop()  # `x-amz-id-2`
     if words and words[-1] in _LEDGER_ID_NOUNS:
         return True  # `transaction: X`, `Transaction X failed`, `account G…`: a ledger's id or address
+    if spaced and len(words) == 1 and words[0] in _ID_WORDS | {"ids"}:
+        # the word `id` itself (`request id X`, `with id X`, `trace ID X`): an id, unless the word before it makes
+        # it one that opens something (`session id X`) or a credential's (`token id X`, `auth id X`)
+        previous = _WORD_BEFORE.search(window, 0, name.start(1))
+        qualifier = previous.group(1).decode("ascii", "replace").lower() if previous is not None else ""
+        return qualifier not in _SECRET_IDS and key_class(qualifier) not in ("password", "token", "pin")
     if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS | _ID_SCHEMES):
         return False  # one word before a space names no id (`user X`), but an id scheme's does (`ksuid X`)
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
@@ -3196,7 +3210,7 @@ _TEMPLATE_FIELD = {(b"%(", b")s")}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
-_SPACED_ID = compile_regex(r"(?i)secret[ \t]id")
+_SPACED_ID = compile_regex(r"(?i)" + _SPACED_SECRET_ID)
 _NAME_START = compile_regex(rb"[A-Za-z0-9_-]{1,64}$")
 _NAMED_VALUE = compile_regex(
     rb"[ \t]{1,4}(?:(?:is|was)[ \t]{1,4})?([A-Za-z0-9+/_~.-]{8,256}?)=*(?:[\s,;)]|$)"
@@ -3420,6 +3434,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             # `… token …` in `api-b019`.`` names a service after it)
             tail = tail[: tail.find(b"`")]
         first = True
+        # the word is a JSON member's whole name (`"session id":`), the value the string after its colon
+        member = (
+            data[match.start() - 1 : match.start()] == b'"' and _MEMBER_NAME_END.match(data, end) is not None
+        )
         skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
         suffix = match.group(b"suffix") is not None
@@ -3457,6 +3475,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable or a reference, whole before its brackets were stripped (`"$(params.db-pw)"`)
             if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
+            if first and member and (quoted := _quoted_value(tail, raw.start(), password)) is not None:
+                # a member named in words (`{"session id":"X","reason":"…"}`): its string, not what the next
+                # member's name glued to it after the comma makes of the word
+                yield base + quoted[0], base + quoted[1], "password" if password else "token", _CONTEXT
+                break
             if (
                 first
                 and token.endswith(b'"')
@@ -3539,6 +3562,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 # A JSON member's name after a word (its closing quote then the colon): the next member, not a value
 _JSON_KEY_AFTER = compile_regex(rb"[ \t]{0,4}:")
+# the end of a JSON member's name that a credential word ends: its closing quote, the colon, the value's quote
+_MEMBER_NAME_END = compile_regex(rb'"[ \t]{0,4}:[ \t]{0,4}"')
 # a member that holds what the word before names (Keycloak's `{"type": "password", "value": "X"}`)
 _JSON_VALUE_NAMED_KEY = compile_regex(rb"(?i:value|secret|data)")
 
@@ -3838,13 +3863,20 @@ _QUERY_TEXT_ESCAPES = (b"%20", b"%0A", b"%0a", b"%0D", b"%0d", b"%09")
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
 
-def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
-    """`data` with URL, JSON/Python and HTML escapes decoded, and for each decoded byte where it came from."""
+# Quoted-printable (RFC 2045), a mail body logged as it was sent: `=XX` escapes, and an `=` before a line break where
+# a line was cut at 76 characters (a soft break: nothing of the text). A credential after its name (`token=3DX`), or
+# cut by a soft break, is found in the decoded text; read only in a text that encodes an `=` (`=3D`).
+_QUOTED_PRINTABLE = compile_regex(rb"=(?:[0-9A-F]{2}|\r?\n)")
+
+
+def _unescape(data: bytes, escapes: Any = _ESCAPE) -> tuple[bytes, list[int], list[int]] | None:
+    """`data` with URL, JSON/Python and HTML escapes (or `escapes`: quoted-printable's) decoded, and for each decoded
+    byte where it came from."""
     parts: list[bytes] = []
     starts: list[int] = []
     ends: list[int] = []
     position = 0
-    for match in _ESCAPE.finditer(data):
+    for match in escapes.finditer(data):
         start, end = match.span()
         plain = data[position:start]
         parts.append(plain)
@@ -3853,6 +3885,8 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
         escape = match.group(0)
         if escape == b"\\/":
             decoded = b"/"
+        elif escape[:1] == b"=":  # quoted-printable: a byte, or a soft break
+            decoded = b"" if escape[1:2] in (b"\r", b"\n") else bytes([int(escape[1:], 16)])
         elif escape[:1] == b"%" or escape[:2] == b"\\x":
             decoded = bytes([int(escape[-2:], 16)])
         elif escape[:2] == b"\\u":
@@ -4227,6 +4261,18 @@ _GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
 # message, no value.
 _PASSWORD_TOOLS = frozenset(("passwd", "chpasswd", "gpasswd", "smbpasswd", "kpasswd", "yppasswd", "htpasswd"))
 _TOOL_MESSAGE = compile_regex(rb"\(?[A-Za-z][a-z]{1,15}\)?(?:[ \t][^\s=:]{1,32}){2,}")
+# So do C functions that check a password, in the programs that prefix each message with the function's name
+# (Samba's `check_ntlm_password:  Authentication for user [x] -> [x] FAILED`): a name in snake case, one of whose
+# words is a verb of checking (`confirm_password`, `new_password` name a value, no function).
+_CHECKING_VERBS = frozenset(("check", "verify", "validate", "compare"))
+
+
+def _names_code(key: str) -> bool:
+    """Whether a key is the name of a tool or of a function that checks a password, which heads its own message."""
+    words = key.split("_")
+    return key.lower() in _PASSWORD_TOOLS or (
+        len(words) > 1 and key.islower() and bool(_CHECKING_VERBS & set(words))
+    )
 
 
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
@@ -4279,6 +4325,13 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if kind != "weak":
                 yield start, listed.end(), _KIND_OF_CLASS[kind], _CONTEXT
             continue
+        if bare and kind != "password" and (name_list := _NAME_LIST.match(data, start)) is not None:
+            # a list, each element judged alone: Samba's `Auth: [SMB2,(null)]` and `[LDAP,simple bind/TLS]` name
+            # protocols; `auth: [deploy, X]` holds a user, then its credential
+            for listed_name in _LIST_ELEMENT.finditer(data, name_list.start(1), name_list.end(1)):
+                if _listed_secret(kind, listed_name.group(0)):
+                    yield listed_name.start(), listed_name.end(), _KIND_OF_CLASS[kind], _CONTEXT
+            continue
         if bare and _NAMES_A_SOURCE.search(key) and _FILE_PATH.fullmatch(data, start, end):
             continue  # `--askpass /etc/openvpn/pass`, `SSH_ASKPASS=/usr/bin/ksshaskpass`: where the secret comes from
         if (
@@ -4309,8 +4362,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             brace = closing  # `${DB_PASSWORD:X}` read inside a quoted value: the default ends at the brace
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
-        if bare and key.lower() in _PASSWORD_TOOLS and _TOOL_MESSAGE.match(data, start):
-            continue  # `passwd: user 'deploy' does not exist`: the tool's own message, after its name
+        if bare and _names_code(key) and _TOOL_MESSAGE.match(data, start):
+            continue  # `passwd: user 'deploy' does not exist`: the tool's (the function's) own message, after its name
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
             continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
@@ -4406,6 +4459,27 @@ _VERDICT = compile_regex(
 # A secret printed as the list of its characters or bytes: Java's `Arrays.toString` of a char[] or a byte[]
 # (`[H, u, n, …]`, `[72, 117, -3, …]`), Go's `%v` of a []byte (`[72 117 110 …]`); eight elements or more
 _LISTED_VALUE = compile_regex(rb"\[(?:-?\d{1,3}(?:,?[ ]-?\d{1,3}){7,1023}|[^\s,\]](?:,[ ][^\s\]]){7,1023})\]")
+# A list of two elements or more in brackets, unquoted (a quoted one is JSON's, read by its members), each at most
+# 64 characters of one line (a token holds no comma)
+_NAME_LIST = compile_regex(rb"\[([^\[\]\r\n,\"']{1,64}(?:,[^\[\]\r\n,\"']{1,64}){1,15})\]")
+# an element of such a list, without the blanks around it
+_LIST_ELEMENT = compile_regex(rb"[^,\s](?:[^,]*[^,\s])?")
+# a protocol's or a program's name in a list: an acronym (`NTLMSSP`, `SMB2`), words in camel case (`SamLogon`)
+_LISTED_NAME = compile_regex(r"[A-Z]{2,12}[0-9]?|" + _CAMEL_WORDS.pattern)
+
+
+def _listed_secret(kind: str, name: bytes) -> bool:
+    """Whether an element of a bracketed list is a credential: one word (words are a name: `simple bind/TLS`,
+    `Kerberos KDC`), no name's, that the name before the list would take for one."""
+    element = name.decode("utf-8", "replace")
+    return (
+        " " not in element
+        and "\t" not in element
+        and not _LISTED_NAME.fullmatch(element)
+        and is_secret_value(kind, element)
+    )
+
+
 _FROM_FILE = compile_regex(rb"--from(?:-env)?-file=$")
 _LABEL_AFTER = compile_regex(rb"(?:[ \t]{1,4}[A-Za-z]{1,16}){0,2}:(?:\s|$)")
 # What says a password failed, right before its name (`Wrong password : X`), and a file it was to open
@@ -6037,7 +6111,7 @@ class _Plan:
         # looks for it when it meets a hex run)
         self.hex_words = self.key_hint or not present.isdisjoint((b"login", b"logon", b"signin"))
         self.k8s = b"secret" in present
-        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/"))
+        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/", b"=3d"))
         self.hex = not present.isdisjoint(_HEX_GATES)
         self.public = b"begin" in present
 
@@ -6343,6 +6417,11 @@ class Redactor:
                 yield starts[start], ends[end - 1], kind, rank
         if b"%20" in data or b"%0" in data or b"%3A" in data or b"%3a" in data:
             yield from self._query_value_spans(data, depth)
+        printable = _unescape(data, _QUOTED_PRINTABLE) if data.find(b"=3D") >= 0 else None
+        if printable is not None:
+            text, starts, ends = printable
+            for start, end, kind, rank in self.spans(text, depth + 1):
+                yield starts[start], ends[end - 1], kind, rank
 
     def _query_value_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a query value that holds a text of its own (`?q=zip%20-P%20X%20f.zip`,
