@@ -3267,3 +3267,36 @@ def test_an_optional_bracketed_tag_among_values_is_one_of_them() -> None:
         for n, device in enumerate([*devices * 4, "/dev/sdc,", "/dev/sdd,"])
     ]
     assert len(set(clusters_of(counted).values())) == 1
+
+
+def _ip(rng: random.Random) -> str:
+    return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+
+def test_a_word_before_a_value_where_the_statement_has_the_value_alone_is_part_of_it() -> None:
+    """An FTP daemon prints its peer as `%s [%s]`, a name and its address: `localhost`, the name of a local
+    peer, reads as a word, not a value. Beside `from <*> [<*>]` (a dotted name masked, folded with the
+    address) it fills the same value, so one event; and so does a user in parentheses where other lines print
+    empty ones (`(ana) <*>` beside `() <*>`)."""
+    rng = random.Random(381)
+    hosts = ["ftp.example.org", "gw-2.corp.example.net", "files.example.com", "localhost"]
+    users = ["ana", "ben", "chloe", ""]
+
+    def session() -> str:
+        return f"session opened from {rng.choice(hosts)} [{_ip(rng)}] on port {rng.randint(1024, 65535)}"
+
+    def transfer() -> str:
+        user = rng.choice(users)
+        return f"stored by ({user}) /srv/{rng.randint(1, 99)}.bin {rng.randint(1, 10**6)}"
+
+    assert_one_cluster_per_event([session, transfer], 120, rng)
+
+
+def test_a_label_before_a_value_stays_a_word_of_its_statement() -> None:
+    """Look-alike: `reach host: <*>` names what the value is; it does not read as `reach <*>`."""
+    rng = random.Random(382)
+    events: list[Callable[[], str]] = [
+        lambda: f"Failed to reach host: {_ip(rng)} after {rng.randint(1, 9)} tries",
+        lambda: f"Failed to reach {_ip(rng)} after {rng.randint(1, 9)} tries",
+    ]
+    assert_one_cluster_per_event(events, 120, rng)

@@ -515,6 +515,10 @@ class TemplateMiner:
             for index, view in texts_as_values(views).items():
                 views[index] = view
                 found.union(first.setdefault(view, index), index)
+        # A word right before a value, where another signature, equal but for it, has the value alone, is the
+        # first of values in a row, and those are one value (`_word_before_value`).
+        for index, view in _word_before_value(views).items():
+            views[index] = view
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
@@ -840,6 +844,35 @@ def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int
         ):
             found.append(members)
     return found
+
+
+def _word_before_value(views: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose word before a value fills, with that value, the place of one value in another signature
+    equal to them but for that word: that signature without the word.
+
+    A statement prints a value there, and a value of another shape reads as a word: rsyncd's host when it has no
+    name (`connect from UNKNOWN (<*>)` beside `connect from <*>`, the host and its address one value), spamd's
+    `connection from localhost [<*>]:<*>`, a user in parentheses beside an empty one (`(alice) <*>` beside
+    `() <*>`). The word follows a word (so the value run it joins is one) and is neither the line's first token
+    (its head, `resolving <*> A IN`), a label (`host: <*>`) nor a key's."""
+    known = set(views)
+    shorter: dict[int, tuple[str, ...]] = {}
+    for index, view in enumerate(views):
+        for position in range(1, len(view) - 1):
+            token = view[position]
+            if (
+                view[position + 1] == WILDCARD
+                and _is_word(token)
+                and not _is_value(token)
+                and "=" not in token
+                and not token.endswith(":")
+                and _is_word(view[position - 1])
+            ):
+                candidate = view[:position] + view[position + 1 :]
+                if candidate in known:
+                    shorter[index] = candidate
+                    break
+    return shorter
 
 
 def _plain_word(token: str) -> bool:
