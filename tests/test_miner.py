@@ -3300,3 +3300,24 @@ def test_a_label_before_a_value_stays_a_word_of_its_statement() -> None:
         lambda: f"Failed to reach {_ip(rng)} after {rng.randint(1, 9)} tries",
     ]
     assert_one_cluster_per_event(events, 120, rng)
+
+
+def test_a_lines_head_does_not_join_lines_that_start_with_a_value() -> None:
+    """A resolver logs each query as `<client> <name>. <type> IN` and what it does as `prefetching <name>. <type>
+    IN`; a scanner logs `<file>: <signature> detected` and `stdin(<client>): <signature> detected`. The first word,
+    or a name with its argument glued, is the line's head, another statement, not one more value where the
+    statement starts with its client or its file; so is a capitalized noun (`Gateway <*> is unreachable`
+    beside `<*> is unreachable`)."""
+    rng = random.Random(383)
+    names = ["example.com", "shop.example.net", "api.example.io", "cdn.example.org"]
+    types = ["A", "AAAA", "MX", "TXT"]
+    signatures = ["Win.Worm.Agent-1", "Js.Downloader.Nemucod-42", "Txt.Malware.Sample-7"]
+    events: list[Callable[[], str]] = [
+        lambda: f"{_ip(rng)} {rng.choice(names)}. {rng.choice(types)} IN",
+        lambda: f"prefetching {rng.choice(names)}. {rng.choice(types)} IN",
+        lambda: f"/srv/mail/{rng.randint(1, 999)}.eml: {rng.choice(signatures)} detected",
+        lambda: f"stdin({_ip(rng)}:{rng.randint(1024, 65535)}): {rng.choice(signatures)} detected",
+        lambda: f"{_ip(rng)} is unreachable",
+        lambda: f"Gateway {_ip(rng)} is unreachable",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)

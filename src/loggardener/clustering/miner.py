@@ -772,6 +772,8 @@ class TemplateMiner:
             # `lo` among `eth0`, `wlan0` in `Listen normally on <*> lo <*>`)
             inner = field and position + 1 < len(view) and not _is_word(view[position + 1])
             for index in words:
+                if position == 0 and _is_head(keys[index][0]):
+                    continue  # the line's head beside lines that start with a value (`_Absorbers.find`)
                 if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
 
@@ -1249,6 +1251,12 @@ def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
 
 # A name and the bracket its one argument is glued in, to the token's end: `DHCPOFFER(` of `DHCPOFFER(eth0)`.
 _GLUED_HEAD = compile_regex(r"[A-Za-z][\w.-]{0,63}[(\[](?=[^\s()\[\]]+[)\]][,;:.]?$)")
+
+
+def _is_head(token: str) -> bool:
+    """A line's first token that is its head, a word or a name with its argument glued (`resolving`,
+    `instream(<*>):`), not a value of a shape no mask knows (`files.example.museum:<*>`)."""
+    return _PROSE.fullmatch(token) is not None or bool(_glued_head(token))
 
 
 def _glued_head(token: str) -> str:
@@ -2140,9 +2148,18 @@ class _Absorbers:
         cluster that has one wildcard where `keyed` has a few in a row."""
         best: tuple[int, tuple[str, ...]] | None = None
         size = len(tokens)
+        # a line's first word, or a name with its argument glued (`resolving <*> A IN`, ClamAV's
+        # `instream(<*>@<*>): <*> FOUND`), is its head: it fills no wildcard where the cluster's lines start with
+        # a value (`<*> A IN`: a client's address; `<*>: <*> FOUND`: a file), a statement of its own
+        head = _is_head(tokens[0])
         for holes in self._masks.get(size, ()):
             entry = self._same[size, holes].get(_rest(size, holes)(tokens))
-            if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+            if (
+                entry is not None
+                and entry[0] > total
+                and (best is None or _better(entry, best))
+                and not (head and holes[0] == 0 and not _is_word(entry[1][0]))
+            ):
                 best = entry
         blind = _value_blind(tokens)
         for extra in range(1, MAX_VALUE_TOKENS if keyed is None else MAX_FOLDED_RUN):
@@ -2153,6 +2170,8 @@ class _Absorbers:
                 if hole in columns:
                     continue
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
+                if head and hole == 0 and entry is not None and not _is_word(entry[1][0]):
+                    entry = None
                 # values in a row, names, names with their number (`(sda<*>):`, whose digit alone was
                 # masked, where `(nvme0n1):` was masked whole) or wildcards but no field's key, where the
                 # cluster has one wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a
@@ -2184,6 +2203,8 @@ class _Absorbers:
                     # with its own wildcards taking whatever is there (`<*> bastion CRON[<*>]: … for user root`
                     # fits `<*> CRON[<*>]: … for user <*>`: a syslog header's time and a host without a digit)
                     loose = self._loose(blind[hole + extra + 1 :], (length, hole, blind[:hole]), total)
+                    if head and hole == 0 and loose is not None and not _is_word(loose[1][0]):
+                        loose = None
                     if loose is not None and (best is None or _better(loose, best)):
                         best = loose
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
