@@ -3321,3 +3321,44 @@ def test_a_lines_head_does_not_join_lines_that_start_with_a_value() -> None:
         lambda: f"Gateway {_ip(rng)} is unreachable",
     ]
     assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_a_semicolon_record_after_a_label_is_one_value() -> None:
+    """Naemon writes its event handlers as a label and a record, fields joined by `;` to the end of the line,
+    some with spaces (a service's name, a handler's output): `SERVICE EVENT HANDLER: web-2;Disk Space;CRITICAL;
+    SOFT;1;restart-service`. Each is one event, whichever host, service, state or handler; the label tells
+    them apart (`HOST EVENT HANDLER: …`)."""
+    rng = random.Random(384)
+    hosts = ["web-1", "web-2", "db-primary", "cache-a", "edge-router"]
+    services = ["HTTP", "Disk Space", "Current Users", "PING", "Total Processes", "SMTP"]
+
+    def service() -> str:
+        return (
+            f"SERVICE EVENT HANDLER: {rng.choice(hosts)};{rng.choice(services)};"
+            f"{rng.choice(['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'])};{rng.choice(['SOFT', 'HARD'])};"
+            f"{rng.randint(1, 4)};{rng.choice(['restart-service', 'clean tmp files', 'notify-team --page'])}"
+        )
+
+    def host() -> str:
+        return (
+            f"HOST EVENT HANDLER: {rng.choice(hosts)};{rng.choice(['UP', 'DOWN', 'UNREACHABLE'])};"
+            f"{rng.choice(['SOFT', 'HARD'])};{rng.randint(1, 4)};power-cycle --outlet {rng.randint(1, 8)}"
+        )
+
+    assert_one_cluster_per_event([service, host], 160, rng)
+
+
+def test_clauses_joined_by_semicolons_stay_words() -> None:
+    """Look-alike: a sentence whose clauses a `; ` joins keeps its words (Postfix's `… Relay access denied;
+    from=<…> to=<…>` beside `… Recipient address rejected; from=<…> …`), and a record's `;` not right after
+    its first field is no record."""
+    rng = random.Random(385)
+
+    def reject(reason: str) -> Callable[[], str]:
+        return lambda: (
+            f"NOQUEUE: reject: RCPT from unknown[{_ip(rng)}]: 554 5.7.1 <u{rng.randint(1, 99)}@example.org>: "
+            f"{reason}; from=<a{rng.randint(1, 99)}@example.com> to=<b@example.org> proto=ESMTP helo=<x>"
+        )
+
+    events = [reject("Relay access denied"), reject("Recipient address rejected: Access denied")]
+    assert_one_cluster_per_event(events, 80, rng)

@@ -207,6 +207,8 @@ def signature(message: str) -> tuple[str, ...]:
     masked = mask(message)
     if "(<*> " in masked:
         masked = _TALLY.sub(WILDCARD, masked)
+    if ";" in masked:
+        masked = _RECORD_AFTER_LABEL.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -246,6 +248,13 @@ def signature(message: str) -> tuple[str, ...]:
 # A tally in parentheses, counted items separated by commas, as many as the line has (Open vSwitch's `(5 adds)`,
 # `(5 adds, 2 deletes)`, `(…, 1 modifications)`): one value, a list of varying length.
 _TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
+
+
+# A record after a label, its fields joined by `;` to the end of the line, the first glued to its `;` (Nagios'
+# `SERVICE ALERT: web01;Disk Space;CRITICAL;HARD;3;DISK CRITICAL - free space: / 120 MB`): what the statement
+# filled in, field by field, one value; fields may hold spaces, the text of a check's output too. Not a sentence
+# with `; ` between its clauses (`Relay access denied; from=<…>`): its first word is not glued to a `;`.
+_RECORD_AFTER_LABEL = compile_regex(r"(?<=: )[^\s;]{1,200}(?:;[^;]{0,200}){3,30}$")
 
 
 # A mail peer as Exim and sendmail write it, `host (helo) [192.0.2.1]:25`: the name the peer gave in its
