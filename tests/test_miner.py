@@ -3362,3 +3362,40 @@ def test_clauses_joined_by_semicolons_stay_words() -> None:
 
     events = [reject("Relay access denied"), reject("Recipient address rejected: Access denied")]
     assert_one_cluster_per_event(events, 80, rng)
+
+
+def test_a_labels_quoted_text_in_a_document_is_a_value() -> None:
+    """MongoDB prints documents as `{ label: "text", … }`, as does a proxy in front of it logging each client's
+    handshake: `platform: "CPython 3.8.10.final.0"` or `platform: "Node.js v14.21.3, LE, mongodb-core: 3.6.2"`.
+    Beside the line's message, a label's quoted text that takes several texts is a value, whatever its words
+    and their number, as a key's `key="…"` is: one event."""
+    rng = random.Random(386)
+
+    def platform() -> str:
+        major, minor = rng.randint(2, 16), rng.randint(0, 20)
+        return rng.choice(
+            [
+                f"CPython 3.{minor}.{rng.randint(0, 9)}.final.0",
+                f"PyPy 7.3.{minor}.final.0",
+                f"Node.js v{major}.{minor}.3, LE, mongodb-core: 3.6.{rng.randint(0, 9)}",
+            ]
+        )
+
+    def handshake() -> str:
+        return (
+            f"client handshake from 10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65535)} "
+            f'{{ app: {{ name: "{rng.choice(["billing", "orders", "cron"])}" }}, platform: "{platform()}" }}'
+        )
+
+    assert_one_cluster_per_event([handshake], 60, rng)
+
+
+def test_a_labels_quoted_text_alone_may_be_the_message() -> None:
+    """Look-alike: without a message besides it, the quoted text is the message (`status: "backup finished"`,
+    `status: "backup failed: disk full"`): two events."""
+    rng = random.Random(387)
+    events: list[Callable[[], str]] = [
+        lambda: f'job {rng.randint(1, 999)} status: "backup finished"',
+        lambda: f'job {rng.randint(1, 999)} status: "backup failed: disk full"',
+    ]
+    assert_one_cluster_per_event(events, 60, rng)

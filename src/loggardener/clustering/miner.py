@@ -1627,6 +1627,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
         index: _quoted_texts(tokens)
         for index, tokens in enumerate(keys)
         if any('="' in t or '=>"' in t or "=[" in t for t in keys[index])
+        or any(_labelled_text(keys[index], at) for at, t in enumerate(keys[index]) if t.endswith(":"))
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -1952,6 +1953,11 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
     start = 0
     while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
         token = tokens[start]
+        labelled = _labelled_text(tokens, start)
+        if labelled:
+            found.append((start, labelled, True))
+            start = labelled
+            continue
         bracketed = token.startswith("[")
         key, equals, value = (token[1:] if bracketed else token).partition("=")
         rocket = value.startswith('>"')
@@ -1981,12 +1987,34 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
     return found
 
 
+def _labelled_text(tokens: tuple[str, ...], start: int) -> int:
+    """The end of a label's quoted text at `start` (a document's member as MongoDB prints one, `platform:
+    "CPython 3.8.10.final.0" }`: the label, then its text), or 0."""
+    token = tokens[start]
+    if not (token.endswith(":") and "=" not in token and _LETTER.search(token)) or start + 1 >= len(tokens):
+        return 0
+    opening = tokens[start + 1]
+    if not opening.startswith('"') or len(opening) < 2:
+        return 0
+    end = start + 1
+    if opening.count('"') == 1:
+        end += 1
+        while (
+            end < len(tokens)
+            and end - start < MAX_PHRASE_TOKENS
+            and '"' not in tokens[end].replace('\\"', "")
+        ):
+            end += 1
+    return end + 1 if end < len(tokens) and tokens[end].rstrip(",;").endswith('"') else 0
+
+
 def _fold_texts(tokens: tuple[str, ...], texts: list[tuple[int, int, bool]]) -> tuple[str, ...]:
-    """`tokens` with each keyed quoted text of `texts` read as one value, `key=<*>`."""
+    """`tokens` with each keyed quoted text of `texts` read as one value, `key=<*>` (a label's `label: <*>`)."""
     out = list(tokens)
     for start, end, keyed in reversed(texts):
         if keyed:
-            out[start:end] = [tokens[start].partition("=")[0] + "=" + WILDCARD]
+            key, equals, _ = tokens[start].partition("=")
+            out[start:end] = [key + "=" + WILDCARD] if equals else [key, WILDCARD]
     return tuple(out)
 
 
