@@ -3399,3 +3399,38 @@ def test_a_labels_quoted_text_alone_may_be_the_message() -> None:
         lambda: f'job {rng.randint(1, 999)} status: "backup failed: disk full"',
     ]
     assert_one_cluster_per_event(events, 60, rng)
+
+
+def test_the_last_keys_value_runs_on_to_the_end_of_the_line() -> None:
+    """A statement that prints an unquoted value with spaces last lets it run to the line's end: a pooler's
+    `client connected: db=%s user=%s application=%s` with `psql`, `PostgreSQL JDBC Driver`, `pgAdmin 4 -
+    DB:orders`. Texts of several lengths there, beside the line's message, are the key's value: one event."""
+    rng = random.Random(388)
+    apps = ["psql", "PostgreSQL JDBC Driver", "pgAdmin 4 - DB:orders", "Metabase v0.48", "grafana"]
+
+    def connected() -> str:
+        return (
+            f"client connected: db={rng.choice(['orders', 'billing', 'auth'])} "
+            f"user={rng.choice(USERS)} application={rng.choice(apps)}"
+        )
+
+    assert_one_cluster_per_event([connected], 80, rng)
+
+
+def test_an_unquoted_logfmt_message_stays_the_message() -> None:
+    """Look-alike: a logfmt line without a message besides its pairs (`level=info msg=Starting server`): the
+    last key's words are the message, each statement its own; and a value its punctuation closes ends there
+    (`(unit=<*> bit=<*>): warning for …`)."""
+    rng = random.Random(389)
+    events: list[Callable[[], str]] = [
+        lambda: f"ts={rng.randint(10**9, 2 * 10**9)} level=info msg=Starting server",
+        lambda: f"ts={rng.randint(10**9, 2 * 10**9)} level=info msg=Stopping server now",
+        lambda: f"ts={rng.randint(10**9, 2 * 10**9)} level=info msg=Reloading config files from disk",
+        lambda: (
+            f"link interrupt (unit={rng.randint(0, 9)} bit={rng.randint(0, 99)}): warning for torus x+ wire"
+        ),
+        lambda: (
+            f"link interrupt (unit={rng.randint(0, 9)} bit={rng.randint(0, 99)}): suppressing further interrupts"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 150, rng)

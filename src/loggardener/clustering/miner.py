@@ -520,6 +520,7 @@ class TemplateMiner:
             _context_lists,
             _column_texts,
             _sentence_quotes,
+            _trailing_texts,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
@@ -1721,6 +1722,45 @@ def _varied_spans(
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _trailing_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose last `key=` takes a value that runs on in words to the end of the line, read as
+    `key=<*>` there.
+
+    A statement that prints a value with spaces last, unquoted, lets it run to the line's end: PostgreSQL's
+    `connection authorized: user=%s database=%s application_name=%s` (`psql`, `PostgreSQL JDBC Driver`,
+    `pgAdmin 4 - DB:orders`). Where lines equal up to that key take at least `MIN_DISTINCT` texts there, of
+    more than one length, the text is the key's value, when the line has a message besides it; texts of one
+    length are left to the slots. A value
+    that punctuation closes (BGL's `interrupt (unit=<*> bit=<*>): warning for torus y+ wire`) ended there."""
+    folded: dict[int, tuple[str, ...]] = {}
+    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for index, tokens in enumerate(keys):
+        at = len(tokens) - 1
+        while at > 0 and "=" not in tokens[at] and len(tokens) - at <= MAX_PHRASE:
+            at -= 1
+        key = _key(tokens[at])
+        # a value its punctuation closes (`(unit=<*> bit=<*>): warning for …`) ended there: a message follows
+        if not key or "=" in tokens[at].partition("=")[2] or tokens[at][-1] in _CLOSERS + ":,;":
+            continue
+        view = (*tokens[:at], f"{key}={WILDCARD}")
+        # the line's message is elsewhere (`connection authorized:`); a logfmt line's unquoted `msg=Starting
+        # server` is its message
+        if not _has_message(view, [], -1, keyed_too=False):
+            continue
+        folded[index] = view
+        texts[_keys_blind(folded[index])].add((tokens[at].partition("=")[2], *tokens[at + 1 :]))
+    return {
+        index: view
+        for index, view in folded.items()
+        if len(found := texts[_keys_blind(view)]) >= MIN_DISTINCT and len({len(text) for text in found}) > 1
+    }
+
+
+def _keys_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every key's value and every value read `<*>` (`user=<*>`): lines of one statement."""
+    return _value_blind(tuple(f"{key}={WILDCARD}" if (key := _key(token)) else token for token in tokens))
 
 
 def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
