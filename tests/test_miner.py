@@ -3434,3 +3434,28 @@ def test_an_unquoted_logfmt_message_stays_the_message() -> None:
         ),
     ]
     assert_one_cluster_per_event(events, 150, rng)
+
+
+def test_a_name_with_its_number_beside_a_name_is_a_value() -> None:
+    """A proxy says which upstream failed and recovered: `node1` (its digit masked, `node<*>`), most often, or a
+    name joined by `-` (`cache-b`, a value by its shape). The numbered name is one of the upstreams, a thing of
+    a kind, however much more common: one event each for FAILED and RECOVERED, whichever upstream."""
+    rng = random.Random(390)
+
+    def detected(state: str) -> Callable[[], str]:
+        return lambda: (
+            f"Detected {state} Upstream: {'cache-b' if rng.random() < 0.4 else f'node{rng.randint(1, 3)}'}"
+        )
+
+    assert_one_cluster_per_event([detected("FAILED"), detected("RECOVERED")], 24, rng)
+
+
+def test_names_with_numbers_of_two_kinds_alone_stay_apart() -> None:
+    """Look-alike: numbered names of two kinds with no other value in their place (Loghub's HPC holds
+    `via interface ee0` and `via interface alt0` apart) stay two events."""
+    rng = random.Random(391)
+    events: list[Callable[[], str]] = [
+        lambda: f"node-{rng.randint(1, 200)} detected a link via interface ee0",
+        lambda: f"node-{rng.randint(1, 200)} detected a link via interface alt0",
+    ]
+    assert_one_cluster_per_event(events, 60, rng)

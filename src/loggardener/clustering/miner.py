@@ -705,9 +705,13 @@ class TemplateMiner:
                 value or _BRACKETED_WORD.fullmatch(token) is not None
                 for value, token in zip(is_value, tokens, strict=True)
             ]
-        if any(value and WILDCARD in token for value, token in zip(is_value, tokens, strict=True)):
+        if any(
+            value and (WILDCARD in token or _is_name(token))
+            for value, token in zip(is_value, tokens, strict=True)
+        ):
             # a name with its number beside masked values is one of them: a thing of a kind, as an address is
-            # (dhcpd's `via eth0`, `via ens192` masked whole, `via 10.0.0.1` for a relay), whatever its count
+            # (dhcpd's `via eth0`, `via ens192` masked whole, `via 10.0.0.1` for a relay), whatever its count;
+            # so is one beside a name (Squid's `Detected REVIVED Parent: parent1` / `proxy-b`)
             is_value = [
                 value or _is_numbered_value(token) for value, token in zip(is_value, tokens, strict=True)
             ]
