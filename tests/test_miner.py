@@ -3267,3 +3267,195 @@ def test_an_optional_bracketed_tag_among_values_is_one_of_them() -> None:
         for n, device in enumerate([*devices * 4, "/dev/sdc,", "/dev/sdd,"])
     ]
     assert len(set(clusters_of(counted).values())) == 1
+
+
+def _ip(rng: random.Random) -> str:
+    return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+
+def test_a_word_before_a_value_where_the_statement_has_the_value_alone_is_part_of_it() -> None:
+    """An FTP daemon prints its peer as `%s [%s]`, a name and its address: `localhost`, the name of a local
+    peer, reads as a word, not a value. Beside `from <*> [<*>]` (a dotted name masked, folded with the
+    address) it fills the same value, so one event; and so does a user in parentheses where other lines print
+    empty ones (`(ana) <*>` beside `() <*>`)."""
+    rng = random.Random(381)
+    hosts = ["ftp.example.org", "gw-2.corp.example.net", "files.example.com", "localhost"]
+    users = ["ana", "ben", "chloe", ""]
+
+    def session() -> str:
+        return f"session opened from {rng.choice(hosts)} [{_ip(rng)}] on port {rng.randint(1024, 65535)}"
+
+    def transfer() -> str:
+        user = rng.choice(users)
+        return f"stored by ({user}) /srv/{rng.randint(1, 99)}.bin {rng.randint(1, 10**6)}"
+
+    assert_one_cluster_per_event([session, transfer], 120, rng)
+
+
+def test_a_label_before_a_value_stays_a_word_of_its_statement() -> None:
+    """Look-alike: `reach host: <*>` names what the value is; it does not read as `reach <*>`."""
+    rng = random.Random(382)
+    events: list[Callable[[], str]] = [
+        lambda: f"Failed to reach host: {_ip(rng)} after {rng.randint(1, 9)} tries",
+        lambda: f"Failed to reach {_ip(rng)} after {rng.randint(1, 9)} tries",
+    ]
+    assert_one_cluster_per_event(events, 120, rng)
+
+
+def test_a_lines_head_does_not_join_lines_that_start_with_a_value() -> None:
+    """A resolver logs each query as `<client> <name>. <type> IN` and what it does as `prefetching <name>. <type>
+    IN`; a scanner logs `<file>: <signature> detected` and `stdin(<client>): <signature> detected`. The first word,
+    or a name with its argument glued, is the line's head, another statement, not one more value where the
+    statement starts with its client or its file; so is a capitalized noun (`Gateway <*> is unreachable`
+    beside `<*> is unreachable`)."""
+    rng = random.Random(383)
+    names = ["example.com", "shop.example.net", "api.example.io", "cdn.example.org"]
+    types = ["A", "AAAA", "MX", "TXT"]
+    signatures = ["Win.Worm.Agent-1", "Js.Downloader.Nemucod-42", "Txt.Malware.Sample-7"]
+    events: list[Callable[[], str]] = [
+        lambda: f"{_ip(rng)} {rng.choice(names)}. {rng.choice(types)} IN",
+        lambda: f"prefetching {rng.choice(names)}. {rng.choice(types)} IN",
+        lambda: f"/srv/mail/{rng.randint(1, 999)}.eml: {rng.choice(signatures)} detected",
+        lambda: f"stdin({_ip(rng)}:{rng.randint(1024, 65535)}): {rng.choice(signatures)} detected",
+        lambda: f"{_ip(rng)} is unreachable",
+        lambda: f"Gateway {_ip(rng)} is unreachable",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_a_semicolon_record_after_a_label_is_one_value() -> None:
+    """Naemon writes its event handlers as a label and a record, fields joined by `;` to the end of the line,
+    some with spaces (a service's name, a handler's output): `SERVICE EVENT HANDLER: web-2;Disk Space;CRITICAL;
+    SOFT;1;restart-service`. Each is one event, whichever host, service, state or handler; the label tells
+    them apart (`HOST EVENT HANDLER: …`)."""
+    rng = random.Random(384)
+    hosts = ["web-1", "web-2", "db-primary", "cache-a", "edge-router"]
+    services = ["HTTP", "Disk Space", "Current Users", "PING", "Total Processes", "SMTP"]
+
+    def service() -> str:
+        return (
+            f"SERVICE EVENT HANDLER: {rng.choice(hosts)};{rng.choice(services)};"
+            f"{rng.choice(['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'])};{rng.choice(['SOFT', 'HARD'])};"
+            f"{rng.randint(1, 4)};{rng.choice(['restart-service', 'clean tmp files', 'notify-team --page'])}"
+        )
+
+    def host() -> str:
+        return (
+            f"HOST EVENT HANDLER: {rng.choice(hosts)};{rng.choice(['UP', 'DOWN', 'UNREACHABLE'])};"
+            f"{rng.choice(['SOFT', 'HARD'])};{rng.randint(1, 4)};power-cycle --outlet {rng.randint(1, 8)}"
+        )
+
+    assert_one_cluster_per_event([service, host], 160, rng)
+
+
+def test_clauses_joined_by_semicolons_stay_words() -> None:
+    """Look-alike: a sentence whose clauses a `; ` joins keeps its words (Postfix's `… Relay access denied;
+    from=<…> to=<…>` beside `… Recipient address rejected; from=<…> …`), and a record's `;` not right after
+    its first field is no record."""
+    rng = random.Random(385)
+
+    def reject(reason: str) -> Callable[[], str]:
+        return lambda: (
+            f"NOQUEUE: reject: RCPT from unknown[{_ip(rng)}]: 554 5.7.1 <u{rng.randint(1, 99)}@example.org>: "
+            f"{reason}; from=<a{rng.randint(1, 99)}@example.com> to=<b@example.org> proto=ESMTP helo=<x>"
+        )
+
+    events = [reject("Relay access denied"), reject("Recipient address rejected: Access denied")]
+    assert_one_cluster_per_event(events, 80, rng)
+
+
+def test_a_labels_quoted_text_in_a_document_is_a_value() -> None:
+    """MongoDB prints documents as `{ label: "text", … }`, as does a proxy in front of it logging each client's
+    handshake: `platform: "CPython 3.8.10.final.0"` or `platform: "Node.js v14.21.3, LE, mongodb-core: 3.6.2"`.
+    Beside the line's message, a label's quoted text that takes several texts is a value, whatever its words
+    and their number, as a key's `key="…"` is: one event."""
+    rng = random.Random(386)
+
+    def platform() -> str:
+        major, minor = rng.randint(2, 16), rng.randint(0, 20)
+        return rng.choice(
+            [
+                f"CPython 3.{minor}.{rng.randint(0, 9)}.final.0",
+                f"PyPy 7.3.{minor}.final.0",
+                f"Node.js v{major}.{minor}.3, LE, mongodb-core: 3.6.{rng.randint(0, 9)}",
+            ]
+        )
+
+    def handshake() -> str:
+        return (
+            f"client handshake from 10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65535)} "
+            f'{{ app: {{ name: "{rng.choice(["billing", "orders", "cron"])}" }}, platform: "{platform()}" }}'
+        )
+
+    assert_one_cluster_per_event([handshake], 60, rng)
+
+
+def test_a_labels_quoted_text_alone_may_be_the_message() -> None:
+    """Look-alike: without a message besides it, the quoted text is the message (`status: "backup finished"`,
+    `status: "backup failed: disk full"`): two events."""
+    rng = random.Random(387)
+    events: list[Callable[[], str]] = [
+        lambda: f'job {rng.randint(1, 999)} status: "backup finished"',
+        lambda: f'job {rng.randint(1, 999)} status: "backup failed: disk full"',
+    ]
+    assert_one_cluster_per_event(events, 60, rng)
+
+
+def test_the_last_keys_value_runs_on_to_the_end_of_the_line() -> None:
+    """A statement that prints an unquoted value with spaces last lets it run to the line's end: a pooler's
+    `client connected: db=%s user=%s application=%s` with `psql`, `PostgreSQL JDBC Driver`, `pgAdmin 4 -
+    DB:orders`. Texts of several lengths there, beside the line's message, are the key's value: one event."""
+    rng = random.Random(388)
+    apps = ["psql", "PostgreSQL JDBC Driver", "pgAdmin 4 - DB:orders", "Metabase v0.48", "grafana"]
+
+    def connected() -> str:
+        return (
+            f"client connected: db={rng.choice(['orders', 'billing', 'auth'])} "
+            f"user={rng.choice(USERS)} application={rng.choice(apps)}"
+        )
+
+    assert_one_cluster_per_event([connected], 80, rng)
+
+
+def test_an_unquoted_logfmt_message_stays_the_message() -> None:
+    """Look-alike: a logfmt line without a message besides its pairs (`level=info msg=Starting server`): the
+    last key's words are the message, each statement its own; and a value its punctuation closes ends there
+    (`(unit=<*> bit=<*>): warning for …`)."""
+    rng = random.Random(389)
+    events: list[Callable[[], str]] = [
+        lambda: f"ts={rng.randint(10**9, 2 * 10**9)} level=info msg=Starting server",
+        lambda: f"ts={rng.randint(10**9, 2 * 10**9)} level=info msg=Stopping server now",
+        lambda: f"ts={rng.randint(10**9, 2 * 10**9)} level=info msg=Reloading config files from disk",
+        lambda: (
+            f"link interrupt (unit={rng.randint(0, 9)} bit={rng.randint(0, 99)}): warning for torus x+ wire"
+        ),
+        lambda: (
+            f"link interrupt (unit={rng.randint(0, 9)} bit={rng.randint(0, 99)}): suppressing further interrupts"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 150, rng)
+
+
+def test_a_name_with_its_number_beside_a_name_is_a_value() -> None:
+    """A proxy says which upstream failed and recovered: `node1` (its digit masked, `node<*>`), most often, or a
+    name joined by `-` (`cache-b`, a value by its shape). The numbered name is one of the upstreams, a thing of
+    a kind, however much more common: one event each for FAILED and RECOVERED, whichever upstream."""
+    rng = random.Random(390)
+
+    def detected(state: str) -> Callable[[], str]:
+        return lambda: (
+            f"Detected {state} Upstream: {'cache-b' if rng.random() < 0.4 else f'node{rng.randint(1, 3)}'}"
+        )
+
+    assert_one_cluster_per_event([detected("FAILED"), detected("RECOVERED")], 24, rng)
+
+
+def test_names_with_numbers_of_two_kinds_alone_stay_apart() -> None:
+    """Look-alike: numbered names of two kinds with no other value in their place (Loghub's HPC holds
+    `via interface ee0` and `via interface alt0` apart) stay two events."""
+    rng = random.Random(391)
+    events: list[Callable[[], str]] = [
+        lambda: f"node-{rng.randint(1, 200)} detected a link via interface ee0",
+        lambda: f"node-{rng.randint(1, 200)} detected a link via interface alt0",
+    ]
+    assert_one_cluster_per_event(events, 60, rng)

@@ -207,6 +207,8 @@ def signature(message: str) -> tuple[str, ...]:
     masked = mask(message)
     if "(<*> " in masked:
         masked = _TALLY.sub(WILDCARD, masked)
+    if ";" in masked:
+        masked = _RECORD_AFTER_LABEL.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -246,6 +248,13 @@ def signature(message: str) -> tuple[str, ...]:
 # A tally in parentheses, counted items separated by commas, as many as the line has (Open vSwitch's `(5 adds)`,
 # `(5 adds, 2 deletes)`, `(…, 1 modifications)`): one value, a list of varying length.
 _TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
+
+
+# A record after a label, its fields joined by `;` to the end of the line, the first glued to its `;` (Nagios'
+# `SERVICE ALERT: web01;Disk Space;CRITICAL;HARD;3;DISK CRITICAL - free space: / 120 MB`): what the statement
+# filled in, field by field, one value; fields may hold spaces, the text of a check's output too. Not a sentence
+# with `; ` between its clauses (`Relay access denied; from=<…>`): its first word is not glued to a `;`.
+_RECORD_AFTER_LABEL = compile_regex(r"(?<=: )[^\s;]{1,200}(?:;[^;]{0,200}){3,30}$")
 
 
 # A mail peer as Exim and sendmail write it, `host (helo) [192.0.2.1]:25`: the name the peer gave in its
@@ -511,10 +520,15 @@ class TemplateMiner:
             _context_lists,
             _column_texts,
             _sentence_quotes,
+            _trailing_texts,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
                 found.union(first.setdefault(view, index), index)
+        # A word right before a value, where another signature, equal but for it, has the value alone, is the
+        # first of values in a row, and those are one value (`_word_before_value`).
+        for index, view in _word_before_value(views).items():
+            views[index] = view
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
@@ -691,9 +705,13 @@ class TemplateMiner:
                 value or _BRACKETED_WORD.fullmatch(token) is not None
                 for value, token in zip(is_value, tokens, strict=True)
             ]
-        if any(value and WILDCARD in token for value, token in zip(is_value, tokens, strict=True)):
+        if any(
+            value and (WILDCARD in token or _is_name(token))
+            for value, token in zip(is_value, tokens, strict=True)
+        ):
             # a name with its number beside masked values is one of them: a thing of a kind, as an address is
-            # (dhcpd's `via eth0`, `via ens192` masked whole, `via 10.0.0.1` for a relay), whatever its count
+            # (dhcpd's `via eth0`, `via ens192` masked whole, `via 10.0.0.1` for a relay), whatever its count;
+            # so is one beside a name (Squid's `Detected REVIVED Parent: parent1` / `proxy-b`)
             is_value = [
                 value or _is_numbered_value(token) for value, token in zip(is_value, tokens, strict=True)
             ]
@@ -768,6 +786,8 @@ class TemplateMiner:
             # `lo` among `eth0`, `wlan0` in `Listen normally on <*> lo <*>`)
             inner = field and position + 1 < len(view) and not _is_word(view[position + 1])
             for index in words:
+                if position == 0 and _is_head(keys[index][0]):
+                    continue  # the line's head beside lines that start with a value (`_Absorbers.find`)
                 if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
 
@@ -840,6 +860,35 @@ def _crossed_slots(views: list[tuple[str, ...]], slots: list[tuple[int, list[int
         ):
             found.append(members)
     return found
+
+
+def _word_before_value(views: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose word before a value fills, with that value, the place of one value in another signature
+    equal to them but for that word: that signature without the word.
+
+    A statement prints a value there, and a value of another shape reads as a word: rsyncd's host when it has no
+    name (`connect from UNKNOWN (<*>)` beside `connect from <*>`, the host and its address one value), spamd's
+    `connection from localhost [<*>]:<*>`, a user in parentheses beside an empty one (`(alice) <*>` beside
+    `() <*>`). The word follows a word (so the value run it joins is one) and is neither the line's first token
+    (its head, `resolving <*> A IN`), a label (`host: <*>`) nor a key's."""
+    known = set(views)
+    shorter: dict[int, tuple[str, ...]] = {}
+    for index, view in enumerate(views):
+        for position in range(1, len(view) - 1):
+            token = view[position]
+            if (
+                view[position + 1] == WILDCARD
+                and _is_word(token)
+                and not _is_value(token)
+                and "=" not in token
+                and not token.endswith(":")
+                and _is_word(view[position - 1])
+            ):
+                candidate = view[:position] + view[position + 1 :]
+                if candidate in known:
+                    shorter[index] = candidate
+                    break
+    return shorter
 
 
 def _plain_word(token: str) -> bool:
@@ -1218,6 +1267,12 @@ def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
 _GLUED_HEAD = compile_regex(r"[A-Za-z][\w.-]{0,63}[(\[](?=[^\s()\[\]]+[)\]][,;:.]?$)")
 
 
+def _is_head(token: str) -> bool:
+    """A line's first token that is its head, a word or a name with its argument glued (`resolving`,
+    `instream(<*>):`), not a value of a shape no mask knows (`files.example.museum:<*>`)."""
+    return _PROSE.fullmatch(token) is not None or bool(_glued_head(token))
+
+
 def _glued_head(token: str) -> str:
     """`DHCPOFFER(` of `DHCPOFFER(eth<*>)`: the name an argument is glued to, with its bracket, or ''."""
     match = _GLUED_HEAD.match(token)
@@ -1577,6 +1632,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
         index: _quoted_texts(tokens)
         for index, tokens in enumerate(keys)
         if any('="' in t or '=>"' in t or "=[" in t for t in keys[index])
+        or any(_labelled_text(keys[index], at) for at, t in enumerate(keys[index]) if t.endswith(":"))
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -1670,6 +1726,45 @@ def _varied_spans(
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _trailing_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose last `key=` takes a value that runs on in words to the end of the line, read as
+    `key=<*>` there.
+
+    A statement that prints a value with spaces last, unquoted, lets it run to the line's end: PostgreSQL's
+    `connection authorized: user=%s database=%s application_name=%s` (`psql`, `PostgreSQL JDBC Driver`,
+    `pgAdmin 4 - DB:orders`). Where lines equal up to that key take at least `MIN_DISTINCT` texts there, of
+    more than one length, the text is the key's value, when the line has a message besides it; texts of one
+    length are left to the slots. A value
+    that punctuation closes (BGL's `interrupt (unit=<*> bit=<*>): warning for torus y+ wire`) ended there."""
+    folded: dict[int, tuple[str, ...]] = {}
+    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for index, tokens in enumerate(keys):
+        at = len(tokens) - 1
+        while at > 0 and "=" not in tokens[at] and len(tokens) - at <= MAX_PHRASE:
+            at -= 1
+        key = _key(tokens[at])
+        # a value its punctuation closes (`(unit=<*> bit=<*>): warning for …`) ended there: a message follows
+        if not key or "=" in tokens[at].partition("=")[2] or tokens[at][-1] in _CLOSERS + ":,;":
+            continue
+        view = (*tokens[:at], f"{key}={WILDCARD}")
+        # the line's message is elsewhere (`connection authorized:`); a logfmt line's unquoted `msg=Starting
+        # server` is its message
+        if not _has_message(view, [], -1, keyed_too=False):
+            continue
+        folded[index] = view
+        texts[_keys_blind(folded[index])].add((tokens[at].partition("=")[2], *tokens[at + 1 :]))
+    return {
+        index: view
+        for index, view in folded.items()
+        if len(found := texts[_keys_blind(view)]) >= MIN_DISTINCT and len({len(text) for text in found}) > 1
+    }
+
+
+def _keys_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every key's value and every value read `<*>` (`user=<*>`): lines of one statement."""
+    return _value_blind(tuple(f"{key}={WILDCARD}" if (key := _key(token)) else token for token in tokens))
 
 
 def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
@@ -1902,6 +1997,11 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
     start = 0
     while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
         token = tokens[start]
+        labelled = _labelled_text(tokens, start)
+        if labelled:
+            found.append((start, labelled, True))
+            start = labelled
+            continue
         bracketed = token.startswith("[")
         key, equals, value = (token[1:] if bracketed else token).partition("=")
         rocket = value.startswith('>"')
@@ -1931,12 +2031,34 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
     return found
 
 
+def _labelled_text(tokens: tuple[str, ...], start: int) -> int:
+    """The end of a label's quoted text at `start` (a document's member as MongoDB prints one, `platform:
+    "CPython 3.8.10.final.0" }`: the label, then its text), or 0."""
+    token = tokens[start]
+    if not (token.endswith(":") and "=" not in token and _LETTER.search(token)) or start + 1 >= len(tokens):
+        return 0
+    opening = tokens[start + 1]
+    if not opening.startswith('"') or len(opening) < 2:
+        return 0
+    end = start + 1
+    if opening.count('"') == 1:
+        end += 1
+        while (
+            end < len(tokens)
+            and end - start < MAX_PHRASE_TOKENS
+            and '"' not in tokens[end].replace('\\"', "")
+        ):
+            end += 1
+    return end + 1 if end < len(tokens) and tokens[end].rstrip(",;").endswith('"') else 0
+
+
 def _fold_texts(tokens: tuple[str, ...], texts: list[tuple[int, int, bool]]) -> tuple[str, ...]:
-    """`tokens` with each keyed quoted text of `texts` read as one value, `key=<*>`."""
+    """`tokens` with each keyed quoted text of `texts` read as one value, `key=<*>` (a label's `label: <*>`)."""
     out = list(tokens)
     for start, end, keyed in reversed(texts):
         if keyed:
-            out[start:end] = [tokens[start].partition("=")[0] + "=" + WILDCARD]
+            key, equals, _ = tokens[start].partition("=")
+            out[start:end] = [key + "=" + WILDCARD] if equals else [key, WILDCARD]
     return tuple(out)
 
 
@@ -2107,9 +2229,18 @@ class _Absorbers:
         cluster that has one wildcard where `keyed` has a few in a row."""
         best: tuple[int, tuple[str, ...]] | None = None
         size = len(tokens)
+        # a line's first word, or a name with its argument glued (`resolving <*> A IN`, ClamAV's
+        # `instream(<*>@<*>): <*> FOUND`), is its head: it fills no wildcard where the cluster's lines start with
+        # a value (`<*> A IN`: a client's address; `<*>: <*> FOUND`: a file), a statement of its own
+        head = _is_head(tokens[0])
         for holes in self._masks.get(size, ()):
             entry = self._same[size, holes].get(_rest(size, holes)(tokens))
-            if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+            if (
+                entry is not None
+                and entry[0] > total
+                and (best is None or _better(entry, best))
+                and not (head and holes[0] == 0 and not _is_word(entry[1][0]))
+            ):
                 best = entry
         blind = _value_blind(tokens)
         for extra in range(1, MAX_VALUE_TOKENS if keyed is None else MAX_FOLDED_RUN):
@@ -2120,6 +2251,8 @@ class _Absorbers:
                 if hole in columns:
                     continue
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
+                if head and hole == 0 and entry is not None and not _is_word(entry[1][0]):
+                    entry = None
                 # values in a row, names, names with their number (`(sda<*>):`, whose digit alone was
                 # masked, where `(nvme0n1):` was masked whole) or wildcards but no field's key, where the
                 # cluster has one wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a
@@ -2151,6 +2284,8 @@ class _Absorbers:
                     # with its own wildcards taking whatever is there (`<*> bastion CRON[<*>]: … for user root`
                     # fits `<*> CRON[<*>]: … for user <*>`: a syslog header's time and a host without a digit)
                     loose = self._loose(blind[hole + extra + 1 :], (length, hole, blind[:hole]), total)
+                    if head and hole == 0 and loose is not None and not _is_word(loose[1][0]):
+                        loose = None
                     if loose is not None and (best is None or _better(loose, best)):
                         best = loose
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
