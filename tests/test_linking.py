@@ -6602,3 +6602,137 @@ def test_an_image_version_deleted_in_the_data_access_log_is_told_for_pulls_of_it
     ]  # fmt: skip
     (incident,) = scan_entries([change, *pulls]).incidents
     assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])
+
+
+SQL_CLIENTS_REFUSED = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:us-central1:orders-db/.s.PGSQL.5432" '
+    "failed: FATAL:  sorry, too many clients already"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "told"),
+    [
+        ({"settings": {"userLabels": {"team": "orders", "cost-center": "cc-114"}}}, []),
+        # what says which version of the settings it was written against changes nothing
+        ({"settings": {"userLabels": {"team": "orders"}, "settingsVersion": "27", "kind": "sql#settings"}}, []),
+        ({"settings": {"tier": "db-custom-1-3840"}}, ["orders-db"]),
+        ({"settings": {"userLabels": {"team": "orders"}, "databaseFlags": [{"name": "max_connections", "value": "50"}]}},
+         ["orders-db"]),
+        ({}, ["orders-db"]),
+    ],
+)  # fmt: skip
+def test_a_patch_is_told_by_the_fields_its_body_sets(body: dict[str, Any], told: list[str]) -> None:
+    """A method of patch semantics (`cloudsql.instances.patch` merges its `body` into the instance) changes only the
+    fields its body sets, which its request carries in place of an update mask: labels alone change nothing."""
+    change = requested(
+        audited_change(0, "cloudsql.instances.patch", "projects/p/instances/orders-db"),
+        {"project": "p", "instance": "orders-db", "body": body},
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, SQL_CLIENTS_REFUSED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("method", "told"),
+    [
+        ("google.container.v1.ClusterManager.SetLabels", False),
+        ("google.container.v1.ClusterManager.UpdateMaster", True),
+        ("google.container.v1.ClusterManager.SetMasterAuth", True),
+    ],
+)
+def test_a_method_that_sets_only_labels_is_told_for_nothing(method: str, told: bool) -> None:
+    """A method named for setting what only describes the resource (`SetLabels`, `v1.compute.instances.setLabels`)
+    changes nothing its clients meet, whatever the resource."""
+    change = control_plane_change(0, "prod-gke")
+    change["protoPayload"]["methodName"] = method
+    entries = [change]
+    for i in range(3):
+        entry = container_entry(
+            120 + i * 45, "job-dispatcher-5f6a7b8c9-d0e1f", "job-dispatcher", WATCH_REFUSED
+        )
+        entry["resource"]["labels"]["cluster_name"] = "prod-gke"
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
+
+
+ALLOY_FAILOVER = audited_change(
+    0,
+    "google.cloud.alloydb.v1.AlloyDBAdmin.FailoverInstance",
+    "projects/p/locations/us-central1/clusters/orders/instances/orders-primary",
+)
+ASYNCPG_CLOSED = (
+    "asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of operation"
+)
+
+
+@pytest.mark.parametrize(
+    ("request_", "told"),
+    [
+        ({"validateOnly": True}, []),
+        ({"validate_only": True}, []),
+        ({"validateOnly": False}, ["orders-primary"]),
+        (None, ["orders-primary"]),
+    ],
+)
+def test_a_request_only_validated_changed_nothing(request_: dict[str, Any] | None, told: list[str]) -> None:
+    """AIP-163's `validate_only`: the API checked the request and applied nothing, so it explains no failure."""
+    change = ALLOY_FAILOVER if request_ is None else requested(ALLOY_FAILOVER, request_)
+    (incident,) = scan_entries([change, *failing_revision(120, ASYNCPG_CLOSED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize("validate_only", [True, False])
+def test_a_deploy_only_validated_is_no_deploy_marker(validate_only: bool) -> None:
+    deploy = {
+        "insertId": "deploy",
+        "timestamp": stamp(-60),
+        "severity": "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {"type": "cloud_run_revision", "labels": {"project_id": "p", "service_name": "notify"}},
+        "protoPayload": {
+            "methodName": "google.cloud.run.v2.Services.UpdateService",
+            "resourceName": "projects/p/locations/us-central1/services/notify",
+            "request": {
+                "validateOnly": validate_only,
+                "service": {"name": "projects/p/locations/us-central1/services/notify"},
+            },
+        },
+    }
+    report = scan_entries([deploy, *failing_revision(120, "KeyError: 'customer_tier'")])
+    (incident,) = report.incidents
+    assert [d.method for d in incident.deploys] == (
+        [] if validate_only else ["google.cloud.run.v2.Services.UpdateService"]
+    )
+
+
+EXTERNAL_IP_REFUSED = (
+    "googleapiclient.errors.HttpError: <HttpError 412 when requesting https://compute.googleapis.com/compute/v1/projects"
+    '/p/zones/us-central1-a/instances?alt=json returned "Constraint constraints/compute.vmExternalIpAccess violated for '
+    'project 418276301552.">'
+)
+
+
+@pytest.mark.parametrize(
+    ("mask", "told"),
+    [
+        ("dry_run_spec", []),
+        ({"paths": ["dryRunSpec"]}, []),
+        ("spec", ["compute.vmExternalIpAccess"]),  # an organization policy's `spec` is the one enforced
+        ("spec,dry_run_spec", ["compute.vmExternalIpAccess"]),
+    ],
+)
+def test_a_change_of_its_dry_run_configuration_alone_refuses_nothing(
+    mask: str | dict[str, list[str]], told: list[str]
+) -> None:
+    change = requested(
+        audited_change(
+            0,
+            "google.cloud.orgpolicy.v2.OrgPolicy.UpdatePolicy",
+            "projects/p/policies/compute.vmExternalIpAccess",
+        ),
+        {"updateMask": mask, "policy": {"name": "projects/p/policies/compute.vmExternalIpAccess"}},
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, EXTERNAL_IP_REFUSED)]).incidents
+    assert [c.resource for c in incident.changes] == told

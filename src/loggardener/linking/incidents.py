@@ -17,6 +17,7 @@ from loggardener.entries.payloads import (
     SCOPE_PERMISSION,
     SCOPE_PORT,
     SCOPE_SOURCE,
+    describes,
 )
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
@@ -220,9 +221,13 @@ _PERIMETER_REFUSED = compile_regex(
 """A call VPC Service Controls refused, as Google's APIs and the policy audit log say it (`Request is prohibited by
 organization's policy. vpcServiceControlsUniqueIdentifier: …`, a violation of type `VPC_SERVICE_CONTROLS`,
 `violationReason: RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER`)."""
-_DRY_RUN_FIELDS = frozenset({"spec", "useexplicitdryrunspec"})
-"""A perimeter's dry-run fields (an update mask's first part, lower case, without `_`): a change of these alone
-(`updateMask: spec,useExplicitDryRunSpec`) logs what it would refuse and refuses nothing."""
+_PERIMETER_DRY_RUN_FIELDS = frozenset({"spec"})
+"""A perimeter's dry-run configuration (an update mask's first part, lower case, without `_`): its `spec`, where an
+organization policy's is named so (`dry_run_spec`: `_DRY_RUN`)."""
+_DRY_RUN = "dryrun"
+"""What the name of a field holding a dry-run configuration holds (lower case, without `_`): an organization
+policy's `dry_run_spec`, a perimeter's `useExplicitDryRunSpec`. A change of these alone logs what it would refuse and
+refuses nothing."""
 _PRIVATE_ACCESS_METHODS = compile_regex(r"\bcompute\.subnetworks\.setPrivateIpGoogleAccess$")
 """Audit methods that turn a subnet's Private Google Access on or off: off, its VMs and nodes without an external
 address no longer reach Google's APIs."""
@@ -315,9 +320,6 @@ _IMAGE_PULL_FAILED = compile_regex(
     re.IGNORECASE,
 )
 """A pull of an image refused, as the kubelet, a registry or Cloud Run's deploy says it."""
-_METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
-"""Fields of a resource that only describe it (an update mask's last part, lower case, without `_`): an update of
-these alone (`UpdateInstance` with `updateMask: labels`) changes nothing its clients meet."""
 _PORT_NAMED = compile_regex(
     r"(?:(?<![\w.-])(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]{2,39}\]|[a-z][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8})"
     r":(\d{2,5})|\bport[ =](\d{2,5}))(?!\d|:\d)",
@@ -624,7 +626,7 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
     object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`); a managed datastore's
     change no problem of other projects only (`_runs_only_elsewhere`)."""
-    if change.grants_only or _describes_only(change):
+    if change.grants_only or _describes_only(change) or _dry_run_only(change):
         return False
     if change.parent is not None:
         problems = [c for c in problems if not _names_it_in_another_parent(change, c)]
@@ -721,14 +723,14 @@ def _runs_only_elsewhere(problem: Cluster, change: ChangeMarker) -> bool:
 
 
 def _describes_only(change: ChangeMarker) -> bool:
-    """The change's update mask names only fields that describe the resource (`_METADATA_FIELDS`: its labels, its
-    display name): it changed nothing its clients meet."""
-    fields = [
-        part[len(SCOPE_FIELD) :].rpartition(".")[2].replace("_", "").lower()
-        for part in change.scope
-        if part.startswith(SCOPE_FIELD)
-    ]
-    return bool(fields) and all(field in _METADATA_FIELDS for field in fields)
+    """The change sets only fields that describe the resource (`describes`: its labels, its display name), by its
+    update mask, by the body of a patch, or by its method's name (`ClusterManager.SetLabels`,
+    `v1.compute.instances.setLabels`): it changed nothing its clients meet."""
+    verb = change.method.rpartition(".")[2]
+    if verb[:3].lower() == "set" and describes(verb[3:]):
+        return True
+    fields = [part[len(SCOPE_FIELD) :] for part in change.scope if part.startswith(SCOPE_FIELD)]
+    return bool(fields) and all(describes(field) for field in fields)
 
 
 def _scoped(change: ChangeMarker, tag: str) -> list[str]:
@@ -759,13 +761,17 @@ def _reaches_port(ports: Sequence[str], text: str) -> bool:
 
 
 def _dry_run_only(change: ChangeMarker) -> bool:
-    """The perimeter change's update mask names only its dry-run configuration (`_DRY_RUN_FIELDS`)."""
+    """The change's update mask names only dry-run configuration (`_DRY_RUN`: an organization policy's
+    `dry_run_spec`; a perimeter's `spec` and `useExplicitDryRunSpec`)."""
+    perimeter = _PERIMETER_METHODS.search(change.method) is not None
     fields = [
         part[len(SCOPE_FIELD) :].partition(".")[0].replace("_", "").lower()
         for part in change.scope
         if part.startswith(SCOPE_FIELD)
     ]
-    return bool(fields) and all(field in _DRY_RUN_FIELDS for field in fields)
+    return bool(fields) and all(
+        _DRY_RUN in field or (perimeter and field in _PERIMETER_DRY_RUN_FIELDS) for field in fields
+    )
 
 
 def _admits_health_checkers(sources: Sequence[str]) -> bool:
@@ -912,7 +918,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if _HEALTH_CHECK_METHODS.search(change.method):
         return any(_NO_HEALTHY_BACKEND.search(head) for head in heads)
     if _PERIMETER_METHODS.search(change.method):
-        return not _dry_run_only(change) and any(_PERIMETER_REFUSED.search(head) for head in heads)
+        return any(_PERIMETER_REFUSED.search(head) for head in heads)
     if _PRIVATE_ACCESS_METHODS.search(change.method):
         return any(_UNREACHABLE.search(head) and _GOOGLE_API_HOST.search(head) for head in heads)
     if _CONNECTOR_METHODS.search(change.method):
