@@ -6736,3 +6736,34 @@ def test_a_change_of_its_dry_run_configuration_alone_refuses_nothing(
     )
     (incident,) = scan_entries([change, *failing_revision(120, EXTERNAL_IP_REFUSED)]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+PG_SOCKET_REFUSED = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:us-central1:{db}/.s.PGSQL.5432" failed: '
+    "Connection refused"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/billing-db"),
+         PG_SOCKET_REFUSED.format(db="orders-db"), []),
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/orders-db"),
+         PG_SOCKET_REFUSED.format(db="orders-db"), ["orders-db"]),
+        # a client that names no instance: any instance's restart may be its
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/billing-db"),
+         "psycopg2.OperationalError: server closed the connection unexpectedly", ["billing-db"]),
+        (audited_change(0, "cloudsql.users.update", "projects/p/instances/reports-db"),
+         'FATAL:  password authentication failed for user "app" (psycopg2, /cloudsql/p:us-central1:orders-db)', []),
+        (audited_change(0, "google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/feed-cache"),
+         "redis.exceptions.ConnectionError: Connection refused to projects/p/locations/l/instances/sessions", []),
+    ],
+)  # fmt: skip
+def test_a_datastore_change_is_not_told_for_a_client_naming_only_other_instances(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A client names the instance it uses by its Cloud SQL connection name or its resource name: another instance's
+    restart, failover or users are not its doing."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -634,6 +634,8 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
         problems = [c for c in problems if not _names_it_in_another_project(change, c)]
         if _is_datastore_change(change):
             problems = [c for c in problems if not _runs_only_elsewhere(c, change)]
+    if _is_datastore_change(change):
+        problems = [c for c in problems if not _names_only_other_instances(change, c)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
     if any(c.fingerprint in change.hosted for c in problems):
@@ -700,6 +702,24 @@ def _qualifying_projects(change: ChangeMarker, problem: Cluster) -> set[str]:
         found.group(1) or found.group(2) for found in re.finditer(pattern, _said(problem), re.IGNORECASE)
     }
     return {project for project in found if project.lower() != parent}
+
+
+_INSTANCE_NAMED = compile_regex(
+    r"(?<![\w.-])[a-z](?:[a-z0-9.-]{0,60}[a-z0-9])?(?::[a-z][a-z0-9-]{0,60})?:[a-z]+-[a-z]+\d{1,2}:"
+    r"([a-z][a-z0-9-]{0,97})(?![\w-])|"
+    r"(?<![\w-])instances/([a-z][a-z0-9-]{0,97})(?![\w-])"
+)
+"""A managed datastore's instance as its clients name the one they use: a Cloud SQL connection name
+(`shop-prod:us-central1:orders-db`, a domain-scoped project's `example.com:shop:us-central1:orders-db`, in a socket path
+`/cloudsql/…`, a connector's `instance_connection_name`), or a
+resource name (`projects/p/locations/us-central1/instances/sessions`, AlloyDB's `…/clusters/c/instances/primary`)."""
+
+
+def _names_only_other_instances(change: ChangeMarker, problem: Cluster) -> bool:
+    """The problem names the datastore instances its client uses (`_INSTANCE_NAMED`), and the changed one is none of
+    them: `billing-db` restarted does not refuse a socket to `/cloudsql/shop-prod:us-central1:orders-db`."""
+    named = {found.group(1) or found.group(2) for found in _INSTANCE_NAMED.finditer(_said(problem))}
+    return bool(named) and change.resource.lower() not in {name.lower() for name in named}
 
 
 def _is_datastore_change(change: ChangeMarker) -> bool:
