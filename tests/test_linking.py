@@ -6767,3 +6767,40 @@ def test_a_datastore_change_is_not_told_for_a_client_naming_only_other_instances
     restart, failover or users are not its doing."""
     (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+INSUFFICIENT_CPU = (
+    "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found "
+    "for incoming pod."
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "cluster", "reason", "message", "told"),
+    [
+        ("SetNodePoolAutoscaling", "c", "FailedScheduling", INSUFFICIENT_CPU, True),
+        ("SetNodePoolSize", "c", "FailedScheduling", INSUFFICIENT_CPU, True),
+        ("DeleteNodePool", "c", "FailedScheduling",
+         "0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector.", True),
+        ("SetNodePoolAutoscaling", "c", "NotTriggerScaleUp",
+         "pod didn't trigger scale-up: 1 max node group size reached", True),
+        # another cluster's node pool
+        ("SetNodePoolAutoscaling", "other", "FailedScheduling", INSUFFICIENT_CPU, False),
+        # a claim no node can take is no node pool's doing
+        ("SetNodePoolSize", "c", "FailedScheduling",
+         '0/3 nodes are available: persistentvolumeclaim "data-redis-0" not found.', False),
+    ],
+)  # fmt: skip
+def test_a_node_pool_change_is_told_for_its_clusters_pods_no_node_can_take(
+    method: str, cluster: str, reason: str, message: str, told: bool
+) -> None:
+    """A node pool's nodes are where its cluster's pods run: resized, bounded or deleted, the pods that no node can
+    take for want of its capacity or its labels are its doing."""
+    change = audited_change(
+        0,
+        f"google.container.v1.ClusterManager.{method}",
+        f"projects/p/locations/l/clusters/{cluster}/nodePools/pool-1",
+    )
+    events = [pod_event(120 + i * 40, "checkout-7d9f8c6b5-x2kqp", reason, message) for i in range(3)]
+    (incident,) = scan_entries([change, *events]).incidents
+    assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])

@@ -266,6 +266,14 @@ _KUBERNETES_API = compile_regex(
 `kubernetes.default.svc`): what a control plane's upgrade, resize or IP rotation leaves unanswered a while. Its
 paths name the API's own resources or groups (`/api/v1/namespaces/…`, `/apis/coordination.k8s.io/v1/…`); another
 REST API's `/api/v1/rates` is not it."""
+_UNSCHEDULABLE = compile_regex(
+    r"\b0/\d{1,6} nodes are available: [^\n]{0,400}?(?:Insufficient [\w./-]{1,60}|didn't match Pod's node "
+    r"affinity/selector|untolerated taint|had taint|were unschedulable|Too many pods)|\bpod didn't trigger scale-up\b"
+)
+"""A pod no node can take, for want of what a node pool provides, as the Kubernetes scheduler says it (`0/3 nodes are
+available: 3 Insufficient cpu.`, `… 4 node(s) didn't match Pod's node affinity/selector.`, a taint, cordoned nodes) or
+the cluster autoscaler (`pod didn't trigger scale-up: 1 max node group size reached`): what a node pool resized, its
+autoscaling bounded, or deleted does to its cluster's pods. A claim or a volume no node can take is not its doing."""
 _CERTIFICATE_METHODS = compile_regex(
     r"\bcompute\.(?:targetHttpsProxies\.(?:setSslCertificates|setCertificateMap)|targetSslProxies\."
     r"setSslCertificates)$|CertificateManager\.(?:Update|Delete)Certificate(?:MapEntry)?$"
@@ -877,7 +885,8 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     """A change of a kind that fails problems of one kind, which names no resource they name: a Cloud DNS
     change (`dns.changes.create`) and a host name that does not resolve; a GKE node pool's update or resize
     (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
-    exiting or failing their probes in that pool's cluster (`ChangeMarker.elsewhere`); a whole project's (folder's, organization's) IAM policy set and a call
+    exiting or failing their probes in that pool's cluster (`ChangeMarker.elsewhere`), or its pods no node can take
+    (`_UNSCHEDULABLE`: the pool resized, its autoscaling bounded, or deleted); a whole project's (folder's, organization's) IAM policy set and a call
     refused for want of a permission (a resource's own policy is told only when a problem names it; a policy
     change that only adds bindings refuses nothing); a service account's IAM policy
     (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call refused one of the permissions
@@ -998,10 +1007,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         )
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
-            role(c) in (EXIT, PROBE)
+            (role(c) in (EXIT, PROBE) or _UNSCHEDULABLE.search(head) is not None)
             and c.fingerprint not in change.elsewhere
             and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
-            for c in problems
+            for c, head in zip(problems, heads, strict=True)
         )
     return False
 
