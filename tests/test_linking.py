@@ -6804,3 +6804,41 @@ def test_a_node_pool_change_is_told_for_its_clusters_pods_no_node_can_take(
     events = [pod_event(120 + i * 40, "checkout-7d9f8c6b5-x2kqp", reason, message) for i in range(3)]
     (incident,) = scan_entries([change, *events]).incidents
     assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
+
+
+def url_map_change(method: str, default: str, api: str) -> dict[str, Any]:
+    """A URL map's change routing `/api/*` to `api` and everything else to `default`, as its request says it."""
+    backend = "https://www.googleapis.com/compute/v1/projects/p/global/backendServices/{}"
+    return requested(
+        audited_change(0, f"v1.compute.urlMaps.{method}", "projects/p/global/urlMaps/web-map"),
+        {
+            "name": "web-map",
+            "defaultService": backend.format(default),
+            "pathMatchers": [
+                {
+                    "name": "main",
+                    "defaultService": backend.format(default),
+                    "pathRules": [{"paths": ["/api/*"], "service": backend.format(api)}],
+                }
+            ],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "failing", "told"),
+    [
+        (url_map_change("patch", "web-backend", "api-v2"), "api-v2", ["web-map"]),
+        (url_map_change("update", "web-v3", "api-v1"), "web-v3", ["web-map"]),
+        # a backend it does not route to
+        (url_map_change("patch", "web-backend", "api-v2"), "reports-backend", []),
+    ],
+)
+def test_a_url_map_is_told_for_the_failures_of_the_backends_it_routes_to(
+    change: dict[str, Any], failing: str, told: list[str]
+) -> None:
+    """A URL map's name is in no request log of its load balancer, which names the backend service that took the
+    request: the backends its request routes to are what it concerns."""
+    requests = [balancer_request(120 + i * 30, failing, "/api/cart", 502) for i in range(3)]
+    (incident,) = scan_entries([change, *requests]).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -1615,6 +1615,9 @@ SCOPE_SOURCE = "source:"
 """A source range an ingress firewall rule applies to (`source:35.191.0.0/16`, its `sourceRanges`)."""
 SCOPE_API = "api:"
 """The API whose quota a quota limit's or override's change sets (`api:translate.googleapis.com`)."""
+SCOPE_BACKEND = "backend:"
+"""A backend service a load balancer's URL map routes requests to, as its request names it (`backend:api-v2` of
+`defaultService` or a path rule's `service`: `…/global/backendServices/api-v2`)."""
 SCOPE_VALIDATE_ONLY = "validate-only"
 """The request only asked the API to validate it (`validateOnly: true`, AIP-163's `validate_only`): it changed and
 deployed nothing."""
@@ -1641,7 +1644,8 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     `allowed` and `denied` entries, a route's or a rule's destination ranges, a rule's source ranges, the DNS names a
     Cloud DNS change's request names (`_record_names`), a push
     subscription's endpoint host (`pushConfig.pushEndpoint`, or the subscription's in an `UpdateSubscription`), the
-    API of a quota's resource name, whether it was only validated (`SCOPE_VALIDATE_ONLY`); with no mask, the fields a
+    API of a quota's resource name, the backend services a URL map routes to (`SCOPE_BACKEND`), whether it was only
+    validated (`SCOPE_VALIDATE_ONLY`); with no mask, the fields a
     method of patch semantics sets (`_patched_fields`). Empty when it says none of them."""
     scope: list[str] = []
     resource_name = as_text(payload.get("resourceName"))
@@ -1686,6 +1690,8 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     if host is not None:
         scope.append(SCOPE_ENDPOINT + host.group(1).lower())
     scope.extend(SCOPE_PERMISSION + permission for permission in _denied_permissions(request))
+    if "/urlMaps/" in resource_name:
+        scope.extend(SCOPE_BACKEND + name for name in _routed_backends(request))
     return tuple(dict.fromkeys(scope))[:_MAX_SCOPE]
 
 
@@ -1722,6 +1728,24 @@ def _patched_fields(body: dict[str, Any], prefix: str = "", depth: int = 1) -> I
             yield from _patched_fields(value, f"{path}.", depth + 1)
         else:
             yield path
+
+
+_BACKEND_SERVICE = compile_regex(r"/backendServices/([a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)$")
+"""A reference to a backend service in a URL map (`https://www.googleapis.com/compute/v1/projects/p/global/
+backendServices/api-v2`, a regional one's `…/regions/r/backendServices/api-v2`, or the path alone)."""
+_ROUTING_DEPTH = 6
+
+
+def _routed_backends(value: Any, depth: int = 0) -> Iterator[str]:
+    """The backend services a URL map's request routes to: every reference to one in it (`defaultService`, a path
+    rule's `service`, a route rule's weighted `backendService`), however deep."""
+    if isinstance(value, str):
+        found = _BACKEND_SERVICE.search(value) if "/backendServices/" in value else None
+        if found is not None:
+            yield found.group(1)
+    elif depth < _ROUTING_DEPTH and isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _routed_backends(item, depth + 1)
 
 
 def _denied_permissions(request: dict[str, Any]) -> Iterator[str]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.entries.payloads import (
+    SCOPE_BACKEND,
     SCOPE_DESTINATION,
     SCOPE_ENDPOINT,
     SCOPE_FIELD,
@@ -866,6 +867,15 @@ def _pushed_to(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     )
 
 
+def _routes_to(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
+    """A problem of a backend service the changed URL map routes requests to (`SCOPE_BACKEND`: a load balancer's
+    `failed_to_pick_backend` on `api-v2` after `/api/*` was routed to it); the URL map's own name is in no problem."""
+    backends = set(_scoped(change, SCOPE_BACKEND))
+    return bool(backends) and any(
+        service.rpartition("/")[2] in backends for c in problems for service in c.services
+    )
+
+
 def _said(cluster: Cluster) -> str:
     """The problem's title, message and the first line of its first sample: a structured log's message that its
     exception replaced as the problem's message (`publish to projects/p/topics/order-events failed: …` logged with
@@ -911,7 +921,8 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     configuration, and the calls it refuses (`Request is prohibited by organization's policy.`); a subnet's Private
     Google Access turned off and calls to Google's APIs that time out (`Connection to oauth2.googleapis.com timed
     out.`); a Serverless VPC Access connector changed or deleted and the connections of Cloud Run services, functions
-    and App Engine apps that time out or fail."""
+    and App Engine apps that time out or fail; a URL map routing requests to a backend service (`_routes_to`) and that
+    backend's failures at the load balancer."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         hosts = _scoped(change, SCOPE_HOST)
@@ -956,7 +967,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             and any(log.split(" ", 1)[0] in _SERVERLESS_RESOURCES for log in c.logs)
             for c, head in zip(problems, heads, strict=True)
         )
-    if _pushed_to(change, problems):
+    if _pushed_to(change, problems) or _routes_to(change, problems):
         return True
     method = change.method.lower()
     for word, client in _DATASTORES:
