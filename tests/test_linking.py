@@ -6602,3 +6602,243 @@ def test_an_image_version_deleted_in_the_data_access_log_is_told_for_pulls_of_it
     ]  # fmt: skip
     (incident,) = scan_entries([change, *pulls]).incidents
     assert [c.method for c in incident.changes] == ([change["protoPayload"]["methodName"]] if told else [])
+
+
+SQL_CLIENTS_REFUSED = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:us-central1:orders-db/.s.PGSQL.5432" '
+    "failed: FATAL:  sorry, too many clients already"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "told"),
+    [
+        ({"settings": {"userLabels": {"team": "orders", "cost-center": "cc-114"}}}, []),
+        # what says which version of the settings it was written against changes nothing
+        ({"settings": {"userLabels": {"team": "orders"}, "settingsVersion": "27", "kind": "sql#settings"}}, []),
+        ({"settings": {"tier": "db-custom-1-3840"}}, ["orders-db"]),
+        ({"settings": {"userLabels": {"team": "orders"}, "databaseFlags": [{"name": "max_connections", "value": "50"}]}},
+         ["orders-db"]),
+        ({}, ["orders-db"]),
+    ],
+)  # fmt: skip
+def test_a_patch_is_told_by_the_fields_its_body_sets(body: dict[str, Any], told: list[str]) -> None:
+    """A method of patch semantics (`cloudsql.instances.patch` merges its `body` into the instance) changes only the
+    fields its body sets, which its request carries in place of an update mask: labels alone change nothing."""
+    change = requested(
+        audited_change(0, "cloudsql.instances.patch", "projects/p/instances/orders-db"),
+        {"project": "p", "instance": "orders-db", "body": body},
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, SQL_CLIENTS_REFUSED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("method", "told"),
+    [
+        ("google.container.v1.ClusterManager.SetLabels", False),
+        ("google.container.v1.ClusterManager.UpdateMaster", True),
+        ("google.container.v1.ClusterManager.SetMasterAuth", True),
+    ],
+)
+def test_a_method_that_sets_only_labels_is_told_for_nothing(method: str, told: bool) -> None:
+    """A method named for setting what only describes the resource (`SetLabels`, `v1.compute.instances.setLabels`)
+    changes nothing its clients meet, whatever the resource."""
+    change = control_plane_change(0, "prod-gke")
+    change["protoPayload"]["methodName"] = method
+    entries = [change]
+    for i in range(3):
+        entry = container_entry(
+            120 + i * 45, "job-dispatcher-5f6a7b8c9-d0e1f", "job-dispatcher", WATCH_REFUSED
+        )
+        entry["resource"]["labels"]["cluster_name"] = "prod-gke"
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
+
+
+ALLOY_FAILOVER = audited_change(
+    0,
+    "google.cloud.alloydb.v1.AlloyDBAdmin.FailoverInstance",
+    "projects/p/locations/us-central1/clusters/orders/instances/orders-primary",
+)
+ASYNCPG_CLOSED = (
+    "asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of operation"
+)
+
+
+@pytest.mark.parametrize(
+    ("request_", "told"),
+    [
+        ({"validateOnly": True}, []),
+        ({"validate_only": True}, []),
+        ({"validateOnly": False}, ["orders-primary"]),
+        (None, ["orders-primary"]),
+    ],
+)
+def test_a_request_only_validated_changed_nothing(request_: dict[str, Any] | None, told: list[str]) -> None:
+    """AIP-163's `validate_only`: the API checked the request and applied nothing, so it explains no failure."""
+    change = ALLOY_FAILOVER if request_ is None else requested(ALLOY_FAILOVER, request_)
+    (incident,) = scan_entries([change, *failing_revision(120, ASYNCPG_CLOSED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize("validate_only", [True, False])
+def test_a_deploy_only_validated_is_no_deploy_marker(validate_only: bool) -> None:
+    deploy = {
+        "insertId": "deploy",
+        "timestamp": stamp(-60),
+        "severity": "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {"type": "cloud_run_revision", "labels": {"project_id": "p", "service_name": "notify"}},
+        "protoPayload": {
+            "methodName": "google.cloud.run.v2.Services.UpdateService",
+            "resourceName": "projects/p/locations/us-central1/services/notify",
+            "request": {
+                "validateOnly": validate_only,
+                "service": {"name": "projects/p/locations/us-central1/services/notify"},
+            },
+        },
+    }
+    report = scan_entries([deploy, *failing_revision(120, "KeyError: 'customer_tier'")])
+    (incident,) = report.incidents
+    assert [d.method for d in incident.deploys] == (
+        [] if validate_only else ["google.cloud.run.v2.Services.UpdateService"]
+    )
+
+
+EXTERNAL_IP_REFUSED = (
+    "googleapiclient.errors.HttpError: <HttpError 412 when requesting https://compute.googleapis.com/compute/v1/projects"
+    '/p/zones/us-central1-a/instances?alt=json returned "Constraint constraints/compute.vmExternalIpAccess violated for '
+    'project 418276301552.">'
+)
+
+
+@pytest.mark.parametrize(
+    ("mask", "told"),
+    [
+        ("dry_run_spec", []),
+        ({"paths": ["dryRunSpec"]}, []),
+        ("spec", ["compute.vmExternalIpAccess"]),  # an organization policy's `spec` is the one enforced
+        ("spec,dry_run_spec", ["compute.vmExternalIpAccess"]),
+    ],
+)
+def test_a_change_of_its_dry_run_configuration_alone_refuses_nothing(
+    mask: str | dict[str, list[str]], told: list[str]
+) -> None:
+    change = requested(
+        audited_change(
+            0,
+            "google.cloud.orgpolicy.v2.OrgPolicy.UpdatePolicy",
+            "projects/p/policies/compute.vmExternalIpAccess",
+        ),
+        {"updateMask": mask, "policy": {"name": "projects/p/policies/compute.vmExternalIpAccess"}},
+    )
+    (incident,) = scan_entries([change, *failing_revision(120, EXTERNAL_IP_REFUSED)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+PG_SOCKET_REFUSED = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:us-central1:{db}/.s.PGSQL.5432" failed: '
+    "Connection refused"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/billing-db"),
+         PG_SOCKET_REFUSED.format(db="orders-db"), []),
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/orders-db"),
+         PG_SOCKET_REFUSED.format(db="orders-db"), ["orders-db"]),
+        # a client that names no instance: any instance's restart may be its
+        (audited_change(0, "cloudsql.instances.restart", "projects/p/instances/billing-db"),
+         "psycopg2.OperationalError: server closed the connection unexpectedly", ["billing-db"]),
+        (audited_change(0, "cloudsql.users.update", "projects/p/instances/reports-db"),
+         'FATAL:  password authentication failed for user "app" (psycopg2, /cloudsql/p:us-central1:orders-db)', []),
+        (audited_change(0, "google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/feed-cache"),
+         "redis.exceptions.ConnectionError: Connection refused to projects/p/locations/l/instances/sessions", []),
+    ],
+)  # fmt: skip
+def test_a_datastore_change_is_not_told_for_a_client_naming_only_other_instances(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A client names the instance it uses by its Cloud SQL connection name or its resource name: another instance's
+    restart, failover or users are not its doing."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+INSUFFICIENT_CPU = (
+    "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found "
+    "for incoming pod."
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "cluster", "reason", "message", "told"),
+    [
+        ("SetNodePoolAutoscaling", "c", "FailedScheduling", INSUFFICIENT_CPU, True),
+        ("SetNodePoolSize", "c", "FailedScheduling", INSUFFICIENT_CPU, True),
+        ("DeleteNodePool", "c", "FailedScheduling",
+         "0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector.", True),
+        ("SetNodePoolAutoscaling", "c", "NotTriggerScaleUp",
+         "pod didn't trigger scale-up: 1 max node group size reached", True),
+        # another cluster's node pool
+        ("SetNodePoolAutoscaling", "other", "FailedScheduling", INSUFFICIENT_CPU, False),
+        # a claim no node can take is no node pool's doing
+        ("SetNodePoolSize", "c", "FailedScheduling",
+         '0/3 nodes are available: persistentvolumeclaim "data-redis-0" not found.', False),
+    ],
+)  # fmt: skip
+def test_a_node_pool_change_is_told_for_its_clusters_pods_no_node_can_take(
+    method: str, cluster: str, reason: str, message: str, told: bool
+) -> None:
+    """A node pool's nodes are where its cluster's pods run: resized, bounded or deleted, the pods that no node can
+    take for want of its capacity or its labels are its doing."""
+    change = audited_change(
+        0,
+        f"google.container.v1.ClusterManager.{method}",
+        f"projects/p/locations/l/clusters/{cluster}/nodePools/pool-1",
+    )
+    events = [pod_event(120 + i * 40, "checkout-7d9f8c6b5-x2kqp", reason, message) for i in range(3)]
+    (incident,) = scan_entries([change, *events]).incidents
+    assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
+
+
+def url_map_change(method: str, default: str, api: str) -> dict[str, Any]:
+    """A URL map's change routing `/api/*` to `api` and everything else to `default`, as its request says it."""
+    backend = "https://www.googleapis.com/compute/v1/projects/p/global/backendServices/{}"
+    return requested(
+        audited_change(0, f"v1.compute.urlMaps.{method}", "projects/p/global/urlMaps/web-map"),
+        {
+            "name": "web-map",
+            "defaultService": backend.format(default),
+            "pathMatchers": [
+                {
+                    "name": "main",
+                    "defaultService": backend.format(default),
+                    "pathRules": [{"paths": ["/api/*"], "service": backend.format(api)}],
+                }
+            ],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "failing", "told"),
+    [
+        (url_map_change("patch", "web-backend", "api-v2"), "api-v2", ["web-map"]),
+        (url_map_change("update", "web-v3", "api-v1"), "web-v3", ["web-map"]),
+        # a backend it does not route to
+        (url_map_change("patch", "web-backend", "api-v2"), "reports-backend", []),
+    ],
+)
+def test_a_url_map_is_told_for_the_failures_of_the_backends_it_routes_to(
+    change: dict[str, Any], failing: str, told: list[str]
+) -> None:
+    """A URL map's name is in no request log of its load balancer, which names the backend service that took the
+    request: the backends its request routes to are what it concerns."""
+    requests = [balancer_request(120 + i * 30, failing, "/api/cart", 502) for i in range(3)]
+    (incident,) = scan_entries([change, *requests]).incidents
+    assert [c.resource for c in incident.changes] == told

@@ -1615,6 +1615,12 @@ SCOPE_SOURCE = "source:"
 """A source range an ingress firewall rule applies to (`source:35.191.0.0/16`, its `sourceRanges`)."""
 SCOPE_API = "api:"
 """The API whose quota a quota limit's or override's change sets (`api:translate.googleapis.com`)."""
+SCOPE_BACKEND = "backend:"
+"""A backend service a load balancer's URL map routes requests to, as its request names it (`backend:api-v2` of
+`defaultService` or a path rule's `service`: `…/global/backendServices/api-v2`)."""
+SCOPE_VALIDATE_ONLY = "validate-only"
+"""The request only asked the API to validate it (`validateOnly: true`, AIP-163's `validate_only`): it changed and
+deployed nothing."""
 SCOPE_PERMISSION = "permission:"
 """A permission an IAM deny policy's rules deny, as callers are refused it (`permission:storage.objects.delete` of
 `deniedPermissions: ["storage.googleapis.com/objects.delete"]`; a `*` stands for any part)."""
@@ -1638,7 +1644,9 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     `allowed` and `denied` entries, a route's or a rule's destination ranges, a rule's source ranges, the DNS names a
     Cloud DNS change's request names (`_record_names`), a push
     subscription's endpoint host (`pushConfig.pushEndpoint`, or the subscription's in an `UpdateSubscription`), the
-    API of a quota's resource name. Empty when it says none of them."""
+    API of a quota's resource name, the backend services a URL map routes to (`SCOPE_BACKEND`), whether it was only
+    validated (`SCOPE_VALIDATE_ONLY`); with no mask, the fields a
+    method of patch semantics sets (`_patched_fields`). Empty when it says none of them."""
     scope: list[str] = []
     resource_name = as_text(payload.get("resourceName"))
     quota = _QUOTA_OF_API.search(resource_name) if "/consumerQuotaMetrics/" in resource_name else None
@@ -1651,6 +1659,11 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     paths = (
         mask.get("paths") if isinstance(mask, dict) else mask.split(",") if isinstance(mask, str) else None
     )
+    if request.get("validateOnly", request.get("validate_only")) is True:
+        scope.append(SCOPE_VALIDATE_ONLY)
+    if paths is None and as_text(payload.get("methodName")).rpartition(".")[2].lower() == "patch":
+        body = request.get("body")
+        paths = list(_patched_fields(body if isinstance(body, dict) else request))
     scope.extend(SCOPE_FIELD + path.strip() for path in paths or () if isinstance(path, str) and path.strip())
     for key in ("allowed", "denied"):
         rules = request.get(key)
@@ -1677,7 +1690,62 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     if host is not None:
         scope.append(SCOPE_ENDPOINT + host.group(1).lower())
     scope.extend(SCOPE_PERMISSION + permission for permission in _denied_permissions(request))
+    if "/urlMaps/" in resource_name:
+        scope.extend(SCOPE_BACKEND + name for name in _routed_backends(request))
     return tuple(dict.fromkeys(scope))[:_MAX_SCOPE]
+
+
+METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
+"""Fields of a resource that only describe it (lower case, without `_`): a change of these alone (`UpdateInstance`
+with `updateMask: labels`, a patch of `settings.userLabels`, `ClusterManager.SetLabels`) changes nothing its clients
+meet."""
+
+
+def describes(field: str) -> bool:
+    """The field (`labels`, `settings.user_labels`: its last part) only describes the resource (`METADATA_FIELDS`)."""
+    return field.rpartition(".")[2].replace("_", "").lower() in METADATA_FIELDS
+
+
+_NOT_CHANGED_FIELDS = frozenset(
+    {"@type", "kind", "etag", "fingerprint", "labelfingerprint", "settingsversion"}
+)
+"""Fields a patch's body carries to say what it is (`kind: sql#settings`) or which version of the resource it was
+written against (an `etag`, a `fingerprint`, Cloud SQL's `settingsVersion`), not a value it changes (lower case,
+without `_`)."""
+_PATCHED_DEPTH = 3
+
+
+def _patched_fields(body: dict[str, Any], prefix: str = "", depth: int = 1) -> Iterator[str]:
+    """The fields a patch's body sets, the only ones a method of patch semantics changes (`cloudsql.instances.patch`
+    merges `body` into the instance, `v1.compute.backendServices.patch` its request into the backend service): each
+    field down to a value that is not an object, or to a field that only describes the resource (`settings.userLabels`
+    of `{"settings": {"userLabels": {…}}}`: its keys are the labels', not fields)."""
+    for key, value in body.items():
+        if not isinstance(key, str) or key.replace("_", "").lower() in _NOT_CHANGED_FIELDS:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value and depth < _PATCHED_DEPTH and not describes(key):
+            yield from _patched_fields(value, f"{path}.", depth + 1)
+        else:
+            yield path
+
+
+_BACKEND_SERVICE = compile_regex(r"/backendServices/([a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)$")
+"""A reference to a backend service in a URL map (`https://www.googleapis.com/compute/v1/projects/p/global/
+backendServices/api-v2`, a regional one's `…/regions/r/backendServices/api-v2`, or the path alone)."""
+_ROUTING_DEPTH = 6
+
+
+def _routed_backends(value: Any, depth: int = 0) -> Iterator[str]:
+    """The backend services a URL map's request routes to: every reference to one in it (`defaultService`, a path
+    rule's `service`, a route rule's weighted `backendService`), however deep."""
+    if isinstance(value, str):
+        found = _BACKEND_SERVICE.search(value) if "/backendServices/" in value else None
+        if found is not None:
+            yield found.group(1)
+    elif depth < _ROUTING_DEPTH and isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _routed_backends(item, depth + 1)
 
 
 def _denied_permissions(request: dict[str, Any]) -> Iterator[str]:

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, log_project
-from loggardener.entries.payloads import SCOPE_API, pod_workload
+from loggardener.entries.payloads import SCOPE_API, SCOPE_VALIDATE_ONLY, pod_workload
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.models import ChangeMarker, DeployMarker
 from loggardener.regexes import compile_regex
@@ -340,12 +340,14 @@ class ResolvedFacts:
 
 
 def is_deploy(entry: LogEntry) -> bool:
-    """A successful deployment audit entry (activity log, a deploy method, no error)."""
+    """A successful deployment audit entry (activity log, a deploy method, no error, not a request only validated:
+    `SCOPE_VALIDATE_ONLY`)."""
     method = entry.audit_method or ""
     return (
         entry.log_id.endswith("/activity")
         and method.rsplit(".", 1)[-1] in DEPLOY_METHODS
         and entry.severity < Severity.ERROR
+        and SCOPE_VALIDATE_ONLY not in entry.audit_scope
     )
 
 
@@ -363,8 +365,8 @@ _DATA_ACCESS_LOG = "/data_access"
 
 def _change(entry: LogEntry) -> ChangeMarker | None:
     """A successful admin-activity or system-event audit entry that deploys nothing, with the resource it
-    changed; None if not."""
-    if entry.audit_status or entry.severity >= Severity.ERROR:
+    changed; None if not, or if its request only asked to be validated (`SCOPE_VALIDATE_ONLY`)."""
+    if entry.audit_status or entry.severity >= Severity.ERROR or SCOPE_VALIDATE_ONLY in entry.audit_scope:
         return None
     if not entry.log_id.endswith(CHANGE_LOGS) and not (
         entry.log_id.endswith(_DATA_ACCESS_LOG) and DATA_WRITE_CHANGES.search(entry.audit_method or "")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.entries.payloads import (
+    SCOPE_BACKEND,
     SCOPE_DESTINATION,
     SCOPE_ENDPOINT,
     SCOPE_FIELD,
@@ -17,6 +18,7 @@ from loggardener.entries.payloads import (
     SCOPE_PERMISSION,
     SCOPE_PORT,
     SCOPE_SOURCE,
+    describes,
 )
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
@@ -220,9 +222,13 @@ _PERIMETER_REFUSED = compile_regex(
 """A call VPC Service Controls refused, as Google's APIs and the policy audit log say it (`Request is prohibited by
 organization's policy. vpcServiceControlsUniqueIdentifier: …`, a violation of type `VPC_SERVICE_CONTROLS`,
 `violationReason: RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER`)."""
-_DRY_RUN_FIELDS = frozenset({"spec", "useexplicitdryrunspec"})
-"""A perimeter's dry-run fields (an update mask's first part, lower case, without `_`): a change of these alone
-(`updateMask: spec,useExplicitDryRunSpec`) logs what it would refuse and refuses nothing."""
+_PERIMETER_DRY_RUN_FIELDS = frozenset({"spec"})
+"""A perimeter's dry-run configuration (an update mask's first part, lower case, without `_`): its `spec`, where an
+organization policy's is named so (`dry_run_spec`: `_DRY_RUN`)."""
+_DRY_RUN = "dryrun"
+"""What the name of a field holding a dry-run configuration holds (lower case, without `_`): an organization
+policy's `dry_run_spec`, a perimeter's `useExplicitDryRunSpec`. A change of these alone logs what it would refuse and
+refuses nothing."""
 _PRIVATE_ACCESS_METHODS = compile_regex(r"\bcompute\.subnetworks\.setPrivateIpGoogleAccess$")
 """Audit methods that turn a subnet's Private Google Access on or off: off, its VMs and nodes without an external
 address no longer reach Google's APIs."""
@@ -261,6 +267,14 @@ _KUBERNETES_API = compile_regex(
 `kubernetes.default.svc`): what a control plane's upgrade, resize or IP rotation leaves unanswered a while. Its
 paths name the API's own resources or groups (`/api/v1/namespaces/…`, `/apis/coordination.k8s.io/v1/…`); another
 REST API's `/api/v1/rates` is not it."""
+_UNSCHEDULABLE = compile_regex(
+    r"\b0/\d{1,6} nodes are available: [^\n]{0,400}?(?:Insufficient [\w./-]{1,60}|didn't match Pod's node "
+    r"affinity/selector|untolerated taint|had taint|were unschedulable|Too many pods)|\bpod didn't trigger scale-up\b"
+)
+"""A pod no node can take, for want of what a node pool provides, as the Kubernetes scheduler says it (`0/3 nodes are
+available: 3 Insufficient cpu.`, `… 4 node(s) didn't match Pod's node affinity/selector.`, a taint, cordoned nodes) or
+the cluster autoscaler (`pod didn't trigger scale-up: 1 max node group size reached`): what a node pool resized, its
+autoscaling bounded, or deleted does to its cluster's pods. A claim or a volume no node can take is not its doing."""
 _CERTIFICATE_METHODS = compile_regex(
     r"\bcompute\.(?:targetHttpsProxies\.(?:setSslCertificates|setCertificateMap)|targetSslProxies\."
     r"setSslCertificates)$|CertificateManager\.(?:Update|Delete)Certificate(?:MapEntry)?$"
@@ -315,9 +329,6 @@ _IMAGE_PULL_FAILED = compile_regex(
     re.IGNORECASE,
 )
 """A pull of an image refused, as the kubelet, a registry or Cloud Run's deploy says it."""
-_METADATA_FIELDS = frozenset({"labels", "userlabels", "displayname", "description"})
-"""Fields of a resource that only describe it (an update mask's last part, lower case, without `_`): an update of
-these alone (`UpdateInstance` with `updateMask: labels`) changes nothing its clients meet."""
 _PORT_NAMED = compile_regex(
     r"(?:(?<![\w.-])(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]{2,39}\]|[a-z][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8})"
     r":(\d{2,5})|\bport[ =](\d{2,5}))(?!\d|:\d)",
@@ -624,7 +635,7 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
     object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`); a managed datastore's
     change no problem of other projects only (`_runs_only_elsewhere`)."""
-    if change.grants_only or _describes_only(change):
+    if change.grants_only or _describes_only(change) or _dry_run_only(change):
         return False
     if change.parent is not None:
         problems = [c for c in problems if not _names_it_in_another_parent(change, c)]
@@ -632,6 +643,8 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
         problems = [c for c in problems if not _names_it_in_another_project(change, c)]
         if _is_datastore_change(change):
             problems = [c for c in problems if not _runs_only_elsewhere(c, change)]
+    if _is_datastore_change(change):
+        problems = [c for c in problems if not _names_only_other_instances(change, c)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
     if any(c.fingerprint in change.hosted for c in problems):
@@ -700,6 +713,24 @@ def _qualifying_projects(change: ChangeMarker, problem: Cluster) -> set[str]:
     return {project for project in found if project.lower() != parent}
 
 
+_INSTANCE_NAMED = compile_regex(
+    r"(?<![\w.-])[a-z](?:[a-z0-9.-]{0,60}[a-z0-9])?(?::[a-z][a-z0-9-]{0,60})?:[a-z]+-[a-z]+\d{1,2}:"
+    r"([a-z][a-z0-9-]{0,97})(?![\w-])|"
+    r"(?<![\w-])instances/([a-z][a-z0-9-]{0,97})(?![\w-])"
+)
+"""A managed datastore's instance as its clients name the one they use: a Cloud SQL connection name
+(`shop-prod:us-central1:orders-db`, a domain-scoped project's `example.com:shop:us-central1:orders-db`, in a socket path
+`/cloudsql/…`, a connector's `instance_connection_name`), or a
+resource name (`projects/p/locations/us-central1/instances/sessions`, AlloyDB's `…/clusters/c/instances/primary`)."""
+
+
+def _names_only_other_instances(change: ChangeMarker, problem: Cluster) -> bool:
+    """The problem names the datastore instances its client uses (`_INSTANCE_NAMED`), and the changed one is none of
+    them: `billing-db` restarted does not refuse a socket to `/cloudsql/shop-prod:us-central1:orders-db`."""
+    named = {found.group(1) or found.group(2) for found in _INSTANCE_NAMED.finditer(_said(problem))}
+    return bool(named) and change.resource.lower() not in {name.lower() for name in named}
+
+
 def _is_datastore_change(change: ChangeMarker) -> bool:
     """A change of a managed datastore (`_DATASTORES`: a Memorystore failover, a Cloud SQL restart)."""
     method = change.method.lower()
@@ -721,14 +752,14 @@ def _runs_only_elsewhere(problem: Cluster, change: ChangeMarker) -> bool:
 
 
 def _describes_only(change: ChangeMarker) -> bool:
-    """The change's update mask names only fields that describe the resource (`_METADATA_FIELDS`: its labels, its
-    display name): it changed nothing its clients meet."""
-    fields = [
-        part[len(SCOPE_FIELD) :].rpartition(".")[2].replace("_", "").lower()
-        for part in change.scope
-        if part.startswith(SCOPE_FIELD)
-    ]
-    return bool(fields) and all(field in _METADATA_FIELDS for field in fields)
+    """The change sets only fields that describe the resource (`describes`: its labels, its display name), by its
+    update mask, by the body of a patch, or by its method's name (`ClusterManager.SetLabels`,
+    `v1.compute.instances.setLabels`): it changed nothing its clients meet."""
+    verb = change.method.rpartition(".")[2]
+    if verb[:3].lower() == "set" and describes(verb[3:]):
+        return True
+    fields = [part[len(SCOPE_FIELD) :] for part in change.scope if part.startswith(SCOPE_FIELD)]
+    return bool(fields) and all(describes(field) for field in fields)
 
 
 def _scoped(change: ChangeMarker, tag: str) -> list[str]:
@@ -759,13 +790,17 @@ def _reaches_port(ports: Sequence[str], text: str) -> bool:
 
 
 def _dry_run_only(change: ChangeMarker) -> bool:
-    """The perimeter change's update mask names only its dry-run configuration (`_DRY_RUN_FIELDS`)."""
+    """The change's update mask names only dry-run configuration (`_DRY_RUN`: an organization policy's
+    `dry_run_spec`; a perimeter's `spec` and `useExplicitDryRunSpec`)."""
+    perimeter = _PERIMETER_METHODS.search(change.method) is not None
     fields = [
         part[len(SCOPE_FIELD) :].partition(".")[0].replace("_", "").lower()
         for part in change.scope
         if part.startswith(SCOPE_FIELD)
     ]
-    return bool(fields) and all(field in _DRY_RUN_FIELDS for field in fields)
+    return bool(fields) and all(
+        _DRY_RUN in field or (perimeter and field in _PERIMETER_DRY_RUN_FIELDS) for field in fields
+    )
 
 
 def _admits_health_checkers(sources: Sequence[str]) -> bool:
@@ -832,6 +867,15 @@ def _pushed_to(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     )
 
 
+def _routes_to(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
+    """A problem of a backend service the changed URL map routes requests to (`SCOPE_BACKEND`: a load balancer's
+    `failed_to_pick_backend` on `api-v2` after `/api/*` was routed to it); the URL map's own name is in no problem."""
+    backends = set(_scoped(change, SCOPE_BACKEND))
+    return bool(backends) and any(
+        service.rpartition("/")[2] in backends for c in problems for service in c.services
+    )
+
+
 def _said(cluster: Cluster) -> str:
     """The problem's title, message and the first line of its first sample: a structured log's message that its
     exception replaced as the problem's message (`publish to projects/p/topics/order-events failed: …` logged with
@@ -851,7 +895,8 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     """A change of a kind that fails problems of one kind, which names no resource they name: a Cloud DNS
     change (`dns.changes.create`) and a host name that does not resolve; a GKE node pool's update or resize
     (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
-    exiting or failing their probes in that pool's cluster (`ChangeMarker.elsewhere`); a whole project's (folder's, organization's) IAM policy set and a call
+    exiting or failing their probes in that pool's cluster (`ChangeMarker.elsewhere`), or its pods no node can take
+    (`_UNSCHEDULABLE`: the pool resized, its autoscaling bounded, or deleted); a whole project's (folder's, organization's) IAM policy set and a call
     refused for want of a permission (a resource's own policy is told only when a problem names it; a policy
     change that only adds bindings refuses nothing); a service account's IAM policy
     (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call refused one of the permissions
@@ -876,7 +921,8 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     configuration, and the calls it refuses (`Request is prohibited by organization's policy.`); a subnet's Private
     Google Access turned off and calls to Google's APIs that time out (`Connection to oauth2.googleapis.com timed
     out.`); a Serverless VPC Access connector changed or deleted and the connections of Cloud Run services, functions
-    and App Engine apps that time out or fail."""
+    and App Engine apps that time out or fail; a URL map routing requests to a backend service (`_routes_to`) and that
+    backend's failures at the load balancer."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         hosts = _scoped(change, SCOPE_HOST)
@@ -912,7 +958,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if _HEALTH_CHECK_METHODS.search(change.method):
         return any(_NO_HEALTHY_BACKEND.search(head) for head in heads)
     if _PERIMETER_METHODS.search(change.method):
-        return not _dry_run_only(change) and any(_PERIMETER_REFUSED.search(head) for head in heads)
+        return any(_PERIMETER_REFUSED.search(head) for head in heads)
     if _PRIVATE_ACCESS_METHODS.search(change.method):
         return any(_UNREACHABLE.search(head) and _GOOGLE_API_HOST.search(head) for head in heads)
     if _CONNECTOR_METHODS.search(change.method):
@@ -921,7 +967,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             and any(log.split(" ", 1)[0] in _SERVERLESS_RESOURCES for log in c.logs)
             for c, head in zip(problems, heads, strict=True)
         )
-    if _pushed_to(change, problems):
+    if _pushed_to(change, problems) or _routes_to(change, problems):
         return True
     method = change.method.lower()
     for word, client in _DATASTORES:
@@ -972,10 +1018,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         )
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
-            role(c) in (EXIT, PROBE)
+            (role(c) in (EXIT, PROBE) or _UNSCHEDULABLE.search(head) is not None)
             and c.fingerprint not in change.elsewhere
             and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
-            for c in problems
+            for c, head in zip(problems, heads, strict=True)
         )
     return False
 
