@@ -1869,6 +1869,22 @@ def test_a_keyed_digest_or_a_run_of_another_size_under_a_digest_name_is_redacted
     assert "q83vEjRWeJASNFZ4" not in Redactor().redact(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Enqueuing flush of user_sessions: 1.234MiB (0%) on-heap, 0.000KiB (0%) off-heap", "session_cache=512 KiB",
+     "token_ttl: 3600000ms", "sessions: 12.5MiB", "secret_cache_size: 1,024 bytes", "auth_timeout: 1500 ms"],
+)  # fmt: skip
+def test_a_size_or_a_duration_under_a_credentials_name_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["session_token: 1234MiBx9Qz", "auth_token: 3600000msK2p", "password: 512MiB"]
+)
+def test_a_value_that_only_starts_like_a_size_or_a_password_of_one_is_redacted(text: str) -> None:
+    assert "[REDACTED:" in Redactor().redact(text)
+
+
 def test_base64_of_a_sentence_stays_unless_it_names_a_credential() -> None:
     plain = base64.b64encode(b"nightly export of the parcel table finished in Lyon").decode()
     named = base64.b64encode(b"the staging password is Vq7rL2mXz9 for now").decode()

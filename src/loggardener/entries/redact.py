@@ -535,6 +535,11 @@ _DESCRIPTIVE = compile_regex(
 # A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential. A `0x` hex longer than any machine
 # word or address (32 digits or more: 128 bits) is a key written as one (`PRIVATE_KEY=0x<64 hex>`).
 _NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]{1,31}|\d+(?::\d+)*)$")
+# A size or a duration: a number and its unit, glued or after one space (`user_sessions: 1.234MiB` in Cassandra's
+# flush, `token_ttl: 3600000ms`, `session_cache=512 KiB`)
+_QUANTITY = compile_regex(
+    r"\d{1,15}(?:[.,]\d{1,15}){0,4} ?(?:[kKMGTPE]i?B|B|bytes?|[mµun]s|s|secs?|mins?|minutes?|hours?|days?|h|d|%)"
+)
 # What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
 # (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
 # `{{ .Values.db.password }}`, `%PASSWORD%`).
@@ -1025,7 +1030,7 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(word) >= 4  # a one-time code or a PIN
     if key_kind != "weak" and word.isdigit() and len(word) >= 8:
         return True  # a numeric token (`session_token: 9283746519283749`)
-    if _NUMBER.match(word):
+    if _NUMBER.match(word) or _QUANTITY.fullmatch(word):
         return False
     # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
     if key_kind in ("token", "pin"):
