@@ -137,3 +137,33 @@ def test_a_scan_of_some_services_keeps_its_own_state(tmp_path: Path) -> None:
     assert again["resolved"] == [], "the limited scan did not count the other services' problems as quiet"
     names = sorted(p.name for p in (tmp_path / "shared").glob(".gardener-state*.json"))
     assert names == [".gardener-state-inventory-svc-ledger.json", ".gardener-state.json"]
+
+
+def test_a_resolved_problems_title_kept_by_an_older_run_is_redacted_as_this_runs_texts(
+    tmp_path: Path,
+) -> None:
+    """The state keeps a title as the run that saw the problem last wrote it: an older redactor's, or one under
+    other extra patterns. Listed as resolved, it reaches the worklog and the report redacted as this run's."""
+    state = tmp_path / "state.json"
+    _scan(tmp_path, "first", "--state", str(state))
+    stored = json.loads(state.read_text(encoding="utf-8"))
+    secret = "ghp_" + "Zq8rT2vW4xY6zA1bC3dE5fG7hJ9kL0mN2pQ4"
+    known = next(iter(stored["fingerprints"].values()))
+    stored["fingerprints"]["0123456789ab"] = dict(
+        known,
+        title=f"login failed with token {secret}",
+        first_seen="2026-11-20T10:00:00Z",
+        last_seen="2026-11-20T10:05:00Z",
+        issue_number=None,
+    )
+    state.write_text(json.dumps(stored), encoding="utf-8")
+    config = tmp_path / "gardener.toml"
+    config.write_text("[state]\nresolved_after_runs = 1\n", encoding="utf-8")
+
+    second = _scan(tmp_path, "second", "--state", str(state), "--config", str(config))
+
+    assert [item["fingerprint"] for item in second["resolved"]] == ["0123456789ab"]
+    assert "login failed with token [REDACTED:" in second["resolved"][0]["title"]
+    worklog = next((tmp_path / "second").glob("*.md")).read_text(encoding="utf-8")
+    assert "login failed with token [REDACTED:" in worklog
+    assert secret not in worklog and secret not in json.dumps(second)

@@ -383,6 +383,12 @@ def _run(
         state = load_state(outputs.state) if outputs.state is not None else None
         if state is not None:
             apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
+            # a resolved problem's title is the state's, written by an earlier run (an older redactor, or other
+            # extra patterns): redacted as this run's texts are
+            report.resolved = [
+                resolved.model_copy(update={"title": scan.redact(resolved.title)})
+                for resolved in report.resolved
+            ]
         marker = run_marker(report, options.services)
         worklog = _worklog_path(outputs, report, options.services)
         failures: list[GardenerError] = []

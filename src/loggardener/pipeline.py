@@ -583,6 +583,10 @@ class Scan:
         self._batch_reassembled += reassembler.reassembled * weight
         self._batch_lone_headers += reassembler.lone_headers * weight
 
+    def redact(self, text: str) -> str:
+        """`text` redacted as this scan's entries are (the configuration's extra patterns and email setting)."""
+        return self._redact(text)
+
     def run(self, source: EntrySource) -> ScanReport:
         thresholds = gc.get_threshold()
         gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION_EVERY), *thresholds[1:])
