@@ -1767,6 +1767,59 @@ def test_an_api_not_enabled_in_the_project_is_no_missing_role(reason: str, said:
     assert "roles/logging.viewer" not in caught.value.message and "POST " not in caught.value.message
 
 
+def _quota_project_missing(service: str) -> Fault:
+    """Google's 403 to user credentials (`gcloud auth application-default login`) that name no quota project:
+    its ErrorInfo says SERVICE_DISABLED, for the gcloud CLI's project, not the one read."""
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": "SERVICE_DISABLED",
+        "domain": "googleapis.com",
+        "metadata": {"service": service, "consumer": "projects/764086051850"},
+    }
+    message = (
+        "Your application is authenticating by using local Application Default Credentials. The "
+        f"{service} API requires a quota project, which is not set by default. To learn how to set your quota "
+        "project, see https://cloud.google.com/docs/authentication/adc-troubleshooting/user-creds ."
+    )
+    body = {"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED", "details": [info]}}
+    return Fault(403, raw=json.dumps(body).encode(), content_type="application/json")
+
+
+def test_user_credentials_without_a_quota_project_are_told_to_set_one_not_to_enable_the_api() -> None:
+    """It was said as the Cloud Logging API not enabled in project 764086051850 (gcloud's), with the `gcloud
+    services enable` command for it: no use. The API disabled in the project read is still said so (above)."""
+    with (
+        FakeLoggingServer(
+            make_entries(3), faults={1: _quota_project_missing("logging.googleapis.com")}
+        ) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        "the Cloud Logging API takes user credentials only with a quota project, and yours name none (Your "
+        "application is authenticating"
+    )
+    assert caught.value.message.endswith(
+        "run `gcloud auth application-default set-quota-project P` (or set GOOGLE_CLOUD_QUOTA_PROJECT=P), and rerun"
+    )
+    assert "services enable" not in caught.value.message and "764086051850" not in caught.value.message
+    assert len(server.requests) == 1
+
+
+def test_bigquery_refusing_user_credentials_without_a_quota_project_says_how_to_set_one() -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    fault = _quota_project_missing("bigquery.googleapis.com")
+    with FakeLoggingServer([], faults=dict.fromkeys(range(1, 5), fault)) as server:
+        engine = BigQueryEngine("p-roject", server.endpoint, 10, deadline_seconds=3, request_timeout=1)
+        with pytest.raises(GardenerError) as caught:
+            engine.columns("p-roject", "logs", "_AllLogs")
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert "`gcloud auth application-default set-quota-project p-roject`" in caught.value.message
+    assert "services enable" not in caught.value.message
+
+
 def _project_gone(message: str, reason: str = "CONSUMER_INVALID") -> Fault:
     """Google's 403 for a project deleted or pending deletion, as every API answers it."""
     info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason, "domain": "googleapis.com"}

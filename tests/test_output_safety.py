@@ -74,3 +74,30 @@ def test_error_group_urls_cannot_end_the_link() -> None:
         url
         == "https://console.cloud.google.com/errors/detail/grp%29%5D%28https%3A%2F%2Fevil.test?project=p%20x"
     )
+
+
+def test_paths_given_on_the_command_line_reach_the_terminal_inert(tmp_path: Path) -> None:
+    """The `Worklog:`, `Drafts:` and trend lines print the paths as given: an ESC or a bidirectional override
+    in a directory's name reached the terminal (a script that builds `--out` from a branch or service name)."""
+    export = tmp_path / "e.ndjson"
+    export.write_text("".join(json.dumps(_entry(i)) + "\n" for i in range(3)), encoding="utf-8")
+    out = tmp_path / "w\x1b[2Jl\u202e"
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            "--from",
+            str(export),
+            "--out",
+            str(out),
+            "--state",
+            str(out / "s.json"),
+            "--issues",
+            "draft",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert next(out.glob("*.md"))  # the directory keeps its name: only what is shown is made inert
+    assert not CONTROLS.search(result.stdout + result.stderr)
+    shown = str(tmp_path / "w[2Jl")
+    assert f"Worklog: {shown}/" in result.stdout and f"(state: {shown}/s.json" in result.stdout

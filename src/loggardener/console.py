@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,6 +29,12 @@ class _Console(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True
         discard_stream(self.file)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        """Every line printed is inert, as the error lines are: control characters and bidirectional overrides
+        in a text (a path given on the command line, such as `--out`'s in the `Worklog:` line) are removed,
+        never sent to the terminal; gardener's own styling is rich markup, applied after."""
+        super().print(*(strip_controls(o) if isinstance(o, str) else o for o in objects), **options)
 
 
 class _SizingEnvironment(Mapping[str, str]):

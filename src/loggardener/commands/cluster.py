@@ -172,6 +172,7 @@ def cluster(
         Path | None,
         typer.Option(
             "--assignments",
+            readable=False,
             help='Write NDJSON, one line per input line in input order: {"line", "cluster", "template"}; '
             "'-' for standard output (the table then goes to stderr).",
         ),

@@ -378,13 +378,17 @@ def scan(
             help="Lowest severity to triage [default: min_severity of the config, else WARNING].",
         ),
     ] = None,
+    # readable=False on every path: click's check refused outputs this user may write but not read, and a
+    # --config it could not read with a usage error's code; gardener's own checks say each with its code
     out_dir: Annotated[
-        Path, typer.Option("--out", rich_help_panel="Outputs", help="Directory for the worklog.")
+        Path,
+        typer.Option("--out", readable=False, rich_help_panel="Outputs", help="Directory for the worklog."),
     ] = Path("worklogs"),
     templates: Annotated[
         Path | None,
         typer.Option(
             "--templates",
+            readable=False,
             rich_help_panel="Outputs",
             help="Directory of templates overriding the bundled ones.",
         ),
@@ -393,6 +397,7 @@ def scan(
         Path | None,
         typer.Option(
             "--report-json",
+            readable=False,
             rich_help_panel="Outputs",
             help="Write the whole result as JSON; '-' for standard output (the summary then goes to stderr).",
         ),
@@ -401,6 +406,7 @@ def scan(
         Path | None,
         typer.Option(
             "--assignments",
+            readable=False,
             rich_help_panel="Outputs",
             help="Write NDJSON: one line per input entry with its cluster; '-' for standard output.",
         ),
@@ -409,6 +415,7 @@ def scan(
         Path | None,
         typer.Option(
             "--config",
+            readable=False,
             rich_help_panel="Configuration",
             help="Configuration file [default: ./gardener.toml or pyproject.toml].",
         ),
@@ -476,6 +483,7 @@ def scan(
         Path | None,
         typer.Option(
             "--save-export",
+            readable=False,
             rich_help_panel="Live source (Cloud Logging)",
             help="Live scan: also save the fetched entries as NDJSON.",
         ),
@@ -501,6 +509,7 @@ def scan(
         Path | None,
         typer.Option(
             "--state",
+            readable=False,
             rich_help_panel="State",
             help="State kept across runs: marks problems new, recurring or regressed and lists resolved ones "
             f"[default: {STATE_FILE_NAME} in the --out directory, i.e. {DEFAULT_STATE_PATH}; scans limited "
@@ -526,6 +535,7 @@ def scan(
         Path | None,
         typer.Option(
             "--step-summary",
+            readable=False,
             rich_help_panel="Outputs",
             envvar="GITHUB_STEP_SUMMARY",
             help="Append the worklog, trimmed to 1 MiB, to this GitHub Actions job summary file.",

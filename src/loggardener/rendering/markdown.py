@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import traceback
 from collections.abc import Iterator
@@ -135,6 +136,12 @@ def _template_directory(path: Path) -> None:
     if not is_directory:
         missing = "" if path.exists() else missing_path_hint(str(path))
         raise GardenerError(f"--templates {path}: not a directory{missing}", ExitCode.BAD_INPUT)
+    if not os.access(path, os.R_OK | os.X_OK):  # jinja would take its templates for missing: the bundled ones
+        raise GardenerError(
+            f"--templates {path}: this user cannot read the directory (permission denied): give it read access, "
+            "or pass another --templates",
+            ExitCode.BAD_INPUT,
+        )
 
 
 class MarkdownWorklog(Renderer):
@@ -169,6 +176,14 @@ class MarkdownWorklog(Renderer):
             if not self._overridden:
                 raise
             raise _not_utf8(self._name, exc) from None
+        except OSError as exc:  # a template of --templates this user may not read (jinja opens it when found)
+            if not self._overridden:
+                raise
+            raise GardenerError(
+                f"template {exc.filename or self._name} (from --templates) cannot be read: "
+                f"{exc.strerror or exc}: give this user read access to it",
+                ExitCode.BAD_INPUT,
+            ) from None
         except (ValueError, ArithmeticError, LookupError, TypeError, AttributeError, RecursionError) as exc:
             if not self._overridden:
                 raise  # the bundled templates failing is a bug, not the user's

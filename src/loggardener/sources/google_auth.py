@@ -163,10 +163,17 @@ _REQUEST_LINE = compile_regex(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: "
 """The request the client libraries put before the server's message ("POST https://…: ")."""
 
 
+_QUOTA_PROJECT = compile_regex(r"(?i)\brequires a quota project\b")
+"""How Google's APIs refuse user credentials (`gcloud auth application-default login`) that name no quota
+project: a 403 whose ErrorInfo says SERVICE_DISABLED for the gcloud CLI's own project, not the user's, so
+enabling the API would change nothing (https://cloud.google.com/docs/authentication/troubleshoot-adc)."""
+
+
 def not_enabled(exc: BaseException, project: str, api: str, service: str) -> GardenerError | None:
     """A 403 that is no missing permission but an API not enabled in the project, or its billing off (Google's
     `google.rpc.ErrorInfo` reason SERVICE_DISABLED or BILLING_DISABLED, BigQuery's `accessNotConfigured`): one
-    line naming the command that enables it, exit code 2; None for any other error."""
+    line naming the command that enables it, exit code 2; user credentials without the quota project the API
+    asks for: the command that sets it, exit code 4; None for any other error."""
     reason = getattr(exc, "reason", None)
     errors = getattr(exc, "errors", None) or []
     first = errors[0] if isinstance(errors, list | tuple) and errors and isinstance(errors[0], dict) else {}
@@ -175,6 +182,14 @@ def not_enabled(exc: BaseException, project: str, api: str, service: str) -> Gar
     metadata = getattr(exc, "metadata", None) or {}
     consumer = str(metadata.get("consumer") or f"projects/{project}").removeprefix("projects/") or "PROJECT"
     said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
+    if _QUOTA_PROJECT.search(said):
+        quota = project or "PROJECT"
+        return GardenerError(
+            f"the {api} takes user credentials only with a quota project, and yours name none ({said}): run "
+            f"`gcloud auth application-default set-quota-project {quota}` (or set GOOGLE_CLOUD_QUOTA_PROJECT="
+            f"{quota}), and rerun",
+            ExitCode.CREDENTIALS,
+        )
     if reason == "SERVICE_DISABLED" or first.get("reason") == "accessNotConfigured":
         name = str(metadata.get("service") or service)
         return GardenerError(
