@@ -1553,6 +1553,43 @@ def test_reports_of_dart_and_swift_split_per_line_scan_alike(copies: int, instan
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def test_counted_runs_between_a_plain_line_and_the_heading_it_opens_scan_alike() -> None:
+    """Log Analytics returns a group's counted runs (batches) at the group's first time: between a plain line and
+    the first frame of the Dart error it heads when other streams crash at once. The line still heads its report."""
+    entries: list[dict[str, Any]] = []
+    lines = [
+        "Bad state: No element",
+        "#0      ListBase.first (dart:collection/list.dart:62:5)",
+        "#1      OrderService.latest (package:shop/order_service.dart:27:18)",
+    ]
+    for service in range(12):
+        for copy in range(6):
+            moment = START + timedelta(seconds=5 * copy, microseconds=service)
+            for line, text in enumerate(lines):
+                entries.append(
+                    {
+                        "insertId": f"s{service}c{copy}l{line}",
+                        "timestamp": (moment + timedelta(microseconds=300 * line))
+                        .isoformat()
+                        .replace("+00:00", "Z"),
+                        "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+                        "resource": {
+                            "type": "cloud_run_revision",
+                            "labels": {
+                                "service_name": f"svc{service}",
+                                "revision_name": f"svc{service}-00001-abc",
+                            },
+                        },
+                        "labels": {"instanceId": f"instance-{copy % 2}"},
+                        "textPayload": text,
+                    }
+                )
+    entries.sort(key=lambda entry: entry["timestamp"])
+    local = local_report(ListSource(entries))
+    assert local.totals.events == 12 * 6
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 @pytest.mark.parametrize(("copies", "instances"), [(5, 40), (40, 5)], ids=["few", "crowded"])
 def test_held_lines_that_open_with_a_letter_do_not_cut_a_split_stack(copies: int, instances: int) -> None:
     entries = _split_tracebacks(
