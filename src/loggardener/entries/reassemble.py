@@ -2106,7 +2106,7 @@ NEIGHBOURED_PATTERN = (
     + r"|^\s*\^[\^~]*\s*$"
 )
 # The lines of a report reassembly joins that no Python, Java, Go or Ruby header opens (Dart's, Swift's, Haskell's,
-# Lua's, Perl's, shelf's, PHP-FPM's slow log): a run of lines holding one may be a split stack (the Log Analytics
+# Lua's, Perl's, shelf's, PHP-FPM's slow log, OTP's crash report, the JVM's lines after an OutOfMemoryError): a run of lines holding one may be a split stack (the Log Analytics
 # query's headers derive from them; a pattern `_classify` reads belongs here unless its lines only go on with a
 # report another line opens)
 REPORT_LINE_PATTERNS = (
@@ -2124,6 +2124,8 @@ REPORT_LINE_PATTERNS = (
     PERL_FRAME,
     _SHELF_ERROR,
     _FPM_SLOW_LOG,
+    _ERLANG_REPORT,
+    _JVM_OOM_LINE,
     compile_regex(
         "|".join(f"^{_literal(heading)}$" for heading in (DART_UNHANDLED, LUA_TRACEBACK, *HASKELL_CALL_STACK))
     ),
