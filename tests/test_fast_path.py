@@ -624,6 +624,16 @@ def test_a_line_the_pre_check_turns_away_has_no_kind(text: str) -> None:
         assert reassemble._classify(line, stripped) is None
 
 
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_LINES, st.sampled_from(["", "\n", "\n\n"]))
+def test_the_pre_checks_pattern_holds_every_line_it_lets_through(text: str, ends: str) -> None:
+    """`MAY_BE_KIND_PATTERN`, the pre-check as the Log Analytics query reads it, holds every line the pre-check lets
+    through, with its line ends or without them: a kind reassembly adds reaches the query with the pre-check."""
+    line = text.rstrip("\n")
+    if reassemble.may_be_kind(line, line.strip()):
+        assert re.search(reassemble.MAY_BE_KIND_PATTERN, line + ends) is not None
+
+
 def test_a_repeated_quiet_message_is_read_once_and_each_entry_kept_alike(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

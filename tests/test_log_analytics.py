@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import functools
+import inspect
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +32,7 @@ from la_support import (
     synthetic,
 )
 from loggardener.config import GardenerConfig
+from loggardener.entries import reassemble
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.payloads import Payload
@@ -1475,10 +1479,83 @@ _REPORT_LINES = st.sampled_from(
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_REPORT_LINES, min_size=20, max_size=30))
 def test_every_report_line_is_a_stack_header_in_the_query(lines: list[str]) -> None:
-    """Each line of a Dart, Swift, Haskell, shelf or PHP-FPM report (`REPORT_LINE_PATTERNS`, as their patterns
+    """Each line of a Dart, Swift, Haskell, Lua, Perl, shelf or PHP-FPM report (`REPORT_LINE_PATTERNS`, as their patterns
     draw them) makes its run a stack in the query, as reassembly joins it."""
     held = sorted({line for line in lines if "\n" not in line})
     assert _matching_in_the_query(held, _stack_header) == held
+
+
+# The patterns `reassemble._classify` reads whose lines the query holds by its own headers (`_STACK_HEADER`: Python,
+# Java, Go, Ruby, Elixir, PHP, Rust, a hint) or that only go on with a report another line opens (a cause, a frame
+# marker, a source line, an exception's line, a record's context)
+_NOT_REPORT_LINES = frozenset(
+    {
+        *(
+            "_AT_FRAME",
+            "PY_WARNING",
+            "RUST_PANIC",
+            "_ELIXIR_EXCEPTION",
+            "_GLOG_TRACE",
+            "_HINT",
+            "_PHP_HEADER",
+        ),
+        *("PHP_THROWN", "_RUBY_FRAME", "_KNV_ERROR", "_MONOLOG_TRACE", "MONOLOG_EXCEPTION", "FAULT_THREAD"),
+        *(
+            "_ASYNCIO_CONTEXT",
+            "_ASYNCIO_MESSAGE",
+            "_CAUSE_LINE",
+            "_COROUTINE_MARKER",
+            "_DOC_LINK",
+            "_DOTNET_HEADER",
+        ),
+        *("_DOTNET_PARAMETER", "_ELIXIR_CONTEXT", "_ELIXIR_REQUEST", "_EMBEDDED_EXCEPTION", "_ERLANG_LINE"),
+        *("_EXCEPTION_LINE", "_EXCERPT", "_FILE_LINE", "_GO_LINE", "_GO_STACK_FUNCTION"),
+        *(
+            "_ID_TAGS_ONLY",
+            "_JVM_OOM_LINE",
+            "_LOGGER_TAGS_ONLY",
+            "_NODE_ARRAY",
+            "_NODE_LOCATION",
+            "_NODE_VERSION",
+        ),
+        *(
+            "_PHP_TRACE",
+            "_RUST_NOTE",
+            "_SPRING_REPORT",
+            "_SQL_TRAILER",
+            "_STATEMENT_LINE",
+            "_TAGS_ONLY",
+            "_V8_LINE",
+        ),
+    }
+)
+
+
+# Known gap: Spring Boot's failure analysis split one line per entry differs between the scans, and with its lines as
+# headers the Log Analytics scan fails (a problem of batch events only has no sample to show)
+_NOT_YET_REPORT_LINES = frozenset({"_SPRING_REPORT"})
+
+
+def test_every_report_reassembly_classifies_reaches_the_querys_headers() -> None:
+    """Each pattern reassembly's classifier reads is one of `REPORT_LINE_PATTERNS`, from which the query's headers
+    derive, or is known to need none: a report added to reassembly alone, with a pattern of its own, fails here
+    until its lines reach the query (see `test_every_report_line_is_a_stack_header_in_the_query`)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(reassemble._classify)))
+    read = {
+        node.id: value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and hasattr(value := getattr(reassemble, node.id, None), "pattern")
+    }
+    report_lines = {pattern.pattern for pattern in REPORT_LINE_PATTERNS}
+    unknown = sorted(
+        name
+        for name, pattern in read.items()
+        if pattern.pattern not in report_lines and name not in _NOT_REPORT_LINES | _NOT_YET_REPORT_LINES
+    )
+    assert unknown == [], (
+        "add them to reassemble.REPORT_LINE_PATTERNS (or, if no report opens with them, here)"
+    )
+    assert set(read) >= _NOT_REPORT_LINES | _NOT_YET_REPORT_LINES  # (no name the classifier no longer reads)
 
 
 # Look-alikes: lines that read as a report's neighbours (a request line, a `#` or `package:` line, a caret) among
@@ -1550,6 +1627,90 @@ def test_reports_of_dart_and_swift_split_per_line_scan_alike(copies: int, instan
     entries = _split_tracebacks(copies, seed=9, hours=0.15, instances=instances, shapes=_REPORT_SHAPES)
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks > 0
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Reports whose lines only reassembly's own patterns tell (`reassemble.REPORT_LINE_PATTERNS`), one line per entry:
+# Lua's traceback under the error's line, Perl's `die` with Carp's calls under it, OTP's crash report, the JVM's lines
+# after an OutOfMemoryError
+_OWN_PATTERN_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "=CRASH REPORT==== 3-Dec-2026::10:00:00.123456 ==="),
+        (0.0001, "  crasher:"),
+        (0.0001, "    initial call: shop_worker:init/1"),
+        (0.0001, "    pid: <0.{n}.0>"),
+        (0.0001, "    exception error: bad argument"),
+        (0.0001, "      in function  binary_to_integer/1"),
+    ],
+    [
+        (0, "java.lang.OutOfMemoryError: Java heap space"),
+        (0.0001, "Dumping heap to /tmp/java_pid{n}.hprof ..."),
+        (0.0001, "Heap dump file created [{n}456 bytes in 0.5 secs]"),
+        (0.0001, "Terminating due to java.lang.OutOfMemoryError: Java heap space"),
+    ],
+    [
+        (0, "lua: /app/worker.lua:{n}: attempt to perform arithmetic on a nil value (global 'count')"),
+        (0.0001, "stack traceback:"),
+        (0.0001, "\t/app/worker.lua:{n}: in function 'add'"),
+        (0.0001, "\t/app/worker.lua:20: in main chunk"),
+        (0.0001, "\t[C]: in ?"),
+    ],
+    [
+        (0, "Database handle gone at /app/lib/Shop/DB.pm line {n}."),
+        (
+            0.0001,
+            '\tShop::DB::query(Shop::DB=HASH(0x55d0c8a3e2a8), "select 1") called at /app/lib/Shop/Worker.pm line 88',
+        ),
+        (
+            0.0001,
+            "\tShop::Worker::run(Shop::Worker=HASH(0x55d0c8a3f010)) called at /app/bin/worker.pl line 12",
+        ),
+    ],
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 3)], ids=["few", "crowded"])
+def test_reports_only_reassemblys_own_patterns_tell_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(copies, seed=11, hours=0.15, instances=instances, shapes=_OWN_PATTERN_SHAPES)
+    local = local_report(ListSource(entries))
+    assert local.totals.events == len(_OWN_PATTERN_SHAPES) * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_counted_runs_between_a_plain_line_and_the_heading_it_opens_scan_alike() -> None:
+    """Log Analytics returns a group's counted runs (batches) at the group's first time: between a plain line and
+    the first frame of the Dart error it heads when other streams crash at once. The line still heads its report."""
+    entries: list[dict[str, Any]] = []
+    lines = [
+        "Bad state: No element",
+        "#0      ListBase.first (dart:collection/list.dart:62:5)",
+        "#1      OrderService.latest (package:shop/order_service.dart:27:18)",
+    ]
+    for service in range(12):
+        for copy in range(6):
+            moment = START + timedelta(seconds=5 * copy, microseconds=service)
+            for line, text in enumerate(lines):
+                entries.append(
+                    {
+                        "insertId": f"s{service}c{copy}l{line}",
+                        "timestamp": (moment + timedelta(microseconds=300 * line))
+                        .isoformat()
+                        .replace("+00:00", "Z"),
+                        "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+                        "resource": {
+                            "type": "cloud_run_revision",
+                            "labels": {
+                                "service_name": f"svc{service}",
+                                "revision_name": f"svc{service}-00001-abc",
+                            },
+                        },
+                        "labels": {"instanceId": f"instance-{copy % 2}"},
+                        "textPayload": text,
+                    }
+                )
+    entries.sort(key=lambda entry: entry["timestamp"])
+    local = local_report(ListSource(entries))
+    assert local.totals.events == 12 * 6
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 

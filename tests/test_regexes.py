@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loggardener import cache, regexes
 from loggardener.console import Terminated
-from loggardener.regexes import compile_regex
+from loggardener.regexes import before_line_ends, compile_regex
 
 
 @pytest.fixture
@@ -352,3 +353,16 @@ def test_patterns_compiled_once_start_up_is_over_are_not_kept(fresh_cache: Path)
         regexes.uninstall()
         re.purge()
     assert not regexes._used
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [(r"^Stack trace:$", "Stack trace:\n"), (r"^word$", "word\n\n"), (r"[$]x$|a\$$", "a$\n")],
+)
+def test_an_end_of_text_also_holds_before_trailing_line_ends_in_re2(pattern: str, text: str) -> None:
+    """RE2's `$` (the Log Analytics query's) holds only at the end; Python's also before a last line end. A `$`
+    in a class or escaped is a character, and stays one."""
+    assert re2.search(pattern, text) is None
+    assert re2.search(before_line_ends(pattern), text) is not None
+    assert re2.search(before_line_ends(pattern), text.rstrip("\n")) is not None
+    assert before_line_ends(r"[$]\$") == r"[$]\$"

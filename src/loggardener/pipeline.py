@@ -300,8 +300,10 @@ class Scan:
         Lua's `stack traceback:`, logging's `Stack (most recent call last):`), written within the reassembly gap,
         is the report's first line: the reassembler is told so (`expect_head`), and a line the fast path skimmed
         is parsed after all, for its text. The latest `_HEAD_WINDOW` entries wait, in order, so that other
-        streams' lines may come between the two (instances crashing at once). The streams `awaiting` a plain line
-        (`may_neighbour_message`) are told as each entry is parsed, before it waits."""
+        streams' lines may come between the two (instances crashing at once). A record a source counted is no
+        report's first line (`_find_head`): it passes at once, and takes no waiting line's place (Log Analytics
+        returns a group's counted runs at the group's first time, between that run's own lines). The streams
+        `awaiting` a plain line (`may_neighbour_message`) are told as each entry is parsed, before it waits."""
         window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]] = deque()
         for item in parsed:
             entry = item[0]
@@ -312,6 +314,9 @@ class Scan:
                     awaiting.add(stream_key(entry))
                 if entry.payload_kind == "text" and heads_report(entry.message):
                     self._find_head(window, entry, stream_key(entry))
+            if item[1] is not None:
+                yield item
+                continue
             window.append((item, self._skimmed if isinstance(entry, Quiet) else None))
             if len(window) > _HEAD_WINDOW:
                 yield window.popleft()[0]
@@ -328,8 +333,8 @@ class Scan:
         is a plain text line below WARNING within the reassembly gap (`_with_heads`)."""
         for index in range(len(window) - 1, -1, -1):
             (entry, occurrences), source = window[index]
-            if occurrences is not None or stream_key(entry) != key:
-                continue  # (a record a source counted is reassembled apart, if at all: `_batch_events`)
+            if stream_key(entry) != key:
+                continue
             plain = (
                 entry.text
                 if isinstance(entry, Quiet)

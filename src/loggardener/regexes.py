@@ -189,3 +189,24 @@ def widen_escapes(pattern: str, widen: dict[str, str], keep_carets: bool = True)
         elif character != "^" or keep_carets:
             out.append(character)
     return "".join(out)
+
+
+def before_line_ends(pattern: str) -> str:
+    r"""`pattern` with each `$` outside a class also matching before line ends at the end of the text (`\n*$`):
+    Python's `$` matches before a last line end, RE2's only at the end, and a line may be matched with its line
+    ends or without them."""
+    out: list[str] = []
+    in_class = escaped = False
+    for character in pattern:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif in_class:
+            in_class = character != "]" or out[-1] == "["
+        elif character == "[":
+            in_class = True
+        elif character == "$":
+            out.append("\\n*")
+        out.append(character)
+    return "".join(out)

@@ -1565,6 +1565,8 @@ class Inferred:
 _JVM_UNCAUGHT = 'Exception in thread "'
 _RUNTIME_ERROR_INITIALS = "EF"
 _GLOG_ERROR = compile_regex(r"(?:ERROR: logging before flag\.Parse: )?[EF]\d{4} \d\d:\d\d:\d\d")
+# Both as one pattern, for the Log Analytics query: the lines `_runtime_error_line` reads
+RUNTIME_ERROR_PATTERN = "^(?:" + literal(_JVM_UNCAUGHT) + "|" + _GLOG_ERROR.pattern + ")"
 
 
 def _runtime_error_line(text: str) -> Severity | None:

@@ -25,7 +25,7 @@ from typing import Any
 
 import re2
 
-from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
+from loggardener.entries.levels import PY_WARNING, header_only, literal, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.redact import (
     COMMAND_PROMPT,
@@ -63,7 +63,7 @@ from loggardener.entries.stacks import (
     SWIFT_FRAME,
     SWIFT_OLD_FRAME,
 )
-from loggardener.regexes import compile_regex, widen_escapes
+from loggardener.regexes import before_line_ends, compile_regex, widen_escapes
 
 # (`> File …`: the frame loguru's report of a caught exception marks as the one that raised it)
 _FILE_LINE = compile_regex(r'^\s*(?:> )?File "[^"]+", line \d+')
@@ -96,13 +96,13 @@ _COROUTINE_MARKER = compile_regex(r"^\s+\(Coroutine (?:boundary|creation stacktr
 # lib/action_controller/metal.rb:215:in 'dispatch'`), and a template's frame (`app/views/users/new.html.erb:3:in
 # '_app_views_users_new_html_erb___1'`) may have no method (`app/views/users/_form.html.erb:3`).
 _RUBY_SOURCE = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl)"
-RUBY_FRAME_PATTERN = (
+_RUBY_FRAME_PATTERN = (
     r"^\s*(?:from \S{1,500}?|(?:from )?(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?(?:\S{1,500}?"
     + _RUBY_SOURCE
     + r"|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
     r"|^\s*(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?\S{1,500}?" + _RUBY_SOURCE + r":\d+\s*$"
 )
-_RUBY_FRAME = compile_regex(RUBY_FRAME_PATTERN)
+_RUBY_FRAME = compile_regex(_RUBY_FRAME_PATTERN)
 # A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
 # failure's report after the request's tags (`[6f1c…]   `), its blank ones too. Without the trailing blanks (a
 # stream that trims lines) only tags among which is an id say so (a request's id: `[6f1c…]`, `[10.0.0.7]`): a line
@@ -123,11 +123,11 @@ _LOGGER_TAGS_ONLY = compile_regex(
 _EXCERPT = compile_regex(r"\d{1,6}:(?: .*)?")
 # (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
 # Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
-CAUSE_LINE_PATTERN = (
+_CAUSE_LINE_PATTERN = (
     r"^(?:\s*(?:Caused by|Suppressed): |\s*Caused by:\s*$|\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
-_CAUSE_LINE = compile_regex(CAUSE_LINE_PATTERN)
+_CAUSE_LINE = compile_regex(_CAUSE_LINE_PATTERN)
 # Rails' `Causes:` section (7.1 on) between its exception's line and the excerpt: the heading, then each cause's class
 # and message, without the colon the exception's line ends with (`NoMethodError (undefined method 'x' for nil)`)
 _RAILS_CAUSES = "Causes:"
@@ -693,18 +693,36 @@ def _line_kind(message: str) -> str | None:
     return _classify(line, stripped) if may_be_kind(line, stripped) else None
 
 
+# What else `may_be_kind` lets through: a line that ends as a Go frame, Rails' `Error (…):`, a hint or V8's out of
+# memory; that names an exception (`TypeError: `, `NpgsqlException (0x…)`, `Error [ERR_X]`) anywhere; Spring Boot's
+# reporter's line ending in a colon; a sentence ending in a full stop that names a line (Perl's `die`)
+_KIND_ENDINGS = (")", "):", "?", *_V8_OUT_OF_MEMORY)
+_KIND_WORDS = ("Error: ", "Exception: ", "Exception (", "Error [")
+_KIND_LINE_WORD = " line "
+
+
 def may_be_kind(line: str, stripped: str) -> bool:
     """The pre-check of `_classify`: whether `line` (`stripped` is `line.strip()`) may have a kind at all."""
     return (
         _MAY_BE_KIND.match(line) is not None
-        or stripped.endswith((")", "):", "?", *_V8_OUT_OF_MEMORY))
+        or stripped.endswith(_KIND_ENDINGS)
         or (stripped[-1:] == ":" and _SPRING_REPORTER in stripped)
-        or "Error: " in line
-        or "Exception: " in line
-        or "Exception (" in line
-        or "Error [" in line
-        or (stripped[-1:] == "." and " line " in stripped)
+        or any(word in line for word in _KIND_WORDS)
+        or (stripped[-1:] == "." and _KIND_LINE_WORD in stripped)
     )
+
+
+# `may_be_kind` as one pattern over a line as logged (a superset: `$` also before line ends), so that the Log
+# Analytics query holds every line a kind of reassembly may claim, whichever kind a new report adds
+MAY_BE_KIND_PATTERN = "|".join(
+    [
+        "^(?:" + before_line_ends(_MAY_BE_KIND.pattern) + ")",
+        "(?:" + "|".join(literal(ending) for ending in _KIND_ENDINGS) + r")\s*$",
+        literal(_SPRING_REPORTER) + r".*:\s*$",
+        *(literal(word) for word in _KIND_WORDS),
+        literal(_KIND_LINE_WORD) + r".*\.\s*$",
+    ]
+)
 
 
 # A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
@@ -2120,8 +2138,9 @@ NEIGHBOURED_PATTERN = (
     + r"|^\s*\^[\^~]*\s*$"
 )
 # The lines of a report reassembly joins that no Python, Java, Go or Ruby header opens (Dart's, Swift's, Haskell's,
-# shelf's, PHP-FPM's slow log, .NET's stack overflow): a run of lines holding one may be a split stack (the Log
-# Analytics query's headers)
+# Lua's, Perl's, shelf's, PHP-FPM's slow log, OTP's crash report, the JVM's lines after an OutOfMemoryError, .NET's
+# stack overflow): a run of lines holding one may be a split stack (the Log Analytics query's headers derive from
+# them; a pattern `_classify` reads belongs here unless its lines only go on with a report another line opens)
 REPORT_LINE_PATTERNS = (
     DOTNET_OVERFLOW_LINE,
     DART_FRAME,
@@ -2130,13 +2149,20 @@ REPORT_LINE_PATTERNS = (
     SWIFT_CRASHED,
     SWIFT_FRAME,
     SWIFT_OLD_FRAME,
+    _SWIFT_TOOK,
     HASKELL_FRAME,
+    LUA_FRAME,
+    LUA_COROUTINE,
+    PERL_DIE,
+    PERL_FRAME,
     _SHELF_ERROR,
     _FPM_SLOW_LOG,
+    _ERLANG_REPORT,
+    _JVM_OOM_LINE,
     compile_regex(
         "|".join(
             f"^{_literal(heading)}$"
-            for heading in (DART_UNHANDLED, DOTNET_STACK_OVERFLOW, *HASKELL_CALL_STACK)
+            for heading in (DART_UNHANDLED, DOTNET_STACK_OVERFLOW, LUA_TRACEBACK, *HASKELL_CALL_STACK)
         )
     ),
 )

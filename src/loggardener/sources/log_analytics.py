@@ -84,6 +84,7 @@ from loggardener.entries.levels import (
     RECORD_HEAD_PATTERN,
     RECORD_LEVEL_PATTERN,
     RECORD_PREAMBLE_PATTERN,
+    RUNTIME_ERROR_PATTERN,
     literal,
 )
 from loggardener.entries.models import Occurrences, Severity
@@ -109,17 +110,16 @@ from loggardener.entries.payloads import (
     VM_AGENT_RESOURCES,
 )
 from loggardener.entries.reassemble import (
-    CAUSE_LINE_PATTERN,
     CREDENTIAL_LABEL_PATTERN,
     CREDENTIAL_WORDS,
     GLOG_TRACE_PATTERN,
     HINT_PATTERN,
     LABEL_REACH,
+    MAY_BE_KIND_PATTERN,
     NEIGHBOURED_PATTERN,
     PREAMBLE_STEP,
     RECORD_STEP,
     REPORT_LINE_PATTERNS,
-    RUBY_FRAME_PATTERN,
     STACK_INFO,
 )
 from loggardener.entries.resources import (
@@ -131,7 +131,7 @@ from loggardener.entries.resources import (
     LabelPlace,
     instance_of,
 )
-from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
+from loggardener.entries.stacks import PHP_THROWN, PY_HEADER
 from loggardener.errors import (
     PROXY_HINT,
     ExitCode,
@@ -265,15 +265,16 @@ _REQUEST_PATH = "(?:" + HTTP_METHODS + r')\s+"?([^"\s?#]+)'
 # Where a stack names its place on a line of its own that is not indented (indented lines are keyed verbatim):
 # a file and line (`app.rb:42:in 'total'`, `in /srv/a.php:9`, `panicked at src/main.rs:14:38`), a Go function's
 # line (`main.handler2(...)`, also between escaped newlines in JSON), the function of Go's `created by`, a Swift
-# trap's and a Dart terse frame's place
+# trap's, a Dart terse frame's and a Perl `die`'s place
 _UNINDENTED_PLACES = (
     r"(?m)((?:[\w./<>-]+\.[A-Za-z]\w*|<internal:[^>\n]+>):[0-9]+(?::in [`'][^'`\n]*)?"
     r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)$"
     r"|\\n[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)\\n"
     r"|^created by \S+"
     # Swift's trap before 5.9 (`Fatal error: … file App/Cart.swift, line 42`), a Dart terse frame (`package:a/b.dart
-    # 61:9   fn`): their places, as `stacks.SWIFT_FATAL` and `stacks.DART_TERSE_FRAME` read them
-    r"|file [^\s,]+\.swift, line [0-9]+|\S+\.dart [0-9]+(?::[0-9]+)?)"
+    # 61:9   fn`), Perl's `die` (`… at /app/lib/Ledger.pm line 120.`): their places, as `stacks.SWIFT_FATAL`,
+    # `stacks.DART_TERSE_FRAME` and `stacks.PERL_DIE` read them
+    r"|file [^\s,]+\.swift, line [0-9]+|\S+\.dart [0-9]+(?::[0-9]+)?| at \S+ line [0-9]+)"
 )
 
 
@@ -400,9 +401,10 @@ def _severity_names(threshold: Severity) -> str:
     return ", ".join(_string(s.name) for s in Severity if s >= threshold)
 
 
-# A superset of the lines a runtime writes only for an error (`levels._runtime_error_line`): the JVM's uncaught
-# exception, a glog or klog `E`/`F` header; and the severities a shipper may stamp on them that are not weak
-_RUNTIME_ERROR_LINE = r'Exception in thread "|[EF][0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}'
+# A superset of the lines a runtime writes only for an error (`levels.RUNTIME_ERROR_PATTERN`: the JVM's uncaught
+# exception, a glog or klog `E`/`F` header) anywhere in a text; and the severities a shipper may stamp on them that
+# are not weak
+_RUNTIME_ERROR_LINE = _re2_text_superset(RUNTIME_ERROR_PATTERN)
 _BELOW_WARNING = ", ".join(_string(s.name) for s in Severity if Severity.DEFAULT < s < Severity.WARNING)
 
 
@@ -440,80 +442,35 @@ def _severity_clause(threshold: Severity) -> str:
 
 
 def _traceback_line(text: str) -> str:
-    """SQL: the text entry may be a line of a split Python traceback (a superset of the local rule)."""
-    separators = " OR ".join(f"STARTS_WITH({text}, {_string(s[:20])})" for s in PY_CHAIN_SEPARATORS)
+    """SQL: the text entry may be a line of a split stack (a superset of the lines reassembly holds): one line that
+    opens with no letter or digit, whose first word ends with a colon or is its only word, that reassembly may give
+    a kind (`_MAY_BE_KIND`), or that continues PostgreSQL's record before it."""
     return (
         f"NOT REGEXP_CONTAINS({text}, r'\\n[^\\n]') AND ("
         f"NOT REGEXP_CONTAINS({text}, r'^[A-Za-z0-9]') "
         f"OR REGEXP_CONTAINS({text}, r'^[A-Za-z_][^\\s:]*(?::|\\s*$)') "
-        f"OR REGEXP_CONTAINS({text}, {_string(_STACK_OPENERS)}) "
-        f"OR STARTS_WITH({text}, 'File \"') OR STARTS_WITH({text}, {_string(PY_HEADER[:9])}) OR {separators} "
-        f"OR REGEXP_CONTAINS({text}, {_string(HINT_PATTERN)}))"
+        f"OR REGEXP_CONTAINS({text}, {_string(_MAY_BE_KIND)}) "
+        f"OR REGEXP_CONTAINS({text}, {_string(CONTINUATION_PATTERN)}))"
     )
 
 
+# A line reassembly may give a kind (`reassemble.MAY_BE_KIND_PATTERN`, its classifier's pre-check): whatever report a
+# kind of reassembly is added for, the query holds its lines
+_MAY_BE_KIND = widen_escapes(_re2_superset(MAY_BE_KIND_PATTERN), _UNICODE_CLASSES)
 # A frame of a Ruby template (`app/views/users/new.html.erb:3:in '_app_views…'`), or one that names no method
 # (`app/views/users/_form.html.erb:3`), after a gem's name or not
 _RUBY_TEMPLATE_FRAME = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl):\d+(?::in |\s*$)"
-# A line of Rails' report after Ruby's Logger's header and its tags: a blank one, a line of a template's excerpt,
-# the exception's line, a frame (`reassemble._classify`: `blank`, `excerpt`, `exception`, `frame`)
-_RUBY_LOGGER_PIECE = (
-    r"^[A-Z], \[[^\]]*\] +[A-Z]+ -- [^:]*:(?: ?\[[^\]]*\])*"
-    r"(?:\s*$|\s+\d+:(?:\s|$)|\s+[A-Z][\w:]* \(.*\):\s*$|\s+[\w.-]+ \(\d)"
-)
 # Rails' exception line (`NoMethodError (…):`) after a Logger's header, tags or neither: a report that may stand
 # without frames (its blank lines and its excerpt are its event's)
 _RAILS_EXCEPTION = r"^(?:[A-Z], \[[^\]]*\] +[A-Z]+ -- [^:]*: ?)?(?:\[[^\]]*\] ?)*[A-Z][\w:]* \(.*\):\s*$"
-# Lines that open or continue a stack of another language (Java `Caused by:`, .NET `Unhandled exception.`,
-# a Go panic's lines, Ruby's backtrace and Rails' header, Node.js's closing line) or a Python warning, whose
-# next line is its source line.
-_STACK_OPENERS = (
-    r"^(?:Caused by: |Suppressed: |Exception in thread |Unhandled [Ee]xception\.|Uncaught )"
-    r"|^\S+\.py:\d+: \w*Warning: "
-    r"|^(?:goroutine \d+ |runtime stack:|created by |exit status \d|fatal error: |PC=0x|signal arrived "
-    r"|(?:http: )?panic serving |\.\.\.(?:additional|\d+) frames |Node\.js v\d)"
-    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)$"
-    r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$|"
-    + _RUBY_TEMPLATE_FRAME
-    + "|"
-    + _RUBY_LOGGER_PIECE
-    + "|^\\d+:(?:\\s|$)"
-    r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
-    r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
-    r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
-    # color-eyre's closing hints, Swift's trap and backtrace, Dart's and shelf's headers, Haskell's call stack's
-    # heading, PHP-FPM's slow log (`reassemble._RUST_NOTE`, `SWIFT_*`, `_SHELF_ERROR`, `_FPM_SLOW_LOG`)
-    r"|^(?:Backtrace omitted\. )?Run with (?:RUST_BACKTRACE|RUST_SPANTRACE|COLORBT_SHOW_HIDDEN)="
-    r"|^(?:\S+\.swift:\d+: )?Fatal error: |^Thread \d+ .*crashed:|^Current stack trace:|Backtrace took \d"
-    r"|^(?:\d+\s.*)?0x[0-9a-f]+ .* \+ \d|^Unhandled exception:|ERROR - \d{4}-|^(?:HasCallStack backtrace|CallStack)"
-    r"|^script_filename = |\(\) (?:/|[A-Za-z]:\\)"
-    # Lua's traceback heading and OpenResty's coroutine heading (`stacks.LUA_*`), a Perl `die`'s line (`PERL_DIE`)
-    r"|^stack traceback:|^coroutine \d+:| line \d+(?:, <[^<>]*> (?:line|chunk) \d+)?\.$"
-    # Python's faulthandler dump, V8's fatal error report (Node.js's heap exhaustion)
-    r"|^(?:Fatal Python error: |(?:Current )?[Tt]hread 0x|Extension modules: |Security context: |\d+ ms: )"
-    r"|out of memory\s*$"
-    # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
-    r"|^\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
-    r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
-    # the lines a Python exception's message may go on over after it: a link to the error's documentation
-    # (SQLAlchemy's, httpx's, pydantic's) and PostgreSQL's position in the statement (`LINE 1: …`)
-    r"|^\(?(?:Background on this error at|For (?:more|further) information)|^LINE \d+: "
-    r"|"
-    + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
-    # a cause's line (an unwrapped error's bare `Caused by:` heading, .NET's `End of … stack trace` without its
-    # dashes) and a Ruby frame (`from bin/rails:4:in '<main>'`, a script without an extension), as reassembly's
-    + "|"
-    + _re2_superset(CAUSE_LINE_PATTERN)
-    + "|"
-    + _re2_superset(RUBY_FRAME_PATTERN)
-)
 # A line with nothing after its tags (`reassemble._announces`)
 _SAYS_NOTHING = r"\]\s+$"
 # A line of another report that a plain line comes right after or right before (`reassemble.NEIGHBOURED_PATTERN`:
 # shelf's header, request line and `Error thrown by handler.`, the Dart VM's heading, Deno's uncaught error, a caret
 # under a source line): the plain line beside it may be a stack's line that only it makes one
 _NEIGHBOURED = widen_escapes(_re2_superset(NEIGHBOURED_PATTERN), _UNICODE_CLASSES)
-# Lines of a report of Dart, Swift, Haskell, shelf, PHP-FPM or .NET's stack overflow (`reassemble.REPORT_LINE_PATTERNS`): a stack's lines
+# Lines of a report of Dart, Swift, Haskell, Lua, Perl, shelf, PHP-FPM or .NET's stack overflow
+# (`reassemble.REPORT_LINE_PATTERNS`): its lines
 _REPORT_LINE = "|".join(_re2_text_superset(pattern.pattern) for pattern in REPORT_LINE_PATTERNS)
 # A Rust panic whose message is on the next line (some pastes and formatters drop the last colon)
 _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
