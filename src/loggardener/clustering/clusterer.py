@@ -135,6 +135,9 @@ class _Accumulator:
     # A max-heap (by negated order key) of the earliest events, so samples do not depend on input order.
     earliest: list[tuple[tuple[float, str], int, Event]] = field(default_factory=list)
     shared: SharedTokens = field(default_factory=SharedTokens)  # what the title shows literally
+    # The earliest of the events that only stand for others (a counted batch's copy): the sample of a problem
+    # none of whose events came in full (a batch reassembled unlike the full copies sent of it)
+    stand_in: tuple[tuple[float, str], Event] | None = None
 
     def merge(self, other: _Accumulator, samples: int) -> None:
         """Fold `other` (the same problem) into this one."""
@@ -170,6 +173,8 @@ class _Accumulator:
         self.earliest = heapq.nlargest(samples, self.earliest + other.earliest, key=lambda item: item[:2])
         heapq.heapify(self.earliest)
         self.shared.merge(other.shared)
+        if other.stand_in is not None and (self.stand_in is None or other.stand_in[0] > self.stand_in[0]):
+            self.stand_in = other.stand_in
 
 
 class Clusterer:
@@ -283,6 +288,10 @@ class Clusterer:
                 acc.routes[route] = None
         if not representative_only:
             self._keep_sample(acc, event)
+        elif not acc.earliest:
+            order = (-primary.timestamp.timestamp(), _negate(primary.insert_id))
+            if acc.stand_in is None or order > acc.stand_in[0]:
+                acc.stand_in = (order, event)
         if shown is not None:
             acc.shared.add(shown)
         if self._on_assign is not None:
@@ -408,6 +417,9 @@ class Clusterer:
 
     def _build(self, signature: Signature, acc: _Accumulator, total: int, total_events: int) -> Cluster:
         samples = [event for _, _, event in sorted(acc.earliest, key=lambda item: item[0], reverse=True)]
+        if not samples:
+            assert acc.stand_in is not None  # every event of the problem stood for others
+            samples = [acc.stand_in[1]]
         representative = samples[0].primary
         stack = representative.stack
         assert acc.first_seen is not None and acc.last_seen is not None
