@@ -226,17 +226,18 @@ def _summary_table(report: ScanReport, width: int) -> Table:
         table.add_column("First", no_wrap=True)
         table.add_column("Last", no_wrap=True)
     table.add_column("Problem", ratio=1, min_width=8 if narrow else 24, overflow="fold")
+    # each cell a `Text`: a string would be read as markup and for emoji codes, and none of them holds either
     for cluster in report.clusters[:TABLE_ROWS]:
         title = Text(strip_controls(cluster.title))
         if narrow:
-            table.add_row(cluster.priority, str(cluster.count), title)
+            table.add_row(Text(cluster.priority), Text(str(cluster.count)), title)
             continue
         table.add_row(
-            f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
-            str(cluster.count),
-            percent(cluster.share),
-            cluster.first_seen.strftime("%H:%M:%S"),
-            cluster.last_seen.strftime("%H:%M:%S"),
+            Text(f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}"),
+            Text(str(cluster.count)),
+            Text(percent(cluster.share)),
+            Text(cluster.first_seen.strftime("%H:%M:%S")),
+            Text(cluster.last_seen.strftime("%H:%M:%S")),
             title,
         )
     return table
