@@ -538,7 +538,7 @@ _NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]{1,31}|\d+(?::\d+)*)$")
 # A size or a duration: a number and its unit, glued or after one space (`user_sessions: 1.234MiB` in Cassandra's
 # flush, `token_ttl: 3600000ms`, `session_cache=512 KiB`)
 _QUANTITY = compile_regex(
-    r"\d{1,15}(?:[.,]\d{1,15}){0,4} ?(?:[kKMGTPE]i?B|B|bytes?|[mµun]s|s|secs?|mins?|minutes?|hours?|days?|h|d|%)"
+    r"\d{1,7}(?:,\d{3}){0,2}(?:\.\d{1,6})? ?(?:[kKMGTPE]i?B|B|bytes?|[mµun]s|s|secs?|mins?|minutes?|hours?|days?|h|d|%)"
 )
 # What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
 # (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
@@ -1030,7 +1030,7 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(word) >= 4  # a one-time code or a PIN
     if key_kind != "weak" and word.isdigit() and len(word) >= 8:
         return True  # a numeric token (`session_token: 9283746519283749`)
-    if _NUMBER.match(word) or _QUANTITY.fullmatch(word):
+    if _NUMBER.match(word) or (key_kind != "pin" and _QUANTITY.fullmatch(word)):
         return False
     # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
     if key_kind in ("token", "pin"):
@@ -2479,7 +2479,19 @@ _NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
 _NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}[\"']?$")
 # the word before a name (`session` in `session id X`)
-_WORD_BEFORE = compile_regex(rb"([A-Za-z][A-Za-z0-9_-]{0,63})[ \t]{1,4}$")
+_WORD_BEFORE = compile_regex(rb"([A-Za-z][A-Za-z0-9_-]{0,63})[^A-Za-z0-9]{1,4}$")
+# What an id named by the word `id` looks like: a UUID, hex or digits, or a short run of letters and digits (a
+# Firestore id's 20, a KSUID's 27); a longer mixed run, or one holding base64's `+/=` or a JWT's dots, may be a key
+_ID_LIKE_VALUE = compile_regex(
+    rb"(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9a-f]{8,32}|[0-9A-F]{8,32}|\d{1,40}"
+    rb"|[A-Za-z0-9_-]{1,28})(?![A-Za-z0-9+/=_-]|\.[A-Za-z0-9])"
+)
+# Words before `id` that make it a credential's or a link's that opens something (`password reset id X`)
+_OPENING_ID_WORDS = frozenset(
+    ("reset", "refresh", "recovery", "invite", "invitation", "magic", "link", "key", "api", "private", "sid",
+     "login", "signin", "webhook", "verification", "confirmation", "activation", "access", "csrf", "xsrf", "nonce",
+     "otp", "mfa", "auth", "unlock", "signup", "share")
+)  # fmt: skip
 
 
 def _named_id(data: bytes, start: int) -> bool:
@@ -2501,7 +2513,11 @@ def _named_id(data: bytes, start: int) -> bool:
         # it one that opens something (`session id X`) or a credential's (`token id X`, `auth id X`)
         previous = _WORD_BEFORE.search(window, 0, name.start(1))
         qualifier = previous.group(1).decode("ascii", "replace").lower() if previous is not None else ""
-        return qualifier not in _SECRET_IDS and key_class(qualifier) not in ("password", "token", "pin")
+        return (
+            _ID_LIKE_VALUE.match(data, start) is not None
+            and qualifier not in _SECRET_IDS | _OPENING_ID_WORDS
+            and key_class(qualifier) not in ("password", "token", "pin")
+        )
     if not words or (spaced and len(words) < 2 and words[-1] not in _HANDLE_WORDS | _ID_SCHEMES):
         return False  # one word before a space names no id (`user X`), but an id scheme's does (`ksuid X`)
     if words[-1] in _CURSOR_ENDS and _CURSOR_WORDS & set(words):
@@ -3871,7 +3887,7 @@ _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 # Quoted-printable (RFC 2045), a mail body logged as it was sent: `=XX` escapes, and an `=` before a line break where
 # a line was cut at 76 characters (a soft break: nothing of the text). A credential after its name (`token=3DX`), or
 # cut by a soft break, is found in the decoded text; read only in a text that encodes an `=` (`=3D`).
-_QUOTED_PRINTABLE = compile_regex(rb"=(?:[0-9A-F]{2}|\r?\n)")
+_QUOTED_PRINTABLE = compile_regex(rb"=(?:[0-9A-Fa-f]{2}|\r?\n)")
 
 
 def _unescape(data: bytes, escapes: Any = _ESCAPE) -> tuple[bytes, list[int], list[int]] | None:
@@ -4266,18 +4282,6 @@ _GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
 # message, no value.
 _PASSWORD_TOOLS = frozenset(("passwd", "chpasswd", "gpasswd", "smbpasswd", "kpasswd", "yppasswd", "htpasswd"))
 _TOOL_MESSAGE = compile_regex(rb"\(?[A-Za-z][a-z]{1,15}\)?(?:[ \t][^\s=:]{1,32}){2,}")
-# So do C functions that check a password, in the programs that prefix each message with the function's name
-# (Samba's `check_ntlm_password:  Authentication for user [x] -> [x] FAILED`): a name in snake case, one of whose
-# words is a verb of checking (`confirm_password`, `new_password` name a value, no function).
-_CHECKING_VERBS = frozenset(("check", "verify", "validate", "compare"))
-
-
-def _names_code(key: str) -> bool:
-    """Whether a key is the name of a tool or of a function that checks a password, which heads its own message."""
-    words = key.split("_")
-    return key.lower() in _PASSWORD_TOOLS or (
-        len(words) > 1 and key.islower() and bool(_CHECKING_VERBS & set(words))
-    )
 
 
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
@@ -4330,7 +4334,11 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if kind != "weak":
                 yield start, listed.end(), _KIND_OF_CLASS[kind], _CONTEXT
             continue
-        if bare and kind != "password" and (name_list := _NAME_LIST.match(data, start)) is not None:
+        if (
+            bare
+            and kind not in ("password", "pin")
+            and (name_list := _NAME_LIST.match(data, start)) is not None
+        ):
             # a list, each element judged alone: Samba's `Auth: [SMB2,(null)]` and `[LDAP,simple bind/TLS]` name
             # protocols; `auth: [deploy, X]` holds a user, then its credential
             for listed_name in _LIST_ELEMENT.finditer(data, name_list.start(1), name_list.end(1)):
@@ -4367,8 +4375,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             brace = closing  # `${DB_PASSWORD:X}` read inside a quoted value: the default ends at the brace
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
-        if bare and _names_code(key) and _TOOL_MESSAGE.match(data, start):
-            continue  # `passwd: user 'deploy' does not exist`: the tool's (the function's) own message, after its name
+        if bare and key.lower() in _PASSWORD_TOOLS and _TOOL_MESSAGE.match(data, start):
+            continue  # `passwd: user 'deploy' does not exist`: the tool's own message, after its name
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
             continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
@@ -4469,8 +4477,9 @@ _LISTED_VALUE = compile_regex(rb"\[(?:-?\d{1,3}(?:,?[ ]-?\d{1,3}){7,1023}|[^\s,\
 _NAME_LIST = compile_regex(rb"\[([^\[\]\r\n,\"']{1,64}(?:,[^\[\]\r\n,\"']{1,64}){1,15})\]")
 # an element of such a list, without the blanks around it
 _LIST_ELEMENT = compile_regex(rb"[^,\s](?:[^,]*[^,\s])?")
-# a protocol's or a program's name in a list: an acronym (`NTLMSSP`, `SMB2`), words in camel case (`SamLogon`)
-_LISTED_NAME = compile_regex(r"[A-Z]{2,12}[0-9]?|" + _CAMEL_WORDS.pattern)
+# a protocol's name in a list: an acronym of a few capitals (`NTLMSSP`, `SMB2`; a seed or a key in capitals is
+# longer: base32's `GEZDGNBVGYZQ3`)
+_LISTED_NAME = compile_regex(r"[A-Z]{2,8}[0-9]?")
 
 
 def _listed_secret(kind: str, name: bytes) -> bool:
@@ -6436,7 +6445,9 @@ class Redactor:
                 yield starts[start], ends[end - 1], kind, rank
         if b"%20" in data or b"%0" in data or b"%3A" in data or b"%3a" in data:
             yield from self._query_value_spans(data, depth)
-        printable = _unescape(data, _QUOTED_PRINTABLE) if data.find(b"=3D") >= 0 else None
+        printable = (
+            _unescape(data, _QUOTED_PRINTABLE) if data.find(b"=3D") >= 0 or data.find(b"=3d") >= 0 else None
+        )
         if printable is not None:
             text, starts, ends = printable
             for start, end, kind, rank in self.spans(text, depth + 1):
