@@ -2770,6 +2770,20 @@ def test_a_php_fpm_slow_log_record_alone_is_titled_by_its_innermost_call(newest_
     assert cluster.title.startswith("slow request in curl_exec() /var/www/html/lib/Http/Client.php:88")
 
 
+def test_a_slow_log_record_whose_only_parentheses_are_in_its_scripts_path_is_read_whole() -> None:
+    """The record's check finds `() ` in the script's path (`a() b.php`) and no call after it that names one: the
+    scan goes on (it stopped on the record) and counts every line."""
+    record = [
+        "",
+        "[02-Dec-2026 14:13:20]  [pool www] pid 41",
+        "script_filename = /var/www/html/a() b.php",
+        "[0x00007f3b2c0104a0] sleep /var/www/html/x.php:3",
+    ]
+    clusters = scan_entries(split_lines(1, record, gke=True)).clusters
+    assert sum(cluster.count for cluster in clusters) == len(record)
+    assert not any(cluster.title.startswith("slow request in") for cluster in clusters)
+
+
 def test_pieces_of_a_slow_log_record_far_apart_stay_their_own_lines() -> None:
     raw = [
         *split_lines(1, _SLOW_RECORD[1:3], severity="WARNING"),

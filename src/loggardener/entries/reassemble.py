@@ -1915,7 +1915,9 @@ class Reassembler:
         event = self._join(span, 0)
         record = [entry.message.strip() for entry in span]
         script = next(line for line in record if line.startswith("script_filename = "))
-        call = next(line for line in record[record.index(script) + 1 :] if "() " in line)
+        call = next((line for line in record[record.index(script) + 1 :] if "() " in line), None)
+        if call is None:
+            return event  # (only the script's path holds `() `: no call says where)
         if call.startswith("[0x"):
             call = call.split("] ", 1)[-1]  # (the call's address differs from one request to the next)
         said = self._redact(f"slow request in {call}, {script}")
