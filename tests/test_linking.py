@@ -6825,6 +6825,13 @@ def url_map_change(method: str, default: str, api: str) -> dict[str, Any]:
     )
 
 
+def url_map_patch_setting_many_fields() -> dict[str, Any]:
+    """`url_map_change`'s patch whose body also sets a route action of 40 fields."""
+    change = url_map_change("patch", "web-backend", "api-v2")
+    change["protoPayload"]["request"]["defaultRouteAction"] = {f"setting{i}": i for i in range(40)}
+    return change
+
+
 @pytest.mark.parametrize(
     ("change", "failing", "told"),
     [
@@ -6832,6 +6839,8 @@ def url_map_change(method: str, default: str, api: str) -> dict[str, Any]:
         (url_map_change("update", "web-v3", "api-v1"), "web-v3", ["web-map"]),
         # a backend it does not route to
         (url_map_change("patch", "web-backend", "api-v2"), "reports-backend", []),
+        # a patch whose body sets more fields than a change's scope keeps
+        (url_map_patch_setting_many_fields(), "api-v2", ["web-map"]),
     ],
 )
 def test_a_url_map_is_told_for_the_failures_of_the_backends_it_routes_to(

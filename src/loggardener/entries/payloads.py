@@ -1664,7 +1664,6 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     if paths is None and as_text(payload.get("methodName")).rpartition(".")[2].lower() == "patch":
         body = request.get("body")
         paths = list(_patched_fields(body if isinstance(body, dict) else request))
-    scope.extend(SCOPE_FIELD + path.strip() for path in paths or () if isinstance(path, str) and path.strip())
     for key in ("allowed", "denied"):
         rules = request.get(key)
         for rule in rules if isinstance(rules, list) else ():
@@ -1692,6 +1691,8 @@ def audit_scope(payload: dict[str, Any]) -> tuple[str, ...]:
     scope.extend(SCOPE_PERMISSION + permission for permission in _denied_permissions(request))
     if "/urlMaps/" in resource_name:
         scope.extend(SCOPE_BACKEND + name for name in _routed_backends(request))
+    # the fields last: a patch's body may set more than the cap holds, and the scopes above say more
+    scope.extend(SCOPE_FIELD + path.strip() for path in paths or () if isinstance(path, str) and path.strip())
     return tuple(dict.fromkeys(scope))[:_MAX_SCOPE]
 
 
