@@ -101,3 +101,17 @@ def test_paths_given_on_the_command_line_reach_the_terminal_inert(tmp_path: Path
     assert not CONTROLS.search(result.stdout + result.stderr)
     shown = str(tmp_path / "w[2Jl")
     assert f"Worklog: {shown}/" in result.stdout and f"(state: {shown}/s.json" in result.stdout
+
+
+def test_a_table_cell_of_text_from_the_input_reaches_the_terminal_inert(tmp_path: Path) -> None:
+    """`gardener cluster` shows each template mined from its input in a table cell: an OSC 8 hyperlink or a
+    bidirectional override in the log's text reached the terminal raw (only whole strings printed were cleaned)."""
+    log = tmp_path / "app.log"
+    log.write_text(
+        "".join(f"error \x1b]8;;http://evil/\x1b\\click\x1b]8;;\x1b\\ {i} \u202egnp.exe\n" for i in range(3)),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["cluster", str(log)])
+    assert result.exit_code == 0, result.stderr
+    assert "error" in result.stdout
+    assert not CONTROLS.search(result.stdout + result.stderr)

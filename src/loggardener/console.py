@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from loggardener.errors import ExitCode, GardenerError, debugging
 from loggardener.files import ENVIRONMENT_ERRNOS, STANDARD_OUTPUT, discard_stream, write_reason
@@ -30,11 +31,13 @@ class _Console(Console):
         self.quiet = True
         discard_stream(self.file)
 
-    def print(self, *objects: Any, **options: Any) -> None:
-        """Every line printed is inert, as the error lines are: control characters and bidirectional overrides
-        in a text (a path given on the command line, such as `--out`'s in the `Worklog:` line) are removed,
-        never sent to the terminal; gardener's own styling is rich markup, applied after."""
-        super().print(*(strip_controls(o) if isinstance(o, str) else o for o in objects), **options)
+    def render_str(self, text: str, **options: Any) -> Text:
+        """Every text printed is inert, as the error lines are: control characters and bidirectional overrides in
+        a string (a path given on the command line, such as `--out`'s in the `Worklog:` line, a table's cell: a
+        template `gardener cluster` mined from its input) are removed, never sent to the terminal; gardener's own
+        styling is rich markup, applied after. (Rich makes every string it prints, and every string cell of a
+        table, a `Text` here.)"""
+        return super().render_str(strip_controls(text), **options)
 
 
 class _SizingEnvironment(Mapping[str, str]):
