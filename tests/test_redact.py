@@ -5009,6 +5009,8 @@ def test_samba_authentication_lines_stay(text: str) -> None:
         (f"sync: auth: [deploy, {_RANDOM_ID[:14]}] rejected by registry", _RANDOM_ID[:14]),
         (f"auth=[deploy,{_RANDOM_ID}]", _RANDOM_ID),
         (f"credentials: [admin, {_RANDOM_ID[:10]}]", _RANDOM_ID[:10]),
+        ("password: [hunter2hunter2, hunter3hunter3]", "hunter3hunter3"),
+        ("pin: [4821, 9932]", "9932"),
     ],
 )
 def test_a_credential_after_a_functions_name_or_in_a_list_is_still_redacted(text: str, secret: str) -> None:

@@ -4334,11 +4334,11 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if kind != "weak":
                 yield start, listed.end(), _KIND_OF_CLASS[kind], _CONTEXT
             continue
-        if (
-            bare
-            and kind not in ("password", "pin")
-            and (name_list := _NAME_LIST.match(data, start)) is not None
-        ):
+        if bare and (name_list := _NAME_LIST.match(data, start)) is not None:
+            if kind in ("password", "pin"):
+                # a list of passwords or codes (`password: [X, Y]`): every element is one
+                yield name_list.start(1), name_list.end(1), _KIND_OF_CLASS[kind], _CONTEXT
+                continue
             # a list, each element judged alone: Samba's `Auth: [SMB2,(null)]` and `[LDAP,simple bind/TLS]` name
             # protocols; `auth: [deploy, X]` holds a user, then its credential
             for listed_name in _LIST_ELEMENT.finditer(data, name_list.start(1), name_list.end(1)):
