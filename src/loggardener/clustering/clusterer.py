@@ -367,6 +367,7 @@ class Clusterer:
                 follow_up.events = 0
             else:  # the title and samples stay the why's; the follow-ups add their counts and times
                 follow_up.earliest = []
+                follow_up.stand_in = None
             self._fold(fingerprint, follow_up, covering[0], survivors, replaced)
 
     def _fold(
