@@ -6851,3 +6851,63 @@ def test_a_url_map_is_told_for_the_failures_of_the_backends_it_routes_to(
     requests = [balancer_request(120 + i * 30, failing, "/api/cart", 502) for i in range(3)]
     (incident,) = scan_entries([change, *requests]).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+def kubelet_line(seconds: float, node: str, text: str) -> dict[str, Any]:
+    """A line of a node's kubelet (`k8s_node`, log `kubelet`), in klog's format."""
+    return {
+        "insertId": f"kubelet{seconds}{node}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/kubelet",
+        "resource": {
+            "type": "k8s_node",
+            "labels": {"project_id": "p", "cluster_name": "c", "node_name": node},
+        },
+        "textPayload": text,
+    }
+
+
+IMAGE_GC = (
+    'E1125 14:02:11.120123    1902 kubelet.go:1386] "Image garbage collection failed once. Stats initialization may '
+    'not have completed yet" err="failed to get imageFs info: unable to find data in memory cache"'
+)
+CRASH_AT_IMPORT = (
+    'Traceback (most recent call last):\n  File "/srv/scorer/main.py", line 9, in <module>\n'
+    "    MODEL = joblib.load(os.environ[\"MODEL_PATH\"])\nKeyError: 'MODEL_PATH'"
+)
+
+
+@pytest.mark.parametrize(
+    ("node_failure", "node_linked"),
+    [
+        (kubelet_line(0, "gke-c-pool-2-m4zq", IMAGE_GC), False),  # kills nothing: the pod's crash explains it
+        (
+            node_problem(
+                0, "gke-c-pool-2-m4zq", "OOMKilling", KERNEL_OOM.format(pid=28438), "kernel-monitor"
+            ),
+            True,
+        ),
+    ],
+)
+def test_a_node_error_that_kills_nothing_is_not_the_cause_of_a_restart_its_pod_explains(
+    node_failure: dict[str, Any], node_linked: bool
+) -> None:
+    """A pod crash-looping on its own error at import, on a node whose kubelet logged an error minutes before: the
+    back-off is the crash's effect, not the kubelet's; the kernel's out-of-memory kill on that node still is a
+    cause, beside the pod's own error."""
+    pod = "scorer-5b7f9d8c6-abcde"
+    entries = [node_failure]
+    for i in range(4):
+        entries.append(container_entry(100 + i * 35, pod, "scorer", CRASH_AT_IMPORT))
+    for i in range(2):
+        event = pod_event(
+            180 + i * 20, pod, "BackOff", f"Back-off restarting failed container scorer in pod {pod}"
+        )
+        event["jsonPayload"]["source"] = {"component": "kubelet", "host": "gke-c-pool-2-m4zq"}
+        entries.append(event)
+    causes = {
+        cause[:15] for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith("BackOff")
+    }
+    assert "KeyError: 'MODE" in causes
+    assert bool(causes - {"KeyError: 'MODE"}) == node_linked, causes

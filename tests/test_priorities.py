@@ -2434,3 +2434,264 @@ def test_slow_requests_a_server_logged_are_a_degraded_path(
     )
     assert ranked.priority == priority
     assert ranked.reasons[0].startswith("requests ran past") == (priority == "P2")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "events", "priority", "reason"),
+    [
+        # one worker the platform or its server killed: one request failed, the service answered the rest
+        ("WORKER TIMEOUT (pid:12)", "CRITICAL", 1, "P2", "one worker killed by the platform or its server"),
+        (
+            "Exceeded soft memory limit of 256 MB with 271 MB after servicing 1310 requests total.",
+            "CRITICAL",
+            1,
+            "P2",
+            "one worker killed by the platform or its server",
+        ),
+        (
+            "Memory limit of 512 MiB exceeded with 538 MiB used.",
+            "ERROR",
+            1,
+            "P2",
+            "one worker killed by the platform or its server",
+        ),
+        # again and again: the requests they served failed
+        ("WORKER TIMEOUT (pid:<*>)", "CRITICAL", 3, "P1", "workers killed by the platform or their server"),
+        # a CRITICAL line that kills nothing keeps its rank
+        ("payment ledger unreachable, refusing all writes", "CRITICAL", 1, "P0", "severity CRITICAL"),
+    ],
+    ids=["gunicorn-once", "app-engine-once", "cloud-run-once", "gunicorn-repeated", "critical"],
+)
+def test_one_killed_worker_is_a_ticket_whatever_level_its_server_logs(
+    message: str, severity: str, events: int, priority: str, reason: str
+) -> None:
+    """gunicorn writes `WORKER TIMEOUT` at CRITICAL and App Engine its memory limit too: the level is the server's
+    habit, the impact one request (docs/priorities.md, `worker-killed-once`)."""
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity=severity, count=events, events=events)
+    )
+    assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True), ranked.reasons
+
+
+_LEDGER_STACK = (
+    "org.postgresql.util.PSQLException: ERROR: duplicate key value violates unique constraint\n"
+    "\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2713)\n"
+    "\tat {package}.LedgerWriter.write(LedgerWriter.java:77)"
+)
+
+
+@pytest.mark.parametrize(
+    ("package", "priority"),
+    [
+        ("com.example.ledger", "P2"),  # the reserved domain, reversed: a real service's placeholder group id
+        ("org.example.billing", "P2"),
+        ("com.acme.examples.ledger", "P3"),  # an examples package: demo code
+        ("com.example.examples.ledger", "P3"),
+        ("com.acme.sample.ledger", "P3"),
+    ],
+)
+def test_a_jvm_package_under_com_example_is_real_code_not_an_example(package: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            exception_type="PSQLException",
+            message="ERROR: duplicate key value violates unique constraint",
+            max_severity="ERROR",
+            count=2,
+            events=2,
+            stack_pattern=_LEDGER_STACK.format(package=package),
+        )
+    )
+    assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "priority"),
+    [
+        (
+            "Dropping 1532 rows that failed to insert into analytics.events after 5 attempts: rows will not be "
+            "retried and are permanently lost.",
+            "P0",
+        ),
+        ("discarding 40 messages: dead-letter topic not found", "P0"),
+        ("upload buffer overflow, 12 documents irretrievably lost", "P0"),
+        # look-alikes: nothing lost, or not data
+        ("flush complete: dropped 0 events", "P2"),
+        ("Dropping 3 idle connections from the pool", "P2"),
+        ("sink unavailable; buffered batches are not permanently lost and will be retried", "P2"),
+    ],
+)
+def test_data_lost_for_good_in_the_programs_words_is_p0(message: str, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, title=message, max_severity="ERROR"))
+    assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("title", "message", "priority"),
+    [
+        # the title masked the delay or the attempt; the message says it
+        (
+            "Transient error StatusCode.UNAVAILABLE encountered while exporting traces to collector:4317, "
+            "retrying in <*>s.",
+            "Transient error StatusCode.UNAVAILABLE encountered while exporting traces to collector:4317, "
+            "retrying in 2s.",
+            "P3",
+        ),
+        (
+            "transaction aborted, retrying (attempt <*>): ABORTED: Transaction was aborted.",
+            "transaction aborted, retrying (attempt 1): ABORTED: Transaction was aborted.",
+            "P3",
+        ),
+        # urllib3's own retry: the retries left, then why
+        (
+            "Retrying (Retry(total=2, connect=None, read=None, redirect=None, status=None)) after connection "
+            "broken by 'ReadTimeoutError(…)': /v1/recommendations",
+            "Retrying (Retry(total=2, connect=None, read=None, redirect=None, status=None)) after connection "
+            "broken by 'ReadTimeoutError(…)': /v1/recommendations",
+            "P3",
+        ),
+        # look-alikes: a retry that already failed, a timeout retried by nobody
+        (
+            "sync: retry 2 of 5 failed, retrying in <*>s",
+            "sync: retry 2 of 5 failed, retrying in 4s",
+            "P2",
+        ),
+        ("Read timed out. (read timeout=<*>)", "Read timed out. (read timeout=2)", "P2"),
+    ],
+)
+def test_a_warning_that_schedules_its_own_retry_is_handled_whichever_line_says_so(
+    title: str, message: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(title=title, message=message, max_severity="WARNING", count=3, events=3)
+    )
+    assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "priority"),
+    [
+        ("CSRF protection disabled by CSRF_DISABLED=1 for all views", "P1"),
+        ("Disabling TLS certificate verification (INSECURE_SKIP_VERIFY=true)", "P1"),
+        ("upstream hostname verification is disabled", "P1"),
+        ("token validation skipped: AUTH_MODE=dev", "P1"),
+        (
+            "/usr/local/lib/python3.12/site-packages/urllib3/connectionpool.py:1099: InsecureRequestWarning: "
+            "Unverified HTTPS request is being made to host 'api.partner.com'. Adding certificate verification is "
+            "strongly advised.",
+            "P1",
+        ),
+        # look-alikes: the control worked, or it was turned on
+        ("CSRF check failed: token missing", "P3"),
+        ("signature verification failed for webhook evt_123", "P3"),
+        ("TLS certificate verification enabled", "P3"),
+    ],
+)
+def test_a_security_control_switched_off_is_p1_whatever_it_checks(message: str, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, title=message, max_severity="WARNING"))
+    assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "priority"),
+    [
+        ("authentication failed: jwt.exceptions.ExpiredSignatureError: Signature has expired", 15, "P3"),
+        ("TokenExpiredError: jwt expired", 6, "P3"),
+        (
+            "UnauthorizedError: jwt expired\n    at /app/node_modules/express-jwt/dist/index.js:133:38",
+            10,
+            "P3",
+        ),
+        ("io.jsonwebtoken.ExpiredJwtException: JWT expired at 2026-11-29T16:00:00Z.", 4, "P3"),
+        ("auth middleware: token has invalid claims: token is expired", 9, "P3"),
+        ("verifyIdToken: Firebase ID token has expired. (auth/id-token-expired)", 3, "P3"),
+        # look-alikes: the server's own credential went stale, its calls fail
+        ("oauth2: token expired and refresh token is not set", 5, "P1"),
+        (
+            "google.auth.exceptions.RefreshError: ('invalid_grant: Token has been expired or revoked.', "
+            "{'error': 'invalid_grant'})",
+            5,
+            "P1",
+        ),
+    ],
+)
+def test_clients_presenting_expired_tokens_are_expected_client_errors(
+    message: str, events: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity="ERROR", count=events, events=events)
+    )
+    assert ranked.priority == priority, ranked.reasons
+
+
+_NO_INSTANCE = (
+    "The request was aborted because there was no available instance. Additional troubleshooting documentation "
+    "can be found at: https://cloud.google.com/run/docs/troubleshooting#abort-request"
+)
+
+
+@pytest.mark.parametrize(
+    ("events", "priority", "reason"),
+    [
+        (3, "P2", "requests refused for want of an instance (3 events"),
+        (40, "P1", "sustained errors: 40 events"),  # refused all along: users fail
+    ],
+)
+def test_requests_refused_for_want_of_an_instance_are_a_capacity_ceiling(
+    events: int, priority: str, reason: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="request",
+            title="HTTP 429 on POST /v1/checkout (api): The request was aborted because there was no available "
+            "instance",
+            message=_NO_INSTANCE,
+            http_statuses={"429": events},
+            routes=["/v1/checkout"],
+            max_severity="ERROR",
+            count=events,
+            events=events,
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True), ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "priority"),
+    [
+        ('Readiness probe failed: Get "http://10.4.1.17:8080/ready": dial tcp 10.4.1.17:8080: connect: '
+         "connection refused", 2, "P3"),  # a pod starting: kept out of rotation until ready
+        ("Readiness probe failed: HTTP probe failed with statuscode: 503", 6, "P2"),  # it goes on
+        ("Liveness probe failed: HTTP probe failed with statuscode: 500", 1, "P2"),  # the kubelet restarts it
+    ],
+)  # fmt: skip
+def test_a_readiness_probe_failing_once_or_twice_is_a_pod_starting(
+    message: str, events: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity="WARNING", count=events, events=events)
+    )
+    assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("logs", "events", "priority"),
+    [
+        ({"k8s_node kubelet": 1}, 1, "P3"),
+        ({"k8s_node container-runtime": 2}, 2, "P3"),
+        ({"k8s_node kubelet": 30}, 30, "P1"),  # sustained
+        ({"k8s_node events": 1}, 1, "P2"),  # an event about the node says what happened to it
+        ({"k8s_node kubelet": 1, "k8s_container stderr": 1}, 2, "P2"),  # a workload's too
+    ],
+)
+def test_errors_of_the_agents_gke_runs_on_its_nodes_are_noise(
+    logs: dict[str, int], events: int, priority: str
+) -> None:
+    message = (
+        '"Image garbage collection failed once. Stats initialization may not have completed yet" '
+        'err="failed to get imageFs info: unable to find data in memory cache"'
+    )
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity="ERROR", count=events, events=events, logs=logs)
+    )
+    assert ranked.priority == priority, ranked.reasons

@@ -389,6 +389,16 @@ _TRANSACTION_CONFLICT = [
 _GKE_SYSTEM_NAMESPACES = [
     r"^(?:kube-system|gmp-system|gke-gmp-system|gke-system|gke-connect|gke-managed-[\w.-]+)/"
 ]
+# The logs of the agents GKE runs on each node, outside any pod (`k8s_node`): the kubelet, the container runtime,
+# kube-proxy, the node problem detector. Not the node's Kubernetes events (`k8s_node events`: `NodeNotReady`,
+# `OOMKilling`), which say what happened to the node.
+_GKE_NODE_AGENT_LOGS = [
+    "k8s_node kubelet",
+    "k8s_node container-runtime",
+    "k8s_node docker",
+    "k8s_node kube-proxy",
+    "k8s_node node-problem-detector",
+]
 # How Windows records an application or a service that crashed: .NET Runtime's event 1026, the Application Error
 # event 1000, the Service Control Manager's events 7031 and 7034. Not Google's own agents on the VM (`The Google
 # Compute Engine Agent Manager service terminated unexpectedly`, `GCEWindowsAgent.exe`): they restart themselves,
@@ -535,10 +545,14 @@ _POD_START_FAILURES = [
 ]
 
 
-# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`).
+# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`, a
+# pipeline's `Dropping 1532 rows that failed to insert …`, `… are permanently lost`); not none of it (`dropped 0
+# events`, `no data lost`, `not permanently lost`).
 _DATA_LOSS = [
     r"(?i)(?<!\bno )\bdata (?:was |were |is |has been |have been )?lost\b",
-    r"(?i)\b(?:dropped|discarded|lost) \d+ (?:events|records|messages|rows|entries|items|writes)\b",
+    r"(?i)\b(?:dropped|dropping|discarded|discarding|lost) (?!0\b)\d+ "
+    r"(?:events|records|messages|rows|entries|items|writes|documents)\b",
+    r"(?i)(?<!\bnot )(?<!\bnever )\b(?:permanently|irrecoverably|irretrievably) (?:lost|dropped|discarded)\b",
 ]
 
 
@@ -651,11 +665,23 @@ _KUBERNETES_JOB_FAILED = [
 
 
 # A security control that lets everything through while it cannot decide (`failing open: request allowed`) or
-# that was switched off.
+# that was switched off: a check of who calls (authentication, authorization, a token, a signature), of the peer
+# (TLS, a certificate, a host name, an SSH host key) or of where a request comes from (CSRF), named before or after
+# the word that turns it off (`CSRF protection disabled`, `disabling TLS certificate verification`); not one that
+# worked (`CSRF check failed`, `signature verification failed`). urllib3 says so of each call made without verifying
+# the server's certificate.
+_SAFETY_CONTROLS = (
+    r"(?:authentication|authorization|auth|tls|ssl|certificate|cert|hostname|host key|signature|token|csrf|xsrf) "
+    r"(?:check(?:ing)?|verification|validation|protection)s?"
+)
 _SAFETY_CONTROL_OFF = [
     r"(?i)\bfail(?:ing|ed|s)?[ -]open\b",
-    r"(?i)\b(?:authentication|authorization|auth|tls|ssl|certificate|signature) (?:check|verification|validation)s? "
-    r"(?:is |are |was |were )?(?:disabled|skipped|bypassed|turned off)\b",
+    r"(?i)\b" + _SAFETY_CONTROLS + r" (?:is |are |was |were |has been |have been )?(?:now )?"
+    r"(?:disabled|skipped|bypassed|turned off)\b",
+    r"(?i)\b(?:disabl(?:ed?|ing)|skipp(?:ed|ing)|bypass(?:ed|ing)?|turn(?:ed|ing) off) (?:the |all )?(?:\w+ )?"
+    + _SAFETY_CONTROLS
+    + r"\b",  # urllib3's warning for each call made with certificate verification off (`verify=False`)
+    r"\bInsecureRequestWarning: Unverified HTTPS request is being made\b",
 ]
 
 
@@ -699,13 +725,50 @@ _RAILS_REQUEST_EXCEPTION = (
 # may name an example (`Cannot execute: spark-submit --class org.apache.spark.examples.SparkPi`).
 _FRAME_LINE = r"(?m)^(?:[ \t]+|(?=[\w.-]{1,253}/[^\s(]{1,1000}\())[^\n]{0,500}?"
 _EXAMPLE_CODE = [
-    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized;
+    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized,
+    # nor the same reversed as a JVM package's root, `com.example.ledger.LedgerWriter`, the placeholder group id
+    # that real services keep;
     # nor a host under the reserved top-level domain, `feeds.vendor.example/v2`, which a sub-exception's message in
     # an exception group, indented as frames are, may name)
     _FRAME_LINE + r"(?:[\s(/](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))"
-    r"|\.(?:examples?|demos?|samples?)\.(?!(?:com|org|net)\b))\w",
+    r"|(?<![\s(/](?:com|org|net))\.example\.(?!(?:com|org|net)\b)"
+    r"|\.(?:examples|demos?|samples?)\.(?!(?:com|org|net)\b))\w",
     _FRAME_LINE + r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
     _FRAME_LINE + r"\b[A-Z]\w*Test\.main\b",
+]
+
+
+# A worker or instance killed by the platform or by its own server: a timeout, a memory limit, a crash (gunicorn's
+# `WORKER TIMEOUT`, which it logs at CRITICAL, Cloud Run's and App Engine's memory limits, a function's timeout).
+_WORKER_KILLED = [
+    r"WORKER TIMEOUT",
+    r"Memory limit of [\w. ]+ exceeded",
+    r"\bOOMKilled\b",
+    r"Out of memory: Kill",
+    r"(?i)finished with status:? '?(?:timeout|crash)",
+    # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
+    r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
+    # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
+    r"\bjava\.lang\.OutOfMemoryError\b",
+    # or out of native memory (its fatal error report: `# There is insufficient memory for the Java
+    # Runtime Environment to continue.`)
+    r"\bThere is insufficient memory for the Java Runtime Environment to continue\b",
+    # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
+    r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
+    # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
+    r"\bis running [\d.]+ ?[KMGT]?B beyond the '(?:PHYSICAL|VIRTUAL)' memory limit\b",
+    r"\bContainer killed by YARN for exceeding (?:physical|virtual) memory limits\b",
+    # App Engine standard ending an instance over its memory
+    r"\bExceeded (?:soft|hard) memory limit of \d+ ?[MG]i?B\b",
+    r"\bwas found to be using too much memory and was terminated\b",
+    # Node.js' V8 ending the process out of heap
+    r"\bJavaScript heap out of memory\b",
+    # an application server killing its own workers (`levels._CONTAINER_FAILURES`)
+    r"\*\*\* HARAKIRI ON WORKER \d",
+    r"\bTerminating timed out worker\b",
+    r"\bworker=\d+ PID:\d+ timeout \(\d+s > \d+s\), killing",
+    r"\bexecution timed out \([\d.]+ sec\), terminating",
+    r"\bworker process \d+ exited on signal (?:6|9)\b",
 ]
 
 
@@ -826,6 +889,28 @@ _FRAMEWORK_NOT_FOUND = [
 # Symfony's HttpKernel's report of the exception a request ended on (`Uncaught PHP Exception TYPE: "…" at FILE line
 # N`), which Monolog writes at CRITICAL for every 5xx (a 4xx's at ERROR)
 _SYMFONY_UNCAUGHT = r"\bUncaught PHP Exception [A-Za-z_\\][\w\\]{0,300}: "
+
+# A client that presented an expired token to a server that verifies it: the JWT libraries' own words (PyJWT's
+# `ExpiredSignatureError: Signature has expired`, jsonwebtoken's `TokenExpiredError: jwt expired`, express-jwt's
+# `UnauthorizedError: jwt expired`, jjwt's `ExpiredJwtException: JWT expired at …`, golang-jwt's `token is expired`,
+# Firebase Admin's `auth/id-token-expired`); the server answers 401 and the client refreshes. Not the server's own
+# credential going stale (google-auth's `RefreshError: ('invalid_grant: Token has been expired or revoked.'…)`, Go's
+# `oauth2: token expired and refresh token is not set`): a call of ours then fails.
+_CLIENT_TOKEN_EXPIRED = [
+    r"\bExpiredSignatureError\b",
+    r"\bjwt expired\b",
+    r"\bExpiredJwtException\b",
+    r"\btoken (?:has invalid claims: token )?is expired\b",
+    r"\bauth/id-token-expired\b",
+    r"\bFirebase ID token has expired\b",
+]
+
+# Cloud Run and App Engine refusing requests for want of an instance to serve them: the service is at its maximum
+# number of instances (or cannot scale out fast enough).
+_NO_INSTANCE = [
+    r"\bThe request was aborted because there was no available instance\b",
+    r"\bRequest was aborted after waiting too long to attempt to service your request\b",
+]
 
 # A payment processor's decline of a customer's card, which apps log as an error: Stripe's `CardError`
 # (`Stripe::CardError`, `stripe.error.CardError`, `StripeCardError`, `com.stripe.exception.CardException`) and its
@@ -1109,37 +1194,16 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
             "the requests they served failed",
-            message_patterns=[
-                r"WORKER TIMEOUT",
-                r"Memory limit of [\w. ]+ exceeded",
-                r"\bOOMKilled\b",
-                r"Out of memory: Kill",
-                r"(?i)finished with status:? '?(?:timeout|crash)",
-                # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
-                r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
-                # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
-                r"\bjava\.lang\.OutOfMemoryError\b",
-                # or out of native memory (its fatal error report: `# There is insufficient memory for the Java
-                # Runtime Environment to continue.`)
-                r"\bThere is insufficient memory for the Java Runtime Environment to continue\b",
-                # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
-                r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
-                # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
-                r"\bis running [\d.]+ ?[KMGT]?B beyond the '(?:PHYSICAL|VIRTUAL)' memory limit\b",
-                r"\bContainer killed by YARN for exceeding (?:physical|virtual) memory limits\b",
-                # App Engine standard ending an instance over its memory
-                r"\bExceeded (?:soft|hard) memory limit of \d+ ?[MG]i?B\b",
-                r"\bwas found to be using too much memory and was terminated\b",
-                # Node.js' V8 ending the process out of heap
-                r"\bJavaScript heap out of memory\b",
-                # an application server killing its own workers (`levels._CONTAINER_FAILURES`)
-                r"\*\*\* HARAKIRI ON WORKER \d",
-                r"\bTerminating timed out worker\b",
-                r"\bworker=\d+ PID:\d+ timeout \(\d+s > \d+s\), killing",
-                r"\bexecution timed out \([\d.]+ sec\), terminating",
-                r"\bworker process \d+ exited on signal (?:6|9)\b",
-            ],
+            message_patterns=_WORKER_KILLED,
             min_events=2,
+        ),
+        PriorityRule(
+            name="worker-killed-once",
+            priority="P2",
+            reason="one worker killed by the platform or its server (a timeout, a memory limit): {event_word}; "
+            "what it was doing failed, once: a ticket, unless it recurs",
+            message_patterns=_WORKER_KILLED,
+            max_events=1,
         ),
         PriorityRule(
             name="transient-network-error",
@@ -1276,6 +1340,14 @@ def default_rules() -> list[PriorityRule]:
             stack_patterns=_PAYMENT_DECLINED,
         ),
         PriorityRule(
+            name="client-token-expired",
+            priority="P3",
+            reason="clients presented expired tokens ({event_word} {when}): the server answered 401 and they refresh "
+            "them; an expected client error, logged as an error all the same",
+            message_patterns=_CLIENT_TOKEN_EXPIRED,
+            stack_patterns=_CLIENT_TOKEN_EXPIRED,
+        ),
+        PriorityRule(
             name="rails-request-exception",
             priority="P1",
             reason="requests failed on an exception Rails did not handle, answered 500 ({event_word} {when}); "
@@ -1332,6 +1404,14 @@ def default_rules() -> list[PriorityRule]:
             min_http_status=500,
             principal_kinds=["google-delivery"],
             max_events=2,
+        ),
+        PriorityRule(
+            name="instances-at-ceiling",
+            priority="P2",
+            reason="requests refused for want of an instance ({event_word} {when}): the service is at its maximum "
+            "number of instances; a capacity ceiling, raise it or make requests cheaper",
+            message_patterns=_NO_INSTANCE,
+            max_events=10,
         ),
         PriorityRule(
             name="scheduled-job-failing",
@@ -1561,6 +1641,14 @@ def default_rules() -> list[PriorityRule]:
             max_events=20,
         ),
         PriorityRule(
+            name="gke-node-component",
+            priority="P3",
+            reason="a GKE node's own agent ({logs}) reports an error it retries ({event_word}); GKE manages and "
+            "repairs its nodes; no crash, no start failure and no workload failure shown",
+            logs=_GKE_NODE_AGENT_LOGS,
+            max_events=20,
+        ),
+        PriorityRule(
             name="exception-refused-connection",
             priority="P1",
             reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
@@ -1589,6 +1677,14 @@ def default_rules() -> list[PriorityRule]:
             reason="a server's pool of workers or connections is at its configured ceiling ({event_word} {when}): "
             "requests queue or are refused under load; raise the setting or add capacity",
             message_patterns=_POOL_AT_CAPACITY,
+        ),
+        PriorityRule(
+            name="readiness-probe-blip",
+            priority="P3",
+            reason="a pod's readiness probe failed {event_word} {when}: Kubernetes keeps a pod that is not ready out of "
+            "rotation and restarts nothing, as while a pod starts; a symptom only if it goes on",
+            message_patterns=[r"\bReadiness probe failed\b"],
+            max_events=2,
         ),
         PriorityRule(
             name="probe-failing",
@@ -1637,9 +1733,11 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
                 r"(?i)\bretr(?:y|ying|ied)\b[^\n]{0,200}?[;,] (?:and |then )?(?:it )?succeeded\b",
                 # a retry it schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
-                # `queued for retry (attempt 1/5)`), unless a retry already failed (`retry 2 of 5 failed, retrying`)
-                r"(?i)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
-                r"(?:\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
+                # `queued for retry (attempt 1/5)`, urllib3's `Retrying (Retry(total=2, …)) after connection broken
+                # by …`), unless a retry already failed (`retry 2 of 5 failed, retrying`); on any line, the title's
+                # or the message's, whose numbers the title may have masked (`retrying in <*>s`)
+                r"(?im)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
+                r"(?:\(Retry\(total=\d{1,3}\b|\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
                 # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it
                 # (Polly's `Retry 1 for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after
                 # {Delay}ms`), read in the title too, where they vary (`retry <*>/<*>`)

@@ -773,6 +773,11 @@ code 137`, `returned non-zero exit status 137`, Python's
 `A process in the process pool was terminated abruptly`."""
 
 
+_NODE_KILLS = compile_regex(_OUT_OF_MEMORY_KILL.pattern + r"|\bEviction|\breclaim\b", re.IGNORECASE)
+"""A node's failure that ends its pods' containers: the kernel's out-of-memory kill, the kubelet evicting pods to
+reclaim memory or disk (`EvictionThresholdMet: Attempting to reclaim memory`)."""
+
+
 def _killed_by(error: Cluster, kill: Cluster) -> bool:
     """`error` says a process was killed (`_KILLED`), by the parent that saw its child die, and `kill` is the
     kernel killing a process for memory (`_OUT_OF_MEMORY_KILL`): the kill names the process, not the pod, so
@@ -791,14 +796,19 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
     event's kubelet host, a container's node label). Most of the exits come with the node's failure, and the
     failure comes with them at least sometimes (`INSTANCE_MIN_CAUSE_SHARE`: a warning the node logs all day is
     not the cause); a pod on another node is not touched. An error saying its process was killed counts as an
-    exit after the kernel's kill (`_killed_by`: the pool's parent reporting the child the kernel killed)."""
+    exit after the kernel's kill (`_killed_by`: the pool's parent reporting the child the kernel killed). A node's
+    error that kills nothing (the kubelet's `Image garbage collection failed once`) does not explain an exit its
+    pod's own crash already explains (`_restart_links`, linked before): the container ended on its own error."""
     shares = facts.node_shares
     causes = {fingerprint for fingerprint, cluster in clusters.items() if _of_node(cluster)}
+    explained = {effect for _, effect in links.pending} if causes else set()
     for (first, second), share in sorted(shares.items()) if causes else ():
         effect, cause = clusters.get(first), clusters.get(second)
         if second not in causes or effect is None or cause is None or first in causes:
             continue
         if role(effect) != EXIT and not _killed_by(effect, cause):
+            continue
+        if first in explained and _NODE_KILLS.search(_head(cause)) is None:
             continue
         if role(cause) not in (ERROR, EXIT) or cause.first_seen > effect.first_seen:
             continue
