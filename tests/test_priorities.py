@@ -2695,3 +2695,177 @@ def test_errors_of_the_agents_gke_runs_on_its_nodes_are_noise(
         cluster(message=message, title=message, max_severity="ERROR", count=events, events=events, logs=logs)
     )
     assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "priority", "reason"),
+    [
+        (
+            "The Payments API v68 you are calling is deprecated and will be removed on 2026-12-01. Upgrade to v71.",
+            "P1",
+            "deprecation warning: a dependency or API this code uses goes away on 2026-12-01, within 30 days of the "
+            "last entry (1 event); what calls it fails from then unless it is migrated before",
+        ),
+        (
+            "Runtime nodejs18 is deprecated; deployments fail after December 15, 2026",
+            "P1",
+            "deprecation warning: a dependency or API this code uses goes away on 2026-12-15, within 30 days of the "
+            "last entry (1 event); what calls it fails from then unless it is migrated before",
+        ),
+        (
+            "DeprecationWarning: the legacy insert path will stop working on 30 Sep 2027; use the Write API",
+            "P3",
+            "deprecation warning: a dependency or API goes away on 2027-09-30, more than six months after the last "
+            "entry (1 event); plan the migration, nothing breaks before",
+        ),
+    ],
+)
+def test_a_deprecation_that_names_its_date_is_as_urgent_as_the_date_is_near(
+    message: str, priority: str, reason: str
+) -> None:
+    """The date a deprecation names decides: a removal within 30 days of the scan breaks what calls it soon (P1),
+    one more than six months off is a backlog item (P3)."""
+    ranked = prioritizer.rank(cluster(message=message))
+    assert (ranked.priority, ranked.reasons[0]) == (priority, reason)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "pkg_resources is deprecated as an API. The pkg_resources package is slated for removal as early as "
+        "2027-04-17.",  # five months off: as undated
+        "2026-11-21 16:05:00 WARN datetime.utcnow() is deprecated and scheduled for removal in a future version",
+        "You are using a Python version (3.9.20) which Google will stop supporting in new releases of "
+        "google.api_core once it reaches its end of life (2025-10-05): deprecated",  # already past
+        "Feature X is deprecated since 2026-99-99 and will be removed later",  # no such day
+    ],
+)
+def test_a_deprecation_dated_months_ahead_undated_or_past_stays_p2(message: str) -> None:
+    """A line's own timestamp, a date already past and a date that does not exist name no removal ahead."""
+    assert prioritizer.rank(cluster(message=message)).priority == "P2"
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule_words"),
+    [
+        (
+            {"message": "client certificate for partner feed mTLS expires in 58 days (2027-01-18T00:00:00Z)"},
+            "P3",
+            "a certificate expires in more than 30 days",
+        ),
+        (
+            {
+                "message": "failed to write batch 5510: 403 Forbidden; 2100 events discarded",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss",
+        ),
+        (
+            {
+                "message": "Twilio account usage at 91% of the monthly SMS spending limit",
+                "max_severity": "WARNING",
+            },
+            "P2",
+            "a quota, a limit or a node's memory or disk is nearly used up",
+        ),
+        (
+            {"message": "regional quota CPUS in us-central1 is at 94% (188 of 200)"},
+            "P2",
+            "a quota, a limit or a node's memory or disk is nearly used up",
+        ),
+        (
+            {"message": "NodeHasDiskPressure: Node gke-a-b status is now: NodeHasDiskPressure"},
+            "P2",
+            "a quota, a limit or a node's memory or disk is nearly used up",
+        ),
+        (
+            {"message": "low disk watermark [85%] exceeded on [n1][es-data-2] replicas will not be assigned"},
+            "P2",
+            "a disk or volume is nearly full",
+        ),
+        (
+            {
+                "message": 'could not write to the statistics file "pg_stat_tmp/global.tmp": No space left on device'
+            },
+            "P1",
+            "disk full: writes fail (1 event at WARNING",
+        ),
+        (
+            {
+                "message": "slow query took 3.4s: SELECT p.* FROM products p WHERE p.category_id = %s",
+                "events": 4,
+                "count": 4,
+                "logs": {"cloud_run_revision run.googleapis.com/stderr": 4},
+            },
+            "P2",
+            "a serving service logged slow queries or requests",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"429": 40},
+                "routes": ["/api/search"],
+                "count": 40,
+                "events": 40,
+            },
+            "P3",
+            "HTTP 429 responses: 40 requests over this service's rate limit were refused",
+        ),
+    ],
+)
+def test_expiry_dates_data_loss_limits_full_disks_slow_queries_and_rate_limits(
+    changes: dict[str, Any], priority: str, rule_words: str
+) -> None:
+    """A certificate not yet in any renewal window is noted (P3); a count of events discarded is data loss (P0);
+    a quota or limit 90% used, a node's pressure and the low disk watermark are ceilings ahead (P2); a full disk
+    is full at any level (P1); a serving service's slow queries made users wait (P2); 429s are the rate limit
+    working (P3)."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule_words)]) == (priority, rule_words)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        ({"message": "TLS cert of mail.example.org will expire in 21 days"}, "P2"),  # in the renewal window
+        ({"message": "flushed batch 5510; 0 events discarded", "max_severity": "ERROR"}, "P2"),
+        ({"message": "2100 events discarded", "max_severity": "WARNING"}, "P3"),  # at WARNING only feared
+        ({"message": "95% of your monthly quota remaining"}, "P3"),
+        ({"message": "volume /data is 82% full (41G of 50G)"}, "P3"),
+        ({"message": "Node gke-a-b status is now: NodeHasSufficientMemory"}, "P3"),
+        ({"message": "rate limit is 100/s; 95% of requests finish in 2s"}, "P3"),
+        (
+            {
+                "message": "slow query took 41s: SELECT * FROM orders WHERE updated_at >= %s",
+                "events": 3,
+                "count": 3,
+                "logs": {"cloud_run_job run.googleapis.com/stderr": 3},
+            },
+            "P3",
+        ),  # a batch job's: nobody waits
+        (
+            {
+                "message": "slow query took 4.1s: SELECT 1",
+                "logs": {"cloud_run_revision run.googleapis.com/stderr": 1},
+            },
+            "P3",
+        ),  # once
+        (
+            {"kind": "request", "http_statuses": {"429": 1}, "routes": ["/api/x"], "max_severity": "ERROR"},
+            "P2",
+        ),  # logged at ERROR: not the limit's routine refusal
+        ({"kind": "request", "http_statuses": {"413": 4}, "routes": ["/api/upload"]}, "P2"),
+    ],
+)
+def test_what_the_date_limit_slow_query_and_rate_limit_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "unit", ["quota is at 9", "limit ", "95% of a ", "2026-12-01 deprecated ", "slow query "]
+)
+def test_the_date_limit_and_slow_query_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n)), _filling(unit))

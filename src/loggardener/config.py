@@ -291,7 +291,8 @@ class PriorityRule(_Section):
     when a report was reassembled from one entry a line), {requests} ("1 request", "5 requests"),
     {at_max_severity} ("3 of 647 entries", else {tally}), {share}, {events}, {event_word} ("1 event", "3 events"),
     {exception_type}, {max_severity}, {services}, {first_seen}, {last_seen}, {when} ("at 16:00:00Z", or
-    "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}.
+    "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}, {due} (the
+    first date the text names after the day of the last entry, `2026-12-07`, or "no date").
     """
 
     name: str
@@ -347,6 +348,19 @@ class PriorityRule(_Section):
         description="Every entry comes from one of these logs, written `RESOURCE_TYPE LOG_ID` "
         "(`gce_instance OSConfigAgent`); `RESOURCE_TYPE *` matches any log of that resource type.",
     )
+    due_within_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="The text names a date (`2026-12-07`, `December 7, 2026`, `7 Dec 2026`) at most this many days "
+        "after the day of the problem's last entry: a removal or a shutdown it announces is near. Dates on or "
+        "before that day (a line's own timestamp, a date already past) do not count.",
+    )
+    due_after_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="The first date the text names after the day of the problem's last entry is more than this "
+        "many days after it: what it announces is far off.",
+    )
 
 
 REASON_PLACEHOLDERS = (
@@ -370,6 +384,7 @@ REASON_PLACEHOLDERS = (
     "routes",
     "audit_status",
     "logs",
+    "due",
 )
 # A database's report that it aborted one transaction to settle a conflict with a concurrent one (it says so, and the
 # client may retry): PostgreSQL's `deadlock detected` and serialization failures, MySQL's `Deadlock found when trying
@@ -545,7 +560,8 @@ _POD_START_FAILURES = [
 ]
 
 
-# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`, a
+# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`, `2100
+# events discarded`, a
 # pipeline's `Dropping 1532 rows that failed to insert …`, `… are permanently lost`); not none of it (`dropped 0
 # events`, `no data lost`, `not permanently lost`).
 _DATA_LOSS = [
@@ -553,7 +569,14 @@ _DATA_LOSS = [
     r"(?i)\b(?:dropped|dropping|discarded|discarding|lost) (?!0\b)\d+ "
     r"(?:events|records|messages|rows|entries|items|writes|documents)\b",
     r"(?i)(?<!\bnot )(?<!\bnever )\b(?:permanently|irrecoverably|irretrievably) (?:lost|dropped|discarded)\b",
+    # the count first (`2100 events discarded`, `37 records were dropped`)
+    r"(?i)(?<![\d.,])(?!0\b)\d+ (?:events|records|messages|rows|entries|items|writes|documents) "
+    r"(?:were |was |have been |are |got )?(?:dropped|discarded|lost)\b",
 ]
+
+
+# A deprecation or a removal announced (`DeprecationWarning`, `… is slated for removal`, `will be removed`).
+_DEPRECATION = [r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"]
 
 
 # A certificate that has expired or expires within a week (`x509: certificate has expired`, `TLS certificate
@@ -566,6 +589,11 @@ _CERTIFICATE_EXPIRED = [
 ]
 _CERTIFICATE_EXPIRING = [
     r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) \d+ days\b",
+]
+# More than 30 days off: before any renewal window opens (ACME clients such as cert-manager and certbot, and
+# Google-managed certificates, renew 30 days before expiry), so no renewal has failed yet.
+_CERTIFICATE_EXPIRING_LATER = [
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) in (?:3[1-9]|[4-9]\d|\d{3,}) days\b",
 ]
 _CERTIFICATE_RENEWAL_FAILED = [
     r"(?i)\bcertificate request has failed\b",
@@ -586,10 +614,21 @@ _DISK_NEARLY_FULL = [
     r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
     r"(?:full|used)\b",
     r"(?i)\b(?:low|running out of) disk space\b",
-    # Elasticsearch's and OpenSearch's allocator: `high disk watermark [90%] exceeded on [node]…`
-    r"(?i)\b(?:high|flood[ -]stage) disk watermark \[[^\]\n]{1,16}\] exceeded\b",
+    # Elasticsearch's and OpenSearch's allocator: `high disk watermark [90%] exceeded on [node]…` (at the low one,
+    # 85% by default, it stops placing replicas on the node)
+    r"(?i)\b(?:low|high|flood[ -]stage) disk watermark \[[^\]\n]{1,16}\] exceeded\b",
 ]
 
+# A quota, a limit or a node's resource nearly used up: `usage at 91% of the monthly SMS spending limit`, `regional
+# quota CPUS in us-central1 is at 94%`, the kubelet's `NodeHasInsufficientMemory`, `NodeHasDiskPressure`; not what
+# is left (`95% of the quota remaining`), not a node that recovered (`NodeHasSufficientMemory`).
+_NEARLY_AT_LIMIT = [
+    r"(?i)(?<![\d.])(?:9\d|100)(?:\.\d+)? ?% of (?:the |its |your |our |a )?(?:[\w-]+ ){0,4}?"
+    r"(?:limit|quota|capacity|maximum|allowance)\b(?! (?:remaining|left|free|available|unused))",
+    r"(?i)\b(?:quota|limit)\b[^\n]{0,60}? (?:is |at |reached |hit )(?:9\d|100)(?:\.\d+)? ?%"
+    r"(?! (?:remaining|left|free|available|unused))",
+    r"\bNodeHas(?:InsufficientMemory|DiskPressure|InsufficientPID)\b",
+]
 
 # A server's pool of workers or connections at its configured ceiling (php-fpm's `server reached
 # pm.max_children setting (5), consider raising it`, `max_connections reached`): requests queue or are refused
@@ -1529,6 +1568,13 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="certificate-expiring-later",
+            priority="P3",
+            reason="a certificate expires in more than 30 days ({event_word}): automated renewal (ACME, managed "
+            "certificates) starts 30 days before expiry, so nothing has failed yet; note the date",
+            message_patterns=_CERTIFICATE_EXPIRING_LATER,
+        ),
+        PriorityRule(
             name="certificate-expiring",
             priority="P2",
             reason="a certificate expires in more than a week ({event_word}): renew it before it does",
@@ -1545,14 +1591,22 @@ def default_rules() -> list[PriorityRule]:
             name="disk-full",
             priority="P1",
             reason="disk full: writes fail ({event_word} at {max_severity} {when})",
+            # at any level: a program that can go on without the write (PostgreSQL's statistics file, a cache)
+            # says so at WARNING, yet the disk is as full for the writes that cannot
             message_patterns=_DISK_FULL,
-            min_severity="ERROR",
         ),
         PriorityRule(
             name="disk-nearly-full",
             priority="P2",
             reason="a disk or volume is nearly full ({event_word}): free or grow it before writes fail",
             message_patterns=_DISK_NEARLY_FULL,
+        ),
+        PriorityRule(
+            name="nearly-at-limit",
+            priority="P2",
+            reason="a quota, a limit or a node's memory or disk is nearly used up ({event_word} {when}): what needs "
+            "more fails once it is; raise it or use less",
+            message_patterns=_NEARLY_AT_LIMIT,
         ),
         PriorityRule(
             name="safety-control-off",
@@ -1701,10 +1755,26 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[r"\bThe node was low on resource: "],
         ),
         PriorityRule(
+            name="deprecation-due-soon",
+            priority="P1",
+            reason="deprecation warning: a dependency or API this code uses goes away on {due}, within 30 days of "
+            "the last entry ({event_word}); what calls it fails from then unless it is migrated before",
+            message_patterns=_DEPRECATION,
+            due_within_days=30,
+        ),
+        PriorityRule(
+            name="deprecation-due-later",
+            priority="P3",
+            reason="deprecation warning: a dependency or API goes away on {due}, more than six months after the "
+            "last entry ({event_word}); plan the migration, nothing breaks before",
+            message_patterns=_DEPRECATION,
+            due_after_days=183,
+        ),
+        PriorityRule(
             name="deprecation",
             priority="P2",
             reason="deprecation warning: a dependency or API is slated for removal ({event_word})",
-            message_patterns=[r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"],
+            message_patterns=_DEPRECATION,
         ),
         PriorityRule(
             name="quota-retry",
@@ -1758,6 +1828,18 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="slow-queries-serving",
+            priority="P2",
+            reason="a serving service logged slow queries or requests ({event_word} {when}): its users waited, the "
+            "requests did not fail; find the query or call and speed it up",
+            # the application's own report (`slow query took 4.8s: SELECT …`, `slow request: GET /x 5120ms`) from a
+            # service that answers requests; a batch job's slow query keeps nobody waiting (`low-impact-warning`)
+            message_patterns=[r"(?i)\bslow (?:quer(?:y|ies)|sql|statement|request)s?\b"],
+            logs=["cloud_run_revision *", "gae_app *", "k8s_container *"],
+            below_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="user-impact-warning",
             priority="P2",
             reason="warning with user impact (timeouts, failed connections or configuration drift): {tally}",
@@ -1797,6 +1879,16 @@ def default_rules() -> list[PriorityRule]:
             max_http_status=404,
         ),
         PriorityRule(
+            name="rate-limited-clients",
+            priority="P3",
+            reason="HTTP 429 responses: {requests} over this service's rate limit were refused; the limit doing its "
+            "job, unless your own clients are the ones throttled",
+            kinds=["request"],
+            min_http_status=429,
+            max_http_status=429,
+            below_severity="ERROR",
+        ),
+        PriorityRule(
             name="client-errors",
             priority="P2",
             reason="HTTP {status} responses: {requests} rejected",
@@ -1832,6 +1924,8 @@ _CONDITIONS = (
     "audit_statuses",
     "principal_kinds",
     "logs",
+    "due_within_days",
+    "due_after_days",
 )
 
 
