@@ -2869,3 +2869,86 @@ def test_what_the_date_limit_slow_query_and_rate_limit_rules_leave_alone(
 )
 def test_the_date_limit_and_slow_query_rules_match_in_linear_time(unit: str) -> None:
     assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n)), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule_words"),
+    [
+        (
+            {"message": "backfill aborted by operator (KeyboardInterrupt)", "max_severity": "CRITICAL"},
+            "P3",
+            "a program stopped by its operator",
+        ),
+        (
+            {
+                "kind": "exception",
+                "exception_type": "KeyboardInterrupt",
+                "message": "KeyboardInterrupt",
+                "max_severity": "ERROR",
+                "stack_pattern": 'Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\n'
+                "    import pandas\nKeyboardInterrupt",
+                "affected_files": [AffectedFile(file="/app/main.py", line=3, function="<module>", count=1)],
+            },
+            "P3",
+            "a program stopped by its operator",
+        ),
+        (
+            {
+                "message": "HttpError 429 when requesting https://sheets.googleapis.com/v4/spreadsheets/x returned "
+                "\"Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user'\"",
+                "max_severity": "ERROR",
+                "events": 3,
+                "count": 3,
+            },
+            "P2",
+            "a Google API refused calls over the project's quota or rate limit",
+        ),
+        (
+            {
+                "message": "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500",
+                "events": 4,
+            },
+            "P1",
+            "a liveness probe keeps failing",
+        ),
+    ],
+)
+def test_operator_interrupts_api_quotas_and_liveness_probes(
+    changes: dict[str, Any], priority: str, rule_words: str
+) -> None:
+    """Ctrl-C is the operator's choice, at any level and even while importing (P3); a Google API's quota or rate
+    limit is a ceiling (P2) until it refuses for long; a liveness probe failing again and again restarts its
+    container over and over (P1)."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule_words)]) == (priority, rule_words)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        ({"message": "Unhealthy: Liveness probe failed: connection refused", "events": 3}, "P2"),  # one restart
+        ({"message": "Unhealthy: Readiness probe failed: connection refused", "events": 4}, "P2"),
+        (
+            {
+                "message": "Quota exceeded for quota metric 'Read requests' of service 'sheets.googleapis.com'",
+                "max_severity": "ERROR",
+                "events": 40,
+                "count": 40,
+            },
+            "P1",
+        ),  # refused for long: sustained
+        ({"message": "quota check passed: 12% of the daily limit used", "max_severity": "ERROR"}, "P2"),
+        ({"message": "job finished; interrupt handler installed", "max_severity": "CRITICAL"}, "P0"),
+    ],
+)
+def test_what_the_interrupt_quota_and_liveness_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "unit", ["KeyboardInterrupt ", "aborted by ", "quota exceeded for quota ", "Liveness "]
+)
+def test_the_interrupt_quota_and_liveness_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n)), _filling(unit))

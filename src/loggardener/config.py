@@ -518,6 +518,17 @@ _QUOTA_EXHAUSTED = [
     r"(?i)\bexceeds? (?:your|the) (?:available )?quota\b",
 ]
 
+# A Google API's refusal of calls over a quota or a rate limit, as its error says it (`429 Quota exceeded for quota
+# metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'`,
+# BigQuery's `403 Exceeded rate limits: too many table update operations for this table`, the reasons
+# `rateLimitExceeded`, `userRateLimitExceeded`, `RATE_LIMIT_EXCEEDED`).
+_API_QUOTA_EXCEEDED = [
+    r"(?i)\bquota exceeded for quota (?:metric|group)\b",
+    r"\bExceeded rate limits: ",
+    r"\b(?:user)?[rR]ateLimitExceeded\b",
+    r"\bRATE_LIMIT_EXCEEDED\b",
+]
+
 
 # How Google APIs say a zone, a subnet or a quota has nothing left for a create call (`RESOURCE_EXHAUSTED`,
 # Compute Engine's `IP_SPACE_EXHAUSTED`, `ZONE_RESOURCE_POOL_EXHAUSTED`, `QUOTA_EXCEEDED`): a ceiling, however often hit.
@@ -976,6 +987,18 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_DAG_IMPORT_FAILED,
             stack_patterns=_DAG_IMPORT_FAILED,
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="operator-interrupt",
+            priority="P3",
+            reason="a program stopped by its operator ({event_word} {when}): an interrupt (Ctrl-C, SIGINT) ended it, "
+            "whatever level it logged that at; nothing failed",
+            # Python's KeyboardInterrupt, raised by SIGINT (before `startup-crash`: one pressed while importing)
+            message_patterns=[
+                r"\bKeyboardInterrupt\b",
+                r"(?i)\b(?:interrupted|aborted|cancell?ed|stopped) by (?:the )?(?:user|operator)\b",
+            ],
+            stack_patterns=[r"(?m)^KeyboardInterrupt$"],
         ),
         PriorityRule(
             name="startup-crash",
@@ -1713,6 +1736,17 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="api-quota-exceeded",
+            priority="P2",
+            reason="a Google API refused calls over the project's quota or rate limit ({event_word} {when}): a "
+            "ceiling, the work is late or retried; raise the quota or spread the calls",
+            # the API's words (`Quota exceeded for quota metric 'Write requests' and limit …`, BigQuery's
+            # `Exceeded rate limits: too many table update operations`, `rateLimitExceeded`); more than 10 events:
+            # `sustained-errors`, as for instances at their ceiling
+            message_patterns=_API_QUOTA_EXCEEDED,
+            max_events=10,
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
@@ -1731,6 +1765,15 @@ def default_rules() -> list[PriorityRule]:
             reason="a server's pool of workers or connections is at its configured ceiling ({event_word} {when}): "
             "requests queue or are refused under load; raise the setting or add capacity",
             message_patterns=_POOL_AT_CAPACITY,
+        ),
+        PriorityRule(
+            name="liveness-probe-restarting",
+            priority="P1",
+            reason="a liveness probe keeps failing ({event_word} {when}): more failures than the kubelet's default "
+            "threshold (3) before a restart, so the container fails again after being restarted, like a crash loop",
+            # three failures are one restart (`probe-failing`, as one worker killed is `worker-killed-once`)
+            message_patterns=[r"\bLiveness probe failed\b"],
+            min_events=4,
         ),
         PriorityRule(
             name="readiness-probe-blip",
