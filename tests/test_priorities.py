@@ -2926,7 +2926,10 @@ def test_operator_interrupts_api_quotas_and_liveness_probes(
 @pytest.mark.parametrize(
     ("changes", "priority"),
     [
-        ({"message": "Unhealthy: Liveness probe failed: connection refused", "events": 3}, "P2"),  # one restart
+        (
+            {"message": "Unhealthy: Liveness probe failed: connection refused", "events": 3},
+            "P2",
+        ),  # one restart
         ({"message": "Unhealthy: Readiness probe failed: connection refused", "events": 4}, "P2"),
         (
             {
