@@ -156,7 +156,8 @@ def cluster(**changes: Any) -> Cluster:
         (
             {"message": "Socket exception: Connection reset by peer (104)", "max_severity": "ERROR"},
             "P3",
-            "one transient network error (1 event), retried by the client; watch for recurrence",
+            "a transient network error (1 event): a connection reset or timed out, which a retry or the next run "
+            "usually gets past; watch for recurrence",
         ),
         (
             {"message": "WORKER TIMEOUT (pid:9)", "max_severity": "CRITICAL", "count": 3, "events": 3},
@@ -399,7 +400,7 @@ def test_one_back_off_event_is_a_crash_loop(message: str, events: int, priority:
 )
 def test_an_errno_name_of_a_dropped_connection_is_a_transient_network_error(message: str) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
-    assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "one transient network error (2 even")
+    assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "a transient network error (2 events")
 
 
 @pytest.mark.parametrize(
@@ -2955,3 +2956,26 @@ def test_what_the_interrupt_quota_and_liveness_rules_leave_alone(
 )
 def test_the_interrupt_quota_and_liveness_rules_match_in_linear_time(unit: str) -> None:
     assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n)), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("auth failed: Firebase ID token has expired (auth/id-token-expired)", "WARNING"),
+        ("stripe.error.CardError: Your card was declined.", "WARNING"),
+        ("jwt.exceptions.ExpiredSignatureError: Signature has expired", "ERROR"),
+    ],
+)
+def test_a_reason_says_the_level_the_entries_were_logged_at(message: str, severity: str) -> None:
+    """Expected client outcomes logged at WARNING are not said to be logged as errors."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity, severities={severity: 1}))
+    assert ranked.priority == "P3"
+    assert ranked.reasons[0].endswith(f"logged at {severity} all the same")
+
+
+def test_a_transient_network_error_claims_no_retry_the_logs_do_not_show() -> None:
+    reason = prioritizer.rank(
+        cluster(message="read: connection reset by peer", max_severity="ERROR")
+    ).reasons[0]
+    assert "retried by the client" not in reason
+    assert reason.startswith("a transient network error (1 event)")

@@ -1270,7 +1270,8 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="transient-network-error",
             priority="P3",
-            reason="one transient network error ({event_word}), retried by the client; watch for recurrence",
+            reason="a transient network error ({event_word}): a connection reset or timed out, which a retry or the "
+            "next run usually gets past; watch for recurrence",
             kinds=["message"],
             message_patterns=_TRANSIENT_NETWORK,
             max_events=2,
@@ -1397,15 +1398,15 @@ def default_rules() -> list[PriorityRule]:
             name="payment-declined",
             priority="P3",
             reason="a payment processor declined customers' cards ({event_word}): their banks said no, nothing of "
-            "ours failed; logged as an error all the same",
+            "ours failed; logged at {max_severity} all the same",
             message_patterns=_PAYMENT_DECLINED,
             stack_patterns=_PAYMENT_DECLINED,
         ),
         PriorityRule(
             name="client-token-expired",
             priority="P3",
-            reason="clients presented expired tokens ({event_word} {when}): the server answered 401 and they refresh "
-            "them; an expected client error, logged as an error all the same",
+            reason="clients presented expired tokens ({event_word} {when}): a server answers such a token 401 and "
+            "the client refreshes it; an expected client error, logged at {max_severity} all the same",
             message_patterns=_CLIENT_TOKEN_EXPIRED,
             stack_patterns=_CLIENT_TOKEN_EXPIRED,
         ),
