@@ -2802,26 +2802,14 @@ def test_a_deprecation_dated_months_ahead_undated_or_past_stays_p2(message: str)
             "P2",
             "a serving service logged slow queries or requests",
         ),
-        (
-            {
-                "kind": "request",
-                "http_statuses": {"429": 40},
-                "routes": ["/api/search"],
-                "count": 40,
-                "events": 40,
-            },
-            "P3",
-            "HTTP 429 responses: 40 requests over this service's rate limit were refused",
-        ),
     ],
 )
-def test_expiry_dates_data_loss_limits_full_disks_slow_queries_and_rate_limits(
+def test_expiry_dates_data_loss_limits_full_disks_and_slow_queries(
     changes: dict[str, Any], priority: str, rule_words: str
 ) -> None:
     """A certificate not yet in any renewal window is noted (P3); a count of events discarded is data loss (P0);
     a quota or limit 90% used, a node's pressure and the low disk watermark are ceilings ahead (P2); a full disk
-    is full at any level (P1); a serving service's slow queries made users wait (P2); 429s are the rate limit
-    working (P3)."""
+    is full at any level (P1); a serving service's slow queries made users wait (P2)."""
     ranked = prioritizer.rank(cluster(**changes))
     assert (ranked.priority, ranked.reasons[0][: len(rule_words)]) == (priority, rule_words)
 
@@ -2852,16 +2840,10 @@ def test_expiry_dates_data_loss_limits_full_disks_slow_queries_and_rate_limits(
             },
             "P3",
         ),  # once
-        (
-            {"kind": "request", "http_statuses": {"429": 1}, "routes": ["/api/x"], "max_severity": "ERROR"},
-            "P2",
-        ),  # logged at ERROR: not the limit's routine refusal
         ({"kind": "request", "http_statuses": {"413": 4}, "routes": ["/api/upload"]}, "P2"),
     ],
 )
-def test_what_the_date_limit_slow_query_and_rate_limit_rules_leave_alone(
-    changes: dict[str, Any], priority: str
-) -> None:
+def test_what_the_date_limit_and_slow_query_rules_leave_alone(changes: dict[str, Any], priority: str) -> None:
     assert prioritizer.rank(cluster(**changes)).priority == priority
 
 

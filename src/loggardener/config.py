@@ -1923,16 +1923,6 @@ def default_rules() -> list[PriorityRule]:
             max_http_status=404,
         ),
         PriorityRule(
-            name="rate-limited-clients",
-            priority="P3",
-            reason="HTTP 429 responses: {requests} over this service's rate limit were refused; the limit doing its "
-            "job, unless your own clients are the ones throttled",
-            kinds=["request"],
-            min_http_status=429,
-            max_http_status=429,
-            below_severity="ERROR",
-        ),
-        PriorityRule(
             name="client-errors",
             priority="P2",
             reason="HTTP {status} responses: {requests} rejected",
