@@ -2961,3 +2961,38 @@ def test_a_transient_network_error_claims_no_retry_the_logs_do_not_show() -> Non
     ).reasons[0]
     assert "retried by the client" not in reason
     assert reason.startswith("a transient network error (1 event)")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "row 14400 skipped: invalid date '0000-00-00' in column shipped_at",
+        "skipping malformed record at offset 88 in gs://in/part-3.json",
+        "record #8812 was skipped: missing customer_id",
+    ],
+)
+def test_an_item_a_program_skipped_and_went_on_without_is_p2_however_often(message: str) -> None:
+    """Some items missing from a job's output is a ticket with the items, not a failing job (not `sustained-errors`)."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", events=12, count=12))
+    assert (ranked.priority, ranked.reasons[0][:42]) == ("P2", "the program skipped items it could not pro")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("export finished: skipped 0 rows", "ERROR", "P1"),
+        ("Skipping migration 0042: already applied", "ERROR", "P1"),
+        ("row 14400 skipped: invalid date", "WARNING", "P3"),
+    ],
+)
+def test_what_the_skipped_items_rule_leaves_alone(message: str, severity: str, priority: str) -> None:
+    assert (
+        prioritizer.rank(cluster(message=message, max_severity=severity, events=3, count=3)).priority
+        == priority
+    )
+
+
+def test_the_skipped_items_rule_matches_in_linear_time() -> None:
+    assert_linear(
+        lambda n: prioritizer.rank(cluster(message="row " * n, max_severity="ERROR")), _filling("row ")
+    )

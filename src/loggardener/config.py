@@ -530,6 +530,16 @@ _API_QUOTA_EXCEEDED = [
 ]
 
 
+# A program that skipped one item it could not process and went on with the rest (`row 14400 skipped: invalid date
+# '0000-00-00' in column shipped_at`, `skipping malformed record at offset 88`): some items missing, not a failed
+# run; not a count of none (`skipped 0 rows`).
+_ITEMS_SKIPPED = [
+    r"(?i)\b(?:row|record|item|message|line|document|entry|event)s? (?:#?[\w:./-]{1,80} )?(?:was |were |has been )?"
+    r"skipped\b",
+    r"(?i)\bskipp(?:ing|ed) (?:(?:bad|invalid|malformed|corrupt|unparsable|unparseable) )?"
+    r"(?:row|record|item|message|line|document|entry|event)s?\b",
+]
+
 # How Google APIs say a zone, a subnet or a quota has nothing left for a create call (`RESOURCE_EXHAUSTED`,
 # Compute Engine's `IP_SPACE_EXHAUSTED`, `ZONE_RESOURCE_POOL_EXHAUSTED`, `QUOTA_EXCEEDED`): a ceiling, however often hit.
 _CAPACITY_EXHAUSTED = [r"\b[A-Z][A-Z_]*_EXHAUSTED\b", r"\bQUOTA_EXCEEDED\b"]
@@ -1735,6 +1745,14 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_CONNECTION_REFUSED,
             min_severity="ERROR",
             min_events=2,
+        ),
+        PriorityRule(
+            name="items-skipped",
+            priority="P2",
+            reason="the program skipped items it could not process and went on ({event_word} {when}): those items "
+            "are missing from what it produced, the rest was processed; fix the data or the parser",
+            message_patterns=_ITEMS_SKIPPED,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="api-quota-exceeded",
