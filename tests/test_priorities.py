@@ -156,7 +156,8 @@ def cluster(**changes: Any) -> Cluster:
         (
             {"message": "Socket exception: Connection reset by peer (104)", "max_severity": "ERROR"},
             "P3",
-            "one transient network error (1 event), retried by the client; watch for recurrence",
+            "a transient network error (1 event): a connection reset or timed out, which a retry or the next run "
+            "usually gets past; watch for recurrence",
         ),
         (
             {"message": "WORKER TIMEOUT (pid:9)", "max_severity": "CRITICAL", "count": 3, "events": 3},
@@ -399,7 +400,7 @@ def test_one_back_off_event_is_a_crash_loop(message: str, events: int, priority:
 )
 def test_an_errno_name_of_a_dropped_connection_is_a_transient_network_error(message: str) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
-    assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "one transient network error (2 even")
+    assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "a transient network error (2 events")
 
 
 @pytest.mark.parametrize(
@@ -2695,3 +2696,303 @@ def test_errors_of_the_agents_gke_runs_on_its_nodes_are_noise(
         cluster(message=message, title=message, max_severity="ERROR", count=events, events=events, logs=logs)
     )
     assert ranked.priority == priority, ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "priority", "reason"),
+    [
+        (
+            "The Payments API v68 you are calling is deprecated and will be removed on 2026-12-01. Upgrade to v71.",
+            "P1",
+            "deprecation warning: a dependency or API this code uses goes away on 2026-12-01, within 30 days of the "
+            "last entry (1 event); what calls it fails from then unless it is migrated before",
+        ),
+        (
+            "Runtime nodejs18 is deprecated; deployments fail after December 15, 2026",
+            "P1",
+            "deprecation warning: a dependency or API this code uses goes away on 2026-12-15, within 30 days of the "
+            "last entry (1 event); what calls it fails from then unless it is migrated before",
+        ),
+        (
+            "DeprecationWarning: the legacy insert path will stop working on 30 Sep 2027; use the Write API",
+            "P3",
+            "deprecation warning: a dependency or API goes away on 2027-09-30, more than six months after the last "
+            "entry (1 event); plan the migration, nothing breaks before",
+        ),
+    ],
+)
+def test_a_deprecation_that_names_its_date_is_as_urgent_as_the_date_is_near(
+    message: str, priority: str, reason: str
+) -> None:
+    """The date a deprecation names decides: a removal within 30 days of the scan breaks what calls it soon (P1),
+    one more than six months off is a backlog item (P3)."""
+    ranked = prioritizer.rank(cluster(message=message))
+    assert (ranked.priority, ranked.reasons[0]) == (priority, reason)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "pkg_resources is deprecated as an API. The pkg_resources package is slated for removal as early as "
+        "2027-04-17.",  # five months off: as undated
+        "2026-11-21 16:05:00 WARN datetime.utcnow() is deprecated and scheduled for removal in a future version",
+        "You are using a Python version (3.9.20) which Google will stop supporting in new releases of "
+        "google.api_core once it reaches its end of life (2025-10-05): deprecated",  # already past
+        "Feature X is deprecated since 2026-99-99 and will be removed later",  # no such day
+    ],
+)
+def test_a_deprecation_dated_months_ahead_undated_or_past_stays_p2(message: str) -> None:
+    """A line's own timestamp, a date already past and a date that does not exist name no removal ahead."""
+    assert prioritizer.rank(cluster(message=message)).priority == "P2"
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule_words"),
+    [
+        (
+            {"message": "client certificate for partner feed mTLS expires in 58 days (2027-01-18T00:00:00Z)"},
+            "P3",
+            "a certificate expires in more than 30 days",
+        ),
+        (
+            {
+                "message": "failed to write batch 5510: 403 Forbidden; 2100 events discarded",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss",
+        ),
+        (
+            {
+                "message": "Twilio account usage at 91% of the monthly SMS spending limit",
+                "max_severity": "WARNING",
+            },
+            "P2",
+            "a quota, a limit or a node's memory or disk is nearly used up",
+        ),
+        (
+            {"message": "regional quota CPUS in us-central1 is at 94% (188 of 200)"},
+            "P2",
+            "a quota, a limit or a node's memory or disk is nearly used up",
+        ),
+        (
+            {"message": "NodeHasDiskPressure: Node gke-a-b status is now: NodeHasDiskPressure"},
+            "P2",
+            "a quota, a limit or a node's memory or disk is nearly used up",
+        ),
+        (
+            {"message": "low disk watermark [85%] exceeded on [n1][es-data-2] replicas will not be assigned"},
+            "P2",
+            "a disk or volume is nearly full",
+        ),
+        (
+            {
+                "message": 'could not write to the statistics file "pg_stat_tmp/global.tmp": No space left on device'
+            },
+            "P1",
+            "disk full: writes fail (1 event at WARNING",
+        ),
+        (
+            {
+                "message": "slow query took 3.4s: SELECT p.* FROM products p WHERE p.category_id = %s",
+                "events": 4,
+                "count": 4,
+                "logs": {"cloud_run_revision run.googleapis.com/stderr": 4},
+            },
+            "P2",
+            "a serving service logged slow queries or requests",
+        ),
+    ],
+)
+def test_expiry_dates_data_loss_limits_full_disks_and_slow_queries(
+    changes: dict[str, Any], priority: str, rule_words: str
+) -> None:
+    """A certificate not yet in any renewal window is noted (P3); a count of events discarded is data loss (P0);
+    a quota or limit 90% used, a node's pressure and the low disk watermark are ceilings ahead (P2); a full disk
+    is full at any level (P1); a serving service's slow queries made users wait (P2)."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule_words)]) == (priority, rule_words)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        ({"message": "TLS cert of mail.example.org will expire in 21 days"}, "P2"),  # in the renewal window
+        ({"message": "flushed batch 5510; 0 events discarded", "max_severity": "ERROR"}, "P2"),
+        ({"message": "2100 events discarded", "max_severity": "WARNING"}, "P3"),  # at WARNING only feared
+        ({"message": "95% of your monthly quota remaining"}, "P3"),
+        ({"message": "volume /data is 82% full (41G of 50G)"}, "P3"),
+        ({"message": "Node gke-a-b status is now: NodeHasSufficientMemory"}, "P3"),
+        ({"message": "rate limit is 100/s; 95% of requests finish in 2s"}, "P3"),
+        (
+            {
+                "message": "slow query took 41s: SELECT * FROM orders WHERE updated_at >= %s",
+                "events": 3,
+                "count": 3,
+                "logs": {"cloud_run_job run.googleapis.com/stderr": 3},
+            },
+            "P3",
+        ),  # a batch job's: nobody waits
+        (
+            {
+                "message": "slow query took 4.1s: SELECT 1",
+                "logs": {"cloud_run_revision run.googleapis.com/stderr": 1},
+            },
+            "P3",
+        ),  # once
+        ({"kind": "request", "http_statuses": {"413": 4}, "routes": ["/api/upload"]}, "P2"),
+    ],
+)
+def test_what_the_date_limit_and_slow_query_rules_leave_alone(changes: dict[str, Any], priority: str) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "unit", ["quota is at 9", "limit ", "95% of a ", "2026-12-01 deprecated ", "slow query "]
+)
+def test_the_date_limit_and_slow_query_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n)), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule_words"),
+    [
+        (
+            {"message": "backfill aborted by operator (KeyboardInterrupt)", "max_severity": "CRITICAL"},
+            "P3",
+            "a program stopped by its operator",
+        ),
+        (
+            {
+                "kind": "exception",
+                "exception_type": "KeyboardInterrupt",
+                "message": "KeyboardInterrupt",
+                "max_severity": "ERROR",
+                "stack_pattern": 'Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\n'
+                "    import pandas\nKeyboardInterrupt",
+                "affected_files": [AffectedFile(file="/app/main.py", line=3, function="<module>", count=1)],
+            },
+            "P3",
+            "a program stopped by its operator",
+        ),
+        (
+            {
+                "message": "HttpError 429 when requesting https://sheets.googleapis.com/v4/spreadsheets/x returned "
+                "\"Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user'\"",
+                "max_severity": "ERROR",
+                "events": 3,
+                "count": 3,
+            },
+            "P2",
+            "a Google API refused calls over the project's quota or rate limit",
+        ),
+        (
+            {
+                "message": "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500",
+                "events": 4,
+            },
+            "P1",
+            "a liveness probe keeps failing",
+        ),
+    ],
+)
+def test_operator_interrupts_api_quotas_and_liveness_probes(
+    changes: dict[str, Any], priority: str, rule_words: str
+) -> None:
+    """Ctrl-C is the operator's choice, at any level and even while importing (P3); a Google API's quota or rate
+    limit is a ceiling (P2) until it refuses for long; a liveness probe failing again and again restarts its
+    container over and over (P1)."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule_words)]) == (priority, rule_words)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        (
+            {"message": "Unhealthy: Liveness probe failed: connection refused", "events": 3},
+            "P2",
+        ),  # one restart
+        ({"message": "Unhealthy: Readiness probe failed: connection refused", "events": 4}, "P2"),
+        (
+            {
+                "message": "Quota exceeded for quota metric 'Read requests' of service 'sheets.googleapis.com'",
+                "max_severity": "ERROR",
+                "events": 40,
+                "count": 40,
+            },
+            "P1",
+        ),  # refused for long: sustained
+        ({"message": "quota check passed: 12% of the daily limit used", "max_severity": "ERROR"}, "P2"),
+        ({"message": "job finished; interrupt handler installed", "max_severity": "CRITICAL"}, "P0"),
+    ],
+)
+def test_what_the_interrupt_quota_and_liveness_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "unit", ["KeyboardInterrupt ", "aborted by ", "quota exceeded for quota ", "Liveness "]
+)
+def test_the_interrupt_quota_and_liveness_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n)), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("auth failed: Firebase ID token has expired (auth/id-token-expired)", "WARNING"),
+        ("stripe.error.CardError: Your card was declined.", "WARNING"),
+        ("jwt.exceptions.ExpiredSignatureError: Signature has expired", "ERROR"),
+    ],
+)
+def test_a_reason_says_the_level_the_entries_were_logged_at(message: str, severity: str) -> None:
+    """Expected client outcomes logged at WARNING are not said to be logged as errors."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity, severities={severity: 1}))
+    assert ranked.priority == "P3"
+    assert ranked.reasons[0].endswith(f"logged at {severity} all the same")
+
+
+def test_a_transient_network_error_claims_no_retry_the_logs_do_not_show() -> None:
+    reason = prioritizer.rank(
+        cluster(message="read: connection reset by peer", max_severity="ERROR")
+    ).reasons[0]
+    assert "retried by the client" not in reason
+    assert reason.startswith("a transient network error (1 event)")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "row 14400 skipped: invalid date '0000-00-00' in column shipped_at",
+        "skipping malformed record at offset 88 in gs://in/part-3.json",
+        "record #8812 was skipped: missing customer_id",
+    ],
+)
+def test_an_item_a_program_skipped_and_went_on_without_is_p2_however_often(message: str) -> None:
+    """Some items missing from a job's output is a ticket with the items, not a failing job (not `sustained-errors`)."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", events=12, count=12))
+    assert (ranked.priority, ranked.reasons[0][:42]) == ("P2", "the program skipped items it could not pro")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("export finished: skipped 0 rows", "ERROR", "P1"),
+        ("Skipping migration 0042: already applied", "ERROR", "P1"),
+        ("row 14400 skipped: invalid date", "WARNING", "P3"),
+    ],
+)
+def test_what_the_skipped_items_rule_leaves_alone(message: str, severity: str, priority: str) -> None:
+    assert (
+        prioritizer.rank(cluster(message=message, max_severity=severity, events=3, count=3)).priority
+        == priority
+    )
+
+
+def test_the_skipped_items_rule_matches_in_linear_time() -> None:
+    assert_linear(
+        lambda n: prioritizer.rank(cluster(message="row " * n, max_severity="ERROR")), _filling("row ")
+    )

@@ -291,7 +291,8 @@ class PriorityRule(_Section):
     when a report was reassembled from one entry a line), {requests} ("1 request", "5 requests"),
     {at_max_severity} ("3 of 647 entries", else {tally}), {share}, {events}, {event_word} ("1 event", "3 events"),
     {exception_type}, {max_severity}, {services}, {first_seen}, {last_seen}, {when} ("at 16:00:00Z", or
-    "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}.
+    "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}, {due} (the
+    first date the text names after the day of the last entry, `2026-12-07`, or "no date").
     """
 
     name: str
@@ -347,6 +348,19 @@ class PriorityRule(_Section):
         description="Every entry comes from one of these logs, written `RESOURCE_TYPE LOG_ID` "
         "(`gce_instance OSConfigAgent`); `RESOURCE_TYPE *` matches any log of that resource type.",
     )
+    due_within_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="The text names a date (`2026-12-07`, `December 7, 2026`, `7 Dec 2026`) at most this many days "
+        "after the day of the problem's last entry: a removal or a shutdown it announces is near. Dates on or "
+        "before that day (a line's own timestamp, a date already past) do not count.",
+    )
+    due_after_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="The first date the text names after the day of the problem's last entry is more than this "
+        "many days after it: what it announces is far off.",
+    )
 
 
 REASON_PLACEHOLDERS = (
@@ -370,6 +384,7 @@ REASON_PLACEHOLDERS = (
     "routes",
     "audit_status",
     "logs",
+    "due",
 )
 # A database's report that it aborted one transaction to settle a conflict with a concurrent one (it says so, and the
 # client may retry): PostgreSQL's `deadlock detected` and serialization failures, MySQL's `Deadlock found when trying
@@ -503,6 +518,27 @@ _QUOTA_EXHAUSTED = [
     r"(?i)\bexceeds? (?:your|the) (?:available )?quota\b",
 ]
 
+# A Google API's refusal of calls over a quota or a rate limit, as its error says it (`429 Quota exceeded for quota
+# metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'`,
+# BigQuery's `403 Exceeded rate limits: too many table update operations for this table`, the reasons
+# `rateLimitExceeded`, `userRateLimitExceeded`, `RATE_LIMIT_EXCEEDED`).
+_API_QUOTA_EXCEEDED = [
+    r"(?i)\bquota exceeded for quota (?:metric|group)\b",
+    r"\bExceeded rate limits: ",
+    r"\b(?:user)?[rR]ateLimitExceeded\b",
+    r"\bRATE_LIMIT_EXCEEDED\b",
+]
+
+
+# A program that skipped one item it could not process and went on with the rest (`row 14400 skipped: invalid date
+# '0000-00-00' in column shipped_at`, `skipping malformed record at offset 88`): some items missing, not a failed
+# run; not a count of none (`skipped 0 rows`).
+_ITEMS_SKIPPED = [
+    r"(?i)\b(?:row|record|item|message|line|document|entry|event)s? (?:#?[\w:./-]{1,80} )?(?:was |were |has been )?"
+    r"skipped\b",
+    r"(?i)\bskipp(?:ing|ed) (?:(?:bad|invalid|malformed|corrupt|unparsable|unparseable) )?"
+    r"(?:row|record|item|message|line|document|entry|event)s?\b",
+]
 
 # How Google APIs say a zone, a subnet or a quota has nothing left for a create call (`RESOURCE_EXHAUSTED`,
 # Compute Engine's `IP_SPACE_EXHAUSTED`, `ZONE_RESOURCE_POOL_EXHAUSTED`, `QUOTA_EXCEEDED`): a ceiling, however often hit.
@@ -545,7 +581,8 @@ _POD_START_FAILURES = [
 ]
 
 
-# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`, a
+# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`, `2100
+# events discarded`, a
 # pipeline's `Dropping 1532 rows that failed to insert …`, `… are permanently lost`); not none of it (`dropped 0
 # events`, `no data lost`, `not permanently lost`).
 _DATA_LOSS = [
@@ -553,7 +590,14 @@ _DATA_LOSS = [
     r"(?i)\b(?:dropped|dropping|discarded|discarding|lost) (?!0\b)\d+ "
     r"(?:events|records|messages|rows|entries|items|writes|documents)\b",
     r"(?i)(?<!\bnot )(?<!\bnever )\b(?:permanently|irrecoverably|irretrievably) (?:lost|dropped|discarded)\b",
+    # the count first (`2100 events discarded`, `37 records were dropped`)
+    r"(?i)(?<![\d.,])(?!0\b)\d+ (?:events|records|messages|rows|entries|items|writes|documents) "
+    r"(?:were |was |have been |are |got )?(?:dropped|discarded|lost)\b",
 ]
+
+
+# A deprecation or a removal announced (`DeprecationWarning`, `… is slated for removal`, `will be removed`).
+_DEPRECATION = [r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"]
 
 
 # A certificate that has expired or expires within a week (`x509: certificate has expired`, `TLS certificate
@@ -566,6 +610,11 @@ _CERTIFICATE_EXPIRED = [
 ]
 _CERTIFICATE_EXPIRING = [
     r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) \d+ days\b",
+]
+# More than 30 days off: before any renewal window opens (ACME clients such as cert-manager and certbot, and
+# Google-managed certificates, renew 30 days before expiry), so no renewal has failed yet.
+_CERTIFICATE_EXPIRING_LATER = [
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) in (?:3[1-9]|[4-9]\d|\d{3,}) days\b",
 ]
 _CERTIFICATE_RENEWAL_FAILED = [
     r"(?i)\bcertificate request has failed\b",
@@ -586,10 +635,21 @@ _DISK_NEARLY_FULL = [
     r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
     r"(?:full|used)\b",
     r"(?i)\b(?:low|running out of) disk space\b",
-    # Elasticsearch's and OpenSearch's allocator: `high disk watermark [90%] exceeded on [node]…`
-    r"(?i)\b(?:high|flood[ -]stage) disk watermark \[[^\]\n]{1,16}\] exceeded\b",
+    # Elasticsearch's and OpenSearch's allocator: `high disk watermark [90%] exceeded on [node]…` (at the low one,
+    # 85% by default, it stops placing replicas on the node)
+    r"(?i)\b(?:low|high|flood[ -]stage) disk watermark \[[^\]\n]{1,16}\] exceeded\b",
 ]
 
+# A quota, a limit or a node's resource nearly used up: `usage at 91% of the monthly SMS spending limit`, `regional
+# quota CPUS in us-central1 is at 94%`, the kubelet's `NodeHasInsufficientMemory`, `NodeHasDiskPressure`; not what
+# is left (`95% of the quota remaining`), not a node that recovered (`NodeHasSufficientMemory`).
+_NEARLY_AT_LIMIT = [
+    r"(?i)(?<![\d.])(?:9\d|100)(?:\.\d+)? ?% of (?:the |its |your |our |a )?(?:[\w-]+ ){0,4}?"
+    r"(?:limit|quota|capacity|maximum|allowance)\b(?! (?:remaining|left|free|available|unused))",
+    r"(?i)\b(?:quota|limit)\b[^\n]{0,60}? (?:is |at |reached |hit )(?:9\d|100)(?:\.\d+)? ?%"
+    r"(?! (?:remaining|left|free|available|unused))",
+    r"\bNodeHas(?:InsufficientMemory|DiskPressure|InsufficientPID)\b",
+]
 
 # A server's pool of workers or connections at its configured ceiling (php-fpm's `server reached
 # pm.max_children setting (5), consider raising it`, `max_connections reached`): requests queue or are refused
@@ -939,6 +999,18 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="operator-interrupt",
+            priority="P3",
+            reason="a program stopped by its operator ({event_word} {when}): an interrupt (Ctrl-C, SIGINT) ended it, "
+            "whatever level it logged that at; nothing failed",
+            # Python's KeyboardInterrupt, raised by SIGINT (before `startup-crash`: one pressed while importing)
+            message_patterns=[
+                r"\bKeyboardInterrupt\b",
+                r"(?i)\b(?:interrupted|aborted|cancell?ed|stopped) by (?:the )?(?:user|operator)\b",
+            ],
+            stack_patterns=[r"(?m)^KeyboardInterrupt$"],
+        ),
+        PriorityRule(
             name="startup-crash",
             priority="P0",
             reason="startup crash: {exception_type} at import time; {event_word}, {entries}",
@@ -1208,7 +1280,8 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="transient-network-error",
             priority="P3",
-            reason="one transient network error ({event_word}), retried by the client; watch for recurrence",
+            reason="a transient network error ({event_word}): a connection reset or timed out, which a retry or the "
+            "next run usually gets past; watch for recurrence",
             kinds=["message"],
             message_patterns=_TRANSIENT_NETWORK,
             max_events=2,
@@ -1335,15 +1408,15 @@ def default_rules() -> list[PriorityRule]:
             name="payment-declined",
             priority="P3",
             reason="a payment processor declined customers' cards ({event_word}): their banks said no, nothing of "
-            "ours failed; logged as an error all the same",
+            "ours failed; logged at {max_severity} all the same",
             message_patterns=_PAYMENT_DECLINED,
             stack_patterns=_PAYMENT_DECLINED,
         ),
         PriorityRule(
             name="client-token-expired",
             priority="P3",
-            reason="clients presented expired tokens ({event_word} {when}): the server answered 401 and they refresh "
-            "them; an expected client error, logged as an error all the same",
+            reason="clients presented expired tokens ({event_word} {when}): a server answers such a token 401 and "
+            "the client refreshes it; an expected client error, logged at {max_severity} all the same",
             message_patterns=_CLIENT_TOKEN_EXPIRED,
             stack_patterns=_CLIENT_TOKEN_EXPIRED,
         ),
@@ -1529,6 +1602,13 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="certificate-expiring-later",
+            priority="P3",
+            reason="a certificate expires in more than 30 days ({event_word}): automated renewal (ACME, managed "
+            "certificates) starts 30 days before expiry, so nothing has failed yet; note the date",
+            message_patterns=_CERTIFICATE_EXPIRING_LATER,
+        ),
+        PriorityRule(
             name="certificate-expiring",
             priority="P2",
             reason="a certificate expires in more than a week ({event_word}): renew it before it does",
@@ -1545,14 +1625,22 @@ def default_rules() -> list[PriorityRule]:
             name="disk-full",
             priority="P1",
             reason="disk full: writes fail ({event_word} at {max_severity} {when})",
+            # at any level: a program that can go on without the write (PostgreSQL's statistics file, a cache)
+            # says so at WARNING, yet the disk is as full for the writes that cannot
             message_patterns=_DISK_FULL,
-            min_severity="ERROR",
         ),
         PriorityRule(
             name="disk-nearly-full",
             priority="P2",
             reason="a disk or volume is nearly full ({event_word}): free or grow it before writes fail",
             message_patterns=_DISK_NEARLY_FULL,
+        ),
+        PriorityRule(
+            name="nearly-at-limit",
+            priority="P2",
+            reason="a quota, a limit or a node's memory or disk is nearly used up ({event_word} {when}): what needs "
+            "more fails once it is; raise it or use less",
+            message_patterns=_NEARLY_AT_LIMIT,
         ),
         PriorityRule(
             name="safety-control-off",
@@ -1659,6 +1747,25 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="items-skipped",
+            priority="P2",
+            reason="the program skipped items it could not process and went on ({event_word} {when}): those items "
+            "are missing from what it produced, the rest was processed; fix the data or the parser",
+            message_patterns=_ITEMS_SKIPPED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="api-quota-exceeded",
+            priority="P2",
+            reason="a Google API refused calls over the project's quota or rate limit ({event_word} {when}): a "
+            "ceiling, the work is late or retried; raise the quota or spread the calls",
+            # the API's words (`Quota exceeded for quota metric 'Write requests' and limit …`, BigQuery's
+            # `Exceeded rate limits: too many table update operations`, `rateLimitExceeded`); more than 10 events:
+            # `sustained-errors`, as for instances at their ceiling
+            message_patterns=_API_QUOTA_EXCEEDED,
+            max_events=10,
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
@@ -1677,6 +1784,15 @@ def default_rules() -> list[PriorityRule]:
             reason="a server's pool of workers or connections is at its configured ceiling ({event_word} {when}): "
             "requests queue or are refused under load; raise the setting or add capacity",
             message_patterns=_POOL_AT_CAPACITY,
+        ),
+        PriorityRule(
+            name="liveness-probe-restarting",
+            priority="P1",
+            reason="a liveness probe keeps failing ({event_word} {when}): more failures than the kubelet's default "
+            "threshold (3) before a restart, so the container fails again after being restarted, like a crash loop",
+            # three failures are one restart (`probe-failing`, as one worker killed is `worker-killed-once`)
+            message_patterns=[r"\bLiveness probe failed\b"],
+            min_events=4,
         ),
         PriorityRule(
             name="readiness-probe-blip",
@@ -1701,10 +1817,26 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[r"\bThe node was low on resource: "],
         ),
         PriorityRule(
+            name="deprecation-due-soon",
+            priority="P1",
+            reason="deprecation warning: a dependency or API this code uses goes away on {due}, within 30 days of "
+            "the last entry ({event_word}); what calls it fails from then unless it is migrated before",
+            message_patterns=_DEPRECATION,
+            due_within_days=30,
+        ),
+        PriorityRule(
+            name="deprecation-due-later",
+            priority="P3",
+            reason="deprecation warning: a dependency or API goes away on {due}, more than six months after the "
+            "last entry ({event_word}); plan the migration, nothing breaks before",
+            message_patterns=_DEPRECATION,
+            due_after_days=183,
+        ),
+        PriorityRule(
             name="deprecation",
             priority="P2",
             reason="deprecation warning: a dependency or API is slated for removal ({event_word})",
-            message_patterns=[r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"],
+            message_patterns=_DEPRECATION,
         ),
         PriorityRule(
             name="quota-retry",
@@ -1754,6 +1886,18 @@ def default_rules() -> list[PriorityRule]:
             "and the slow log says where",
             # PHP-FPM's `child 41, script '…' (request: "POST /index.php") executing too slow (5.3 sec), logging`
             message_patterns=[r"\bexecuting too slow \(\d{1,6}(?:\.\d{1,6})? sec\)"],
+            below_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
+            name="slow-queries-serving",
+            priority="P2",
+            reason="a serving service logged slow queries or requests ({event_word} {when}): its users waited, the "
+            "requests did not fail; find the query or call and speed it up",
+            # the application's own report (`slow query took 4.8s: SELECT …`, `slow request: GET /x 5120ms`) from a
+            # service that answers requests; a batch job's slow query keeps nobody waiting (`low-impact-warning`)
+            message_patterns=[r"(?i)\bslow (?:quer(?:y|ies)|sql|statement|request)s?\b"],
+            logs=["cloud_run_revision *", "gae_app *", "k8s_container *"],
             below_severity="ERROR",
             min_events=2,
         ),
@@ -1832,6 +1976,8 @@ _CONDITIONS = (
     "audit_statuses",
     "principal_kinds",
     "logs",
+    "due_within_days",
+    "due_after_days",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Protocol, cast
 
 from loggardener.clustering.models import Cluster
@@ -59,6 +60,44 @@ def _percent(share: float) -> str:
     if 0 < share < 0.01:
         return "<1%"
     return f"{share:.0%}"
+
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATES = re.compile(
+    r"\b(?P<iso>(?P<y>20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d))(?!\d)"
+    rf"|\b(?P<mon1>{_MONTH})\.? (?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,? (?P<y1>20\d\d)\b"
+    rf"|\b(?P<d2>[0-3]?\d) (?P<mon2>{_MONTH})\.?,? (?P<y2>20\d\d)\b",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+
+
+def due_date(cluster: Cluster) -> date | None:
+    """The first date the cluster's message names after the day of its last entry (`will be removed on
+    2026-12-07`, `shut down on September 30, 2027`, `7 Dec 2026`), which is what it announces; None when it names
+    none (a line's own timestamp, or a date already past, is not one)."""
+    today = cluster.last_seen.date()
+    for match in _DATES.finditer(cluster.message):
+        if match["iso"]:
+            parts = (match["y"], match["m"], match["d"])
+        else:
+            month = _MONTHS[(match["mon1"] or match["mon2"])[:3].lower()]
+            parts = (match["y1"] or match["y2"], str(month), match["d1"] or match["d2"])
+        try:
+            named = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            continue
+        if named > today:
+            return named
+    return None
 
 
 def _log_matches(log: str, patterns: Sequence[str]) -> bool:
@@ -151,7 +190,17 @@ class _CompiledRule:
             return False
         if rule.logs and (not cluster.logs or not all(_log_matches(log, rule.logs) for log in cluster.logs)):
             return False
-        return rule.min_buckets is None or len(cluster.buckets) >= rule.min_buckets
+        if rule.min_buckets is not None and len(cluster.buckets) < rule.min_buckets:
+            return False
+        if rule.due_within_days is None and rule.due_after_days is None:
+            return True
+        due = due_date(cluster)
+        if due is None:
+            return False
+        days = (due - cluster.last_seen.date()).days
+        return (rule.due_within_days is None or days <= rule.due_within_days) and (
+            rule.due_after_days is None or days > rule.due_after_days
+        )
 
     def reason(self, cluster: Cluster) -> str:
         values = {
@@ -175,6 +224,7 @@ class _CompiledRule:
             "routes": ", ".join(cluster.routes) or "no route",
             "audit_status": _audit_status(cluster) or "error",
             "logs": ", ".join(cluster.logs) or "no log",
+            "due": str(due) if "{due}" in self.rule.reason and (due := due_date(cluster)) else "no date",
         }
         try:
             return self.rule.reason.format(**values)
