@@ -782,6 +782,47 @@ def test_rows_of_a_record_whose_fields_combine_freely_are_one_event() -> None:
     assert len({next(iter(found)) for found in by_event.values()}) == 4
 
 
+def test_a_records_fields_of_two_words_that_meet_every_pair_are_values() -> None:
+    """A DNS query log's record: the transport (`udp` / `tcp`) meets each value of the DO bit (`true` /
+    `false`), and a DO bit is a flag: fields printed independently, so the rows are one event. Two words that
+    meet in only some pairs, or one field of two words alone (`UP` / `DOWN`), still tell events apart."""
+    rng = random.Random(39)
+
+    def query() -> str:
+        return (
+            f"10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65535)} - "
+            f'{rng.randint(1, 65535)} "{rng.choice(["A", "AAAA", "SRV", "PTR"])} IN '
+            f"{rng.choice(['example.com.', 'api.example.org.', 'web.prod.svc.cluster.local.'])} "
+            f"{rng.choice(['udp', 'tcp'])} {rng.randint(30, 90)} {rng.choice(['true', 'false'])} "
+            f'{rng.choice([512, 1232, 4096])}" {rng.choice(["NOERROR", "NXDOMAIN", "SERVFAIL"])} '
+            f"qr,rd {rng.randint(50, 500)} {rng.random():.6f}s"
+        )
+
+    events = [
+        query,
+        lambda: f"peer 10.1.{rng.randint(0, 255)}.{rng.randint(1, 254)} session {rng.randint(1, 999)} now UP",
+        lambda: (
+            f"peer 10.1.{rng.randint(0, 255)}.{rng.randint(1, 254)} session {rng.randint(1, 999)} now DOWN"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 400, rng)
+
+
+def test_a_records_fields_of_two_words_that_meet_in_some_pairs_only_tell_events_apart() -> None:
+    """Two fields of two words each that meet in three pairs of four (`pull` never with `out`) are not printed
+    independently: each pair stays an event, as with the rows' other fields masked."""
+    rng = random.Random(40)
+    pairs = [("push", "in"), ("push", "out"), ("pull", "in")]
+
+    def row(mode: str, way: str) -> Callable[[], str]:
+        return lambda: (
+            f"10.2.{rng.randint(0, 255)}.{rng.randint(1, 254)} sync {rng.randint(1, 9999)} {mode} "
+            f"{rng.randint(1, 99)} {way} {rng.randint(1, 999)}ms"
+        )
+
+    assert_one_cluster_per_event([row(mode, way) for mode, way in pairs], 300, rng)
+
+
 def test_a_labelled_field_of_a_few_common_words_is_a_value() -> None:
     """`method=GET` / `PUT` / `POST` / `DELETE` before another field, and `state: queued` / `running` /
     `stalled` at the line's end: a label names each slot and each of its few words is common, so each

@@ -913,7 +913,8 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
     Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
     (an access log: client, frontend, termination state, method). A field whose values pair one to one
     with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
-    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`) or where a row
+    than `MIN_DISTINCT` words (but two words are free when they are a flag's values or meet each word of another
+    two-word field: `_every_pair`); the others are free where two of them combine (`_combine`) or where a row
     already reads `<*>`, and the rows that agree on every other field are one event.
     """
     out: list[list[int]] = []
@@ -929,6 +930,18 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         candidates = [
             p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
         ]
+        # a field of two words is free when they are a flag's values (`true` / `false`), or when each meets each
+        # word of another such field: printed independently, as fields are (CoreDNS' `udp` / `tcp` with every
+        # `do` bit); a statement's own alternatives do not form every combination with another's
+        pairs = [p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) == 2]
+        crossed = {
+            p
+            for p in pairs
+            if all(
+                _value_part(row[p]).strip(_CLOSERS).lower() in _FLAGS for row in rows if row[p] != WILDCARD
+            )
+            or any(q != p and _every_pair(rows, p, q) for q in pairs)
+        }
         # a field of names that every row reads `<*>` (its names merged from the start): each row holds
         # several of them, so the other fields combine with it
         named = any(
@@ -946,6 +959,7 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
             or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
+        free |= crossed
         if not free:
             continue
         by_bound: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -997,6 +1011,13 @@ def _partition(rows: list[tuple[str, ...]], p: int) -> tuple[int, ...]:
     return tuple(
         -1 if row[p] == WILDCARD else first.setdefault(row[p], index) for index, row in enumerate(rows)
     )
+
+
+def _every_pair(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
+    """Whether each word at `p` meets each word at `q` (two words at least at each)."""
+    pairs = {(row[p], row[q]) for row in rows if row[p] != WILDCARD and row[q] != WILDCARD}
+    firsts, seconds = {a for a, _ in pairs}, {b for _, b in pairs}
+    return len(firsts) > 1 and len(seconds) > 1 and len(pairs) == len(firsts) * len(seconds)
 
 
 def _combine(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
