@@ -463,6 +463,39 @@ def test_an_error_text_of_several_words_after_a_colon_is_one_value() -> None:
     assert set(templates.values()) == {"cannot reach mirror: <*>", "upload aborted: <*>"}
 
 
+def test_an_error_text_a_sentences_label_ends_the_line_with_is_a_value_said_once() -> None:
+    """A message of three words or more ending in a label (`… pull after error:`, `… returned error:`) reports
+    the text it was given: Go's wrapped errors, each said by this statement only, are one value there."""
+    rng = random.Random(39)
+    pulls = [
+        "manifest unknown: manifest unknown",
+        "unauthorized: authentication required",
+        "Get <url> net/http: request canceled while waiting for connection",
+        "toomanyrequests: rate limit exceeded",
+    ]
+    events: list[Callable[[], str]] = [
+        lambda: f'msg="Attempting next endpoint for pull after error: {rng.choice(pulls)}"'.replace(
+            "<url>", f'"https://registry-{rng.randint(1, 9)}.example.io/v2/"'
+        ),
+        lambda: f"Handler for GET /v1.43/containers/{rng.randint(1, 999)}/json returned no body",
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_the_words_after_a_kinds_label_at_the_line_end_name_events() -> None:
+    """A label after a head of two words (`program interrupt: illegal instruction`) names a kind whose words
+    after it name each member: each stays an event, as do the texts after a label that leads the line."""
+    rng = random.Random(40)
+    kinds = ["illegal instruction", "privileged instruction", "trap instruction", "imprecise exception"]
+    checks = ["check pass; user unknown", "account expired for root", "session limit reached"]
+    events: list[Callable[[], str]] = [
+        *[(lambda kind=kind: f"program interrupt: {kind}") for kind in kinds],
+        *[(lambda check=check: f"pam_unix(sshd:auth): {check}") for check in checks],
+        lambda: f"node {rng.randint(1, 99)} rebooted",
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
+
+
 def test_a_constant_word_then_a_name_is_not_a_value_of_several_words() -> None:
     # `guest account X` starts with the same word every time: a constant and a one-word value
     messages = [f"Denied access for guest account {name} from 10.1.0.{i}" for i, name in enumerate(USERS)]

@@ -913,8 +913,8 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
     Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
     (an access log: client, frontend, termination state, method). A field whose values pair one to one
     with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
-    than `MIN_DISTINCT` words (but two words are free when they are a flag's values or meet each word of another
-    two-word field: `_every_pair`); the others are free where two of them combine (`_combine`) or where a row
+    than `MIN_DISTINCT` words (but two words are free when they are a flag's values, or in a column without a key
+    when they meet each word of another such column: `_every_pair`); the others are free where two of them combine (`_combine`) or where a row
     already reads `<*>`, and the rows that agree on every other field are one event.
     """
     out: list[list[int]] = []
@@ -930,17 +930,19 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         candidates = [
             p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
         ]
-        # a field of two words is free when they are a flag's values (`true` / `false`), or when each meets each
-        # word of another such field: printed independently, as fields are (CoreDNS' `udp` / `tcp` with every
-        # `do` bit); a statement's own alternatives do not form every combination with another's
+        # a field of two words is free when they are a flag's values (`true` / `false`), or, a column without a
+        # key, when each of its words meets each word of another such column: printed independently (CoreDNS'
+        # `udp` / `tcp` with every DO bit); two words a key names may name two events however they combine
+        # (`"op":"login"` / `"logout"` with `"kind":"Full"` / `"Delta"`)
         pairs = [p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) == 2]
+        columns = [p for p in pairs if not any(_key(row[p]) for row in rows)]
         crossed = {
             p
             for p in pairs
             if all(
                 _value_part(row[p]).strip(_CLOSERS).lower() in _FLAGS for row in rows if row[p] != WILDCARD
             )
-            or any(q != p and _every_pair(rows, p, q) for q in pairs)
+            or (p in columns and any(q != p and _every_pair(rows, p, q) for q in columns))
         }
         # a field of names that every row reads `<*>` (its names merged from the start): each row holds
         # several of them, so the other fields combine with it
@@ -1478,7 +1480,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
     A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
-    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`; values after
+    there fill such a place elsewhere too, or the place is the line's end after a label ending a message of three
+    words or more (`… after error: <text>`: an error's text, said once or not) (`Docker Engine` after `Starting`
+    and after `Stopped`; values after
     its first word belong to it, `User Manager for UID <*>`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
     words (`invalid user X` is a constant and a value, not a value; a numbered name that leads a stretch,
@@ -1498,6 +1502,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     found: list[
         tuple[tuple[int, int], tuple[str, ...], int, int, tuple[int, int, tuple[str, ...]] | None, bool]
     ] = []
+    # Places at the line's end after a sentence's label (`… after error: <text>`): what a sentence labels there
+    # is the text it was given, as an error's is, whether or not those texts are said elsewhere.
+    told: set[tuple[int, int]] = set()
     # Only a stretch whose words before and after are those of at least `MIN_DISTINCT` signatures can
     # fill a place: the stretches looked at stay few, however many signatures of free text there are.
     before = _shared_reach(keys)
@@ -1558,12 +1565,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             # (one word is a stretch at the line's end only, after a word of a sentence that labels it: `data:
             # Timeout` beside `data: Connection refused`, `data: Invalid response from API`; not after a
             # thing's name, `aws_instance.web: Creating...`, whose words say what happens to it)
-            lone = (
-                start + 1 == size
-                and tokens[start - 1].endswith(":")
-                and _PROSE.fullmatch(tokens[start - 1]) is not None
-                and _PROSE.fullmatch(tokens[start]) is not None
-            )
+            labels_text = tokens[start - 1].endswith(":") and _PROSE.fullmatch(tokens[start - 1]) is not None
+            lone = start + 1 == size and labels_text and _PROSE.fullmatch(tokens[start]) is not None
             for end in range(start + (1 if lone else 2), min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
                     break
@@ -1578,6 +1581,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                     )
                     stretch = tokens[start:end]
                     aside = (instead, suffix[end], _bare(stretch)) if around[start - 1] != WILDCARD else None
+                    if end == size and start >= 3 and labels_text and words[start - 2] and words[start - 3]:
+                        told.add((prefix[start], suffix[end]))
                     found.append(
                         (
                             (prefix[start], suffix[end]),
@@ -1614,6 +1619,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     for context in contexts:
         phrases = places.get(context, {})
         shared = [stretch for stretch in phrases if len(filled[_bare(stretch)]) > 1]
+        if context in told:  # (a text said once counts there too: an error's text need not be said twice)
+            shared = [*phrases, *(keys[index][start:end] for index, start, end in lonely.get(context, ()))]
         if (
             len(shared) >= MIN_DISTINCT
             and len({_leading_word(stretch) for stretch in shared}) >= MIN_DISTINCT
