@@ -3234,6 +3234,45 @@ def test_a_tally_of_varying_length_in_parentheses_is_one_value() -> None:
     assert len(set(clusters_of(messages).values())) == 1
 
 
+def test_a_tally_of_counters_to_the_line_end_is_one_value() -> None:
+    """Postfix's `disconnect from … ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4` names only the commands the
+    client sent: one statement whose tally of `name=count` counters has as many as it has, one event (beside
+    `connect from …`, its own)."""
+    rng = random.Random(3513)
+    commands = ["ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data", "rset", "quit"]
+
+    def tally() -> str:
+        sent = sorted(rng.sample(range(len(commands)), rng.randint(2, 6)))
+        counts = [f"{commands[i]}={rng.choice(['1', '0/1', '2'])}" for i in sent]
+        return " ".join([*counts, f"commands={rng.randint(2, 9)}"])
+
+    def host() -> str:
+        return (
+            f"{rng.choice(['unknown', 'mx.example.org'])}[10.9.{rng.randint(0, 255)}.{rng.randint(1, 254)}]"
+        )
+
+    events: list[Callable[[], str]] = [
+        lambda: f"disconnect from {host()} {tally()}",
+        lambda: f"connect from {host()}",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_two_counters_at_the_line_end_are_no_tally() -> None:
+    """Look-alike: two `name=count` fields (`rows=5 bytes=10` beside `files=3 dirs=2`) name what a statement
+    counts; below a tally's three, they keep two statements apart."""
+    rng = random.Random(3514)
+    events: list[Callable[[], str]] = [
+        lambda: (
+            f"flushed segment {rng.randint(1, 99)} rows={rng.randint(1, 999)} bytes={rng.randint(1, 9999)}"
+        ),
+        lambda: (
+            f"flushed segment {rng.randint(1, 99)} files={rng.randint(1, 999)} dirs={rng.randint(1, 9999)}"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
 def test_a_reason_in_parentheses_is_no_tally() -> None:
     """Look-alike: `(No such device)` and `(Connection refused)` after the same words are reasons, not counted
     items; they stay apart as two texts of one place do."""

@@ -209,6 +209,8 @@ def signature(message: str) -> tuple[str, ...]:
         masked = _TALLY.sub(WILDCARD, masked)
     if ";" in masked:
         masked = _RECORD_AFTER_LABEL.sub(WILDCARD, masked)
+    if masked.endswith(WILDCARD) and "=" in masked:
+        masked = _COUNTED.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -248,6 +250,12 @@ def signature(message: str) -> tuple[str, ...]:
 # A tally in parentheses, counted items separated by commas, as many as the line has (Open vSwitch's `(5 adds)`,
 # `(5 adds, 2 deletes)`, `(…, 1 modifications)`): one value, a list of varying length.
 _TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
+
+
+# A tally of counters to the end of the line, three or more `name=count` (Postfix's `disconnect from … ehlo=1
+# mail=1 rcpt=0/1 quit=1 commands=3/4`, which names only the commands the client sent): one value, a list of
+# varying length, as a tally in parentheses is.
+_COUNTED = compile_regex(r"(?<= )(?:[a-z]{2,32}=<\*>(?:/<\*>)? ){2,30}[a-z]{2,32}=<\*>(?:/<\*>)?$")
 
 
 # A record after a label, its fields joined by `;` to the end of the line, the first glued to its `;` (Nagios'
@@ -1480,8 +1488,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
     A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
-    there fill such a place elsewhere too, or the place is the line's end after a label ending a message of three
-    words or more (`… after error: <text>`: an error's text, said once or not) (`Docker Engine` after `Starting`
+    there fill such a place elsewhere too, or the place is the line's end after a label ending a sentence, two
+    prose words before it (`… after error: <text>`: an error's text, said once or not) (`Docker Engine` after `Starting`
     and after `Stopped`; values after
     its first word belong to it, `User Manager for UID <*>`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
@@ -1539,6 +1547,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
             for token in tokens
         ]
+        # (words of a sentence: no label, `device (wlan0): Activation:`, whose own label names a kind of event)
+        sentence = [_PROSE.fullmatch(token) is not None and not token.endswith(":") for token in tokens]
         # a value within a stretch (after its first word) is part of it: `User Manager for UID <*>`
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
@@ -1581,7 +1591,13 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                     )
                     stretch = tokens[start:end]
                     aside = (instead, suffix[end], _bare(stretch)) if around[start - 1] != WILDCARD else None
-                    if end == size and start >= 3 and labels_text and words[start - 2] and words[start - 3]:
+                    if (
+                        end == size
+                        and start >= 3
+                        and labels_text
+                        and sentence[start - 2]
+                        and sentence[start - 3]
+                    ):
                         told.add((prefix[start], suffix[end]))
                     found.append(
                         (
