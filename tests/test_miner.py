@@ -463,6 +463,39 @@ def test_an_error_text_of_several_words_after_a_colon_is_one_value() -> None:
     assert set(templates.values()) == {"cannot reach mirror: <*>", "upload aborted: <*>"}
 
 
+def test_an_error_text_a_sentences_label_ends_the_line_with_is_a_value_said_once() -> None:
+    """A message of three words or more ending in a label (`… pull after error:`, `… returned error:`) reports
+    the text it was given: Go's wrapped errors, each said by this statement only, are one value there."""
+    rng = random.Random(39)
+    pulls = [
+        "manifest unknown: manifest unknown",
+        "unauthorized: authentication required",
+        "Get <url> net/http: request canceled while waiting for connection",
+        "toomanyrequests: rate limit exceeded",
+    ]
+    events: list[Callable[[], str]] = [
+        lambda: f'msg="Attempting next endpoint for pull after error: {rng.choice(pulls)}"'.replace(
+            "<url>", f'"https://registry-{rng.randint(1, 9)}.example.io/v2/"'
+        ),
+        lambda: f"Handler for GET /v1.43/containers/{rng.randint(1, 999)}/json returned no body",
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_the_words_after_a_kinds_label_at_the_line_end_name_events() -> None:
+    """A label after a head of two words (`program interrupt: illegal instruction`) names a kind whose words
+    after it name each member: each stays an event, as do the texts after a label that leads the line."""
+    rng = random.Random(40)
+    kinds = ["illegal instruction", "privileged instruction", "trap instruction", "imprecise exception"]
+    checks = ["check pass; user unknown", "account expired for root", "session limit reached"]
+    events: list[Callable[[], str]] = [
+        *[(lambda kind=kind: f"program interrupt: {kind}") for kind in kinds],
+        *[(lambda check=check: f"pam_unix(sshd:auth): {check}") for check in checks],
+        lambda: f"node {rng.randint(1, 99)} rebooted",
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
+
+
 def test_a_constant_word_then_a_name_is_not_a_value_of_several_words() -> None:
     # `guest account X` starts with the same word every time: a constant and a one-word value
     messages = [f"Denied access for guest account {name} from 10.1.0.{i}" for i, name in enumerate(USERS)]
@@ -780,6 +813,47 @@ def test_rows_of_a_record_whose_fields_combine_freely_are_one_event() -> None:
         by_event.setdefault((mode, reason), set()).add(clusters[message])
     assert all(len(found) == 1 for found in by_event.values())
     assert len({next(iter(found)) for found in by_event.values()}) == 4
+
+
+def test_a_records_fields_of_two_words_that_meet_every_pair_are_values() -> None:
+    """A DNS query log's record: the transport (`udp` / `tcp`) meets each value of the DO bit (`true` /
+    `false`), and a DO bit is a flag: fields printed independently, so the rows are one event. Two words that
+    meet in only some pairs, or one field of two words alone (`UP` / `DOWN`), still tell events apart."""
+    rng = random.Random(39)
+
+    def query() -> str:
+        return (
+            f"10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65535)} - "
+            f'{rng.randint(1, 65535)} "{rng.choice(["A", "AAAA", "SRV", "PTR"])} IN '
+            f"{rng.choice(['example.com.', 'api.example.org.', 'web.prod.svc.cluster.local.'])} "
+            f"{rng.choice(['udp', 'tcp'])} {rng.randint(30, 90)} {rng.choice(['true', 'false'])} "
+            f'{rng.choice([512, 1232, 4096])}" {rng.choice(["NOERROR", "NXDOMAIN", "SERVFAIL"])} '
+            f"qr,rd {rng.randint(50, 500)} {rng.random():.6f}s"
+        )
+
+    events = [
+        query,
+        lambda: f"peer 10.1.{rng.randint(0, 255)}.{rng.randint(1, 254)} session {rng.randint(1, 999)} now UP",
+        lambda: (
+            f"peer 10.1.{rng.randint(0, 255)}.{rng.randint(1, 254)} session {rng.randint(1, 999)} now DOWN"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 400, rng)
+
+
+def test_a_records_fields_of_two_words_that_meet_in_some_pairs_only_tell_events_apart() -> None:
+    """Two fields of two words each that meet in three pairs of four (`pull` never with `out`) are not printed
+    independently: each pair stays an event, as with the rows' other fields masked."""
+    rng = random.Random(40)
+    pairs = [("push", "in"), ("push", "out"), ("pull", "in")]
+
+    def row(mode: str, way: str) -> Callable[[], str]:
+        return lambda: (
+            f"10.2.{rng.randint(0, 255)}.{rng.randint(1, 254)} sync {rng.randint(1, 9999)} {mode} "
+            f"{rng.randint(1, 99)} {way} {rng.randint(1, 999)}ms"
+        )
+
+    assert_one_cluster_per_event([row(mode, way) for mode, way in pairs], 300, rng)
 
 
 def test_a_labelled_field_of_a_few_common_words_is_a_value() -> None:
@@ -3158,6 +3232,45 @@ def test_a_tally_of_varying_length_in_parentheses_is_one_value() -> None:
         for _ in range(40)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_tally_of_counters_to_the_line_end_is_one_value() -> None:
+    """Postfix's `disconnect from … ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4` names only the commands the
+    client sent: one statement whose tally of `name=count` counters has as many as it has, one event (beside
+    `connect from …`, its own)."""
+    rng = random.Random(3513)
+    commands = ["ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data", "rset", "quit"]
+
+    def tally() -> str:
+        sent = sorted(rng.sample(range(len(commands)), rng.randint(2, 6)))
+        counts = [f"{commands[i]}={rng.choice(['1', '0/1', '2'])}" for i in sent]
+        return " ".join([*counts, f"commands={rng.randint(2, 9)}"])
+
+    def host() -> str:
+        return (
+            f"{rng.choice(['unknown', 'mx.example.org'])}[10.9.{rng.randint(0, 255)}.{rng.randint(1, 254)}]"
+        )
+
+    events: list[Callable[[], str]] = [
+        lambda: f"disconnect from {host()} {tally()}",
+        lambda: f"connect from {host()}",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_two_counters_at_the_line_end_are_no_tally() -> None:
+    """Look-alike: two `name=count` fields (`rows=5 bytes=10` beside `files=3 dirs=2`) name what a statement
+    counts; below a tally's three, they keep two statements apart."""
+    rng = random.Random(3514)
+    events: list[Callable[[], str]] = [
+        lambda: (
+            f"flushed segment {rng.randint(1, 99)} rows={rng.randint(1, 999)} bytes={rng.randint(1, 9999)}"
+        ),
+        lambda: (
+            f"flushed segment {rng.randint(1, 99)} files={rng.randint(1, 999)} dirs={rng.randint(1, 9999)}"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
 
 
 def test_a_reason_in_parentheses_is_no_tally() -> None:

@@ -209,6 +209,8 @@ def signature(message: str) -> tuple[str, ...]:
         masked = _TALLY.sub(WILDCARD, masked)
     if ";" in masked:
         masked = _RECORD_AFTER_LABEL.sub(WILDCARD, masked)
+    if masked.endswith(WILDCARD) and "=" in masked:
+        masked = _COUNTED.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -248,6 +250,12 @@ def signature(message: str) -> tuple[str, ...]:
 # A tally in parentheses, counted items separated by commas, as many as the line has (Open vSwitch's `(5 adds)`,
 # `(5 adds, 2 deletes)`, `(…, 1 modifications)`): one value, a list of varying length.
 _TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
+
+
+# A tally of counters to the end of the line, three or more `name=count` (Postfix's `disconnect from … ehlo=1
+# mail=1 rcpt=0/1 quit=1 commands=3/4`, which names only the commands the client sent): one value, a list of
+# varying length, as a tally in parentheses is.
+_COUNTED = compile_regex(r"(?<= )(?:[a-z]{2,32}=<\*>(?:/<\*>)? ){2,30}[a-z]{2,32}=<\*>(?:/<\*>)?$")
 
 
 # A record after a label, its fields joined by `;` to the end of the line, the first glued to its `;` (Nagios'
@@ -913,7 +921,8 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
     Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
     (an access log: client, frontend, termination state, method). A field whose values pair one to one
     with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
-    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`) or where a row
+    than `MIN_DISTINCT` words (but two words are free when they are a flag's values, or in a column without a key
+    when they meet each word of another such column: `_every_pair`); the others are free where two of them combine (`_combine`) or where a row
     already reads `<*>`, and the rows that agree on every other field are one event.
     """
     out: list[list[int]] = []
@@ -929,6 +938,20 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         candidates = [
             p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
         ]
+        # a field of two words is free when they are a flag's values (`true` / `false`), or, a column without a
+        # key, when each of its words meets each word of another such column: printed independently (CoreDNS'
+        # `udp` / `tcp` with every DO bit); two words a key names may name two events however they combine
+        # (`"op":"login"` / `"logout"` with `"kind":"Full"` / `"Delta"`)
+        pairs = [p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) == 2]
+        columns = [p for p in pairs if not any(_key(row[p]) for row in rows)]
+        crossed = {
+            p
+            for p in pairs
+            if all(
+                _value_part(row[p]).strip(_CLOSERS).lower() in _FLAGS for row in rows if row[p] != WILDCARD
+            )
+            or (p in columns and any(q != p and _every_pair(rows, p, q) for q in columns))
+        }
         # a field of names that every row reads `<*>` (its names merged from the start): each row holds
         # several of them, so the other fields combine with it
         named = any(
@@ -946,6 +969,7 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
             or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
+        free |= crossed
         if not free:
             continue
         by_bound: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -997,6 +1021,13 @@ def _partition(rows: list[tuple[str, ...]], p: int) -> tuple[int, ...]:
     return tuple(
         -1 if row[p] == WILDCARD else first.setdefault(row[p], index) for index, row in enumerate(rows)
     )
+
+
+def _every_pair(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
+    """Whether each word at `p` meets each word at `q` (two words at least at each)."""
+    pairs = {(row[p], row[q]) for row in rows if row[p] != WILDCARD and row[q] != WILDCARD}
+    firsts, seconds = {a for a, _ in pairs}, {b for _, b in pairs}
+    return len(firsts) > 1 and len(seconds) > 1 and len(pairs) == len(firsts) * len(seconds)
 
 
 def _combine(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
@@ -1457,7 +1488,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
     A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
-    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`; values after
+    there fill such a place elsewhere too, or the place is the line's end after a label ending a sentence, two
+    prose words before it (`… after error: <text>`: an error's text, said once or not) (`Docker Engine` after `Starting`
+    and after `Stopped`; values after
     its first word belong to it, `User Manager for UID <*>`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
     words (`invalid user X` is a constant and a value, not a value; a numbered name that leads a stretch,
@@ -1477,6 +1510,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     found: list[
         tuple[tuple[int, int], tuple[str, ...], int, int, tuple[int, int, tuple[str, ...]] | None, bool]
     ] = []
+    # Places at the line's end after a sentence's label (`… after error: <text>`): what a sentence labels there
+    # is the text it was given, as an error's is, whether or not those texts are said elsewhere.
+    told: set[tuple[int, int]] = set()
     # Only a stretch whose words before and after are those of at least `MIN_DISTINCT` signatures can
     # fill a place: the stretches looked at stay few, however many signatures of free text there are.
     before = _shared_reach(keys)
@@ -1511,6 +1547,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
             for token in tokens
         ]
+        # (words of a sentence: no label, `device (wlan0): Activation:`, whose own label names a kind of event)
+        sentence = [_PROSE.fullmatch(token) is not None and not token.endswith(":") for token in tokens]
         # a value within a stretch (after its first word) is part of it: `User Manager for UID <*>`
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
@@ -1537,12 +1575,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             # (one word is a stretch at the line's end only, after a word of a sentence that labels it: `data:
             # Timeout` beside `data: Connection refused`, `data: Invalid response from API`; not after a
             # thing's name, `aws_instance.web: Creating...`, whose words say what happens to it)
-            lone = (
-                start + 1 == size
-                and tokens[start - 1].endswith(":")
-                and _PROSE.fullmatch(tokens[start - 1]) is not None
-                and _PROSE.fullmatch(tokens[start]) is not None
-            )
+            labels_text = tokens[start - 1].endswith(":") and _PROSE.fullmatch(tokens[start - 1]) is not None
+            lone = start + 1 == size and labels_text and _PROSE.fullmatch(tokens[start]) is not None
             for end in range(start + (1 if lone else 2), min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
                     break
@@ -1557,6 +1591,14 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                     )
                     stretch = tokens[start:end]
                     aside = (instead, suffix[end], _bare(stretch)) if around[start - 1] != WILDCARD else None
+                    if (
+                        end == size
+                        and start >= 3
+                        and labels_text
+                        and sentence[start - 2]
+                        and sentence[start - 3]
+                    ):
+                        told.add((prefix[start], suffix[end]))
                     found.append(
                         (
                             (prefix[start], suffix[end]),
@@ -1593,6 +1635,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     for context in contexts:
         phrases = places.get(context, {})
         shared = [stretch for stretch in phrases if len(filled[_bare(stretch)]) > 1]
+        if context in told:  # (a text said once counts there too: an error's text need not be said twice)
+            shared = [*phrases, *(keys[index][start:end] for index, start, end in lonely.get(context, ()))]
         if (
             len(shared) >= MIN_DISTINCT
             and len({_leading_word(stretch) for stretch in shared}) >= MIN_DISTINCT
