@@ -420,7 +420,8 @@ def json_level(payload: dict[str, object]) -> Severity | None:
         if isinstance(value, (int, float)):
             return _number_level(value, payload)
         if isinstance(value, str):
-            word = level_word(value)
+            # (winston's `colorize()` before `json()` writes the level coloured: `"level": "\x1b[31merror\x1b[39m"`)
+            word = level_word(strip_ansi(value))
             if word is not None:
                 return word
             if value.strip().isdigit():

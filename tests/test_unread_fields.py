@@ -1,0 +1,199 @@
+"""Errors other teams' log formats keep where the parser did not look: an exception under a field with a leading
+underscore (log4j2's `GcpLayout.json`, GELF's additional fields), a level coloured inside a JSON record (winston's
+`colorize()` before `json()`), a stack of frames without its exception's line beside the error's type and message
+(ecs-logging-python), a JVM stack whose frames lost their `at ` (Dataflow's job messages), and an exception whose
+message is only its cause's `toString()` (`new RuntimeException(e)`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import scan_entries
+from entry_factories import gke_entry, run_entry
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+
+parser = EntryParser(Redactor(), StackParser())
+
+
+def parse(raw: dict[str, object]):  # type: ignore[no-untyped-def]
+    return parser.parse(1, {"timestamp": "2026-11-21T12:00:00Z", **raw})
+
+
+def _java_trace(kind: str, message: str, *frames: str) -> str:
+    return f"{kind}: {message}\n" + "".join(f"\tat {frame}\n" for frame in frames)
+
+
+def _gcp_layout(kind: str, message: str, *frames: str) -> dict[str, Any]:
+    """A log4j2 `GcpLayout.json` record as GKE's agent leaves it (severity lifted): one handler's message."""
+    return {
+        "message": "Unhandled exception while processing request",
+        "_exception": {"class": kind, "message": message, "stackTrace": _java_trace(kind, message, *frames)},
+        "_thread": "http-nio-8080-exec-1",
+        "_logger": "com.acme.web.ErrorHandler",
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "exception_type", "function"),
+    [
+        (
+            _gcp_layout(
+                "java.net.SocketTimeoutException",
+                "Read timed out",
+                "java.base/java.net.Socket$SocketInputStream.read(Socket.java:1099)",
+                "com.acme.pay.Gateway.charge(Gateway.java:74)",
+            ),
+            "java.net.SocketTimeoutException",
+            "com.acme.pay.Gateway.charge",
+        ),
+        (  # a GELF record's additional field
+            {
+                "short_message": "import failed",
+                "level": 3,
+                "_stack_trace": 'Traceback (most recent call last):\n  File "/app/load.py", line 9, in load\n'
+                "    rows = read(path)\nOSError: disk quota exceeded",
+            },
+            "OSError",
+            "load",
+        ),
+    ],
+)
+def test_an_exception_under_a_field_with_a_leading_underscore_is_read(
+    payload: dict[str, object], exception_type: str, function: str
+) -> None:
+    entry = parse({"jsonPayload": payload, "severity": "ERROR"})
+    assert entry.stack is not None and entry.stack.exception_type == exception_type
+    frame = entry.stack.innermost_in_app
+    assert frame is not None and frame.function == function
+
+
+def test_one_handlers_message_for_two_exceptions_is_two_problems_told_by_the_exception() -> None:
+    timeout = (
+        "java.net.SocketTimeoutException",
+        "Read timed out",
+        "com.acme.pay.Gateway.charge(Gateway.java:74)",
+    )
+    state = (
+        "java.lang.IllegalStateException",
+        "index not loaded",
+        "com.acme.catalog.Index.lookup(Index.java:12)",
+    )
+    entries = [
+        run_entry(i * 10, json_payload=_gcp_layout(*(timeout if i % 2 else state)), severity="ERROR")
+        for i in range(6)
+    ]
+    titles = sorted(c.title for c in scan_entries(entries).clusters)
+    assert len(titles) == 2
+    assert "IllegalStateException" in titles[0] and "SocketTimeoutException" in titles[1]
+
+
+def test_a_records_own_fields_without_an_error_give_no_stack() -> None:
+    entry = parse(
+        {"jsonPayload": {"message": "Order 12 placed", "_thread": "main", "_logger": "com.acme.App"}}
+    )
+    assert entry.stack is None and entry.message == "Order 12 placed"
+
+
+def _winston(level: str, message: str) -> dict[str, Any]:
+    entry = gke_entry(0, text="", stream="stdout", severity="INFO")
+    del entry["textPayload"]
+    entry["jsonPayload"] = {"level": level, "message": message, "service": "cart"}
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("level", "severity"),
+    [
+        ("\x1b[33mwarn\x1b[39m", Severity.WARNING),
+        ("\x1b[31merror\x1b[39m", Severity.ERROR),
+        ("\x1b[32minfo\x1b[39m", Severity.INFO),  # look-alike: coloured, and still INFO
+        ("warn", Severity.WARNING),
+    ],
+)
+def test_a_level_coloured_inside_a_json_record_is_its_level(level: str, severity: Severity) -> None:
+    assert parse(_winston(level, "Cache miss storm: 312 misses in 10s")).severity == severity
+
+
+def test_a_coloured_warning_is_a_problem() -> None:
+    entries = [
+        _winston("\x1b[33mwarn\x1b[39m", f"Cache miss storm: {300 + i} misses in 10s") for i in range(3)
+    ]
+    assert [c.count for c in scan_entries(entries).clusters] == [3]
+
+
+_FRAMES_ONLY = (
+    '  File "/app/sync/worker.py", line 57, in run_once\n    payload = build_payload(order)\n'
+    '  File "/app/sync/payload.py", line 21, in build_payload\n    "sku": item["sku"],\n'
+)
+
+
+def _ecs(kind: str, message: str, stack: str) -> dict[str, Any]:
+    """ecs-logging-python's record of `logger.exception(…)`: its stack is `traceback.format_tb`'s, frames only."""
+    return {
+        "log.level": "error",
+        "message": "Order sync failed",
+        "ecs": {"version": "1.6.0"},
+        "error": {"type": kind, "message": message, "stack_trace": stack},
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "exception_type", "message", "function"),
+    [
+        (_ecs("KeyError", "'sku'", _FRAMES_ONLY)["error"], "KeyError", "'sku'", "build_payload"),
+        (  # its message naming another class after the type's own name
+            _ecs("ConnectionError", "Max retries (Caused by NewConnectionError('refused'))", _FRAMES_ONLY)[
+                "error"
+            ],
+            "ConnectionError",
+            "Max retries (Caused by NewConnectionError('refused'))",
+            "build_payload",
+        ),
+        (  # a JVM stack's frames without its header
+            {
+                "type": "java.io.IOException",
+                "message": "quota",
+                "stack_trace": "\tat com.acme.Indexer.refresh(Indexer.java:120)\n\tat com.acme.Job.run(Job.java:8)\n",
+            },
+            "java.io.IOException",
+            "quota",
+            "com.acme.Indexer.refresh",
+        ),
+    ],
+)
+def test_a_stack_of_frames_only_takes_its_exception_line_from_the_error_object(
+    error: dict[str, Any], exception_type: str, message: str, function: str
+) -> None:
+    entry = parse({"jsonPayload": {"log.level": "error", "message": "Order sync failed", "error": error}})
+    assert entry.stack is not None
+    assert (entry.stack.exception_type, entry.stack.message) == (exception_type, message)
+    frame = entry.stack.innermost_in_app
+    assert frame is not None and frame.function == function
+
+
+def test_a_complete_stack_in_an_error_object_is_kept_as_written() -> None:
+    """Look-alike: a stack with its own exception line is not given the object's type again."""
+    stack = (
+        'Traceback (most recent call last):\n  File "/app/a.py", line 3, in f\n    g()\nValueError: bad row'
+    )
+    entry = parse(
+        {"jsonPayload": {"message": "x", "error": {"type": "Wrapped", "message": "m", "stack_trace": stack}}}
+    )
+    assert entry.stack is not None and (entry.stack.exception_type, entry.stack.message) == (
+        "ValueError",
+        "bad row",
+    )
+
+
+def test_one_message_for_two_exception_types_in_ecs_records_is_two_problems() -> None:
+    entries = [
+        run_entry(i * 10, log="run.googleapis.com%2Fstdout", json_payload=_ecs(kind, "boom", _FRAMES_ONLY))
+        for i, kind in enumerate(["KeyError", "TypeError"] * 3)
+    ]
+    titles = sorted(c.title for c in scan_entries(entries).clusters)
+    assert len(titles) == 2 and titles[0].startswith("KeyError") and titles[1].startswith("TypeError")
