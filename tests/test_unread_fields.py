@@ -197,3 +197,62 @@ def test_one_message_for_two_exception_types_in_ecs_records_is_two_problems() ->
     ]
     titles = sorted(c.title for c in scan_entries(entries).clusters)
     assert len(titles) == 2 and titles[0].startswith("KeyError") and titles[1].startswith("TypeError")
+
+
+_DATAFLOW_JAVA = """Error message from worker: java.lang.RuntimeException: org.apache.beam.sdk.util.UserCodeException: \
+java.lang.NumberFormatException: For input string: "N/A"
+        org.apache.beam.runners.dataflow.worker.GroupAlsoByWindowsParDoFn$1.output(GroupAlsoByWindowsParDoFn.java:187)
+        org.apache.beam.runners.dataflow.worker.BatchDataflowWorker.executeWork(BatchDataflowWorker.java:420)
+        java.base/java.lang.Thread.run(Thread.java:829)
+Caused by: org.apache.beam.sdk.util.UserCodeException: java.lang.NumberFormatException: For input string: "N/A"
+        org.apache.beam.sdk.util.UserCodeException.wrap(UserCodeException.java:39)
+        com.acme.etl.ParseEventFn$DoFnInvoker.invokeProcessElement(Unknown Source)
+Caused by: java.lang.NumberFormatException: For input string: "N/A"
+        java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)
+        java.base/java.lang.Long.parseLong(Long.java:709)
+        com.acme.etl.ParseEventFn.processElement(ParseEventFn.java:31)
+"""
+
+
+@pytest.mark.parametrize("source", ["java", "kt"])
+def test_a_jvm_stack_whose_frames_lost_their_at_is_read_to_its_root_cause(source: str) -> None:
+    stack = StackParser().parse(_DATAFLOW_JAVA.replace("ParseEventFn.java:31", f"ParseEventFn.{source}:31"))
+    assert stack is not None and stack.language == "java"
+    assert (stack.exception_type, stack.message) == (
+        "java.lang.NumberFormatException",
+        'For input string: "N/A"',
+    )
+    assert stack.frames[0].function == "com.acme.etl.ParseEventFn.processElement"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Loaded plugins:\n    com.acme.Plugin(Plugin.java)\n    com.acme.Other(Other.java)",  # no line: no frame
+        "Calling\n    client.fetch(orders.json:3)\n    cache.load(items.yaml:9)",  # not a Java file
+    ],
+)
+def test_indented_calls_that_are_no_jvm_frames_make_no_stack(text: str) -> None:
+    assert StackParser().parse(text) is None
+
+
+def test_an_exception_whose_message_is_its_causes_string_wraps_the_cause() -> None:
+    text = (
+        _java_trace(
+            "java.lang.RuntimeException", "java.io.IOException: disk full", "com.acme.Job.run(Job.java:8)"
+        )
+        + "Caused by: java.io.IOException: disk full\n\tat com.acme.Store.write(Store.java:51)\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None and (stack.exception_type, stack.message) == ("java.io.IOException", "disk full")
+    assert stack.frames[0].function == "com.acme.Store.write"
+
+
+def test_an_exception_with_its_own_message_is_no_wrapper() -> None:
+    """Look-alike: a message of its own (not its cause's string) names what failed."""
+    text = (
+        _java_trace("java.lang.IllegalStateException", "order 12 rejected", "com.acme.Job.run(Job.java:8)")
+        + "Caused by: java.io.IOException: disk full\n\tat com.acme.Store.write(Store.java:51)\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None and stack.exception_type == "java.lang.IllegalStateException"
