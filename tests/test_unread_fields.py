@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from conftest import scan_entries
+from conftest import ListSource, scan_entries
 from entry_factories import gke_entry, run_entry
+from la_support import assert_equivalent, engine_with, local_report, log_analytics_report
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.redact import Redactor
@@ -256,3 +257,22 @@ def test_an_exception_with_its_own_message_is_no_wrapper() -> None:
     )
     stack = StackParser().parse(text)
     assert stack is not None and stack.exception_type == "java.lang.IllegalStateException"
+
+
+def test_log_analytics_reads_these_fields_as_the_local_scan_does() -> None:
+    timeout = (
+        "java.net.SocketTimeoutException",
+        "Read timed out",
+        "com.acme.pay.Gateway.charge(Gateway.java:74)",
+    )
+    entries = [
+        run_entry(0, json_payload=_gcp_layout(*timeout), severity="ERROR"),
+        _winston("\x1b[33mwarn\x1b[39m", "Cache miss storm: 312 misses in 10s"),
+        _winston("\x1b[32minfo\x1b[39m", "Cart 12 updated"),
+        run_entry(
+            20, log="run.googleapis.com%2Fstdout", json_payload=_ecs("KeyError", "'sku'", _FRAMES_ONLY)
+        ),
+        run_entry(30, text=_DATAFLOW_JAVA, severity="ERROR"),
+    ]
+    for ordered in (entries, entries[::-1]):
+        assert_equivalent(local_report(ListSource(ordered)), log_analytics_report(engine_with(ordered)))
