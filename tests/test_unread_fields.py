@@ -273,6 +273,27 @@ def test_log_analytics_reads_these_fields_as_the_local_scan_does() -> None:
             20, log="run.googleapis.com%2Fstdout", json_payload=_ecs("KeyError", "'sku'", _FRAMES_ONLY)
         ),
         run_entry(30, text=_DATAFLOW_JAVA, severity="ERROR"),
+        gke_entry(
+            40,
+            text="12:00:01.205 INFO  Application - 503 Service Unavailable: POST - /api/v1/orders in 30001ms",
+            stream="stdout",
+            severity="INFO",
+        ),
     ]
     for ordered in (entries, entries[::-1]):
         assert_equivalent(local_report(ListSource(ordered)), log_analytics_report(engine_with(ordered)))
+
+
+def test_ktors_call_logging_line_of_a_server_error_is_a_request_problem() -> None:
+    """Ktor's CallLogging writes every call at INFO: `STATUS REASON: METHOD - PATH in Nms`."""
+    lines = [
+        f"2026-03-04 12:00:0{i}.205 [eventLoopGroupProxy-4-2] INFO  Application - 500 Internal Server Error: "
+        f"GET - /api/v1/profile/me in {5000 + i}ms"
+        for i in range(3)
+    ] + [
+        "2026-03-04 12:00:09.100 [eventLoopGroupProxy-4-1] INFO  Application - 200 OK: GET - /api/v1/profile/me in 12ms"
+    ]
+    entries = [gke_entry(i, text=line, stream="stdout", severity="INFO") for i, line in enumerate(lines)]
+    clusters = scan_entries(entries).clusters
+    assert [c.count for c in clusters] == [3]
+    assert "500" in clusters[0].title and "GET /api/v1/profile/me" in clusters[0].title
