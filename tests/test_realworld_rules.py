@@ -641,6 +641,13 @@ def test_a_unit_that_ends_well_is_no_failure(text: str) -> None:
             "ERROR",
         ),
         ("2025/06/10 13:00:00 GET /api/orders/1001 503 1.0ms", "DEFAULT", "ERROR"),
+        (  # Ktor's CallLogging
+            "2025-06-10 13:00:00.205 [eventLoopGroupProxy-4-2] INFO  Application - 500 Internal Server Error: "
+            "GET - /api/profile/me in 5003ms",
+            "DEFAULT",
+            "ERROR",
+        ),
+        ("12:00:01.205 INFO  Application - 200 OK: GET - /api/profile/me in 12ms", "ERROR", "INFO"),
         ('[GIN] 2025/06/10 - 13:00:00 | 504 |  5.0s |  10.0.0.1 | GET      "/api"', "DEFAULT", "ERROR"),
         ('"GET http://x/api HTTP/1.1" from 10.0.0.1:1234 - 500 12B in 45.1ms', "DEFAULT", "ERROR"),
         # a client error is at most WARNING (as a request log's status makes no severity, it raises none)

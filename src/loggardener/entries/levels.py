@@ -420,7 +420,8 @@ def json_level(payload: dict[str, object]) -> Severity | None:
         if isinstance(value, (int, float)):
             return _number_level(value, payload)
         if isinstance(value, str):
-            word = level_word(value)
+            # (winston's `colorize()` before `json()` writes the level coloured: `"level": "\x1b[31merror\x1b[39m"`)
+            word = level_word(strip_ansi(value))
             if word is not None:
                 return word
             if value.strip().isdigit():
@@ -1358,12 +1359,13 @@ HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 _LOGFMT_FIELDS = r"(?: [\w.]{1,60}=(?:'[^'\n]{0,2000}'|\"[^\"\n]{0,2000}\"|[^\s'\"]{0,80})){0,12}"
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
-# Gin's `[GIN] … | 500 |`.
+# Ktor's `500 Internal Server Error: GET - /x`, Gin's `[GIN] … | 500 |`.
 ACCESS_STATUS_PATTERN = (
     r"\"(?:" + HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
     r" (?P<quoted>[1-5][0-9][0-9])\b"
     r"|\b(?:" + HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
+    r"|\b(?P<ktor>[1-5][0-9][0-9]) [A-Z][A-Za-z' -]{1,60}: (?:" + HTTP_METHODS + r") - /"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
     r"|\bmethod=(?:"
     + HTTP_METHODS
@@ -1439,6 +1441,10 @@ ACCESS_REQUEST_PATTERN = (
     # unquoted, first on the line after a time (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`)
     r"|^[\d\s/:.,TZ+\-\[\]]{0,40}(?P<bare_method>" + HTTP_METHODS + r") (?P<bare_path>/[^\s\"]{0,4096})"
     r" (?P<bare_status>" + _STATUS + r")\b"
+    # Ktor's CallLogging: the status with its reason, then the method and path (`500 Internal Server Error: GET -
+    # /api/x in 5003ms`)
+    r"|\b(?P<ktor_status>" + _STATUS + r") [A-Z][A-Za-z' -]{1,60}: (?P<ktor_method>" + HTTP_METHODS + r") - "
+    r"(?P<ktor_path>/[^\s\"]{0,4096})"
     # Gin: `[GIN] … | 500 | 1.2ms | 10.0.0.1 | GET "/api/x"`
     r"|\[GIN\] [^|]{0,64}\| (?P<gin_status>"
     + _STATUS
@@ -1475,6 +1481,7 @@ def access_request(text: str) -> tuple[str, str, int] | None:
         " HTTP/" not in first_line
         and "[GIN]" not in first_line
         and "method=" not in first_line
+        and " - /" not in first_line
         and not _BARE_REQUEST.match(first_line)
     ):
         return None  # (a quick look first: most text lines are no access line)

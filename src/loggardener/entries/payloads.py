@@ -78,7 +78,7 @@ _STACKS = StackParser()
 """Tells a stack from a headline with a dump (`_joined`)."""
 _ERROR_MESSAGE_FIELDS = ("message", "exception_message", "localizedMessage", "exception", "msg")
 _ERROR_TYPE_FIELDS = ("type", "name", "class", "exception_class", "kind")
-STACK_FIELDS = (
+_STACK_NAMES = (
     "stack_trace",
     "stacktrace",
     "stackTrace",
@@ -97,6 +97,10 @@ STACK_FIELDS = (
     "thrown",
     "trace",
 )
+# and each under a leading underscore, the mark of a record's own fields beside the standard ones: log4j2's
+# `GcpLayout.json` writes the exception as `_exception` {class, message, stackTrace} beside `message`, GELF names
+# every additional field so (`_stack_trace`)
+STACK_FIELDS = (*_STACK_NAMES, *(f"_{name}" for name in _STACK_NAMES))
 _NESTED_STACK_FIELDS = ("stack", "stack_trace", "stacktrace", "stackTrace", "extendedStackTrace", "message")
 # A level word in these keys when the usual ones (`levels.json_level`) hold none: Serilog CLEF, .NET's JSON
 # console, Datadog's `status` (a word only: an HTTP status is no level).
@@ -963,7 +967,30 @@ def _object_stacks(error: dict[str, Any]) -> list[str]:
     frames = _frame_list(error)
     if frames is not None:
         stacks.insert(0, _listed_trace(error, frames))
+    elif len(stacks) > 1:
+        kind, said = _text_field(error, _ERROR_TYPE_FIELDS).strip(), _error_line(error)
+        if kind and said:
+            header = said if said == kind or said.startswith(f"{kind}:") else f"{kind}: {said}"
+            stacks = [_with_exception_line(stack, header) for stack in stacks]
     return stacks
+
+
+def _with_exception_line(stack: str, header: str) -> str:
+    """A stack of frames written without the exception's line (ecs-logging-python's `error.stack_trace` is
+    `traceback.format_tb`'s: frames only; the type and message are `error.type` and `error.message`) with it put
+    back where its language prints it: after a Python traceback's frames, before a Java or Node.js stack's."""
+    if "\n" not in stack.strip():
+        return stack
+    parsed = _STACKS.parse(stack)
+    if parsed is not None and parsed.exception_type:
+        return stack
+    whole = (
+        f"{PY_HEADER}\n{stack.rstrip()}\n{header}"
+        if stack.lstrip().startswith('File "')
+        else f"{header}\n{stack.rstrip()}"
+    )
+    completed = _STACKS.parse(whole)
+    return whole if completed is not None and completed.frames else stack
 
 
 # structlog's `dict_tracebacks` (and Rich's `Trace`): the exception as a list of dicts, the exception raised

@@ -36,6 +36,12 @@ _PY_EXCEPTION = compile_regex(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*)
 _JAVA_FRAME = compile_regex(
     r"^\s+at (?P<func>[\w$.<>/]+)\((?P<file>[^:()]+)(?::(?P<line>\d+))?\)(?:\s+~?\[[^\]]*\])?\s*$"
 )
+# A frame without its `at ` (Dataflow's `Error message from worker: …` messages): indented, a dotted method, a JVM
+# language's file and line (or `Unknown Source`, `Native Method`), as `Throwable.printStackTrace` prints after `at `
+_JAVA_BARE_FRAME = compile_regex(
+    r"^(\s+)([\w$/]+(?:\.[\w$<>/]+)+\((?:[\w$-]+\.(?:java|kt|scala|groovy):\d+|Unknown Source|Native Method)\)\s*)$"
+)
+_JVM_SOURCES = (".java:", ".kt:", ".scala:", ".groovy:")
 _JAVA_HEADER = compile_regex(
     r"^(?:Exception in thread \"[^\"]*\" )?(?P<type>[a-zA-Z_$][\w$]*(?:\.[\w$]+)+)(?::\s?(?P<message>.*))?$"
 )
@@ -413,6 +419,11 @@ class StackParser:
             return self._dotnet(lines, text)
         if any(_JAVA_FRAME.match(line) for line in lines):
             return self._java(lines, text)
+        if any(source in text for source in _JVM_SOURCES) and any(
+            _JAVA_BARE_FRAME.match(line) for line in lines
+        ):
+            # Dataflow's job messages print a worker's Java stack with its frames' `at ` left out
+            return self._java([_JAVA_BARE_FRAME.sub(r"\1at \2", line) for line in lines], text)
         if any(_NODE_FRAME.match(line) for line in lines):
             return self._node(lines, text)
         if ("Fatal error: " in text and ".swift" in text) or "Program crashed: " in text:
@@ -932,12 +943,12 @@ class StackParser:
 
         # The thrown exception's frames end where its cause ("Caused by:") begins.
         thrown = _framed("java", lines, text, _JAVA_HEADER, _JAVA_FRAME, frame, stop_prefix="Caused by:")
-        if thrown is None or thrown.exception_type.rsplit(".", 1)[-1] not in _JAVA_WRAPPERS:
+        if thrown is None or not _java_wrapper(thrown.exception_type, thrown.message, text):
             return thrown
         # a wrapper's stack says what failed in its first cause that is no wrapper: that cause's header and frames
         for index, line in enumerate(lines):
             header = _JAVA_CAUSE.match(line)
-            if header is None or header["type"].rsplit(".", 1)[-1] in _JAVA_WRAPPERS:
+            if header is None or _java_wrapper(header["type"], header["header"].partition(": ")[2], text):
                 continue
             section = [header["header"], *lines[index + 1 :]]
             if not any(_JAVA_FRAME.match(rest) for rest in section):
@@ -1055,6 +1066,18 @@ _JAVA_WRAPPERS = frozenset(
         "UncheckedExecutionException",
     )
 )
+
+
+def _java_wrapper(kind: str, message: str, text: str) -> bool:
+    """True for an exception that only wraps its cause: one of `_JAVA_WRAPPERS`, or one whose message is its
+    cause's `toString()` (`new RuntimeException(e)`: Throwable's constructor from a cause says the cause's class and
+    message, Beam's `UserCodeException.wrap` too), printed again below as `Caused by: <message>`."""
+    if kind.rsplit(".", 1)[-1] in _JAVA_WRAPPERS:
+        return True
+    return bool(message) and _JAVA_CLASS_NAME.match(message) is not None and f"Caused by: {message}" in text
+
+
+_JAVA_CLASS_NAME = compile_regex(r"[a-zA-Z_$][\w$]*(?:\.[\w$]+)+(?::|$)")
 _JAVA_CAUSE = compile_regex(r"^\s*Caused by: (?P<header>(?P<type>[a-zA-Z_$][\w$]*(?:\.[\w$]+)+)(?::.*)?)$")
 
 # .NET's exceptions that only wrap another, their own message generic (`One or more errors occurred.`, `Exception
