@@ -5354,6 +5354,62 @@ def test_a_kubernetes_subresource_change_is_told_as_a_change_of_its_object(
     assert [c.resource for c in incident.changes] == told
 
 
+GO_NIL_PANIC = (
+    "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation "
+    "code=0x1 addr=0x18 pc=0x8a3f21]\n\ngoroutine 1 [running]:\nmain.loadPricing(0x0)\n\t/src/pricing.go:42 +0x21"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "pod", "told"),
+    [
+        # a rollout: the Deployment's new ReplicaSet's pods fail, whatever their container is named
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing", "pricing-6f8d9c7b5-m2k4r",
+         ["pricing"]),
+        ("io.k8s.apps.v1.deployments.update", "apps/v1/namespaces/shop/deployments/pricing", "pricing-66b6c48dd5-q7xwz",
+         ["pricing"]),
+        # before Kubernetes 1.8, the hash was the number itself
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing", "pricing-2371676037-x8c7v",
+         ["pricing"]),
+        ("io.k8s.apps.v1.deployments.scale.patch", "apps/v1/namespaces/shop/deployments/pricing/scale",
+         "pricing-6f8d9c7b5-m2k4r", ["pricing"]),
+        ("io.k8s.apps.v1.daemonsets.patch", "apps/v1/namespaces/shop/daemonsets/pricing", "pricing-x2k4p", ["pricing"]),
+        ("io.k8s.apps.v1.statefulsets.patch", "apps/v1/namespaces/shop/statefulsets/pricing", "pricing-0", ["pricing"]),
+        ("io.k8s.apps.v1.statefulsets.patch", "apps/v1/namespaces/shop/statefulsets/pricing", "pricing-api-2", []),
+        # another workload whose name begins with the changed one's
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing",
+         "pricing-worker-6f8d9c7b5-m2k4r", []),
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing", "pricing-agent-x2k4p", []),
+        # the namesake Deployment of another namespace
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/staging/deployments/pricing",
+         "pricing-6f8d9c7b5-m2k4r", []),
+        # a change of another kind of object named alike
+        ("io.k8s.core.v1.configmaps.update", "core/v1/namespaces/shop/configmaps/pricing", "pricing-6f8d9c7b5-m2k4r",
+         []),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_workload_changed_is_told_for_the_failures_of_its_own_pods(
+    method: str, resource_name: str, pod: str, told: list[str]
+) -> None:
+    """A Deployment rolled out (`kubectl set image`, a patch of its pod template) names only itself; its pods are named
+    after the ReplicaSet it made (`pricing-6f8d9c7b5-m2k4r`), whatever the container is called."""
+    entries = [kubernetes_call(0, method, resource_name)]
+    entries += [container_entry(60 + i * 35, pod, "app", GO_NIL_PANIC) for i in range(3)]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def test_a_kubernetes_workload_changed_after_its_pods_began_failing_is_not_told() -> None:
+    entries = [container_entry(i * 35, "pricing-6f8d9c7b5-m2k4r", "app", GO_NIL_PANIC) for i in range(3)]
+    entries.append(
+        kubernetes_call(
+            120, "io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing"
+        )
+    )
+    (incident,) = scan_entries(entries).incidents
+    assert incident.changes == []
+
+
 def control_plane_change(seconds: float, cluster: str) -> dict[str, Any]:
     """An admin-activity audit entry: a GKE cluster's control plane upgraded."""
     return {

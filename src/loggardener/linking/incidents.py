@@ -630,7 +630,7 @@ def _names_a_word_of(resource: str, problems: Sequence[Cluster]) -> bool:
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
     instance: its `project:instance` database id; a VM stopped under it, `ChangeMarker.hosted`: a GKE node's
-    Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
+    Spot VM preempted; a Kubernetes workload whose pods it ran in, a Deployment rolled out) or names it as a word (a bucket in a 403's URL), or fails
     as a change of its kind fails what it serves (`_concerns_by_kind`). An IAM policy change that only adds
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
     object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`); a managed datastore's
