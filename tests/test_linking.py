@@ -2457,6 +2457,10 @@ PG_CLIENTS = [
     "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:132:73)",
     "failed to connect to `host=10.31.0.3 user=app database=orders`: dial error (dial tcp 10.31.0.3:5432: connect: "
     "connection refused)",
+    # node-postgres' protocol parser in the stack; Prisma's P1001 with the port quoted apart from the host
+    "error: terminating connection due to administrator command\n    at Parser.parseErrorMessage "
+    "(/app/node_modules/pg-protocol/dist/parser.js:287:98)",
+    "PrismaClientInitializationError: Can't reach database server at `10.31.0.3`:`5432`",
 ]
 
 
@@ -5254,6 +5258,58 @@ def test_a_cloud_sql_failover_is_told_for_node_postgres_connections_it_terminate
     ]
     (incident,) = scan_entries(entries).incidents
     assert [c.method for c in incident.changes] == (["cloudsql.instances.failover"] if told else [])
+
+
+HIKARI_TIMED_OUT = (
+    "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after "
+    "30000ms.\n\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "failure", "told"),
+    [
+        # a pool waiting in vain names no engine: a relational datastore's failover or restart is what it waited on
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db", HIKARI_TIMED_OUT, True),
+        ("cloudsql.instances.restart", "projects/p/instances/orders-db", HIKARI_TIMED_OUT, True),
+        ("google.cloud.alloydb.v1.AlloyDBAdmin.FailoverInstance",
+         "projects/p/locations/l/clusters/orders/instances/primary",
+         "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout "
+         "30.00", True),
+        # node-postgres' packages in the stack name the engine, its protocol parser's as its client's
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "error: terminating connection due to administrator command\n    at Parser.parseErrorMessage "
+         "(/app/node_modules/pg-protocol/dist/parser.js:287:98)", True),
+        # Prisma's P1001, the port quoted apart from the host (Prisma 2 to 4) or with it
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "PrismaClientInitializationError: Can't reach database server at `10.40.0.5`:`5432`", True),
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "PrismaClientInitializationError: Can't reach database server at `10.40.0.5:5432`", True),
+        # a users change refuses credentials, it makes no pool wait
+        ("cloudsql.users.update", "projects/p/instances/orders-db", HIKARI_TIMED_OUT, False),
+        # a Memorystore failover is no JDBC pool's database
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/orders-db",
+         HIKARI_TIMED_OUT, False),
+        # a statement refused over node-postgres' protocol: the connection stood
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         'error: syntax error at or near "WHERE"\n    at Parser.parseErrorMessage '
+         "(/app/node_modules/pg-protocol/dist/parser.js:287:98)", False),
+        # Prisma refusing a query for a constraint: no connection failed
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "PrismaClientKnownRequestError: Unique constraint failed on the fields: (`email`) at `10.40.0.5`:`5432`",
+         False),
+    ],
+)  # fmt: skip
+def test_a_datastore_change_is_told_for_pools_and_clients_that_name_its_engine_only_by_their_library_or_port(
+    method: str, resource_name: str, failure: str, told: bool
+) -> None:
+    entries = [audited_change(0, method, resource_name)]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="checkout", instance=f"o{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
 
 
 def kubernetes_object_changed(
