@@ -2457,6 +2457,10 @@ PG_CLIENTS = [
     "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:132:73)",
     "failed to connect to `host=10.31.0.3 user=app database=orders`: dial error (dial tcp 10.31.0.3:5432: connect: "
     "connection refused)",
+    # node-postgres' protocol parser in the stack; Prisma's P1001 with the port quoted apart from the host
+    "error: terminating connection due to administrator command\n    at Parser.parseErrorMessage "
+    "(/app/node_modules/pg-protocol/dist/parser.js:287:98)",
+    "PrismaClientInitializationError: Can't reach database server at `10.31.0.3`:`5432`",
 ]
 
 
@@ -5256,6 +5260,58 @@ def test_a_cloud_sql_failover_is_told_for_node_postgres_connections_it_terminate
     assert [c.method for c in incident.changes] == (["cloudsql.instances.failover"] if told else [])
 
 
+HIKARI_TIMED_OUT = (
+    "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after "
+    "30000ms.\n\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "failure", "told"),
+    [
+        # a pool waiting in vain names no engine: a relational datastore's failover or restart is what it waited on
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db", HIKARI_TIMED_OUT, True),
+        ("cloudsql.instances.restart", "projects/p/instances/orders-db", HIKARI_TIMED_OUT, True),
+        ("google.cloud.alloydb.v1.AlloyDBAdmin.FailoverInstance",
+         "projects/p/locations/l/clusters/orders/instances/primary",
+         "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout "
+         "30.00", True),
+        # node-postgres' packages in the stack name the engine, its protocol parser's as its client's
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "error: terminating connection due to administrator command\n    at Parser.parseErrorMessage "
+         "(/app/node_modules/pg-protocol/dist/parser.js:287:98)", True),
+        # Prisma's P1001, the port quoted apart from the host (Prisma 2 to 4) or with it
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "PrismaClientInitializationError: Can't reach database server at `10.40.0.5`:`5432`", True),
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "PrismaClientInitializationError: Can't reach database server at `10.40.0.5:5432`", True),
+        # a users change refuses credentials, it makes no pool wait
+        ("cloudsql.users.update", "projects/p/instances/orders-db", HIKARI_TIMED_OUT, False),
+        # a Memorystore failover is no JDBC pool's database
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/orders-db",
+         HIKARI_TIMED_OUT, False),
+        # a statement refused over node-postgres' protocol: the connection stood
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         'error: syntax error at or near "WHERE"\n    at Parser.parseErrorMessage '
+         "(/app/node_modules/pg-protocol/dist/parser.js:287:98)", False),
+        # Prisma refusing a query for a constraint: no connection failed
+        ("cloudsql.instances.failover", "projects/p/instances/orders-db",
+         "PrismaClientKnownRequestError: Unique constraint failed on the fields: (`email`) at `10.40.0.5`:`5432`",
+         False),
+    ],
+)  # fmt: skip
+def test_a_datastore_change_is_told_for_pools_and_clients_that_name_its_engine_only_by_their_library_or_port(
+    method: str, resource_name: str, failure: str, told: bool
+) -> None:
+    entries = [audited_change(0, method, resource_name)]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="checkout", instance=f"o{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
+
+
 def kubernetes_object_changed(
     seconds: float, verb: str, kind: str, namespace: str, name: str, cluster: str = "c"
 ) -> dict[str, Any]:
@@ -5352,6 +5408,62 @@ def test_a_kubernetes_subresource_change_is_told_as_a_change_of_its_object(
     ]
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == told
+
+
+GO_NIL_PANIC = (
+    "panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation "
+    "code=0x1 addr=0x18 pc=0x8a3f21]\n\ngoroutine 1 [running]:\nmain.loadPricing(0x0)\n\t/src/pricing.go:42 +0x21"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "pod", "told"),
+    [
+        # a rollout: the Deployment's new ReplicaSet's pods fail, whatever their container is named
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing", "pricing-6f8d9c7b5-m2k4r",
+         ["pricing"]),
+        ("io.k8s.apps.v1.deployments.update", "apps/v1/namespaces/shop/deployments/pricing", "pricing-66b6c48dd5-q7xwz",
+         ["pricing"]),
+        # before Kubernetes 1.8, the hash was the number itself
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing", "pricing-2371676037-x8c7v",
+         ["pricing"]),
+        ("io.k8s.apps.v1.deployments.scale.patch", "apps/v1/namespaces/shop/deployments/pricing/scale",
+         "pricing-6f8d9c7b5-m2k4r", ["pricing"]),
+        ("io.k8s.apps.v1.daemonsets.patch", "apps/v1/namespaces/shop/daemonsets/pricing", "pricing-x2k4p", ["pricing"]),
+        ("io.k8s.apps.v1.statefulsets.patch", "apps/v1/namespaces/shop/statefulsets/pricing", "pricing-0", ["pricing"]),
+        ("io.k8s.apps.v1.statefulsets.patch", "apps/v1/namespaces/shop/statefulsets/pricing", "pricing-api-2", []),
+        # another workload whose name begins with the changed one's
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing",
+         "pricing-worker-6f8d9c7b5-m2k4r", []),
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing", "pricing-agent-x2k4p", []),
+        # the namesake Deployment of another namespace
+        ("io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/staging/deployments/pricing",
+         "pricing-6f8d9c7b5-m2k4r", []),
+        # a change of another kind of object named alike
+        ("io.k8s.core.v1.configmaps.update", "core/v1/namespaces/shop/configmaps/pricing", "pricing-6f8d9c7b5-m2k4r",
+         []),
+    ],
+)  # fmt: skip
+def test_a_kubernetes_workload_changed_is_told_for_the_failures_of_its_own_pods(
+    method: str, resource_name: str, pod: str, told: list[str]
+) -> None:
+    """A Deployment rolled out (`kubectl set image`, a patch of its pod template) names only itself; its pods are named
+    after the ReplicaSet it made (`pricing-6f8d9c7b5-m2k4r`), whatever the container is called."""
+    entries = [kubernetes_call(0, method, resource_name)]
+    entries += [container_entry(60 + i * 35, pod, "app", GO_NIL_PANIC) for i in range(3)]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def test_a_kubernetes_workload_changed_after_its_pods_began_failing_is_not_told() -> None:
+    entries = [container_entry(i * 35, "pricing-6f8d9c7b5-m2k4r", "app", GO_NIL_PANIC) for i in range(3)]
+    entries.append(
+        kubernetes_call(
+            120, "io.k8s.apps.v1.deployments.patch", "apps/v1/namespaces/shop/deployments/pricing"
+        )
+    )
+    (incident,) = scan_entries(entries).incidents
+    assert incident.changes == []
 
 
 def control_plane_change(seconds: float, cluster: str) -> dict[str, Any]:

@@ -82,6 +82,13 @@ MAX_OWNERS_PER_KEY = 4
 """Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
 _POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
 """The random suffix the controller that made a pod gave its name (`nightly-export-29145600-7xk2p`)."""
+_K8S_WORKLOAD = compile_regex(r"^io\.k8s\.apps\.v1\.(?:deployments|statefulsets|daemonsets|replicasets)\.")
+"""Audit methods of a Kubernetes workload whose pods are named after it (`io.k8s.apps.v1.deployments.patch`, its
+`…deployments.scale.patch`): a rollout, a scale, a deletion of what runs those pods."""
+_POD_TEMPLATE_HASH = compile_regex(r"[bcdfghjklmnpqrstvwxz0-9]{5,10}")
+"""The pod-template hash a Deployment names its ReplicaSets with (`pricing-6f8d9c7b5`, whose pods are
+`pricing-6f8d9c7b5-m2k4r`): a 32-bit number's digits in Kubernetes' alphabet without vowels (`rand.SafeEncodeString`),
+or the number itself before Kubernetes 1.8; a word after the Deployment's name (`pricing-worker`) is another workload."""
 _POOL_MEMBER_DOWN = compile_regex(r"\bServer ([\w.:-]{1,100})/[\w.:-]{1,100} is (?:going )?DOWN\b")
 """HAProxy taking a server of a backend out (`Server be_api/api-2 is DOWN, reason: Layer4 connection problem`, `Backup
 Server …`, `… is going DOWN for maintenance`): the backend's name."""
@@ -604,10 +611,11 @@ class LinkFacts:
 
     def _see_pod_owner(self, key: str, service: str, pod: str) -> None:
         """Keep the object that made a pod for the key: its name less the random suffix its controller gave it, and
-        less the completion index before it (an indexed Job's pod `reindex-0-x8c7v`: `reindex`)."""
+        less the completion index before it (an indexed Job's pod `reindex-0-x8c7v`: `reindex`), or less its ordinal (a
+        StatefulSet's pod `ledger-0`: `ledger`)."""
         owner, _, suffix = pod.rpartition("-")
         namespace = service.rpartition("/")[0]
-        if not (owner and namespace and _POD_NAME_SUFFIX.fullmatch(suffix)):
+        if not (owner and namespace and (_POD_NAME_SUFFIX.fullmatch(suffix) or suffix.isdigit())):
             return
         owners = self._pod_owners.setdefault(key, set())
         indexed, _, index = owner.rpartition("-")
@@ -677,6 +685,7 @@ class LinkFacts:
                 before[pair] += count
         nodes = _tags_by_fingerprint(self._key_nodes, final)
         clusters = _tags_by_fingerprint(self._key_clusters, final)
+        owners = _tags_by_fingerprint(self._pod_owners, final)
         return ResolvedFacts(
             instance_shares=self.co_occurrence.shares(final),
             trace_shares={pair: min(1.0, n / traced[pair[0]]) for pair, n in shared.items()},
@@ -685,7 +694,7 @@ class LinkFacts:
             cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
             changes=[
-                _with_elsewhere(_with_hosted(self._with_engine(marker), nodes), clusters)
+                _with_elsewhere(_with_hosted(self._with_engine(marker), nodes, owners), clusters)
                 for _, _, marker in sorted(self._changes, reverse=True)
             ],
             mentions=_by_fingerprint(self._mentions, final),
@@ -696,16 +705,37 @@ class LinkFacts:
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
             service_apps={service: frozenset(apps) for service, apps in self._service_apps.items()},
             tags=_tags_by_fingerprint(self._tags, final),
-            pod_owners=_tags_by_fingerprint(self._pod_owners, final),
+            pod_owners=owners,
             pools=_tags_by_fingerprint(self._pools, final),
         )
 
 
-def _with_hosted(change: ChangeMarker, nodes: dict[str, frozenset[str]]) -> ChangeMarker:
-    """A change that stopped or restarted a VM (`VM_STOPPED`) with the problems whose events ran on it."""
-    if not nodes or VM_STOPPED.search(change.method) is None:
-        return change
-    return change.with_hosted(frozenset(fp for fp, ran_on in nodes.items() if change.resource in ran_on))
+def _with_hosted(
+    change: ChangeMarker, nodes: dict[str, frozenset[str]], owners: dict[str, frozenset[str]]
+) -> ChangeMarker:
+    """A change that stopped or restarted a VM (`VM_STOPPED`) with the problems whose events ran on it; a change of a
+    Kubernetes workload (`_K8S_WORKLOAD`) with the problems whose events came from its pods (`_runs_pods_of`)."""
+    if nodes and VM_STOPPED.search(change.method) is not None:
+        return change.with_hosted(frozenset(fp for fp, ran_on in nodes.items() if change.resource in ran_on))
+    if owners and change.namespace and _K8S_WORKLOAD.search(change.method) is not None:
+        workload = f"{change.namespace}/{change.resource}"
+        return change.with_hosted(
+            frozenset(fp for fp, made_by in owners.items() if _runs_pods_of(workload, made_by))
+        )
+    return change
+
+
+def _runs_pods_of(workload: str, owners: frozenset[str]) -> bool:
+    """One of the owners of a problem's pods (`ResolvedFacts.pod_owners`, `namespace/name`) is the workload
+    (`shop/fluentd` of a DaemonSet's pod `fluentd-x2k4p`, `shop/ledger` of a StatefulSet's `ledger-0`) or a ReplicaSet its Deployment made (`shop/pricing-6f8d9c7b5`
+    of `shop/pricing`: `_POD_TEMPLATE_HASH`)."""
+    for owner in owners:
+        if owner == workload:
+            return True
+        made, _, template = owner.rpartition("-")
+        if made == workload and _POD_TEMPLATE_HASH.fullmatch(template):
+            return True
+    return False
 
 
 def _with_elsewhere(change: ChangeMarker, clusters: dict[str, frozenset[str]]) -> ChangeMarker:

@@ -22,7 +22,14 @@ from loggardener.entries.payloads import (
 )
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
-from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
+from loggardener.linking.rules import (
+    EXIT,
+    POOL_TIMED_OUT,
+    PROBE,
+    is_managed_service_record,
+    names_service,
+    role,
+)
 from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import inline_code
 
@@ -48,24 +55,21 @@ _PERMISSION_DENIED = compile_regex(
 )
 """A call refused for want of a permission, as Google's client libraries and APIs say it."""
 _HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
+_POSTGRES_CLIENT = (
+    r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-[a-z]+)?/|SQLSTATE|"
+    r":`?5432\b"
+)
+"""How a PostgreSQL client names its engine when a call fails: its driver, node-postgres' packages in its stack
+(`node_modules/pg/lib/client.js`, `node_modules/pg-protocol/dist/parser.js`, `pg-pool`), a SQLSTATE, or the engine's
+port after its host, quoted or not (Prisma's ``Can't reach database server at `10.40.0.5`:`5432` ``)."""
+_MYSQL_CLIENT = r"mysql|SQLSTATE|:`?3306\b|\bError \d{4} \([0-9A-Z]{5}\): "
+"""How a MySQL client names its engine when a call fails (as `_POSTGRES_CLIENT`; go-sql-driver's `Error 1040 (08004): …`,
+a MySQL error number and its SQLSTATE)."""
 _DATASTORES = (
     ("redis", compile_regex(r"redis|:6379\b", re.IGNORECASE)),
     ("memcache", compile_regex(r"memcache|:11211\b", re.IGNORECASE)),
-    (
-        "sql",
-        compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/|mysql|SQLSTATE|:5432\b|:3306\b|"
-            r"\bError \d{4} \([0-9A-Z]{5}\): ",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "alloydb",
-        compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b",
-            re.IGNORECASE,
-        ),
-    ),
+    ("sql", compile_regex(f"{_POSTGRES_CLIENT}|{_MYSQL_CLIENT}", re.IGNORECASE)),
+    ("alloydb", compile_regex(_POSTGRES_CLIENT, re.IGNORECASE)),
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
 and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`, node-postgres' frames in
@@ -83,14 +87,11 @@ which redis-py raises as `ReadOnlyError: You can't write …`; MySQL's `… runn
 cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-only transaction`)."""
 _SQL_ENGINES = {
     "PostgreSQL": (
-        compile_regex(
-            r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-pool)?/|SQLSTATE|:5432\b",
-            re.IGNORECASE,
-        ),
+        compile_regex(_POSTGRES_CLIENT, re.IGNORECASE),
         compile_regex(r"cannot execute \w+ in a read-only transaction"),
     ),
     "MySQL": (
-        compile_regex(r"mysql|SQLSTATE|:3306\b|\bError \d{4} \([0-9A-Z]{5}\): ", re.IGNORECASE),
+        compile_regex(_MYSQL_CLIENT, re.IGNORECASE),
         compile_regex(r"--read-only option so it cannot execute"),
     ),
 }
@@ -102,7 +103,7 @@ _CONNECTION_FAILED = compile_regex(
     r"(?<![\w-])conn closed\b|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
     r"terminating connection|Connection terminated\b|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
-    r"Can't connect to MySQL server|Lost connection to MySQL server|"
+    r"Can't connect to MySQL server|Lost connection to MySQL server|Can't reach database server\b|"
     # the connection's end in the client libraries' own words: Jedis', Lettuce's, node-redis', PgJDBC's,
     # StackExchange.Redis', Connector/J's
     r"Unexpected end of stream|(?:Unable|not possible|Failed) to connect to|Socket closed unexpectedly|"
@@ -115,7 +116,7 @@ _CONNECTION_FAILED = compile_regex(
 )
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
 libpq's `connection to server at … failed: …`; node-postgres' `Connection terminated unexpectedly`; Go pgx's
-`conn closed`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
+`conn closed`; Prisma's `Can't reach database server at …`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
 …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
 this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while sending to the
 backend`), or a server certificate it could not verify (a
@@ -150,6 +151,10 @@ _ENGINE_LIMITS = {
     "MySQL": compile_regex(_MYSQL_LIMITS, re.IGNORECASE),
 }
 """As `_LIMIT_REFUSED_BY`, for a Cloud SQL instance whose engine its own logs show (`_SQL_ENGINES`)."""
+_POOLED_DATASTORES = frozenset({"sql", "alloydb"})
+"""Datastores whose clients' connection pools may name no engine when they wait in vain for a connection
+(`rules.POOL_TIMED_OUT`: HikariCP's `Connection is not available, request timed out after 30000ms.`, Hibernate's,
+SQLAlchemy's QueuePool): relational databases, so a pool waiting after one's failover or restart is its client."""
 _USERS_METHOD = ".users."
 """What an audit method changing a datastore's users holds (`cloudsql.users.update`, `cloudsql.users.delete`)."""
 _SETTINGS_METHODS = ("update", "patch", "Update", "Patch")
@@ -630,7 +635,7 @@ def _names_a_word_of(resource: str, problems: Sequence[Cluster]) -> bool:
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
     instance: its `project:instance` database id; a VM stopped under it, `ChangeMarker.hosted`: a GKE node's
-    Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
+    Spot VM preempted; a Kubernetes workload whose pods it ran in, a Deployment rolled out) or names it as a word (a bucket in a 403's URL), or fails
     as a change of its kind fails what it serves (`_concerns_by_kind`). An IAM policy change that only adds
     bindings refuses nothing (`grants_only`); a change of a Kubernetes cluster (a node pool, its control plane, an
     object in it) concerns no problem of other clusters only (`ChangeMarker.elsewhere`); a managed datastore's
@@ -978,8 +983,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
                 client, refused = _SQL_ENGINES[change.engine]
                 limits = _ENGINE_LIMITS[change.engine]
             settings = method.rpartition(".")[2].startswith(_SETTINGS_METHODS)
+            pooled = word in _POOLED_DATASTORES and _USERS_METHOD not in method
             return any(
                 _fails_as_changed(method, client, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
+                or (pooled and POOL_TIMED_OUT.search(head) is not None)
                 or (refused is not None and refused.search(head))
                 or (settings and limits is not None and limits.search(head))
                 for c, head in zip(problems, heads, strict=True)

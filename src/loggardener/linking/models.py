@@ -62,9 +62,10 @@ class ChangeMarker(BaseModel):
     not carry it."""
 
     _hosted: frozenset[str] = PrivateAttr(default=frozenset())
-    """The problems whose events ran on the changed VM, when the change stopped or restarted one (a Spot VM
-    preempted under a GKE node's pods: `facts.VM_STOPPED`); the audit entry names only the VM. Linking reads it,
-    the report does not carry it."""
+    """The problems whose events ran on what the change changed: on the changed VM, when the change stopped or
+    restarted one (a Spot VM preempted under a GKE node's pods: `facts.VM_STOPPED`), or in the pods of the changed
+    Kubernetes workload (a Deployment rolled out: `facts._K8S_WORKLOAD`); the audit entry names only the VM or the
+    workload. Linking reads it, the report does not carry it."""
 
     _cluster: str | None = PrivateAttr(default=None)
     """The Kubernetes cluster of the change: the cluster a changed node pool belongs to (`…/clusters/prod/nodePools/
@@ -166,7 +167,7 @@ class ChangeMarker(BaseModel):
         return self._hosted
 
     def with_hosted(self, fingerprints: frozenset[str]) -> ChangeMarker:
-        """The same change, the problems that ran on the changed VM known."""
+        """The same change, the problems that ran on the changed VM or in the changed workload's pods known."""
         marker = self.model_copy()
         marker._hosted = fingerprints
         return marker

@@ -1567,22 +1567,23 @@ _ENGINE_CLIENTS = (
     (
         "PostgreSQL",
         compile_regex(
-            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|pgx|\bpq: |/pg/|[: ]5432\b|"
+            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|pgx|\bpq: |/pg/|node_modules/pg-[a-z]+/|[: ]`?5432\b|"
             r"(?<![\w-])conn (?:closed|busy)\b",
             re.I,
         ),
     ),
-    ("MySQL", compile_regex(r"mysql|[: ]3306\b", re.I)),
+    ("MySQL", compile_regex(r"mysql|[: ]`?3306\b", re.I)),
     ("Redis", compile_regex(r"redis|[: ]6379\b", re.I)),
 )
 """How a database's clients name its engine when a call fails: the driver (`psycopg2`, `PSQLException`, `pymysql`,
-`redis.exceptions`; Go pgx's own errors, `conn closed` and `conn busy`, which name nothing else) or the engine's port
-(`10.31.0.3:5432`, `port 5432 failed`)."""
+`redis.exceptions`; Go pgx's own errors, `conn closed` and `conn busy`, which name nothing else; node-postgres' packages
+in its stack, `node_modules/pg-protocol/…`) or the engine's port (`10.31.0.3:5432`, `port 5432 failed`, Prisma's
+``at `10.31.0.3`:`5432` ``)."""
 _SERVER_GONE = compile_regex(
     r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
     r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
     r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection|"
-    r"(?<![\w-])conn closed\b|"
+    r"(?<![\w-])conn closed\b|Can't reach database server\b|"
     r"Is the server running\b",
     re.IGNORECASE,
 )
@@ -1595,7 +1596,7 @@ connections on that socket?`, `… Is the server running on that host and accept
 password or a statement refused."""
 
 
-_POOL_TIMED_OUT = compile_regex(
+POOL_TIMED_OUT = compile_regex(
     r"Connection is not available, request timed out after|Unable to acquire JDBC Connection|"
     r"QueuePool limit of size \d+ overflow \d+ reached, connection timed out",
     re.IGNORECASE,
@@ -1613,7 +1614,7 @@ validate connection org.postgresql.jdbc.PgConnection@6c3f5a20 (This connection h
 because the pool makes a new one, it is the trace its database's outage leaves in each client that held
 connections (`_outage_links`)."""
 _ANY_ENGINE = "database"
-"""The engine of a pool's client that names none (`_POOL_TIMED_OUT`): any instance down then."""
+"""The engine of a pool's client that names none (`POOL_TIMED_OUT`): any instance down then."""
 _ENGINE_CONTAINERS = {
     "postgres": "PostgreSQL",
     "postgresql": "PostgreSQL",
@@ -1703,7 +1704,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
             + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
-        pooled = found_dead or _POOL_TIMED_OUT.search(head) is not None
+        pooled = found_dead or POOL_TIMED_OUT.search(head) is not None
         if not (pooled or CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
         named = {service for service, pattern in names.items() if pattern.search(head)}
