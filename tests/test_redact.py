@@ -5107,6 +5107,7 @@ _VERDICT_PASSWORD = "Lilac-otter-" + "".join(random.Random(39).choice(string.dig
         "错误：密码错误：{}",
         "密码错误: {}",
         "오류: 비밀번호가 틀렸습니다: {}",
+        'HATA: şifre yanlış: "{}"',
     ],
 )
 def test_a_password_after_its_verdict_written_after_the_word_is_redacted(template: str) -> None:
@@ -5129,6 +5130,8 @@ def test_a_password_after_its_verdict_written_after_the_word_is_redacted(templat
         "パスワード有効期限：2026-12-31",
         "密码不能为空",
         "Wrong password : backup.7z",
+        "HATA: şifre yanlış, lütfen tekrar deneyin",
+        "şifreleme anahtarı yüklendi",
     ],
 )
 def test_a_verdict_after_a_password_word_followed_by_prose_stays(text: str) -> None:

@@ -2147,7 +2147,7 @@ _CREDENTIAL_WORD = _Deferred(
         r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
-        r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
+        r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|sifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
         # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
         r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
@@ -2156,7 +2156,8 @@ _CREDENTIAL_WORD = _Deferred(
         r"|[A-Za-z0-9][_-](?P<named>(?:(?:api|access|secret|private|signing|encryption|master|auth)[_-]?)?"
         r"(?:secrets?|tokens?)|(?:api|access|secret|private|signing|encryption|master)[_-]?keys?)\b"
         r"|\b(?P<keyid>private[_-]?key[_-]?id)\b"
-        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ|\bchave\b|\bklucz\b|"
+        # (a word that starts with a letter other than ASCII has no `\b` before it in RE2: `şifre` after a space)
+        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ|şifre\b|\bchave\b|\bklucz\b|"
         + "|".join(_CJK_SECRET_WORDS)
         + "|"
         + _OTHER_PASSWORD_PATTERN
