@@ -5087,3 +5087,125 @@ def test_quoted_printable_text_without_a_credential_stays(text: str) -> None:
 def test_quoted_printable_text_is_read_in_linear_time() -> None:
     redactor = Redactor()
     assert_linear(lambda n: redactor.redact("token=3D" + "=\n".join(["ab"] * n)), 2_000)
+
+
+_VERDICT_PASSWORD = "Lilac-otter-" + "".join(random.Random(39).choice(string.digits) for _ in range(3))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'Error: contraseña incorrecta "{}" para el usuario ana',
+        "ERREUR auth: mot de passe incorrect « {} »",
+        'ERRORE: password errata "{}" per l\'utente ana',
+        "ERRO: senha incorreta: {}",
+        'Anmeldung fehlgeschlagen: Passwort falsch "{}"',
+        "ОШИБКА: пароль неверный: {}",
+        "ERROR auth: password incorrect: {}",
+        "ERROR auth: Password rejected '{}'",
+        "エラー: パスワードが違います: {}",
+        "错误：密码错误：{}",
+        "密码错误: {}",
+        "오류: 비밀번호가 틀렸습니다: {}",
+        'HATA: şifre yanlış: "{}"',
+    ],
+)
+def test_a_password_after_its_verdict_written_after_the_word_is_redacted(template: str) -> None:
+    """Languages that put the adjective after the noun (`contraseña incorrecta "X"`), and scripts written without
+    spaces whose verdict is glued to the word before a colon (`密码错误：X`), then the password that was tried, as
+    after a verdict before the word (`invalid password "X"`)."""
+    text = template.format(_VERDICT_PASSWORD)
+    assert _VERDICT_PASSWORD not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password incorrect for user bob",
+        "Password incorrect. Please try again",
+        "password invalid: must contain a digit",
+        "password wrong 3 times, account locked",
+        "contraseña incorrecta para el usuario ana",
+        "パスワード変更に失敗しました ユーザー tanaka123",
+        "パスワード有効期限：2026-12-31",
+        "密码不能为空",
+        "Wrong password : backup.7z",
+        "HATA: şifre yanlış, lütfen tekrar deneyin",
+        "şifreleme anahtarı yüklendi",
+    ],
+)
+def test_a_verdict_after_a_password_word_followed_by_prose_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ERROR auth: password_changed_at=2026-12-31T00:00:00Z rejected",
+        "ERROR auth: token_issued_at=2026-12-03T08:00:00Z token_expires_at=2026-12-03T09:00:00Z",
+        "ERROR session: last_seen=2026-12-31T23:59:59.123+01:00",
+        "ERROR auth: 2026-12-31T00:00:00Z is past the deadline",
+        "ERROR ldap: password policy violation: pwdMinLength=12 pwdMaxAge=7776000",
+        "ERROR ldap: pwdFailureCountInterval=300 token_lifetime=3600",
+    ],
+)
+def test_a_time_or_a_credential_setting_under_a_credential_name_stays(text: str) -> None:
+    """A date or an instant names when, never a secret (under a token's or a key's name); a pair whose name
+    describes a credential (`password_changed_at=…`, `pwdMinLength=12`), written as another name's value, is read
+    by its own name; a password policy's spans of time (`pwdMaxAge`) are settings."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("password: pwd=Summer2024x", "Summer2024x"),
+        ("password: Summer=2024x", "Summer=2024x"),
+        ("auth: password=Summer2024x", "Summer2024x"),
+        ("password: 2026-12-31", "2026-12-31"),
+        ("password_history: [Amber-otter-12]", "Amber-otter-12"),
+    ],
+)
+def test_a_pair_or_a_date_that_may_be_the_password_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ERROR bot: sent: PRIVMSG NickServ :IDENTIFY builder {}",
+        "/msg NickServ identify {}",
+        ">> PRIVMSG nickserv :identify {}",
+    ],
+)
+def test_an_irc_services_login_loses_its_password(text: str) -> None:
+    assert _VERDICT_PASSWORD not in Redactor().redact(text.format(_VERDICT_PASSWORD))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-NickServ- This nickname is registered. Please identify via /msg NickServ identify <password>",
+        "-NickServ- You are now identified for builder.",
+    ],
+)
+def test_irc_services_notices_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_body_declared_quoted_printable_is_read_across_its_soft_breaks() -> None:
+    """A soft break cuts a password where the body encodes no `=` (`=3D`): the body's header declares it."""
+    text = "Content-Transfer-Encoding: quoted-printable\n\nyour password: hunter2Se=\ncret! keep it safe"
+    redacted = Redactor().redact(text)
+    assert "cret!" not in redacted
+    assert "keep it safe" in redacted
+    prose = "Content-Transfer-Encoding: Quoted-Printable\n\nHello, the l=\nink expires in one hour."
+    assert Redactor().redact(prose) == prose
+
+
+def test_a_password_in_a_bracketed_pair_keeps_the_pair_and_redacts_to_itself() -> None:
+    """.NET's `KeyValuePair` prints `[Password, X]`: the `]` closes the pair, and a marker names no argument."""
+    redactor = Redactor()
+    redacted = redactor.redact(f"config entries: [User, ana], [Password, {_VERDICT_PASSWORD}], [Timeout, 30]")
+    assert redacted == "config entries: [User, ana], [Password, [REDACTED:password]], [Timeout, 30]"
+    assert redactor.redact(redacted) == redacted

@@ -519,6 +519,8 @@ _DESCRIPTIVE = compile_regex(
     r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
     r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
+    # a password policy's spans of time (LDAP's `pwdMaxAge`, `pwdFailureCountInterval`, `token_lifetime`)
+    r"|age|interval|lifetime"
     r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
     r"|ref|reference"
     r"|cmd|command"  # a command that prints the secret (Airflow's `…_SECRET_KEY_CMD=cat /run/secrets/x`)
@@ -902,18 +904,35 @@ _EXCEPTION_NAME = compile_regex(
 )
 
 
+# A date or an instant as RFC 3339 / ISO 8601 write it (`2026-12-31`, `2026-12-31T00:00:00Z`, `…00:00:00.123+01:00`):
+# when something happened, never a secret under a token's or a key's name (`auth: 2026-12-31T00:00:00Z`)
+_TIMESTAMP = r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+_INSTANT = compile_regex(_TIMESTAMP)
 # A setting and its state, written as the value of a credential's name (`auth: mfa_enabled=true`): a flag, a
-# count, a size or a duration, never a secret (a credential named inside it is the key-name rules' own pair)
+# count, a size, a duration or a time, never a secret (a credential named inside it is the key-name rules' own pair)
 _SETTING_ASSIGNMENT = compile_regex(
     r"(?i)([a-z_][a-z0-9_.-]{0,63})=(?:true|false|yes|no|on|off|none|null|nil|enabled|disabled"
-    r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?)"
+    r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?|" + _TIMESTAMP + ")"
 )
+# A name and its value written as the value of another name (`auth: password_changed_at=…`, `password policy
+# violation: pwdMinLength=12`): the inner pair, which the key-name rules read on its own
+_INNER_ASSIGNMENT = compile_regex(r"([A-Za-z_][A-Za-z0-9_.-]{0,63})=[^\s=]*")
 
 
 def _setting_state(value: str) -> bool:
     """Whether `value` is a setting and its state (`mfa_enabled=true`, `ttl=3600s`) whose name is no credential's."""
     setting = _SETTING_ASSIGNMENT.fullmatch(value)
     return setting is not None and key_class(setting.group(1)) in (None, "weak")
+
+
+def _credential_setting(value: str) -> bool:
+    """Whether `value` is a pair whose name describes a credential (`password_changed_at=…`, `pwdMinLength=12`,
+    `token_expires_at=…`): a credential's word in a name that holds no secret (`_DESCRIPTIVE`). It is no password
+    itself (none is written so), and the key-name rules judge its value under its own name."""
+    inner = _INNER_ASSIGNMENT.fullmatch(value)
+    if inner is None or key_class(inner.group(1)) is not None:
+        return False
+    return any(key_class(word) in ("password", "token", "pin") for word in _words(inner.group(1)))
 
 
 # A release's version (`v1.0.0`, `2.14.1-rc.2`): an image's tag after a name that is a credential's
@@ -987,10 +1006,12 @@ def is_secret_value(key_kind: str, value: str) -> bool:
     trimmed = value.rstrip(")]},.;:")  # without what closes the sentence around it
     if _JAVA_IDENTITY.fullmatch(trimmed):
         return False  # `password=[C@1b6d3586`: Java's char[] printed as its identity, no value
+    if _credential_setting(trimmed):
+        return False  # `auth: password_changed_at=2026-12-31T00:00:00Z`: a setting of a credential, named
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
-    if _setting_state(value):
-        # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
+    if _setting_state(value) or _INSTANT.fullmatch(trimmed):
+        # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state; a time
         return False
     if _domain(value.rstrip(")]},;:")):
         return False  # `cookie_domain=.acme.io`, `auth_server=login.acme.io`: a host, no secret
@@ -1316,6 +1337,7 @@ _CONTEXT_GATES = (
     b":\\/\\/",  # a URL in JSON that escapes `/` (PHP's `json_encode`): `postgres:\/\/app:X@db`
     b"&",
     b"=3d",  # quoted-printable's `=` (`token=3DX`)
+    b"quoted-printable",  # a body declared so (`Content-Transfer-Encoding: quoted-printable`): its soft breaks
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
@@ -1327,6 +1349,7 @@ _CONTEXT_GATES = (
     *_REQUEST_LINES,
     *_CARD_GATES,
     b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans` alone
+    b"nickserv",  # IRC services' `IDENTIFY [account] X`
     *_QUALIFIED_KEY_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
@@ -1637,6 +1660,11 @@ _FILE_NAME = compile_regex(r"[\w@.+/-]{0,255}[A-Za-z0-9_-]\.[A-Za-z][A-Za-z0-9]{
 _IMAP_LOGIN = _Deferred(
     rb"(?i)(?:^|[\s>:])[a-z]{0,4}[0-9]{1,6}[ \t]{1,8}login[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|[^\s\"]{1,256})[ \t]{1,8}"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"]{1,256}))"
+)
+# IRC services' login (Atheme's and Anope's NickServ): `IDENTIFY [account] X` sent to NickServ, as a client's log or
+# a bouncer's raw line writes it (`PRIVMSG NickServ :IDENTIFY bob X`, `/msg NickServ identify X`); the password last
+_NICKSERV_IDENTIFY = _Deferred(
+    rb"(?im)\bnickserv\b[ \t]{0,4}:?[ \t]{0,4}identify(?:[ \t]{1,8}[^\s]{1,64})?[ \t]{1,8}(?P<bare>[^\s]{1,256})[ \t]*\r?$"
 )
 # A Kubernetes Secret written as YAML: every value of its `data:` and `stringData:` maps is a secret.
 _K8S_SECRET_KIND = _Deferred(rb"(?m)^[ \t]{0,16}kind:[ \t]{0,4}[\"']?Secret[\"']?[ \t]{0,4}\r?$")
@@ -2119,7 +2147,7 @@ _CREDENTIAL_WORD = _Deferred(
         r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
-        r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
+        r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|sifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
         # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
         r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
@@ -2128,7 +2156,8 @@ _CREDENTIAL_WORD = _Deferred(
         r"|[A-Za-z0-9][_-](?P<named>(?:(?:api|access|secret|private|signing|encryption|master|auth)[_-]?)?"
         r"(?:secrets?|tokens?)|(?:api|access|secret|private|signing|encryption|master)[_-]?keys?)\b"
         r"|\b(?P<keyid>private[_-]?key[_-]?id)\b"
-        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ|\bchave\b|\bklucz\b|"
+        # (a word that starts with a letter other than ASCII has no `\b` before it in RE2: `şifre` after a space)
+        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ|şifre\b|\bchave\b|\bklucz\b|"
         + "|".join(_CJK_SECRET_WORDS)
         + "|"
         + _OTHER_PASSWORD_PATTERN
@@ -3476,7 +3505,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 # words of a script written without spaces after the credential's word (`パスワード変更に失敗しました`,
                 # `密码不能为空`, `パスワード有効期限：…`): prose, or a particle before a value (`密码是X`)
                 if glued.end() == len(stripped):
-                    first = False
+                    # a label's words up to its colon (`密码错误：X`, `비밀번호가 틀렸습니다: X`): the value follows
+                    first = password and skipped < 3 and _GLUED_LABEL.match(tail, raw.start()) is not None
+                    skipped += 1
                     continue
                 # cut the words' own bytes, so that `core` stays a part of `token` (re-encoding the rest would not
                 # give back what `replace` decoded)
@@ -3486,6 +3517,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 suffix and core.startswith(b"-")
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
+            if password and first and skipped < 2 and stripped.lower() in _VERDICT_WORDS:
+                # the verdict after the password's word (`contraseña incorrecta "X"`, `password incorrect: X`), then
+                # the password that was tried, as after a verdict before it (`invalid password "X"`)
+                skipped += 1
+                continue
             if first and _YAML_PROPERTY.fullmatch(core):
                 if core.lower() in _REFERENCE_TAGS and (
                     core.lower() != b"!sub" or b"${" in tail[raw.end() : raw.end() + 512]
@@ -3569,7 +3605,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 )  # `invalid credentials <uuid>`
                 or _prose_secret(stripped)
             ):
-                if password and first:  # a password runs to a space or quote
+                if (
+                    password
+                    and first
+                    and not (
+                        data[match.start() - 1 : match.start()] == b"[" and token.rstrip(b",;").endswith(b"]")
+                    )
+                ):  # a password runs to a space or quote; in a pair its name opens (.NET's `[Password, X]`), to `]`
                     value_end = max(value_end, _password_end(data, start))
                 if first or not (_named_digest(data, start, stripped) or _named_id(data, start)):
                     # not a later word under its own name of a digest or an id (`id token mismatch: {"at_hash":
@@ -3581,6 +3623,26 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break
 
 
+# A password's verdict written after its word, as languages that put the adjective after the noun say it (and
+# English's `password incorrect`): the value after it is the password that was tried.
+_VERDICT_WORDS = frozenset(
+    (
+        "incorrect", "wrong", "invalid", "rejected", "refused", "mismatch", "mismatched",
+        "incorrecta", "incorrecto", "inválida", "invalida", "inválido", "errónea", "erronea", "equivocada",
+        "incorreta", "incorreto", "errada", "errado",
+        "incorrecte", "invalide", "erroné", "erronee", "erronée", "refusé", "refusée",
+        "errata", "errato", "sbagliata", "sbagliato", "invalido",
+        "falsch", "ungültig", "ungueltig", "abgelehnt",
+        "onjuist", "ongeldig", "fout",
+        "неверный", "неправильный", "неверен", "nieprawidłowe", "błędne", "yanlış", "hatalı", "geçersiz",
+        "felaktigt", "forkert", "feil", "väärä",
+    )
+)  # fmt: skip
+# Words of a script written without spaces (CJK, kana, Hangul), up to three, then a colon (ASCII or full-width):
+# a label (`密码错误：`, `비밀번호가 틀렸습니다:`), after which a value follows
+_GLUED_LABEL = compile_regex(
+    rb"(?:[\xe3-\xed][\x80-\xbf]{2})+(?:[ \t]{1,4}(?:[\xe3-\xed][\x80-\xbf]{2})+){0,2}[ \t]{0,4}(?::|\xef\xbc\x9a)"
+)
 # A JSON member's name after a word (its closing quote then the colon): the next member, not a value
 _JSON_KEY_AFTER = compile_regex(rb"[ \t]{0,4}:")
 # the end of a JSON member's name that a credential word ends: its closing quote, the colon, the value's quote
@@ -3886,7 +3948,8 @@ _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
 # Quoted-printable (RFC 2045), a mail body logged as it was sent: `=XX` escapes, and an `=` before a line break where
 # a line was cut at 76 characters (a soft break: nothing of the text). A credential after its name (`token=3DX`), or
-# cut by a soft break, is found in the decoded text; read only in a text that encodes an `=` (`=3D`).
+# cut by a soft break, is found in the decoded text; read only in a text that encodes an `=` (`=3D`), or that
+# declares its body so and cuts a line (`Content-Transfer-Encoding: quoted-printable`, then `hunter2Se=\ncret!`).
 _QUOTED_PRINTABLE = compile_regex(rb"=(?:[0-9A-Fa-f]{2}|\r?\n)")
 
 
@@ -5724,8 +5787,8 @@ def _config_argument_spans(data: bytes) -> Iterator[Span]:
         arguments = list(_ARGUMENT.finditer(match.group(b"args")))
         for index, argument in enumerate(arguments):
             name = argument.group(0).strip(b"\"'").decode("utf-8", "replace")
-            if "=" in name or name.startswith("-"):
-                continue
+            if "=" in name or name.startswith("-") or MARKER_PREFIX in name:
+                continue  # (a marker names no setting: `[REDACTED:password]` is no argument named `password`)
             if not any(hint in argument.group(0).lower() for hint in _SETTING_HINTS):
                 continue
             lowered = name.lower()
@@ -5740,6 +5803,8 @@ def _config_argument_spans(data: bytes) -> Iterator[Span]:
             quoted = value.group(0)[:1] in (b'"', b"'")
             start = offset + value.start() + quoted
             end = offset + value.end() - quoted if quoted else start + len(value.group(0).rstrip(b".,:;"))
+            if not quoted and argument.group(0).startswith(b"[") and data[end - 1 : end] == b"]":
+                end -= 1  # a pair in brackets (.NET's `[Password, X]`): its `]` closes the pair
             written = data[start:end].decode("utf-8", "replace")
             if end > start and _positional_secret(written) and not _marked(data, start, end):
                 yield start, end, kind, _CONTEXT
@@ -5750,6 +5815,7 @@ def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Sp
     patterns += [_FTP_LONE_PASS] if b"pass" in present and b"PASS" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
     patterns += [_SMTP_LOGIN_PASSWORD] if not present.isdisjoint(_SMTP_PROMPTS) else []
+    patterns += [_NICKSERV_IDENTIFY] if b"nickserv" in present else []
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
@@ -6130,7 +6196,12 @@ class _Plan:
         self.positional = not present.isdisjoint(
             _POSITIONAL_GATES + _SLASH_GATES + _ORACLE_GATES
         ) or not present.isdisjoint(_AUTH_GATES)
-        self.protocol = b"pass" in present or b"login" in present or not present.isdisjoint(_SMTP_PROMPTS)
+        self.protocol = (
+            b"pass" in present
+            or b"login" in present
+            or b"nickserv" in present
+            or not present.isdisjoint(_SMTP_PROMPTS)
+        )
         # a login's words, or `pass` (`user=bob pass X`: `Redactor.spans` looks for the user)
         self.login = not present.isdisjoint(_LOGIN_GATES)
         self.user_pass = b"pass" in present
@@ -6139,7 +6210,9 @@ class _Plan:
         # looks for it when it meets a hex run)
         self.hex_words = self.key_hint or not present.isdisjoint((b"login", b"logon", b"signin"))
         self.k8s = b"secret" in present
-        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/", b"=3d"))
+        self.escaped = not present.isdisjoint(
+            (b"%", b"\\u", b"\\x", b"&", b":\\/\\/", b"=3d", b"quoted-printable")
+        )
         self.hex = not present.isdisjoint(_HEX_GATES)
         self.public = b"begin" in present
 
@@ -6445,8 +6518,13 @@ class Redactor:
                 yield starts[start], ends[end - 1], kind, rank
         if b"%20" in data or b"%0" in data or b"%3A" in data or b"%3a" in data:
             yield from self._query_value_spans(data, depth)
+        soft_break = data.find(b"=\n") >= 0 or data.find(b"=\r\n") >= 0
+        # a body that encodes an `=`, or that declares itself so and cuts a line (its soft breaks, no `=3D`)
+        declared = soft_break and data.lower().find(b"quoted-printable") >= 0
         printable = (
-            _unescape(data, _QUOTED_PRINTABLE) if data.find(b"=3D") >= 0 or data.find(b"=3d") >= 0 else None
+            _unescape(data, _QUOTED_PRINTABLE)
+            if data.find(b"=3D") >= 0 or data.find(b"=3d") >= 0 or declared
+            else None
         )
         if printable is not None:
             text, starts, ends = printable
