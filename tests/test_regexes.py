@@ -338,6 +338,18 @@ def test_a_debug_pattern_is_parsed_and_printed_by_re(
     assert not regexes._used
 
 
+def test_a_lone_character_class_compiled_during_start_up_is_left_to_re(installed: Path) -> None:
+    """A library's class of a set's members (markdown_it's terminators) changes its text with the hash seed from
+    run to run: compiled by `re` alone, it neither enters the cache nor makes the run rewrite it at exit."""
+    members = "".join(sorted({"!", "#", "]", "-", "\\", "^", "~"}))
+    for source in (f"[{re.escape(members)}]", "[^]a-z]", rb"[\x00-\x1f\]]"):
+        assert re.compile(source).pattern == source
+        assert not regexes._used
+    assert re.compile("[a]+").fullmatch("aa")  # a class and more: kept
+    assert re.compile("[a][b]").fullmatch("ab")
+    assert set(regexes._used) == {(str, "[a]+", 0), (str, "[a][b]", 0)}
+
+
 def test_patterns_compiled_once_start_up_is_over_are_not_kept(fresh_cache: Path) -> None:
     """A scan builds some patterns from what it reads (a service's name, a route): `startup.end` leaves them
     to `re` alone, and the cache holds only what every run compiles."""

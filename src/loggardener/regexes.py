@@ -97,9 +97,30 @@ def uninstall() -> None:
 
 
 def _start_up_compile(pattern: Any, flags: int = 0) -> Any:
-    if type(pattern) not in (str, bytes) or flags & re.DEBUG:
+    if type(pattern) not in (str, bytes) or flags & re.DEBUG or _one_class(pattern):
         return _ENGINE_COMPILE(pattern, flags)
     return compile_regex(pattern, flags)
+
+
+def _one_class(pattern: str | bytes) -> bool:
+    """Whether `pattern` is one character class and nothing else (`[@#<{]`), which `re` itself compiles while a
+    command starts: its code is quick to generate, and a library builds such a class from a set's members
+    (markdown_it's inline terminators, loaded by typer's help), whose order, and so the pattern's text, changes
+    from run to run with the hash seed. Kept, each run's new text made every run rewrite the whole cache at exit
+    for a pattern no later run looks up (`gardener --help`: 21 M of its 563 M instructions)."""
+    text = pattern if isinstance(pattern, str) else pattern.decode("latin-1")
+    if len(text) < 3 or text[0] != "[" or text[-1] != "]":
+        return False
+    at = 2 if text[1:2] == "^" else 1
+    at += text[at : at + 1] == "]"  # a `]` first in the class is one of its members
+    while at < len(text):
+        if text[at] == "\\":
+            at += 2
+        elif text[at] == "]":
+            return at == len(text) - 1
+        else:
+            at += 1
+    return False
 
 
 def _store_at_exit() -> None:

@@ -1498,13 +1498,20 @@ _SIP_USERINFO = _Deferred(
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
 # `user:pass` or `:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
-_USER_FLAG = _Deferred(
-    rb"(?:^|[\s\"'])(?:"
+_USER_FLAG_FORMS = (
     rb"(?:(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})|-u)[\"']?[^\s:,%\"']+:"
     rb"|(?:-u|--user)(?:=|[ \t]{1,8})[\"']?:"  # an empty user: the token is the password (`curl -u :X`)
     rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
-    rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,[\"']?"
-    rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
+)
+_LFTP_USER = rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,[\"']?"
+_USER_FLAG = _Deferred(
+    rb"(?:^|[\s\"'])(?:" + _USER_FLAG_FORMS + _LFTP_USER + rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
+)
+# The same without lftp's form, for a text without `lftp`, where that alternative matches nowhere, so the first
+# match at each position is the same: its `[^\r\n]{0,256}?` is most of the pattern's program (RE2 compiles a copy
+# of the class for each count), compiled for any text with `auth` in it (`Authorization: Bearer …`).
+_USER_FLAG_WITHOUT_LFTP = _Deferred(
+    rb"(?:^|[\s\"'])(?:" + _USER_FLAG_FORMS + rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
 )
 # A password or token that a command takes as a positional argument, not after a flag: `rabbitmqctl add_user U P`,
 # `net user U P /add`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`, PowerShell's
@@ -6407,7 +6414,9 @@ class Redactor:
         if plan.user_flag or data.find(b"--user") >= 0:
             spans.extend(
                 s
-                for s in _simple_spans(_USER_FLAG, data, "password")
+                for s in _simple_spans(
+                    _USER_FLAG if data.find(b"lftp") >= 0 else _USER_FLAG_WITHOUT_LFTP, data, "password"
+                )
                 if not data[s[0] : s[1]].isdigit()
                 and not _placeholder(
                     data[s[0] : s[1]].decode("utf-8", "replace")
