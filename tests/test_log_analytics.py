@@ -1521,7 +1521,6 @@ _NOT_REPORT_LINES = frozenset(
         *(
             "_PHP_TRACE",
             "_RUST_NOTE",
-            "_SPRING_REPORT",
             "_SQL_TRAILER",
             "_STATEMENT_LINE",
             "_TAGS_ONLY",
@@ -1531,9 +1530,7 @@ _NOT_REPORT_LINES = frozenset(
 )
 
 
-# Known gap: Spring Boot's failure analysis split one line per entry differs between the scans, and with its lines as
-# headers the Log Analytics scan fails (a problem of batch events only has no sample to show)
-_NOT_YET_REPORT_LINES = frozenset({"_SPRING_REPORT"})
+_NOT_YET_REPORT_LINES: frozenset[str] = frozenset()
 
 
 def test_every_report_reassembly_classifies_reaches_the_querys_headers() -> None:
@@ -1711,6 +1708,128 @@ def test_counted_runs_between_a_plain_line_and_the_heading_it_opens_scan_alike()
     entries.sort(key=lambda entry: entry["timestamp"])
     local = local_report(ListSource(entries))
     assert local.totals.events == 12 * 6
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Spring Boot's failure analysis (`LoggingFailureAnalysisReporter`) as Spring prints it to stdout, one line per entry
+# and no severity: what failed and what to do are plain lines, over one line or several
+_SPRING_REPORTS = [
+    [
+        "2026-11-21T06:00:00.412Z ERROR 1 --- [           main] o.s.b.d.LoggingFailureAnalysisReporter   : ",
+        "",
+        "***************************",
+        "APPLICATION FAILED TO START",
+        "***************************",
+        "",
+        "Description:",
+        "",
+        "Web server failed to start. Port 8080 was already in use.",
+        "",
+        "Action:",
+        "",
+        "Identify and stop the process that's listening on port 8080 or configure this application to listen on "
+        "another port.",
+        "",
+    ],
+    [
+        "Error starting ApplicationContext. To display the condition evaluation report re-run your application with "
+        "'debug' enabled.",
+        "***************************",
+        "APPLICATION FAILED TO START",
+        "***************************",
+        "",
+        "Description:",
+        "",
+        "Parameter 0 of constructor in com.acme.billing.InvoiceService required a bean of type "
+        "'com.acme.billing.LedgerClient' that could not be found.",
+        "",
+        "The injection point has the following annotations:",
+        "\t- @org.springframework.beans.factory.annotation.Autowired(required=true)",
+        "",
+        "Action:",
+        "",
+        "Consider defining a bean of type 'com.acme.billing.LedgerClient' in your configuration.",
+        "Then restart the application.",
+    ],
+]
+
+
+def _spring_reports(copies: int, instances: int) -> list[dict[str, Any]]:
+    """`copies` of each report on `instances` instances, at most 10 s apart (each copy's lines 300 µs apart)."""
+    entries: list[dict[str, Any]] = []
+    for number, lines in enumerate(_SPRING_REPORTS):
+        for copy in range(copies):
+            moment = START + timedelta(seconds=10 * copy + number, microseconds=copy)
+            for line, text in enumerate(lines):
+                entries.append(
+                    {
+                        "insertId": f"r{number}c{copy}l{line}",
+                        "timestamp": (moment + timedelta(microseconds=300 * line))
+                        .isoformat()
+                        .replace("+00:00", "Z"),
+                        "logName": "projects/p/logs/run.googleapis.com%2Fstdout",
+                        "resource": {
+                            "type": "cloud_run_revision",
+                            "labels": {
+                                "service_name": f"svc{number}",
+                                "revision_name": f"svc{number}-00001-abc",
+                            },
+                        },
+                        "labels": {"instanceId": f"instance-{copy % instances}"},
+                        "textPayload": text,
+                    }
+                )
+    entries.sort(key=lambda entry: entry["timestamp"])
+    return entries
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(3, 3), (12, 2)], ids=["few", "batched"])
+def test_spring_boots_failure_analysis_split_per_line_scans_alike(copies: int, instances: int) -> None:
+    """Each report is one event in both scans, what to do included, whether it comes back line by line or counted."""
+    entries = _spring_reports(copies, instances)
+    local = local_report(ListSource(entries))
+    assert local.totals.events == len(_SPRING_REPORTS) * copies
+    assert all("\nAction: " in cluster.samples[0].message for cluster in local.clusters)
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Look-alikes: a section's heading or a banner of no failure analysis, plain lines right after it, no severity
+_SPRING_LOOK_ALIKES: list[list[tuple[float, str]]] = [
+    [(0, "Description:"), (0.0003, "nightly export of {n} tables"), (0.0003, "done")],
+    [(0, "***************************"), (0.0003, "Action:"), (0.0003, "none required"), (0.0003, "bye")],
+]
+
+
+def test_lines_that_only_look_like_a_failure_analysis_scan_alike() -> None:
+    entries = _split_tracebacks(8, seed=3, hours=0.1, instances=2, shapes=_SPRING_LOOK_ALIKES)
+    for entry in entries:
+        entry.pop("severity", None)
+    local = local_report(ListSource(entries))
+    assert local.clusters == []
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# A Dart error whose text goes on over plain lines after the VM's heading, no severity: counted copies of it come back
+# between the lines of the copies sent in full on the same instance
+_DART_TEXT_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "Unhandled exception:"),
+        (0.0003, "Bad state: ledger {n} closed while posting"),
+        (0.0003, "the ledger was closed by a shutdown hook"),
+        (0.0003, "retry after restart"),
+        (0.0003, "#0      Ledger.post (package:shop/ledger.dart:27:18)"),
+        (0.0003, "#1      main (file:///app/bin/server.dart:14:9)"),
+    ]
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(3, 3), (20, 2)], ids=["few", "batched"])
+def test_a_reports_plain_lines_between_counted_copies_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(copies, seed=5, hours=0.1, instances=instances, shapes=_DART_TEXT_SHAPES)
+    for entry in entries:
+        entry.pop("severity", None)
+    local = local_report(ListSource(entries))
+    assert local.totals.events == copies
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 

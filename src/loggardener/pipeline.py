@@ -20,10 +20,12 @@ from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity, log_project
 from loggardener.entries.parse import EntryParser, entry_moment, shipped_timestamp_text
 from loggardener.entries.reassemble import (
+    RECORD_STEP,
     GroupKey,
     Reassembler,
     heads_report,
     may_neighbour_message,
+    opens_report_text,
     stream_key,
 )
 from loggardener.linking.incidents import build_incidents
@@ -303,18 +305,34 @@ class Scan:
         streams' lines may come between the two (instances crashing at once). A record a source counted is no
         report's first line (`_find_head`): it passes at once, and takes no waiting line's place (Log Analytics
         returns a group's counted runs at the group's first time, between that run's own lines). The streams
-        `awaiting` a plain line (`may_neighbour_message`) are told as each entry is parsed, before it waits."""
+        `awaiting` a plain line (`may_neighbour_message`) are told as each entry is parsed, before it waits; so are
+        the streams of a report that goes on over plain lines (`opens_report_text`), while each line comes within
+        `RECORD_STEP` of the one before."""
         window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]] = deque()
+        # per stream of such a report, the time of its latest line
+        reports: dict[GroupKey, datetime] = {}
         for item in parsed:
-            entry = item[0]
-            if awaiting:
+            entry, single = item[0], item[1] is None
+            # (a counted record is reassembled apart, `_events`: no line of its stream's, which it may come between)
+            if single and awaiting:
                 awaiting.discard(stream_key(entry))
+            if (
+                single
+                and reports
+                and (latest := reports.pop(key := stream_key(entry), None)) is not None
+                and abs(entry.timestamp - latest) <= RECORD_STEP
+            ):
+                reports[key] = entry.timestamp
+                awaiting.add(key)
             if isinstance(entry, LogEntry):
-                if may_neighbour_message(entry):
+                if single and may_neighbour_message(entry):
                     awaiting.add(stream_key(entry))
+                if single and opens_report_text(entry):
+                    reports[key := stream_key(entry)] = entry.timestamp
+                    awaiting.add(key)
                 if entry.payload_kind == "text" and heads_report(entry.message):
                     self._find_head(window, entry, stream_key(entry))
-            if item[1] is not None:
+            if not single:
                 yield item
                 continue
             window.append((item, self._skimmed if isinstance(entry, Quiet) else None))

@@ -2106,6 +2106,25 @@ def may_neighbour_message(entry: LogEntry) -> bool:
     )
 
 
+def opens_report_text(entry: LogEntry) -> bool:
+    """A line after which its report goes on over plain lines, each within `RECORD_STEP` of the one before
+    (`_Group.report`): a part of Spring Boot's failure analysis, a Dart error's heading or shelf's, a Dart VM frame.
+    Those plain lines (what failed, what to do, the error's text) are lines the parser's fast path would skim."""
+    message = entry.message
+    if entry.payload_kind != "text" or len(message) > _SHORT_NEIGHBOUR:
+        return False
+    line = message.strip()
+    if not line:
+        return False
+    if (line[0] in _SPRING_INITIALS or line[-1] == ":") and _SPRING_REPORT.fullmatch(line) is not None:
+        return True
+    return (
+        line == DART_UNHANDLED
+        or (line[:8] == "ERROR - " and _SHELF_ERROR.fullmatch(line) is not None)
+        or (line.startswith(_DART_FRAME_STARTS) and line_kind(message) == "frame")
+    )
+
+
 # Lines a plain line comes right after, in one report: a Dart FormatException's excerpt of its input after it, a
 # Deno uncaught error's source line, the Dart VM's error text after `Unhandled exception:`, shelf's report over
 # its plain lines (its request, `Error thrown by handler.`, the error's text); newest first, a Haskell error's
@@ -2139,9 +2158,20 @@ NEIGHBOURED_PATTERN = (
     + ")"
     + r"|^\s*\^[\^~]*\s*$"
 )
+# A line after which a report goes on over plain lines, each within `RECORD_STEP` of the one before (`_Group.report`,
+# `_in_report`): a part of Spring Boot's failure analysis, a Dart error's heading or shelf's, a Dart VM frame; as one
+# pattern over the line as logged, a superset (a Dart frame by how it starts), so that the Log Analytics query holds
+# those plain lines in the report's run as reassembly does
+REPORT_TEXT_OPENER_PATTERN = (
+    r"^\s*(?:"
+    + "|".join([_SPRING_REPORT.pattern, _literal(DART_UNHANDLED), _SHELF_ERROR.pattern])
+    + r")\s*$|^\s*(?:"
+    + "|".join(_literal(start) for start in _DART_FRAME_STARTS)
+    + ")"
+)
 # The lines of a report reassembly joins that no Python, Java, Go or Ruby header opens (Dart's, Swift's, Haskell's,
 # Lua's, Perl's, shelf's, PHP-FPM's slow log, OTP's crash report, the JVM's lines after an OutOfMemoryError, .NET's
-# stack overflow): a run of lines holding one may be a split stack (the Log Analytics query's headers derive from
+# stack overflow, Spring Boot's failure analysis): a run of lines holding one may be a split stack (the Log Analytics query's headers derive from
 # them; a pattern `_classify` reads belongs here unless its lines only go on with a report another line opens)
 REPORT_LINE_PATTERNS = (
     DOTNET_OVERFLOW_LINE,
@@ -2161,6 +2191,7 @@ REPORT_LINE_PATTERNS = (
     _FPM_SLOW_LOG,
     _ERLANG_REPORT,
     _JVM_OOM_LINE,
+    _SPRING_REPORT,
     compile_regex(
         "|".join(
             f"^{_literal(heading)}$"

@@ -120,6 +120,7 @@ from loggardener.entries.reassemble import (
     PREAMBLE_STEP,
     RECORD_STEP,
     REPORT_LINE_PATTERNS,
+    REPORT_TEXT_OPENER_PATTERN,
     STACK_INFO,
 )
 from loggardener.entries.resources import (
@@ -472,6 +473,9 @@ _NEIGHBOURED = widen_escapes(_re2_superset(NEIGHBOURED_PATTERN), _UNICODE_CLASSE
 # Lines of a report of Dart, Swift, Haskell, Lua, Perl, shelf, PHP-FPM or .NET's stack overflow
 # (`reassemble.REPORT_LINE_PATTERNS`): its lines
 _REPORT_LINE = "|".join(_re2_text_superset(pattern.pattern) for pattern in REPORT_LINE_PATTERNS)
+# A line after which a report goes on over plain lines within `reassemble.RECORD_STEP` (Spring Boot's failure
+# analysis, a Dart error: `reassemble.REPORT_TEXT_OPENER_PATTERN`)
+_REPORT_TEXT_OPENER = _re2_text_superset(REPORT_TEXT_OPENER_PATTERN)
 # A Rust panic whose message is on the next line (some pastes and formatters drop the last colon)
 _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
 # A line's header of a timestamp and a level word, or a level word alone (`FATAL NoMethodError (…):`, `ERROR `):
@@ -796,6 +800,7 @@ text_lines AS (
     -- a private key's block, one line per entry
     REGEXP_CONTAINS(line_text, {_string(_KEY_MARKER)}) AS key_marker,
     REGEXP_CONTAINS(line_text, {_string(_KEY_LINE)}) AS key_line,
+    REGEXP_CONTAINS(line_text, {_string(_REPORT_TEXT_OPENER)}) AS opens_report,
     LAG(timestamp) OVER ({line_order}) AS line_before
   FROM scoped
   WHERE line_text IS NOT NULL
@@ -815,7 +820,10 @@ continued AS (
     {after_label} AS after_label,
     SUM(IF(NOT (key_line OR key_marker)
       OR TIMESTAMP_DIFF(timestamp, line_before, MICROSECOND) > {gap}, 1, 0))
-      OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS key_run
+      OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS key_run,
+    -- lines each within `reassemble.RECORD_STEP` of the one before
+    SUM(IF(TIMESTAMP_DIFF(timestamp, line_before, MICROSECOND) <= {record_step}, 0, 1))
+      OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS step_run
   FROM text_lines
 ),
 prefacing AS (
@@ -824,7 +832,11 @@ prefacing AS (
     IFNULL(LEAD(prefaced) OVER ({line_order}), FALSE) AS prefaces,
     -- a label a fetched line follows: the label, the value and the lines between come back in their stream
     names_label AND ({label_needed}) AS label_needed,
-    (key_line OR key_marker) AND LOGICAL_OR(key_marker) OVER (PARTITION BY {part}, key_run) AS in_key
+    (key_line OR key_marker) AND LOGICAL_OR(key_marker) OVER (PARTITION BY {part}, key_run) AS in_key,
+    -- a plain line of a report that goes on over plain lines (`reassemble._in_report`): after its opener, each
+    -- line within `RECORD_STEP` of the one before
+    LOGICAL_OR(opens_report) OVER (PARTITION BY {part}, step_run ORDER BY timestamp, line_rank, insert_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS in_report
   FROM continued
 ),
 lines AS (
@@ -833,7 +845,7 @@ lines AS (
     header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
-      OR label_needed OR after_label OR in_key
+      OR label_needed OR after_label OR in_key OR in_report
       OR neighboured OR IFNULL(LAG(neighboured) OVER ({line_order}), FALSE)
       OR IFNULL(LEAD(neighboured) OVER ({line_order}), FALSE) AS maybe_traceback
   FROM prefacing
