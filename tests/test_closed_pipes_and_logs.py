@@ -178,7 +178,7 @@ def test_a_reader_that_leaves_before_the_report_or_assignments_is_an_output_not_
     assert code == 2, stderr
     assert errors == [
         f"error: cannot write the {what} to standard output: its reader went away (the pipe was closed) "
-        f"before the {what} was written whole; read all of it, or give {option} a file path"
+        f"before the last of it was written; read all of it, or give {option} a file path"
     ]
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
     assert state.read_bytes() == before

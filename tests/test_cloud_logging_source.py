@@ -1645,8 +1645,10 @@ def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault
         (b'{"entries": "x"}', "its `entries` is a JSON string, not a list"),
         (b'{"entries": [], "nextPageToken": 7}', "its `nextPageToken` is a JSON number, not text"),
         (b'{"entries": [], "nextPageToken": true}', "its `nextPageToken` is a JSON boolean, not text"),
+        # no body at all, which the client hands over undecoded: said 'a JSON bytes'
+        (b"", "the answer is empty (HTTP 200 without a body)"),
     ],
-    ids=["null", "string", "entries-string", "token-number", "token-boolean"],
+    ids=["null", "string", "entries-string", "token-number", "token-boolean", "empty"],
 )
 def test_an_answer_of_another_shape_is_said_in_jsons_words_not_pythons(answer: bytes, said: str) -> None:
     fault = Fault(200, raw=answer, content_type="application/json")

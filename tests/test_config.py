@@ -37,6 +37,18 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("min_severity = 3 = 4\n", "is not valid TOML"),
+        # tomllib gives a line and column but not the key: the key that line sets, and its table, are named
+        (
+            'min_severity = "ERROR"\nmin_severity = "INFO"\n',
+            "(at line 2, column 22): `min_severity` is given twice, or as a value and as a table; keep one",
+        ),
+        (
+            '[issues]\nthreshold = "P1"\ntype_label = "x"\nthreshold = "P2"\n',
+            "`threshold` in [issues] is given twice",
+        ),
+        ("[clustering]\nentries.workers = 2\nentries = 3\n", "`entries` in [clustering] is given twice"),
+        ("[state]\nx = 1\n[state.x]\n", "the table [state.x] is given twice, or as a value and as a table"),
+        ("[entries]\nworkers = 1 2\n", "(at line 2, column 13), at `workers` in [entries]"),
         ('min_severity = "LOUD"\n', "key 'min_severity'"),
         ("[clustering]\nsamples_per_cluster = 0\n", "key 'clustering.samples_per_cluster'"),
         (

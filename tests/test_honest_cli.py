@@ -435,6 +435,27 @@ def test_a_signal_that_stops_cluster_says_so_without_the_scans_words_about_issue
     )
 
 
+@pytest.mark.parametrize(("issues", "publishes"), [("none", False), ("draft", False), ("publish", True)])
+def test_a_stopped_scan_speaks_of_published_issues_only_when_it_publishes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, issues: str, publishes: bool
+) -> None:
+    """A scan stopped by Ctrl-C or SIGTERM said 'issues already published are found again' in every run, also
+    in one that publishes nothing (no --issues, or drafts): only `--issues publish` has issues to find again."""
+    from loggardener.commands import scan as scan_command
+
+    def stopped(_services: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scan_command, "_services", stopped)
+    monkeypatch.setenv("GH_TOKEN", "ghp_" + "a" * 36)
+    code, _, stderr = _scan(tmp_path, "--issues", issues, "--repo", "o/r")
+    assert code == 130
+    assert stderr.startswith(
+        "interrupted: stopped before the end; each output is written whole or not at all, so rerun the scan"
+    )
+    assert ("published" in stderr) is publishes, stderr
+
+
 @pytest.mark.parametrize("wrapped", [True, False])
 def test_a_signal_a_library_wrapped_in_its_own_error_still_ends_the_command_as_terminated(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], wrapped: bool

@@ -980,6 +980,46 @@ def test_the_links_resource_name_is_read_as_its_dataset_by_the_scan(
     assert "not found reading the columns of my-project.app_logs._AllLogs" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "code", "said"),
+    [
+        (404, "text/html", b"<html><body><h1>Not Found</h1></body></html>", 2, "does not serve the BigQuery API (HTTP 404"),
+        (404, "text/plain; charset=utf-8", b"404 page not found\n", 2, "check --bigquery-endpoint or GARDENER_BIGQUERY_ENDPOINT"),
+        (403, "text/html", b"<html><body>Blocked by your organization's proxy</body></html>", 5, "that is not BigQuery's error"),
+        (400, "text/html", b"<html><body><h1>400 Bad Request</h1>nginx</body></html>", 5, "that is not BigQuery's error"),
+        (403, "application/json", b'["denied"]', 5, "that is not BigQuery's error"),
+    ],
+    ids=["html-404", "text-404", "proxy-403", "proxy-400", "json-of-another-shape-403"],
+)  # fmt: skip
+def test_a_refusal_that_is_not_bigquerys_error_is_said_as_what_is_in_between(
+    bigquery_answering: Callable[[int, str, bytes], str],
+    tmp_path: Path,
+    status: int,
+    content_type: str,
+    body: bytes,
+    code: int,
+    said: str,
+) -> None:
+    """A 404, 403 or 400 page of a proxy or of another web server (a wrong --bigquery-endpoint) was taken as
+    BigQuery's verdict: a missing dataset (upgrade the bucket), a missing role (exit 4), a rejected query. As for
+    Cloud Logging, an answer without Google's JSON error says what is in between, or that the endpoint serves
+    no BigQuery API."""
+    from typer.testing import CliRunner
+
+    from loggardener.cli import app
+
+    endpoint = bigquery_answering(status, content_type, body)
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--no-state", "--log-analytics", "my-project.logs", "--bigquery-endpoint", endpoint,
+         "--hours", "1", "--out", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == code, result.stderr
+    assert said in result.stderr
+    for verdict in ("upgraded to Log Analytics", "roles/bigquery", "rejected the query", "Traceback"):
+        assert verdict not in result.stderr
+
+
 def test_a_query_too_complex_for_bigquerys_resources_says_to_narrow_the_scan(
     bigquery_answering: Callable[[int, str, bytes], str],
 ) -> None:

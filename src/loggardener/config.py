@@ -2321,6 +2321,32 @@ def ignored_pyproject(search_dir: Path | None = None) -> Path | None:
     return pyproject if isinstance(tool, dict) and "gardener" in tool else None
 
 
+_TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*'))*"""
+_TOML_KEY_LINE = compile_regex(rf"^\s*(?:(?P<key>{_TOML_KEY})\s*=|\[\[?\s*(?P<table>{_TOML_KEY})\s*\]\]?)")
+_TOML_POSITION = compile_regex(r"\(at line (\d+), column \d+\)$")
+
+
+def _with_toml_key(reason: str, text: str) -> str:
+    """tomllib's reason, which gives a line and column but not the key (`Cannot overwrite a value (at line 4,
+    column 17)`), with the key or table that line sets and the table it is in; for a key set twice (or as a
+    value and as a table), what to do."""
+    position = _TOML_POSITION.search(reason)
+    lines = text.split("\n")
+    number = int(position.group(1)) if position else 0
+    found = _TOML_KEY_LINE.match(lines[number - 1]) if 0 < number <= len(lines) else None
+    if found is None:
+        return reason
+    if found.group("table") is not None:
+        named = f"the table [{found.group('table')}]"
+    else:
+        tables = (_TOML_KEY_LINE.match(line) for line in reversed(lines[: number - 1]))
+        table = next((match.group("table") for match in tables if match and match.group("table")), None)
+        named = f"`{found.group('key')}`" + (f" in [{table}]" if table else "")
+    if reason.startswith("Cannot overwrite a value"):
+        return f"{reason}: {named} is given twice, or as a value and as a table; keep one"
+    return f"{reason}, at {named}"
+
+
 def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
     try:
         raw = files.read_unless_silent_pipe(path)
@@ -2347,7 +2373,8 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
             ExitCode.BAD_CONFIG,
         )
     try:  # a BOM, as Windows editors save; line breaks of any system, as text mode reads them
-        data = tomllib.loads(raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise GardenerError(
             f"config file {path} is not UTF-8 text: save it as UTF-8 TOML", ExitCode.BAD_CONFIG
@@ -2360,6 +2387,8 @@ def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
         )
         if raw.lstrip().startswith((b"{", b"[{")):
             reason = f"{reason}; it looks like JSON, and the configuration is TOML (see the README's Configuration)"
+        else:
+            reason = _with_toml_key(reason, text)
         raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})

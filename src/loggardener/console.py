@@ -71,10 +71,8 @@ def animates(console: Console) -> bool:
 
 
 INTERRUPTED = "stopped before the end; each output is written whole or not at all, so run the command again"
-SCAN_INTERRUPTED = (
-    "stopped before the end; each output is written whole or not at all, so rerun the scan (issues already "
-    "published are found again, not duplicated)"
-)
+SCAN_INTERRUPTED = "stopped before the end; each output is written whole or not at all, so rerun the scan"
+PUBLISHING_SCAN_INTERRUPTED = f"{SCAN_INTERRUPTED} (issues already published are found again, not duplicated)"
 
 
 class Terminated(BaseException):
@@ -164,15 +162,21 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     return reporting_errors(INTERRUPTED)(command)
 
 
-def reporting_errors(interrupted: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """`user_errors`, saying `interrupted` when a signal stops the command (the scan's says what a rerun of it
-    does about issues it published; other commands publish none)."""
+def reporting_errors(
+    interrupted: str | Callable[[Mapping[str, object]], str],
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`user_errors`, saying `interrupted` when a signal stops the command: a text, or one made from the
+    command's options (a scan that publishes says what a rerun of it does about the issues it published; other
+    runs and commands publish none)."""
     return functools.partial(_reporting_errors, interrupted=interrupted)
 
 
-def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, R]:
+def _reporting_errors(
+    command: Callable[P, R], interrupted: str | Callable[[Mapping[str, object]], str]
+) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        said = interrupted(kwargs) if callable(interrupted) else interrupted
         try:
             return command(*args, **kwargs)
         except GardenerError as exc:
@@ -181,15 +185,15 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             )
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            raise typer.Exit(stopped_by_signal(None, interrupted)) from None
+            raise typer.Exit(stopped_by_signal(None, said)) from None
         except Terminated as exc:
-            raise typer.Exit(stopped_by_signal(exc.signum, interrupted)) from None
+            raise typer.Exit(stopped_by_signal(exc.signum, said)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             signum = terminating_signal()
             if signum is not None:  # the signal's exception, wrapped by the code it interrupted
-                raise typer.Exit(stopped_by_signal(signum, interrupted)) from None
+                raise typer.Exit(stopped_by_signal(signum, said)) from None
             if debugging():
                 raise
             if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:

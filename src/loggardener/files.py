@@ -441,7 +441,7 @@ def output_open(path: Path, what: str) -> Iterator[IO[str]]:
         if cast(StandardOutput, stream).reader_gone:
             raise GardenerError(
                 f"cannot write the {what} to standard output: its reader went away (the pipe was closed) "
-                f"before the {what} was written whole; read all of it, or give {option} a file path",
+                f"before the last of it was written; read all of it, or give {option} a file path",
                 ExitCode.BAD_INPUT,
             )
         return

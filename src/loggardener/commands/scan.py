@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -22,7 +22,14 @@ import typer
 from rich.markup import escape
 
 from loggardener import startup
-from loggardener.console import SCAN_INTERRUPTED, animates, err, out, reporting_errors
+from loggardener.console import (
+    PUBLISHING_SCAN_INTERRUPTED,
+    SCAN_INTERRUPTED,
+    animates,
+    err,
+    out,
+    reporting_errors,
+)
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
 from loggardener.errors import ExitCode, GardenerError, is_utf8, missing_ca_bundle
@@ -335,7 +342,12 @@ def _log_analytics_source(
     )
 
 
-@reporting_errors(SCAN_INTERRUPTED)
+def _interrupted(options: Mapping[str, object]) -> str:
+    """The line a stopped scan ends with: only one that publishes has issues a rerun finds again."""
+    return PUBLISHING_SCAN_INTERRUPTED if options.get("issues") == IssuesChoice.publish else SCAN_INTERRUPTED
+
+
+@reporting_errors(_interrupted)
 def scan(
     ctx: typer.Context,
     from_path: Annotated[

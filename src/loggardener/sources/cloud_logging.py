@@ -152,6 +152,8 @@ def _checked_page(response: Any) -> dict[str, Any]:
 
     A `null` field is the field's default, as proto3's JSON mapping reads it (no entries, no next page).
     """
+    if response in (b"", ""):  # the client hands an empty body over as it is, undecoded
+        raise UnreadableAnswer("the answer is empty (HTTP 200 without a body)")
     if not isinstance(response, dict):
         raise UnreadableAnswer(f"the answer is a JSON {json_type(response)}, not an object")
     page = {key: value for key, value in response.items() if value is not None}

@@ -1470,6 +1470,63 @@ class BigQueryEngine:
                 ExitCode.SOURCE_FAILED,
             ) from None
 
+    def _forbidden(self, exc: Any, what: str) -> GardenerError:
+        """What BigQuery's 403 means: an API off, a project gone, a quota, an answer too large, a block, a
+        perimeter, billing off, or a missing role."""
+        disabled = not_enabled(exc, self.billing_project or "", "BigQuery API", "bigquery.googleapis.com")
+        if disabled is not None:
+            return disabled
+        gone = project_gone(exc, self.billing_project or "", _message(exc))
+        if gone is not None:
+            return gone
+        reason = _reason(exc)
+        if reason in _QUOTA_REASONS:
+            return _quota_exceeded(what, exc)
+        if reason == "responseTooLarge":  # a 403 that is no permission: the answer is over BigQuery's limit
+            return GardenerError(
+                f"BigQuery's answer is too large {what}: {_message(exc)}; narrow the window (--hours, --since, "
+                "--until) or the services (--service), or lower log_analytics.max_rows",
+                ExitCode.BAD_INPUT,
+            )
+        if reason == "blocked":
+            return _blocked(what, exc)
+        if reason == "policyViolation" or _PERIMETER_DENIED.search(_message(exc)):
+            return GardenerError(
+                f"blocked by a VPC Service Controls perimeter {what}: {_message(exc)}; no role lets the "
+                "request through: the perimeter's administrator must allow this account, network and the "
+                f"project that runs the query ({self.billing_project}) to reach BigQuery (an ingress rule; "
+                "the unique identifier finds the denial in the audit logs), or run the scan from inside "
+                "the perimeter",
+                ExitCode.CREDENTIALS,
+            )
+        if reason == "billingNotEnabled":
+            return GardenerError(
+                f"billing is not enabled on project {self.billing_project}, which runs the query "
+                f"({_message(exc)}): enable it, or run the query in another project with --project",
+                ExitCode.BAD_INPUT,
+            )
+        return GardenerError(
+            f"permission denied {what}: {_message(exc)}; {_roles(exc, self.billing_project)}",
+            ExitCode.CREDENTIALS,
+        )
+
+    def _refused_in_between(self, exc: Any, what: str) -> GardenerError:
+        """A 400, 403 or 404 whose body is not BigQuery's JSON error: a proxy's or another web server's page
+        (a wrong --bigquery-endpoint), so no verdict on the query, the dataset or a role."""
+        where = shown_url(self.endpoint or "bigquery.googleapis.com")
+        if exc.code == 404 and what != READING_ROWS:
+            return GardenerError(
+                f"{where} does not serve the BigQuery API (HTTP 404 {what}: {_message(exc)[:200]}); check "
+                "--bigquery-endpoint or GARDENER_BIGQUERY_ENDPOINT",
+                ExitCode.BAD_INPUT,
+            )
+        return GardenerError(
+            f"{where} refused the request {what} with HTTP {exc.code} ({_message(exc)[:200]}) that is not "
+            "BigQuery's error: something in between (a proxy, a firewall) or --bigquery-endpoint refused it "
+            "before BigQuery read it; check them (HTTPS_PROXY, the endpoint's scheme and port) and rerun",
+            ExitCode.SOURCE_FAILED,
+        )
+
     def _call(self, what: str, action: Any) -> Any:
         import requests
         from google.api_core import exceptions as api
@@ -1522,44 +1579,24 @@ class BigQueryEngine:
                 cause += " (retries.request_timeout_seconds)"
                 hint += ", or raise those settings for a slow server"
             raise GardenerError(f"{failed}: {cause[:300]}; {hint}", ExitCode.SOURCE_FAILED) from None
-        except api.Forbidden as exc:
-            disabled = not_enabled(exc, self.billing_project or "", "BigQuery API", "bigquery.googleapis.com")
-            if disabled is not None:
-                raise disabled from None
-            gone = project_gone(exc, self.billing_project or "", _message(exc))
-            if gone is not None:
-                raise gone from None
-            reason = _reason(exc)
-            if reason in _QUOTA_REASONS:
-                raise _quota_exceeded(what, exc) from None
-            if (
-                reason == "responseTooLarge"
-            ):  # a 403 that is no permission: the answer is over BigQuery's limit
+        except (api.BadRequest, api.Forbidden, api.NotFound) as exc:
+            if not _bigquerys_error(exc):
+                raise self._refused_in_between(exc, what) from None
+            if isinstance(exc, api.Forbidden):
+                raise self._forbidden(exc, what) from None
+            if what == READING_ROWS:
+                # the query ran: its results, read page by page, expired or their page token was refused
                 raise GardenerError(
-                    f"BigQuery's answer is too large {what}: {_message(exc)}; narrow the window (--hours, --since, "
-                    "--until) or the services (--service), or lower log_analytics.max_rows",
-                    ExitCode.BAD_INPUT,
+                    f"BigQuery failed {what} after the query ran (HTTP {exc.code}): {_message(exc)}; a query's "
+                    "results are kept for a day and read by page tokens: rerun the scan",
+                    ExitCode.SOURCE_FAILED,
                 ) from None
-            if reason == "blocked":
-                raise _blocked(what, exc) from None
-            if reason == "policyViolation" or _PERIMETER_DENIED.search(_message(exc)):
-                raise GardenerError(
-                    f"blocked by a VPC Service Controls perimeter {what}: {_message(exc)}; no role lets the "
-                    "request through: the perimeter's administrator must allow this account, network and the "
-                    f"project that runs the query ({self.billing_project}) to reach BigQuery (an ingress rule; "
-                    "the unique identifier finds the denial in the audit logs), or run the scan from inside "
-                    "the perimeter",
-                    ExitCode.CREDENTIALS,
-                ) from None
-            if reason == "billingNotEnabled":
-                raise GardenerError(
-                    f"billing is not enabled on project {self.billing_project}, which runs the query "
-                    f"({_message(exc)}): enable it, or run the query in another project with --project",
-                    ExitCode.BAD_INPUT,
-                ) from None
+            if isinstance(exc, api.BadRequest):
+                raise _rejected_query(what, exc) from None
             raise GardenerError(
-                f"permission denied {what}: {_message(exc)}; {_roles(exc, self.billing_project)}",
-                ExitCode.CREDENTIALS,
+                f"not found {what}: {_message(exc)}; is the bucket upgraded to Log Analytics with a linked "
+                f"dataset? {_SETUP}",
+                ExitCode.BAD_INPUT,
             ) from None
         except (api.Unauthorized, GoogleAuthError) as exc:
             unreachable = self._unreachable(exc, what)
@@ -1583,21 +1620,6 @@ class BigQueryEngine:
             said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
             raise GardenerError(
                 f"credentials rejected {what}: {said}; {credentials_hint(exc)}", ExitCode.CREDENTIALS
-            ) from None
-        except (api.NotFound, api.BadRequest) as exc:
-            if what == READING_ROWS:
-                # the query ran: its results, read page by page, expired or their page token was refused
-                raise GardenerError(
-                    f"BigQuery failed {what} after the query ran (HTTP {exc.code}): {_message(exc)}; a query's "
-                    "results are kept for a day and read by page tokens: rerun the scan",
-                    ExitCode.SOURCE_FAILED,
-                ) from None
-            if isinstance(exc, api.BadRequest):
-                raise _rejected_query(what, exc) from None
-            raise GardenerError(
-                f"not found {what}: {_message(exc)}; is the bucket upgraded to Log Analytics with a linked "
-                f"dataset? {_SETUP}",
-                ExitCode.BAD_INPUT,
             ) from None
         except api.GoogleAPICallError as exc:
             if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
@@ -1833,6 +1855,20 @@ def _rejected_query(what: str, exc: BaseException) -> GardenerError:
     else:
         hint = ""
     return GardenerError(f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT)
+
+
+def _bigquerys_error(exc: Any) -> bool:
+    """Whether an HTTP error is BigQuery's: its body is Google's JSON error (`{"error": {...}}`), or it is a
+    failed query job's error, which the client raises without an answer. A proxy's or a web server's page is
+    not: it says nothing of the query, the dataset or a role."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return True
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):  # not JSON; JSON of another shape
+        return False
+    return isinstance(error, dict)
 
 
 def _reason(exc: Any) -> str | None:
