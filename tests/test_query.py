@@ -18,11 +18,13 @@ from loggardener.sources.query import (
     CHANGE_AUDIT,
     CONSOLE_BASE,
     DECLARED_ABOVE,
+    MAX_FILTER_LENGTH,
     LogQuery,
     build_filter,
     console_url,
     quote_string,
     rfc3339,
+    without_subsumed,
 )
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -120,13 +122,14 @@ def test_string_literals_read_back_as_written(value: str) -> None:
     assert unquote_literal(quote_string(value)) == value
 
 
-@given(st.lists(st.text(min_size=1), min_size=1, max_size=4))
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=4))
 def test_service_names_survive_quoting(services: list[str]) -> None:
     plain = build_filter(LogQuery(START, END)).split("\n")
     with_services = build_filter(LogQuery(START, END, services=tuple(services)))
-    prefix, suffix = "\n".join(plain[:2]) + "\nAND ", "\n" + plain[2]
-    assert with_services.startswith(prefix) and with_services.endswith(suffix)
-    clause = with_services[len(prefix) : -len(suffix)]
+    prefix = "\n".join(plain[:2]) + "\nAND "
+    assert with_services.startswith(prefix)
+    # (the severity clause after it may read some message fields by presence, to fit the length limit)
+    clause = with_services[len(prefix) : with_services.rindex("\nAND (severity>=")]
     assert clause.startswith("(resource.labels.service_name=")
     first = clause.split(" OR resource.labels.job_name=", 1)[0]
     literals = re.findall(r'"(?:[^"\\]|\\.)*"', first, flags=re.DOTALL)
@@ -264,3 +267,54 @@ def test_the_query_fetches_a_level_written_as_an_object() -> None:
     # log4js' `"level": {"level": 40000, "levelStr": "ERROR"}`, a pino formatter's `{"label": "error"}`
     for name in ("levelStr", "name", "label"):
         assert f"jsonPayload.level.{name}=~" in DECLARED_ABOVE, name
+
+
+@pytest.mark.parametrize("services", [0, 1, 3, 8, 12])
+def test_the_live_query_stays_within_cloud_loggings_length_limit(services: int) -> None:
+    """Cloud Logging refuses a query longer than 20,000 characters: the filter fits, with the usual message fields
+    still read by their text; fields it has no room to read so are fetched by their presence (more entries, none
+    lost), never dropped."""
+    from loggardener.entries.payloads import MESSAGE_FIELDS
+
+    names = tuple(f"checkout-service-{index}" for index in range(services))
+    filter_ = build_filter(LogQuery(START, END, services=names))
+    assert len(filter_) <= MAX_FILTER_LENGTH
+    assert "jsonPayload.message=~" in filter_ and "jsonPayload.msg=~" in filter_
+    for key in MESSAGE_FIELDS:
+        field = key if key.isidentifier() else f'"{key}"'
+        assert f"jsonPayload.{field}=~" in filter_ or f"jsonPayload.{field}:*" in filter_, key
+    if not services:
+        assert f"({DECLARED_ABOVE})" in filter_  # the default query reads every message field by its text
+
+
+def test_a_live_query_too_long_for_cloud_logging_is_refused_in_one_line() -> None:
+    services = [argument for index in range(60) for argument in ("--service", f"checkout-service-{index}")]
+    result = CliRunner().invoke(app, ["scan", "--hours", "1", "--print-filter", *services])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "over Cloud Logging's limit of 20,000" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_querys_text_pattern_is_shorter_and_finds_the_same_texts() -> None:
+    from loggardener.entries.levels import MAY_DECLARE_LEVEL
+
+    pattern = MAY_DECLARE_LEVEL + r"|\n"
+    assert len(without_subsumed(pattern)) < len(pattern) - 60
+    assert without_subsumed(r"(?i)err|bus error|a\d+b|\n|\n\s+at |colou?r|colo") == r"(?i)err|a\d+b|\n|colo"
+    assert without_subsumed(r"fail|FAILED|x(a|b)") == r"fail|FAILED|x(a|b)"  # case counts without (?i)
+
+
+_FRAGMENTS = st.sampled_from(
+    ["bus error", "err", "could not load the function", "can't ", ": invalid argument", "\n", "  at ", "fata[",
+     "x", " ", "E1234 ", "Traceback", "colour", "5", "0", ":", "::a (", "[e 1"]
+)  # fmt: skip
+
+
+@given(st.lists(_FRAGMENTS, max_size=8).map("".join))
+def test_the_shortened_text_pattern_matches_where_the_parsers_does(text: str) -> None:
+    import re2
+
+    from loggardener.entries.levels import MAY_DECLARE_LEVEL
+
+    pattern = MAY_DECLARE_LEVEL + r"|\n"
+    assert (re2.search(pattern, text) is None) == (re2.search(without_subsumed(pattern), text) is None)

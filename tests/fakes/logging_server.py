@@ -162,7 +162,10 @@ def _ordered(window: list[Any], order_by: str) -> list[Any]:
 
 
 def _filter_error(filter_: str) -> str | None:
-    """A syntax check as the service makes it: balanced parentheses and quotes outside string literals."""
+    """A syntax check as the service makes it: the documented length limit (20,000 characters,
+    https://cloud.google.com/logging/quotas), balanced parentheses and quotes outside string literals."""
+    if len(filter_) > 20_000:
+        return f"The filter is {len(filter_)} characters long; the limit is 20000."
     depth = 0
     in_string = False
     escaped = False

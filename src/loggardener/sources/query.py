@@ -150,8 +150,82 @@ def _json_field(key: str) -> str:
     return f"jsonPayload.{key if key.isidentifier() else quote_string(key)}"
 
 
+# Cloud Logging's limit on a query's length ("Length of a Logging query language query: 20,000 characters",
+# https://cloud.google.com/logging/quotas): a longer filter is refused (INVALID_ARGUMENT)
+MAX_FILTER_LENGTH = 20_000
+# a regular expression's characters that are no literal text
+_METACHARACTERS = frozenset("\\^$.|?*+()[]{}")
+# escapes that stand for one literal character (`\n`, `\(`): any other (`\d`, `\s`, `\b`) ends a literal run
+_LITERAL_ESCAPES = {"n": "\n", "t": "\t", **{c: c for c in "\\^$.|?*+()[]{}/-'\" :"}}
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern`'s alternatives at its top level (not inside a group or a class)."""
+    alternatives: list[str] = []
+    depth, in_class, start, index = 0, False, 0, 0
+    while index < len(pattern):
+        character = pattern[index]
+        if character == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = character != "]"
+        elif character == "[":
+            in_class = True
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*alternatives, pattern[start:]]
+
+
+def _leading_literal(alternative: str) -> tuple[str, bool]:
+    """The text every match of `alternative` starts with, and whether that is all of it (a plain word)."""
+    text: list[str] = []
+    index = 0
+    while index < len(alternative):
+        character = alternative[index]
+        if character == "\\":
+            literal = _LITERAL_ESCAPES.get(alternative[index + 1 : index + 2])
+            if literal is None:
+                return "".join(text), False
+            text.append(literal)
+            index += 2
+            continue
+        if character in _METACHARACTERS:
+            # (a quantifier after the last character makes that one optional)
+            quantified = character in "?*{" and text
+            return "".join(text[:-1] if quantified else text), False
+        text.append(character)
+        index += 1
+    return "".join(text), True
+
+
+def without_subsumed(pattern: str) -> str:
+    """`pattern` (a case-blind `(?i)` and its alternatives) without each alternative whose every match holds
+    another alternative that is plain text (`bus error` beside `err`, `\\n\\s+at ` beside `\\n`): it matches the
+    same texts in fewer characters (the filter holds this pattern once for each message field, and its length
+    is limited: `MAX_FILTER_LENGTH`)."""
+    flags = "(?i)" if pattern.startswith("(?i)") else ""
+    alternatives = _top_level_alternatives(pattern[len(flags) :])
+    fold = str.lower if flags else str
+    words = {fold(text) for text, whole in map(_leading_literal, alternatives) if whole and text}
+    kept: list[str] = []
+    for alternative in alternatives:
+        start, whole = _leading_literal(alternative)
+        start = fold(start)
+        if any(word in start and (word != start or not whole) for word in words) or alternative in kept:
+            continue
+        kept.append(alternative)
+    return flags + "|".join(kept)
+
+
 # A text that may declare a level, say it failed, or carry a stack or a level on a later line (several lines)
-_MAY_DECLARE_TEXT = quote_string(MAY_DECLARE_LEVEL + r"|\n")
+_MAY_DECLARE_TEXT = quote_string(without_subsumed(MAY_DECLARE_LEVEL + r"|\n"))
 # A JSON access log's status of a server error, written as a string (`"response_code": "503"`)
 _SERVER_ERROR_CODE = quote_string(r"^5[0-9][0-9]$")
 # A text line's trailing JSON fields of an access log of a server error (`Request completed {"status":500}`)
@@ -163,38 +237,53 @@ _FAILED_OUTCOME = quote_string(r"(?i)^\s*(" + "|".join(sorted(FAILED_OUTCOMES)) 
 _MONGO_ABOVE = " OR ".join(
     quote_string(letter) for letter, severity in MONGO_LEVELS.items() if severity >= Severity.WARNING
 )
+
+
 # Entries recorded below WARNING that the scan may raise (docs/severity.md): a platform failure line whatever the
 # severity (Cloud Functions writes its timeout line at DEBUG); and at DEFAULT or INFO (GKE's stdout), a text or
 # a JSON message (any field the parser reads it from: journald's `MESSAGE`, Serilog's `@mt`…) that declares a
 # level, says it failed or has several lines; a JSON level field (journald's `PRIORITY`) from WARNING up; an
 # error or a stack beside the message, a failed outcome, a GCP service's record of an attempt (`@type`), a JSON
 # access log of a server error (`http-status`).
-DECLARED_ABOVE = (
-    f"severity<WARNING AND (textPayload=~{quote_string('(?i)' + PLATFORM_FAILURE_PATTERN)}"
-    f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{_MAY_DECLARE_TEXT}"
-    + "".join(f" OR {_json_field(field)}=~{_MAY_DECLARE_TEXT}" for field in MESSAGE_FIELDS)
-    + "".join(f" OR jsonPayload.{field}=~{_LEVEL_WORD_ABOVE}" for field in _JSON_LEVEL_FIELDS)
-    + "".join(
-        f" OR {_json_field(field)}:*" for field in dict.fromkeys((*ERROR_FIELDS, *STACK_FIELDS, "@type"))
+def _declared_above(matched: Sequence[str]) -> str:
+    """The clause of `DECLARED_ABOVE` with the message fields of `matched` read by their text, the others by their
+    presence (a superset: more entries fetched, none lost), for a filter within `MAX_FILTER_LENGTH`."""
+    return (
+        f"severity<WARNING AND (textPayload=~{quote_string('(?i)' + PLATFORM_FAILURE_PATTERN)}"
+        f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{_MAY_DECLARE_TEXT}"
+        + "".join(
+            f" OR {_json_field(field)}=~{_MAY_DECLARE_TEXT}"
+            if field in matched
+            else f" OR {_json_field(field)}:*"
+            for field in MESSAGE_FIELDS
+        )
+        + "".join(f" OR jsonPayload.{field}=~{_LEVEL_WORD_ABOVE}" for field in _JSON_LEVEL_FIELDS)
+        + "".join(
+            f" OR {_json_field(field)}:*" for field in dict.fromkeys((*ERROR_FIELDS, *STACK_FIELDS, "@type"))
+        )
+        + "".join(f" OR {_json_field(field)}=~{_FAILED_OUTCOME}" for field in OUTCOME_FIELDS)
+        + "".join(
+            f" OR {field}>=500 OR {field}=~{_SERVER_ERROR_CODE}"
+            for field in (*(_json_field(key) for key in ACCESS_STATUS_FIELDS), "jsonPayload.res.statusCode")
+        )
+        + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
+        + f" OR {_json_field(ACCESS_FLAGS_FIELD)}=~{_ENVOY_FAILURE_FLAGS}"
+        + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
+        + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
+        + f" OR (jsonPayload.{GELF_MESSAGE_FIELD}:* AND jsonPayload.level<=4)"  # a GELF record's syslog number
+        + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")'
+        + " OR jsonPayload.record.level.no>=30"  # loguru's serialized record: WARNING 30, ERROR 40, CRITICAL 50
+        # Cloud NAT's dropped connection, the cluster autoscaler's failed result and its pods it cannot scale up for
+        # (`payloads._nat_drop`, `_autoscaler_failure`, `_autoscaler_no_scale_up`)
+        + f" OR jsonPayload.{NAT_ALLOCATION_FIELD}={quote_string(NAT_DROPPED)}"
+        + " OR jsonPayload.resultInfo.results.errorMsg.messageId:*"
+        + " OR jsonPayload.noDecisionStatus.noScaleUp:*)))"
     )
-    + "".join(f" OR {_json_field(field)}=~{_FAILED_OUTCOME}" for field in OUTCOME_FIELDS)
-    + "".join(
-        f" OR {field}>=500 OR {field}=~{_SERVER_ERROR_CODE}"
-        for field in (*(_json_field(key) for key in ACCESS_STATUS_FIELDS), "jsonPayload.res.statusCode")
-    )
-    + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
-    + f" OR {_json_field(ACCESS_FLAGS_FIELD)}=~{_ENVOY_FAILURE_FLAGS}"
-    + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
-    + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
-    + f" OR (jsonPayload.{GELF_MESSAGE_FIELD}:* AND jsonPayload.level<=4)"  # a GELF record's syslog number
-    + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")'
-    + " OR jsonPayload.record.level.no>=30"  # loguru's serialized record: WARNING 30, ERROR 40, CRITICAL 50
-    # Cloud NAT's dropped connection, the cluster autoscaler's failed result and its pods it cannot scale up for
-    # (`payloads._nat_drop`, `_autoscaler_failure`, `_autoscaler_no_scale_up`)
-    + f" OR jsonPayload.{NAT_ALLOCATION_FIELD}={quote_string(NAT_DROPPED)}"
-    + " OR jsonPayload.resultInfo.results.errorMsg.messageId:*"
-    + " OR jsonPayload.noDecisionStatus.noScaleUp:*)))"
-)
+
+
+DECLARED_ABOVE = _declared_above(MESSAGE_FIELDS)
+# The message fields read by their text however long the filter: the usual ones
+_ALWAYS_MATCHED = 2
 
 
 def _any_of(field: str, values: Sequence[str]) -> str:
@@ -227,7 +316,9 @@ def build_filter(query: LogQuery) -> str:
 
     The window is always explicit: google-cloud-logging adds a 24-hour window to a filter that does not
     mention "timestamp". In the Logging query language OR binds tighter than AND, so every clause that
-    holds an OR is parenthesized.
+    holds an OR is parenthesized. Within Cloud Logging's limit on its length (`MAX_FILTER_LENGTH`), the message
+    fields last in `MESSAGE_FIELDS` are read by their presence where their text would not fit (many services, a
+    long `--filter`); a filter that does not fit even so is refused here, in words, rather than by the API.
     """
     clauses = [f'timestamp>="{rfc3339(query.start)}"', f'timestamp<"{rfc3339(query.end)}"']
     if query.resource_type:
@@ -235,14 +326,26 @@ def build_filter(query: LogQuery) -> str:
     services = tuple(dict.fromkeys(s for s in query.services if s))
     if services:
         clauses.append(service_clause(services))
-    severity = query.min_severity.name
-    clauses.append(
-        f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM}"
-        f" OR ({DECLARED_ABOVE}) OR {CHANGE_AUDIT})"
+    extra = [f"({query.extra_filter.strip()})"] if query.extra_filter and query.extra_filter.strip() else []
+    for matched in range(len(MESSAGE_FIELDS), _ALWAYS_MATCHED - 1, -1):
+        declared = (
+            DECLARED_ABOVE if matched == len(MESSAGE_FIELDS) else _declared_above(MESSAGE_FIELDS[:matched])
+        )
+        filter_ = "\nAND ".join(
+            [
+                *clauses,
+                f"(severity>={query.min_severity.name} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM}"
+                f" OR ({declared}) OR {CHANGE_AUDIT})",
+                *extra,
+            ]
+        )
+        if len(filter_) <= MAX_FILTER_LENGTH:
+            return filter_
+    raise GardenerError(
+        f"the live query would be {len(filter_):,} characters, over Cloud Logging's limit of "
+        f"{MAX_FILTER_LENGTH:,}: name fewer services with --service, or shorten --filter",
+        ExitCode.BAD_INPUT,
     )
-    if query.extra_filter and query.extra_filter.strip():
-        clauses.append(f"({query.extra_filter.strip()})")
-    return "\nAND ".join(clauses)
 
 
 def console_url(filter_: str, project: str, start: datetime, end: datetime) -> str:
