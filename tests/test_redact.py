@@ -5194,6 +5194,11 @@ def test_a_pair_or_a_date_that_may_be_the_password_is_still_redacted(text: str, 
         "ERROR bot: sent: PRIVMSG NickServ :IDENTIFY builder {}",
         "/msg NickServ identify {}",
         ">> PRIVMSG nickserv :identify {}",
+        "sent: PRIVMSG NickServ :IDENTIFY builder {} (len=38)",  # the line goes on after it
+        '{{"raw": "PRIVMSG NickServ :IDENTIFY builder {}", "ts": 1}}',  # in a JSON string
+        "[msg(NickServ)] IDENTIFY {}",  # irssi's echo
+        "-> *NickServ* IDENTIFY {}",
+        "PRIVMSG NickServ :IDENTIFY {} now",
     ],
 )
 def test_an_irc_services_login_loses_its_password(text: str) -> None:
@@ -5209,6 +5214,15 @@ def test_an_irc_services_login_loses_its_password(text: str) -> None:
 )
 def test_irc_services_notices_stay(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["password=pwd_age=Hunter2xyz", "auth: password_changed_at=Hunter2xyz", "token: pwdMinLength=Hunter2xyz"],
+)
+def test_a_secret_written_as_a_credentials_setting_is_redacted(text: str) -> None:
+    """A setting of a credential stays for its state (a count, a flag, a time), never for a secret's value."""
+    assert "Hunter2xyz" not in Redactor().redact(text)
 
 
 def test_a_body_declared_quoted_printable_is_read_across_its_soft_breaks() -> None:

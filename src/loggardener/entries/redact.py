@@ -914,9 +914,6 @@ _SETTING_ASSIGNMENT = compile_regex(
     r"(?i)([a-z_][a-z0-9_.-]{0,63})=(?:true|false|yes|no|on|off|none|null|nil|enabled|disabled"
     r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?|" + _TIMESTAMP + ")"
 )
-# A name and its value written as the value of another name (`auth: password_changed_at=…`, `password policy
-# violation: pwdMinLength=12`): the inner pair, which the key-name rules read on its own
-_INNER_ASSIGNMENT = compile_regex(r"([A-Za-z_][A-Za-z0-9_.-]{0,63})=[^\s=]*")
 
 
 def _setting_state(value: str) -> bool:
@@ -926,10 +923,10 @@ def _setting_state(value: str) -> bool:
 
 
 def _credential_setting(value: str) -> bool:
-    """Whether `value` is a pair whose name describes a credential (`password_changed_at=…`, `pwdMinLength=12`,
-    `token_expires_at=…`): a credential's word in a name that holds no secret (`_DESCRIPTIVE`). It is no password
-    itself (none is written so), and the key-name rules judge its value under its own name."""
-    inner = _INNER_ASSIGNMENT.fullmatch(value)
+    """Whether `value` is a setting of a credential and its state (`password_changed_at=…`, `pwdMinLength=12`,
+    `token_expires_at=…`): a credential's word in a name that holds no secret (`_DESCRIPTIVE`), then a flag, a
+    count, a size, a duration or a time (`_SETTING_ASSIGNMENT`), never a secret (`password=pwd_age=X` is one)."""
+    inner = _SETTING_ASSIGNMENT.fullmatch(value)
     if inner is None or key_class(inner.group(1)) is not None:
         return False
     return any(key_class(word) in ("password", "token", "pin") for word in _words(inner.group(1)))
@@ -1669,9 +1666,13 @@ _IMAP_LOGIN = _Deferred(
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"]{1,256}))"
 )
 # IRC services' login (Atheme's and Anope's NickServ): `IDENTIFY [account] X` sent to NickServ, as a client's log or
-# a bouncer's raw line writes it (`PRIVMSG NickServ :IDENTIFY bob X`, `/msg NickServ identify X`); the password last
-_NICKSERV_IDENTIFY = _Deferred(
-    rb"(?im)\bnickserv\b[ \t]{0,4}:?[ \t]{0,4}identify(?:[ \t]{1,8}[^\s]{1,64})?[ \t]{1,8}(?P<bare>[^\s]{1,256})[ \t]*\r?$"
+# a bouncer's raw line writes it (`PRIVMSG NickServ :IDENTIFY bob X`, `/msg NickServ identify X`, irssi's
+# `[msg(NickServ)] IDENTIFY X`), the line going on after it or not (`… X (len=38)`, a JSON string's `X"`): the
+# first word after IDENTIFY and the second (the account may be left out, so either may be the password)
+_NICKSERV = rb"(?i)\bnickserv\b[^\w\s]{0,3}[ \t]{0,4}:?[ \t]{0,4}identify[ \t]{1,8}"
+_NICKSERV_IDENTIFY = (
+    _Deferred(_NICKSERV + rb"(?P<bare>[^\s\"'(]{1,256})"),
+    _Deferred(_NICKSERV + rb"[^\s\"'(]{1,64}[ \t]{1,8}(?P<bare>[^\s\"'(]{1,256})"),
 )
 # A Kubernetes Secret written as YAML: every value of its `data:` and `stringData:` maps is a secret.
 _K8S_SECRET_KIND = _Deferred(rb"(?m)^[ \t]{0,16}kind:[ \t]{0,4}[\"']?Secret[\"']?[ \t]{0,4}\r?$")
@@ -5822,7 +5823,7 @@ def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Sp
     patterns += [_FTP_LONE_PASS] if b"pass" in present and b"PASS" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
     patterns += [_SMTP_LOGIN_PASSWORD] if not present.isdisjoint(_SMTP_PROMPTS) else []
-    patterns += [_NICKSERV_IDENTIFY] if b"nickserv" in present else []
+    patterns += _NICKSERV_IDENTIFY if b"nickserv" in present else ()
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
