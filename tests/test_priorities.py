@@ -2996,3 +2996,79 @@ def test_the_skipped_items_rule_matches_in_linear_time() -> None:
     assert_linear(
         lambda n: prioritizer.rank(cluster(message="row " * n, max_severity="ERROR")), _filling("row ")
     )
+
+
+def _samples(*messages: str) -> list[Sample]:
+    return [
+        Sample(insert_id=f"s{i}", timestamp=START + timedelta(minutes=i), severity="WARNING", message=m)
+        for i, m in enumerate(messages)
+    ]
+
+
+def test_a_problem_whose_entries_name_different_days_left_is_ranked_by_the_soonest() -> None:
+    far, near = (f"certificate for {h} expires in {d} days" for h, d in (("shop.x.io", 45), ("api.x.io", 12)))
+    ranked = prioritizer.rank(cluster(message=far, count=6, events=6, samples=_samples(far, near, far)))
+    assert ranked.priority == "P2"
+    assert "more than 30 days" not in ranked.reasons[0]
+    assert ranked.reasons[0].endswith("decides: others match certificate-expiring-later")
+
+
+def test_the_latest_entry_is_read_too_a_disk_filling_over_the_scan() -> None:
+    texts = [f"filesystem /dev/sdb1 mounted on /data is {p}% full" for p in (84, 86, 88, 93)]
+    ranked = prioritizer.rank(
+        cluster(message=texts[0], count=5, events=5, samples=_samples(*texts[:3]), latest_message=texts[3])
+    )
+    assert ranked.priority == "P2"
+    assert ranked.reasons[0].startswith("a disk or volume is nearly full (5 events)")
+
+
+def test_due_names_the_soonest_of_the_dates_the_entries_name() -> None:
+    far = "Stripe API endpoint /v1/sources will be removed on 2027-09-30"
+    near = "Stripe API endpoint /v1/tokens will be removed on 2026-12-10"
+    ranked = prioritizer.rank(cluster(message=far, count=4, events=4, samples=_samples(far, near)))
+    assert ranked.priority == "P1"
+    assert (
+        "goes away on 2026-12-10, the soonest of the dates its entries name: 2026-12-10, 2027-09-30,"
+        in (ranked.reasons[0])
+    )
+    # two dates both within 30 days: the same rule for both, still not one entry's date said of all
+    nearer = near.replace("2026-12-10", "2026-12-01")
+    ranked = prioritizer.rank(cluster(message=near, count=2, events=2, samples=_samples(near, nearer)))
+    assert (
+        "goes away on 2026-12-01, the soonest of the dates its entries name: 2026-12-01, 2026-12-10,"
+        in (ranked.reasons[0])
+    )
+    assert "others match" not in ranked.reasons[0]
+
+
+def test_entries_that_agree_read_as_before() -> None:
+    far = "Stripe API endpoint /v1/sources will be removed on 2027-09-30"
+    ranked = prioritizer.rank(cluster(message=far, count=3, events=3, samples=_samples(far, far, far)))
+    assert ranked.priority == "P3"
+    assert "goes away on 2027-09-30, more than six months" in ranked.reasons[0]
+    assert "others match" not in ranked.reasons[0] and "soonest" not in ranked.reasons[0]
+    low = [f"filesystem /dev/sdb1 mounted on /data is {p}% full" for p in (71, 74, 78)]
+    ranked = prioritizer.rank(cluster(message=low[0], count=3, events=3, samples=_samples(*low)))
+    assert ranked.priority == "P3"
+
+
+def test_an_exceptions_samples_are_not_read_as_its_message() -> None:
+    sample = "certificate for api.x.io expires in 3 days\nTraceback (most recent call last):"
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception", exception_type="ValueError", message="bad value", samples=_samples("x", sample)
+        )
+    )
+    assert ranked.priority == "P3"
+
+
+def test_kubelet_back_off_events_are_not_counted_as_container_exits() -> None:
+    back_off = "Back-off restarting failed container api in pod api-7d9f_payments(3f1a)"
+    ranked = prioritizer.rank(
+        cluster(message=back_off, count=2, events=2, last_seen=START + timedelta(minutes=4))
+    )
+    assert ranked.priority == "P0"
+    assert ranked.reasons[0].startswith(
+        "a container crash-loops: 2 events of the kubelet backing off restarting"
+    )
+    assert "exits" not in ranked.reasons[0]

@@ -582,3 +582,20 @@ def test_a_chain_ending_in_a_servers_message_after_its_level_is_titled_by_that_m
 ) -> None:
     report = scan_entries([run_entry(i * 60, text=chain, severity="ERROR") for i in range(2)])
     assert [c.title for c in report.clusters] == [title]
+
+
+def test_a_problem_is_ranked_by_its_latest_entry_too_whatever_the_order_which_the_report_does_not_show() -> (
+    None
+):
+    raw = [
+        run_entry(60.0 * i, text=f"filesystem /dev/sdb1 mounted on /data is {p}% full", severity="WARNING")
+        for i, p in enumerate((84, 86, 88, 91, 93))
+    ]
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert cluster.priority == "P2"  # the earliest three samples are below 90%, the latest entry is not
+        assert "latest_message" not in report.model_dump_json()
+    # the three earliest alone: no entry at 90% or more
+    (cluster,) = scan_entries(raw[:3]).clusters
+    assert cluster.priority == "P3"

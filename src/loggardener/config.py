@@ -1046,12 +1046,21 @@ def default_rules() -> list[PriorityRule]:
                 r"Container called exit\([1-9]\d*\)",
                 r"Application exec likely failed",
                 r"Container terminated on signal",
-                r"CrashLoopBackOff",
-                r"Back-off restarting failed container",
             ],
             min_events=2,
             # (a platform restarts a crashing container within seconds to minutes, a crash loop back-off waits
             # 5 minutes at most: two crashes 20 minutes apart are two crashes, each restarted)
+            max_event_interval_seconds=600,
+        ),
+        PriorityRule(
+            name="container-back-off-loop",
+            priority="P0",
+            # the kubelet's lines are not exits: each says it holds back a restart after some (its event's
+            # `count`, which a problem's events do not add up), so the reason counts them as what they are
+            reason="a container crash-loops: {event_word} of the kubelet backing off restarting it after it failed "
+            "{when}",
+            message_patterns=[r"CrashLoopBackOff", r"Back-off restarting failed container"],
+            min_events=2,
             max_event_interval_seconds=600,
         ),
         PriorityRule(

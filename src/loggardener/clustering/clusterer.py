@@ -134,6 +134,9 @@ class _Accumulator:
     buckets: Counter[int] = field(default_factory=Counter)  # by the bucket's start, in epoch seconds
     # A max-heap (by negated order key) of the earliest events, so samples do not depend on input order.
     earliest: list[tuple[tuple[float, str], int, Event]] = field(default_factory=list)
+    # The latest event kept as a sample would be, by (time, insert id): what a value that grows or shrinks over
+    # the scan (a disk filling, days left to a certificate) reads at its end, which the earliest do not show.
+    latest: tuple[tuple[datetime, str], Event] | None = None
     shared: SharedTokens = field(default_factory=SharedTokens)  # what the title shows literally
     # The earliest of the events that only stand for others (a counted batch's copy): the sample of a problem
     # none of whose events came in full (a batch reassembled unlike the full copies sent of it)
@@ -171,6 +174,8 @@ class _Accumulator:
         self.routes.update(other.routes)
         self.buckets.update(other.buckets)
         self.earliest = heapq.nlargest(samples, self.earliest + other.earliest, key=lambda item: item[:2])
+        if other.latest is not None and (self.latest is None or other.latest[0] > self.latest[0]):
+            self.latest = other.latest
         heapq.heapify(self.earliest)
         self.shared.merge(other.shared)
         if other.stand_in is not None and (self.stand_in is None or other.stand_in[0] > self.stand_in[0]):
@@ -367,6 +372,7 @@ class Clusterer:
                 follow_up.events = 0
             else:  # the title and samples stay the why's; the follow-ups add their counts and times
                 follow_up.earliest = []
+                follow_up.latest = None
                 follow_up.stand_in = None
             self._fold(fingerprint, follow_up, covering[0], survivors, replaced)
 
@@ -394,6 +400,13 @@ class Clusterer:
 
     def _keep_sample(self, acc: _Accumulator, event: Event) -> None:
         primary = event.primary
+        latest = acc.latest
+        if (
+            latest is None
+            or primary.timestamp > latest[0][0]
+            or (primary.timestamp == latest[0][0] and primary.insert_id > latest[0][1])
+        ):
+            acc.latest = ((primary.timestamp, primary.insert_id), event)
         moment = -primary.timestamp.timestamp()
         earliest = acc.earliest
         if len(earliest) < self._samples:
@@ -467,6 +480,11 @@ class Clusterer:
             http_statuses=_by_count(acc.statuses),
             routes=list(acc.routes),
             samples=[_sample(event) for event in samples],
+            latest_message=(
+                _sample(acc.latest[1]).message
+                if acc.latest is not None and all(acc.latest[1] is not event for event in samples)
+                else None
+            ),
             buckets=self._bucket_series(acc.buckets),
         )
 

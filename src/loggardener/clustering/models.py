@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from loggardener.defaults import empty_list
 
@@ -120,6 +121,12 @@ class Cluster(BaseModel):
     http_statuses: dict[str, int] = Field(default_factory=dict)
     routes: list[str] = Field(default_factory=empty_list)
     samples: list[Sample]
+    latest_message: SkipJsonSchema[str | None] = Field(
+        default=None,
+        exclude=True,
+        description="The message of the latest event, when it is not a sample: what a value that changes over "
+        "the scan (a disk filling) reads at its end. Read by the priorities, not reported.",
+    )
     buckets: dict[str, int] = Field(description="Entries per time bucket (bucket start, RFC 3339).")
     priority: str = Field(default="P3", description="P0 (most urgent) to P3.")
     reasons: list[str] = Field(

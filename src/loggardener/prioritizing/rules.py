@@ -100,6 +100,37 @@ def due_date(cluster: Cluster) -> date | None:
     return None
 
 
+def _due(cluster: Cluster) -> str:
+    """The `{due}` of a reason: the date the cluster's entries announce, or, when its sampled entries name
+    different ones, the soonest saying so (`2026-12-20, the soonest of the dates its entries name: 2026-12-20,
+    2027-09-30`): one entry's date is not every entry's."""
+    texts = (cluster.message, *(s.message for s in cluster.samples), cluster.latest_message or "")
+    dates = sorted({d for text in texts if (d := _due_in(text, cluster))})
+    if not dates:
+        return "no date"
+    if len(dates) == 1:
+        return str(dates[0])
+    return f"{dates[0]}, the soonest of the dates its entries name: {', '.join(map(str, dates))}"
+
+
+def _due_in(text: str, cluster: Cluster) -> date | None:
+    return due_date(cluster if text == cluster.message else cluster.model_copy(update={"message": text}))
+
+
+def readings(cluster: Cluster) -> list[Cluster]:
+    """The cluster as its representative message reads it, then as each other sampled message and the latest
+    entry's that differ do (a certificate due in 45 days, then one due in 12; a disk at 84%, then at 93%): a
+    rule that reads a value in the text must see every value the entries read hold. An exception's message is
+    its stack's, not its samples': one reading."""
+    if cluster.exception_type:
+        return [cluster]
+    latest = [cluster.latest_message] if cluster.latest_message is not None else []
+    texts = dict.fromkeys(
+        text for text in (*(s.message for s in cluster.samples[1:]), *latest) if text != cluster.message
+    )
+    return [cluster, *(cluster.model_copy(update={"message": text}) for text in texts)]
+
+
 def _log_matches(log: str, patterns: Sequence[str]) -> bool:
     resource_type = log.split(" ", 1)[0]
     return any(log == p or (p.endswith(" *") and p[:-2] == resource_type) for p in patterns)
@@ -224,7 +255,7 @@ class _CompiledRule:
             "routes": ", ".join(cluster.routes) or "no route",
             "audit_status": _audit_status(cluster) or "error",
             "logs": ", ".join(cluster.logs) or "no log",
-            "due": str(due) if "{due}" in self.rule.reason and (due := due_date(cluster)) else "no date",
+            "due": _due(cluster) if "{due}" in self.rule.reason else "no date",
         }
         try:
             return self.rule.reason.format(**values)
@@ -243,7 +274,15 @@ def _audit_status(cluster: Cluster) -> str:
     return code
 
 
-ROLLOUT_RULES = frozenset(("startup-crash", "startup-failure", "container-exit-loop", "revision-not-ready"))
+ROLLOUT_RULES = frozenset(
+    (
+        "startup-crash",
+        "startup-failure",
+        "container-exit-loop",
+        "container-back-off-loop",
+        "revision-not-ready",
+    )
+)
 """Rules that say a revision cannot start: P1 instead of P0 while another revision of its service serves."""
 
 
@@ -275,13 +314,24 @@ class Prioritizer:
             for index, tier in enumerate(tiers)
         ]
 
+    def _first_match(self, cluster: Cluster) -> _CompiledRule | None:
+        return next((r for tier in self._tiers for r in tier if r.matches(cluster)), None)
+
     def rank(self, cluster: Cluster, context: ScanContext | None = None) -> Cluster:
-        rule = next((r for tier in self._tiers for r in tier if r.matches(cluster)), None)
+        """The priority of the most urgent of the cluster's `readings` (ties: the representative's), with its
+        rule's reason; when the sampled entries read otherwise, the reason says which rule the others match."""
+        matched = [(self._first_match(reading), reading) for reading in readings(cluster)]
+        rule, reading = min(matched, key=lambda pair: pair[0].rule.priority if pair[0] else "P3")
         if rule is None:
             return cluster.model_copy(
                 update={"priority": "P3", "reasons": [_FALLBACK_REASON], "actions": actions_for(cluster)}
             )
-        priority, reasons = rule.rule.priority, [rule.reason(cluster)]
+        priority, reasons = rule.rule.priority, [rule.reason(reading)]
+        others = sorted({r.rule.name if r else "no rule" for r, _ in matched if r is not rule})
+        if others:
+            reasons[0] += (
+                f"; the most urgent of the entries read (its samples, its latest) decides: others match {', '.join(others)}"
+            )
         serving = _still_serving(cluster, context) if context and rule.rule.name in ROLLOUT_RULES else []
         if priority == "P0" and serving:
             priority = "P1"
