@@ -5199,6 +5199,14 @@ def test_a_pair_or_a_date_that_may_be_the_password_is_still_redacted(text: str, 
         "[msg(NickServ)] IDENTIFY {}",  # irssi's echo
         "-> *NickServ* IDENTIFY {}",
         "PRIVMSG NickServ :IDENTIFY {} now",
+        "/ns identify {}",  # the client's alias
+        "PRIVMSG NickServ@services.libera.chat :IDENTIFY bob {}",  # the service by its full name
+        "PRIVMSG NickServ :GHOST bob {}",
+        "PRIVMSG NickServ :REGISTER {} bob@example.com",
+        "PRIVMSG ChanServ :IDENTIFY #ops {}",
+        "PRIVMSG Q@CServe.quakenet.org :AUTH bob {}",
+        'PRIVMSG NickServ :IDENTIFY "{}"',
+        "OPER admin {}",  # the server's operator login
     ],
 )
 def test_an_irc_services_login_loses_its_password(text: str) -> None:
@@ -5210,6 +5218,9 @@ def test_an_irc_services_login_loses_its_password(text: str) -> None:
     [
         "-NickServ- This nickname is registered. Please identify via /msg NickServ identify <password>",
         "-NickServ- You are now identified for builder.",
+        "ChanServ: register the channel first",
+        "the OPER command failed",
+        "developer mode on; cooper said hi",
     ],
 )
 def test_irc_services_notices_stay(text: str) -> None:
@@ -5223,6 +5234,36 @@ def test_irc_services_notices_stay(text: str) -> None:
 def test_a_secret_written_as_a_credentials_setting_is_redacted(text: str) -> None:
     """A setting of a credential stays for its state (a count, a flag, a time), never for a secret's value."""
     assert "Hunter2xyz" not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kullanıcı şifresi {} reddedildi",
+        "Yeni şifreniz {}",
+        "смена пароля {}",
+        "вход с паролем {}",
+        "zmiana hasła {}",
+        "logowanie hasłem {}",
+    ],
+)
+def test_an_inflected_password_word_is_a_password_word(text: str) -> None:
+    """Turkish, Russian and Polish inflect the word: its forms name the password as the word itself does."""
+    assert "Hx4Pw5Rd6Zq" not in Redactor().redact(text.format("Hx4Pw5Rd6Zq"))
+
+
+@pytest.mark.parametrize("text", ["şifre sıfırlama başarılı", "пароль изменён", "hasła nie pasują"])
+def test_inflected_password_words_in_prose_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_token_in_a_ktor_call_logging_path_is_redacted() -> None:
+    """Ktor's CallLogging writes `POST - /path`: its path is a request's, as `POST /path` is."""
+    token = "Ha7Jb8Kc9Ld0Me1Nf2Og3Ph4Qi5"
+    redacted = Redactor().redact(f"500 Internal Server Error: POST - /webhooks/stripe/{token} in 5ms")
+    assert token not in redacted and "/webhooks/stripe/" in redacted
+    plain = "500 Internal Server Error: GET - /api/orders/12345 in 5ms"
+    assert Redactor().redact(plain) == plain
 
 
 def test_a_body_declared_quoted_printable_is_read_across_its_soft_breaks() -> None:

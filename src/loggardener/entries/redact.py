@@ -1146,11 +1146,12 @@ _KEY_HINTS = (
     b"adgangskode",
     b"heslo",
     "hasło".encode(),
+    *("hasła".encode(), "hasłem".encode(), "haśle".encode()),  # its inflected forms
     "şifre".encode(),
     "lösenord".encode(),
     "clé".encode(),
     "schlüssel".encode(),
-    "пароль".encode(),
+    "парол".encode(),  # `пароль` and its inflected forms (`пароля`, `паролем`)
     "токен".encode(),
     "密码".encode(),
     "密钥".encode(),
@@ -1213,6 +1214,8 @@ _TOOL_GATES = (
 _REQUEST_LINES = (
     *(b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /"),
     *(b'get "/', b'post "/', b'put "/', b'patch "/', b'delete "/'),  # Rails' `Started GET "/path" for …`
+    # Ktor's CallLogging: `500 Internal Server Error: POST - /path in 5ms`
+    *(b"get - /", b"post - /", b"put - /", b"patch - /", b"delete - /", b"head - /", b"options - /"),
     # Django's `Not Found: /path`, `Forbidden (CSRF token missing.): /path` (`_REASON_PATH`)
     *(
         b"found: /",
@@ -1303,6 +1306,8 @@ _HEX_RUN = _Deferred(rb"(?:^|[^0-9A-Fa-f])(?P<run>[0-9A-Fa-f]{16,})")
 # A key's word in a language that writes its qualifier after it (`ключ доступа: X`, `klucz dostępu: X`): it gates
 # `_phrase_spans` (`_QUALIFIED_NAME`); as a name's word (`ключ_api=X`) it is one of `_KEY_HINTS` too.
 _QUALIFIED_KEY_GATES = ("ключ".encode(), b"klucz")
+# the gates of `_NICKSERV_IDENTIFY` (IRC services' logins)
+_IRC_GATES = (b"nickserv", b"chanserv", b"cserve", b"/ns ", b"/cs ", b"oper ")
 _CONTEXT_GATES = (
     *_HEX_GATES,
     b"expect",  # an Expect script's `send` after a password prompt
@@ -1346,7 +1351,7 @@ _CONTEXT_GATES = (
     *_REQUEST_LINES,
     *_CARD_GATES,
     b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans` alone
-    b"nickserv",  # IRC services' `IDENTIFY [account] X`
+    *_IRC_GATES,  # IRC services' `IDENTIFY [account] X`
     *_QUALIFIED_KEY_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
@@ -1665,14 +1670,27 @@ _IMAP_LOGIN = _Deferred(
     rb"(?i)(?:^|[\s>:])[a-z]{0,4}[0-9]{1,6}[ \t]{1,8}login[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|[^\s\"]{1,256})[ \t]{1,8}"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"]{1,256}))"
 )
-# IRC services' login (Atheme's and Anope's NickServ): `IDENTIFY [account] X` sent to NickServ, as a client's log or
-# a bouncer's raw line writes it (`PRIVMSG NickServ :IDENTIFY bob X`, `/msg NickServ identify X`, irssi's
-# `[msg(NickServ)] IDENTIFY X`), the line going on after it or not (`… X (len=38)`, a JSON string's `X"`): the
-# first word after IDENTIFY and the second (the account may be left out, so either may be the password)
-_NICKSERV = rb"(?i)\bnickserv\b[^\w\s]{0,3}[ \t]{0,4}:?[ \t]{0,4}identify[ \t]{1,8}"
+# IRC services' login (Atheme's and Anope's NickServ and ChanServ, QuakeNet's Q): `IDENTIFY [account] X` sent to
+# one, as a client's log or a bouncer's raw line writes it (`PRIVMSG NickServ :IDENTIFY bob X`, `/msg NickServ
+# identify X`, `/ns identify X`, irssi's `[msg(NickServ)] IDENTIFY X`, `PRIVMSG NickServ@services.libera.chat
+# :IDENTIFY …`, `PRIVMSG Q@CServe.quakenet.org :AUTH bob X`), and its other commands that carry one (GHOST,
+# REGISTER, RECOVER, …), the line going on after it or not (`… X (len=38)`, a JSON string's `X"`): the first word
+# after the command and the second (an account may come first, so either may be the password), or a quoted one.
+# Also the server's `OPER name X`.
+_IRC_SERVICE = (
+    rb"(?i)(?:\b(?:nick|chan)serv(?:@[\w.-]{1,64})?\b|\bq@cserve\.[\w.-]{1,64}|(?:^|\s)/(?:ns|cs)\b)[^\w\s]{0,3}"
+    rb"[ \t]{0,4}:?[ \t]{0,4}(?:identify|id|ghost|register|recover|release|regain|auth|login)[ \t]{1,8}"
+)
+_IRC_WORD = rb"[^\s\"'(]{1,256}"
 _NICKSERV_IDENTIFY = (
-    _Deferred(_NICKSERV + rb"(?P<bare>[^\s\"'(]{1,256})"),
-    _Deferred(_NICKSERV + rb"[^\s\"'(]{1,64}[ \t]{1,8}(?P<bare>[^\s\"'(]{1,256})"),
+    _Deferred(_IRC_SERVICE + rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>" + _IRC_WORD + rb"))"),
+    _Deferred(
+        _IRC_SERVICE
+        + rb"[^\s\"'(]{1,64}[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>"
+        + _IRC_WORD
+        + rb"))"
+    ),
+    _Deferred(rb"(?:^|[\s:])OPER[ \t]{1,8}[^\s]{1,64}[ \t]{1,8}(?P<bare>" + _IRC_WORD + rb")"),
 )
 # A Kubernetes Secret written as YAML: every value of its `data:` and `stringData:` maps is a secret.
 _K8S_SECRET_KIND = _Deferred(rb"(?m)^[ \t]{0,16}kind:[ \t]{0,4}[\"']?Secret[\"']?[ \t]{0,4}\r?$")
@@ -2155,7 +2173,7 @@ _CREDENTIAL_WORD = _Deferred(
         r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
-        r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|sifre|lösenord|passord|salasana"
+        r"|contrasena|passwort|kennwort|senha|wachtwoord|has(?:ło|ła|łem|le|śle|lo|la|lem)|sifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
         # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
         r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
@@ -2165,7 +2183,9 @@ _CREDENTIAL_WORD = _Deferred(
         r"(?:secrets?|tokens?)|(?:api|access|secret|private|signing|encryption|master)[_-]?keys?)\b"
         r"|\b(?P<keyid>private[_-]?key[_-]?id)\b"
         # (a word that starts with a letter other than ASCII has no `\b` before it in RE2: `şifre` after a space)
-        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ|şifre\b|\bchave\b|\bklucz\b|"
+        # and the inflected forms of a word that languages inflect (`пароля`, `паролем`, `şifresi`, `şifreniz`)
+        r"|(?P<other>парол(?:ь|я|ю|е|ем|и|ей)|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ"
+        r"|şifre(?:si|sini|niz|nizi|n|ni|yi|ler|leri|miz)?\b|\bchave\b|\bklucz\b|"
         + "|".join(_CJK_SECRET_WORDS)
         + "|"
         + _OTHER_PASSWORD_PATTERN
@@ -3109,12 +3129,12 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
 # `Forbidden (CSRF token missing.): /x`, `Method Not Allowed (POST): /x`): a request line too.
 _REASON_PATH = rb"|\b(?:not found|internal server error|bad request|unauthorized|forbidden|gone|method not allowed|too many requests|service unavailable)(?:[ \t]\([^()\r\n]{1,80}\))?:[ \t]{1,8}"
 _URL_PATH_HEAD = _Deferred(
-    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]+|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?"
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]+|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}(?:-[ \t]{1,8})?\"?"
     + _REASON_PATH
     + rb")/[^\s\"'<>?#\\]"
 )
 _URL_PATH_HEAD_COUNTED = _Deferred(
-    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?"
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}(?:-[ \t]{1,8})?\"?"
     + _REASON_PATH
     + rb")/[^\s\"'<>?#\\]"
 )
@@ -3126,7 +3146,8 @@ _URL_PATH_BYTES = 1 + 1000  # the `/` and 1,000 characters of one byte
 
 def _url_paths(data: bytes) -> Iterator[tuple[int, int, int]]:
     r"""Where each URL or request line with a path starts, and its path's span (from its `/`): as one pattern
-    `(?i)(?:scheme://host|method[ \t]{1,8}"?)(?P<path>/[^\s"'<>?#\\]{1,1000})` finds them one after another."""
+    `(?i)(?:scheme://host|method[ \t]{1,8}"?)(?P<path>/[^\s"'<>?#\\]{1,1000})` finds them one after another (Ktor
+    writes a dash between the method and the path: `POST - /path`)."""
     position = 0
     while (head := _URL_PATH_HEAD.search(data, position)) is not None:
         start, first_end = head.span()
@@ -5823,7 +5844,7 @@ def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Sp
     patterns += [_FTP_LONE_PASS] if b"pass" in present and b"PASS" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
     patterns += [_SMTP_LOGIN_PASSWORD] if not present.isdisjoint(_SMTP_PROMPTS) else []
-    patterns += _NICKSERV_IDENTIFY if b"nickserv" in present else ()
+    patterns += _NICKSERV_IDENTIFY if not present.isdisjoint(_IRC_GATES) else ()
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
@@ -6207,7 +6228,7 @@ class _Plan:
         self.protocol = (
             b"pass" in present
             or b"login" in present
-            or b"nickserv" in present
+            or not present.isdisjoint(_IRC_GATES)
             or not present.isdisjoint(_SMTP_PROMPTS)
         )
         # a login's words, or `pass` (`user=bob pass X`: `Redactor.spans` looks for the user)
