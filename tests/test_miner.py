@@ -3658,3 +3658,25 @@ def test_optional_fields_keep_other_words_and_other_fields_apart() -> None:
         ),
     ]
     assert_one_cluster_per_event(events, 160, rng)
+
+
+def test_a_remark_a_statement_appends_at_the_end_is_one_event() -> None:
+    """A statement that ends some lines with a parenthesized remark of prose (`(retrying in 5s)` when it will
+    retry) writes one event with and without it. Look-alikes: a parenthesized record of values (`(uid=0)`) is no
+    remark, and another sentence before the same remark is another event."""
+    rng = random.Random(394)
+
+    def connect(verb: str) -> Callable[[], str]:
+        def line() -> str:
+            tail = f" (retrying in {rng.randint(1, 30)}s)" if rng.random() < 0.5 else ""
+            return f"Failed to {verb} to 10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:5432: connection refused{tail}"
+
+        return line
+
+    events: list[Callable[[], str]] = [
+        connect("connect"),
+        connect("reconnect"),
+        lambda: f"session opened for user ana{rng.randint(1, 9)} by (uid={rng.randint(0, 9)})",
+        lambda: f"session opened for user ana{rng.randint(1, 9)} by",
+    ]
+    assert_one_cluster_per_event(events, 120, rng)

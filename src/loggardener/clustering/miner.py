@@ -1966,7 +1966,8 @@ def _optional_fields(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
     `client=` for a client that logged in; HAProxy's `, code: <*>, info: "…"` when a check got them; nginx's
     `, referrer: "…"`): a cluster whose template is another's with one or more such fields inserted is that
     one's event. A field is a `label:` or `key=` token after a comma, a masked value or a field whose masked value
-    read its comma, with its value up to a comma, at most `MAX_VALUE_TOKENS` + 1 tokens (`_fields`). All else stays equal: the
+    read its comma, with its value up to a comma, at most `MAX_VALUE_TOKENS` + 1 tokens (`_fields`); or a
+    parenthesized remark of prose that ends a sentence's line (`(retrying in <*>s)`, `_parenthesized_tail`). All else stays equal: the
     words outside the fields, and each field the smaller template has, by its value (values without words are
     alike whatever their shape), so a field of another word (`status: done` / `status: failed`) or another
     constant word keeps its event. Fields without commas (pam's `rhost=<*>  user=root`, as Loghub's OpenSSH
@@ -1997,8 +1998,9 @@ def _fields(tokens: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """`tokens` as items (`_optional_fields`): a comma-separated field as its value and key (its value `<*>`
     when it has no words), any other token as itself without its comma and no key."""
     items: list[tuple[str, str | None]] = []
+    tail = _parenthesized_tail(tokens)
     at = 0
-    while at < len(tokens):
+    while at < tail:
         token = tokens[at]
         key, equals, _ = token.partition("=")
         labelled = _LABEL.fullmatch(token) is not None
@@ -2032,7 +2034,28 @@ def _fields(tokens: tuple[str, ...]) -> list[tuple[str, str | None]]:
         text = " ".join(part.rstrip(",") for part in value) if any(map(_is_word, value)) else WILDCARD
         items.append((text, key if keyed else token))
         at = end
+    if tail < len(tokens):
+        text = " ".join(tokens[tail:])
+        items.append((text, text))
     return items
+
+
+def _parenthesized_tail(tokens: tuple[str, ...]) -> int:
+    """Where a parenthesized remark of prose words that ends the line after a sentence starts (`(retrying in
+    <*>s)`: a statement's optional tail, `_optional_fields`), or the line's length."""
+    if not tokens[-1].rstrip(".").endswith(")"):
+        return len(tokens)
+    for start in range(len(tokens) - 1, max(1, len(tokens) - MAX_PHRASE), -1):
+        if tokens[start].startswith("("):
+            words = [token.strip("().,:;") for token in tokens[start:]]
+            prose = sum(_PROSE.fullmatch(word) is not None for word in words)
+            before = [_PROSE.fullmatch(token) is not None for token in tokens[:start]]
+            if prose > 1 and 2 * prose > len(words) and any(a and b for a, b in itertools.pairwise(before)):
+                return start
+            break
+        if "(" in tokens[start] or ")" in tokens[start][:-1]:
+            break
+    return len(tokens)
 
 
 def _context_start(tokens: tuple[str, ...]) -> int | None:
