@@ -41,6 +41,9 @@ How it works (docs/clustering.md states it in one page):
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
      whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`),
      with a bracketed tag after one of them (`Device: <*> [SAT], <*> …`, `Device: <*> …`).
+   - *optional fields*: a cluster whose template is another's with comma-separated fields inserted, the
+     fields a statement writes only when it has them (`client=<*>` / `client=<*>, sasl_method=PLAIN,
+     sasl_username=<*>`), joins it; the rest, the fields both have included, stays equal (`_optional_fields`).
 3. A cluster holds messages of one exception class only (`_by_exception_classes`: the class that a message names,
    `System.IO.IOException:`, is the identity of its problem, never a value). A cluster's template aligns its
    signatures: tokens they share stay, the rest read `<*>`. A cluster's id
@@ -572,14 +575,20 @@ class TemplateMiner:
             }
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
+        keyed_templates = {}
         for root, template in templates.items():
-            keyed = _name_blind(_keyed_template([views[i] for i in groups[root]]))
+            keyed = keyed_templates[root] = _name_blind(_keyed_template([views[i] for i in groups[root]]))
             # a word in brackets is a column of its own, a value the word after it is no part of (fail2ban's
             # `[sshd] Restore Ban <*>` does not fill the jail of `[<*>] Ban <*>`)
             columns = frozenset(i for i, token in enumerate(keys[root]) if _BRACKETED_WORD.fullmatch(token))
             target = absorbers.find(template, totals[root], keyed, columns)
             if target is not None:
                 found.union(root, bisect_left(keys, target))
+        # A statement that appends a field only when it has one (Postfix's `, sasl_method=…`, HAProxy's `, code:
+        # <*>, info: "…"`) writes lines with and without it: one event (`_optional_fields`).
+        for roots in _optional_fields(keyed_templates):
+            for root in roots[1:]:
+                found.union(roots[0], root)
         self._absorbers = absorbers
         self._template_of = {}
         for group in _groups(found, range(len(keys))).values():
@@ -1949,6 +1958,106 @@ def _context_lists(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
     return folded
 
 
+def _optional_fields(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
+    """Clusters whose templates are equal but for fields one of them has and the other has not.
+
+    A statement that lists a record's fields after commas writes some only when it has them (sendmail's `ctladdr=`,
+    `relay=`: "not all fields are present in all messages"; Postfix's `, sasl_method=…, sasl_username=…` after
+    `client=` for a client that logged in; HAProxy's `, code: <*>, info: "…"` when a check got them; nginx's
+    `, referrer: "…"`): a cluster whose template is another's with one or more such fields inserted is that
+    one's event. A field is a `label:` or `key=` token after a comma, a masked value or a field whose masked value
+    read its comma, with its value up to a comma, at most `MAX_VALUE_TOKENS` + 1 tokens (`_fields`); or a
+    parenthesized remark of prose that ends a sentence's line (`(retrying in <*>s)`, `_parenthesized_tail`). All else stays equal: the
+    words outside the fields, and each field the smaller template has, by its value (values without words are
+    alike whatever their shape), so a field of another word (`status: done` / `status: failed`) or another
+    constant word keeps its event. Fields without commas (pam's `rhost=<*>  user=root`, as Loghub's OpenSSH
+    truth holds it) are no such list.
+    """
+    buckets: dict[tuple[str, ...], list[tuple[int, list[tuple[str, str | None]]]]] = defaultdict(list)
+    for root, tokens in templates.items():
+        if not _has_letters(tokens):
+            continue
+        items = _fields(tokens)
+        buckets[tuple(text for text, key in items if key is None)].append((root, items))
+    merged: list[list[int]] = []
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > MAX_MASKS:
+            continue  # pairs of at most `MAX_MASKS` templates of one wording are compared
+        keyed = [(root, items, {key for _, key in items if key is not None}) for root, items in members]
+        for root, items, keys in keyed:
+            for other, other_items, other_keys in keyed:
+                if (
+                    keys < other_keys
+                    and [item for item in other_items if item[1] is None or item[1] in keys] == items
+                ):
+                    merged.append([root, other])
+    return merged
+
+
+def _fields(tokens: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """`tokens` as items (`_optional_fields`): a comma-separated field as its value and key (its value `<*>`
+    when it has no words), any other token as itself without its comma and no key."""
+    items: list[tuple[str, str | None]] = []
+    tail = _parenthesized_tail(tokens)
+    at = 0
+    while at < tail:
+        token = tokens[at]
+        key, equals, _ = token.partition("=")
+        labelled = _LABEL.fullmatch(token) is not None
+        keyed = bool(equals) and _LABEL.fullmatch(key + ":") is not None
+        end = None
+        if (
+            at
+            and (labelled or keyed)
+            and (
+                tokens[at - 1].endswith(",")
+                or tokens[at - 1] == WILDCARD
+                or (items[-1][1] is not None and tokens[at - 1].endswith(WILDCARD))
+            )
+        ):
+            for last in range(at + labelled, min(len(tokens), at + MAX_VALUE_TOKENS + 2)):
+                if tokens[last].endswith(",") or tokens[last].endswith(WILDCARD) or last == len(tokens) - 1:
+                    end = last + 1
+                    break
+            while (
+                end is not None
+                and end < len(tokens)
+                and tokens[end] == WILDCARD
+                and tokens[end - 1][-1] != ","
+            ):
+                end += 1  # a value of several tokens, the last a masked one (`relay=<*> <*>`)
+        if end is None:
+            items.append((token.rstrip(","), None))
+            at += 1
+            continue
+        value = (token.partition("=")[2] if keyed else "", *tokens[at + 1 : end])
+        text = " ".join(part.rstrip(",") for part in value) if any(map(_is_word, value)) else WILDCARD
+        items.append((text, key if keyed else token))
+        at = end
+    if tail < len(tokens):
+        text = " ".join(tokens[tail:])
+        items.append((text, text))
+    return items
+
+
+def _parenthesized_tail(tokens: tuple[str, ...]) -> int:
+    """Where a parenthesized remark of prose words that ends the line after a sentence starts (`(retrying in
+    <*>s)`: a statement's optional tail, `_optional_fields`), or the line's length."""
+    if not tokens[-1].rstrip(".").endswith(")"):
+        return len(tokens)
+    for start in range(len(tokens) - 1, max(1, len(tokens) - MAX_PHRASE), -1):
+        if tokens[start].startswith("("):
+            words = [token.strip("().,:;") for token in tokens[start:]]
+            prose = sum(_PROSE.fullmatch(word) is not None for word in words)
+            before = [_PROSE.fullmatch(token) is not None for token in tokens[:start]]
+            if prose > 1 and 2 * prose > len(words) and any(a and b for a, b in itertools.pairwise(before)):
+                return start
+            break
+        if "(" in tokens[start] or ")" in tokens[start][:-1]:
+            break
+    return len(tokens)
+
+
 def _context_start(tokens: tuple[str, ...]) -> int | None:
     """Where the context list that ends `tokens` starts (`_context_lists`), if it has one."""
     size = len(tokens)
@@ -2508,7 +2617,10 @@ def _align(template: list[str], tokens: tuple[str, ...]) -> list[str]:
     if len(template) == len(tokens):
         return list(_same_length_template([tuple(template), tokens]))
     out: list[str] = []
-    matcher = SequenceMatcher(a=template, b=tokens, autojunk=False)
+    # a token is itself with or without the comma after it (`client=<*>[<*>]` before a field a line may lack)
+    matcher = SequenceMatcher(
+        a=[token.rstrip(",") for token in template], b=[token.rstrip(",") for token in tokens], autojunk=False
+    )
     position_a = position_b = 0
     for block in matcher.get_matching_blocks():
         if (block.a > position_a or block.b > position_b) and (not out or out[-1] != WILDCARD):
