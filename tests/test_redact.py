@@ -5257,6 +5257,17 @@ def test_inflected_password_words_in_prose_stay(text: str) -> None:
     assert Redactor().redact(text) == text
 
 
+def test_a_webhooks_token_in_a_path_without_a_request_is_redacted() -> None:
+    """A webhook's path is its secret wherever a message names it, not only in a URL or a request line."""
+    token = "Qr5St6Uv7Wx8Yz9Ab0Cd1Ef2"
+    assert token not in Redactor().redact(f"callback failed for /v1/hooks/{token}")
+    for text in (
+        "hook failed: /repo/.git/hooks/pre-commit exited 1",
+        "delivery to /webhooks/github/12345 failed",
+    ):
+        assert Redactor().redact(text) == text
+
+
 def test_a_token_in_a_ktor_call_logging_path_is_redacted() -> None:
     """Ktor's CallLogging writes `POST - /path`: its path is a request's, as `POST /path` is."""
     token = "Ha7Jb8Kc9Ld0Me1Nf2Og3Ph4Qi5"

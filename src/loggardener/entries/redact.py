@@ -3175,7 +3175,8 @@ _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 # `/keys/<id>`), and a word, a number or a name stays (`/token/refresh`, `/hooks/12345`).
 _NAMED_PATH_GATE = b"<named url path segment>"
 # the words of a segment that names a one-time link's action (`reset-password`, `activate`, `magic-link`)
-_CAPABILITY_ACTIONS = rb"reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem"
+# (and a hook's: a webhook's path is its secret, `callback failed for /v1/hooks/<token>` as in a URL)
+_CAPABILITY_ACTIONS = rb"reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem|hook"
 _NAMED_PATH_GATE_PATTERN = (
     rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/"
     rb"(?:[A-Za-z]{1,12}/)?[A-Za-z0-9_~.%+=-]{12}"
@@ -3200,6 +3201,7 @@ _CAPABILITY_WORDS = frozenset(
     (
         *("reset", "activate", "activation", "confirm", "confirmation", "verify", "verification", "unlock"),
         *("recover", "recovery", "unsubscribe", "invite", "invitation", "magic", "redeem"),
+        *_HOOK_SEGMENTS,
     )
 )
 _CAPABILITY_TOKEN = compile_regex(r"[A-Za-z0-9_~.=-]{16,128}")
