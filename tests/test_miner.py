@@ -3271,6 +3271,63 @@ def test_two_counters_at_the_line_end_are_no_tally() -> None:
     assert_one_cluster_per_event(events, 200, rng)
 
 
+def test_a_tally_that_leaves_out_a_counter_is_one_value() -> None:
+    """A statement that prints only the counters that counted (`backup finished files=3 dirs=2 links=1`, `…
+    files=3 links=1`, `… files=3 dirs=2`), each run the other less one counter, says one event; a run of
+    other names after the same words (`… errors=1 skipped=2 retries=0`) stays its own."""
+    rng = random.Random(3516)
+
+    def backup(*names: str) -> str:
+        shown = [name for name in names if name == names[0] or rng.random() < 0.6]
+        return "backup finished " + " ".join(f"{name}={rng.randint(1, 999)}" for name in shown)
+
+    events: list[Callable[[], str]] = [
+        lambda: backup("files", "dirs", "links", "sockets"),
+        lambda: (
+            "backup finished " + " ".join(f"{name}={rng.randint(0, 9)}" for name in ("errors", "skipped"))
+        ),
+    ]
+    messages = [event() for event in events for _ in range(60)]
+    assert len({len(message.split()) for message in messages[:60]}) > 1
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages[:60] if message.count("=") > 1}) == 1
+    assert not {clusters[message] for message in messages[:60]} & {
+        clusters[message] for message in messages[60:]
+    }
+
+
+def test_counters_of_other_names_at_the_line_end_are_other_statements() -> None:
+    """Look-alike: logfmt lines that end in three or more counters of names apart (`sync failed user=1 order=3
+    retries=1` beside `sync failed disk=1 inode=3 quota=1`), or sharing only the last (`… pool=2 slot=4
+    retries=1`), are statements of their own vocabularies, not subsets of one tally: each is its own event and
+    keeps its names; the counters' values vary."""
+    rng = random.Random(3515)
+
+    def counters(*names: str) -> Callable[[], str]:
+        return lambda: "sync failed " + " ".join(f"{name}={rng.randint(0, 99)}" for name in names)
+
+    events = [
+        counters("user", "order", "retries"),
+        counters("disk", "inode", "quota"),
+        counters("pool", "slot", "retries"),
+        counters("shard", "replica", "term", "lag"),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+    assert set(clusters_of([event() for event in events for _ in range(5)]).values()) == {
+        "sync failed user=<*> order=<*> retries=<*>",
+        "sync failed disk=<*> inode=<*> quota=<*>",
+        "sync failed pool=<*> slot=<*> retries=<*>",
+        "sync failed shard=<*> replica=<*> term=<*> lag=<*>",
+    }
+
+
+def test_counters_that_never_vary_keep_their_names() -> None:
+    """Look-alike: one statement's counters, always the same names (`Cache stats hits=10 misses=3
+    evictions=2`), show no tally of varying subsets: the template keeps the names, only the counts vary."""
+    messages = [f"Cache stats hits={n} misses={n % 7} evictions={n % 3}" for n in range(30)]
+    assert set(clusters_of(messages).values()) == {"Cache stats hits=<*> misses=<*> evictions=<*>"}
+
+
 def test_a_reason_in_parentheses_is_no_tally() -> None:
     """Look-alike: `(No such device)` and `(Connection refused)` after the same words are reasons, not counted
     items; they stay apart as two texts of one place do."""

@@ -14,6 +14,9 @@ How it works (docs/clustering.md states it in one page):
    - *context lists*: the values of the fields a message ends with, after a comma (nginx's `, client: <*>,
      server: _, request: "GET <*> HTTP/<*>.<*>", host: "localhost"`), are values, whatever their shape;
      which fields a line has stays its own (`_context_lists`).
+   - *tallies*: a run of `name=count` counters ending lines equal up to it is one value where the runs are
+     varying subsets of one vocabulary (Postfix's `… ehlo=1 mail=1 commands=2`); runs of other names keep
+     them (`_counter_tallies`).
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
@@ -212,8 +215,6 @@ def signature(message: str) -> tuple[str, ...]:
         masked = _TALLY.sub(WILDCARD, masked)
     if ";" in masked:
         masked = _RECORD_AFTER_LABEL.sub(WILDCARD, masked)
-    if masked.endswith(WILDCARD) and "=" in masked:
-        masked = _COUNTED.sub(WILDCARD, masked)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
@@ -255,10 +256,8 @@ def signature(message: str) -> tuple[str, ...]:
 _TALLY = compile_regex(r"\(<\*> [a-z]{2,32}(?:, <\*> [a-z]{2,32}){0,15}\)")
 
 
-# A tally of counters to the end of the line, three or more `name=count` (Postfix's `disconnect from … ehlo=1
-# mail=1 rcpt=0/1 quit=1 commands=3/4`, which names only the commands the client sent): one value, a list of
-# varying length, as a tally in parentheses is.
-_COUNTED = compile_regex(r"(?<= )(?:[a-z]{2,32}=<\*>(?:/<\*>)? ){2,30}[a-z]{2,32}=<\*>(?:/<\*>)?$")
+# A counter: a lowercase name and its count, or its count of a total (Postfix's `ehlo=1`, `rcpt=0/1`).
+_COUNTER = compile_regex(r"([a-z]{2,32})=<\*>(?:/<\*>)?")
 
 
 # A record after a label, its fields joined by `;` to the end of the line, the first glued to its `;` (Nagios'
@@ -532,6 +531,7 @@ class TemplateMiner:
             _column_texts,
             _sentence_quotes,
             _trailing_texts,
+            _counter_tallies,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
@@ -1813,6 +1813,52 @@ def _trailing_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         for index, view in folded.items()
         if len(found := texts[_keys_blind(view)]) >= MIN_DISTINCT and len({len(text) for text in found}) > 1
     }
+
+
+def _counter_tallies(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures that end in a tally of counters, a varying subset of one vocabulary, each read with the tally
+    as one `<*>`.
+
+    A statement may print only the counters that counted something: Postfix's `disconnect from … ehlo=1 mail=1
+    rcpt=0/1 quit=1 commands=3/4` names the commands the client sent, always closed by their total. Its lines,
+    equal up to a run of two or more `name=count` counters at the end after the message's words (values read
+    `<*>`), show the one vocabulary: two runs share their last name and one more (`… quit=1 commands=3` and
+    `… rcpt=1 commands=2`: Postfix's total and a command), or one is the other less one counter. Runs linked so
+    are the tally, a value; runs of names apart keep them (logfmt's `sync failed user=1 order=3 retries=1` and
+    `… disk=1 inode=3 quota=1` are two statements), and so do runs that never vary."""
+    runs: dict[int, tuple[int, tuple[str, ...]]] = {}  # index -> (where the run starts, its names)
+    places: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, tokens in enumerate(keys):
+        at = len(tokens)
+        counted: list[str] = []  # the run's names, last first
+        while at > 1 and (counter := _COUNTER.fullmatch(tokens[at - 1])) is not None:
+            counted.append(counter.group(1))
+            at -= 1
+        if len(counted) < 2 or not any(_is_word(token) and "=" not in token for token in tokens[:at]):
+            continue
+        runs[index] = (at, tuple(reversed(counted)))
+        places[_name_blind(_value_blind(tokens[:at]))].append(index)
+    folded: dict[int, tuple[str, ...]] = {}
+    for members in places.values():
+        vocabulary = sorted({runs[index][1] for index in members})
+        if len(vocabulary) < 2:
+            continue
+        number = {names: n for n, names in enumerate(vocabulary)}
+        linked = _UnionFind(len(vocabulary))
+        closing: dict[tuple[str, str], int] = {}
+        for n, names in enumerate(vocabulary):
+            for name in names[:-1]:
+                linked.union(closing.setdefault((names[-1], name), n), n)
+            for drop in range(len(names)):
+                fewer = number.get((*names[:drop], *names[drop + 1 :]))
+                if fewer is not None:
+                    linked.union(fewer, n)
+        sizes = Counter(linked.find(n) for n in range(len(vocabulary)))
+        for index in members:
+            at, names = runs[index]
+            if sizes[linked.find(number[names])] > 1:
+                folded[index] = (*keys[index][:at], WILDCARD)
+    return folded
 
 
 def _keys_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
