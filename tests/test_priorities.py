@@ -3072,3 +3072,180 @@ def test_kubelet_back_off_events_are_not_counted_as_container_exits() -> None:
         "a container crash-loops: 2 events of the kubelet backing off restarting"
     )
     assert "exits" not in ranked.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule_words"),
+    [
+        (
+            {
+                "message": "request cancelled by user agent timeout; No space left on device",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "disk full",
+        ),
+        (
+            {
+                "message": "backfill aborted by the operator: ENOSPC writing /data/part-7",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "disk full",
+        ),
+        (
+            {
+                "message": "ingest aborted by operator after disk error: 1532 events lost",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss",
+        ),
+        (
+            {
+                "kind": "exception",
+                "exception_type": "RuntimeError",
+                "message": "commit failed, 1532 orders lost",
+                "max_severity": "ERROR",
+                "stack_pattern": 'Traceback (most recent call last):\n  File "/app/worker.py", line 40, in run\n'
+                "    time.sleep(1)\nKeyboardInterrupt\n\nDuring handling of the above exception, another "
+                'exception occurred:\n\nTraceback (most recent call last):\n  File "/app/db.py", line 9, in commit'
+                '\n    raise RuntimeError("commit failed")\nRuntimeError: commit failed, 1532 orders lost',
+            },
+            "P2",
+            "isolated error",
+        ),
+    ],
+)
+def test_an_interrupt_beside_a_worse_problem_does_not_hide_it(
+    changes: dict[str, Any], priority: str, rule_words: str
+) -> None:
+    """An interrupt is the operator's only when nothing else is wrong: a full disk or lost data beside it, a
+    user agent's cancel, or another exception raised while the interrupt was handled, is ranked as itself."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule_words)]) == (priority, rule_words)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"message": "sync interrupted by the user after 12 of 40 files", "max_severity": "ERROR"},
+        {"message": "KeyboardInterrupt", "max_severity": "ERROR", "events": 5, "count": 5},
+        {
+            "kind": "exception",
+            "exception_type": "KeyboardInterrupt",
+            "message": "",
+            "max_severity": "ERROR",
+            "stack_pattern": 'Traceback (most recent call last):\n  File "/app/job.py", line 8, in run\n'
+            "    time.sleep(5)\nKeyboardInterrupt\n",
+        },
+    ],
+)
+def test_an_interrupt_alone_stays_the_operators(changes: dict[str, Any]) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("message", "priority"),
+    [
+        ("DeprecationWarning: api-version 2026-12-15-preview is deprecated; use 2027-03-01", "P2"),
+        (
+            "The Maps JavaScript API v3.55 is deprecated; see https://dev.example.com/changelog/2026-12-20 for the "
+            "removal timeline (2028)",
+            "P2",
+        ),
+        ("Feature flags v1 deprecated since 2026-12-10; removal on 2027-09-01", "P3"),
+        ("v2 endpoints are deprecated as of 2026-11-01 and will be shut down on 2026-12-05", "P1"),
+        ("legacy tokens are deprecated, supported until Dec 10, 2026", "P1"),
+        ("The Payments API v68 is deprecated (released 2026-12-01); end of life: 2027-08-31", "P3"),
+    ],
+)
+def test_a_deprecation_is_due_on_the_date_its_removal_names(message: str, priority: str) -> None:
+    """The date a removal, a shutdown, an end of life or an `until` names decides, not the first future date: a
+    version named by its date, a date in a URL, the day it was deprecated or released are none."""
+    assert prioritizer.rank(cluster(message=message)).priority == priority
+
+
+@pytest.mark.parametrize(
+    ("message", "priority"),
+    [
+        ("quota usage 96% for project shop-prod", "P2"),
+        ("project quota: 96 % used (CPUS, us-central1)", "P2"),
+        ("memory limit utilization at 93% for container api", "P2"),
+        ("autoscaler: scale-up threshold set to 90% of capacity", "P3"),
+        ("SLO report: 99% of requests within the latency limit", "P3"),
+        ("alert threshold limit is 90%", "P3"),
+        ("HPA target utilization 90% of the CPU limit", "P3"),
+        ("quota alert threshold at 95%", "P3"),
+    ],
+)
+def test_a_limit_nearly_used_needs_a_usage_word_not_a_setting(message: str, priority: str) -> None:
+    """A share of a quota or a limit is usage when a usage word says so; a threshold, a target or a value set is
+    a setting, and a share of requests is not of the limit."""
+    assert prioritizer.rank(cluster(message=message)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "import failed for 3 files: 0 rows skipped",
+        "import finished, rows skipped: 0",
+        "export done; skipped rows: 0",
+        "load complete, no rows skipped",
+        "sync done: zero records were skipped",
+    ],
+)
+def test_no_items_skipped_is_not_items_skipped(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", events=3, count=3))
+    assert ranked.reasons[0][:42] != "the program skipped items it could not pro"
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        (
+            {
+                "message": "Container cart failed liveness probe, will be restarted",
+                "events": 2,
+                "instances": 2,
+            },
+            "P1",
+        ),
+        (
+            {
+                "message": "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500",
+                "events": 5,
+            },
+            "P1",
+        ),
+        (
+            {"message": "Unhealthy: Liveness probe failed: connection refused", "events": 6, "instances": 3},
+            "P2",
+        ),  # twice in each of three pods: none restarted twice
+        (
+            {"message": "Container cart failed liveness probe, will be restarted", "events": 1},
+            "P3",
+        ),  # one restart
+    ],
+)
+def test_a_liveness_probe_is_past_a_restart_by_the_kubelets_words_or_one_pods_count(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("flush failed: 1,500 events dropped", "ERROR", "P0"),
+        ("flush failed: dropped 12,400 records", "ERROR", "P0"),
+        ("flush done: 00 events dropped", "ERROR", "P2"),
+        ("flush done: dropped 0,000 records", "ERROR", "P2"),
+        ("client certificate for partner feed expires within 45 days", "WARNING", "P3"),
+        ("client certificate for partner feed expires within 25 days", "WARNING", "P2"),
+    ],
+)
+def test_counts_with_digit_groups_and_certificates_within_days(
+    message: str, severity: str, priority: str
+) -> None:
+    assert prioritizer.rank(cluster(message=message, max_severity=severity)).priority == priority

@@ -292,7 +292,8 @@ class PriorityRule(_Section):
     {at_max_severity} ("3 of 647 entries", else {tally}), {share}, {events}, {event_word} ("1 event", "3 events"),
     {exception_type}, {max_severity}, {services}, {first_seen}, {last_seen}, {when} ("at 16:00:00Z", or
     "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}, {due} (the
-    first date the text names after the day of the last entry, `2026-12-07`, or "no date").
+    first date after the day of the last entry that a removal, shutdown or end-of-life word names, `will be removed
+    on 2026-12-07`, or "no date").
     """
 
     name: str
@@ -321,6 +322,13 @@ class PriorityRule(_Section):
     min_count: int | None = None
     min_events: int | None = Field(default=None, description="At least this many events.")
     max_events: int | None = Field(default=None, description="At most this many events.")
+    min_events_per_instance: int | None = Field(
+        default=None,
+        ge=1,
+        description="At least this many events per instance seen (a pod, a VM, a container instance) on average, "
+        "so that one instance had at least that many: the same thing failing again and again, not once here "
+        "and once there.",
+    )
     max_event_interval_seconds: int | None = Field(
         default=None,
         ge=0,
@@ -352,14 +360,17 @@ class PriorityRule(_Section):
         default=None,
         ge=0,
         description="The text names a date (`2026-12-07`, `December 7, 2026`, `7 Dec 2026`) at most this many days "
-        "after the day of the problem's last entry: a removal or a shutdown it announces is near. Dates on or "
-        "before that day (a line's own timestamp, a date already past) do not count.",
+        "after the day of the problem's last entry, with a removal, shutdown or end-of-life word just before it "
+        "(`removed on`, `shutdown:`, `end of life`, `until`, `after`): what it announces is near. Dates on or before "
+        "that day (a line's own timestamp, a date already past), other dates (`deprecated since`) and dates inside "
+        "a URL or an identifier (`2026-12-15-preview`) do not count.",
     )
     due_after_days: int | None = Field(
         default=None,
         ge=0,
-        description="The first date the text names after the day of the problem's last entry is more than this "
-        "many days after it: what it announces is far off.",
+        description="The first date after the day of the problem's last entry that a removal, shutdown or "
+        "end-of-life word names (as for `due_within_days`) is more than this many days after it: what it announces "
+        "is far off.",
     )
 
 
@@ -532,12 +543,12 @@ _API_QUOTA_EXCEEDED = [
 
 # A program that skipped one item it could not process and went on with the rest (`row 14400 skipped: invalid date
 # '0000-00-00' in column shipped_at`, `skipping malformed record at offset 88`): some items missing, not a failed
-# run; not a count of none (`skipped 0 rows`).
+# run; not a count of none (`skipped 0 rows`, `0 rows skipped`, `rows skipped: 0`, `no rows skipped`).
 _ITEMS_SKIPPED = [
-    r"(?i)\b(?:row|record|item|message|line|document|entry|event)s? (?:#?[\w:./-]{1,80} )?(?:was |were |has been )?"
-    r"skipped\b",
+    r"(?i)(?<!\b0 )(?<!\bno )(?<!\bzero )\b(?:row|record|item|message|line|document|entry|event)s? "
+    r"(?:#?[\w:./-]{1,80} )?(?:was |were |has been )?skipped\b(?!\s*[:=]\s*0\b)",
     r"(?i)\bskipp(?:ing|ed) (?:(?:bad|invalid|malformed|corrupt|unparsable|unparseable) )?"
-    r"(?:row|record|item|message|line|document|entry|event)s?\b",
+    r"(?:row|record|item|message|line|document|entry|event)s?\b(?!\s*[:=]\s*0\b)",
 ]
 
 # How Google APIs say a zone, a subnet or a quota has nothing left for a create call (`RESOURCE_EXHAUSTED`,
@@ -585,13 +596,15 @@ _POD_START_FAILURES = [
 # events discarded`, a
 # pipeline's `Dropping 1532 rows that failed to insert …`, `… are permanently lost`); not none of it (`dropped 0
 # events`, `no data lost`, `not permanently lost`).
+# A count of items, not none (`1,500`, `37`; not `0`, `00`)
+_SOME = r"(?![0,]+ )(?:\d{1,3}(?:,\d{3})+|\d+)"
 _DATA_LOSS = [
     r"(?i)(?<!\bno )\bdata (?:was |were |is |has been |have been )?lost\b",
-    r"(?i)\b(?:dropped|dropping|discarded|discarding|lost) (?!0\b)\d+ "
+    rf"(?i)\b(?:dropped|dropping|discarded|discarding|lost) {_SOME} "
     r"(?:events|records|messages|rows|entries|items|writes|documents)\b",
     r"(?i)(?<!\bnot )(?<!\bnever )\b(?:permanently|irrecoverably|irretrievably) (?:lost|dropped|discarded)\b",
     # the count first (`2100 events discarded`, `37 records were dropped`)
-    r"(?i)(?<![\d.,])(?!0\b)\d+ (?:events|records|messages|rows|entries|items|writes|documents) "
+    rf"(?i)(?<![\d.,]){_SOME} (?:events|records|messages|rows|entries|items|writes|documents) "
     r"(?:were |was |have been |are |got )?(?:dropped|discarded|lost)\b",
 ]
 
@@ -614,7 +627,8 @@ _CERTIFICATE_EXPIRING = [
 # More than 30 days off: before any renewal window opens (ACME clients such as cert-manager and certbot, and
 # Google-managed certificates, renew 30 days before expiry), so no renewal has failed yet.
 _CERTIFICATE_EXPIRING_LATER = [
-    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) in (?:3[1-9]|[4-9]\d|\d{3,}) days\b",
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) "
+    r"(?:3[1-9]|[4-9]\d|\d{3,}) days\b",
 ]
 _CERTIFICATE_RENEWAL_FAILED = [
     r"(?i)\bcertificate request has failed\b",
@@ -628,9 +642,18 @@ _CERTIFICATE_RENEWAL_FAILED = [
 _DISK_FULL = [
     r"No space left on device",
     r"\bENOSPC\b",
-    r"(?i)\bdisk (?:is )?full\b",
+    r"(?i:\bdisk (?:is )?full\b)",
     r"\bOperating system error number 28\b",
 ]
+
+
+def _unless_disk_full(*patterns: str) -> list[str]:
+    """The patterns, each matching only a text that names no full disk (`_DISK_FULL`): the disk is the problem then,
+    whatever else the text says."""
+    full = "|".join(_DISK_FULL)
+    return [rf"(?s)\A(?!.*?(?:{full})).*?(?:{pattern})" for pattern in patterns]
+
+
 _DISK_NEARLY_FULL = [
     r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
     r"(?:full|used)\b",
@@ -640,14 +663,22 @@ _DISK_NEARLY_FULL = [
     r"(?i)\b(?:low|high|flood[ -]stage) disk watermark \[[^\]\n]{1,16}\] exceeded\b",
 ]
 
-# A quota, a limit or a node's resource nearly used up: `usage at 91% of the monthly SMS spending limit`, `regional
-# quota CPUS in us-central1 is at 94%`, the kubelet's `NodeHasInsufficientMemory`, `NodeHasDiskPressure`; not what
-# is left (`95% of the quota remaining`), not a node that recovered (`NodeHasSufficientMemory`).
+# A quota, a limit or a node's resource nearly used up, a usage word beside the share (`usage at 91% of the monthly
+# SMS spending limit`, `regional quota CPUS in us-central1 is at 94%`, `quota usage 96%`, `disk quota: 95 % used`),
+# the kubelet's `NodeHasInsufficientMemory`, `NodeHasDiskPressure`; not what is left (`95% of the quota remaining`),
+# not a setting (`scale-up threshold set to 90% of capacity`, `alert threshold limit is 90%`, `target utilization
+# 90%`), not a share of something else (`99% of requests within the latency limit`), not a node that recovered
+# (`NodeHasSufficientMemory`).
+_USED = (
+    r"(?<!threshold )(?<!target )\b(?:usage|utili[sz]ation|used|consumed|reached|at|hit)(?: is| of| at)?:?"
+)
+_SHARE = r"(?<![\d.])(?:9\d|100)(?:\.\d+)? ?%"
+_LEFT = r"(?! (?:remaining|left|free|available|unused))"
+_NOT_A_SETTING = r"(?:(?!threshold|target|set to)[^\n]){0,60}?"
 _NEARLY_AT_LIMIT = [
-    r"(?i)(?<![\d.])(?:9\d|100)(?:\.\d+)? ?% of (?:the |its |your |our |a )?(?:[\w-]+ ){0,4}?"
-    r"(?:limit|quota|capacity|maximum|allowance)\b(?! (?:remaining|left|free|available|unused))",
-    r"(?i)\b(?:quota|limit)\b[^\n]{0,60}? (?:is |at |reached |hit )(?:9\d|100)(?:\.\d+)? ?%"
-    r"(?! (?:remaining|left|free|available|unused))",
+    rf"(?i){_USED} {_SHARE} of (?:the |its |your |our |a )?(?:[\w-]+ ){{0,4}}?"
+    rf"(?:limit|quota|capacity|maximum|allowance)\b{_LEFT}",
+    rf"(?i)\b(?:quota|limit)\b{_NOT_A_SETTING}(?:{_USED} {_SHARE}{_LEFT}|{_SHARE} (?:used|consumed|utili[sz]ed)\b)",
     r"\bNodeHas(?:InsufficientMemory|DiskPressure|InsufficientPID)\b",
 ]
 
@@ -997,18 +1028,6 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_DAG_IMPORT_FAILED,
             stack_patterns=_DAG_IMPORT_FAILED,
             min_severity="ERROR",
-        ),
-        PriorityRule(
-            name="operator-interrupt",
-            priority="P3",
-            reason="a program stopped by its operator ({event_word} {when}): an interrupt (Ctrl-C, SIGINT) ended it, "
-            "whatever level it logged that at; nothing failed",
-            # Python's KeyboardInterrupt, raised by SIGINT (before `startup-crash`: one pressed while importing)
-            message_patterns=[
-                r"\bKeyboardInterrupt\b",
-                r"(?i)\b(?:interrupted|aborted|cancell?ed|stopped) by (?:the )?(?:user|operator)\b",
-            ],
-            stack_patterns=[r"(?m)^KeyboardInterrupt$"],
         ),
         PriorityRule(
             name="startup-crash",
@@ -1385,6 +1404,20 @@ def default_rules() -> list[PriorityRule]:
             reason="data loss: the program says data was lost or dropped ({event_word} at {max_severity} {when})",
             message_patterns=_DATA_LOSS,
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="operator-interrupt",
+            priority="P3",
+            reason="a program stopped by its operator ({event_word} {when}): an interrupt (Ctrl-C, SIGINT) ended it, "
+            "whatever level it logged that at; nothing failed",
+            # Python's KeyboardInterrupt, raised by SIGINT, as the message's exception or the traceback's last line
+            # (not one the traceback handled before another exception ended it); after `data-loss` and before
+            # `critical-severity`; not a full disk beside it, nor a user agent (`cancelled by user agent timeout`)
+            message_patterns=_unless_disk_full(
+                r"\bKeyboardInterrupt\b",
+                r"(?i:\b(?:interrupted|aborted|cancell?ed|stopped) by (?:the )?(?:user|operator)\b(?! agent))",
+            ),
+            stack_patterns=[r"(?:\A|\n)KeyboardInterrupt\s*\Z"],
         ),
         PriorityRule(
             name="build-step-failed",
@@ -1797,11 +1830,22 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="liveness-probe-restarting",
             priority="P1",
-            reason="a liveness probe keeps failing ({event_word} {when}): more failures than the kubelet's default "
-            "threshold (3) before a restart, so the container fails again after being restarted, like a crash loop",
-            # three failures are one restart (`probe-failing`, as one worker killed is `worker-killed-once`)
+            reason="a liveness probe keeps failing ({event_word} {when}): the kubelet restarted the container and it "
+            "fails again, like a crash loop",
+            # the kubelet's own words when it restarts a container, more than once
+            message_patterns=[r"\bfailed liveness probe, will be restarted\b"],
+            min_events=2,
+        ),
+        PriorityRule(
+            name="liveness-probe-failing-past-restart",
+            priority="P1",
+            reason="a liveness probe keeps failing ({event_word} {when}): more failures of one container than the "
+            "kubelet's default threshold (3) before a restart, so it fails again after being restarted, like a "
+            "crash loop",
+            # three failures are one restart (`probe-failing`, as one worker killed is `worker-killed-once`); four
+            # across pods are not one pod failing again
             message_patterns=[r"\bLiveness probe failed\b"],
-            min_events=4,
+            min_events_per_instance=4,
         ),
         PriorityRule(
             name="readiness-probe-blip",

@@ -66,11 +66,19 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
     r"|Nov(?:ember)?|Dec(?:ember)?)"
 )
-_DATES = re.compile(
-    r"\b(?P<iso>(?P<y>20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d))(?!\d)"
-    rf"|\b(?P<mon1>{_MONTH})\.? (?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,? (?P<y1>20\d\d)\b"
-    rf"|\b(?P<d2>[0-3]?\d) (?P<mon2>{_MONTH})\.?,? (?P<y2>20\d\d)\b",
-    re.IGNORECASE,
+# A date, not one inside a URL or an identifier (`/changelog/2026-12-20`, `api-version 2026-12-15-preview`)
+_DATES = compile_regex(
+    r"(?i)(?<!/)\b(?P<iso>(?P<y>20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d))(?!\d|-\w)"
+    rf"|(?<!/)\b(?P<mon1>{_MONTH})\.? (?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,? (?P<y1>20\d\d)\b(?!-\w)"
+    rf"|(?<!/)\b(?P<d2>[0-3]?\d) (?P<mon2>{_MONTH})\.?,? (?P<y2>20\d\d)\b(?!-\w)"
+)
+# What names the day a deprecated thing goes away, just before the date (`will be removed on`, `shutdown:`,
+# `end of life`, `support ends`, `deployments fail after`, `supported until`); not the day it was deprecated
+# (`deprecated since`) or released
+_DUE_WORDS = compile_regex(
+    r"(?i)\b(?:remov(?:al|ed?|es|ing)|shut ?(?:down|off)|sunset\w*|ends?|ending|EOL|retire\w*|decommission\w*"
+    r"|discontinu\w*|stops?|ceases?|until|till|after|on|by|from|as of|starting|effective|beginning)\b"
+    r"[^.;\n]{0,40}\Z"
 )
 _MONTHS = {
     name: number
@@ -81,11 +89,15 @@ _MONTHS = {
 
 
 def due_date(cluster: Cluster) -> date | None:
-    """The first date the cluster's message names after the day of its last entry (`will be removed on
-    2026-12-07`, `shut down on September 30, 2027`, `7 Dec 2026`), which is what it announces; None when it names
-    none (a line's own timestamp, or a date already past, is not one)."""
+    """The first date after the day of the cluster's last entry that a removal, a shutdown or an end of life names
+    just before it in the message (`will be removed on 2026-12-07`, `shut down on September 30, 2027`, `end of life:
+    7 Dec 2026`), which is what it announces; None when it names none (a line's own timestamp, a date already past,
+    the day something was deprecated, a date inside a URL or an identifier is not one)."""
     today = cluster.last_seen.date()
-    for match in _DATES.finditer(cluster.message):
+    message = cluster.message
+    for match in _DATES.finditer(message):
+        if not _DUE_WORDS.search(message, max(0, match.start() - 60), match.start()):
+            continue
         if match["iso"]:
             parts = (match["y"], match["m"], match["d"])
         else:
@@ -180,6 +192,10 @@ class _CompiledRule:
         if rule.min_events is not None and cluster.events < rule.min_events:
             return False
         if rule.max_events is not None and cluster.events > rule.max_events:
+            return False
+        if rule.min_events_per_instance is not None and (
+            cluster.events < rule.min_events_per_instance * max(cluster.instances, 1)
+        ):
             return False
         if rule.max_event_interval_seconds is not None and cluster.events > 1:
             span = (cluster.last_seen - cluster.first_seen).total_seconds()
