@@ -49,6 +49,8 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("[clustering]\nentries.workers = 2\nentries = 3\n", "`entries` in [clustering] is given twice"),
         ("[state]\nx = 1\n[state.x]\n", "the table [state.x] is given twice, or as a value and as a table"),
         ("[entries]\nworkers = 1 2\n", "(at line 2, column 13), at `workers` in [entries]"),
+        # a table's header inside a multi-line string is text, not the table the key is in
+        ('[entries]\nnote = """\n[fake]\n"""\nworkers = 1 2\n', "at `workers` in [entries]"),
         ('min_severity = "LOUD"\n', "key 'min_severity'"),
         ("[clustering]\nsamples_per_cluster = 0\n", "key 'clustering.samples_per_cluster'"),
         (
@@ -115,6 +117,14 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
         load_config(path)
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert expected in caught.value.message
+
+
+def test_a_table_header_inside_a_multi_line_string_is_no_table(tmp_path: Path) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text("note = '''\n[fake]\n'''\nworkers = 1 2\n", encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.message.endswith("(at line 4, column 13), at `workers`")
 
 
 @pytest.mark.parametrize(

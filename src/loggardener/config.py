@@ -2379,6 +2379,38 @@ _TOML_KEY_LINE = compile_regex(rf"^\s*(?:(?P<key>{_TOML_KEY})\s*=|\[\[?\s*(?P<ta
 _TOML_POSITION = compile_regex(r"\(at line (\d+), column \d+\)$")
 
 
+def _in_multiline_string(lines: list[str]) -> list[bool]:
+    """For each line, whether it starts inside a multi-line string (three quotes, double or single): its text is no
+    key and no table (a `[fake]` line inside such a string names no table)."""
+    inside: list[bool] = []
+    closing = ""
+    for line in lines:
+        inside.append(bool(closing))
+        index = 0
+        while index < len(line):
+            if closing:
+                if line.startswith(closing, index) and (closing == "'''" or line[index - 1 : index] != "\\"):
+                    index += 3
+                    closing = ""
+                    continue
+                index += 1
+                continue
+            character = line[index]
+            if character == "#":
+                break
+            if line.startswith(('"""', "'''"), index):
+                closing = line[index : index + 3]
+                index += 3
+            elif character in "\"'":
+                end = line.find(character, index + 1)
+                while character == '"' and end > 0 and line[end - 1] == "\\":
+                    end = line.find(character, end + 1)
+                index = len(line) if end < 0 else end + 1
+            else:
+                index += 1
+    return inside
+
+
 def _with_toml_key(reason: str, text: str) -> str:
     """tomllib's reason, which gives a line and column but not the key (`Cannot overwrite a value (at line 4,
     column 17)`), with the key or table that line sets and the table it is in; for a key set twice (or as a
@@ -2392,7 +2424,12 @@ def _with_toml_key(reason: str, text: str) -> str:
     if found.group("table") is not None:
         named = f"the table [{found.group('table')}]"
     else:
-        tables = (_TOML_KEY_LINE.match(line) for line in reversed(lines[: number - 1]))
+        inside = _in_multiline_string(lines[: number - 1])
+        tables = (
+            _TOML_KEY_LINE.match(line)
+            for line, quoted in zip(reversed(lines[: number - 1]), reversed(inside), strict=True)
+            if not quoted
+        )
         table = next((match.group("table") for match in tables if match and match.group("table")), None)
         named = f"`{found.group('key')}`" + (f" in [{table}]" if table else "")
     if reason.startswith("Cannot overwrite a value"):
