@@ -1831,6 +1831,36 @@ def test_a_cloud_sql_change_is_told_for_the_connections_it_fails_and_a_password_
     assert [c.resource for c in incident.changes] == (["ledger-db"] if told else [])
 
 
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        # words only the outage rule knew (`rules.DATASTORE_CLIENTS`, `rules.DATASTORE_GONE`): Go's lib/pq and the
+        # server's own words, MySQLdb's `server has gone away`, Ruby pg's with the port after a space
+        ("pq: the database system is starting up", True),
+        ("MySQLdb.OperationalError: (2006, 'MySQL server has gone away')", True),
+        (
+            'PG::ConnectionBad: connection to server at "10.20.0.5", port 5432 failed: Connection refused',
+            True,
+        ),
+        # look-alikes: a password a restart does not refuse, a statement refused, a Go read that names no datastore
+        ('pq: password authentication failed for user "app"', False),
+        ('PG::UndefinedTable: ERROR:  relation "orders" does not exist', False),
+        ("decode order: json: unexpected EOF", False),
+    ],
+)
+def test_a_datastore_change_knows_the_clients_and_words_its_outage_rule_knows(
+    failure: str, told: bool
+) -> None:
+    """One table of clients and failure words serves both rules of a datastore: a Cloud SQL restart is told for
+    clients only the outage rule knew before."""
+    entries = [audited_change(0, "cloudsql.instances.restart", "projects/p/instances/ledger-db")] + [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["ledger-db"] if told else [])
+
+
 NOT_NULL = 'null value in column "currency" of relation "entries" violates not-null constraint'
 
 
@@ -2000,10 +2030,16 @@ def test_the_patterns_of_limits_schemas_certificates_keys_and_the_kubernetes_api
 
 def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
     from loggardener.linking.facts import _CHANGED_RESOURCE
-    from loggardener.linking.incidents import _AUTHENTICATION_FAILED, _CONNECTION_FAILED, _UNREACHABLE
+    from loggardener.linking.incidents import (
+        _AUTHENTICATION_FAILED,
+        _CONNECTION_FAILED,
+        _DATASTORE_CONNECTION_FAILED,
+        _UNREACHABLE,
+    )
     from loggardener.linking.rules import _LOCAL_UPSTREAM, _SERVER_OUTAGE, _UNAVAILABLE_WORDS
 
     assert_linear(lambda n: _CONNECTION_FAILED.search("connection to server at " * n), 20_000)
+    assert_linear(lambda n: _DATASTORE_CONNECTION_FAILED.search("invalid connection " * n), 20_000)
     assert_linear(lambda n: _UNREACHABLE.search("dial tcp " * n), 20_000)
     assert_linear(lambda n: _AUTHENTICATION_FAILED.search("authentication " * n), 20_000)
     assert_linear(lambda n: _SERVER_OUTAGE.search("the database system is " * n), 20_000)
@@ -2557,6 +2593,50 @@ def test_a_mysql_server_logging_its_shutdown_as_warnings_causes_its_clients_lost
         )
         for i in range(3)
     ]
+    entries += [run_entry(5 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])]
+    assert causes == (["/usr/sbin/mysqld: Forcing close of thread <*> user: 'a'."] if linked else [])
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        # clients and words only the change rule knew: PgJDBC's lost connection, PDO's SQLSTATE naming the engine
+        ("org.postgresql.util.PSQLException: An I/O error occurred while sending to the backend.", True),
+        ("org.postgresql.util.PSQLException: This connection has been closed.", True),
+        ("PDOException: SQLSTATE[08006] [7] could not connect to server: Connection refused", True),
+        # look-alikes: a statement refused, a password refused, a certificate refused (a rotated CA, not an outage)
+        ('org.postgresql.util.PSQLException: ERROR: relation "orders" does not exist', False),
+        ('PDOException: SQLSTATE[08006] [7] FATAL:  password authentication failed for user "app"', False),
+        ("org.postgresql.util.PSQLException: SSL error: PKIX path building failed", False),
+    ],
+)
+def test_a_database_outage_knows_the_clients_and_words_its_change_rule_knows(
+    client: str, linked: bool
+) -> None:
+    entries = [postgres_line(i * 15, "FATAL:  the database system is starting up") for i in range(4)]
+    entries += [run_entry(10 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])]
+    assert causes == (["the database system is starting up"] if linked else [])
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure", True),
+        ("PDOException: SQLSTATE[HY000] [2002] Connection refused", True),
+        (
+            "PDOException: SQLSTATE[42S02]: Base table or view not found: 1146 Table 'shop.orders' doesn't exist",
+            False,
+        ),
+    ],
+)
+def test_a_mysql_outage_knows_the_clients_its_change_rule_knows(client: str, linked: bool) -> None:
+    entries = [
+        mysql_line(i, f"0 [Warning] [MY-010909] [Server] /usr/sbin/mysqld: Forcing close of thread {i}  user: 'a'.",
+                   "WARNING")
+        for i in range(3)
+    ]  # fmt: skip
     entries += [run_entry(5 + i * 20, text=client, severity="ERROR") for i in range(3)]
     causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])]
     assert causes == (["/usr/sbin/mysqld: Forcing close of thread <*> user: 'a'."] if linked else [])

@@ -23,6 +23,9 @@ from loggardener.entries.payloads import (
 from loggardener.linking.facts import GKE_METHOD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import (
+    CONNECTION_LOST,
+    DATASTORE_CLIENTS,
+    DATASTORE_GONE,
     EXIT,
     POOL_TIMED_OUT,
     PROBE,
@@ -55,25 +58,17 @@ _PERMISSION_DENIED = compile_regex(
 )
 """A call refused for want of a permission, as Google's client libraries and APIs say it."""
 _HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
-_POSTGRES_CLIENT = (
-    r"postgres|psycopg|PSQL|pg8000|asyncpg|pgx|pgconn|(?<![\w-])conn closed\b|node_modules/pg(?:-[a-z]+)?/|SQLSTATE|"
-    r":`?5432\b"
-)
-"""How a PostgreSQL client names its engine when a call fails: its driver, node-postgres' packages in its stack
-(`node_modules/pg/lib/client.js`, `node_modules/pg-protocol/dist/parser.js`, `pg-pool`), a SQLSTATE, or the engine's
-port after its host, quoted or not (Prisma's ``Can't reach database server at `10.40.0.5`:`5432` ``)."""
-_MYSQL_CLIENT = r"mysql|SQLSTATE|:`?3306\b|\bError \d{4} \([0-9A-Z]{5}\): "
-"""How a MySQL client names its engine when a call fails (as `_POSTGRES_CLIENT`; go-sql-driver's `Error 1040 (08004): …`,
-a MySQL error number and its SQLSTATE)."""
+_POSTGRES_CLIENT = compile_regex(DATASTORE_CLIENTS["PostgreSQL"], re.IGNORECASE)
+_MYSQL_CLIENT = compile_regex(DATASTORE_CLIENTS["MySQL"], re.IGNORECASE)
 _DATASTORES = (
-    ("redis", compile_regex(r"redis|:6379\b", re.IGNORECASE)),
-    ("memcache", compile_regex(r"memcache|:11211\b", re.IGNORECASE)),
-    ("sql", compile_regex(f"{_POSTGRES_CLIENT}|{_MYSQL_CLIENT}", re.IGNORECASE)),
-    ("alloydb", compile_regex(_POSTGRES_CLIENT, re.IGNORECASE)),
+    ("redis", compile_regex(DATASTORE_CLIENTS["Redis"], re.IGNORECASE)),
+    ("memcache", compile_regex(DATASTORE_CLIENTS["Memcached"], re.IGNORECASE)),
+    ("sql", compile_regex(f"{DATASTORE_CLIENTS['PostgreSQL']}|{DATASTORE_CLIENTS['MySQL']}", re.IGNORECASE)),
+    ("alloydb", _POSTGRES_CLIENT),
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
-and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`, node-postgres' frames in
-`node_modules/pg/lib/client.js`; Go pgx's own `conn closed`, which names nothing else; go-sql-driver's `Error 1040 (08004): …`, a MySQL error number and its SQLSTATE)."""
+and how its clients name it when a call fails (`rules.DATASTORE_CLIENTS`, which the outage rule reads too: Cloud SQL's
+clients are either engine's)."""
 _WRITE_REFUSED_BY_REPLICA = {
     "redis": compile_regex(r"You can't write against a read only (?:replica|slave)"),
     "sql": compile_regex(
@@ -86,42 +81,28 @@ connected to the old primary after a failover (Redis' `READONLY You can't write 
 which redis-py raises as `ReadOnlyError: You can't write …`; MySQL's `… running with the --read-only option so it
 cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-only transaction`)."""
 _SQL_ENGINES = {
-    "PostgreSQL": (
-        compile_regex(_POSTGRES_CLIENT, re.IGNORECASE),
-        compile_regex(r"cannot execute \w+ in a read-only transaction"),
-    ),
-    "MySQL": (
-        compile_regex(_MYSQL_CLIENT, re.IGNORECASE),
-        compile_regex(r"--read-only option so it cannot execute"),
-    ),
+    "PostgreSQL": (_POSTGRES_CLIENT, compile_regex(r"cannot execute \w+ in a read-only transaction")),
+    "MySQL": (_MYSQL_CLIENT, compile_regex(r"--read-only option so it cannot execute")),
 }
 """How the clients of a Cloud SQL instance whose engine its own logs show (`ChangeMarker.engine`) name it, and the
 write its replica refuses in that engine's words: a MySQL instance's failover is not told for a PostgreSQL replica's
 refusal (`_DATASTORES`' `sql` holds both engines' words, for an instance whose logs are not in the window)."""
 _CONNECTION_FAILED = compile_regex(
-    r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
-    r"(?<![\w-])conn closed\b|"
-    r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
-    r"terminating connection|Connection terminated\b|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
-    r"Can't connect to MySQL server|Lost connection to MySQL server|Can't reach database server\b|"
-    # the connection's end in the client libraries' own words: Jedis', Lettuce's, node-redis', PgJDBC's,
-    # StackExchange.Redis', Connector/J's
-    r"Unexpected end of stream|(?:Unable|not possible|Failed) to connect to|Socket closed unexpectedly|"
-    r"This connection has been closed|No connection is (?:active|available)|Communications link failure|"
-    r"An I/O error occurred while sending to the backend|"
+    f"{CONNECTION_LOST}|"
+    r"connection to server (?:at|on) [^\n]{1,200}? failed|"
     # a server certificate the client could not verify: OpenSSL's, Go's, Java's, Node.js'
     r"certificate verify failed|x509: certificate signed by unknown authority|PKIX path building failed|"
     r"unable to get local issuer certificate|self[- ]signed certificate in certificate chain",
     re.IGNORECASE,
 )
-"""A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
-libpq's `connection to server at … failed: …`; node-postgres' `Connection terminated unexpectedly`; Go pgx's
-`conn closed`; Prisma's `Can't reach database server at …`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
-…`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
-this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while sending to the
-backend`), or a server certificate it could not verify (a
-rotated server CA: `certificate verify failed`, Go's `x509: certificate signed by unknown authority`, Java's `PKIX
-path building failed`)."""
+"""A client whose connection to its server failed (`rules.CONNECTION_LOST`, which the outage rule reads too; libpq's
+`connection to server at … failed: …` whatever the reason after it, read only here, where a password refused is
+ruled out first: `_fails_as_changed`; the outage rule reads libpq's reasons themselves), or a server certificate it
+could not verify (a rotated server CA: `certificate verify failed`, Go's `x509: certificate signed by unknown
+authority`, Java's `PKIX path building failed`), which a datastore's change does and its outage does not."""
+_DATASTORE_CONNECTION_FAILED = compile_regex(f"{_CONNECTION_FAILED.pattern}|{DATASTORE_GONE}", re.IGNORECASE)
+"""A datastore's client whose connection failed (`_CONNECTION_FAILED`) or whose server was not there, in words that
+say so only beside the client's name of its engine (`rules.DATASTORE_GONE`, which the outage rule reads too)."""
 _CREDENTIAL_REFUSED = compile_regex(
     r"password authentication failed|Access denied for user|WRONGPASS|NOAUTH|invalid password|"
     r"no pg_hba\.conf entry",
@@ -1109,7 +1090,7 @@ def _fails_as_changed(method: str, client: re.Pattern[str], text: str) -> bool:
         return last.startswith(_SETTINGS_METHODS)
     if _CREDENTIAL_REFUSED.search(text):
         return users or last.startswith(_SETTINGS_METHODS)
-    return not users and _CONNECTION_FAILED.search(text) is not None
+    return not users and _DATASTORE_CONNECTION_FAILED.search(text) is not None
 
 
 def _story(

@@ -1563,38 +1563,56 @@ def _on_another_run_host(text: str, start: int, hosts: frozenset[str], on_cloud_
     return host.endswith(".run.app") and (not on_cloud_run or host not in hosts)
 
 
-_ENGINE_CLIENTS = (
-    (
-        "PostgreSQL",
-        compile_regex(
-            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|pgx|\bpq: |/pg/|node_modules/pg-[a-z]+/|[: ]`?5432\b|"
-            r"(?<![\w-])conn (?:closed|busy)\b",
-            re.I,
-        ),
+DATASTORE_CLIENTS = {
+    "PostgreSQL": (
+        r"postgres|psycopg|PSQL|pg8000|asyncpg|libpq|pgconn|pgx|\bpq: |\bPG::|/pg/|node_modules/pg-[a-z]+/|SQLSTATE|"
+        r"[: ]`?5432\b|(?<![\w-])conn (?:closed|busy)\b"
     ),
-    ("MySQL", compile_regex(r"mysql|[: ]`?3306\b", re.I)),
-    ("Redis", compile_regex(r"redis|[: ]6379\b", re.I)),
+    "MySQL": r"mysql|SQLSTATE|[: ]`?3306\b|\bError \d{4} \([0-9A-Z]{5}\): ",
+    "Redis": r"redis|[: ]6379\b",
+    "Memcached": r"memcache|[: ]11211\b",
+}
+"""Per datastore engine, how its clients name it when a call fails, the one table the rule of a datastore's change
+(`incidents._DATASTORES`) and the rule of its outage (`_outage_links`) read: the driver (`psycopg2`, PgJDBC's
+`PSQLException`, libpq, Go's lib/pq `pq: …` and pgx, whose own `conn closed` and `conn busy` name nothing else,
+Ruby's `PG::ConnectionBad`, `pymysql`, `redis.exceptions`), node-postgres' packages in its stack
+(`node_modules/pg/lib/client.js`, `node_modules/pg-protocol/…`), a SQLSTATE (PDO's `SQLSTATE[HY000] [2002] …`, either
+relational engine), go-sql-driver's `Error 1040 (08004): …` (a MySQL error number and its SQLSTATE), or the engine's
+port after its host, quoted or not (`10.31.0.3:5432`, `port 5432 failed`, Prisma's ``at `10.31.0.3`:`5432` ``)."""
+CONNECTION_LOST = (
+    r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
+    r"(?<![\w-])conn closed\b|closed the connection|broken pipe|could not connect|connection timed out|"
+    r"shutting down|terminating connection|Connection terminated\b|Error 111\b|"
+    r"Can't connect to MySQL server|Lost connection to MySQL server|Can't reach database server\b|"
+    # the connection's end in the client libraries' own words: Jedis', Lettuce's, node-redis', PgJDBC's,
+    # StackExchange.Redis', Connector/J's
+    r"Unexpected end of stream|(?:Unable|not possible|Failed) to connect to|Socket closed unexpectedly|"
+    r"This connection has been closed|No connection is (?:active|available)|Communications link failure|"
+    r"An I/O error occurred while sending to the backend"
 )
-"""How a database's clients name its engine when a call fails: the driver (`psycopg2`, `PSQLException`, `pymysql`,
-`redis.exceptions`; Go pgx's own errors, `conn closed` and `conn busy`, which name nothing else; node-postgres' packages
-in its stack, `node_modules/pg-protocol/…`) or the engine's port (`10.31.0.3:5432`, `port 5432 failed`, Prisma's
-``at `10.31.0.3`:`5432` ``)."""
-_SERVER_GONE = compile_regex(
-    r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
-    r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
-    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection|"
-    r"(?<![\w-])conn closed\b|Can't reach database server\b|"
-    r"Is the server running\b",
-    re.IGNORECASE,
+"""How a client says its connection to its server failed, the one list the rules of a change that cuts connections
+(`incidents._CONNECTION_FAILED`: a datastore's restart or failover, a firewall rule) and the rule of a datastore's
+outage (`_outage_links`) read: refused, reset, closed or lost, `terminating connection`, `Error 111 connecting to
+…`, node-postgres' `Connection terminated unexpectedly`, Go pgx's
+`conn closed`, Prisma's `Can't reach database server at …`, Jedis' `Unexpected end of stream.`, Lettuce's `Unable
+to connect to …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available
+to service this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while
+sending to the backend`; not a password or a statement refused."""
+DATASTORE_GONE = (
+    r"the database system is|server has gone away|Is the server running\b|"
+    r"unexpected EOF|driver: bad connection|\binvalid connection\b(?! string)"
 )
-"""A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
-lost, gone away, `terminating connection`, `Error 111 connecting to …`, a Go driver's read cut short or its
-connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`,
-`invalid connection`; pgx's `conn closed`), libpq's hint that the server was not there to connect to (`connection to server on socket
+"""How a datastore's client says its server was not there, words that say so only beside the client's name of its
+engine (`DATASTORE_CLIENTS`), read by both rules of a datastore: the server's `FATAL:  the database system is
+shutting down` quoted, MySQL's `server has gone away`, libpq's hint (`connection to server on socket
 "/cloudsql/…/.s.PGSQL.5432" failed: No such file or directory  Is the server running locally and accepting
-connections on that socket?`, `… Is the server running on that host and accepting TCP/IP connections?`); not a
-password or a statement refused."""
-
+connections on that socket?`), a Go driver's read cut short or its connection given up (go-sql-driver's
+`[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`, `invalid connection`; not an invalid
+connection string)."""
+_ENGINE_CLIENTS = tuple((engine, compile_regex(words, re.I)) for engine, words in DATASTORE_CLIENTS.items())
+_SERVER_GONE = compile_regex(f"{CONNECTION_LOST}|{DATASTORE_GONE}", re.IGNORECASE)
+"""A client whose database server was not there (`CONNECTION_LOST`, `DATASTORE_GONE`), besides a call cut off
+(`CUT_OFF`)."""
 
 POOL_TIMED_OUT = compile_regex(
     r"Connection is not available, request timed out after|Unable to acquire JDBC Connection|"
