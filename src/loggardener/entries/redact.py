@@ -1941,13 +1941,13 @@ _PRINTED_PAIR = _Capped(
 )
 # Clojure's EDN (and its printed maps, as clojure.tools.logging and timbre log them): a keyword's name
 # (`{:db-password "X"}`, `{:user "bob" :password X}`), or a string key in a map (`{:headers {"x-api-key" "X"}}`),
-# then blanks (or a comma, EDN's whitespace) and the value, no separator
+# then blanks and the value, no separator (a comma, blank to EDN, separates the entries as Clojure prints them)
 _EDN_PAIR = _Capped(
     rb"(?i)(?:(?:^|[\s{(\[,]):(?P<key>"
     + _KEY_NAME
-    + rb")|(?:[{,]|\"[ \t])[ \t]{0,8}\"(?P<skey>"
+    + rb")|[{,][ \t]{0,8}\"(?P<skey>"
     + _KEY_NAME
-    + rb")\")[ \t,]{1,8}(?:\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|(?P<bare>[^\s\"'(){}\[\],:;#][^\s\"(){}\[\],;]{0,255}))"
+    + rb")\")[ \t]{1,8}(?:\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|(?P<bare>[^\s\"'(){}\[\],:;#][^\s\"(){}\[\],;]{0,255}))"
 )
 # What a list of field names holds after a password's name: `['password', 'username']` names fields.
 _FIELD_NAMES = {
@@ -4866,12 +4866,8 @@ def _printed_pair_spans(data: bytes) -> Iterator[Span]:
             continue
         start, end = _span(match, b"value")
         value = data[start:end].decode("utf-8", "replace")
-        if (
-            kind == "password"
-            and is_plain_words(value)
-            and (key_class(value) or value.lower() in _FIELD_NAMES)
-        ):
-            continue  # a pair of field names (`[Password, Username]`)
+        if all(is_plain_words(element) for element in value.split(", ")):
+            continue  # Java's `List.toString()` of names (`[password, username, email]`, `[token, expired]`)
         scheme = _SCHEME_PREFIX.match(value)
         if scheme is not None and scheme.group(1).lower() in _AUTH_SCHEMES:
             start += len(scheme.group(0).encode())  # `[Authorization, Bearer X]`: the scheme stays
