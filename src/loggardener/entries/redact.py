@@ -1952,6 +1952,21 @@ _QUOTED_PAIR = _Capped(
     rb"(?i)(?P<open>[\"'])(?P<key>" + _KEY_NAME + rb")[\"']\s{0,8}(?P<sep>,|\]\s{0,8}=)\s{0,8}(?:"
     rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
 )
+# .NET's `KeyValuePair<TKey, TValue>.ToString()`, `[key, value]` (a dictionary's entries logged one by one, or the
+# items of a header collection): the value after the key's `, ` up to the closing bracket, spaces and all
+_PRINTED_PAIR = _Capped(
+    rb"(?i)(?:^|[^\w\]\[])\[(?P<key>" + _KEY_NAME + rb"), (?P<value>[^\s\[\]][^\[\]\r\n]{0,255})\]"
+)
+# Clojure's EDN (and its printed maps, as clojure.tools.logging and timbre log them): a keyword's name
+# (`{:db-password "X"}`, `{:user "bob" :password X}`), or a string key in a map (`{:headers {"x-api-key" "X"}}`),
+# then blanks and the value, no separator (a comma, blank to EDN, separates the entries as Clojure prints them)
+_EDN_PAIR = _Capped(
+    rb"(?i)(?:(?:^|[\s{(\[,]):(?P<key>"
+    + _KEY_NAME
+    + rb")|[{,][ \t]{0,8}\"(?P<skey>"
+    + _KEY_NAME
+    + rb")\")[ \t]{1,8}(?:\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|(?P<bare>[^\s\"'(){}\[\],:;#][^\s\"(){}\[\],;]{0,255}))"
+)
 # What a list of field names holds after a password's name: `['password', 'username']` names fields.
 _FIELD_NAMES = {
     "user", "username", "user_name", "login", "email", "mail", "name", "id", "uid", "account", "phone", "host",
@@ -2240,8 +2255,10 @@ _FILLER = {
     "\u21d2",  # `⇒`
     "|",  # a table's cell separator (`| token | X |`)
 }
-# The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
+# The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`),
+# after at most so many words that say whose it is (`for user bob on host db-1`)
 _COPULAS = {"is", "was", "to"}
+_SUBJECT_WORDS = 6
 _TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`, and before a URL query's next parameter
 # (`&page=`); a `+` before a word is a query's space (`?q=password+reset`). A multi-byte character is one unit,
@@ -2921,9 +2938,10 @@ _PUBLIC_RUN = compile_regex(
 # Twilio's resource SIDs and Stripe's object ids alone: ids whatever name they are written under (`sid=SM…`)
 _PUBLIC_ID = compile_regex(_RESOURCE_ID)
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI of media (one
-# of JSON or text may hold a configuration and its credentials), a public key's type.
+# of JSON or text may hold a configuration and its credentials, and so may `application/octet-stream`'s bytes of
+# no declared kind: a service account's key file, a `.env` uploaded so), a public key's type.
 _PUBLIC_BEFORE = compile_regex(
-    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:(?:(?:image|audio|video|font)/[\w.+-]{1,64}|application/(?:pdf|octet-stream|wasm|(?:x-)?font-[\w.+-]{1,32}))(?:;[\w.=-]{1,64}){0,4};base64,"
+    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:(?:(?:image|audio|video|font)/[\w.+-]{1,64}|application/(?:pdf|wasm|(?:x-)?font-[\w.+-]{1,32}))(?:;[\w.=-]{1,64}){0,4};base64,"
     rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]"
     # a Google Drive file's or a Docs editor's document id, in its URL or in Drive's `File not found: <id>`
     rb"|\bdocs\.google\.com/(?:spreadsheets|document|presentation|forms|drawings)/d/|\bdrive\.google\.com/file/d/"
@@ -3522,15 +3540,24 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
         suffix = match.group(b"suffix") is not None
+        aside = False
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
             core = token[len(token) - len(_QUERY_SPACE.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
             core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
             stripped = core.decode("utf-8", "replace")
+            if aside:  # the words of a remark in parentheses after the name (`password (new, 12 chars) = X`)
+                aside = not token.endswith(b")")
+                continue
+            if first and token.startswith(b"(") and skipped == 0:
+                aside = not token.endswith(b")")
+                continue
             if not core or stripped.lower() in _FILLER:
-                if password and not first and stripped.lower() in _COPULAS and skipped <= 2:
-                    first = True  # `the password for admin is X`: the value follows its verb
+                if password and not first and stripped.lower() in _COPULAS and skipped <= _SUBJECT_WORDS:
+                    # `the password for admin is X`, `the password for user bob on host db-1 is X`: the value
+                    # follows its verb, after the words that say whose the password is
+                    first = True
                 continue
             if first and core[:1] >= b"\xe3" and (glued := _GLUED_WORDS.match(stripped)) is not None:
                 # words of a script written without spaces after the credential's word (`パスワード変更に失敗しました`,
@@ -4323,9 +4350,17 @@ def _names_no_credential(name: str, value: str) -> bool:
 _HOST_NAME_KEY = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?::\d{1,5})?")
 
 
-def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[Span]:
+# The names of a credential that is an object whose `id` member is the credential itself: a session's id
+# (`{"session": {"id": X, "expires": …}}`), a token's (Keystone's `{"token": {"id": X, "expires": …}}`).
+_IDENTIFIED_CREDENTIALS = frozenset(("session", "token"))
+
+
+def _map_spans(
+    data: bytes, opening: int, kind: str, plural: bool, identified: bool = False
+) -> Iterator[Span]:
     """The credentials among the members of the one-level object opening at `opening`: any member under a plural
-    name (`credential_map_kind`), a member named as a host under a singular one."""
+    name (`credential_map_kind`), a member named as a host under a singular one, the `id` of an `identified` one
+    (`_IDENTIFIED_CREDENTIALS`)."""
     end = _MAP_END.match(data, opening + 1)
     if end is None:
         return
@@ -4336,7 +4371,9 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
         )  # `pat.example.test`, `key.internal`: a host, no name
         # a member that only wraps the credential's value: protobuf Struct's (and Firestore's) `{"stringValue": X}`,
         # DynamoDB's `{"S": X}`, `{"value": X}`
-        wrapper = not plural and (name.lower() in _VALUE_FIELDS or name == "S")
+        wrapper = not plural and (
+            name.lower() in _VALUE_FIELDS or name == "S" or (identified and name == "id")
+        )
         if not wrapper and ((key_class(name) is not None and not host) or not (plural or host)):
             continue  # a member named for a credential: the key-name rules read it
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
@@ -4392,11 +4429,24 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             kind = "token"  # an OAuth token request's code (`"grant_type": "authorization_code", "code": X`)
         if kind is None and (previous := _PREVIOUS_WORD.search(data, max(0, key_start - 26), key_start)):
             kind = key_class(f"{previous.group(1).decode()}_{key}")  # `recovery codes: X`, `backup code: X`
-        if kind is None:
+        members = credential_map_kind(key) if kind is None else None
+        if kind is None and members is None:
             if _webhook_name(key):
                 yield from _webhook_url_spans(data, _value_group(match)[0])
             continue
         start, end = _value_group(match)
+        if members is not None or (kind is not None and data[start : start + 1] == b"["):
+            quoted_list = _QUOTED_LIST.match(data, start)
+            if quoted_list is not None:
+                # a JSON or TOML list of strings under the name (Go's `http.Header` and `url.Values` as JSON:
+                # `{"X-Api-Key":["X"]}`, `"tokens": ["X", "Y"]`, `api_keys = ["X", "Y"]`): each element is one
+                # value, judged as a member of a map of credentials under a plural name
+                yield from _quoted_list_spans(
+                    data, quoted_list, key, members or kind or "", members is not None
+                )
+                continue
+        if kind is None:
+            continue  # a plural name's value that is no list of strings: `_map_spans` reads an object
         if key.lower() in ("cookie", "set-cookie") and _SETTING_COOKIE.match(data, start):
             continue  # a cookie's `name=value` pairs: `_cookie_spans` reads each (`Cookie: theme=dark; sid=X`)
         if data.find(b"]=>", start, end + 140) >= 0 and (
@@ -4483,7 +4533,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue  # `password: cannot be blank.`, `password:  16 bytes`: what is said of it
         if bare and data[start : start + 1] == b"{" and _OBJECT_OPENING.match(data, start):
             members = credential_map_kind(key)
-            yield from _map_spans(data, start, members or kind, members is not None)
+            identified = not _IDENTIFIED_CREDENTIALS.isdisjoint(_words(key)[-1:])
+            yield from _map_spans(data, start, members or kind, members is not None, identified)
             continue  # an object: its members are read by their own names
         if kind == "token" and bare and _SHELL_ASSIGNMENT.search(data, max(0, key_start - 24), key_start):
             kind = "password"  # `export API_TOKEN=X`: the value written in a command is the token, whatever it is
@@ -4566,6 +4617,16 @@ _VERDICT = compile_regex(
 # A secret printed as the list of its characters or bytes: Java's `Arrays.toString` of a char[] or a byte[]
 # (`[H, u, n, …]`, `[72, 117, -3, …]`), Go's `%v` of a []byte (`[72 117 110 …]`); eight elements or more
 _LISTED_VALUE = compile_regex(rb"\[(?:-?\d{1,3}(?:,?[ ]-?\d{1,3}){7,1023}|[^\s,\]](?:,[ ][^\s\]]){7,1023})\]")
+# A list of quoted strings, in JSON (also one printed on many lines) or TOML, and one of its elements
+_QUOTED_STRING = rb"\"((?:[^\"\\\r\n]|\\.){0,1024})\"|'([^'\r\n]{0,1024})'"
+_QUOTED_LIST = compile_regex(
+    rb"\[\s{0,32}(?:"
+    + _QUOTED_STRING
+    + rb")(?:\s{0,32},\s{0,32}(?:"
+    + _QUOTED_STRING
+    + rb")){0,63}\s{0,32},?\s{0,32}\]"
+)
+_QUOTED_ELEMENT = compile_regex(_QUOTED_STRING)
 # A list of two elements or more in brackets, unquoted (a quoted one is JSON's, read by its members), each at most
 # 64 characters of one line (a token holds no comma)
 _NAME_LIST = compile_regex(rb"\[([^\[\]\r\n,\"']{1,64}(?:,[^\[\]\r\n,\"']{1,64}){1,15})\]")
@@ -4574,6 +4635,17 @@ _LIST_ELEMENT = compile_regex(rb"[^,\s](?:[^,]*[^,\s])?")
 # a protocol's name in a list: an acronym of a few capitals (`NTLMSSP`, `SMB2`; a seed or a key in capitals is
 # longer: base32's `GEZDGNBVGYZQ3`)
 _LISTED_NAME = compile_regex(r"[A-Z]{2,8}[0-9]?")
+
+
+def _quoted_list_spans(data: bytes, quoted_list: Any, key: str, kind: str, plural: bool) -> Iterator[Span]:
+    """The credentials among the strings of a quoted list under a credential's name: under a plural name each judged
+    as a member of a map of them (`map_member_secret`), under a singular one as the name's value."""
+    for element in _QUOTED_ELEMENT.finditer(data, quoted_list.start(), quoted_list.end()):
+        start, end = next(element.span(group) for group in (1, 2) if element.start(group) >= 0)
+        value = data[start:end].decode("utf-8", "replace")
+        secret = map_member_secret(kind, value) if plural else is_secret_value(kind, value)
+        if secret and not _stored_secret(key, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
 def _listed_secret(kind: str, name: bytes) -> bool:
@@ -4806,6 +4878,33 @@ def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
             start += len(scheme.group(0).encode())  # `("Authorization", "Bearer X")`: the scheme stays
             value = value[len(scheme.group(0)) :]
         if is_secret_value(kind, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _printed_pair_spans(data: bytes) -> Iterator[Span]:
+    for match in _PRINTED_PAIR.finditer(data):
+        key = match.group(b"key").decode("utf-8", "replace")
+        kind = key_class(key)
+        if kind is None:
+            continue
+        start, end = _span(match, b"value")
+        value = data[start:end].decode("utf-8", "replace")
+        if all(is_plain_words(element) for element in value.split(", ")):
+            continue  # Java's `List.toString()` of names (`[password, username, email]`, `[token, expired]`)
+        scheme = _SCHEME_PREFIX.match(value)
+        if scheme is not None and scheme.group(1).lower() in _AUTH_SCHEMES:
+            start += len(scheme.group(0).encode())  # `[Authorization, Bearer X]`: the scheme stays
+            value = value[len(scheme.group(0)) :]
+        if is_secret_value(kind, value) and not _working_directory(key, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _edn_pair_spans(data: bytes) -> Iterator[Span]:
+    for match in _EDN_PAIR.finditer(data):
+        key = next(match.group(name) for name in (b"key", b"skey") if match.group(name) is not None)
+        kind = key_class(key.decode("utf-8", "replace"))
+        start, end = _value_group(match)
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
@@ -6353,6 +6452,10 @@ class Redactor:
                 spans.extend(_key_value_spans(_MULTIPART_FIELD, data, element=True))
             if (data.find(b",") >= 0 or data.find(b"]") >= 0) and _QUOTED_PAIR_GATE.search(data):
                 spans.extend(_quoted_pair_spans(data))
+            if data.find(b", ") >= 0 and data.find(b"[") >= 0:
+                spans.extend(_printed_pair_spans(data))
+            if data.find(b"{:") >= 0 or data.find(b'{"') >= 0:
+                spans.extend(_edn_pair_spans(data))
             if data.find(b"value") >= 0:
                 spans.extend(_graphql_spans(data))
             if data.find(b"igest") >= 0:
