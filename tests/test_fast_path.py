@@ -55,12 +55,12 @@ from loggardener.entries.stacks import (
     StackParser,
 )
 from loggardener.pipeline import Scan, ScanOptions
+from loggardener.regexes import top_level_alternatives
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import MarkdownWorklog
 from loggardener.sources.demo import demo_export_path
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
-from regex_parts import top_level_branches
 
 NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
 REALWORLD = SHARED / "realworld" / "entries.ndjson"
@@ -591,7 +591,7 @@ def _alternatives(source: str) -> list[str]:
     """The alternatives of a pattern, down through groups that are a whole alternative (`^(?:A|B)`,
     `(?P<go_signal>…|…)`), so that each (`PC=0x…` among Go's lines) gets its own examples."""
     alternatives: list[str] = []
-    for part in top_level_branches(source):
+    for part in top_level_alternatives(source):
         group = re.fullmatch(r"(\^?)\((?:\?:|\?P<\w+>)(.*)\)", part, re.DOTALL)
         if group is None:
             alternatives.append(part)

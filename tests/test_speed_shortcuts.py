@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from loggardener.entries import levels, redact
 from loggardener.entries.redact import Redactor, looks_generated
-from regex_parts import top_level_branches
+from loggardener.regexes import top_level_alternatives
 
 
 @settings(max_examples=300, deadline=None)
@@ -53,7 +53,7 @@ def test_a_run_of_both_cases_is_still_read_for_a_strong_password() -> None:
 
 
 def test_every_branch_of_the_lifecycle_line_holds_one_of_its_words() -> None:
-    branches = top_level_branches(levels._LIFECYCLE_LINE.pattern.removeprefix("(?i)"))
+    branches = top_level_alternatives(levels._LIFECYCLE_LINE.pattern.removeprefix("(?i)"))
     assert len(branches) >= 15
     for branch in branches:
         literal = re.sub(r"\\(.)", r"\1", branch).lower()

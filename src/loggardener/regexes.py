@@ -231,3 +231,26 @@ def before_line_ends(pattern: str) -> str:
             out.append("\\n*")
         out.append(character)
     return "".join(out)
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of `pattern` outside any group or character class (`A|(B|C)|[|]` → `A`, `(B|C)`, `[|]`)."""
+    alternatives: list[str] = []
+    depth, start, escaped, in_class = 0, 0, False, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+    return [*alternatives, pattern[start:]]

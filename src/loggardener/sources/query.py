@@ -33,6 +33,7 @@ from loggardener.entries.payloads import (
 from loggardener.entries.resources import SERVICE_FILTERS, gke_backend_filter
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.linking.facts import CHANGE_LOGS
+from loggardener.regexes import top_level_alternatives
 
 # Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
 # without structured logging (one entry per line, no severity), and the platform's own messages such as
@@ -159,30 +160,6 @@ _METACHARACTERS = frozenset("\\^$.|?*+()[]{}")
 _LITERAL_ESCAPES = {"n": "\n", "t": "\t", **{c: c for c in "\\^$.|?*+()[]{}/-'\" :"}}
 
 
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """`pattern`'s alternatives at its top level (not inside a group or a class)."""
-    alternatives: list[str] = []
-    depth, in_class, start, index = 0, False, 0, 0
-    while index < len(pattern):
-        character = pattern[index]
-        if character == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = character != "]"
-        elif character == "[":
-            in_class = True
-        elif character == "(":
-            depth += 1
-        elif character == ")":
-            depth -= 1
-        elif character == "|" and depth == 0:
-            alternatives.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    return [*alternatives, pattern[start:]]
-
-
 def _leading_literal(alternative: str) -> tuple[str, bool]:
     """The text every match of `alternative` starts with, and whether that is all of it (a plain word)."""
     text: list[str] = []
@@ -211,7 +188,7 @@ def without_subsumed(pattern: str) -> str:
     same texts in fewer characters (the filter holds this pattern once for each message field, and its length
     is limited: `MAX_FILTER_LENGTH`)."""
     flags = "(?i)" if pattern.startswith("(?i)") else ""
-    alternatives = _top_level_alternatives(pattern[len(flags) :])
+    alternatives = top_level_alternatives(pattern[len(flags) :])
     fold = str.lower if flags else str
     words = {fold(text) for text, whole in map(_leading_literal, alternatives) if whole and text}
     kept: list[str] = []
