@@ -88,13 +88,11 @@ _MONTHS = {
 }
 
 
-def due_date(cluster: Cluster) -> date | None:
-    """The first date after the day of the cluster's last entry that a removal, a shutdown or an end of life names
-    just before it in the message (`will be removed on 2026-12-07`, `shut down on September 30, 2027`, `end of life:
-    7 Dec 2026`), which is what it announces; None when it names none (a line's own timestamp, a date already past,
-    the day something was deprecated, a date inside a URL or an identifier is not one)."""
-    today = cluster.last_seen.date()
-    message = cluster.message
+def due_date(message: str, today: date) -> date | None:
+    """The first date after `today` (the day of a cluster's last entry) that a removal, a shutdown or an end of life
+    names just before it in `message` (`will be removed on 2026-12-07`, `shut down on September 30, 2027`, `end of
+    life: 7 Dec 2026`), which is what it announces; None when it names none (a line's own timestamp, a date already
+    past, the day something was deprecated, a date inside a URL or an identifier is not one)."""
     for match in _DATES.finditer(message):
         if not _DUE_WORDS.search(message, max(0, match.start() - 60), match.start()):
             continue
@@ -117,16 +115,13 @@ def _due(cluster: Cluster) -> str:
     different ones, the soonest saying so (`2026-12-20, the soonest of the dates its entries name: 2026-12-20,
     2027-09-30`): one entry's date is not every entry's."""
     texts = (cluster.message, *(s.message for s in cluster.samples), cluster.latest_message or "")
-    dates = sorted({d for text in texts if (d := _due_in(text, cluster))})
+    today = cluster.last_seen.date()
+    dates = sorted({d for text in texts if (d := due_date(text, today))})
     if not dates:
         return "no date"
     if len(dates) == 1:
         return str(dates[0])
     return f"{dates[0]}, the soonest of the dates its entries name: {', '.join(map(str, dates))}"
-
-
-def _due_in(text: str, cluster: Cluster) -> date | None:
-    return due_date(cluster if text == cluster.message else cluster.model_copy(update={"message": text}))
 
 
 def readings(cluster: Cluster) -> list[Cluster]:
@@ -241,7 +236,7 @@ class _CompiledRule:
             return False
         if rule.due_within_days is None and rule.due_after_days is None:
             return True
-        due = due_date(cluster)
+        due = due_date(cluster.message, cluster.last_seen.date())
         if due is None:
             return False
         days = (due - cluster.last_seen.date()).days
