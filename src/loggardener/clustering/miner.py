@@ -589,6 +589,10 @@ class TemplateMiner:
         for roots in _optional_fields(keyed_templates):
             for root in roots[1:]:
                 found.union(roots[0], root)
+        # A record of fields keyed in capitals writes the fields its packet or message has: one event
+        # whichever it has (`_capital_records`).
+        for root, other in _capital_records(keyed_templates):
+            found.union(root, other)
         self._absorbers = absorbers
         self._template_of = {}
         for group in _groups(found, range(len(keys))).values():
@@ -2038,6 +2042,56 @@ def _optional_fields(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
                 ):
                     merged.append([root, other])
     return merged
+
+
+MIN_RECORD_FIELDS = 3  # fields keyed in capitals that make a line a record (`_capital_records`)
+
+
+def _capital_records(templates: dict[int, tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Pairs of clusters whose templates are one record of fields keyed in capitals, with other fields.
+
+    A record whose keys are capitals writes the fields its packet or message has, each with its value: the kernel's
+    netfilter `LOG` target (iptables, ufw's `[UFW BLOCK]`) prints `SPT= DPT= WINDOW= RES=` for TCP, `SPT= DPT= LEN=`
+    for UDP, `TYPE= CODE= ID= SEQ=` for ICMP after the same `IN= OUT= MAC= SRC= DST= … PROTO=`; Exim's log lines
+    add `X=` and `CV=` when the connection had TLS, `A=` when the client logged in. Templates whose words outside
+    such fields are equal, each of at least `MIN_RECORD_FIELDS` fields and sharing that many keys, are one event:
+    a field's value is a value whatever its shape (`PROTO=TCP`, `P=esmtps`), a word outside the fields stays the
+    line's own (`[UFW BLOCK]`/`[UFW ALLOW]`, Exim's `<=`/`=>`). Fields of lowercase keys stay as `_optional_fields`
+    reads them: a record of such keys without commas (pam's `rhost=<*>  user=root`) may be another statement's.
+    """
+    buckets: dict[tuple[str, ...], list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    for root, tokens in templates.items():
+        words, keys = _capital_fields(tokens)
+        if len(keys) >= MIN_RECORD_FIELDS and _has_letters(words):
+            buckets[words].append((root, keys))
+    pairs: list[tuple[int, int]] = []
+    for members in buckets.values():
+        if len(members) > MAX_MASKS:
+            continue  # pairs of at most `MAX_MASKS` templates of one wording are compared
+        for at, (root, keys) in enumerate(members):
+            pairs.extend(
+                (root, other)
+                for other, other_keys in members[at + 1 :]
+                if len(keys & other_keys) >= MIN_RECORD_FIELDS
+            )
+    return pairs
+
+
+def _capital_fields(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The words of `tokens` outside their fields keyed in capitals, and those fields' keys (`_capital_records`). A
+    field's value goes on over the masked values after its token (Exim's `H=<*> [<*>]`)."""
+    words: list[str] = []
+    keys: set[str] = set()
+    in_field = False
+    for token in tokens:
+        key = _CAPITAL_KEY.match(token)
+        if key is not None:
+            keys.add(key.group())
+            in_field = True
+        elif not (in_field and token == WILDCARD):
+            in_field = False
+            words.append(token)
+    return tuple(words), frozenset(keys)
 
 
 def _fields(tokens: tuple[str, ...]) -> list[tuple[str, str | None]]:
