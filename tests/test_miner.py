@@ -3829,3 +3829,41 @@ def test_a_remark_a_statement_appends_at_the_end_is_one_event() -> None:
         lambda: f"session opened for user ana{rng.randint(1, 9)} by",
     ]
     assert_one_cluster_per_event(events, 120, rng)
+
+
+def test_a_description_after_a_names_dash_is_a_value() -> None:
+    """systemd 249 and later write a unit's name, a dash, then its description: `Starting nginx.service - A high
+    performance web server and a reverse proxy server...`, `Stopped cron.service - Regular background program
+    processing daemon.`. Each job message is one event whatever the unit, as `Starting <description>...` was."""
+    rng = random.Random(403)
+    units = [
+        ("nginx.service", "A high performance web server and a reverse proxy server"),
+        ("cron.service", "Regular background program processing daemon"),
+        ("apt-daily.service", "Daily apt download activities"),
+        ("docker.service", "Docker Application Container Engine"),
+        ("logrotate.service", "Rotate log files"),
+    ]
+
+    def job(fmt: str) -> Callable[[], str]:
+        return lambda: fmt.format(*rng.choice(units))
+
+    events = [
+        job("Starting {} - {}..."),
+        job("Started {} - {}."),
+        job("Stopped {} - {}."),
+        job("Failed to start {} - {}."),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_two_texts_after_a_values_dash_stay_apart() -> None:
+    """Look-alikes: a dash after a value followed by two texts only (`Worker <*> - connection lost to broker` /
+    `- heartbeat missed twice in a row`) is two statements, as after a word; a dash after a word stays a word of
+    the line (`connecting to master - retry later`)."""
+    rng = random.Random(404)
+    events = [
+        lambda: f"Worker w{rng.randint(1, 99)}.example.net - connection lost to broker",
+        lambda: f"Worker w{rng.randint(1, 99)}.example.net - heartbeat missed twice in a row",
+        lambda: f"connecting to master {rng.randint(1, 9)}.example.org - retry later",
+    ]
+    assert_one_cluster_per_event(events, 120, rng)

@@ -1499,7 +1499,8 @@ _ID_IN_BRACKETS = compile_regex(r"\w[\[(]<\*>[\])]")
 def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     """Stretches of words that are values: signature index -> (start, end) of its longest one.
 
-    A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
+    A stretch of two to `MAX_PHRASE` words after a word or after a value's dash (`Starting <*> - <desc>...`,
+    `_dash_after_value`), before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
     there fill such a place elsewhere too, or the place is the line's end after a label ending a sentence, two
     prose words before it (`… after error: <text>`: an error's text, said once or not) (`Docker Engine` after `Starting`
@@ -1578,7 +1579,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             # `system,info,account`, are where one line's words begin after its host, `MikroTik-GW`, as another's
             # begin after its address; a name after a word may begin one, Junos' `policy allow-web trust untrust`)
             if (
-                not words[start - 1]
+                not (words[start - 1] or _dash_after_value(tokens, around, start))
                 or not words[start]
                 or around[start] == around[start - 1] == WILDCARD
                 or _ID_IN_BRACKETS.search(tokens[start - 1])
@@ -2045,6 +2046,13 @@ def _optional_fields(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
 
 
 MIN_RECORD_FIELDS = 3  # fields keyed in capitals that make a line a record (`_capital_records`)
+
+
+def _dash_after_value(tokens: tuple[str, ...], around: list[str], start: int) -> bool:
+    """Whether a dash after a value comes right before `start`: a name then its description (systemd's `Starting
+    nginx.service - A high performance web server...`, `Started cron.service - Regular background program
+    processing daemon.`), a stretch of words that may begin there as after a word (`_phrases`)."""
+    return start > 1 and tokens[start - 1] == "-" and around[start - 2] == WILDCARD
 
 
 def _capital_records(templates: dict[int, tuple[str, ...]]) -> list[tuple[int, int]]:
