@@ -2140,7 +2140,8 @@ def test_a_go_struct_field_with_a_word_value_tells_events_apart() -> None:
 
 def test_a_packet_options_field_that_some_packets_show_is_left_out() -> None:
     # iptables prints `OPT (…)` after the TCP flags on packets that carry options: the same event as the packets
-    # without; the verdict in the prefix (`BLOCK` / `ALLOW`) and the protocol's fields stay apart.
+    # without; the verdict in the prefix (`BLOCK` / `ALLOW`) stays apart. The protocol's fields are the same
+    # rule's line (`_capital_records`): a UDP packet the rule blocked is its event as a TCP one is.
     rng = random.Random(45)
 
     def packet(verdict: str, tcp: bool) -> Callable[[], str]:
@@ -2160,9 +2161,100 @@ def test_a_packet_options_field_that_some_packets_show_is_left_out() -> None:
 
         return line
 
+    tcp_or_udp = packet("BLOCK", True), packet("BLOCK", False)
+    assert_one_cluster_per_event([lambda: rng.choice(tcp_or_udp)(), packet("ALLOW", True)], 240, rng)
+
+
+def test_a_record_keyed_in_capitals_is_one_event_whichever_fields_it_has() -> None:
+    """The kernel's netfilter `LOG` target prints the fields of the packet's protocol (`WINDOW=` for TCP, `LEN=` for
+    UDP, `TYPE= CODE=` for ICMP) after the same header fields, Exim adds `X=` and `CV=` when the connection had TLS:
+    one rule's or one statement's line each, whatever fields and values (`PROTO=TCP`, `P=esmtps`) it has."""
+    rng = random.Random(401)
+
+    def packet(prefix: str) -> Callable[[], str]:
+        def line() -> str:
+            head = (
+                f"{prefix} IN=ens{rng.randint(1, 4)} OUT= MAC={rng.getrandbits(112):028x} SRC=192.0.2.{rng.randint(1, 250)}"
+                f" DST=198.51.100.{rng.randint(1, 250)} LEN={rng.randint(40, 1500)} TOS=0x00 PREC=0x00"
+                f" TTL={rng.randint(30, 250)} ID={rng.randint(0, 65535)}"
+            )
+            kind = rng.randrange(3)
+            if kind == 0:
+                return f"{head} PROTO=UDP SPT={rng.randint(1, 65535)} DPT=123 LEN={rng.randint(20, 500)}"
+            if kind == 1:
+                return f"{head} PROTO=ICMP TYPE={rng.choice([0, 3, 8])} CODE={rng.randint(0, 3)} ID={rng.randint(1, 9999)} SEQ={rng.randint(1, 99)}"
+            return (
+                f"{head} PROTO=TCP SPT={rng.randint(1024, 65535)} DPT={rng.choice([22, 443])}"
+                f" WINDOW={rng.randint(1000, 65535)} RES=0x00 SYN URGP=0"
+            )
+
+        return line
+
+    def arrival() -> str:
+        tls = rng.choice(
+            [
+                "",
+                " X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no",
+                " X=TLS1.2:ECDHE-RSA-AES128-GCM-SHA256:128 CV=yes",
+            ]
+        )
+        return (
+            f"1r{rng.randrange(16**4):04X}-{rng.randrange(16**6):06X}-{rng.randrange(256):02X} <= ana{rng.randint(1, 9)}@example.org"
+            f" H=mx{rng.randint(1, 9)}.example.net [192.0.2.{rng.randint(1, 250)}] P={rng.choice(['esmtp', 'esmtps', 'esmtpsa'])}{tls}"
+            f" S={rng.randint(500, 90000)} id={rng.randrange(16**12):012x}@example.net"
+        )
+
+    def delivery() -> str:
+        tls = rng.choice(["", " X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes"])
+        return (
+            f"1r{rng.randrange(16**4):04X}-{rng.randrange(16**6):06X}-{rng.randrange(256):02X} => bob{rng.randint(1, 9)}@example.com"
+            f" R={rng.choice(['dnslookup', 'smarthost'])} T=remote_smtp H=mx{rng.randint(1, 9)}.example.com"
+            f' [198.51.100.{rng.randint(1, 250)}]{tls} C="250 2.0.0 OK {rng.randint(10**9, 2 * 10**9)} - gsmtp"'
+        )
+
     assert_one_cluster_per_event(
-        [packet("BLOCK", True), packet("ALLOW", True), packet("BLOCK", False)], 240, rng
+        [packet("[UFW BLOCK]"), packet("IPTables-Dropped:"), arrival, delivery], 320, rng
     )
+
+
+def test_records_keyed_in_capitals_keep_other_words_and_short_records_apart() -> None:
+    """Look-alikes: a record's words outside its fields (`[UFW BLOCK]` / `[UFW ALLOW]`, Exim's `<=` / `=>`) keep
+    their events, and so do lines of fewer than three fields keyed in capitals (BGL's words before `PSR0=`) and
+    lines of lowercase keys (pam's `rhost=<*>` with and without `user=`, two events in Loghub's OpenSSH truth)."""
+    rng = random.Random(402)
+
+    def verdict(word: str) -> Callable[[], str]:
+        return lambda: (
+            f"[UFW {word}] IN=eth0 OUT= SRC=192.0.2.{rng.randint(1, 250)} DST=198.51.100.7 LEN={rng.randint(40, 99)}"
+            f" TTL={rng.randint(30, 250)} ID={rng.randint(0, 65535)} PROTO=TCP"
+        )
+
+    def mail(arrow: str) -> Callable[[], str]:
+        return lambda: (
+            f"1r{rng.randrange(16**4):04X}-{rng.randrange(16**6):06X}-AB {arrow} ana{rng.randint(1, 9)}@example.org"
+            f" H=mx{rng.randint(1, 9)}.example.net [192.0.2.{rng.randint(1, 250)}] P=esmtp S={rng.randint(500, 9000)}"
+        )
+
+    def short(word: str) -> Callable[[], str]:
+        return lambda: f"link {word} on port {rng.randint(1, 48)} SPEED={rng.choice([100, 1000])} MTU=1500"
+
+    def pam(user: bool) -> Callable[[], str]:
+        return lambda: (
+            f"authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.{rng.randint(1, 250)}"
+            + (f"  user={rng.choice(['root', 'admin', 'ana'])}" if user else "")
+        )
+
+    events = [
+        verdict("BLOCK"),
+        verdict("ALLOW"),
+        mail("<="),
+        mail("=>"),
+        short("up"),
+        short("down"),
+        pam(True),
+        pam(False),
+    ]
+    assert_one_cluster_per_event(events, 400, rng)
 
 
 def test_what_happens_to_a_named_instance_is_its_event_not_free_text() -> None:
@@ -3735,5 +3827,43 @@ def test_a_remark_a_statement_appends_at_the_end_is_one_event() -> None:
         connect("reconnect"),
         lambda: f"session opened for user ana{rng.randint(1, 9)} by (uid={rng.randint(0, 9)})",
         lambda: f"session opened for user ana{rng.randint(1, 9)} by",
+    ]
+    assert_one_cluster_per_event(events, 120, rng)
+
+
+def test_a_description_after_a_names_dash_is_a_value() -> None:
+    """systemd 249 and later write a unit's name, a dash, then its description: `Starting nginx.service - A high
+    performance web server and a reverse proxy server...`, `Stopped cron.service - Regular background program
+    processing daemon.`. Each job message is one event whatever the unit, as `Starting <description>...` was."""
+    rng = random.Random(403)
+    units = [
+        ("nginx.service", "A high performance web server and a reverse proxy server"),
+        ("cron.service", "Regular background program processing daemon"),
+        ("apt-daily.service", "Daily apt download activities"),
+        ("docker.service", "Docker Application Container Engine"),
+        ("logrotate.service", "Rotate log files"),
+    ]
+
+    def job(fmt: str) -> Callable[[], str]:
+        return lambda: fmt.format(*rng.choice(units))
+
+    events = [
+        job("Starting {} - {}..."),
+        job("Started {} - {}."),
+        job("Stopped {} - {}."),
+        job("Failed to start {} - {}."),
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_two_texts_after_a_values_dash_stay_apart() -> None:
+    """Look-alikes: a dash after a value followed by two texts only (`Worker <*> - connection lost to broker` /
+    `- heartbeat missed twice in a row`) is two statements, as after a word; a dash after a word stays a word of
+    the line (`connecting to master - retry later`)."""
+    rng = random.Random(404)
+    events = [
+        lambda: f"Worker w{rng.randint(1, 99)}.example.net - connection lost to broker",
+        lambda: f"Worker w{rng.randint(1, 99)}.example.net - heartbeat missed twice in a row",
+        lambda: f"connecting to master {rng.randint(1, 9)}.example.org - retry later",
     ]
     assert_one_cluster_per_event(events, 120, rng)

@@ -589,6 +589,10 @@ class TemplateMiner:
         for roots in _optional_fields(keyed_templates):
             for root in roots[1:]:
                 found.union(roots[0], root)
+        # A record of fields keyed in capitals writes the fields its packet or message has: one event
+        # whichever it has (`_capital_records`).
+        for root, other in _capital_records(keyed_templates):
+            found.union(root, other)
         self._absorbers = absorbers
         self._template_of = {}
         for group in _groups(found, range(len(keys))).values():
@@ -1495,7 +1499,8 @@ _ID_IN_BRACKETS = compile_regex(r"\w[\[(]<\*>[\])]")
 def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     """Stretches of words that are values: signature index -> (start, end) of its longest one.
 
-    A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
+    A stretch of two to `MAX_PHRASE` words after a word or after a value's dash (`Starting <*> - <desc>...`,
+    `_dash_after_value`), before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
     there fill such a place elsewhere too, or the place is the line's end after a label ending a sentence, two
     prose words before it (`… after error: <text>`: an error's text, said once or not) (`Docker Engine` after `Starting`
@@ -1574,7 +1579,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             # `system,info,account`, are where one line's words begin after its host, `MikroTik-GW`, as another's
             # begin after its address; a name after a word may begin one, Junos' `policy allow-web trust untrust`)
             if (
-                not words[start - 1]
+                not (words[start - 1] or _dash_after_value(tokens, around, start))
                 or not words[start]
                 or around[start] == around[start - 1] == WILDCARD
                 or _ID_IN_BRACKETS.search(tokens[start - 1])
@@ -2038,6 +2043,63 @@ def _optional_fields(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
                 ):
                     merged.append([root, other])
     return merged
+
+
+MIN_RECORD_FIELDS = 3  # fields keyed in capitals that make a line a record (`_capital_records`)
+
+
+def _dash_after_value(tokens: tuple[str, ...], around: list[str], start: int) -> bool:
+    """Whether a dash after a value comes right before `start`: a name then its description (systemd's `Starting
+    nginx.service - A high performance web server...`, `Started cron.service - Regular background program
+    processing daemon.`), a stretch of words that may begin there as after a word (`_phrases`)."""
+    return start > 1 and tokens[start - 1] == "-" and around[start - 2] == WILDCARD
+
+
+def _capital_records(templates: dict[int, tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Pairs of clusters whose templates are one record of fields keyed in capitals, with other fields.
+
+    A record whose keys are capitals writes the fields its packet or message has, each with its value: the kernel's
+    netfilter `LOG` target (iptables, ufw's `[UFW BLOCK]`) prints `SPT= DPT= WINDOW= RES=` for TCP, `SPT= DPT= LEN=`
+    for UDP, `TYPE= CODE= ID= SEQ=` for ICMP after the same `IN= OUT= MAC= SRC= DST= … PROTO=`; Exim's log lines
+    add `X=` and `CV=` when the connection had TLS, `A=` when the client logged in. Templates whose words outside
+    such fields are equal, each of at least `MIN_RECORD_FIELDS` fields and sharing that many keys, are one event:
+    a field's value is a value whatever its shape (`PROTO=TCP`, `P=esmtps`), a word outside the fields stays the
+    line's own (`[UFW BLOCK]`/`[UFW ALLOW]`, Exim's `<=`/`=>`). Fields of lowercase keys stay as `_optional_fields`
+    reads them: a record of such keys without commas (pam's `rhost=<*>  user=root`) may be another statement's.
+    """
+    buckets: dict[tuple[str, ...], list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    for root, tokens in templates.items():
+        words, keys = _capital_fields(tokens)
+        if len(keys) >= MIN_RECORD_FIELDS and _has_letters(words):
+            buckets[words].append((root, keys))
+    pairs: list[tuple[int, int]] = []
+    for members in buckets.values():
+        if len(members) > MAX_MASKS:
+            continue  # pairs of at most `MAX_MASKS` templates of one wording are compared
+        for at, (root, keys) in enumerate(members):
+            pairs.extend(
+                (root, other)
+                for other, other_keys in members[at + 1 :]
+                if len(keys & other_keys) >= MIN_RECORD_FIELDS
+            )
+    return pairs
+
+
+def _capital_fields(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The words of `tokens` outside their fields keyed in capitals, and those fields' keys (`_capital_records`). A
+    field's value goes on over the masked values after its token (Exim's `H=<*> [<*>]`)."""
+    words: list[str] = []
+    keys: set[str] = set()
+    in_field = False
+    for token in tokens:
+        key = _CAPITAL_KEY.match(token)
+        if key is not None:
+            keys.add(key.group())
+            in_field = True
+        elif not (in_field and token == WILDCARD):
+            in_field = False
+            words.append(token)
+    return tuple(words), frozenset(keys)
 
 
 def _fields(tokens: tuple[str, ...]) -> list[tuple[str, str | None]]:
