@@ -1099,3 +1099,30 @@ def test_a_word_that_only_holds_a_failure_sign_is_no_evidence_of_one(text: str) 
 )
 def test_a_failure_sign_beside_such_a_word_is_still_one(text: str) -> None:
     assert parser.parse(1, gke_entry(0, text=text)).severity == Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--- no python application found, check your startup logs for errors ---",
+        "*** no app loaded. going in full dynamic mode ***",
+        "Failed to find attribute 'application' in 'shop.wsgi'.",
+        "[2025-03-04 09:10:11 +0000] [1] [ERROR] Reason: App failed to load.",
+    ],
+)
+def test_a_python_application_server_without_its_application_is_a_startup_failure(text: str) -> None:
+    report = scan_entries([gke_entry(i * 30, text=text) for i in range(3)])
+    assert [(c.priority, c.reasons[0].split(":")[0]) for c in report.clusters] == [("P0", "startup failure")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WSGI app 0 (mountpoint='') ready in 2 seconds on interpreter 0x5601 pid: 7 (default app)",
+        "[2025-03-04 09:10:11 +0000] [1] [ERROR] Worker (pid:9) was sent SIGTERM!",
+        "Failed to find user 'app' in 'shop' (retrying)",
+    ],
+)
+def test_look_alikes_of_an_application_that_did_not_load_are_no_startup_failure(text: str) -> None:
+    report = scan_entries([gke_entry(i * 30, text=text) for i in range(3)])
+    assert all(not c.reasons[0].startswith("startup failure") for c in report.clusters)

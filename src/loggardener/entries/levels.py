@@ -1041,6 +1041,14 @@ START_FAILURE_PATTERNS = (
     r"\bexec format error\b",
     r"\bexecutable file not found in \$PATH\b",
     r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
+    # a Python application server whose application did not load: uWSGI goes on and answers every request 500
+    # (`--- no python application found, check your startup logs for errors ---`, `*** no app loaded. going in
+    # full dynamic mode ***`); gunicorn's arbiter stops (`Failed to find attribute 'app' in 'main'.`, `Reason: App
+    # failed to load.`)
+    r"\bno python application found\b",
+    r"\bno app loaded\. going in full dynamic mode\b",
+    r"\bFailed to find attribute '[^'\n]{1,200}' in '[^'\n]{1,200}'",
+    r"\bApp failed to load\.",
     # a framework's own report that the application could not start (its context, beans, datasource): Spring
     # Boot's failure analysis, Quarkus'
     r"\bAPPLICATION FAILED TO START\b",
@@ -1584,9 +1592,10 @@ _SIGN_LOOKALIKES = compile_regex(r"(?i)default|referrer|deferr|preferr")
 
 def error_evidence(text: str) -> bool:
     """True when the text shows any sign of a failure: a level word, a failure line or word (in English or in
-    another language), a stack word; not in a word that only holds one (`_SIGN_LOOKALIKES`)."""
+    another language), a stack word, a program that cannot load its code (`start_failure`); not in a word that only
+    holds one (`_SIGN_LOOKALIKES`)."""
     text = _SIGN_LOOKALIKES.sub(" ", text)
-    if may_raise(text):
+    if may_raise(text) or start_failure(text):
         return True
     lower = text.lower()
     if any(word in lower for word in _FAILURE_SIGNS) or any(word in lower for word in _FAILURE_SIGNS_LATIN):
