@@ -611,6 +611,56 @@ def test_health_checks_logged_at_info_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def test_uwsgi_request_lines_and_traefik_access_logs_scan_alike() -> None:
+    """uWSGI's request log on GKE's stderr (every line ERROR: its 5xx a request problem, its successes demoted) and
+    Traefik's JSON access log at INFO (its fields named `DownstreamStatus`, `RequestMethod`, `RequestPath`)."""
+    uwsgi = (
+        "[pid: 9|app: 0|req: {n}/{n}] 10.2.0.{n} () {{30 vars in 400 bytes}} [Sat Nov 21 06:00:0{n} 2026] "
+        "GET /exports/{n}{n} => generated 21 bytes in {n} msecs (HTTP/1.1 {status}) 2 headers in 83 bytes "
+        "(1 switches on core 0)"
+    )
+
+    def entry(n: int, payload: dict[str, Any], stream: str, severity: str) -> dict[str, Any]:
+        return {
+            "insertId": f"u-{stream}-{n}",
+            "timestamp": (START + timedelta(seconds=n)).isoformat(),
+            "logName": f"projects/p/logs/{stream}",
+            "resource": {
+                "type": "k8s_container",
+                "labels": {"namespace_name": "shop", "pod_name": f"web-{stream}", "container_name": "web"},
+            },
+            "severity": severity,
+            **payload,
+        }
+
+    entries = [
+        entry(n, {"textPayload": uwsgi.format(n=n, status=status)}, "stderr", "ERROR")
+        for n, status in enumerate([503, 200, 503, 200, 503, 404])
+    ] + [
+        entry(
+            n,
+            {
+                "jsonPayload": {
+                    "DownstreamStatus": status,
+                    "RequestMethod": "POST",
+                    "RequestPath": f"/api/basket/{n}",
+                    "level": "info",
+                    "msg": "",
+                }
+            },
+            "stdout",
+            "INFO",
+        )
+        for n, status in enumerate([502, 200, 502, 502])
+    ]
+    local = local_report(ListSource(entries))
+    assert {(c.title, c.count) for c in local.clusters if c.max_severity == "ERROR"} == {
+        ("HTTP 503 on GET /exports/{id} (shop/web)", 3),
+        ("HTTP 502 on POST /api/basket/{id} (shop/web)", 3),
+    }
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_access_lines_of_server_errors_come_back_at_any_severity() -> None:
     """An access line of a 5xx comes back whatever severity it was written at, or none: one scan, a service of
     its own for each severity, each severity an hour after the one before."""

@@ -136,18 +136,29 @@ _KNOWN_HEADER = compile_regex(
     r"[^\s:|]{1,200}:[^\s:|]{1,200}:\d{1,9} - "
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) "
     r"(?P<swift>trace|debug|info|notice|warning|error|critical) [\w.-]{1,200} : (?:[\w.-]{1,64}=[^\s=]{0,200} ){0,16}"
-    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?\|(?P<nlog>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\|[^\s|]{1,200}\|)"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?\|(?P<nlog>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\|[^\s|]{1,200}\|"
+    r"|[A-Z][a-z]{2} \d\d, \d{4} \d\d?:\d\d:\d\d [AP]M \S{1,300}(?: \S{1,200})?\r?\n"
+    r"(?P<jul>SEVERE|WARNING|INFO|CONFIG|FINEST|FINER|FINE): )"
 )
 # Loguru's default format (`2025-06-10 13:00:00.123 | ERROR    | app.jobs:run:88 - message`: its level padded
 # between bars, then the module, function and line), and swift-log's stream handler (Vapor: `2025-06-10T13:00:00
 # +0000 error codes.vapor.application : request-id=5C1F… message`: the level, the logger's label, a colon and the
 # metadata's `key=value` pairs), and NLog's default layout (`${longdate}|${level:uppercase=true}|${logger}|${message}`:
-# `2025-06-10 13:00:00.1234|ERROR|Acme.Orders.Service|message`)
+# `2025-06-10 13:00:00.1234|ERROR|Acme.Orders.Service|message`), and java.util.logging's SimpleFormatter (the JDK's
+# default: `Jan 15, 2026 1:05:09 PM com.acme.Servlet doPost` (the time, the caller's class and method, or the
+# logger's name), then the level and the message on the next line: `SEVERE: Invoice generation failed`; CONFIG and
+# the FINE levels are below INFO)
 _LOGURU_LEVELS = {**_LEVEL_WORDS, "SUCCESS": Severity.INFO}
 _SWIFT_LEVELS = {
     word: _LEVEL_WORDS[word.upper()] for word in ("trace", "debug", "info", "notice", "warning", "error")
 }
 _SWIFT_LEVELS["critical"] = Severity.CRITICAL
+_JUL_LEVELS = {
+    "SEVERE": Severity.ERROR,
+    "WARNING": Severity.WARNING,
+    "INFO": Severity.INFO,
+    **dict.fromkeys(("CONFIG", "FINE", "FINER", "FINEST"), Severity.DEBUG),
+}
 _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "glog": ("glog-header", _GLOG_LEVELS),
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
@@ -157,6 +168,7 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "loguru": ("loguru-header", _LOGURU_LEVELS),
     "swift": ("swift-log-header", _SWIFT_LEVELS),
     "nlog": ("nlog-header", _LEVEL_WORDS),
+    "jul": ("jul-header", _JUL_LEVELS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
@@ -1029,6 +1041,14 @@ START_FAILURE_PATTERNS = (
     r"\bexec format error\b",
     r"\bexecutable file not found in \$PATH\b",
     r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
+    # a Python application server whose application did not load: uWSGI goes on and answers every request 500
+    # (`--- no python application found, check your startup logs for errors ---`, `*** no app loaded. going in
+    # full dynamic mode ***`); gunicorn's arbiter stops (`Failed to find attribute 'app' in 'main'.`, `Reason: App
+    # failed to load.`)
+    r"\bno python application found\b",
+    r"\bno app loaded\. going in full dynamic mode\b",
+    r"\bFailed to find attribute '[^'\n]{1,200}' in '[^'\n]{1,200}'",
+    r"\bApp failed to load\.",
     # a framework's own report that the application could not start (its context, beans, datasource): Spring
     # Boot's failure analysis, Quarkus'
     r"\bAPPLICATION FAILED TO START\b",
@@ -1359,7 +1379,13 @@ HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 _LOGFMT_FIELDS = r"(?: [\w.]{1,60}=(?:'[^'\n]{0,2000}'|\"[^\"\n]{0,2000}\"|[^\s'\"]{0,80})){0,12}"
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
-# Ktor's `500 Internal Server Error: GET - /x`, Gin's `[GIN] … | 500 |`.
+# Ktor's `500 Internal Server Error: GET - /x`, Gin's `[GIN] … | 500 |`, uWSGI's request log (`GET /x => generated
+# 21 bytes in 3 msecs (HTTP/1.1 500)`).
+# uWSGI's request log, by default and in the `logformat`s that keep its words (`%(method) %(uri) => generated
+# %(rsize) bytes in %(msecs) msecs (%(proto) %(status))`; `log-micros` counts `micros`), written to stderr for
+# every request: what it answered, after the request
+_UWSGI_RESPONSE = r" => generated \d{1,12} bytes in \d{1,12} (?:msecs|micros) \([A-Z]{2,8}/[0-9](?:\.[0-9])? "
+UWSGI_REQUEST_MARK = " => generated "
 ACCESS_STATUS_PATTERN = (
     r"\"(?:" + HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
     r" (?P<quoted>[1-5][0-9][0-9])\b"
@@ -1367,6 +1393,7 @@ ACCESS_STATUS_PATTERN = (
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\b(?P<ktor>[1-5][0-9][0-9]) [A-Z][A-Za-z' -]{1,60}: (?:" + HTTP_METHODS + r") - /"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
+    r"|" + _UWSGI_RESPONSE + r"(?P<uwsgi>[1-5][0-9][0-9])\)"
     r"|\bmethod=(?:"
     + HTTP_METHODS
     + r") path=\S{1,4096}"
@@ -1452,6 +1479,15 @@ ACCESS_REQUEST_PATTERN = (
     + HTTP_METHODS
     + r")"
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
+    # uWSGI's request log: `[pid: 53|app: 0|req: 6/5] 10.0.0.1 () {38 vars in 581 bytes} [Mon Jan 15 01:14:23 2018]
+    # GET /x => generated 21 bytes in 3 msecs (HTTP/1.1 500) 2 headers in 83 bytes (1 switches on core 0)`
+    r"|\b(?P<uwsgi_method>"
+    + HTTP_METHODS
+    + r") (?P<uwsgi_path>[^\s\"]{1,4096})"
+    + _UWSGI_RESPONSE
+    + r"(?P<uwsgi_status>"
+    + _STATUS
+    + r")\)"
     # key=value (Rails' lograge, logfmt): `method=POST path=/api/orders format=json … status=500 error='…'`
     r"|(?:^|\s)method=(?P<logfmt_method>"
     + HTTP_METHODS
@@ -1482,6 +1518,7 @@ def access_request(text: str) -> tuple[str, str, int] | None:
         and "[GIN]" not in first_line
         and "method=" not in first_line
         and " - /" not in first_line
+        and UWSGI_REQUEST_MARK not in first_line
         and not _BARE_REQUEST.match(first_line)
     ):
         return None  # (a quick look first: most text lines are no access line)
@@ -1548,10 +1585,17 @@ _FAILURE_SIGNS_OTHER_SCRIPTS = (
 )
 
 
+# Words that hold a sign of a failure without being one: `default` (`fault`), `referrer`, `deferred` and
+# `preferred` (`err`): uWSGI's `(default app)`, Kubernetes' `default` namespace, a request's referrer
+_SIGN_LOOKALIKES = compile_regex(r"(?i)default|referrer|deferr|preferr")
+
+
 def error_evidence(text: str) -> bool:
     """True when the text shows any sign of a failure: a level word, a failure line or word (in English or in
-    another language), a stack word."""
-    if may_raise(text):
+    another language), a stack word, a program that cannot load its code (`start_failure`); not in a word that only
+    holds one (`_SIGN_LOOKALIKES`)."""
+    text = _SIGN_LOOKALIKES.sub(" ", text)
+    if may_raise(text) or start_failure(text):
         return True
     lower = text.lower()
     if any(word in lower for word in _FAILURE_SIGNS) or any(word in lower for word in _FAILURE_SIGNS_LATIN):

@@ -714,10 +714,20 @@ def _kubernetes_service(payload: dict[str, Any]) -> str | None:
     return f"{namespace}/{name}"
 
 
-# A JSON access log (Envoy's and Istio's, lograge, pino-http, a proxy's or a framework's request line): the
-# response's status under one of these keys, top level or in pino-http's `res`, beside the request's method
-# (or Envoy's `response_flags`, which only an access log has)
-ACCESS_STATUS_FIELDS = ("response_code", "status_code", "statusCode", "status", "http_status", "httpStatus")
+# A JSON access log (Envoy's and Istio's, lograge, pino-http, Traefik's, a proxy's or a framework's request line):
+# the response's status under one of these keys, top level or in pino-http's `res`, beside the request's method
+# (or Envoy's `response_flags`, which only an access log has). Traefik names its fields in Go's exported style:
+# `DownstreamStatus` (what the client got; `OriginStatus` is the backend's, 0 when it answered nothing),
+# `RequestMethod`, `RequestPath`.
+ACCESS_STATUS_FIELDS = (
+    "response_code",
+    "status_code",
+    "statusCode",
+    "status",
+    "http_status",
+    "httpStatus",
+    "DownstreamStatus",
+)
 _ACCESS_METHOD_FIELDS = (
     "method",
     "req_method",
@@ -725,8 +735,9 @@ _ACCESS_METHOD_FIELDS = (
     "requestMethod",
     "http_method",
     "httpMethod",
+    "RequestMethod",
 )
-ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
+ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route", "RequestPath")
 ACCESS_FLAGS_FIELD = "response_flags"
 _HTTP_METHODS = frozenset(HTTP_METHODS.split("|"))
 # Envoy's flags of an upstream that failed a request or connection it answered nothing to (code 0: a TCP proxy's,
