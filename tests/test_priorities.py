@@ -3249,3 +3249,114 @@ def test_counts_with_digit_groups_and_certificates_within_days(
     message: str, severity: str, priority: str
 ) -> None:
     assert prioritizer.rank(cluster(message=message, max_severity=severity)).priority == priority
+
+
+def _errors(message: str, severity: str = "ERROR", events: int = 1, **changes: Any) -> Cluster:
+    return cluster(message=message, max_severity=severity, count=events, events=events, **changes)
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        (
+            "http: TLS handshake error from 10.0.3.9:40112: tls: client offered only unsupported versions: [301]",
+            "ERROR",
+        ),
+        ("TLS handshake error from 172.16.0.4:5511: EOF", "ERROR"),  # its `http:` read as a component tag
+        (
+            "SSL_do_handshake() failed (SSL: error:0A000102:SSL routines::unsupported protocol) while SSL "
+            "handshaking, client: 192.0.2.14, server: 0.0.0.0:443",
+            "CRITICAL",  # nginx writes it at crit
+        ),
+        ("peer closed connection in SSL handshake while SSL handshaking, client: 192.0.2.8", "ERROR"),
+    ],
+)
+def test_a_client_failing_the_tls_handshake_is_noise_however_loud(message: str, severity: str) -> None:
+    ranked = prioritizer.rank(_errors(message, severity, events=60))
+    assert (ranked.priority, ranked.reasons[0][:37]) == ("P3", "clients failed the TLS handshake befo")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "http: TLS handshake error from 10.0.3.9:40112: remote error: tls: bad certificate",
+        "SSL_do_handshake() failed (SSL: error:0A000415:SSL routines::sslv3 alert certificate expired:SSL alert "
+        "number 45) while SSL handshaking, client: 192.0.2.14",
+    ],
+)
+def test_clients_rejecting_our_certificate_are_no_handshake_noise(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, events=60))
+    assert ranked.priority != "P3"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "request failed: context canceled",
+        'Get "http://inventory.shop.svc:8080/v1/stock": context canceled',
+        "rpc error: code = Canceled desc = context canceled",
+    ],
+)
+def test_work_its_caller_canceled_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, events=25))
+    assert (ranked.priority, ranked.reasons[0][:41]) == ("P3", "work canceled by whoever started it (25 e")
+
+
+def test_a_timeout_is_no_canceled_work() -> None:
+    ranked = prioritizer.rank(
+        _errors('Post "http://payments:8080/charge": context deadline exceeded', events=25)
+    )
+    assert ranked.priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("title", "message", "priority"),
+    [
+        ("BadRequestError: request aborted", "request aborted", "P3"),
+        ("starlette.requests.ClientDisconnect", "", "P3"),
+        ("werkzeug.exceptions.ClientDisconnected: 400 Bad Request", "400 Bad Request", "P3"),
+        ("org.eclipse.jetty.io.EofException: Early EOF", "Early EOF", "P3"),
+        # raw-body's other refusals are the client's malformed request, not one that went away
+        (
+            "BadRequestError: request size did not match content length",
+            "request size did not match content length",
+            "P1",
+        ),
+    ],
+)
+def test_a_client_that_stopped_sending_its_request_went_away(title: str, message: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", title=title, message=message, max_severity="ERROR", count=12, events=12)
+    )
+    assert ranked.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("message", "priority", "rule"),
+    [
+        (
+            "upload of batch 3 failed: 503 Service Unavailable; retrying in 4s (attempt 1 of 5)",
+            "P2",
+            "errors the",
+        ),
+        ("charge failed: connection reset, will retry (attempt 2/6)", "P2", "errors the"),
+        # a retry already failed: not known to be handled
+        ("retry 3 of 5 failed, retrying in 8s: 503 Service Unavailable", "P1", "sustained "),
+        ("export failed: giving up after 5 attempts", "P1", "the work f"),
+    ],
+)
+def test_an_error_the_program_retries_itself_is_p2(message: str, priority: str, rule: str) -> None:
+    ranked = prioritizer.rank(_errors(message, events=8))
+    assert (ranked.priority, ranked.reasons[0][:10]) == (priority, rule)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "TLS handshake error from ",
+        "context canceled ",
+        "retrying in 1s ",
+    ],
+)
+def test_the_quiet_and_loud_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), _filling(unit))

@@ -609,6 +609,39 @@ _DATA_LOSS = [
 ]
 
 
+# A client's TLS handshake that failed on the server (scanners, load balancer probes that close the connection,
+# clients with old or broken TLS stacks): Go's `http: TLS handshake error from 10.0.0.5:51234: EOF`, nginx's
+# `SSL_do_handshake() failed (…) while SSL handshaking` (which it writes at crit) and `peer closed connection in SSL
+# handshake`. Not a client's alert that our certificate is bad, expired or unknown (`remote error: tls: bad
+# certificate`, `sslv3 alert certificate expired`): that may be ours.
+_CLIENT_TLS_HANDSHAKE = [
+    r"(?m)^(?![^\n]*?(?i:bad certificate|certificate (?:expired|unknown|revoked)|unknown (?:ca|certificate "
+    r"authority)))[^\n]*?(?:\b(?:http: )?TLS handshake error from \S+|\bSSL_do_handshake\(\) failed \([^\n]{0,200}?\) "
+    r"while SSL handshaking|\bpeer closed connection in SSL handshake)",
+]
+
+# Work canceled by whoever started it: Go's `context canceled` (a caller that hung up, a shutdown; a timeout reads
+# `context deadline exceeded`), gRPC's `code = Canceled`. Nothing failed on its own.
+_WORK_CANCELED = [
+    r"(?i)\A(?![\s\S]*deadline exceeded)[\s\S]*?(?:\bcontext canceled\b|\bcode = Canceled\b)",
+]
+
+# A retry the program schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
+# `queued for retry (attempt 1/5)`, urllib3's `Retrying (Retry(total=2, …)) after connection broken by …`), unless
+# a retry already failed (`retry 2 of 5 failed, retrying`); on any line, the title's or the message's, whose numbers
+# the title may have masked (`retrying in <*>s`)
+_RETRY_SCHEDULED = (
+    r"(?im)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
+    r"(?:\(Retry\(total=\d{1,3}\b|\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
+    # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it (Polly's `Retry 1
+    # for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after {Delay}ms`), read in the title
+    # too, where they vary (`retry <*>/<*>`)
+    r"|(?:\d{1,3}|<\*>)/(?:\d{1,3}\b|<\*>)|(?:\d{1,3}\b|\{\w{1,40}\}|<\*>)[^\n]{0,100}? after "
+    r"(?:\d{1,6}(?:\.\d{1,3})?|\{\w{1,40}\}|<\*>) ?"
+    r"(?:ms|s|sec|seconds?|m|min|minutes?)\b)"
+)
+
+
 # A deprecation or a removal announced (`DeprecationWarning`, `… is slated for removal`, `will be removed`).
 _DEPRECATION = [r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"]
 
@@ -743,7 +776,12 @@ _EMPTY_RECORD = [r"\A(?:FATAL|ERROR|CRITICAL|ALERT|EMERGENCY|PANIC|SEVERE)\n"]
 _CLIENT_WENT_AWAY = [
     r"(?m)^(?:\[Errno 32\] )?Broken pipe(?: - \S{1,200})?$",
     r"\bClientAbortException\b",
-    r"\bActionController::Live::ClientDisconnected\b",
+    # Rails' `ActionController::Live::ClientDisconnected`, Werkzeug's `ClientDisconnected`, Starlette's
+    # `ClientDisconnect`; the client stopped sending the request's body: raw-body's (Express, body-parser) `request
+    # aborted`, Jetty's `EofException: Early EOF`
+    r"(?m)^BadRequestError: request aborted$",
+    r"\bClientDisconnect(?:ed)?\b",
+    r"\bEofException: Early EOF\b",
 ]
 
 
@@ -1274,6 +1312,14 @@ def default_rules() -> list[PriorityRule]:
             max_events=200,
         ),
         PriorityRule(
+            name="client-tls-handshake",
+            priority="P3",
+            reason="clients failed the TLS handshake before sending a request (scanners, probes that close the "
+            "connection, old TLS stacks): {event_word} {when}; no request of yours failed, whatever level the "
+            "server wrote it at",
+            message_patterns=_CLIENT_TLS_HANDSHAKE,
+        ),
+        PriorityRule(
             name="proxy-upstream-failed",
             priority="P1",
             reason="a proxy got no answer from the service behind it, so the client got a 502 or 504 "
@@ -1779,6 +1825,15 @@ def default_rules() -> list[PriorityRule]:
             max_events=20,
         ),
         PriorityRule(
+            name="work-canceled",
+            priority="P3",
+            reason="work canceled by whoever started it ({event_word} {when}): a caller that hung up or a "
+            "shutdown, not a timeout; nothing failed on its own",
+            # after `data-loss` (`dropped 812 events: context canceled` is data loss) and the rules of GKE's own
+            # components (konnectivity-agent's `could not read stream` … `context canceled`)
+            message_patterns=_WORK_CANCELED,
+        ),
+        PriorityRule(
             name="exception-refused-connection",
             priority="P1",
             reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
@@ -1806,6 +1861,14 @@ def default_rules() -> list[PriorityRule]:
             # `sustained-errors`, as for instances at their ceiling
             message_patterns=_API_QUOTA_EXCEEDED,
             max_events=10,
+        ),
+        PriorityRule(
+            name="error-retried",
+            priority="P2",
+            reason="errors the program retries itself ({event_word} {when}, each with the attempt or delay of its "
+            "next try): no retry is seen failing; a give-up would be its own problem",
+            message_patterns=[_RETRY_SCHEDULED],
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="sustained-errors",
@@ -1917,18 +1980,7 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)\busing (?:the )?defaults?\b",
                 r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
                 r"(?i)\bretr(?:y|ying|ied)\b[^\n]{0,200}?[;,] (?:and |then )?(?:it )?succeeded\b",
-                # a retry it schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
-                # `queued for retry (attempt 1/5)`, urllib3's `Retrying (Retry(total=2, …)) after connection broken
-                # by …`), unless a retry already failed (`retry 2 of 5 failed, retrying`); on any line, the title's
-                # or the message's, whose numbers the title may have masked (`retrying in <*>s`)
-                r"(?im)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
-                r"(?:\(Retry\(total=\d{1,3}\b|\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
-                # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it
-                # (Polly's `Retry 1 for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after
-                # {Delay}ms`), read in the title too, where they vary (`retry <*>/<*>`)
-                r"|(?:\d{1,3}|<\*>)/(?:\d{1,3}\b|<\*>)|(?:\d{1,3}\b|\{\w{1,40}\}|<\*>)[^\n]{0,100}? after "
-                r"(?:\d{1,6}(?:\.\d{1,3})?|\{\w{1,40}\}|<\*>) ?"
-                r"(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
+                _RETRY_SCHEDULED,
             ],
             below_severity="ERROR",
         ),
