@@ -609,6 +609,56 @@ _DATA_LOSS = [
 ]
 
 
+# Replication that stopped: a replica no longer applies its source's changes (stale reads, no up-to-date failover)
+# until someone fixes and restarts it, in the database's own words: MySQL's `Error running query, replica SQL thread
+# aborted`, `Replica SQL for channel '': Worker 1 failed executing transaction …`, `Slave I/O for channel '': error
+# connecting to master …` (`slave` before 8.0.26); PostgreSQL's standby that `could not receive data from WAL stream`
+# or whose `requested WAL segment … has already been removed`, a slot invalidated; Redis' `MASTER aborted
+# replication with an error: NOAUTH …`, `Error condition on socket for SYNC`, `Unable to connect to MASTER`.
+_REPLICATION_STOPPED = [
+    r"\b(?:[Rr]eplica|[Ss]lave) (?:SQL|I/O|IO) thread (?:aborted|killed|exiting)\b",
+    r"\b(?:Replica|Slave) (?:SQL|I/O|IO) for channel '[^'\n]{0,64}': [^\n]{0,200}?(?:\bfailed\b|\b[Ee]rror\b)",
+    r"\bcould not receive data from WAL stream\b",
+    r"\brequested WAL segment \S+ has already been removed\b",
+    r"\breplication slot \"[^\"\n]{1,64}\" (?:is|has been) invalidated\b|\binvalidating obsolete replication slot\b",
+    r"\bMASTER aborted replication\b|\bError condition on socket for SYNC\b|\bUnable to connect to MASTER\b",
+]
+
+# Damaged data on disk, as the storage layer that found it says: PostgreSQL's `invalid page in block 4411 of relation
+# base/16384/24576`, `page verification failed, calculated checksum 20919 but expected 15254` (at WARNING),
+# `could not read block 7 in file "base/…": read only 0 of 8192 bytes`; InnoDB's `Database page corruption on disk or
+# a failed file read`; MyISAM's `Table './shop/orders' is marked as crashed and should be repaired`; the kernel's
+# `EXT4-fs error (device sdb1): …`, XFS' `Metadata corruption detected` and `Corruption of in-memory data detected`.
+# Not a checksum of a download or an upload (a retried transfer), not a client's malformed input.
+_DATA_CORRUPTION = [
+    r"\binvalid page in block \d+ of relation\b",
+    r"\bpage verification failed, calculated checksum \d+ but expected \d+\b",
+    r"\bcould not read block \d+ in file \"[^\"\n]{1,200}\": read only \d+ of \d+ bytes\b",
+    r"(?i)\bdatabase page corruption\b",
+    r"\bis marked as crashed and should be repaired\b",
+    r"\bEXT4-fs error \(device \S+\)",
+    r"\bXFS \(\S+\): (?:Metadata corruption detected|Corruption of in-memory data detected)\b",
+]
+
+# A backup that did not complete: `backup failed`, `Backup of database orders failed`, `failed to create backup`,
+# the dump tools' own error lines (`pg_dump: error: …`, `mysqldump: Got error: 2013: …`). There is no new restore
+# point until it runs, however many times it failed.
+_BACKUP_FAILED = [
+    r"(?i)(?<!\b0 )(?<!\bno )\bbackups?(?: job| run| of [^\n]{1,80}?)? (?:has |have )?failed\b",
+    r"(?i)\bfailed to (?:create|take|run|complete|upload|write|finish) (?:the |a )?(?:\w+ ){0,2}backup\b",
+    r"(?m)^(?:pg_dump|pg_dumpall|pg_basebackup|mysqldump|mysqlpump|mongodump): (?:error|Got error)\b",
+]
+
+# Messages a queue gave up on: moved to a dead-letter queue or topic after failing every delivery or processing
+# attempt (Pub/Sub's max delivery attempts, SQS' maxReceiveCount, a framework's recoverer): the handler fails on
+# them, their work is not done. Not messages set aside at once because they cannot be parsed.
+_DEAD_LETTERED = [
+    r"(?i)\bdead[- ]?letter\w*\b[^\n]{0,160}?\bafter (?:\d+|all) (?:failed |unsuccessful )?(?:delivery |processing )?"
+    r"(?:attempts|retries|tries)\b",
+    r"(?i)\bafter (?:\d+|all) (?:failed |unsuccessful )?(?:delivery |processing )?(?:attempts|retries|tries)\b"
+    r"[^\n]{0,160}?\bdead[- ]?letter",
+]
+
 # A client's TLS handshake that failed on the server (scanners, load balancer probes that close the connection,
 # clients with old or broken TLS stacks): Go's `http: TLS handshake error from 10.0.0.5:51234: EOF`, nginx's
 # `SSL_do_handshake() failed (…) while SSL handshaking` (which it writes at crit) and `peer closed connection in SSL
@@ -1350,6 +1400,39 @@ def default_rules() -> list[PriorityRule]:
             "what it was doing failed, once: a ticket, unless it recurs",
             message_patterns=_WORKER_KILLED,
             max_events=1,
+        ),
+        PriorityRule(
+            name="replication-stopped",
+            priority="P1",
+            reason="replication stopped: a replica no longer applies its source's changes ({event_word} {when}); "
+            "its reads go stale and it is no failover target until replication is fixed and restarted",
+            message_patterns=_REPLICATION_STOPPED,
+            min_severity="WARNING",
+        ),
+        PriorityRule(
+            name="data-corruption",
+            priority="P1",
+            reason="data on disk is damaged: the storage layer found a corrupt page, block or file system "
+            "({event_word} at {max_severity} {when}); reads of it fail and more may be damaged: check and restore "
+            "before it spreads",
+            message_patterns=_DATA_CORRUPTION,
+            min_severity="WARNING",
+        ),
+        PriorityRule(
+            name="backup-failed",
+            priority="P1",
+            reason="a backup did not complete ({event_word} {when}): there is no new restore point until it runs",
+            message_patterns=_BACKUP_FAILED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="dead-lettered",
+            priority="P1",
+            reason="messages went to a dead-letter queue after failing every attempt ({event_word} {when}): the "
+            "handler fails on them, their work is not done and the queue grows until it is fixed",
+            message_patterns=_DEAD_LETTERED,
+            min_severity="WARNING",
+            min_events=2,
         ),
         PriorityRule(
             name="transient-network-error",
