@@ -3494,7 +3494,38 @@ def test_an_error_the_program_retries_itself_is_p2(message: str, priority: str, 
         "context canceled ",
         "retrying in 1s ",
         "backup ",
+        "webhook signature ",
     ],
 )
 def test_the_quiet_and_loud_rules_match_in_linear_time(unit: str) -> None:
     assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "PayPal webhook rejected: verification_status=FAILURE for event WH-2WR32451HC0233532-67976317FL4543714",
+        "stripe.error.SignatureVerificationError: No signatures found matching the expected signature for payload",
+        "shopify webhook orders/create: HMAC verification failed",
+        "signature mismatch for GitHub webhook delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958",
+    ],
+)
+def test_webhooks_refused_by_their_verification_are_p1_at_any_level(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, "WARNING", events=4))
+    assert (ranked.priority, ranked.reasons[0][:32]) == ("P1", "webhooks a provider sent were re")
+
+
+@pytest.mark.parametrize(
+    ("message", "events"),
+    [
+        (
+            "PayPal webhook rejected: verification_status=FAILURE for event WH-2WR32451HC0233532",
+            1,
+        ),  # one forged call
+        ("webhook signature verified, event evt_1 recorded", 4),
+        ("webhook delivery failed: endpoint returned 503", 4),  # our endpoint down: other rules
+    ],
+)
+def test_one_refused_webhook_or_a_verified_one_is_no_rejected_stream(message: str, events: int) -> None:
+    ranked = prioritizer.rank(_errors(message, "WARNING", events=events))
+    assert not ranked.reasons[0].startswith("webhooks a provider sent")

@@ -659,6 +659,17 @@ _DEAD_LETTERED = [
     r"[^\n]{0,160}?\bdead[- ]?letter",
 ]
 
+# Webhooks a provider sent that our verification refused (a signing secret or a webhook id that changed): Stripe's
+# `SignatureVerificationError: No signatures found matching the expected signature for payload`, PayPal's
+# `verification_status=FAILURE`, a GitHub or Shopify HMAC that does not match. The events they carry (payments,
+# subscriptions, pushes) are not recorded while the provider retries.
+_WEBHOOK_REJECTED = [
+    r"(?i)\bwebhook\w*\b[^\n]{0,120}?\b(?:signature|verification|verify|hmac)\w*\b[^\n]{0,80}?"
+    r"\b(?:fail\w*|invalid|mismatch\w*|rejected|did not match|does not match)",
+    r"(?i)\b(?:signature|verification|hmac)\w* (?:fail\w*|invalid|mismatch\w*)\b[^\n]{0,80}?\bwebhook",
+    r"\bSignatureVerificationError\b|\bNo signatures found matching the expected signature for payload\b",
+]
+
 # A client's TLS handshake that failed on the server (scanners, load balancer probes that close the connection,
 # clients with old or broken TLS stacks): Go's `http: TLS handshake error from 10.0.0.5:51234: EOF`, nginx's
 # `SSL_do_handshake() failed (…) while SSL handshaking` (which it writes at crit) and `peer closed connection in SSL
@@ -1431,6 +1442,15 @@ def default_rules() -> list[PriorityRule]:
             reason="messages went to a dead-letter queue after failing every attempt ({event_word} {when}): the "
             "handler fails on them, their work is not done and the queue grows until it is fixed",
             message_patterns=_DEAD_LETTERED,
+            min_severity="WARNING",
+            min_events=2,
+        ),
+        PriorityRule(
+            name="webhook-rejected",
+            priority="P1",
+            reason="webhooks a provider sent were refused by their verification ({event_word} {when}): the events "
+            "they carry (payments, subscriptions) are not recorded; check the signing secret or webhook id",
+            message_patterns=_WEBHOOK_REJECTED,
             min_severity="WARNING",
             min_events=2,
         ),
