@@ -3486,6 +3486,12 @@ def test_an_error_the_program_retries_itself_is_p2(message: str, priority: str, 
     assert (ranked.priority, ranked.reasons[0][:10]) == (priority, rule)
 
 
+def test_an_error_retried_again_and_again_is_sustained() -> None:
+    """More than 10 retried errors: the dependency stays down for long, whatever the retries say."""
+    message = "upload of batch 3 failed: 503 Service Unavailable; retrying in 4s (attempt 1 of 5)"
+    assert prioritizer.rank(_errors(message, events=30)).reasons[0][:10] == "sustained "
+
+
 @pytest.mark.parametrize(
     "unit",
     [

@@ -1972,6 +1972,8 @@ def default_rules() -> list[PriorityRule]:
             "next try): no retry is seen failing; a give-up would be its own problem",
             message_patterns=[_RETRY_SCHEDULED],
             min_severity="ERROR",
+            # more: a retry that keeps coming back for long is a dependency down (`sustained-errors`), as for quotas
+            max_events=10,
         ),
         PriorityRule(
             name="sustained-errors",
