@@ -3249,3 +3249,289 @@ def test_counts_with_digit_groups_and_certificates_within_days(
     message: str, severity: str, priority: str
 ) -> None:
     assert prioritizer.rank(cluster(message=message, max_severity=severity)).priority == priority
+
+
+def _errors(message: str, severity: str = "ERROR", events: int = 1, **changes: Any) -> Cluster:
+    return cluster(message=message, max_severity=severity, count=events, events=events, **changes)
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        (
+            "[ERROR] [MY-010586] [Repl] Error running query, replica SQL thread aborted. Fix the problem.",
+            "ERROR",
+        ),
+        ("Slave SQL thread exiting, replication stopped in log 'mysql-bin.000003' at position 1940", "ERROR"),
+        (
+            "Slave I/O for channel '': error connecting to master 'repl@10.0.0.4:3306' - retry-time: 60",
+            "ERROR",
+        ),
+        (
+            "Replica SQL for channel 'src2': Worker 3 failed executing transaction 'ANONYMOUS' at source log "
+            "binlog.000012, end_log_pos 4410; Error 'Table 'shop.carts' doesn't exist' on query.",
+            "ERROR",
+        ),
+        (
+            "FATAL:  could not receive data from WAL stream: server closed the connection unexpectedly",
+            "ERROR",
+        ),
+        ("ERROR:  requested WAL segment 000000010000000200000041 has already been removed", "ERROR"),
+        ('LOG:  invalidating obsolete replication slot "standby_2"', "WARNING"),
+        # Redis writes its replica's failures at its warning level (`#`), never higher
+        ("Error condition on socket for SYNC: Connection refused", "WARNING"),
+        ("MASTER aborted replication with an error: ERR invalid password", "WARNING"),
+    ],
+)
+def test_replication_that_stopped_is_p1_even_once(message: str, severity: str) -> None:
+    """Quiet but severe: a replica that stopped applying changes stays stopped (stale reads, no failover target)."""
+    ranked = prioritizer.rank(_errors(message, severity))
+    assert (ranked.priority, ranked.reasons[0][:20]) == ("P1", "replication stopped:")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("Replica I/O thread: connected to source 'repl@10.0.0.4:3306', replication started", "WARNING"),
+        ("replication lag is 4 seconds", "WARNING"),
+        ("MASTER <-> REPLICA sync: Finished with success", "WARNING"),
+    ],
+)
+def test_replication_working_or_lagging_is_no_stopped_replication(message: str, severity: str) -> None:
+    assert prioritizer.rank(_errors(message, severity)).reasons[0][:20] != "replication stopped:"
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("WARNING:  page verification failed, calculated checksum 1187 but expected 40931", "WARNING"),
+        ("ERROR:  invalid page in block 12 of relation base/16384/16402", "ERROR"),
+        ('ERROR:  could not read block 7 in file "base/16384/16402": read only 0 of 8192 bytes', "ERROR"),
+        (
+            "[InnoDB] Database page corruption on disk or a failed file read of tablespace shop/carts page 4",
+            "ERROR",
+        ),
+        ("Table './shop/sessions' is marked as crashed and should be repaired", "ERROR"),
+        (
+            "EXT4-fs error (device nvme1n1p1): ext4_find_entry:1455: inode #131073: comm php: reading directory",
+            "ERROR",
+        ),
+        (
+            "XFS (sdc): Metadata corruption detected at xfs_dinode_verify+0xa0/0x6f0 [xfs], inode 0x2c1",
+            "ERROR",
+        ),
+    ],
+)
+def test_damaged_data_on_disk_is_p1_even_once_and_at_warning(message: str, severity: str) -> None:
+    ranked = prioritizer.rank(_errors(message, severity))
+    assert (ranked.priority, ranked.reasons[0][:22]) == ("P1", "data on disk is damage")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "checksum mismatch on upload of part 3 to gs://bucket/obj, retrying",  # a transfer's, retried
+        "request body corrupt: invalid JSON at position 14",  # a client's input
+        "EXT4-fs (sdb1): mounted filesystem with ordered data mode. Quota mode: none.",
+    ],
+)
+def test_a_transfer_or_input_checksum_is_no_damaged_disk(message: str) -> None:
+    assert prioritizer.rank(_errors(message, "WARNING")).reasons[0][:22] != "data on disk is damage"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'level=error msg="backup failed" backup=velero/hourly-20261204 error="timeout"',
+        "Backup of database invoices failed: instance is busy",
+        "failed to create snapshot backup: quota exceeded for disks",
+        "pg_dump: error: query failed: ERROR:  permission denied for table payouts",
+        "mysqldump: Got error: 2013: Lost connection to MySQL server during query when dumping table `orders`",
+    ],
+)
+def test_a_backup_that_did_not_complete_is_p1_even_once(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message))
+    assert (ranked.priority, ranked.reasons[0][:26]) == ("P1", "a backup did not complete ")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("nightly run: 12 backups completed, 0 backups failed", "ERROR"),
+        ("backup failed over to the secondary region, continuing", "WARNING"),  # below ERROR
+        ("pg_dump: warning: there are circular foreign-key constraints on this table", "ERROR"),
+    ],
+)
+def test_a_backup_that_ran_is_no_failed_backup(message: str, severity: str) -> None:
+    assert prioritizer.rank(_errors(message, severity)).reasons[0][:26] != "a backup did not complete "
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "sent message 88 to dead letter queue orders-dlq after 3 failed processing attempts: KeyError: 'sku'",
+        "after 5 delivery attempts message 4412 is forwarded to the dead-letter topic invoices-dead",
+    ],
+)
+def test_messages_dead_lettered_after_every_attempt_failed_are_p1(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, "WARNING", events=6))
+    assert (ranked.priority, ranked.reasons[0][:40]) == ("P1", "messages went to a dead-letter queue aft")
+
+
+@pytest.mark.parametrize(
+    ("message", "events"),
+    [
+        # set aside at once because it cannot be parsed: kept for inspection, no handler failing
+        ("message 881 could not be parsed; forwarded to dead-letter topic events-dlq (not lost)", 3),
+        ("sent message 88 to dead letter queue orders-dlq after 3 failed processing attempts", 1),
+    ],
+)
+def test_a_poison_message_or_a_single_dead_letter_is_left_to_other_rules(message: str, events: int) -> None:
+    ranked = prioritizer.rank(_errors(message, "WARNING", events=events))
+    assert not ranked.reasons[0].startswith("messages went to a dead-letter queue")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        (
+            "http: TLS handshake error from 10.0.3.9:40112: tls: client offered only unsupported versions: [301]",
+            "ERROR",
+        ),
+        ("TLS handshake error from 172.16.0.4:5511: EOF", "ERROR"),  # its `http:` read as a component tag
+        (
+            "SSL_do_handshake() failed (SSL: error:0A000102:SSL routines::unsupported protocol) while SSL "
+            "handshaking, client: 192.0.2.14, server: 0.0.0.0:443",
+            "CRITICAL",  # nginx writes it at crit
+        ),
+        ("peer closed connection in SSL handshake while SSL handshaking, client: 192.0.2.8", "ERROR"),
+    ],
+)
+def test_a_client_failing_the_tls_handshake_is_noise_however_loud(message: str, severity: str) -> None:
+    ranked = prioritizer.rank(_errors(message, severity, events=60))
+    assert (ranked.priority, ranked.reasons[0][:37]) == ("P3", "clients failed the TLS handshake befo")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "http: TLS handshake error from 10.0.3.9:40112: remote error: tls: bad certificate",
+        "SSL_do_handshake() failed (SSL: error:0A000415:SSL routines::sslv3 alert certificate expired:SSL alert "
+        "number 45) while SSL handshaking, client: 192.0.2.14",
+    ],
+)
+def test_clients_rejecting_our_certificate_are_no_handshake_noise(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, events=60))
+    assert ranked.priority != "P3"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "request failed: context canceled",
+        'Get "http://inventory.shop.svc:8080/v1/stock": context canceled',
+        "rpc error: code = Canceled desc = context canceled",
+    ],
+)
+def test_work_its_caller_canceled_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, events=25))
+    assert (ranked.priority, ranked.reasons[0][:41]) == ("P3", "work canceled by whoever started it (25 e")
+
+
+def test_a_timeout_is_no_canceled_work() -> None:
+    ranked = prioritizer.rank(
+        _errors('Post "http://payments:8080/charge": context deadline exceeded', events=25)
+    )
+    assert ranked.priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("title", "message", "priority"),
+    [
+        ("BadRequestError: request aborted", "request aborted", "P3"),
+        ("starlette.requests.ClientDisconnect", "", "P3"),
+        ("werkzeug.exceptions.ClientDisconnected: 400 Bad Request", "400 Bad Request", "P3"),
+        ("org.eclipse.jetty.io.EofException: Early EOF", "Early EOF", "P3"),
+        # raw-body's other refusals are the client's malformed request, not one that went away
+        (
+            "BadRequestError: request size did not match content length",
+            "request size did not match content length",
+            "P1",
+        ),
+    ],
+)
+def test_a_client_that_stopped_sending_its_request_went_away(title: str, message: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", title=title, message=message, max_severity="ERROR", count=12, events=12)
+    )
+    assert ranked.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("message", "priority", "rule"),
+    [
+        (
+            "upload of batch 3 failed: 503 Service Unavailable; retrying in 4s (attempt 1 of 5)",
+            "P2",
+            "errors the",
+        ),
+        ("charge failed: connection reset, will retry (attempt 2/6)", "P2", "errors the"),
+        # a retry already failed: not known to be handled
+        ("retry 3 of 5 failed, retrying in 8s: 503 Service Unavailable", "P1", "sustained "),
+        ("export failed: giving up after 5 attempts", "P1", "the work f"),
+    ],
+)
+def test_an_error_the_program_retries_itself_is_p2(message: str, priority: str, rule: str) -> None:
+    ranked = prioritizer.rank(_errors(message, events=8))
+    assert (ranked.priority, ranked.reasons[0][:10]) == (priority, rule)
+
+
+def test_an_error_retried_again_and_again_is_sustained() -> None:
+    """More than 10 retried errors: the dependency stays down for long, whatever the retries say."""
+    message = "upload of batch 3 failed: 503 Service Unavailable; retrying in 4s (attempt 1 of 5)"
+    assert prioritizer.rank(_errors(message, events=30)).reasons[0][:10] == "sustained "
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "TLS handshake error from ",
+        "dead letter after 1 attempts ",
+        "context canceled ",
+        "retrying in 1s ",
+        "backup ",
+        "webhook signature ",
+    ],
+)
+def test_the_quiet_and_loud_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "PayPal webhook rejected: verification_status=FAILURE for event WH-2WR32451HC0233532-67976317FL4543714",
+        "stripe.error.SignatureVerificationError: No signatures found matching the expected signature for payload",
+        "shopify webhook orders/create: HMAC verification failed",
+        "signature mismatch for GitHub webhook delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958",
+    ],
+)
+def test_webhooks_refused_by_their_verification_are_p1_at_any_level(message: str) -> None:
+    ranked = prioritizer.rank(_errors(message, "WARNING", events=4))
+    assert (ranked.priority, ranked.reasons[0][:32]) == ("P1", "webhooks a provider sent were re")
+
+
+@pytest.mark.parametrize(
+    ("message", "events"),
+    [
+        (
+            "PayPal webhook rejected: verification_status=FAILURE for event WH-2WR32451HC0233532",
+            1,
+        ),  # one forged call
+        ("webhook signature verified, event evt_1 recorded", 4),
+        ("webhook delivery failed: endpoint returned 503", 4),  # our endpoint down: other rules
+    ],
+)
+def test_one_refused_webhook_or_a_verified_one_is_no_rejected_stream(message: str, events: int) -> None:
+    ranked = prioritizer.rank(_errors(message, "WARNING", events=events))
+    assert not ranked.reasons[0].startswith("webhooks a provider sent")

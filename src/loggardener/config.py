@@ -609,6 +609,100 @@ _DATA_LOSS = [
 ]
 
 
+# Replication that stopped: a replica no longer applies its source's changes (stale reads, no up-to-date failover)
+# until someone fixes and restarts it, in the database's own words: MySQL's `Error running query, replica SQL thread
+# aborted`, `Replica SQL for channel '': Worker 1 failed executing transaction …`, `Slave I/O for channel '': error
+# connecting to master …` (`slave` before 8.0.26); PostgreSQL's standby that `could not receive data from WAL stream`
+# or whose `requested WAL segment … has already been removed`, a slot invalidated; Redis' `MASTER aborted
+# replication with an error: NOAUTH …`, `Error condition on socket for SYNC`, `Unable to connect to MASTER`.
+_REPLICATION_STOPPED = [
+    r"\b(?:[Rr]eplica|[Ss]lave) (?:SQL|I/O|IO) thread (?:aborted|killed|exiting)\b",
+    r"\b(?:Replica|Slave) (?:SQL|I/O|IO) for channel '[^'\n]{0,64}': [^\n]{0,200}?(?:\bfailed\b|\b[Ee]rror\b)",
+    r"\bcould not receive data from WAL stream\b",
+    r"\brequested WAL segment \S+ has already been removed\b",
+    r"\breplication slot \"[^\"\n]{1,64}\" (?:is|has been) invalidated\b|\binvalidating obsolete replication slot\b",
+    r"\bMASTER aborted replication\b|\bError condition on socket for SYNC\b|\bUnable to connect to MASTER\b",
+]
+
+# Damaged data on disk, as the storage layer that found it says: PostgreSQL's `invalid page in block 4411 of relation
+# base/16384/24576`, `page verification failed, calculated checksum 20919 but expected 15254` (at WARNING),
+# `could not read block 7 in file "base/…": read only 0 of 8192 bytes`; InnoDB's `Database page corruption on disk or
+# a failed file read`; MyISAM's `Table './shop/orders' is marked as crashed and should be repaired`; the kernel's
+# `EXT4-fs error (device sdb1): …`, XFS' `Metadata corruption detected` and `Corruption of in-memory data detected`.
+# Not a checksum of a download or an upload (a retried transfer), not a client's malformed input.
+_DATA_CORRUPTION = [
+    r"\binvalid page in block \d+ of relation\b",
+    r"\bpage verification failed, calculated checksum \d+ but expected \d+\b",
+    r"\bcould not read block \d+ in file \"[^\"\n]{1,200}\": read only \d+ of \d+ bytes\b",
+    r"(?i)\bdatabase page corruption\b",
+    r"\bis marked as crashed and should be repaired\b",
+    r"\bEXT4-fs error \(device \S+\)",
+    r"\bXFS \(\S+\): (?:Metadata corruption detected|Corruption of in-memory data detected)\b",
+]
+
+# A backup that did not complete: `backup failed`, `Backup of database orders failed`, `failed to create backup`,
+# the dump tools' own error lines (`pg_dump: error: …`, `mysqldump: Got error: 2013: …`). There is no new restore
+# point until it runs, however many times it failed.
+_BACKUP_FAILED = [
+    r"(?i)(?<!\b0 )(?<!\bno )\bbackups?(?: job| run| of [^\n]{1,80}?)? (?:has |have )?failed\b",
+    r"(?i)\bfailed to (?:create|take|run|complete|upload|write|finish) (?:the |a )?(?:\w+ ){0,2}backup\b",
+    r"(?m)^(?:pg_dump|pg_dumpall|pg_basebackup|mysqldump|mysqlpump|mongodump): (?:error|Got error)\b",
+]
+
+# Messages a queue gave up on: moved to a dead-letter queue or topic after failing every delivery or processing
+# attempt (Pub/Sub's max delivery attempts, SQS' maxReceiveCount, a framework's recoverer): the handler fails on
+# them, their work is not done. Not messages set aside at once because they cannot be parsed.
+_DEAD_LETTERED = [
+    r"(?i)\bdead[- ]?letter\w*\b[^\n]{0,160}?\bafter (?:\d+|all) (?:failed |unsuccessful )?(?:delivery |processing )?"
+    r"(?:attempts|retries|tries)\b",
+    r"(?i)\bafter (?:\d+|all) (?:failed |unsuccessful )?(?:delivery |processing )?(?:attempts|retries|tries)\b"
+    r"[^\n]{0,160}?\bdead[- ]?letter",
+]
+
+# Webhooks a provider sent that our verification refused (a signing secret or a webhook id that changed): Stripe's
+# `SignatureVerificationError: No signatures found matching the expected signature for payload`, PayPal's
+# `verification_status=FAILURE`, a GitHub or Shopify HMAC that does not match. The events they carry (payments,
+# subscriptions, pushes) are not recorded while the provider retries.
+_WEBHOOK_REJECTED = [
+    r"(?i)\bwebhook\w*\b[^\n]{0,120}?\b(?:signature|verification|verify|hmac)\w*\b[^\n]{0,80}?"
+    r"\b(?:fail\w*|invalid|mismatch\w*|rejected|did not match|does not match)",
+    r"(?i)\b(?:signature|verification|hmac)\w* (?:fail\w*|invalid|mismatch\w*)\b[^\n]{0,80}?\bwebhook",
+    r"\bSignatureVerificationError\b|\bNo signatures found matching the expected signature for payload\b",
+]
+
+# A client's TLS handshake that failed on the server (scanners, load balancer probes that close the connection,
+# clients with old or broken TLS stacks): Go's `http: TLS handshake error from 10.0.0.5:51234: EOF`, nginx's
+# `SSL_do_handshake() failed (…) while SSL handshaking` (which it writes at crit) and `peer closed connection in SSL
+# handshake`. Not a client's alert that our certificate is bad, expired or unknown (`remote error: tls: bad
+# certificate`, `sslv3 alert certificate expired`): that may be ours.
+_CLIENT_TLS_HANDSHAKE = [
+    r"(?m)^(?![^\n]*?(?i:bad certificate|certificate (?:expired|unknown|revoked)|unknown (?:ca|certificate "
+    r"authority)))[^\n]*?(?:\b(?:http: )?TLS handshake error from \S+|\bSSL_do_handshake\(\) failed \([^\n]{0,200}?\) "
+    r"while SSL handshaking|\bpeer closed connection in SSL handshake)",
+]
+
+# Work canceled by whoever started it: Go's `context canceled` (a caller that hung up, a shutdown; a timeout reads
+# `context deadline exceeded`), gRPC's `code = Canceled`. Nothing failed on its own.
+_WORK_CANCELED = [
+    r"(?i)\A(?![\s\S]*deadline exceeded)[\s\S]*?(?:\bcontext canceled\b|\bcode = Canceled\b)",
+]
+
+# A retry the program schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
+# `queued for retry (attempt 1/5)`, urllib3's `Retrying (Retry(total=2, …)) after connection broken by …`), unless
+# a retry already failed (`retry 2 of 5 failed, retrying`); on any line, the title's or the message's, whose numbers
+# the title may have masked (`retrying in <*>s`)
+_RETRY_SCHEDULED = (
+    r"(?im)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
+    r"(?:\(Retry\(total=\d{1,3}\b|\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
+    # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it (Polly's `Retry 1
+    # for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after {Delay}ms`), read in the title
+    # too, where they vary (`retry <*>/<*>`)
+    r"|(?:\d{1,3}|<\*>)/(?:\d{1,3}\b|<\*>)|(?:\d{1,3}\b|\{\w{1,40}\}|<\*>)[^\n]{0,100}? after "
+    r"(?:\d{1,6}(?:\.\d{1,3})?|\{\w{1,40}\}|<\*>) ?"
+    r"(?:ms|s|sec|seconds?|m|min|minutes?)\b)"
+)
+
+
 # A deprecation or a removal announced (`DeprecationWarning`, `… is slated for removal`, `will be removed`).
 _DEPRECATION = [r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"]
 
@@ -743,7 +837,12 @@ _EMPTY_RECORD = [r"\A(?:FATAL|ERROR|CRITICAL|ALERT|EMERGENCY|PANIC|SEVERE)\n"]
 _CLIENT_WENT_AWAY = [
     r"(?m)^(?:\[Errno 32\] )?Broken pipe(?: - \S{1,200})?$",
     r"\bClientAbortException\b",
-    r"\bActionController::Live::ClientDisconnected\b",
+    # Rails' `ActionController::Live::ClientDisconnected`, Werkzeug's `ClientDisconnected`, Starlette's
+    # `ClientDisconnect`; the client stopped sending the request's body: raw-body's (Express, body-parser) `request
+    # aborted`, Jetty's `EofException: Early EOF`
+    r"(?m)^BadRequestError: request aborted$",
+    r"\bClientDisconnect(?:ed)?\b",
+    r"\bEofException: Early EOF\b",
 ]
 
 
@@ -1274,6 +1373,14 @@ def default_rules() -> list[PriorityRule]:
             max_events=200,
         ),
         PriorityRule(
+            name="client-tls-handshake",
+            priority="P3",
+            reason="clients failed the TLS handshake before sending a request (scanners, probes that close the "
+            "connection, old TLS stacks): {event_word} {when}; no request of yours failed, whatever level the "
+            "server wrote it at",
+            message_patterns=_CLIENT_TLS_HANDSHAKE,
+        ),
+        PriorityRule(
             name="proxy-upstream-failed",
             priority="P1",
             reason="a proxy got no answer from the service behind it, so the client got a 502 or 504 "
@@ -1304,6 +1411,48 @@ def default_rules() -> list[PriorityRule]:
             "what it was doing failed, once: a ticket, unless it recurs",
             message_patterns=_WORKER_KILLED,
             max_events=1,
+        ),
+        PriorityRule(
+            name="replication-stopped",
+            priority="P1",
+            reason="replication stopped: a replica no longer applies its source's changes ({event_word} {when}); "
+            "its reads go stale and it is no failover target until replication is fixed and restarted",
+            message_patterns=_REPLICATION_STOPPED,
+            min_severity="WARNING",
+        ),
+        PriorityRule(
+            name="data-corruption",
+            priority="P1",
+            reason="data on disk is damaged: the storage layer found a corrupt page, block or file system "
+            "({event_word} at {max_severity} {when}); reads of it fail and more may be damaged: check and restore "
+            "before it spreads",
+            message_patterns=_DATA_CORRUPTION,
+            min_severity="WARNING",
+        ),
+        PriorityRule(
+            name="backup-failed",
+            priority="P1",
+            reason="a backup did not complete ({event_word} {when}): there is no new restore point until it runs",
+            message_patterns=_BACKUP_FAILED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="dead-lettered",
+            priority="P1",
+            reason="messages went to a dead-letter queue after failing every attempt ({event_word} {when}): the "
+            "handler fails on them, their work is not done and the queue grows until it is fixed",
+            message_patterns=_DEAD_LETTERED,
+            min_severity="WARNING",
+            min_events=2,
+        ),
+        PriorityRule(
+            name="webhook-rejected",
+            priority="P1",
+            reason="webhooks a provider sent were refused by their verification ({event_word} {when}): the events "
+            "they carry (payments, subscriptions) are not recorded; check the signing secret or webhook id",
+            message_patterns=_WEBHOOK_REJECTED,
+            min_severity="WARNING",
+            min_events=2,
         ),
         PriorityRule(
             name="transient-network-error",
@@ -1779,6 +1928,15 @@ def default_rules() -> list[PriorityRule]:
             max_events=20,
         ),
         PriorityRule(
+            name="work-canceled",
+            priority="P3",
+            reason="work canceled by whoever started it ({event_word} {when}): a caller that hung up or a "
+            "shutdown, not a timeout; nothing failed on its own",
+            # after `data-loss` (`dropped 812 events: context canceled` is data loss) and the rules of GKE's own
+            # components (konnectivity-agent's `could not read stream` … `context canceled`)
+            message_patterns=_WORK_CANCELED,
+        ),
+        PriorityRule(
             name="exception-refused-connection",
             priority="P1",
             reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
@@ -1805,6 +1963,16 @@ def default_rules() -> list[PriorityRule]:
             # `Exceeded rate limits: too many table update operations`, `rateLimitExceeded`); more than 10 events:
             # `sustained-errors`, as for instances at their ceiling
             message_patterns=_API_QUOTA_EXCEEDED,
+            max_events=10,
+        ),
+        PriorityRule(
+            name="error-retried",
+            priority="P2",
+            reason="errors the program retries itself ({event_word} {when}, each with the attempt or delay of its "
+            "next try): no retry is seen failing; a give-up would be its own problem",
+            message_patterns=[_RETRY_SCHEDULED],
+            min_severity="ERROR",
+            # more: a retry that keeps coming back for long is a dependency down (`sustained-errors`), as for quotas
             max_events=10,
         ),
         PriorityRule(
@@ -1917,18 +2085,7 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)\busing (?:the )?defaults?\b",
                 r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
                 r"(?i)\bretr(?:y|ying|ied)\b[^\n]{0,200}?[;,] (?:and |then )?(?:it )?succeeded\b",
-                # a retry it schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
-                # `queued for retry (attempt 1/5)`, urllib3's `Retrying (Retry(total=2, …)) after connection broken
-                # by …`), unless a retry already failed (`retry 2 of 5 failed, retrying`); on any line, the title's
-                # or the message's, whose numbers the title may have masked (`retrying in <*>s`)
-                r"(?im)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
-                r"(?:\(Retry\(total=\d{1,3}\b|\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
-                # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it
-                # (Polly's `Retry 1 for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after
-                # {Delay}ms`), read in the title too, where they vary (`retry <*>/<*>`)
-                r"|(?:\d{1,3}|<\*>)/(?:\d{1,3}\b|<\*>)|(?:\d{1,3}\b|\{\w{1,40}\}|<\*>)[^\n]{0,100}? after "
-                r"(?:\d{1,6}(?:\.\d{1,3})?|\{\w{1,40}\}|<\*>) ?"
-                r"(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
+                _RETRY_SCHEDULED,
             ],
             below_severity="ERROR",
         ),
