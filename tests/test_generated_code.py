@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import inspect
 import os
 import subprocess
 import sys
@@ -129,9 +131,13 @@ def test_a_run_stores_the_code_of_its_dataclasses_for_the_next(tmp_path: Path) -
 
 def test_a_library_importing_gardener_keeps_dataclasses_as_they_are() -> None:
     """Only the command installs the cache: a program importing gardener's modules gets no patched stdlib."""
-    script = "import dataclasses, typing, loggardener.cli\nprint(hasattr(dataclasses, 'exec'), hasattr(typing, 'compile'))\n"
+    script = (
+        "import collections, dataclasses, inspect, typing, loggardener.cli\n"
+        "print(hasattr(dataclasses, 'exec'), hasattr(typing, 'compile'), hasattr(inspect, 'eval'),"
+        " hasattr(collections, 'eval'))\n"
+    )
     said = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert said.split() == ["False", "False"]
+    assert said.split() == ["False", "False", "False", "False"]
 
 
 ANNOTATIONS = [
@@ -177,3 +183,60 @@ def test_an_annotation_that_is_no_expression_is_refused_as_typing_refuses_it(
     # another call than typing's own is compiled as asked
     assert generated_code.cached_compile("x = 1", "<test>", "exec").co_filename == "<test>"
     assert not generated_code._used
+
+
+def _annotated(limit: int | None = None, name: Label = "x", *rest: list[Label]) -> dict[str, Label]:
+    """A function whose annotations are texts, as this module's `from __future__ import annotations` keeps a
+    command's (one with leading blanks, as a hand-written one may have)."""
+    return {}
+
+
+_annotated.__annotations__["rest"] = "  list[Label]"
+Label = str
+
+
+def _read_annotations() -> list[object]:
+    """What typer reads of a command: its annotations evaluated (`inspect.signature(..., eval_str=True)`), and a
+    named tuple's behaviour (`collections.namedtuple` evaluates its `__new__`'s text)."""
+    pair = collections.namedtuple("pair", ["left", "right"], defaults=[0])
+    made = pair(1)
+    return [
+        inspect.get_annotations(_annotated, eval_str=True),
+        str(inspect.signature(_annotated, eval_str=True)),
+        (made, made._replace(right=2), pair._make([3, 4]), pair.__new__.__defaults__),
+    ]
+
+
+def test_the_texts_inspect_and_namedtuple_evaluate_are_read_from_the_cache(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the cache, once compiling the texts and once from the file a run stored, the annotations and named
+    tuples are those `eval` alone makes (a text with leading blanks, a name from the function's module)."""
+    monkeypatch.setattr(inspect, "eval", generated_code.cached_eval, raising=False)
+    monkeypatch.setattr(collections, "eval", generated_code.cached_eval, raising=False)
+    learned = _read_annotations()
+    assert ("eval", "list[Label]") in generated_code._used  # leading blanks dropped, as `eval` drops them
+    assert ("eval", "lambda _cls, left, right: _tuple_new(_cls, (left, right))") in generated_code._used
+    generated_code._store()
+    _new_process(monkeypatch)
+    from_cache = _read_annotations()
+    assert generated_code._known is not None and ("eval", "dict[str, Label]") in generated_code._known
+    monkeypatch.delattr(inspect, "eval")
+    monkeypatch.delattr(collections, "eval")
+    plain = _read_annotations()
+    assert learned == from_cache == plain
+    assert learned[0] == {"limit": int | None, "name": str, "rest": list[str], "return": dict[str, str]}
+
+
+def test_a_text_evaluated_without_a_namespace_reads_the_callers(fresh_cache: Path) -> None:
+    """`eval(text)` with no globals runs in the caller's namespace (its module's and its locals): so does the
+    cache's, and a text that is no expression is refused as `eval` refuses it."""
+    local_value = 41  # noqa: F841  # read by the text evaluated in this frame
+    assert generated_code.cached_eval("local_value + 1") == 42
+    assert generated_code.cached_eval("Label") is str
+    assert generated_code.cached_eval("local_value", None, {"local_value": 7}) == 7
+    with pytest.raises(SyntaxError) as cached:
+        generated_code.cached_eval("int +")
+    with pytest.raises(SyntaxError) as plain:
+        eval("int +")
+    assert (cached.value.msg, cached.value.filename) == (plain.value.msg, plain.value.filename)
