@@ -681,3 +681,53 @@ def test_a_skimmed_container_line_keeps_the_app_its_pod_is_labelled_with_as_pars
     quiet = parser.skim(1, raw)
     assert quiet is not None
     assert quiet.pod_app == app == parser.parse(1, raw).pod_app
+
+
+# A text payload's line as `payloads._text` may read it otherwise than as itself: a JSON record or fields at its end
+# (`… {"level": "info", "msg": "x"}`, debug's `… {…} +3ms`), a CRI runtime's record before it
+_TEXT_ENDS = st.sampled_from(["", "}", ' {"level": "info", "msg": "ok"}', ' {"error": "boom"} +12ms', " }  "])
+_TEXT_PAYLOADS = st.one_of(
+    st.tuples(
+        _SPACE, st.one_of(_LINES, _TEXT), st.sampled_from(["", "\n", "\r\n", "\x1b[0m", "#"]), _TEXT_ENDS
+    ).map("".join),
+    st.tuples(st.sampled_from(["", "2026-11-21T06:00:00.5Z stderr F ", "# ", "\t"]), _LINES).map("".join),
+)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT_PAYLOADS)
+def test_a_text_turned_down_as_read_is_read_as_itself_and_never_quiet(text: str) -> None:
+    """`skim` turns a text payload down from its raw characters (`_turned_down_as_read`) before reading its time and
+    payload only where the payload's message is the text itself and `_quiet` turns that message down."""
+    from loggardener.entries import parse as parse_module
+    from loggardener.entries.payloads import read_payload, runtime_record
+
+    # (after `skim`'s own check of a runtime's record, which it turns down too)
+    if not runtime_record(text) and parse_module._turned_down_as_read(text):
+        payload = read_payload({"textPayload": text})
+        assert payload.message == text and payload.kind == "text"
+        assert not EntryParser(Redactor(), StackParser())._quiet(text, True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT_PAYLOADS, st.sampled_from([None, "INFO", "DEFAULT", "WARNING"]))
+def test_skim_decides_a_text_payload_as_it_does_without_its_raw_text_check(
+    text: str, severity: str | None
+) -> None:
+    """The raw text's check changes no decision of `skim`, only when it is made."""
+    from unittest import mock
+
+    from loggardener.entries import parse as parse_module
+
+    parser = EntryParser(Redactor(), StackParser())
+    raw: dict[str, Any] = {
+        "timestamp": "2026-11-21T06:00:00.5Z",
+        "insertId": "a",
+        "resource": _RESOURCES[0],
+        "logName": _LOGS[1],
+        "textPayload": text,
+        **({"severity": severity} if severity else {}),
+    }
+    fast = parser.skim(1, raw)
+    with mock.patch.object(parse_module, "_turned_down_as_read", lambda text: False):
+        assert EntryParser(Redactor(), StackParser()).skim(1, raw) == fast

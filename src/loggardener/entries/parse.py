@@ -301,6 +301,23 @@ def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     return None
 
 
+def _turned_down_as_read(text: str) -> bool:
+    """Whether `EntryParser._quiet` turns down a text payload for its characters alone (a blank first, an ANSI code,
+    a line break, a comment: a traceback's frames and source lines), where `read_payload` reads the text as its
+    message, as it reads any text that ends with no JSON record or fields (`payloads._text`): told from the raw text,
+    before the entry's time and payload are read."""
+    stripped = text.rstrip()
+    if stripped.endswith("}") or "} +" in stripped[-16:]:
+        return False  # its message may be a record's, or the text before its fields
+    return (
+        text[:1].isspace()
+        or "\x1b" in text
+        or "\\n'" in text
+        or text.lstrip()[:1] == "#"
+        or _LINE_BREAK.search(text) is not None
+    )
+
+
 class EntryParser:
     """Normalizes raw LogEntry dicts. Every text taken from the log is redacted here."""
 
@@ -393,6 +410,19 @@ class EntryParser:
         severity = get("severity")
         if not (severity is None or isinstance(severity, str)) or severity not in _QUIET_SEVERITIES:
             return None
+        if "textPayload" in raw:
+            text = raw["textPayload"]
+            # (a runtime's record may be a part of a line, or its last: reassembly joins them; a traceback's frame
+            # or source line is turned down before its time and payload are read)
+            if (
+                not isinstance(text, str)
+                or text.lstrip().startswith("{")
+                or runtime_record(text)
+                or _turned_down_as_read(text)
+            ):
+                return None
+        elif "jsonPayload" in raw and not isinstance(raw["jsonPayload"], dict):
+            return None
         timestamp_text = get("timestamp") or get("receiveTimestamp")
         if not isinstance(timestamp_text, str):
             return None
@@ -406,13 +436,6 @@ class EntryParser:
         resource_labels = resource.get("labels")
         resource_labels = {} if resource_labels is None else resource_labels
         if not isinstance(resource_labels, dict):
-            return None
-        if "textPayload" in raw:
-            text = raw["textPayload"]
-            # (a runtime's record may be a part of a line, or its last: reassembly joins them)
-            if not isinstance(text, str) or text.lstrip().startswith("{") or runtime_record(text):
-                return None
-        elif "jsonPayload" in raw and not isinstance(raw["jsonPayload"], dict):
             return None
         payload = read_payload(raw)  # unredacted: key-name redaction touches no field read below
         message = payload.message
