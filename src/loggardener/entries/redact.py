@@ -3546,7 +3546,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             core = token[len(token) - len(_QUERY_SPACE.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
             core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
+            if tail[raw.end() : raw.end() + 1] == b"=" and (comma := core.rfind(b",")) > 0:
+                # `x-api-key=X,grpc-accept-encoding=gzip`: the next pair's name is not the value's
+                core = core[:comma]
             stripped = core.decode("utf-8", "replace")
+            if _in_authority(tail, raw.start()):
+                continue  # `mongodb+srv://app:X@cluster0…`: a URL's user, password and host are the URL rules'
             if aside:  # the words of a remark in parentheses after the name (`password (new, 12 chars) = X`)
                 aside = not token.endswith(b")")
                 continue
@@ -3606,6 +3611,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 (token + tail[raw.end() : raw.end() + 1]).decode("utf-8", "replace")
             ):
                 break  # `secret: secretName: orders-tls`: the next key of a mapping written on one line
+            if token[:1] == b"{" and _OBJECT_OPENING.match(tail, raw.start()):
+                break  # `failed to sign token with key {"kty":"RSA",…}`: an object, read by its members' names
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             if first and word.lower() in _OBJECT_KINDS and _secret_path(stripped):
@@ -3679,6 +3686,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             skipped += 1
             if raw.start() > 96:
                 break
+
+
+def _in_authority(tail: bytes, start: int) -> bool:
+    """Whether `start` is inside a URL's authority (after `scheme://`, before the path) in its word of `tail`."""
+    scheme = tail.rfind(b"://", 0, start)
+    return scheme >= 0 and not any(character in tail[scheme + 3 : start] for character in b" \t/")
 
 
 # A password's verdict written after its word, as languages that put the adjective after the noun say it (and
@@ -4574,6 +4587,9 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 first_word = data[start:end].decode("utf-8", "replace")
                 end = _connection_string_end(data, key_start, end)
                 end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
+        elif bare and not element and (parameter := _NEXT_PARAMETER.search(data, start, end)) is not None:
+            # a list's next pair (gRPC-Java's `Metadata(x-api-key=X,grpc-accept-encoding=gzip)`)
+            end = parameter.start()
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
         if brace is not None:
@@ -5286,13 +5302,14 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX) or _placeholder(value):
             continue  # `postgres://app:${DB_PASSWORD}@db`: the variable, unexpanded, is the problem to see
         start, end = _span(match, b"cred")
-        # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`)
+        # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`), over a `#` too:
+        # a host has none, and a fragment holding `@` is rarer than the password that made the URL unparsable
         while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
             end = more.end() - 1
         yield start, end, "password", _CONTEXT
 
 
-_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?#\"'<>]{1,128}@")
+_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?\"'<>]{1,128}@")
 
 
 def _token_user(user: str) -> bool:
@@ -5755,9 +5772,11 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
             if text[:1] not in (b"'", b'"'):
                 continue
             start, end = args_start + argument.start() + 1, args_start + argument.end() - 1
+            if data[end - 3 : end] == b"...":
+                end -= 3  # PHP cuts a frame's string arguments at 15 characters: what is left is the secret's start
             value = data[start:end].decode("utf-8", "replace")
             like = is_secret_value("password", value) if dn else _password_like(value)
-            if like and not value.endswith("...") and not _marked(data, start, end):
+            if like and not _marked(data, start, end):
                 yield start, end, "password", _CONTEXT
 
 
@@ -6604,10 +6623,13 @@ class Redactor:
         if plan.k8s and data.find(b"kind") >= 0:
             spans.extend(_k8s_secret_spans(data))
         if self._emails and plan.at:
+            # the `@` that ends a URL's or a login's password is before a host, not in an address: the host stays
+            # (`mongodb+srv://app:X@cluster0.ab1cd.mongodb.net/`)
+            userinfo_ends = {s[1] for s in spans if s[2] == "password" and data[s[1] : s[1] + 1] == b"@"}
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
                 for m in _EMAIL.finditer(data)
-                if not _SCP_REMOTE.match(data, m.end())
+                if not _SCP_REMOTE.match(data, m.end()) and data.find(b"@", m.start()) not in userinfo_ends
             )
         if depth < 3 and plan.escaped:
             spans.extend(self._escaped_spans(data, depth))
