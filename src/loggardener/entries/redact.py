@@ -2984,15 +2984,18 @@ _JWK_PUBLIC_MEMBER = compile_regex(rb'\\?"(?:n|x|y)\\?"[ \t]{0,4}:[ \t]{0,4}\\?"
 _INDEX_REFERENCE = compile_regex(r"\.?[a-z0-9][a-z0-9._+-]{0,254}/[A-Za-z0-9_-]{22}")
 
 
-# An HTTP digest field's algorithm right before its value (RFC 3230's `Digest: sha-256=X`, RFC 9530's
-# `Content-Digest: sha-256=:X:`): a value of that digest's size in base64 is the digest (another size may be a key)
-_NAMED_DIGEST_BEFORE = compile_regex(rb"\b(?i:sha-(1|256|384|512))=:?$")
+# A digest's algorithm right before its value: an HTTP digest field (RFC 3230's `Digest: sha-256=X`, RFC 9530's
+# `Content-Digest: sha-256=:X:`), Subresource Integrity's `sha384-X` and a browser's report of it (`computed SHA-384
+# integrity 'X'`): a value of that digest's size in base64 is the digest (another size may be a key); not an HMAC's
+_NAMED_DIGEST_BEFORE = compile_regex(
+    rb"(?<![\w-])(?i:sha-?(1|256|384|512))(?:=:?|-|[ \t]{1,4}(?i:(?:integrity|digest|hash)[ \t]{1,4})?[\"']?)$"
+)
 _DIGEST_BASE64_SIZES = {b"1": 28, b"256": 44, b"384": 64, b"512": 88}
 
 
 def _public_run(data: bytes, start: int, run: str) -> bool:
     """Whether the run at `start` is public material or an id rather than a secret."""
-    named_digest = _NAMED_DIGEST_BEFORE.search(data, max(0, start - 12), start)
+    named_digest = _NAMED_DIGEST_BEFORE.search(data, max(0, start - 24), start)
     return bool(
         _PUBLIC_RUN.match(run.rstrip(".,;:"))
         or (named_digest and len(run.rstrip(".,;:")) == _DIGEST_BASE64_SIZES[named_digest.group(1)])
@@ -4143,9 +4146,29 @@ _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
 _CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
+# libpq's connection keywords (PostgreSQL's "Parameter Key Words"), which its `key=value` strings separate with spaces
+_LIBPQ_KEYWORDS = frozenset(
+    (
+        b"host", b"hostaddr", b"port", b"dbname", b"user", b"password", b"passfile", b"connect_timeout",
+        b"client_encoding", b"options", b"application_name", b"fallback_application_name", b"keepalives",
+        b"sslmode", b"sslcert", b"sslkey", b"sslrootcert", b"sslcrl", b"sslpassword", b"target_session_attrs",
+        b"load_balance_hosts", b"gssencmode", b"krbsrvname", b"service", b"channel_binding", b"require_auth",
+    )
+)  # fmt: skip
+_LIBPQ_PAIR_BEFORE = compile_regex(rb"(?:^|\s)([a-z_]{2,32})=[^\s=]{1,256}[ \t]{1,4}$")
+# the words a space cut from the password, up to libpq's next keyword and its `=`
+_LIBPQ_REST = compile_regex(rb"(?:[ \t]{1,4}[^\s=]{1,256}){1,3}?(?=[ \t]{1,4}([a-z_]{2,32})=)")
+
+
 def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     """Where a password that `end` cut at a space ends in a connection string: at the next `;`, if the key
-    follows a `;` or another `Key=` follows that `;`."""
+    follows a `;` or another `Key=` follows that `;`; in libpq's string (`host=db user=app password=X Y dbname=app`,
+    which libpq cannot read: it says `missing "=" after "Y"`), before the next keyword."""
+    before = _LIBPQ_PAIR_BEFORE.search(data, max(0, key_start - 300), key_start)
+    if before is not None and before.group(1) in _LIBPQ_KEYWORDS:
+        rest = _LIBPQ_REST.match(data, end)
+        if rest is not None and rest.group(1) in _LIBPQ_KEYWORDS:
+            return rest.end()
     semicolon = _TO_SEMICOLON.match(data, end)
     if semicolon is None:
         return end
