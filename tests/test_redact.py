@@ -5409,3 +5409,19 @@ def test_a_libpq_password_cut_at_a_space_runs_to_the_next_keyword() -> None:
     # no libpq keyword next: a word of the line
     other = "level=error user=bob password=Xk29fj3k rejected by=ldap"
     assert Redactor().redact(other) == "level=error user=bob password=[REDACTED:password] rejected by=ldap"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        '"MIGRATE" "10.0.0.12" "6379" "" "0" "5000" "KEYS" "orders:1" "AUTH2" "migrator" "{p}"',
+        "MIGRATE 10.0.0.12 6379 orders:1 0 5000 AUTH2 migrator {p}: IOERR",
+        "MIGRATE 10.0.0.12 6379 orders:1 0 5000 AUTH {p}",
+    ],
+)
+def test_redis_migrates_auth_options_are_redacted(command: str) -> None:
+    """MIGRATE's `AUTH password` and `AUTH2 username password`, bare or quoted as MONITOR writes them."""
+    password = "Harbor-fjord61"
+    redacted = Redactor().redact(command.format(p=password))
+    assert password not in redacted
+    assert "orders:1" in redacted and ("migrator" in redacted or "AUTH2" not in command)

@@ -1291,7 +1291,7 @@ _CALL_GATES = (
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp", b"signtool", b"pvk2pfx", b"certutil")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
-_AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
+_AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"auth2 ", b'auth2"', b"authtoken", b"authenticate ")
 # What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
 _LOGIN_GATES = (
     *(b"log in", b"logs in", b"logged in", b"logging in", b"log on", b"logon", b"logged on", b"logging on"),
@@ -1560,10 +1560,11 @@ _ORACLE_LOGON = _Deferred(
     rb")[\"']?[A-Za-z_][\w$#]{0,63}/"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,128})\"|(?P<bare>[^\s@/\"']{1,128}))"
 )
-# Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
-# of the one or two arguments, those that look like a password (a user name is mostly a word).
+# Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), MIGRATE's `AUTH P` and `AUTH2
+# user P` options, and SMTP's `AUTH PLAIN <b64>`: of the one or two arguments, those that look like a password (a user
+# name is mostly a word).
 _AUTH_COMMAND = _Deferred(
-    rb"(?:^|[\s\"'>])\"?AUTH\"?[ \t]{1,8}"
+    rb"(?:^|[\s\"'>])\"?AUTH2?\"?[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
     + rb"(?:[ \t]{1,8}(?P<second>"
     + _ARGUMENT_RE2
