@@ -5293,3 +5293,135 @@ def test_a_password_in_a_bracketed_pair_keeps_the_pair_and_redacts_to_itself() -
     redacted = redactor.redact(f"config entries: [User, ana], [Password, {_VERDICT_PASSWORD}], [Timeout, 30]")
     assert redacted == "config entries: [User, ana], [Password, [REDACTED:password]], [Timeout, 30]"
     assert redactor.redact(redacted) == redacted
+
+
+def _generated(rng: random.Random, size: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(size))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mongodb+srv://reporting:{p}@cluster0.x1y2z.mongodb.net/?retryWrites=true",
+        "postgresql://orders:{p}@pg-main.example.com/orders",
+        "amqps://app:{p}@broker.example.org:5671/vhost",
+    ],
+)
+def test_a_urls_host_is_no_email_after_its_password(url: str) -> None:
+    """The `@` that ends a URL's password is before a host: the host stays for triage, the password goes."""
+    password = _generated(random.Random(url), 14)
+    text = "connect failed: " + url.format(p=password)
+    redacted = Redactor().redact(text)
+    assert password not in redacted
+    assert redacted == text.replace(password, "[REDACTED:password]")
+
+
+def test_an_address_that_is_no_urls_host_is_still_redacted() -> None:
+    redacted = Redactor().redact("send to ops@example.com failed; proxy app:Xq7rT2mLp9@proxy.example.com")
+    assert "ops@example.com" not in redacted and "Xq7rT2mLp9" not in redacted
+    assert "proxy.example.com" in redacted
+
+
+@pytest.mark.parametrize("mark", ["#", "@", "#@"])
+def test_a_urls_password_holding_a_hash_or_at_runs_to_the_hosts_at(mark: str) -> None:
+    """A `#` is what made SQLAlchemy's or pymongo's parser give up: the password runs over it to the host's `@`."""
+    rng = random.Random(mark)
+    head, tail = _generated(rng, 6), _generated(rng, 5)
+    url = f"postgresql+psycopg2://orders:{head}@{tail}{mark}{tail[::-1]}@pg-main.internal:5432/orders"
+    redacted = Redactor().redact(f"Could not parse SQLAlchemy URL from given URL string '{url}'")
+    assert head not in redacted and tail not in redacted and tail[::-1] not in redacted
+    assert "@pg-main.internal:5432/orders" in redacted
+
+
+def test_a_php_frames_truncated_password_argument_is_redacted() -> None:
+    """PHP cuts a frame's string arguments at 15 characters: the kept start of the password is redacted."""
+    password = _generated(random.Random(15), 15)
+    frame = f"#0 /var/www/src/Db.php(42): PDO->__construct('mysql:host=mysq...', 'shop', '{password}...')"
+    redacted = Redactor().redact(frame)
+    assert password not in redacted
+    assert "'mysql:host=mysq...', 'shop'" in redacted
+
+
+def test_a_bare_value_in_a_printed_pair_list_ends_at_the_next_pair() -> None:
+    """gRPC-Java's `Metadata(a=b,x-api-key=X,c=d)`: the next pair's name and value are not the key's."""
+    key = _generated(random.Random("grpc"), 39)
+    text = f"Metadata(content-type=application/grpc,x-api-key={key},grpc-accept-encoding=gzip)"
+    redacted = Redactor().redact(f"call failed: invalid api key, cause=null}} {text}")
+    assert key not in redacted
+    assert ",grpc-accept-encoding=gzip)" in redacted
+
+
+def test_an_object_after_a_credential_word_is_read_by_its_members_names() -> None:
+    """`failed to sign token with key {"kty":…}`: the JWK's private members go, its id and public members stay."""
+    rng = random.Random("jwk")
+    modulus, private = _generated(rng, 342, string.ascii_letters + "-_"), _generated(rng, 342)
+    jwk = f'{{"kty":"RSA","kid":"sig-2026-12","use":"sig","n":"{modulus}","e":"AQAB","d":"{private}"}}'
+    redacted = Redactor().redact(
+        f"ERROR jose: failed to sign token with key {jwk}: crypto/rsa: verification error"
+    )
+    assert private not in redacted
+    assert '"kid":"sig-2026-12","use":"sig"' in redacted and modulus in redacted
+
+
+@pytest.mark.parametrize("empty_key", [True, False])
+def test_a_jwe_or_a_detached_jws_is_redacted_by_its_format(empty_key: bool) -> None:
+    """JOSE's compact forms: a JWE under direct encryption has an empty second part (`eyJ…..iv.text.tag`)."""
+    rng = random.Random(empty_key)
+    b64url = string.ascii_letters + string.digits + "-_"
+    header = base64.urlsafe_b64encode(b'{"alg":"dir","enc":"A256GCM"}').decode().rstrip("=")
+    parts = [header, "", *(_generated(rng, n, b64url) for n in (16, 120, 22))]
+    token = ".".join(parts if empty_key else [parts[0], "", parts[3]])
+    redacted = Redactor().redact(f"cookie __Secure-next-auth.session-token={token}; Path=/")
+    assert parts[3] not in redacted and header not in redacted
+
+
+def test_a_value_piece_libpq_read_as_a_keyword_is_redacted_whatever_its_length() -> None:
+    """libpq's keywords are lower case: any other piece it quotes is a value cut at its space."""
+    piece = "JCPaRVA"
+    message = f'psycopg2.ProgrammingError: invalid dsn: missing "=" after "{piece}" in connection info string'
+    assert piece not in Redactor().redact(message)
+    typo = 'invalid dsn: missing "=" after "dbname" in connection info string'
+    assert Redactor().redact(typo) == typo
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Failed to find a valid digest in the 'integrity' attribute for resource 'https://cdn.example.com/app.js'"
+        " with computed SHA-384 integrity '{d}'. The resource has been blocked.",
+        '<script src="/app.js" integrity="sha384-{d}" crossorigin="anonymous">',
+    ],
+)
+def test_a_digest_named_by_its_algorithm_stays(text: str) -> None:
+    """Subresource Integrity's digest, of SHA-384's size in base64, after its algorithm's name: public."""
+    digest = base64.b64encode(random.Random(text).randbytes(48)).decode()
+    assert Redactor().redact(text.format(d=digest)) == text.format(d=digest)
+    assert digest not in Redactor().redact(f"key hmac-sha384-{digest}")  # an HMAC's name says no digest
+
+
+def test_a_libpq_password_cut_at_a_space_runs_to_the_next_keyword() -> None:
+    """`password=X Y dbname=…` is what libpq could not read: the words before its next keyword are the password's."""
+    first, second = "abCD12", "efGH34"
+    text = f"DSN was: host=pg-main.internal user=orders password={first} {second} dbname=orders"
+    redacted = Redactor().redact(text)
+    assert first not in redacted and second not in redacted
+    assert redacted.endswith(" dbname=orders")
+    # no libpq keyword next: a word of the line
+    other = "level=error user=bob password=Xk29fj3k rejected by=ldap"
+    assert Redactor().redact(other) == "level=error user=bob password=[REDACTED:password] rejected by=ldap"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        '"MIGRATE" "10.0.0.12" "6379" "" "0" "5000" "KEYS" "orders:1" "AUTH2" "migrator" "{p}"',
+        "MIGRATE 10.0.0.12 6379 orders:1 0 5000 AUTH2 migrator {p}: IOERR",
+        "MIGRATE 10.0.0.12 6379 orders:1 0 5000 AUTH {p}",
+    ],
+)
+def test_redis_migrates_auth_options_are_redacted(command: str) -> None:
+    """MIGRATE's `AUTH password` and `AUTH2 username password`, bare or quoted as MONITOR writes them."""
+    password = "Harbor-fjord61"
+    redacted = Redactor().redact(command.format(p=password))
+    assert password not in redacted
+    assert "orders:1" in redacted and ("migrator" in redacted or "AUTH2" not in command)

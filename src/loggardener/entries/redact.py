@@ -1291,7 +1291,7 @@ _CALL_GATES = (
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp", b"signtool", b"pvk2pfx", b"certutil")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
-_AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
+_AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"auth2 ", b'auth2"', b"authtoken", b"authenticate ")
 # What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
 _LOGIN_GATES = (
     *(b"log in", b"logs in", b"logged in", b"logging in", b"log on", b"logon", b"logged on", b"logging on"),
@@ -1560,10 +1560,11 @@ _ORACLE_LOGON = _Deferred(
     rb")[\"']?[A-Za-z_][\w$#]{0,63}/"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,128})\"|(?P<bare>[^\s@/\"']{1,128}))"
 )
-# Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
-# of the one or two arguments, those that look like a password (a user name is mostly a word).
+# Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), MIGRATE's `AUTH P` and `AUTH2
+# user P` options, and SMTP's `AUTH PLAIN <b64>`: of the one or two arguments, those that look like a password (a user
+# name is mostly a word).
 _AUTH_COMMAND = _Deferred(
-    rb"(?:^|[\s\"'>])\"?AUTH\"?[ \t]{1,8}"
+    rb"(?:^|[\s\"'>])\"?AUTH2?\"?[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
     + rb"(?:[ \t]{1,8}(?P<second>"
     + _ARGUMENT_RE2
@@ -2984,15 +2985,18 @@ _JWK_PUBLIC_MEMBER = compile_regex(rb'\\?"(?:n|x|y)\\?"[ \t]{0,4}:[ \t]{0,4}\\?"
 _INDEX_REFERENCE = compile_regex(r"\.?[a-z0-9][a-z0-9._+-]{0,254}/[A-Za-z0-9_-]{22}")
 
 
-# An HTTP digest field's algorithm right before its value (RFC 3230's `Digest: sha-256=X`, RFC 9530's
-# `Content-Digest: sha-256=:X:`): a value of that digest's size in base64 is the digest (another size may be a key)
-_NAMED_DIGEST_BEFORE = compile_regex(rb"\b(?i:sha-(1|256|384|512))=:?$")
+# A digest's algorithm right before its value: an HTTP digest field (RFC 3230's `Digest: sha-256=X`, RFC 9530's
+# `Content-Digest: sha-256=:X:`), Subresource Integrity's `sha384-X` and a browser's report of it (`computed SHA-384
+# integrity 'X'`): a value of that digest's size in base64 is the digest (another size may be a key); not an HMAC's
+_NAMED_DIGEST_BEFORE = compile_regex(
+    rb"(?<![\w-])(?i:sha-?(1|256|384|512))(?:=:?|-|[ \t]{1,4}(?i:(?:integrity|digest|hash)[ \t]{1,4})?[\"']?)$"
+)
 _DIGEST_BASE64_SIZES = {b"1": 28, b"256": 44, b"384": 64, b"512": 88}
 
 
 def _public_run(data: bytes, start: int, run: str) -> bool:
     """Whether the run at `start` is public material or an id rather than a secret."""
-    named_digest = _NAMED_DIGEST_BEFORE.search(data, max(0, start - 12), start)
+    named_digest = _NAMED_DIGEST_BEFORE.search(data, max(0, start - 24), start)
     return bool(
         _PUBLIC_RUN.match(run.rstrip(".,;:"))
         or (named_digest and len(run.rstrip(".,;:")) == _DIGEST_BASE64_SIZES[named_digest.group(1)])
@@ -3546,7 +3550,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             core = token[len(token) - len(_QUERY_SPACE.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
             core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
+            if tail[raw.end() : raw.end() + 1] == b"=" and (comma := core.rfind(b",")) > 0:
+                # `x-api-key=X,grpc-accept-encoding=gzip`: the next pair's name is not the value's
+                core = core[:comma]
             stripped = core.decode("utf-8", "replace")
+            if _in_authority(tail, raw.start()):
+                continue  # `mongodb+srv://app:X@cluster0…`: a URL's user, password and host are the URL rules'
             if aside:  # the words of a remark in parentheses after the name (`password (new, 12 chars) = X`)
                 aside = not token.endswith(b")")
                 continue
@@ -3606,6 +3615,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 (token + tail[raw.end() : raw.end() + 1]).decode("utf-8", "replace")
             ):
                 break  # `secret: secretName: orders-tls`: the next key of a mapping written on one line
+            if token[:1] == b"{" and _OBJECT_OPENING.match(tail, raw.start()):
+                break  # `failed to sign token with key {"kty":"RSA",…}`: an object, read by its members' names
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             if first and word.lower() in _OBJECT_KINDS and _secret_path(stripped):
@@ -3679,6 +3690,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             skipped += 1
             if raw.start() > 96:
                 break
+
+
+def _in_authority(tail: bytes, start: int) -> bool:
+    """Whether `start` is inside a URL's authority (after `scheme://`, before the path) in its word of `tail`."""
+    scheme = tail.rfind(b"://", 0, start)
+    return scheme >= 0 and not any(character in tail[scheme + 3 : start] for character in b" \t/")
 
 
 # A password's verdict written after its word, as languages that put the adjective after the noun say it (and
@@ -4130,9 +4147,29 @@ _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
 _CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
+# libpq's connection keywords (PostgreSQL's "Parameter Key Words"), which its `key=value` strings separate with spaces
+_LIBPQ_KEYWORDS = frozenset(
+    (
+        b"host", b"hostaddr", b"port", b"dbname", b"user", b"password", b"passfile", b"connect_timeout",
+        b"client_encoding", b"options", b"application_name", b"fallback_application_name", b"keepalives",
+        b"sslmode", b"sslcert", b"sslkey", b"sslrootcert", b"sslcrl", b"sslpassword", b"target_session_attrs",
+        b"load_balance_hosts", b"gssencmode", b"krbsrvname", b"service", b"channel_binding", b"require_auth",
+    )
+)  # fmt: skip
+_LIBPQ_PAIR_BEFORE = compile_regex(rb"(?:^|\s)([a-z_]{2,32})=[^\s=]{1,256}[ \t]{1,4}$")
+# the words a space cut from the password, up to libpq's next keyword and its `=`
+_LIBPQ_REST = compile_regex(rb"(?:[ \t]{1,4}[^\s=]{1,256}){1,3}?(?=[ \t]{1,4}([a-z_]{2,32})=)")
+
+
 def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     """Where a password that `end` cut at a space ends in a connection string: at the next `;`, if the key
-    follows a `;` or another `Key=` follows that `;`."""
+    follows a `;` or another `Key=` follows that `;`; in libpq's string (`host=db user=app password=X Y dbname=app`,
+    which libpq cannot read: it says `missing "=" after "Y"`), before the next keyword."""
+    before = _LIBPQ_PAIR_BEFORE.search(data, max(0, key_start - 300), key_start)
+    if before is not None and before.group(1) in _LIBPQ_KEYWORDS:
+        rest = _LIBPQ_REST.match(data, end)
+        if rest is not None and rest.group(1) in _LIBPQ_KEYWORDS:
+            return rest.end()
     semicolon = _TO_SEMICOLON.match(data, end)
     if semicolon is None:
         return end
@@ -4574,6 +4611,9 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 first_word = data[start:end].decode("utf-8", "replace")
                 end = _connection_string_end(data, key_start, end)
                 end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
+        elif bare and not element and (parameter := _NEXT_PARAMETER.search(data, start, end)) is not None:
+            # a list's next pair (gRPC-Java's `Metadata(x-api-key=X,grpc-accept-encoding=gzip)`)
+            end = parameter.start()
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
         if brace is not None:
@@ -5286,13 +5326,14 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX) or _placeholder(value):
             continue  # `postgres://app:${DB_PASSWORD}@db`: the variable, unexpanded, is the problem to see
         start, end = _span(match, b"cred")
-        # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`)
+        # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`), over a `#` too:
+        # a host has none, and a fragment holding `@` is rarer than the password that made the URL unparsable
         while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
             end = more.end() - 1
         yield start, end, "password", _CONTEXT
 
 
-_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?#\"'<>]{1,128}@")
+_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?\"'<>]{1,128}@")
 
 
 def _token_user(user: str) -> bool:
@@ -5755,9 +5796,11 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
             if text[:1] not in (b"'", b'"'):
                 continue
             start, end = args_start + argument.start() + 1, args_start + argument.end() - 1
+            if data[end - 3 : end] == b"...":
+                end -= 3  # PHP cuts a frame's string arguments at 15 characters: what is left is the secret's start
             value = data[start:end].decode("utf-8", "replace")
             like = is_secret_value("password", value) if dn else _password_like(value)
-            if like and not value.endswith("...") and not _marked(data, start, end):
+            if like and not _marked(data, start, end):
                 yield start, end, "password", _CONTEXT
 
 
@@ -6604,10 +6647,13 @@ class Redactor:
         if plan.k8s and data.find(b"kind") >= 0:
             spans.extend(_k8s_secret_spans(data))
         if self._emails and plan.at:
+            # the `@` that ends a URL's or a login's password is before a host, not in an address: the host stays
+            # (`mongodb+srv://app:X@cluster0.ab1cd.mongodb.net/`)
+            userinfo_ends = {s[1] for s in spans if s[2] == "password" and data[s[1] : s[1] + 1] == b"@"}
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
                 for m in _EMAIL.finditer(data)
-                if not _SCP_REMOTE.match(data, m.end())
+                if not _SCP_REMOTE.match(data, m.end()) and data.find(b"@", m.start()) not in userinfo_ends
             )
         if depth < 3 and plan.escaped:
             spans.extend(self._escaped_spans(data, depth))
