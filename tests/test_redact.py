@@ -55,6 +55,7 @@ def test_each_credential_kind_is_redacted(kind: str) -> None:
         ("DB_PASSWORD=correcthorse", "correcthorse"),
         ("client_secret: abcdef123456", "abcdef123456"),
         ("mail from ops@example.com", "ops@example.com"),
+        ("mail from ops@acme.services failed", "ops@acme.services"),  # a domain's TLD, no systemd unit type
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----", "MIIEow"),
     ],
 )
@@ -180,6 +181,11 @@ def _more_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "Idempotency-Key: 9b2f4e1a-7c3d-4a5b-8e6f-0d1c2b3a4f5e",
         "Unexpected token validation_failed_for_user_account",
         "clone git@github.com:acme/api.git failed",
+        # systemd's template units are `name@instance.type`, no address
+        "Started user@1000.service - User Manager for UID 1000.",
+        "postgresql@15-main.service: Main process exited, code=exited, status=1/FAILURE",
+        "Stopped getty@tty1.service - Getty on tty1.",
+        "container-getty@1.socket: Failed to listen on sockets: Address already in use",
         # ids, names and paths of Google Cloud, Kubernetes and Java that look a little random
         "operation-1701234567890-60b1c2d3e4f5a-1a2b3c4d-5e6f7a8b failed",
         "revision api-00042-xyz is not ready",

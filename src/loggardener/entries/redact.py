@@ -1722,6 +1722,11 @@ _EMAIL_PASSWORD = _Capped(
 _EMAIL = _Deferred(
     rb"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
+# The unit types of systemd, whose template units are named `name@instance.type` (`user@1000.service`,
+# `postgresql@15-main.service`, `getty@tty1.service`): no top-level domain, so no address ends in one
+_SYSTEMD_UNIT_TYPES = frozenset(
+    (b"service", b"socket", b"device", b"mount", b"automount", b"swap", b"path", b"timer", b"slice", b"scope")
+)
 
 
 # A password written bare runs to a space or quote: `DB_PASSWORD=LxWJN&Pde0;x` is one value. A backslash stays
@@ -6653,7 +6658,9 @@ class Redactor:
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
                 for m in _EMAIL.finditer(data)
-                if not _SCP_REMOTE.match(data, m.end()) and data.find(b"@", m.start()) not in userinfo_ends
+                if not _SCP_REMOTE.match(data, m.end())
+                and data.find(b"@", m.start()) not in userinfo_ends
+                and m.group().rpartition(b".")[2] not in _SYSTEMD_UNIT_TYPES
             )
         if depth < 3 and plan.escaped:
             spans.extend(self._escaped_spans(data, depth))
