@@ -2625,6 +2625,8 @@ def test_a_database_outage_knows_the_clients_and_words_its_change_rule_knows(
     [
         ("com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure", True),
         ("PDOException: SQLSTATE[HY000] [2002] Connection refused", True),
+        # the server's own reply while it shuts down (ER_SERVER_SHUTDOWN), as PyMySQL raises it
+        ("pymysql.err.OperationalError: (1053, 'Server shutdown in progress')", True),
         (
             "PDOException: SQLSTATE[42S02]: Base table or view not found: 1146 Table 'shop.orders' doesn't exist",
             False,
@@ -5386,6 +5388,50 @@ def test_a_datastore_change_is_told_for_pools_and_clients_that_name_its_engine_o
     entries = [audited_change(0, method, resource_name)]
     entries += [
         run_entry(30 + i * 20, severity="ERROR", service="checkout", instance=f"o{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "failure", "told"),
+    [
+        # Redis' own replies that it does not serve yet, or any more, quoted by its clients
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "redis.exceptions.BusyLoadingError: Redis is loading the dataset in memory", True),
+        ("google.cloud.redis.v1.CloudRedis.UpgradeInstance", "projects/p/locations/l/instances/sessions",
+         "redis.clients.jedis.exceptions.JedisDataException: MASTERDOWN Link with MASTER is down and "
+         "replica-serve-stale-data is set to 'no'.", True),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "redis.exceptions.ClusterDownError: The cluster is down", True),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "ReplyError: CLUSTERDOWN Hash slot not served\n    at parseError (/app/node_modules/redis-parser/lib/parser.js:179:12)",
+         True),
+        # MySQL's ER_SERVER_SHUTDOWN, as PyMySQL and mysql2 raise it
+        ("cloudsql.instances.restart", "projects/p/instances/catalog",
+         "pymysql.err.OperationalError: (1053, 'Server shutdown in progress')", True),
+        ("cloudsql.instances.restart", "projects/p/instances/catalog",
+         "Error: Server shutdown in progress\n    at Packet.asError (/app/node_modules/mysql2/lib/packets/packet.js:728:17)",
+         True),
+        # a client's own mistake after a failover; the words without a client of the changed engine
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "redis.exceptions.DataError: Invalid input of type: 'NoneType'. Convert to a bytes, string, int or float "
+         "first.", False),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "pymysql.err.OperationalError: (1053, 'Server shutdown in progress')", False),
+        ("cloudsql.instances.restart", "projects/p/instances/catalog",
+         "elasticsearch.exceptions.TransportError: The cluster is down", False),
+    ],
+)  # fmt: skip
+def test_a_datastore_change_is_told_for_clients_quoting_its_reply_that_it_does_not_serve(
+    method: str, resource_name: str, failure: str, told: bool
+) -> None:
+    """A restarted, failed-over or upgraded datastore answers before it serves again: Redis loading its dataset, a
+    replica without its primary, a cluster with slots unserved; MySQL shutting down."""
+    entries = [audited_change(0, method, resource_name)]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
         for i in range(3)
     ]
     (incident,) = scan_entries(entries).incidents
