@@ -1715,14 +1715,21 @@ def test_a_projects_iam_policy_is_told_in_the_incident_of_calls_refused_for_a_pe
 
 
 @pytest.mark.parametrize(
-    ("configmap", "told"), [("pricing-flags", True), ("pricingx", False), ("search-flags", False)]
+    ("configmap", "namespace", "told"),
+    [
+        ("pricing-flags", "shop", True),
+        ("pricingx", "shop", False),
+        ("search-flags", "shop", False),
+        # a pod reads ConfigMaps of its own namespace only: `shop-staging`'s is not what `shop/pricing` loads
+        ("pricing-flags", "shop-staging", False),
+    ],
 )
 def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
-    configmap: str, told: bool
+    configmap: str, namespace: str, told: bool
 ) -> None:
     """A Kubernetes ConfigMap `pricing-flags` updated, then pricing's handlers fail on the new value."""
     change = audited_change(
-        0, "io.k8s.core.v1.configmaps.update", f"core/v1/namespaces/shop/configmaps/{configmap}"
+        0, "io.k8s.core.v1.configmaps.update", f"core/v1/namespaces/{namespace}/configmaps/{configmap}"
     )
     entries = [change] + [
         container_entry(60 + i * 20, f"pricing-6b7f9c8d4-h{i}", "pricing",

@@ -150,6 +150,9 @@ _AUTHENTICATION_FAILED = compile_regex(
 """A credential refused: a password, an API key, a token or a client certificate, as databases, APIs and TLS
 libraries say it (`password authentication failed for user`, `Invalid API Key provided`, HTTP's `401 Unauthorized`
 reason phrase alone: `Error: Unauthorized` of SendGrid's Node.js client)."""
+_POD_LOCAL_OBJECTS = frozenset({"configmaps", "secrets", "serviceaccounts", "persistentvolumeclaims"})
+"""Kubernetes objects (their resource in an audit method, `io.k8s.core.v1.configmaps.update`) a pod references only in
+its own namespace: the ConfigMaps and Secrets it mounts or reads as variables, its service account, its volume claims."""
 _SECRET_METHODS = ("SecretManagerService.", "secretmanager.", "io.k8s.core.v1.secrets.")
 """Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`), and a
 Kubernetes Secret's update, patch, replacement or deletion in GKE's audit log (`io.k8s.core.v1.secrets.update` on
@@ -633,6 +636,8 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
         problems = [c for c in problems if not _names_only_other_instances(change, c)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
+    if _read_in_its_namespace_only(change):
+        problems = [c for c in problems if _in_namespace(change, c)]
     if any(c.fingerprint in change.hosted for c in problems):
         return True
     if len(change.resource) < CHANGE_MIN_NAME:
@@ -1066,6 +1071,13 @@ def _names_what_the_schema_lost(problem: Cluster) -> bool:
     """A Spanner client's query naming a column, table or index its database's schema does not have."""
     text = f"{problem.title}\n{problem.message}\n{problem.stack_pattern or ''}"[: 2 * _TEXT_HEAD]
     return _SPANNER_CLIENT.search(text) is not None and _SCHEMA_NAME_UNKNOWN.search(text) is not None
+
+
+def _read_in_its_namespace_only(change: ChangeMarker) -> bool:
+    """The changed Kubernetes object is one a pod reads only from its own namespace (`_POD_LOCAL_OBJECTS`): a
+    ConfigMap of `shop-staging` named after a workload (`checkout-config`) is not what `shop/checkout` loads."""
+    parts = change.method.rsplit(".", 2)
+    return change.namespace is not None and len(parts) == 3 and parts[1] in _POD_LOCAL_OBJECTS
 
 
 def _in_namespace(change: ChangeMarker, problem: Cluster) -> bool:
