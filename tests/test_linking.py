@@ -2219,6 +2219,45 @@ def test_a_projects_iam_change_that_only_grants_is_not_told_for_calls_refused_a_
     assert [c.resource for c in incident.changes] == told
 
 
+GOOGLE_API_403 = (
+    "requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: "
+    "https://storage.googleapis.com/storage/v1/b/exports/o?prefix=daily%2F"
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        # an HTTP 403 and its reason phrase as requests, aiohttp and others join them, calling a Google API
+        (GOOGLE_API_403, ["projects/shop-prod"]),
+        ("aiohttp.client_exceptions.ClientResponseError: 403, message='Forbidden', "
+         "url=URL('https://sqladmin.googleapis.com/sql/v1beta4/projects/p/instances/db/connectSettings')",
+         ["projects/shop-prod"]),
+        ("upload failed: status 403 (Forbidden)", ["projects/shop-prod"]),
+        ("Faraday::ForbiddenError: the server responded with status 403 for PUT "
+         "https://storage.googleapis.com/upload/storage/v1/b/media/o", ["projects/shop-prod"]),
+        ("list objects: HTTP 403 from https://storage.googleapis.com/storage/v1/b/media/o", ["projects/shop-prod"]),
+        ("call failed: 403 Client Error: Forbidden for url: https://ledger-3kq7x2m9ab-uc.a.run.app/v1/post",
+         ["projects/shop-prod"]),
+        # a partner's API refusing: the project's policy grants none of its calls
+        ("requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: https://api.rates.example.com/v2",
+         []),
+        ("rates refresh failed: GET https://api.rates.example.com/v2 returned 403 Forbidden", []),
+        # a 403 far from its reason phrase is not read as one; a number that is no status neither
+        ("request 403 of the batch failed: Forbidden characters in key", []),
+        ("processed 1403 rows; Forbidden", []),
+        ("export failed with status 4031", []),
+    ],
+)  # fmt: skip
+def test_a_projects_iam_change_is_told_for_http_403s_of_the_hosts_it_guards(
+    failure: str, told: list[str]
+) -> None:
+    """A project's IAM policy losing a role refuses calls to Google's APIs, Cloud Run services and functions: an HTTP
+    client says it as a 403 and its reason phrase, and names the host it called."""
+    (incident,) = scan_entries([policy_delta(0, "REMOVE"), *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
 @pytest.mark.parametrize(
     ("method", "failure"),
     [

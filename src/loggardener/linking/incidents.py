@@ -53,10 +53,18 @@ _NAME_NOT_RESOLVED = compile_regex(
 _PERMISSION_DENIED = compile_regex(
     r"PERMISSION_DENIED|Permission ?Denied|AccessDenied|insufficient permissions|"
     r"does not have (?:permission|[\w.]+ (?:access|permission))|lacks (?:IAM )?permission|"
-    r"not authori[sz]ed to|\b403 Forbidden",
+    r"not authori[sz]ed to|\b403(?: Client Error:|,? message=|:)? ?[(\"']?Forbidden\b|"
+    r"\b(?:status(?: code)?[:=]? ?|HTTP(?:/\d(?:\.\d)?)? )403\b",
     re.IGNORECASE,
 )
-"""A call refused for want of a permission, as Google's client libraries and APIs say it."""
+"""A call refused for want of a permission, as Google's client libraries and APIs say it, or an HTTP 403 with its
+reason phrase however an HTTP client joins them (`403 Forbidden`, requests' `403 Client Error: Forbidden for url: …`,
+aiohttp's `403, message='Forbidden', url=…`, `status 403 (Forbidden)`), or a 403 said as a status without it
+(Faraday's `the server responded with status 403`, `HTTP 403`, `status code: 403`)."""
+_INVOKED_HOSTS = (".run.app", ".cloudfunctions.net")
+"""Endings of the hosts of Cloud Run services and Cloud Functions, whose invoker role an IAM policy grants."""
+_URL_HOST = compile_regex(r"\bhttps?://([\w.-]{1,253})", re.IGNORECASE)
+"""The host of a URL a failed call names."""
 _HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
 _POSTGRES_CLIENT = compile_regex(DATASTORE_CLIENTS["PostgreSQL"], re.IGNORECASE)
 _MYSQL_CLIENT = compile_regex(DATASTORE_CLIENTS["MySQL"], re.IGNORECASE)
@@ -921,7 +929,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             _NAME_NOT_RESOLVED.search(head) and (not hosts or _names_a_record(hosts, head)) for head in heads
         )
     if change.method.endswith("SetIamPolicy") and change.resource.startswith(_HIERARCHY_NODE):
-        return not change.grants_only and any(_PERMISSION_DENIED.search(head) for head in heads)
+        return not change.grants_only and any(
+            _PERMISSION_DENIED.search(head) and not _calls_only_other_hosts(head) for head in heads
+        )
     if change.method.startswith("google.iam.admin.") and change.method.lower().endswith("setiampolicy"):
         return any(_SERVICE_ACCOUNT_PERMISSION in head and _PERMISSION_DENIED.search(head) for head in heads)
     if any(part in change.method for part in _SECRET_METHODS) or _ACCOUNT_CREDENTIAL_METHODS.search(
@@ -1033,6 +1043,17 @@ def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
     policy or a message schema of `shop-staging` refuses nothing of `shop-prod`."""
     projects = {sample.project for sample in problem.samples if sample.project}
     return change.project is None or not projects or change.project in projects
+
+
+def _calls_only_other_hosts(text: str) -> bool:
+    """The refused call names URLs, none of them a host Google's IAM guards (a Google API's, `_GOOGLE_API_HOST`, or
+    a Cloud Run service's or a function's, which check their invoker's role): a project's (folder's, organization's)
+    IAM policy grants only those, so a partner's `403 Client Error: Forbidden for url: https://api.partner.example/…`
+    is not its refusal."""
+    hosts = [found.group(1).lower() for found in _URL_HOST.finditer(text)]
+    return bool(hosts) and not any(
+        _GOOGLE_API_HOST.fullmatch(host) or host.endswith(_INVOKED_HOSTS) for host in hosts
+    )
 
 
 def _names_a_permission(permissions: Sequence[str], text: str) -> bool:
