@@ -1715,14 +1715,21 @@ def test_a_projects_iam_policy_is_told_in_the_incident_of_calls_refused_for_a_pe
 
 
 @pytest.mark.parametrize(
-    ("configmap", "told"), [("pricing-flags", True), ("pricingx", False), ("search-flags", False)]
+    ("configmap", "namespace", "told"),
+    [
+        ("pricing-flags", "shop", True),
+        ("pricingx", "shop", False),
+        ("search-flags", "shop", False),
+        # a pod reads ConfigMaps of its own namespace only: `shop-staging`'s is not what `shop/pricing` loads
+        ("pricing-flags", "shop-staging", False),
+    ],
 )
 def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
-    configmap: str, told: bool
+    configmap: str, namespace: str, told: bool
 ) -> None:
     """A Kubernetes ConfigMap `pricing-flags` updated, then pricing's handlers fail on the new value."""
     change = audited_change(
-        0, "io.k8s.core.v1.configmaps.update", f"core/v1/namespaces/shop/configmaps/{configmap}"
+        0, "io.k8s.core.v1.configmaps.update", f"core/v1/namespaces/{namespace}/configmaps/{configmap}"
     )
     entries = [change] + [
         container_entry(60 + i * 20, f"pricing-6b7f9c8d4-h{i}", "pricing",
@@ -2212,6 +2219,45 @@ def test_a_projects_iam_change_that_only_grants_is_not_told_for_calls_refused_a_
     assert [c.resource for c in incident.changes] == told
 
 
+GOOGLE_API_403 = (
+    "requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: "
+    "https://storage.googleapis.com/storage/v1/b/exports/o?prefix=daily%2F"
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        # an HTTP 403 and its reason phrase as requests, aiohttp and others join them, calling a Google API
+        (GOOGLE_API_403, ["projects/shop-prod"]),
+        ("aiohttp.client_exceptions.ClientResponseError: 403, message='Forbidden', "
+         "url=URL('https://sqladmin.googleapis.com/sql/v1beta4/projects/p/instances/db/connectSettings')",
+         ["projects/shop-prod"]),
+        ("upload failed: status 403 (Forbidden)", ["projects/shop-prod"]),
+        ("Faraday::ForbiddenError: the server responded with status 403 for PUT "
+         "https://storage.googleapis.com/upload/storage/v1/b/media/o", ["projects/shop-prod"]),
+        ("list objects: HTTP 403 from https://storage.googleapis.com/storage/v1/b/media/o", ["projects/shop-prod"]),
+        ("call failed: 403 Client Error: Forbidden for url: https://ledger-3kq7x2m9ab-uc.a.run.app/v1/post",
+         ["projects/shop-prod"]),
+        # a partner's API refusing: the project's policy grants none of its calls
+        ("requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: https://api.rates.example.com/v2",
+         []),
+        ("rates refresh failed: GET https://api.rates.example.com/v2 returned 403 Forbidden", []),
+        # a 403 far from its reason phrase is not read as one; a number that is no status neither
+        ("request 403 of the batch failed: Forbidden characters in key", []),
+        ("processed 1403 rows; Forbidden", []),
+        ("export failed with status 4031", []),
+    ],
+)  # fmt: skip
+def test_a_projects_iam_change_is_told_for_http_403s_of_the_hosts_it_guards(
+    failure: str, told: list[str]
+) -> None:
+    """A project's IAM policy losing a role refuses calls to Google's APIs, Cloud Run services and functions: an HTTP
+    client says it as a 403 and its reason phrase, and names the host it called."""
+    (incident,) = scan_entries([policy_delta(0, "REMOVE"), *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
 @pytest.mark.parametrize(
     ("method", "failure"),
     [
@@ -2625,6 +2671,8 @@ def test_a_database_outage_knows_the_clients_and_words_its_change_rule_knows(
     [
         ("com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure", True),
         ("PDOException: SQLSTATE[HY000] [2002] Connection refused", True),
+        # the server's own reply while it shuts down (ER_SERVER_SHUTDOWN), as PyMySQL raises it
+        ("pymysql.err.OperationalError: (1053, 'Server shutdown in progress')", True),
         (
             "PDOException: SQLSTATE[42S02]: Base table or view not found: 1146 Table 'shop.orders' doesn't exist",
             False,
@@ -5386,6 +5434,50 @@ def test_a_datastore_change_is_told_for_pools_and_clients_that_name_its_engine_o
     entries = [audited_change(0, method, resource_name)]
     entries += [
         run_entry(30 + i * 20, severity="ERROR", service="checkout", instance=f"o{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.method for c in incident.changes] == ([method] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("method", "resource_name", "failure", "told"),
+    [
+        # Redis' own replies that it does not serve yet, or any more, quoted by its clients
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "redis.exceptions.BusyLoadingError: Redis is loading the dataset in memory", True),
+        ("google.cloud.redis.v1.CloudRedis.UpgradeInstance", "projects/p/locations/l/instances/sessions",
+         "redis.clients.jedis.exceptions.JedisDataException: MASTERDOWN Link with MASTER is down and "
+         "replica-serve-stale-data is set to 'no'.", True),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "redis.exceptions.ClusterDownError: The cluster is down", True),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "ReplyError: CLUSTERDOWN Hash slot not served\n    at parseError (/app/node_modules/redis-parser/lib/parser.js:179:12)",
+         True),
+        # MySQL's ER_SERVER_SHUTDOWN, as PyMySQL and mysql2 raise it
+        ("cloudsql.instances.restart", "projects/p/instances/catalog",
+         "pymysql.err.OperationalError: (1053, 'Server shutdown in progress')", True),
+        ("cloudsql.instances.restart", "projects/p/instances/catalog",
+         "Error: Server shutdown in progress\n    at Packet.asError (/app/node_modules/mysql2/lib/packets/packet.js:728:17)",
+         True),
+        # a client's own mistake after a failover; the words without a client of the changed engine
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "redis.exceptions.DataError: Invalid input of type: 'NoneType'. Convert to a bytes, string, int or float "
+         "first.", False),
+        ("google.cloud.redis.v1.CloudRedis.FailoverInstance", "projects/p/locations/l/instances/sessions",
+         "pymysql.err.OperationalError: (1053, 'Server shutdown in progress')", False),
+        ("cloudsql.instances.restart", "projects/p/instances/catalog",
+         "elasticsearch.exceptions.TransportError: The cluster is down", False),
+    ],
+)  # fmt: skip
+def test_a_datastore_change_is_told_for_clients_quoting_its_reply_that_it_does_not_serve(
+    method: str, resource_name: str, failure: str, told: bool
+) -> None:
+    """A restarted, failed-over or upgraded datastore answers before it serves again: Redis loading its dataset, a
+    replica without its primary, a cluster with slots unserved; MySQL shutting down."""
+    entries = [audited_change(0, method, resource_name)]
+    entries += [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
         for i in range(3)
     ]
     (incident,) = scan_entries(entries).incidents

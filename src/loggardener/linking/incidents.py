@@ -53,10 +53,18 @@ _NAME_NOT_RESOLVED = compile_regex(
 _PERMISSION_DENIED = compile_regex(
     r"PERMISSION_DENIED|Permission ?Denied|AccessDenied|insufficient permissions|"
     r"does not have (?:permission|[\w.]+ (?:access|permission))|lacks (?:IAM )?permission|"
-    r"not authori[sz]ed to|\b403 Forbidden",
+    r"not authori[sz]ed to|\b403(?: Client Error:|,? message=|:)? ?[(\"']?Forbidden\b|"
+    r"\b(?:status(?: code)?[:=]? ?|HTTP(?:/\d(?:\.\d)?)? )403\b",
     re.IGNORECASE,
 )
-"""A call refused for want of a permission, as Google's client libraries and APIs say it."""
+"""A call refused for want of a permission, as Google's client libraries and APIs say it, or an HTTP 403 with its
+reason phrase however an HTTP client joins them (`403 Forbidden`, requests' `403 Client Error: Forbidden for url: …`,
+aiohttp's `403, message='Forbidden', url=…`, `status 403 (Forbidden)`), or a 403 said as a status without it
+(Faraday's `the server responded with status 403`, `HTTP 403`, `status code: 403`)."""
+_INVOKED_HOSTS = (".run.app", ".cloudfunctions.net")
+"""Endings of the hosts of Cloud Run services and Cloud Functions, whose invoker role an IAM policy grants."""
+_URL_HOST = compile_regex(r"\bhttps?://([\w.-]{1,253})", re.IGNORECASE)
+"""The host of a URL a failed call names."""
 _HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
 _POSTGRES_CLIENT = compile_regex(DATASTORE_CLIENTS["PostgreSQL"], re.IGNORECASE)
 _MYSQL_CLIENT = compile_regex(DATASTORE_CLIENTS["MySQL"], re.IGNORECASE)
@@ -150,6 +158,9 @@ _AUTHENTICATION_FAILED = compile_regex(
 """A credential refused: a password, an API key, a token or a client certificate, as databases, APIs and TLS
 libraries say it (`password authentication failed for user`, `Invalid API Key provided`, HTTP's `401 Unauthorized`
 reason phrase alone: `Error: Unauthorized` of SendGrid's Node.js client)."""
+_POD_LOCAL_OBJECTS = frozenset({"configmaps", "secrets", "serviceaccounts", "persistentvolumeclaims"})
+"""Kubernetes objects (their resource in an audit method, `io.k8s.core.v1.configmaps.update`) a pod references only in
+its own namespace: the ConfigMaps and Secrets it mounts or reads as variables, its service account, its volume claims."""
 _SECRET_METHODS = ("SecretManagerService.", "secretmanager.", "io.k8s.core.v1.secrets.")
 """Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`), and a
 Kubernetes Secret's update, patch, replacement or deletion in GKE's audit log (`io.k8s.core.v1.secrets.update` on
@@ -633,6 +644,8 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
         problems = [c for c in problems if not _names_only_other_instances(change, c)]
     if change.cluster is not None:
         problems = [c for c in problems if c.fingerprint not in change.elsewhere]
+    if _read_in_its_namespace_only(change):
+        problems = [c for c in problems if _in_namespace(change, c)]
     if any(c.fingerprint in change.hosted for c in problems):
         return True
     if len(change.resource) < CHANGE_MIN_NAME:
@@ -916,7 +929,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             _NAME_NOT_RESOLVED.search(head) and (not hosts or _names_a_record(hosts, head)) for head in heads
         )
     if change.method.endswith("SetIamPolicy") and change.resource.startswith(_HIERARCHY_NODE):
-        return not change.grants_only and any(_PERMISSION_DENIED.search(head) for head in heads)
+        return not change.grants_only and any(
+            _PERMISSION_DENIED.search(head) and not _calls_only_other_hosts(head) for head in heads
+        )
     if change.method.startswith("google.iam.admin.") and change.method.lower().endswith("setiampolicy"):
         return any(_SERVICE_ACCOUNT_PERMISSION in head and _PERMISSION_DENIED.search(head) for head in heads)
     if any(part in change.method for part in _SECRET_METHODS) or _ACCOUNT_CREDENTIAL_METHODS.search(
@@ -1030,6 +1045,17 @@ def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
     return change.project is None or not projects or change.project in projects
 
 
+def _calls_only_other_hosts(text: str) -> bool:
+    """The refused call names URLs, none of them a host Google's IAM guards (a Google API's, `_GOOGLE_API_HOST`, or
+    a Cloud Run service's or a function's, which check their invoker's role): a project's (folder's, organization's)
+    IAM policy grants only those, so a partner's `403 Client Error: Forbidden for url: https://api.partner.example/…`
+    is not its refusal."""
+    hosts = [found.group(1).lower() for found in _URL_HOST.finditer(text)]
+    return bool(hosts) and not any(
+        _GOOGLE_API_HOST.fullmatch(host) or host.endswith(_INVOKED_HOSTS) for host in hosts
+    )
+
+
 def _names_a_permission(permissions: Sequence[str], text: str) -> bool:
     """The refused call names a permission the deny policy denies (`storage.objects.delete`; a `*` of the policy's
     stands for any part), or the policy's request names none, or the text names no permission (both told)."""
@@ -1066,6 +1092,13 @@ def _names_what_the_schema_lost(problem: Cluster) -> bool:
     """A Spanner client's query naming a column, table or index its database's schema does not have."""
     text = f"{problem.title}\n{problem.message}\n{problem.stack_pattern or ''}"[: 2 * _TEXT_HEAD]
     return _SPANNER_CLIENT.search(text) is not None and _SCHEMA_NAME_UNKNOWN.search(text) is not None
+
+
+def _read_in_its_namespace_only(change: ChangeMarker) -> bool:
+    """The changed Kubernetes object is one a pod reads only from its own namespace (`_POD_LOCAL_OBJECTS`): a
+    ConfigMap of `shop-staging` named after a workload (`checkout-config`) is not what `shop/checkout` loads."""
+    parts = change.method.rsplit(".", 2)
+    return change.namespace is not None and len(parts) == 3 and parts[1] in _POD_LOCAL_OBJECTS
 
 
 def _in_namespace(change: ChangeMarker, problem: Cluster) -> bool:

@@ -1599,8 +1599,9 @@ to connect to …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redi
 to service this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while
 sending to the backend`; not a password or a statement refused."""
 DATASTORE_GONE = (
-    r"the database system is|server has gone away|Is the server running\b|"
-    r"unexpected EOF|driver: bad connection|\binvalid connection\b(?! string)"
+    r"the database system is|server has gone away|Is the server running\b|Server shutdown in progress|"
+    r"unexpected EOF|driver: bad connection|\binvalid connection\b(?! string)|"
+    r"Redis is loading the dataset|Link with MASTER is down|The cluster is down|Hash slot not served"
 )
 """How a datastore's client says its server was not there, words that say so only beside the client's name of its
 engine (`DATASTORE_CLIENTS`), read by both rules of a datastore: the server's `FATAL:  the database system is
@@ -1608,7 +1609,10 @@ shutting down` quoted, MySQL's `server has gone away`, libpq's hint (`connection
 "/cloudsql/…/.s.PGSQL.5432" failed: No such file or directory  Is the server running locally and accepting
 connections on that socket?`), a Go driver's read cut short or its connection given up (go-sql-driver's
 `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`, `invalid connection`; not an invalid
-connection string)."""
+connection string); a server that is there but does not serve yet or any more, in its own reply, which its clients
+quote (MySQL's `ER_SERVER_SHUTDOWN`, `(1053, 'Server shutdown in progress')`; Redis' `LOADING Redis is loading the
+dataset in memory` after a restart or failover, a replica's `MASTERDOWN Link with MASTER is down …`, a cluster's
+`CLUSTERDOWN The cluster is down` or `… Hash slot not served`, with or without the code redis-py strips)."""
 _ENGINE_CLIENTS = tuple((engine, compile_regex(words, re.I)) for engine, words in DATASTORE_CLIENTS.items())
 _SERVER_GONE = compile_regex(f"{CONNECTION_LOST}|{DATASTORE_GONE}", re.IGNORECASE)
 """A client whose database server was not there (`CONNECTION_LOST`, `DATASTORE_GONE`), besides a call cut off
