@@ -1829,7 +1829,7 @@ _OPENERS = "'\"(["
 _ENDERS = "'\")].,;:!"
 # An errno before an error's text: glued to it (APR's `(111)Connection refused`), in brackets before it (nginx's
 # `(111: Connection refused)`, Python's `[Errno 111] Connection refused`).
-_GLUED_ERRNO = compile_regex(r"""[(\[]<\*>[)\]]["'(\[]*""")
+_GLUED_ERRNO = ("(<*>)", "[<*>]")
 _ERRNO = compile_regex(r"[(\[]<\*>[:)\]]")
 # A Java exception's class before its message (`java.net.ConnectException: Connection refused`).
 _EXCEPTION_LABEL = compile_regex(r"(?:\w+\.)*\w+Exception:")
@@ -1866,8 +1866,8 @@ def _known_spans(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     start = 0
     while start < len(tokens):
         token = tokens[start]
-        glued = _GLUED_ERRNO.match(token)
-        first = token[glued.end() if glued else 0 :].rstrip(_ENDERS).lower()
+        glued = token.startswith(_GLUED_ERRNO)
+        first = (token[len(_GLUED_ERRNO[0]) :].lstrip(_OPENERS) if glued else token).rstrip(_ENDERS).lower()
         candidates: list[tuple[str, ...]] = []
         if first in _ERROR_TEXTS and (glued or _names_an_error(tokens, start)):
             candidates = _ERROR_TEXTS[first]
