@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -3867,3 +3868,88 @@ def test_two_texts_after_a_values_dash_stay_apart() -> None:
         lambda: f"connecting to master {rng.randint(1, 9)}.example.org - retry later",
     ]
     assert_one_cluster_per_event(events, 120, rng)
+
+
+def test_an_os_error_text_is_a_value_even_when_two_show() -> None:
+    """A statement that prints an OS error's text (the C library's strerror, Go's syscall texts lowercased) where
+    the line says it is one, after the system call (`perror`'s and Go's `connect: …`), after its errno (APR's
+    `(110)Connection timed out:`, nginx's `(111: Connection refused)`, Python's `[Errno 111] …`) or a Java
+    exception's class, is one event however few of the texts show: the texts form a closed vocabulary, so two
+    of them at one place are a value's slot."""
+    rng = random.Random(405)
+
+    def addr() -> str:
+        return (
+            f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65000)}"
+        )
+
+    def two(*texts: str) -> str:
+        return rng.choice(texts)
+
+    events = [
+        lambda: f"redis: dial tcp {addr()}: connect: {two('connection refused', 'network is unreachable')}",
+        lambda: (
+            f"spool {rng.randint(1, 99999)}: write: {two('No space left on device', 'Disk quota exceeded')}"
+        ),
+        lambda: "[pid {}] ({}) AH01084: pass request body failed to {}".format(
+            rng.randint(100, 60000), two("110)Connection timed out:", "32)Broken pipe:"), addr()
+        ),
+        lambda: (
+            f"upload of part {rng.randint(1, 999)} failed: [Errno {two('111] Connection refused', '113] No route to host')}"
+        ),
+        lambda: (
+            f"connect() failed ({two('111: Connection refused', '113: No route to host')}) while connecting to {addr()}"
+        ),
+        lambda: (
+            f"stream {rng.randint(1, 999)} closed: java.net.SocketException: {two('Connection reset', 'Broken pipe')}"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 240, rng)
+
+
+def test_an_http_reason_phrase_is_a_value_even_when_two_show() -> None:
+    """An HTTP status's reason phrase (the IANA registry's: `502 Bad Gateway`, `503 Service Unavailable`; a phrase
+    of one word after its code, `403 Forbidden`) is a value of the statement that prints the status."""
+    rng = random.Random(406)
+    events = [
+        lambda: "webhook https://hooks.example.com/{} answered {}".format(
+            rng.randint(1, 9999), rng.choice(["502 Bad Gateway", "503 Service Unavailable"])
+        ),
+        lambda: "object gs://bucket-{}/{}.tar: {}".format(
+            rng.randint(1, 50), rng.randint(1, 9999), rng.choice(["403 Forbidden", "404 Not Found"])
+        ),
+    ]
+    assert_one_cluster_per_event(events, 120, rng)
+
+
+def test_two_words_outside_the_vocabularies_stay_two_statements() -> None:
+    """Look-alikes: two words that are not texts of a vocabulary (`Reachable` / `Unreachable`) name two
+    statements; a phrase of one word not after a status code (`state: Created` / `state: Processing`) stays a
+    word; one error text each under different system calls (`bind: Address already in use`, `listen: Permission
+    denied`) stays two events; and an error's text after other words stays the slots' to decide, as Loghub's
+    truth tells BGL's `ciod: LOGIN chdir(<*>) failed: No such file or directory` from `…: Input/output error`."""
+    rng = random.Random(407)
+    events = [
+        lambda: f"Contact sip:{rng.randint(100, 999)}@pbx.example.com is now Reachable",
+        lambda: f"Contact sip:{rng.randint(100, 999)}@pbx.example.com is now Unreachable",
+        lambda: f"job {rng.randint(1, 99999)} state: Created",
+        lambda: f"job {rng.randint(1, 99999)} state: Processing",
+        lambda: f"socket {rng.randint(3, 999)} bind: Address already in use",
+        lambda: f"socket {rng.randint(3, 999)} listen: Permission denied",
+        lambda: (
+            f"node {rng.randint(1, 999)}: LOGIN chdir(/home/u{rng.randint(1, 99)}) failed: No such file or directory"
+        ),
+        lambda: (
+            f"node {rng.randint(1, 999)}: LOGIN chdir(/home/u{rng.randint(1, 99)}) failed: Input/output error"
+        ),
+    ]
+    assert_one_cluster_per_event(events, 320, rng)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the C library's texts of Linux")
+def test_the_error_vocabulary_holds_the_c_librarys_texts() -> None:
+    """Every strerror text of more than one word that this C library prints is in the vocabulary."""
+    from loggardener.clustering.vocabulary import ERROR_TEXTS
+
+    texts = {os.strerror(code).lower() for code in errno.errorcode}
+    assert {text for text in texts if " " in text and not text.startswith("unknown error")} <= ERROR_TEXTS

@@ -17,6 +17,9 @@ How it works (docs/clustering.md states it in one page):
    - *tallies*: a run of `name=count` counters ending lines equal up to it is one value where the runs are
      varying subsets of one vocabulary (Postfix's `… ehlo=1 mail=1 commands=2`); runs of other names keep
      them (`_counter_tallies`).
+   - *known texts*: an OS error's text after its errno or system call, an HTTP reason phrase after its code, is
+     a value once two of them fill that place in lines equal elsewhere: closed vocabularies
+     (`clustering/vocabulary.py`, `_known_texts`).
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
@@ -73,6 +76,7 @@ from difflib import SequenceMatcher
 from typing import cast
 
 from loggardener.clustering.masking import WILDCARD, mask
+from loggardener.clustering.vocabulary import ERROR_TEXTS, REASON_PHRASES, SHORT_REASON_PHRASES, SYSTEM_CALLS
 from loggardener.regexes import compile_regex
 
 OTHER_ID = "other"
@@ -532,6 +536,7 @@ class TemplateMiner:
             _sentence_quotes,
             _trailing_texts,
             _counter_tallies,
+            _known_texts,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
@@ -1760,9 +1765,10 @@ def _varied_spans(
     keys: list[tuple[str, ...]],
     find: Callable[[tuple[str, ...]], list[tuple[int, int]]],
     place: Callable[[tuple[str, ...]], tuple[str, ...]] = tuple,
+    least: int = MIN_DISTINCT,
 ) -> dict[int, tuple[str, ...]]:
     """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere (as `place` reads
-    them), a span takes at least `MIN_DISTINCT` texts."""
+    them), a span takes at least `least` texts."""
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for index, tokens in enumerate(keys):
@@ -1775,9 +1781,7 @@ def _varied_spans(
     for index, found in spans.items():
         tokens = keys[index]
         chosen = [
-            (start, end)
-            for start, end in found
-            if len(texts[place(_fold_span(tokens, start, end))]) >= MIN_DISTINCT
+            (start, end) for start, end in found if len(texts[place(_fold_span(tokens, start, end))]) >= least
         ]
         for start, end in reversed(chosen):
             tokens = _fold_span(tokens, start, end)
@@ -1818,6 +1822,83 @@ def _trailing_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         for index, view in folded.items()
         if len(found := texts[_keys_blind(view)]) >= MIN_DISTINCT and len({len(text) for text in found}) > 1
     }
+
+
+# A token's word as a vocabulary spells it: quotes, brackets and trailing punctuation off, lowercased.
+_OPENERS = "'\"(["
+_ENDERS = "'\")].,;:!"
+# An errno before an error's text: glued to it (APR's `(111)Connection refused`), in brackets before it (nginx's
+# `(111: Connection refused)`, Python's `[Errno 111] Connection refused`).
+_GLUED_ERRNO = ("(<*>)", "[<*>]")
+_ERRNO = compile_regex(r"[(\[]<\*>[:)\]]")
+# A Java exception's class before its message (`java.net.ConnectException: Connection refused`).
+_EXCEPTION_LABEL = compile_regex(r"(?:\w+\.)*\w+Exception:")
+
+
+def _by_first_word(texts: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Texts as words, by their first word, longest first."""
+    found: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for text in texts:
+        words = tuple(word.strip(_OPENERS).rstrip(_ENDERS) for word in text.split())
+        found[words[0]].append(words)
+    return {first: sorted(texts, key=len, reverse=True) for first, texts in found.items()}
+
+
+_ERROR_TEXTS = _by_first_word(ERROR_TEXTS)
+_REASONS = _by_first_word(REASON_PHRASES | SHORT_REASON_PHRASES)
+
+
+def _names_an_error(tokens: tuple[str, ...], start: int) -> bool:
+    """Whether the tokens before `start` say an error's text follows: an errno, a system call's name
+    (`connect:`, `connect():`), a Java exception's class."""
+    previous = tokens[start - 1] if start else ""
+    return (
+        _ERRNO.fullmatch(previous) is not None
+        or (previous == "<*>]" and start > 1 and tokens[start - 2].lower() == "[errno")
+        or (previous.endswith(":") and previous[:-1].removesuffix("()").lower() in SYSTEM_CALLS)
+        or _EXCEPTION_LABEL.fullmatch(previous) is not None
+    )
+
+
+def _known_spans(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the texts of a closed vocabulary where the line says what they are (`_known_texts`)."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    while start < len(tokens):
+        token = tokens[start]
+        glued = token.startswith(_GLUED_ERRNO)
+        first = (token[len(_GLUED_ERRNO[0]) :].lstrip(_OPENERS) if glued else token).rstrip(_ENDERS).lower()
+        candidates: list[tuple[str, ...]] = []
+        if first in _ERROR_TEXTS and (glued or _names_an_error(tokens, start)):
+            candidates = _ERROR_TEXTS[first]
+        elif first in _REASONS and start and WILDCARD in tokens[start - 1]:
+            candidates = _REASONS[first]  # after its status code
+        for words in candidates:
+            end = start + len(words)
+            if end <= len(tokens) and all(
+                tokens[start + i].strip(_OPENERS).rstrip(_ENDERS).lower() == words[i]
+                for i in range(1, len(words))
+            ):
+                found.append((start, end))
+                start = end - 1
+                break
+        start += 1
+    return found
+
+
+def _known_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose texts of a closed vocabulary are values, each with them read `<*>`.
+
+    A program prints an OS error's text (`strerror(3)`) after the system call that failed (`perror`'s and Go's
+    `connect: connection refused`, `sendto: no route to host`), its errno (`(111)Connection refused`, `[Errno 113]
+    No route to host`) or a Java exception's class, and an HTTP status's reason phrase after its code (`502 Bad
+    Gateway`) (`vocabulary`). Where lines equal elsewhere hold two texts of the vocabulary or more at one such
+    place, it is a value's slot however few texts show: one statement, given two errors. An error's text after
+    other words (`chdir(pwd) failed: No such file or directory` / `Input/output error`) is left to the slots'
+    statistics: Loghub's truth tells such statements apart by their text (BGL's `ciod: LOGIN chdir(<*>) failed:
+    <text>`), and so are words outside the vocabularies (`Reachable` / `Unreachable`).
+    """
+    return _varied_spans(keys, _known_spans, least=2)
 
 
 def _counter_tallies(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
