@@ -791,8 +791,10 @@ def test_a_token_service_whose_host_does_not_resolve_is_said_in_words_naming_the
         b"<html>Sign in to the network</html>",
         b'{"access_token": "ya29.x", "expires_in": "soon"}',
         b'"a token"',
+        b'{"token_type": "Bearer", "expires_in": 3599}',
+        b'{"access_token": 12345, "token_type": "Bearer", "expires_in": 3599}',
     ],
-    ids=["html", "expires-in-text", "json-string"],
+    ids=["html", "expires-in-text", "json-string", "no-access-token", "access-token-a-number"],
 )
 def test_a_token_service_answer_that_is_not_oauths_json_is_a_source_failure(answer: bytes) -> None:
     """google-auth reads such an answer with a TypeError or ValueError of its own (an internal error before):
@@ -811,6 +813,54 @@ def test_a_token_service_answer_that_is_not_oauths_json_is_a_source_failure(answ
     # said as what came, not as a service out of reach, nor in google-auth's own exception's words
     assert "cannot reach" not in said and "Error" not in said and "string indices" not in said
     assert said.endswith(f"; {NETWORK_HINT}")  # what to do, as for any unreachable service
+
+
+def test_a_token_refresh_that_outlasts_the_deadline_is_said_as_the_token_services_silence() -> None:
+    """The deadline met while the credentials were still getting a token (a token service or metadata server
+    that does not answer, or google-auth's own retries of its 5xx) was said as Cloud Logging not answering."""
+    faults = {n: Fault(200, hang=30) for n in range(1, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server), deadline_seconds=1)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert {request.path for request in server.requests} == {"/token"}
+    said = caught.value.message
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert said.startswith("no token from the token service to refresh the credentials after 1 attempt")
+    assert "Cloud Logging" not in said and said.endswith(NETWORK_HINT)
+
+
+def test_a_silent_cloud_logging_is_still_said_as_its_own_once_the_token_came() -> None:
+    """The look-alike: the token came, the API's answer did not."""
+    faults = {n: Fault(200, hang=30) for n in range(2, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server), deadline_seconds=1)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.message.startswith("no answer from Cloud Logging at ")
+
+
+@pytest.mark.parametrize(
+    ("status", "failing"), [("500", True), ("503", True), ("429", True), ("404", False), ("403", False)]
+)
+def test_the_metadata_servers_failure_after_google_auths_retries_is_the_services_not_a_verdict(
+    status: str, failing: bool
+) -> None:
+    """Compute Engine credentials wrap the metadata server's answer in a TransportError inside the RefreshError
+    (`Failed to retrieve …/token from the Google Compute Engine metadata service. Status: 500 …`): a 5xx or 429
+    is the server failing (exit code 5, was "credentials rejected"); a 404 (a VM without a service account) is
+    not."""
+    from google.auth.exceptions import RefreshError, TransportError
+
+    from loggardener.sources.google_auth import token_service_failure
+
+    cause = TransportError(  # type: ignore[no-untyped-call]
+        "Failed to retrieve http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/"
+        f"token from the Google Compute Engine metadata service. Status: {status} Response:\nb'error'"
+    )
+    said = token_service_failure(RefreshError(cause))  # type: ignore[no-untyped-call]
+    assert (said is not None) == failing
+    assert said is None or f"Status: {status}" in said
 
 
 def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(

@@ -900,3 +900,31 @@ def test_gzip_corrupt_in_its_first_8_kib_keeps_the_entries_before_the_damage(
     kept = [r.entry for r in records if r.entry is not None]
     assert kept[:4] == entries[:4]  # (the damage garbles the text just before the point zlib stops at)
     assert "input ends early: corrupt compressed data" in str(records[-1].error)
+
+
+def test_a_socket_given_as_the_export_is_said_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """open() refuses a Unix socket with ENXIO, which was shown as `cannot read s.sock: No such device or
+    address`: the line now says what the path is, and what to give instead."""
+    import socket
+
+    monkeypatch.chdir(tmp_path)  # a socket's path is short (108 bytes at most)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("s.sock")
+    try:
+        with pytest.raises(GardenerError) as caught:
+            list(FileSource("s.sock").records())
+    finally:
+        server.close()
+    assert (
+        caught.value.message
+        == "s.sock is a socket, not an export file: give a file, or pipe the data into '-'"
+    )
+
+
+def test_a_file_that_cannot_be_opened_for_another_reason_keeps_the_systems_words(tmp_path: Path) -> None:
+    """The look-alike: a symbolic link loop is no socket or device; its error is said as the system says it."""
+    loop = tmp_path / "x.ndjson"
+    loop.symlink_to(loop)
+    with pytest.raises(GardenerError) as caught:
+        list(FileSource(str(loop)).records())
+    assert caught.value.message == f"cannot read {loop}: Too many levels of symbolic links"

@@ -923,3 +923,29 @@ def test_a_malformed_pre_group_counts_every_entry_it_stands_for(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     totals = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["totals"]
     assert (totals["read"], totals["clustered"], totals["skipped"]) == (60, 10, {"malformed": 50})
+
+
+class _SilentTokenService(QuietHandler):
+    """A token service (or a metadata server) that takes the request and does not answer in time."""
+
+    def do_POST(self) -> None:
+        self.body()
+        time.sleep(6)
+        self.send_json({"error": "temporarily_unavailable"}, 503)
+
+
+def test_a_token_service_that_does_not_answer_in_time_is_said_as_it_not_as_bigquery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline met while the credentials were still getting their token was said as BigQuery out of reach
+    (`cannot reach BigQuery at bigquery.googleapis.com …: no answer within …`)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gardener.toml").write_text("[retries]\ndeadline_seconds = 2\nrequest_timeout_seconds = 1\n")
+    result = _scan_with_token_service(_SilentTokenService, tmp_path, monkeypatch)
+    assert result.exit_code == 5, result.output
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith(
+        "error: no token from the token service to refresh the credentials reading the columns of "
+        "my-project.logs._AllLogs after 2 s of retries (retries.deadline_seconds): "
+    ), said
+    assert "cannot reach BigQuery" not in said

@@ -57,6 +57,7 @@ from loggardener.sources.google_auth import (
     is_emulator,
     project_gone,
     token_service_failure,
+    token_wait,
     unreadable_answers,
     within,
 )
@@ -348,6 +349,7 @@ class CloudLoggingSource(EntrySource):
         self.deadline_seconds = deadline_seconds
         self.request_timeout = request_timeout
         self._gave_up = (RETRY_ATTEMPTS, 0.0)
+        self._sent_credentials: Credentials | None = None
         """Attempts and seconds spent on the request that failed last."""
         self._continuing = False
         """Whether the request that failed last named a page token: the query was accepted already."""
@@ -389,6 +391,7 @@ class CloudLoggingSource(EntrySource):
                 )
             self._set_project(own_project)
         options = {"api_endpoint": self.endpoint} if self.endpoint else None
+        self._sent_credentials = credentials
         return Client(  # type: ignore[no-untyped-call]
             project=self.project, credentials=credentials, _use_grpc=False, client_options=options
         )
@@ -622,6 +625,13 @@ class CloudLoggingSource(EntrySource):
                 f" in {spent:.0f} s" if spent >= 1 else ""
             )
             attempts += how_far
+        waited = token_wait(self._sent_credentials)
+        if isinstance(exc, requests.Timeout) and waited is not None:
+            return GardenerError(
+                f"no token from {waited} to refresh the credentials{attempts}, within "
+                f"retries.deadline_seconds ({self.deadline_seconds:g} s): it is failing or slow; {NETWORK_HINT}",
+                ExitCode.SOURCE_FAILED,
+            )
         if isinstance(exc, requests.Timeout):
             return GardenerError(
                 f"no answer from Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}{attempts} (each "

@@ -12,7 +12,9 @@ import codecs
 import gzip
 import io
 import json
+import os
 import re
+import stat
 import sys
 import threading
 import zlib
@@ -267,7 +269,26 @@ def open_binary(path: str, kind: str) -> io.BufferedReader:
     except IsADirectoryError:
         raise GardenerError(f"{path} is a directory, not {kind}", ExitCode.BAD_INPUT) from None
     except OSError as exc:
+        special = _special_file(path)
+        if special is not None:  # open() refuses it (ENXIO, ENODEV) in words that do not say what it is
+            raise GardenerError(
+                f"{path} is {special}, not {kind}: give a file, or pipe the data into '-'", ExitCode.BAD_INPUT
+            ) from None
         raise GardenerError(f"cannot read {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
+
+
+def _special_file(path: str) -> str | None:
+    """What `path` is when it is a socket or a device, which open() may refuse as `No such device or address`;
+    None for any other file, or one that cannot be looked at."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return None
 
 
 def _peek(stream: io.BufferedReader, path: str) -> bytes:

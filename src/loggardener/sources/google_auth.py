@@ -10,6 +10,7 @@ import re
 import stat
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -111,7 +112,7 @@ def token_service_failure(exc: BaseException) -> str | None:
     service answered 5xx or 429 (or OAuth's `server_error`, `temporarily_unavailable`) through google-auth's own
     retries, or answered with something that is not OAuth's error at all (a proxy's page); None for a verdict on
     the credentials (`invalid_grant`, `invalid_client`…) and for every other error."""
-    from google.auth.exceptions import RefreshError
+    from google.auth.exceptions import RefreshError, TransportError
 
     if not isinstance(exc, RefreshError) or not exc.args:
         return None
@@ -121,7 +122,13 @@ def token_service_failure(exc: BaseException) -> str | None:
         if code is None:
             return "the IAM Credentials API's answer is not its error"
         return auth_message(exc) if code >= 500 or code == 429 else None
-    answer = exc.args[1] if len(exc.args) > 1 else exc.args[0]
+    cause = exc.args[0]
+    if isinstance(cause, TransportError):  # the metadata server's refresh failing after google-auth's retries
+        status = _METADATA_STATUS.search(str(cause))
+        code = int(status.group(1)) if status else None
+        # its 5xx or 429 is the server's failure; a 4xx (404: the VM has no service account) is a verdict
+        return auth_message(cause) if code is None or code >= 500 or code == 429 else None
+    answer = exc.args[1] if len(exc.args) > 1 else cause
     oauths = isinstance(answer, dict) and isinstance(answer.get("error"), str)
     # google-auth passes a body that is no JSON on as the only argument: a page (HTML) or nothing is no OAuth
     # error, while a sentence of its own ("No access token in response.") comes with the answer as the second
@@ -131,6 +138,11 @@ def token_service_failure(exc: BaseException) -> str | None:
     if getattr(exc, "retryable", False) or page:
         return auth_message(exc) if oauths else "its answer is not OAuth's error"
     return None
+
+
+_METADATA_STATUS = compile_regex(r"\bStatus: (\d{3})\b")
+"""The HTTP status google-auth names when the metadata server refused a request (`Failed to retrieve http://…/token
+from the Google Compute Engine metadata service. Status: 500 Response: …`)."""
 
 
 SERVER_HINT = (
@@ -375,22 +387,56 @@ GOOGLE_UNIVERSE = "googleapis.com"
 
 def guard_refresh(credentials: Credentials) -> Credentials:
     """Make an answer of the token service that is not OAuth's JSON (a captive portal's page, a field of the
-    wrong type: google-auth then fails inside with a TypeError or ValueError) a TransportError, as a token
-    service that cannot be reached is: retried, then one line and exit code 5, not an internal error."""
-    from google.auth.exceptions import GoogleAuthError, TransportError
+    wrong type: google-auth then fails inside with a TypeError or ValueError; a success's JSON without an
+    access token, or with one that is not text) a TransportError, as a token service that cannot be reached
+    is: retried, then one line and exit code 5, not an internal error nor "credentials rejected". The refresh
+    under way is noted for `token_wait`."""
+    from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
 
     refresh = credentials.refresh
 
     def guarded(request: Any) -> None:
+        _REFRESHING.add(credentials)
         try:
             refresh(request)  # type: ignore[no-untyped-call]
+        except RefreshError as exc:
+            answer = exc.args[1] if len(exc.args) > 1 else None
+            if isinstance(answer, dict) and "error" not in answer:  # a success's JSON without the token
+                raise TransportError(TOKEN_ANSWER_UNREADABLE) from None  # type: ignore[no-untyped-call]
+            raise
         except GoogleAuthError:
             raise
         except (ValueError, TypeError, KeyError, AttributeError):
             raise TransportError(TOKEN_ANSWER_UNREADABLE) from None  # type: ignore[no-untyped-call]
+        finally:
+            _REFRESHING.discard(credentials)
+        if not isinstance(credentials.token, str):  # a number: google-auth would fail only on sending it
+            credentials.token = None  # so that the next attempt asks again, not sends it
+            raise TransportError(TOKEN_ANSWER_UNREADABLE)  # type: ignore[no-untyped-call]
 
     credentials.refresh = guarded  # type: ignore[method-assign]
     return credentials
+
+
+_REFRESHING: weakref.WeakSet[Credentials] = weakref.WeakSet()
+"""Credentials whose refresh is under way (in a request's thread, which `within` may have given up on)."""
+
+
+def token_wait(credentials: Credentials | None) -> str | None:
+    """Where `credentials` were getting a token when a request's time ran out (`the metadata server`, `the token
+    service`), so that the time is not said as the API's silence; None when no refresh was under way."""
+    if credentials is None or credentials not in _REFRESHING:
+        return None
+    return token_service(credentials)
+
+
+def token_service(credentials: Credentials) -> str:
+    """Where `credentials` get their tokens, in words."""
+    from google.auth import compute_engine
+
+    return (
+        "the metadata server" if isinstance(credentials, compute_engine.Credentials) else "the token service"
+    )
 
 
 _KEY_FILE_BYTES = 1 << 20

@@ -158,7 +158,9 @@ from loggardener.sources.google_auth import (
     is_emulator,
     not_enabled,
     project_gone,
+    token_service,
     token_service_failure,
+    token_wait,
     unreadable_answers,
     within,
 )
@@ -1338,6 +1340,7 @@ class BigQueryEngine:
         self.max_query_seconds = max_query_seconds
         self.on_retry: RetryFn | None = None
         self._client: Any = None
+        self._credentials: Any = None
 
     def client(self) -> Any:
         if self._client is not None:
@@ -1373,6 +1376,7 @@ class BigQueryEngine:
 
         options = ClientOptions(api_endpoint=self.endpoint) if self.endpoint else None
         credentials, _ = credentials_for(self.endpoint, ["https://www.googleapis.com/auth/bigquery"])
+        self._credentials = credentials
         self._client = bigquery.Client(
             project=self.billing_project,
             credentials=credentials,
@@ -1571,10 +1575,20 @@ class BigQueryEngine:
                 )
                 if unreachable is not None:
                     raise unreachable from None
-                failed = (
-                    f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries "
-                    "(retries.deadline_seconds)"
+                from google.auth.exceptions import TransportError
+
+                waited = (  # the time was spent getting a token, not on BigQuery
+                    token_service(self._credentials)
+                    if isinstance(exc.cause, TransportError)
+                    else token_wait(self._credentials)
+                    if isinstance(exc.cause, requests.Timeout)
+                    else None
                 )
+                failed = (
+                    f"no token from {waited} to refresh the credentials {what}"
+                    if waited is not None
+                    else f"cannot reach BigQuery at {where} {what}"
+                ) + f" after {self.retry_seconds:g} s of retries (retries.deadline_seconds)"
                 cause = _attempt_failure(exc.cause or exc, self.request_timeout)
             hint = SERVER_HINT if isinstance(exc.cause, api.GoogleAPICallError) else NETWORK_HINT
             if isinstance(exc.cause, requests.Timeout):
