@@ -12,7 +12,7 @@
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
 | Cloud Tasks `TaskActivityLog` | the queue (from `task`), `attemptResponseLog.status`, `attemptResponseLog.targetAddress` |
 | GKE `Event` | `reason`, `message`, `involvedObject` |
-| `protoPayload` AuditLog | `serviceName`, `methodName`, `resourceName`, `status.code` / `status.message`, principal |
+| `protoPayload` AuditLog | `serviceName`, `methodName`, `resourceName`, `status.code` / `status.message` (without one, the error of the job its event reports: BigQuery's `jobChange` / `jobCompletedEvent` `job.jobStatus`), principal |
 | `protoPayload` App Engine RequestLog | `method`, `resource`, `status`, `line[].logMessage` / `line[].severity`; a request that went well (below 400) with lines at WARNING or above is those lines, not the request |
 """
 
@@ -1592,6 +1592,10 @@ def _audit(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     code = rpc_code_name(status.get("code")) if isinstance(status, dict) else None
     status_message = as_text(status.get("message")) if isinstance(status, dict) else ""
+    if code is None:
+        job_error = _job_error(payload)
+        code = rpc_code_name(job_error.get("code"))
+        status_message = as_text(job_error.get("message")) if code else status_message
     service = as_text(payload.get("serviceName")) or None
     method = as_text(payload.get("methodName")) or None
     resource_name = as_text(payload.get("resourceName"))
@@ -1623,6 +1627,23 @@ def _audit(payload: dict[str, Any]) -> Payload:
         grants_only=_grants_only(payload),
         audit_scope=audit_scope(payload) if method and not code else (),
     )
+
+
+def _job_error(payload: dict[str, Any]) -> dict[str, Any]:
+    """The error of the job an audit entry's event reports (a `google.rpc.Status`), or `{}`: BigQuery writes a
+    job's end as an event beside the call's own status, which may stay empty while the job failed:
+    `metadata.jobChange.job.jobStatus.errorResult` (BigQueryAuditMetadata; `jobInsertion` too) and the legacy
+    `serviceData.jobCompletedEvent.job.jobStatus.error` (AuditData)."""
+    for key in ("metadata", "serviceData"):
+        data = payload.get(key)
+        for event in data.values() if isinstance(data, dict) else ():
+            job = event.get("job") if isinstance(event, dict) else None
+            status = job.get("jobStatus") if isinstance(job, dict) else None
+            if isinstance(status, dict):
+                error = status.get("errorResult", status.get("error"))
+                if isinstance(error, dict):
+                    return error
+    return {}
 
 
 def _grants_only(payload: dict[str, Any]) -> bool:

@@ -1,0 +1,122 @@
+"""Entries Google Cloud products write about their own work: a BigQuery job's end (its error in the job's status,
+not in the call's), ESPv2's and API Gateway's request logs, YARN's application failures on Dataproc, Cloud Deploy's
+render and rollout events; each beside look-alikes that must stay as they are. Entries written for the test, in the
+shapes the products document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from entry_factories import stamp
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+
+parser = EntryParser(Redactor(), StackParser())
+P = "acme-data"
+DATA_ACCESS = f"projects/{P}/logs/cloudaudit.googleapis.com%2Fdata_access"
+
+
+def _entry(
+    seconds: float, resource: dict[str, Any], log: str, severity: str, **payload: Any
+) -> dict[str, Any]:
+    return {
+        "insertId": f"e{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "resource": resource,
+        "logName": f"projects/{P}/logs/{log}",
+        **payload,
+    }
+
+
+def _job_change(
+    seconds: float, error: dict[str, Any] | None, status: dict[str, Any], severity: str = "ERROR"
+) -> dict[str, Any]:
+    job_status: dict[str, Any] = {"jobState": "DONE", **({"errorResult": error} if error else {})}
+    proto = {
+        "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+        "status": status,
+        "serviceName": "bigquery.googleapis.com",
+        "methodName": "google.cloud.bigquery.v2.JobService.InsertJob",
+        "resourceName": f"projects/{P}/jobs/bqjob_r{int(seconds)}",
+        "metadata": {
+            "@type": "type.googleapis.com/google.cloud.audit.BigQueryAuditMetadata",
+            "jobChange": {
+                "before": "RUNNING",
+                "after": "DONE",
+                "job": {"jobName": f"projects/{P}/jobs/bqjob_r{int(seconds)}", "jobStatus": job_status},
+            },
+        },
+    }
+    resource = {"type": "bigquery_project", "labels": {"project_id": P, "location": "US"}}
+    return _entry(seconds, resource, "cloudaudit.googleapis.com%2Fdata_access", severity, protoPayload=proto)
+
+
+def _job_completed(seconds: float, error: dict[str, Any] | None, severity: str = "ERROR") -> dict[str, Any]:
+    job_status: dict[str, Any] = {"state": "DONE", **({"error": error} if error else {})}
+    proto = {
+        "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+        "status": {},
+        "serviceName": "bigquery.googleapis.com",
+        "methodName": "jobservice.jobcompleted",
+        "resourceName": f"projects/{P}/jobs/bquxjob_{int(seconds)}",
+        "serviceData": {
+            "@type": "type.googleapis.com/google.cloud.bigquery.logging.v1.AuditData",
+            "jobCompletedEvent": {
+                "eventName": "query_job_completed",
+                "job": {
+                    "jobName": {"projectId": P, "jobId": f"bquxjob_{int(seconds)}"},
+                    "jobStatus": job_status,
+                },
+            },
+        },
+    }
+    resource = {"type": "bigquery_resource", "labels": {"project_id": P}}
+    return _entry(seconds, resource, "cloudaudit.googleapis.com%2Fdata_access", severity, protoPayload=proto)
+
+
+_CSV_ERROR = {
+    "code": 3,
+    "message": "Error while reading data, error message: CSV table encountered too many errors",
+}
+
+
+@pytest.mark.parametrize("severity", ["ERROR", "INFO"])
+def test_a_bigquery_job_that_failed_is_told_by_its_job_status(severity: str) -> None:
+    # BigQueryAuditMetadata: the job's end (`jobChange`, DONE) holds the error, the call's own status is empty
+    entry = parser.parse(1, _job_change(0, _CSV_ERROR, {}, severity))
+    assert entry.message == (
+        "INVALID_ARGUMENT on google.cloud.bigquery.v2.JobService.InsertJob (bigquery.googleapis.com): "
+        "Error while reading data, error message: CSV table encountered too many errors"
+    )
+    assert entry.severity == Severity.ERROR
+
+
+def test_a_legacy_bigquery_job_completed_event_is_told_by_its_job_status() -> None:
+    error = {
+        "code": 8,
+        "message": "Resources exceeded during query execution: The query could not be executed",
+    }
+    entry = parser.parse(1, _job_completed(0, error))
+    assert entry.message == (
+        "RESOURCE_EXHAUSTED on jobservice.jobcompleted (bigquery.googleapis.com): "
+        "Resources exceeded during query execution: The query could not be executed"
+    )
+
+
+def test_bigquery_jobs_that_succeeded_stay_quiet_and_the_calls_status_comes_first() -> None:
+    done = parser.parse(1, _job_change(0, None, {}, "INFO"))
+    legacy = parser.parse(2, _job_completed(0, None, "INFO"))
+    assert (done.severity, legacy.severity) == (Severity.INFO, Severity.INFO)
+    assert done.message == f"google.cloud.bigquery.v2.JobService.InsertJob on projects/{P}/jobs/bqjob_r0"
+    # a status the call has is what the entry says, whatever the job's
+    said = parser.parse(
+        3, _job_change(0, _CSV_ERROR, {"code": 7, "message": "Access Denied: Table raw.events"})
+    )
+    assert said.message.startswith("PERMISSION_DENIED on ") and said.message.endswith(
+        "Access Denied: Table raw.events"
+    )
