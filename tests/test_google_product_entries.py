@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conftest import scan_entries
 from entry_factories import stamp
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
@@ -120,3 +121,35 @@ def test_bigquery_jobs_that_succeeded_stay_quiet_and_the_calls_status_comes_firs
     assert said.message.startswith("PERMISSION_DENIED on ") and said.message.endswith(
         "Access Denied: Table raw.events"
     )
+
+
+def _espv2(seconds: float, code: int, detail: str, severity: str) -> dict[str, Any]:
+    # ESPv2's request log (Cloud Endpoints; API Gateway writes the same fields): its message names the operation only
+    payload = {
+        "api_method": "1.orders_api.GetOrder",
+        "http_method": "GET",
+        "http_response_code": code,
+        "log_message": "1.orders_api.GetOrder is called",
+        "response_code_detail": detail,
+        "url": f"/v1/orders/ord_{7710 + int(seconds)}",
+    }
+    resource = {
+        "type": "api",
+        "labels": {"service": "orders.endpoints.acme-data.cloud.goog", "project_id": P},
+    }
+    return _entry(seconds, resource, "endpoints_log", severity, jsonPayload=payload)
+
+
+def test_an_espv2_request_log_of_a_server_error_is_a_failed_request() -> None:
+    entry = parser.parse(
+        1, _espv2(0, 503, "upstream_reset_before_response_started{connection_failure}", "INFO")
+    )
+    assert entry.severity == Severity.ERROR and entry.http is not None and entry.http.status == 503
+    (cluster,) = scan_entries([_espv2(s, 503, "via_upstream", "ERROR") for s in (0, 40, 90)]).clusters
+    assert cluster.title.startswith("HTTP 503 on GET /v1/orders/")
+
+
+def test_espv2_requests_that_went_well_or_a_clients_mistake_stay_below_error() -> None:
+    assert parser.parse(1, _espv2(0, 200, "via_upstream", "INFO")).severity == Severity.INFO
+    expired = parser.parse(2, _espv2(0, 401, "jwt_authn_access_denied{Jwt_is_expired}", "WARNING"))
+    assert expired.severity == Severity.WARNING

@@ -727,6 +727,7 @@ ACCESS_STATUS_FIELDS = (
     "http_status",
     "httpStatus",
     "DownstreamStatus",
+    "http_response_code",
 )
 _ACCESS_METHOD_FIELDS = (
     "method",
@@ -788,7 +789,7 @@ UNREACHED_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
 _UPSTREAM_CLUSTER_FIELD = "upstream_cluster"
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream
 # answered), then the reason a TLS or TCP connection to the upstream failed
-_ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_reason")
+_ACCESS_DETAIL_FIELDS = ("response_code_details", "response_code_detail", "upstream_transport_failure_reason")
 
 
 def _access_outcome(payload: dict[str, Any], status: int) -> str:
