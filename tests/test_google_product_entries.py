@@ -153,3 +153,51 @@ def test_espv2_requests_that_went_well_or_a_clients_mistake_stay_below_error() -
     assert parser.parse(1, _espv2(0, 200, "via_upstream", "INFO")).severity == Severity.INFO
     expired = parser.parse(2, _espv2(0, 401, "jwt_authn_access_denied{Jwt_is_expired}", "WARNING"))
     assert expired.severity == Severity.WARNING
+
+
+def _resourcemanager(seconds: float, message: str) -> dict[str, Any]:
+    resource = {
+        "type": "cloud_dataproc_cluster",
+        "labels": {"project_id": P, "cluster_name": "etl", "region": "us-central1"},
+    }
+    payload = {
+        "class": "org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMAppImpl",
+        "filename": "hadoop-yarn-resourcemanager-etl-m.log",
+        "message": message,
+    }
+    return _entry(seconds, resource, "hadoop-yarn-resourcemanager", "INFO", jsonPayload=payload)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Application application_1770700000000_0031 failed 2 times due to AM Container for "
+        "appattempt_1770700000000_0031_000002 exited with  exitCode: 13\nFailing this attempt.",
+        "Application application_1770700000000_0032 failed 4 times in previous 600000 milliseconds due to "
+        "ApplicationMaster for attempt appattempt_1770700000000_0032_000004 timed out. Failing the application.",
+    ],
+)
+def test_yarn_telling_an_application_failed_with_its_attempts_spent_is_an_error(message: str) -> None:
+    entry = parser.parse(1, _resourcemanager(0, message))
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "platform-failure")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Application application_1770700000000_0030 finished with final status SUCCEEDED, 0 failed tasks",
+        "application_1770700000000_0030 State change from RUNNING to FINISHED on event = ATTEMPT_FINISHED",
+        "Storing application with id application_1770700000000_0031",
+    ],
+)
+def test_yarn_lifecycle_lines_stay_info(message: str) -> None:
+    assert parser.parse(1, _resourcemanager(0, message)).severity == Severity.INFO
+
+
+def test_a_yarn_application_that_failed_is_a_failed_pipeline_job() -> None:
+    failure = (
+        "Application application_1770700000000_0031 failed 2 times due to AM Container for "
+        "appattempt_1770700000000_0031_000002 exited with  exitCode: 13\nFailing this attempt."
+    )
+    (cluster,) = scan_entries([_resourcemanager(0, failure)]).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("a data pipeline's job or task failed")

@@ -1015,6 +1015,10 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
     # Airflow (Cloud Composer): a task failed with its retries spent; Airflow's task runner logs it at INFO
     r"|\bMarking task as FAILED\b"
+    # YARN (Dataproc's ResourceManager): an application failed with its attempts spent, logged at INFO
+    # (`Application application_1770700000000_0031 failed 2 times due to AM Container for appattempt_… exited with
+    # exitCode: 13`; with a validity interval, `… failed 2 times in previous 600000 milliseconds due to …`)
+    r"|\bApplication application_\d{1,20}_\d{1,10} failed \d{1,4} times\b"
     # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
     # prints the line to stdout, without a level
     r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
@@ -1322,6 +1326,7 @@ _PLATFORM_FAILURE_WORDS = (
     "request deadline was exceeded",
     "failed to bring up any of the desired",
     "marking task as failed",
+    "application application_",
     "due to java.lang.outofmemoryerror",
     "harakiri on worker",
     "terminating timed out worker",
