@@ -194,6 +194,65 @@ def test_yarn_lifecycle_lines_stay_info(message: str) -> None:
     assert parser.parse(1, _resourcemanager(0, message)).severity == Severity.INFO
 
 
+def _deploy(
+    seconds: float, payload: dict[str, Any], log: str = "clouddeploy.googleapis.com%2Frollout_update"
+) -> dict[str, Any]:
+    resource = {
+        "type": "clouddeploy.googleapis.com/DeliveryPipeline",
+        "labels": {"pipeline_id": "web", "location": "us-central1", "resource_container": P},
+    }
+    return _entry(seconds, resource, log, "INFO", jsonPayload=payload)
+
+
+def _rollout(kind: str) -> dict[str, Any]:
+    return {
+        "@type": "type.googleapis.com/google.cloud.deploy.v1.RolloutUpdateEvent",
+        "message": f"Rollout web-r42-to-prod-0001 {kind.lower()}",
+        "rollout": f"projects/{P}/locations/us-central1/deliveryPipelines/web/releases/web-r42/rollouts/web-r42-to-prod-0001",
+        "targetId": "prod",
+        "type": "TYPE_ROLLOUT_UPDATE",
+        "rolloutUpdateType": kind,
+    }
+
+
+def test_a_cloud_deploy_event_that_says_it_failed_is_an_error() -> None:
+    rollout = parser.parse(1, _deploy(0, _rollout("FAILED")))
+    render = parser.parse(
+        2,
+        _deploy(
+            0,
+            {
+                "@type": "type.googleapis.com/google.cloud.deploy.v1.ReleaseRenderEvent",
+                "message": "Release render failed for release web-r44",
+                "releaseRenderState": "FAILED",
+            },
+            "clouddeploy.googleapis.com%2Frelease_render",
+        ),
+    )
+    assert (rollout.severity, rollout.severity_rule) == (Severity.ERROR, "failed-event")
+    assert (render.severity, render.message) == (Severity.ERROR, "Release render failed for release web-r44")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        _rollout("SUCCEEDED"),
+        _rollout("IN_PROGRESS"),
+        # a state it had before is not its outcome
+        {
+            "@type": "type.googleapis.com/acme.v1.JobStateChange",
+            "message": "retried",
+            "previousState": "FAILED",
+            "state": "RUNNING",
+        },
+        # an app's own record (no `@type`) keeps the level it wrote
+        {"message": "payment recorded", "paymentStatus": "FAILED"},
+    ],
+)
+def test_events_that_did_not_fail_or_are_no_products_stay_info(payload: dict[str, Any]) -> None:
+    assert parser.parse(1, _deploy(0, payload)).severity == Severity.INFO
+
+
 def test_a_yarn_application_that_failed_is_a_failed_pipeline_job() -> None:
     failure = (
         "Application application_1770700000000_0031 failed 2 times due to AM Container for "

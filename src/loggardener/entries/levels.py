@@ -1652,6 +1652,7 @@ def infer_severity(
     reports_error: bool = False,
     failed_check: bool = False,
     traceback_piece: bool = False,
+    failed_event: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
@@ -1661,7 +1662,9 @@ def infer_severity(
        ERROR; `audit-status`: so is an audit entry of a failed call (`failed_call`: a status code other than
        OK), as Cloud Audit Logs itself records one; `health-check`: so is a health check's probe result that
        found its backend unhealthy (`failed_check`), which the load balancer logs at INFO, and so is a managed
-       instance group's autohealing of an instance that failed its health check (an OK system event at INFO).
+       instance group's autohealing of an instance that failed its health check (an OK system event at INFO);
+       `failed-event`: so is a Google Cloud product's own typed event whose outcome enum says it failed
+       (`failed_event`: Cloud Deploy's rollout or render `FAILED`, written at INFO).
     3b. `runtime-error-line`: a severity below WARNING that is not weak (a log shipper's default) on a line a
        runtime writes only for an error (a glog `E`/`F` header, the JVM's `Exception in thread "…"`) takes the
        line's level.
@@ -1695,6 +1698,8 @@ def infer_severity(
         return Inferred(Severity.ERROR, "http-status" if server_error else "audit-status")
     if logged < Severity.ERROR and failed_check:
         return Inferred(Severity.ERROR, "health-check")
+    if logged < Severity.ERROR and failed_event:
+        return Inferred(Severity.ERROR, "failed-event")
     if logged < Severity.WARNING and not weak and text[:1] in _RUNTIME_ERROR_INITIALS:
         runtime = _runtime_error_line(text)
         if runtime is not None:

@@ -162,6 +162,8 @@ class Payload:
     `reportingInstance`), or the node it is about."""
     failed_check: bool = False
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
+    failed_event: bool = False
+    """A Google Cloud product's own event (`@type`) whose outcome says it failed (`_failed_event`)."""
     grants_only: bool = False
     """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
     audit_scope: tuple[str, ...] = ()
@@ -688,6 +690,7 @@ def _json(payload: dict[str, Any]) -> Payload:
         or _failed_outcome(source)
         or bool(error_object)
         or reported,
+        failed_event=isinstance(kind, str) and bool(kind) and _failed_event(payload),
         http_method=access[0] if access else None,
         http_url=access[1] if access else None,
         http_status=access[2] if access else None,
@@ -830,6 +833,26 @@ def _with_detail(event: str, payload: dict[str, Any]) -> str:
         (v.strip() for k in _DETAIL_FIELDS if isinstance(v := payload.get(k), str) and v.strip()), ""
     )
     return f"{event}: {detail.split(chr(10), 1)[0]}" if detail else event
+
+
+_OUTCOME_KEY = compile_regex(
+    r"^(?!(?:previous|prior|old|last|before|from)[A-Z])\w{0,60}[a-z0-9](?:State|Status|Result|Outcome|Type)$"
+)
+"""A field named for an outcome after the thing it is of, in proto-JSON's lowerCamelCase (`releaseRenderState`,
+`rolloutUpdateType`), not for one it had before (`previousState`)."""
+
+
+def _failed_event(payload: dict[str, Any]) -> bool:
+    """A product's typed event (`@type`, proto-JSON) says it failed: a top-level enum named for an outcome
+    (`OUTCOME_FIELDS`, or a name ending in one: Cloud Deploy's `ReleaseRenderEvent.releaseRenderState`,
+    `RolloutUpdateEvent.rolloutUpdateType`) holds a failure word (`FAILED`). The product writes it as an event, at
+    INFO: what failed is its job (a render, a rollout), not the logging."""
+    return any(
+        isinstance(value, str)
+        and value.upper() in FAILED_OUTCOMES
+        and (key in OUTCOME_FIELDS or _OUTCOME_KEY.search(key) is not None)
+        for key, value in payload.items()
+    )
 
 
 def _failed_outcome(payload: dict[str, Any]) -> bool:
