@@ -1737,6 +1737,9 @@ def default_rules() -> list[PriorityRule]:
                 # Spark (Dataproc): `Task 3 in stage 1.0 failed 4 times; aborting job`, and the driver's exception
                 r"\bTask \S+ in stage \S+ failed \d+ times; aborting job\b",
                 r"\bJob aborted due to stage failure: ",
+                # YARN (Dataproc's ResourceManager): an application's attempts are spent (`Application
+                # application_1770700000000_0031 failed 2 times due to AM Container for … exitCode: 13`)
+                r"\bApplication application_\d+_\d+ failed \d+ times\b",
                 # dbt (`dbt run`, `dbt build`): a model, test or snapshot that failed (`Database Error in model
                 # orders_daily (models/marts/orders_daily.sql)`); the run goes on to its end, then exits 1
                 r"(?m)^\s*(?:Database|Compilation|Runtime) Error in (?:model|test|snapshot|seed|unit_test) \S",

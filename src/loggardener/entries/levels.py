@@ -1015,6 +1015,10 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
     # Airflow (Cloud Composer): a task failed with its retries spent; Airflow's task runner logs it at INFO
     r"|\bMarking task as FAILED\b"
+    # YARN (Dataproc's ResourceManager): an application failed with its attempts spent, logged at INFO
+    # (`Application application_1770700000000_0031 failed 2 times due to AM Container for appattempt_… exited with
+    # exitCode: 13`; with a validity interval, `… failed 2 times in previous 600000 milliseconds due to …`)
+    r"|\bApplication application_\d{1,20}_\d{1,10} failed \d{1,4} times\b"
     # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
     # prints the line to stdout, without a level
     r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
@@ -1322,6 +1326,7 @@ _PLATFORM_FAILURE_WORDS = (
     "request deadline was exceeded",
     "failed to bring up any of the desired",
     "marking task as failed",
+    "application application_",
     "due to java.lang.outofmemoryerror",
     "harakiri on worker",
     "terminating timed out worker",
@@ -1647,6 +1652,7 @@ def infer_severity(
     reports_error: bool = False,
     failed_check: bool = False,
     traceback_piece: bool = False,
+    failed_event: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
@@ -1656,7 +1662,9 @@ def infer_severity(
        ERROR; `audit-status`: so is an audit entry of a failed call (`failed_call`: a status code other than
        OK), as Cloud Audit Logs itself records one; `health-check`: so is a health check's probe result that
        found its backend unhealthy (`failed_check`), which the load balancer logs at INFO, and so is a managed
-       instance group's autohealing of an instance that failed its health check (an OK system event at INFO).
+       instance group's autohealing of an instance that failed its health check (an OK system event at INFO);
+       `failed-event`: so is a Google Cloud product's own typed event whose outcome enum says it failed
+       (`failed_event`: Cloud Deploy's rollout or render `FAILED`, written at INFO).
     3b. `runtime-error-line`: a severity below WARNING that is not weak (a log shipper's default) on a line a
        runtime writes only for an error (a glog `E`/`F` header, the JVM's `Exception in thread "…"`) takes the
        line's level.
@@ -1690,6 +1698,8 @@ def infer_severity(
         return Inferred(Severity.ERROR, "http-status" if server_error else "audit-status")
     if logged < Severity.ERROR and failed_check:
         return Inferred(Severity.ERROR, "health-check")
+    if logged < Severity.ERROR and failed_event:
+        return Inferred(Severity.ERROR, "failed-event")
     if logged < Severity.WARNING and not weak and text[:1] in _RUNTIME_ERROR_INITIALS:
         runtime = _runtime_error_line(text)
         if runtime is not None:

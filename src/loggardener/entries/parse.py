@@ -443,6 +443,7 @@ class EntryParser:
             (payload.stack_sources and payload.stack_sources != [message])
             or payload.reports_error  # `json-error`
             or payload.failed_check  # `health-check`
+            or payload.failed_event  # `failed-event`
             or (payload.declared is not None and payload.declared >= Severity.WARNING)
         ):
             return None
@@ -616,6 +617,7 @@ class EntryParser:
             # a program's own error line (`cp: cannot stat 'x': No such file or directory`) only looks like an
             # exception's line: no exception class is one lower-case word, so it says its failure in words
             traceback_piece and not (piece == "exception" and _PROGRAM_ERROR.match(stripped) is not None),
+            payload.failed_event,
         )
         role = _record_line(payload, message, stripped, logged, inferred.severity)
         # a label the prefix stripping would hide from reassembly (`- name: DB_PASSWORD` reads `DB_PASSWORD`)
@@ -716,6 +718,7 @@ def _infer(
     reports_error: bool,
     failed_check: bool = False,
     traceback_piece: bool = False,
+    failed_event: bool = False,
 ) -> Inferred:
     return infer_severity(
         logged,
@@ -730,6 +733,7 @@ def _infer(
         reports_error=reports_error,
         failed_check=failed_check,
         traceback_piece=traceback_piece,
+        failed_event=failed_event,
     )
 
 

@@ -12,7 +12,7 @@
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
 | Cloud Tasks `TaskActivityLog` | the queue (from `task`), `attemptResponseLog.status`, `attemptResponseLog.targetAddress` |
 | GKE `Event` | `reason`, `message`, `involvedObject` |
-| `protoPayload` AuditLog | `serviceName`, `methodName`, `resourceName`, `status.code` / `status.message`, principal |
+| `protoPayload` AuditLog | `serviceName`, `methodName`, `resourceName`, `status.code` / `status.message` (without one, the error of the job its event reports: BigQuery's `jobChange` / `jobCompletedEvent` `job.jobStatus`), principal |
 | `protoPayload` App Engine RequestLog | `method`, `resource`, `status`, `line[].logMessage` / `line[].severity`; a request that went well (below 400) with lines at WARNING or above is those lines, not the request |
 """
 
@@ -162,6 +162,8 @@ class Payload:
     `reportingInstance`), or the node it is about."""
     failed_check: bool = False
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
+    failed_event: bool = False
+    """A Google Cloud product's own event (`@type`) whose outcome says it failed (`_failed_event`)."""
     grants_only: bool = False
     """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
     audit_scope: tuple[str, ...] = ()
@@ -688,6 +690,7 @@ def _json(payload: dict[str, Any]) -> Payload:
         or _failed_outcome(source)
         or bool(error_object)
         or reported,
+        failed_event=isinstance(kind, str) and bool(kind) and _failed_event(payload),
         http_method=access[0] if access else None,
         http_url=access[1] if access else None,
         http_status=access[2] if access else None,
@@ -727,6 +730,7 @@ ACCESS_STATUS_FIELDS = (
     "http_status",
     "httpStatus",
     "DownstreamStatus",
+    "http_response_code",
 )
 _ACCESS_METHOD_FIELDS = (
     "method",
@@ -788,7 +792,7 @@ UNREACHED_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
 _UPSTREAM_CLUSTER_FIELD = "upstream_cluster"
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream
 # answered), then the reason a TLS or TCP connection to the upstream failed
-_ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_reason")
+_ACCESS_DETAIL_FIELDS = ("response_code_details", "response_code_detail", "upstream_transport_failure_reason")
 
 
 def _access_outcome(payload: dict[str, Any], status: int) -> str:
@@ -829,6 +833,26 @@ def _with_detail(event: str, payload: dict[str, Any]) -> str:
         (v.strip() for k in _DETAIL_FIELDS if isinstance(v := payload.get(k), str) and v.strip()), ""
     )
     return f"{event}: {detail.split(chr(10), 1)[0]}" if detail else event
+
+
+_OUTCOME_KEY = compile_regex(
+    r"^(?!(?:previous|prior|old|last|before|from)[A-Z])\w{0,60}[a-z0-9](?:State|Status|Result|Outcome|Type)$"
+)
+"""A field named for an outcome after the thing it is of, in proto-JSON's lowerCamelCase (`releaseRenderState`,
+`rolloutUpdateType`), not for one it had before (`previousState`)."""
+
+
+def _failed_event(payload: dict[str, Any]) -> bool:
+    """A product's typed event (`@type`, proto-JSON) says it failed: a top-level enum named for an outcome
+    (`OUTCOME_FIELDS`, or a name ending in one: Cloud Deploy's `ReleaseRenderEvent.releaseRenderState`,
+    `RolloutUpdateEvent.rolloutUpdateType`) holds a failure word (`FAILED`). The product writes it as an event, at
+    INFO: what failed is its job (a render, a rollout), not the logging."""
+    return any(
+        isinstance(value, str)
+        and value.upper() in FAILED_OUTCOMES
+        and (key in OUTCOME_FIELDS or _OUTCOME_KEY.search(key) is not None)
+        for key, value in payload.items()
+    )
 
 
 def _failed_outcome(payload: dict[str, Any]) -> bool:
@@ -1592,6 +1616,10 @@ def _audit(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     code = rpc_code_name(status.get("code")) if isinstance(status, dict) else None
     status_message = as_text(status.get("message")) if isinstance(status, dict) else ""
+    if code is None:
+        job_error = _job_error(payload)
+        code = rpc_code_name(job_error.get("code"))
+        status_message = as_text(job_error.get("message")) if code else status_message
     service = as_text(payload.get("serviceName")) or None
     method = as_text(payload.get("methodName")) or None
     resource_name = as_text(payload.get("resourceName"))
@@ -1623,6 +1651,23 @@ def _audit(payload: dict[str, Any]) -> Payload:
         grants_only=_grants_only(payload),
         audit_scope=audit_scope(payload) if method and not code else (),
     )
+
+
+def _job_error(payload: dict[str, Any]) -> dict[str, Any]:
+    """The error of the job an audit entry's event reports (a `google.rpc.Status`), or `{}`: BigQuery writes a
+    job's end as an event beside the call's own status, which may stay empty while the job failed:
+    `metadata.jobChange.job.jobStatus.errorResult` (BigQueryAuditMetadata; `jobInsertion` too) and the legacy
+    `serviceData.jobCompletedEvent.job.jobStatus.error` (AuditData)."""
+    for key in ("metadata", "serviceData"):
+        data = payload.get(key)
+        for event in data.values() if isinstance(data, dict) else ():
+            job = event.get("job") if isinstance(event, dict) else None
+            status = job.get("jobStatus") if isinstance(job, dict) else None
+            if isinstance(status, dict):
+                error = status.get("errorResult", status.get("error"))
+                if isinstance(error, dict):
+                    return error
+    return {}
 
 
 def _grants_only(payload: dict[str, Any]) -> bool:
