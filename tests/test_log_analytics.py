@@ -209,6 +209,27 @@ def test_errors_written_below_warning_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def test_an_application_that_did_not_load_comes_back_whatever_its_severity() -> None:
+    """uWSGI's and gunicorn's lines of an application that did not load are platform failures (`levels`'
+    `APP_NOT_LOADED_PATTERNS`): the query reads them without a severity or at INFO, as `--from` does."""
+    texts = [
+        "--- no python application found, check your startup logs for errors ---",
+        "Failed to find attribute 'app' in 'main'.",
+        "[2025-03-04 09:10:11 +0000] [1] [INFO] Reason: App failed to load.",
+        "[2025-03-04 09:10:11 +0000] [1] [INFO] Booting worker with pid: 8",
+    ]
+    entries = [
+        _on_instance(
+            f"i{n}", f"2026-11-21T06:0{n}:00+00:00", insertId=f"id{n}-{severity}", textPayload=text, **extra
+        )
+        for n, text in enumerate(texts)
+        for severity, extra in (("none", {}), ("info", {"severity": "INFO"}))
+    ]
+    local = local_report(ListSource(entries))
+    assert sorted(c.max_severity for c in local.clusters) == ["ERROR"] * 3
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_glogs_stack_and_loggings_stack_info_split_one_line_per_entry_scan_alike() -> None:
     """glog's stack after a failed CHECK (`*** Check failure stack trace: ***`, then `@ 0x…` frames), absl's
     failure signal report and logging's `stack_info` join the line logged before them locally (or stand as

@@ -1115,6 +1115,39 @@ def test_a_python_application_server_without_its_application_is_a_startup_failur
     assert [(c.priority, c.reasons[0].split(":")[0]) for c in report.clusters] == [("P0", "startup failure")]
 
 
+@pytest.mark.parametrize("severity", ["DEFAULT", "INFO", "NOTICE"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--- no python application found, check your startup logs for errors ---",
+        "*** no app loaded. going in full dynamic mode ***",
+        "Failed to find attribute 'app' in 'main'.",
+        "[2025-03-04 09:10:11 +0000] [1] [INFO] Reason: App failed to load.",
+    ],
+)
+def test_an_application_that_did_not_load_is_an_error_whatever_level_the_entry_has(
+    text: str, severity: str
+) -> None:
+    """uWSGI writes its lines without a level (Cloud Run's stderr: no severity), gunicorn its reason at INFO."""
+    entry = gke_entry(0, text=text, stream="stdout", severity=severity)
+    assert parser.parse(1, entry).severity == Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*** Operational MODE: preforking ***",
+        "WSGI app 0 (mountpoint='') ready in 1 seconds on interpreter 0x55d0 pid: 1 (default app)",
+        "[2025-03-04 09:10:11 +0000] [1] [INFO] Booting worker with pid: 8",
+        "feature flag 'app' not found in 'defaults': using false",
+    ],
+)
+def test_an_application_servers_own_startup_lines_keep_their_level(text: str) -> None:
+    assert (
+        parser.parse(1, gke_entry(0, text=text, stream="stdout", severity="INFO")).severity == Severity.INFO
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [

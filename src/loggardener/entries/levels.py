@@ -986,6 +986,17 @@ _CONTAINER_FAILURES = (
     r"|\bexecution timed out \([\d.]{1,12} sec\), terminating"
     r"|\bworker process \d{1,10} exited on signal (?:6|9)\b"
 )
+# A Python application server whose application did not load: uWSGI goes on and answers every request 500
+# (`--- no python application found, check your startup logs for errors ---`, `*** no app loaded. going in full
+# dynamic mode ***`); gunicorn's arbiter stops (`Failed to find attribute 'app' in 'main'.`, `Reason: App failed to
+# load.`). The server writes these lines without a level (uWSGI) or at INFO (gunicorn's reason): a platform failure
+# whatever severity the entry has, and a start failure (`START_FAILURE_PATTERNS`)
+APP_NOT_LOADED_PATTERNS = (
+    r"\bno python application found\b",
+    r"\bno app loaded\. going in full dynamic mode\b",
+    r"\bFailed to find attribute '[^'\n]{1,200}' in '[^'\n]{1,200}'",
+    r"\bApp failed to load\.",
+)
 # Lines the platform writes when a function, container or worker fails, whatever severity it gives them
 # (Cloud Functions writes its timeout line at DEBUG).
 PLATFORM_FAILURE_PATTERN = (
@@ -1022,6 +1033,7 @@ PLATFORM_FAILURE_PATTERN = (
     # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
     # prints the line to stdout, without a level
     r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
+    r"|" + "|".join(APP_NOT_LOADED_PATTERNS)
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
@@ -1045,14 +1057,7 @@ START_FAILURE_PATTERNS = (
     r"\bexec format error\b",
     r"\bexecutable file not found in \$PATH\b",
     r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
-    # a Python application server whose application did not load: uWSGI goes on and answers every request 500
-    # (`--- no python application found, check your startup logs for errors ---`, `*** no app loaded. going in
-    # full dynamic mode ***`); gunicorn's arbiter stops (`Failed to find attribute 'app' in 'main'.`, `Reason: App
-    # failed to load.`)
-    r"\bno python application found\b",
-    r"\bno app loaded\. going in full dynamic mode\b",
-    r"\bFailed to find attribute '[^'\n]{1,200}' in '[^'\n]{1,200}'",
-    r"\bApp failed to load\.",
+    *APP_NOT_LOADED_PATTERNS,
     # a framework's own report that the application could not start (its context, beans, datasource): Spring
     # Boot's failure analysis, Quarkus'
     r"\bAPPLICATION FAILED TO START\b",
@@ -1209,6 +1214,9 @@ _MAY_RAISE_WORDS = (
     "exited on signal",
     "provided module can't be loaded",
     "could not load the function",
+    # an application server's application that did not load (`APP_NOT_LOADED_PATTERNS`; the others hold `err` or
+    # `fail`)
+    "no app loaded",
     # `failure-line`s that hold none of the words above
     "fault",
     "core dumped",
@@ -1333,6 +1341,10 @@ _PLATFORM_FAILURE_WORDS = (
     "s), killing",
     "sec), terminating",
     "exited on signal",
+    "no python application found",
+    "no app loaded. going in full dynamic mode",
+    "failed to find attribute '",
+    "app failed to load.",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
