@@ -1018,6 +1018,18 @@ PLATFORM_FAILURE_PATTERN = (
     # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
     # prints the line to stdout, without a level
     r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
+    # a process supervisor telling of its child's failure, which it logs at INFO or without a level (its own
+    # state changes, not the child's output): supervisord's `exited: NAME (exit status 1; not expected)` (`exit
+    # status 0; expected` and `stopped: NAME (terminated by SIGTERM)` are no failure), `gave up: NAME entered FATAL
+    # state, …`, `spawnerr: can't find command …`; pm2's `App [NAME:ID] exited with code [1] via signal [SIGINT]`
+    # (code 0 is a stop) and `Script … had too many unstable restarts (16). Stopped.`; nodemon's `app crashed`;
+    # Upstart's `init: NAME main process (PID) terminated with status 1`, `… killed by SEGV signal` (TERM, INT and
+    # HUP are a stop) and `init: NAME respawning too fast, stopped`
+    r"|\bexited: [^\n]{1,200}; not expected\)|\bgave up: \S{1,200} entered FATAL state\b|\bspawnerr: \S"
+    r"|\bexited with code \[[1-9][0-9]{0,2}\] via signal\b|\bhad too many unstable restarts\b"
+    r"|\bapp crashed - waiting for file changes\b"
+    r"|\bmain process \([0-9]{1,10}\) (?:terminated with status [1-9]|killed by (?:KILL|SEGV|ABRT|BUS|ILL|FPE) signal)"
+    r"|\brespawning too fast, stopped\b"
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
@@ -1170,6 +1182,17 @@ MAY_DECLARE_LEVEL = (
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
     + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
+# Lower-case words one of which each process supervisor's failure line holds (`PLATFORM_FAILURE_PATTERN`; supervisord's
+# `spawnerr: ` holds ": ", and is with the words that do)
+_SUPERVISOR_FAILURE_WORDS = (
+    "; not expected)",
+    "entered fatal state",
+    "exited with code [",
+    "too many unstable restarts",
+    "app crashed",
+    "main process (",
+    "respawning too fast",
+)
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
 # JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
@@ -1205,6 +1228,7 @@ _MAY_RAISE_WORDS = (
     "exited on signal",
     "provided module can't be loaded",
     "could not load the function",
+    *_SUPERVISOR_FAILURE_WORDS,
     # `failure-line`s that hold none of the words above
     "fault",
     "core dumped",
@@ -1224,6 +1248,7 @@ _MAY_RAISE_COLON_WORDS = (
     ": failed with result",
     "bug: ",
     "oops: ",
+    "spawnerr: ",  # supervisord (`PLATFORM_FAILURE_PATTERN`)
     # a container registry's error code (`registry-error`)
     "denied: ",
     "unauthorized: ",
@@ -1328,6 +1353,8 @@ _PLATFORM_FAILURE_WORDS = (
     "s), killing",
     "sec), terminating",
     "exited on signal",
+    # process supervisors (`PLATFORM_FAILURE_PATTERN`)
+    *_SUPERVISOR_FAILURE_WORDS,
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
@@ -1339,6 +1366,7 @@ _PLATFORM_FAILURE_COLON_WORDS = (
     "bug: ",
     "oops: ",
     "workflow failed. causes: ",
+    "spawnerr: ",
 )
 
 
