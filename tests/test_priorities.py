@@ -3535,3 +3535,43 @@ def test_webhooks_refused_by_their_verification_are_p1_at_any_level(message: str
 def test_one_refused_webhook_or_a_verified_one_is_no_rejected_stream(message: str, events: int) -> None:
     ranked = prioritizer.rank(_errors(message, "WARNING", events=events))
     assert not ranked.reasons[0].startswith("webhooks a provider sent")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "chunk '1-1770000000.123456789.flb' cannot be retried: task_id=4, input=systemd.1 > output=stackdriver.0",
+        "#0 failed to flush the buffer, and hit limit for retries. dropping all chunks in the buffer queue. "
+        "retry_times=17 records=512",
+        'Exporting failed. No more retries left. Dropping data.\t{"kind": "exporter", "dropped_items": 12}',
+        'final error sending batch status=500 error="server returned HTTP status 500"',
+    ],
+)
+def test_a_component_that_dropped_what_it_carried_does_not_retry_it(message: str) -> None:
+    """`gke-system-component` says a component retries what it reports: not when it says it dropped it."""
+    ranked = prioritizer.rank(
+        cluster(
+            message=message, max_severity="WARNING", count=3, events=3, services={"kube-system/fluentbit": 3}
+        )
+    )
+    assert ranked.priority == "P1" and ranked.reasons[0].startswith(
+        "a program gave up delivering data (3 events"
+    )
+    assert not any("error it retries" in reason for reason in ranked.reasons)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "failed to flush chunk '1-1770000000.1.flb', retry in 9 seconds: task_id=4, input=tail.0 > output=stackdriver.0",
+        "Exporting failed. Will retry the request after interval.",
+        "flush chunk '1-1770000000.1.flb' succeeded at retry 1: task_id=4",
+    ],
+)
+def test_a_component_that_retries_what_it_carries_stays_gke_noise(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message=message, max_severity="ERROR", count=3, events=3, services={"kube-system/fluentbit": 3}
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0][:30]) == ("P3", "a component GKE runs and manag")

@@ -962,6 +962,39 @@ _WORKER_KILLED = [
 ]
 
 
+# A process supervisor that stopped restarting its program: it stays down until someone starts it (supervisord's
+# `gave up: NAME entered FATAL state, too many start retries too quickly` and its spawn errors (`spawnerr: can't find
+# command '…'`, `… is not executable`, `unknown error making dispatchers for '…'`, `Too many processes in process
+# table to spawn '…'`, `unknown error during fork for '…'`: the message after its `spawnerr: ` tag), pm2's
+# `Script … had too many unstable restarts (16). Stopped.`, Upstart's `init: NAME respawning too fast, stopped`,
+# systemd's `Start request repeated too quickly.` and `Failed with result 'start-limit-hit'.`), all of which the
+# supervisor logs at INFO or without a level (`levels.PLATFORM_FAILURE_PATTERN`)
+_SUPERVISOR_GAVE_UP = [
+    r"\bgave up: \S+ entered FATAL state\b",
+    r"\bcan't find command '",
+    r"\bcommand at '[^'\n]+' is not executable\b",
+    r"\bunknown error (?:making dispatchers|during fork) for '",
+    r"\bToo many processes in process table to spawn '",
+    r"\bhad too many unstable restarts\b",
+    r"\brespawning too fast, stopped\b",
+    r"\bStart request repeated too quickly\b",
+    r"\bFailed with result 'start-limit-hit'",
+]
+
+
+# A log, metric or trace shipper that gave up on what it was to deliver: dropped, not retried (Fluent Bit's `chunk
+# '…' cannot be retried`, Fluentd's `failed to flush the buffer, and hit limit for retries. dropping all chunks in the
+# buffer queue.`, the OpenTelemetry Collector's `Exporting failed. Dropping data.` and `No more retries left`,
+# Promtail's `final error sending batch`), unlike their lines of a retry still to come (`failed to flush chunk '…',
+# retry in 10 seconds`, `Exporting failed. Will retry the request after interval.`)
+_DATA_NOT_DELIVERED = [
+    r"(?i)\b(?:cannot|can't|will not|won't) be retried\b",
+    r"(?i)\bhit limit for retries\b|\bno more retries left\b",
+    r"(?i)\bdropping (?:data|all chunks|chunks?|(?:the )?batch|spans|metrics|logs|log entries|points)\b",
+    r"(?i)\bfinal error sending batch\b",
+]
+
+
 # A Docker build that failed (Cloud Build's docker step, any CI): the classic builder's and BuildKit's texts.
 _DOCKER_BUILD_FAILED = [
     r"\b(?:COPY|ADD) failed: ",
@@ -1411,6 +1444,13 @@ def default_rules() -> list[PriorityRule]:
             "what it was doing failed, once: a ticket, unless it recurs",
             message_patterns=_WORKER_KILLED,
             max_events=1,
+        ),
+        PriorityRule(
+            name="supervisor-gave-up",
+            priority="P1",
+            reason="a process supervisor cannot start its program or gave up restarting it ({event_word} {when}): "
+            "the program is not running until someone fixes and starts it",
+            message_patterns=_SUPERVISOR_GAVE_UP,
         ),
         PriorityRule(
             name="replication-stopped",
@@ -1913,6 +1953,14 @@ def default_rules() -> list[PriorityRule]:
             "{when}): the client may retry it; a lock order or hot row to fix, no outage shown",
             message_patterns=_TRANSACTION_CONFLICT,
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="data-not-delivered",
+            priority="P1",
+            reason="a program gave up delivering data ({event_word} {when}): it says what it carried was dropped "
+            "or will not be retried, so those logs, metrics or messages are lost",
+            # before the rules of GKE's own components, which retry what they report (fluentbit-gke, the metrics agent)
+            message_patterns=_DATA_NOT_DELIVERED,
         ),
         PriorityRule(
             name="gke-system-component",

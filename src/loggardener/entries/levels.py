@@ -1033,6 +1033,18 @@ PLATFORM_FAILURE_PATTERN = (
     # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
     # prints the line to stdout, without a level
     r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
+    # a process supervisor telling of its child's failure, which it logs at INFO or without a level (its own
+    # state changes, not the child's output): supervisord's `exited: NAME (exit status 1; not expected)` (`exit
+    # status 0; expected` and `stopped: NAME (terminated by SIGTERM)` are no failure), `gave up: NAME entered FATAL
+    # state, …`, `spawnerr: can't find command …`; pm2's `App [NAME:ID] exited with code [1] via signal [SIGINT]`
+    # (code 0 is a stop) and `Script … had too many unstable restarts (16). Stopped.`; nodemon's `app crashed`;
+    # Upstart's `init: NAME main process (PID) terminated with status 1`, `… killed by SEGV signal` (TERM, INT and
+    # HUP are a stop) and `init: NAME respawning too fast, stopped`
+    r"|\bexited: [^\n]{1,200}; not expected\)|\bgave up: \S{1,200} entered FATAL state\b|\bspawnerr: \S"
+    r"|\bexited with code \[[1-9][0-9]{0,2}\] via signal\b|\bhad too many unstable restarts\b"
+    r"|\bapp crashed - waiting for file changes\b"
+    r"|\bmain process \([0-9]{1,10}\) (?:terminated with status [1-9]|killed by (?:KILL|SEGV|ABRT|BUS|ILL|FPE) signal)"
+    r"|\brespawning too fast, stopped\b"
     r"|" + "|".join(APP_NOT_LOADED_PATTERNS)
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
@@ -1179,6 +1191,17 @@ MAY_DECLARE_LEVEL = (
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
     + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
+# Lower-case words one of which each process supervisor's failure line holds (`PLATFORM_FAILURE_PATTERN`; supervisord's
+# `spawnerr: ` holds ": ", and is with the words that do)
+_SUPERVISOR_FAILURE_WORDS = (
+    "; not expected)",
+    "entered fatal state",
+    "exited with code [",
+    "too many unstable restarts",
+    "app crashed",
+    "main process (",
+    "respawning too fast",
+)
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
 # JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
@@ -1217,6 +1240,7 @@ _MAY_RAISE_WORDS = (
     # an application server's application that did not load (`APP_NOT_LOADED_PATTERNS`; the others hold `err` or
     # `fail`)
     "no app loaded",
+    *_SUPERVISOR_FAILURE_WORDS,
     # `failure-line`s that hold none of the words above
     "fault",
     "core dumped",
@@ -1236,6 +1260,7 @@ _MAY_RAISE_COLON_WORDS = (
     ": failed with result",
     "bug: ",
     "oops: ",
+    "spawnerr: ",  # supervisord (`PLATFORM_FAILURE_PATTERN`)
     # a container registry's error code (`registry-error`)
     "denied: ",
     "unauthorized: ",
@@ -1345,6 +1370,8 @@ _PLATFORM_FAILURE_WORDS = (
     "no app loaded. going in full dynamic mode",
     "failed to find attribute '",
     "app failed to load.",
+    # process supervisors (`PLATFORM_FAILURE_PATTERN`)
+    *_SUPERVISOR_FAILURE_WORDS,
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
@@ -1356,6 +1383,7 @@ _PLATFORM_FAILURE_COLON_WORDS = (
     "bug: ",
     "oops: ",
     "workflow failed. causes: ",
+    "spawnerr: ",
 )
 
 

@@ -661,6 +661,10 @@ def _json(payload: dict[str, Any]) -> Payload:
             stacks.extend(_object_stacks(value))
         elif isinstance(value, list) and value:
             chain = _exception_chain(value)
+            if not chain and _frame_line(value[0]) is not None:
+                # a list of frames beside the error it belongs to (zerolog's `stack`, pkgerrors' frames)
+                said = next((source[k] for k in ERROR_FIELDS if isinstance(source.get(k), str)), message)
+                chain = _listed_trace({"message": said.strip()}, value)
             if chain:
                 stacks.append(chain)
     if message and message not in stacks:
@@ -1104,6 +1108,10 @@ def _listed_trace(error: dict[str, Any], frames: list[Any], depth: int = 0) -> s
     elif kinds == {"python"}:
         head = f"{name or 'Exception'}: {message}" if message else name or "Exception"
         text = "\n".join(["Traceback (most recent call last):", *(line for _, line in written), head])
+    elif kinds == {"go"}:
+        # as github.com/pkg/errors prints an error with its stack (`%+v`): the error, then each frame's function and,
+        # indented by a tab, its file and line
+        text = "\n".join([message or name or "error", *(line for _, line in written)])
     elif kinds == {"ruby"}:
         rest = [f"\tfrom {line}" for _, line in written[1:]]
         text = "\n".join([f"{written[0][1]}: {message or name} ({name or 'RuntimeError'})", *rest])
@@ -1145,10 +1153,31 @@ def _frame_line(frame: Any) -> tuple[str, str] | None:
     if klass and method:
         where = (file or "Unknown Source") + (f":{number}" if number is not None and number >= 0 else "")
         return "java", f"{klass}.{method}({where})"
-    function = as_text(frame.get("function") or frame.get("name"))
-    if file and number is not None:
-        return "python", f'  File "{file}", line {number}, in {function or "<module>"}'
-    return None
+    function = as_text(
+        frame.get("function") or frame.get("name") or frame.get("func") or frame.get("functionName")
+    )
+    file = file or as_text(frame.get("source"))
+    if number is None:  # zerolog's pkgerrors writes the line as a string
+        number = next((int(v) for v in numbers if isinstance(v, str) and v.isdigit()), None)
+    if not file or number is None:
+        return None
+    if file.endswith(_GO_SOURCES):  # as github.com/pkg/errors prints a frame (`%+v`)
+        return "go", f"{function or 'unknown'}\n\t{file}:{number}"
+    if (
+        file.endswith(_SCRIPT_SOURCES) or "columnNumber" in frame
+    ):  # stacktrace.js' StackFrame, a V8 CallSite's
+        column = frame.get("columnNumber")
+        where = f"{file}:{number}" + (
+            f":{column}" if isinstance(column, int) and not isinstance(column, bool) else ""
+        )
+        return "other", f"{function} ({where})" if function else where
+    return "python", f'  File "{file}", line {number}, in {function or "<module>"}'
+
+
+# The files of a listed frame, by their language: Go's sources and the runtime's assembly; JavaScript's and
+# TypeScript's (a bundle's URL ends so too)
+_GO_SOURCES = (".go", ".s")
+_SCRIPT_SOURCES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx")
 
 
 # The usual level keys under other spellings: another case, separator or sigil (`LEVEL`, `Severity`, `logLevel`,

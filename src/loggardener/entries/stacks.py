@@ -157,6 +157,8 @@ _GO_RECOVERED = compile_regex(r"\s\[recovered(?:, repanicked)?\]$")
 _GO_GOROUTINE = compile_regex(r"^goroutine \d+ [^\[\]]{0,200}\[[^\]]*\]:\s*$")
 # `\t/src/x.go:57 +0x2c`, with GOTRACEBACK=system `… +0x2c fp=0xc0… sp=0xc0… pc=0x…`
 _GO_FILE = compile_regex(r"^\t(?P<file>\S+?):(?P<line>\d+)(?:\s.*)?$")
+# The files of a Go program's frames: its sources, and the runtime's assembly (`runtime.goexit`, `asm_amd64.s`)
+_GO_SOURCES = (".go", ".s")
 _GO_CREATED_BY = compile_regex(r"^created by (?P<func>\S+)(?: in goroutine \d+)?$")
 
 _PY_LIBRARY = compile_regex(
@@ -389,6 +391,10 @@ class StackParser:
             go = self._go(text)
             if go is not None:
                 return go
+        if "\n\t" in text and ".go:" in text:
+            go_error = self._go_error(text)
+            if go_error is not None:
+                return go_error
         if "panicked at " in text:
             rust = self._rust(text)
             if rust is not None:
@@ -968,6 +974,46 @@ class StackParser:
             )
 
         return _framed("node", lines, text, _NODE_HEADER, _NODE_FRAME, frame)
+
+    def _go_error(self, text: str) -> StackTrace | None:
+        """A Go error with the stack it was made at, as github.com/pkg/errors prints it (`%+v`: zap's
+        `errorVerbose`, logrus' and the standard `log`'s `%+v`): the error's text, then each frame innermost
+        first, its function on one line and its file and line on the next, indented by a tab."""
+        lines = text.splitlines()
+        start = next(
+            (
+                i
+                for i in range(1, len(lines) - 1)
+                if lines[i][:1] not in ("", "\t", " ")
+                and (location := _GO_FILE.match(lines[i + 1])) is not None
+                and location["file"].endswith(_GO_SOURCES)
+            ),
+            None,
+        )
+        if start is None or not lines[0].strip():
+            return None
+        frames: list[Frame] = []
+        for function, place in zip(lines[start::2], lines[start + 1 :: 2], strict=False):
+            location = _GO_FILE.match(place)
+            if location is None or function[:1] in ("", "\t", " "):
+                break
+            file, function = location["file"], function.strip()
+            library = bool(_GO_LIBRARY.search(file)) or function.startswith("runtime.")
+            frames.append(
+                Frame(
+                    file=file,
+                    line=int(location["line"]),
+                    function=function,
+                    in_app=self._in_app(library, file, function),
+                )
+            )
+        if len(frames) < 2:
+            return None
+        frames.reverse()
+        message = " ".join(line.strip() for line in lines[:start])
+        return StackTrace(
+            language="go", exception_type="error", message=message, frames=tuple(frames), text=text.strip()
+        )
 
     def _go(self, text: str) -> StackTrace | None:
         """A Go panic or fatal error and the frames of the first goroutine dumped (the one that failed).
