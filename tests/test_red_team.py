@@ -2068,3 +2068,138 @@ def test_a_value_jsonschema_quotes_before_naming_it_one_line_per_entry_is_redact
     messages = _ordered_events(lines, newest_first=False)
     assert not any(secret in message for message in messages), messages
     assert any("'eu-west-9' is not one of" in message for message in messages)
+
+
+# An object right after a credential's word in prose is the credential's value: each member's value is the
+# credential (whatever the member is called: `data`, `new`, `current`, `raw`, `v`), written as JSON, a Python repr
+# (bytes too), a YAML flow mapping, or nested; unless the member's name says what else it holds
+_OBJECT_SHAPES = st.sampled_from(
+    [
+        '{{"{name}":"{secret}"}}',
+        "{{'{name}': '{secret}'}}",
+        "{{'{name}': b'{secret}'}}",
+        "{{{name}: {secret}}}",
+        '{{"encrypted":false,"{name}":"{secret}","created":"2026-12-01"}}',
+        '{{"data":{{"{name}":"{secret}"}}}}',
+        "{{{name}: {secret}, confirm: {secret}}}",
+    ]
+)
+
+
+@given(
+    word=st.sampled_from(["secret", "password", "client secret", "webhook secret", "token", "api key"]),
+    name=st.sampled_from(
+        ["data", "new", "current", "previous", "raw", "plaintext", "Value", "whsec", "v", "old"]
+    ),
+    shape=_OBJECT_SHAPES,
+    before=st.sampled_from(["vault read ok, ", "rotate failed for ", "ERROR ", "ValueError: bad "]),
+    secret=_SECRETS,
+)
+def test_an_object_after_a_credential_word_is_the_credentials_value(
+    word: str, name: str, shape: str, before: str, secret: str
+) -> None:
+    assert secret not in REDACT(f"{before}{word} {shape.format(name=name, secret=secret)}")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            'failed to sign token with key {"kty":"RSA","kid":"key-2026-01","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2a'
+            'iAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W","e":"AQAB"}',
+            '"e":"AQAB"',
+        ),
+        (
+            'token {"id":"a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b","type":"bearer","length":32}',
+            '"type":"bearer"',
+        ),
+        ('token {"type":"bearer","length":32,"expires_in":3600}', '"expires_in":3600'),
+        ('secret {"name":"orders-db","namespace":"prod"}', '"name":"orders-db"'),
+        ("secret {'algorithm': 'HS256', 'kid': 'k-2026-01'}", "'algorithm': 'HS256'"),
+        ('secret {"path":"kv/app/db","version":3}', '"path":"kv/app/db"'),
+    ],
+)
+def test_what_an_object_after_a_credential_word_says_of_it_stays(text: str, kept: str) -> None:
+    assert kept in REDACT(text)
+
+
+# A `,` or `;` in a value followed by `name=` ends it only when that is a list's next parameter: a name of words
+# (`grpc-accept-encoding`, `LOGMECH`) whose value is no credential itself; a generated piece (`Ef5=Gh6…`, `x=Zt5…`)
+# or base64's padding (`…,Qx8Zt5Rv7=`) is the same credential's
+@given(
+    name=st.sampled_from(["password", "db_password", "secret", "PASSWORD"]),
+    separator=st.sampled_from([",", ";"]),
+    piece=st.sampled_from(["x", "q", "Ef5", "k", "id"]),
+    head=_SECRETS,
+    secret=_SECRETS,
+)
+def test_a_credential_piece_after_a_comma_and_a_name_is_not_a_next_parameter(
+    name: str, separator: str, piece: str, head: str, secret: str
+) -> None:
+    redacted = REDACT(f"ERROR {name}={head}{separator}{piece}={secret} user=app")
+    assert head not in redacted
+    assert secret not in redacted
+
+
+@given(
+    word=st.sampled_from(["password:", "invalid password:", "new password", "password rejected:"]),
+    head=_SECRETS,
+    secret=_SECRETS,
+    padding=st.sampled_from(["=", "==", "=, retrying"]),
+)
+def test_a_value_with_a_comma_and_base64_padding_is_one_value(
+    word: str, head: str, secret: str, padding: str
+) -> None:
+    redacted = REDACT(f"ERROR {word} {head},{secret}{padding}")
+    assert head not in redacted
+    assert secret not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Metadata(x-api-key=Ab3Cd4Ef5Gh6Ij7,grpc-accept-encoding=gzip,user-agent=grpc-java-netty/1.60.0)",
+            "user-agent=grpc-java-netty/1.60.0",
+        ),
+        ("PASSWORD=Kx9Lm2Qw8,LOGMECH=TD2", "LOGMECH=TD2"),
+        ("password=Kx9Lm2Qw8;Encrypt=yes;Server=db1", "Encrypt=yes"),
+        ("redis password=Kx9Lm2Qw8Zt;db=0;ssl=true", "ssl=true"),
+        ("token: Kx9Lm2Qw8Zt5Rv7,scope=read", "scope=read"),
+    ],
+)
+def test_a_lists_next_parameter_after_a_credential_stays(text: str, kept: str) -> None:
+    assert kept in REDACT(text)
+
+
+# A digest's algorithm before a value of that digest's size makes it public only when no word near it says it is a
+# key: the nearest word before it that names something decides, then the nearest after it
+_DIGEST_44 = "Td3mQ9vT2xW8yB4nR7pL1sD6fG0hJ5kA3cE8iO2uY4w="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"HMAC key (SHA-256 '{_DIGEST_44}') too short",
+        f"api_key sha256 {_DIGEST_44}",
+        f"decrypt failed with key SHA256 digest '{_DIGEST_44}'",
+        f"Fernet(sha256 '{_DIGEST_44}') invalid token",
+        f"signing secret sha-256={_DIGEST_44}",
+    ],
+)
+def test_a_key_named_with_its_digests_algorithm_is_redacted(text: str) -> None:
+    assert _DIGEST_44.rstrip("=") not in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Refused to load script: computed SHA-256 integrity '{_DIGEST_44}' for app.js",
+        f'<script integrity="sha256-{_DIGEST_44}">',
+        f"Digest: sha-256={_DIGEST_44}",
+        f"file checksum SHA-256 '{_DIGEST_44}' mismatch",
+        f"layer sha256 {_DIGEST_44} pulled",
+    ],
+)
+def test_a_digest_named_by_its_algorithm_stays(text: str) -> None:
+    assert _DIGEST_44.rstrip("=") in REDACT(text)

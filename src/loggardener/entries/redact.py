@@ -2662,6 +2662,12 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
     key = name.group(1).decode("ascii", "replace")
     if not _DIGEST_WORDS & set(_words(key)) or key_class(key) is not None:
         return False
+    name_start = max(0, start - 80) + name.start(1)
+    labelled = (
+        b":" in window[name.end(1) :] or b"=" in window[name.end(1) :]
+    )  # `Content-MD5: X next-field: …`
+    if _credential_digest(data, name_start, start + len(run), after=not labelled):
+        return False  # `api_key sha256 X`: the key's digest-sized value, its algorithm named
     if _HEX.match(run):
         return len(run) // 2 in _DIGEST_SIZES and len(run) % 2 == 0
     try:
@@ -2671,6 +2677,26 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return len(decoded) in _DIGEST_SIZES
+
+
+def _credential_digest(data: bytes, name_start: int, end: int, after: bool = True) -> bool:
+    """Whether the words around a digest's algorithm (named at `name_start`, its value ending at `end`) say the value
+    is a credential: the nearest of three words before it that names something decides (`HMAC key (SHA-256 'X')`,
+    `api_key sha256 X` are keys; `layer sha256 X` is a digest), then the nearest of three after it on its line
+    (`Fernet(sha256 'X') invalid token`; not `after` a field's value, `Content-MD5: X x-goog-…`), as for a hex run
+    (`_HEX_KEY`)."""
+    line_start = data.rfind(b"\n", max(0, name_start - 64), name_start) + 1
+    line_end = data.find(b"\n", end, end + 64)
+    before = data[max(line_start, name_start - 64) : name_start].split()[-3:]
+    following = data[end : line_end if line_end >= 0 else end + 64].split()[:3] if after else []
+    for word in [*reversed(before), *following]:
+        text = word.decode("utf-8", "replace")
+        if "".join(_words(text)) in _DIGEST_WORDS:
+            continue  # the digest's own name (`key SHA256 digest 'X'`)
+        said = _hex_word(text)
+        if said is not None:
+            return said == "credential"
+    return False
 
 
 # A hex key alone in prose (`using key 3f9a…`, `auth ok with 3f9a…`, `[auth] 3f9a… rejected`). Hex is an id far
@@ -3004,7 +3030,11 @@ def _public_run(data: bytes, start: int, run: str) -> bool:
     named_digest = _NAMED_DIGEST_BEFORE.search(data, max(0, start - 24), start)
     return bool(
         _PUBLIC_RUN.match(run.rstrip(".,;:"))
-        or (named_digest and len(run.rstrip(".,;:")) == _DIGEST_BASE64_SIZES[named_digest.group(1)])
+        or (
+            named_digest
+            and len(run.rstrip(".,;:")) == _DIGEST_BASE64_SIZES[named_digest.group(1)]
+            and not _credential_digest(data, named_digest.start(), start + len(run))
+        )
         or (data[start - 1 : start] == b"[" and _INDEX_REFERENCE.fullmatch(run.rstrip(".,;:]")))
         or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
         or (
@@ -3555,9 +3585,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             core = token[len(token) - len(_QUERY_SPACE.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
             core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
-            if tail[raw.end() : raw.end() + 1] == b"=" and (comma := core.rfind(b",")) > 0:
+            if (
+                tail[raw.end() : raw.end() + 1] == b"="
+                and (offset := token.find(core)) >= 0
+                and (comma := _next_parameter(tail, raw.start() + offset, raw.end() + 1)) >= 0
+            ):
                 # `x-api-key=X,grpc-accept-encoding=gzip`: the next pair's name is not the value's
-                core = core[:comma]
+                core = core[: comma - raw.start() - offset]
             stripped = core.decode("utf-8", "replace")
             if _in_authority(tail, raw.start()):
                 continue  # `mongodb+srv://app:X@cluster0…`: a URL's user, password and host are the URL rules'
@@ -3567,6 +3601,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             if first and token.startswith(b"(") and skipped == 0:
                 aside = not token.endswith(b")")
                 continue
+            if token[:1] == b"{" and _OBJECT_OPENING.match(tail, raw.start()):
+                # `secret {"data":X}`: the credential's value is an object right after its word (a public JWK's
+                # members are its own); after a name and its separator (`"tokens": {…}`) the key-name rules read it
+                if not member and not tail[: raw.start()].strip(b" \t") and data[end : end + 1] != b'"':
+                    yield from _object_value_spans(data, base + raw.start(), word, password)
+                break
             if not core or stripped.lower() in _FILLER:
                 if password and not first and stripped.lower() in _COPULAS and skipped <= _SUBJECT_WORDS:
                     # `the password for admin is X`, `the password for user bob on host db-1 is X`: the value
@@ -3620,8 +3660,6 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 (token + tail[raw.end() : raw.end() + 1]).decode("utf-8", "replace")
             ):
                 break  # `secret: secretName: orders-tls`: the next key of a mapping written on one line
-            if token[:1] == b"{" and _OBJECT_OPENING.match(tail, raw.start()):
-                break  # `failed to sign token with key {"kty":"RSA",…}`: an object, read by its members' names
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             if first and word.lower() in _OBJECT_KINDS and _secret_path(stripped):
@@ -4144,8 +4182,26 @@ def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | No
     return (first, end) if first >= 0 else None
 
 
-# A `,` or `;` then a parameter's name and `=`: the next parameter of a list (`PASSWORD=X,LOGMECH=TD2`)
-_NEXT_PARAMETER = compile_regex(rb"[,;](?=[A-Za-z][A-Za-z0-9_.\-]{0,63}=)")
+# A `,` or `;` then a parameter's name and `=`: the next parameter of a list (`PASSWORD=X,LOGMECH=TD2`). A name is
+# words (`grpc-accept-encoding`, `abortConnect`, `ssl_min_protocol_version`), not a generated run (`Tx8Zt5Rv7=` is a
+# value's piece and base64's padding); its value follows the `=` (`_next_parameter` reads it).
+_NEXT_PARAMETER = compile_regex(rb"[,;](?=[A-Za-z]{1,32}[0-9]{0,4}(?:[-_.][A-Za-z0-9]{1,32}){0,8}=)")
+_PARAMETER_VALUE = compile_regex(rb"=([^\s,;&\"'()<>\[\]{}]{1,256})")
+
+
+def _next_parameter(data: bytes, start: int, end: int) -> int:
+    """Where the next parameter of a list starts in `data[start:end]` (its `,` or `;`), or -1. A piece whose value is
+    empty (padding: `Pw9Lm2,Qx8Zt=`) or looks generated (`api_key=Kx9Lm2,x=Zt5Rv7Hp3Yk4Wn9`, `Ef5=Gh6Ij7Kl8Mn9`) is
+    the same credential's, not a next parameter."""
+    for parameter in _NEXT_PARAMETER.finditer(data, start, end):
+        value = _PARAMETER_VALUE.match(data, data.index(b"=", parameter.end()))
+        piece = value.group(1).decode("utf-8", "replace") if value is not None else ""
+        generated = len(piece) >= 8 and piece.isalnum() and not piece.isalpha() and not piece.isdigit()
+        if value is not None and not generated and not _prose_secret(piece):
+            return parameter.start()
+    return -1
+
+
 # A connection string (ODBC, ADO.NET, JDBC) delimits its values with `;`: a password there may hold spaces
 # (`Pwd=my pass word;Encrypt=yes`).
 _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
@@ -4348,9 +4404,62 @@ _OBJECT_OPENING = compile_regex(rb"\{[ \t]{0,8}(?:[\"'}]|\\\"|[A-Za-z_][\w.-]{0,
 # A member of a one-level object (no object inside): `"name": "value"`, `'name': 'value'`, YAML's `name: value`.
 _MAP_MEMBER = compile_regex(
     rb"[{,][ \t]{0,8}[\"']?([^\"'\s:,{}]{1,128})[\"']?[ \t]{0,8}:[ \t]{0,8}"
-    rb"(?:\"((?:[^\"\\\r\n]|\\.){1,256})\"|'([^'\r\n]{1,256})'|([^\s\"',{}]{1,256}))"
+    rb"(?:b(?=[\"']))?(?:\"((?:[^\"\\\r\n]|\\.){1,256})\"|'([^'\r\n]{1,256})'|([^\s\"',{}]{1,256}))"
 )
 _MAP_END = compile_regex(rb"[^{}\r\n]{0,1024}\}")
+# An object's braces, to its end through the objects inside it (`{"data":{"value":X}}`), on one line.
+_BRACES = compile_regex(rb"[{}\r\n]")
+# What a member of a credential's object may say of it instead of holding it: its type, algorithm, format, size,
+# name or digest, and a JOSE header's or a public JWK's members (`{"kty":"RSA","n":…,"e":"AQAB"}`).
+_DESCRIBING_MEMBERS = frozenset(
+    (
+        *(
+            "type",
+            "kind",
+            "algorithm",
+            "length",
+            "size",
+            "format",
+            "encoding",
+            "version",
+            "name",
+            "namespace",
+        ),
+        *("path", "fingerprint", "hashed", *_DIGEST_WORDS),
+        *("alg", "kid", "typ", "cty", "enc", "zip", "crit", "jku", "x5u", "x5t", "x5c", "kty", "use", "crv"),
+    )
+)
+
+
+def _object_value_spans(data: bytes, opening: int, word: str, password: bool) -> Iterator[Span]:
+    """The values in the object opening at `opening` right after a credential's word in prose (`secret {"data":X}`,
+    `password {'new': X, 'confirm': X}`, `client secret {"current":X,"previous":Y}`): the object is the credential's
+    value, so each member's is the credential unless its name says what else it is (`_DESCRIBING_MEMBERS`, an id
+    but the `id` of a session or a token, `_IDENTIFIED_CREDENTIALS`) or names a credential itself (the key-name rules
+    read it). A public JWK (`kty`) is read by its members' names alone."""
+    depth, end = 0, -1
+    for brace in _BRACES.finditer(data, opening, opening + 2048):
+        if brace.group(0) != b"{" and brace.group(0) != b"}":
+            break
+        depth += 1 if brace.group(0) == b"{" else -1
+        if depth == 0:
+            end = brace.end()
+            break
+    if end < 0 or data.find(b"kty", opening, end) >= 0:
+        return
+    kind = "password" if password else "token"
+    identified = not _IDENTIFIED_CREDENTIALS.isdisjoint(_words(word)[-1:])
+    for member in _MAP_MEMBER.finditer(data, opening, end):
+        name = member.group(1).decode("utf-8", "replace")
+        words = _words(name)
+        if key_class(name) is not None or not words or words[-1] in _DESCRIBING_MEMBERS:
+            continue
+        if _id_word(words[-1]) and not (identified and name.lower() == "id"):
+            continue
+        start, stop = next(member.span(group) for group in (2, 3, 4) if member.start(group) >= 0)
+        value = data[start:stop].decode("utf-8", "replace")
+        if not _names_no_credential(name, value) and map_member_secret("password", value):
+            yield start, stop, kind, _CONTEXT  # judged as a password: the word before it says what it is
 
 
 @functools.lru_cache(maxsize=4096)
@@ -4608,17 +4717,17 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             start, end = next(span for span in wrapped.regs[1:] if span[0] >= 0)
         elif bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
-            if (parameter := _NEXT_PARAMETER.search(data, start, end)) is not None:
-                end = (
-                    parameter.start()
-                )  # Teradata's `PASSWORD=X,LOGMECH=TD2`: the next parameter's name and `=`
+            while data[end : end + 1] in (b",", b";") and _next_parameter(data, end, end + 300) != end:
+                end = _password_end(data, end + 1)  # `password=Kx9;q=Zt4Lm2WpR7`: the value's own piece
+            if (parameter := _next_parameter(data, start, end)) >= 0:
+                end = parameter  # Teradata's `PASSWORD=X,LOGMECH=TD2`: the next parameter's name and `=`
             if data[end : end + 1] in (b" ", b"\t"):
                 first_word = data[start:end].decode("utf-8", "replace")
                 end = _connection_string_end(data, key_start, end)
                 end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
-        elif bare and not element and (parameter := _NEXT_PARAMETER.search(data, start, end)) is not None:
+        elif bare and not element and (parameter := _next_parameter(data, start, end)) >= 0:
             # a list's next pair (gRPC-Java's `Metadata(x-api-key=X,grpc-accept-encoding=gzip)`)
-            end = parameter.start()
+            end = parameter
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
         if brace is not None:
