@@ -2203,3 +2203,40 @@ def test_a_key_named_with_its_digests_algorithm_is_redacted(text: str) -> None:
 )
 def test_a_digest_named_by_its_algorithm_stays(text: str) -> None:
     assert _DIGEST_44.rstrip("=") in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("redis-cli: auth app Au7Th8Qx2Zt", "Au7Th8Qx2Zt"),
+        ('migrate 10.0.0.9 6379 "" 0 5000 auth2 app Mg7Pw8Qx2Zt keys a b', "Mg7Pw8Qx2Zt"),
+        ('1733212800.1 [0 10.0.0.5:51234] "auth" "default" "Qa8Zt4Lm2Wx"', "Qa8Zt4Lm2Wx"),
+        ("Auth default Hq8Lm2Zx9Kw", "Hq8Lm2Zx9Kw"),
+        (
+            '1733212800.1 [0 10.0.0.5:5] "ACL" "SETUSER" "worker" "reset" "on" ">Wk7Ls8Qx2Zt" "~jobs:*"',
+            "Wk7Ls8Qx2Zt",
+        ),
+        ("acl setuser bob on >Yk9Lm2Qw8Zt ~cache:* +get", "Yk9Lm2Qw8Zt"),
+        ("ACL SETUSER bob on <Old9Lm2Qw8 >New4Kx8Lm2 ~* +@all", "Old9Lm2Qw8"),
+    ],
+)
+def test_a_redis_command_is_read_in_any_case_and_quoted(text: str, secret: str) -> None:
+    """Redis reads a command's name in any case (`auth`, `AUTH2`, `Auth`), and MONITOR quotes each argument
+    (`"ACL" "SETUSER" … ">X"`): the password of AUTH, AUTH2 and an ACL rule (`>X` adds it, `<X` removes it)."""
+    assert secret not in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "auth failed for user bob",
+        "auth service returned 503",
+        "ACL SETUSER bob on nopass ~* +@all -> OK",
+        "ACL SETUSER bob on #9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 ~* -> OK",
+        "auth backend -> redis",
+        "auth = aiohttp.BasicAuth(user_name, user_password)",
+        "snyk auth --help",
+    ],
+)
+def test_a_redis_command_without_a_password_stays(text: str) -> None:
+    assert REDACT(text) == text

@@ -1252,7 +1252,6 @@ _POSITIONAL_GATES = (
     b"mc ",
     b"convertto-securestring",
     b"auth-pass",
-    b"setuser",
     b"net use",
     b"-network",
     b"keyctl",
@@ -1290,6 +1289,8 @@ _CALL_GATES = (
 )
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp", b"signtool", b"pvk2pfx", b"certutil")
+# What `_ACL_SETUSER` needs.
+_ACL_GATES = (b"setuser",)
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"auth2 ", b'auth2"', b"authtoken", b"authenticate ")
 # What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
@@ -1343,6 +1344,7 @@ _CONTEXT_GATES = (
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
+    *_ACL_GATES,
     *_CREDENTIAL_COMMAND_GATES,
     *_SLASH_GATES,
     *_ORACLE_GATES,
@@ -1543,13 +1545,15 @@ _POSITIONAL = _Deferred(
     # the Linux kernel's key retention: `keyctl add TYPE DESCRIPTION DATA KEYRING`, `keyctl update KEY DATA`
     + rb"|keyctl[ \t]{1,8}(?:add(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}|update[ \t]{1,8}" + _ARGUMENT_RE2 + rb")"
     + rb")[ \t]{1,8}" + _QUOTED_FLAG_VALUE
-    # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
-    + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
-    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256})"
     # ZooKeeper's `addauth digest USER:X` (zkCli), which logs the session in with the password
     + rb"|addauth[ \t]{1,8}digest[ \t]{1,8}[^\s:\"']{1,64}:(?P<digest>[^\s\"']{1,256}))"
 )  # fmt: skip
 _ORACLE_ERROR_CODE = compile_regex(rb"[A-Z]{2,5}-[0-9]{3,6}")
+# Redis' `ACL SETUSER user rule…`, also quoted as MONITOR writes it (`"ACL" "SETUSER" "bob" "on" ">X"`): a rule
+# `>X` adds the password X, `<X` removes it (still the password). `_positional_spans` reads each rule once, to the
+# line's end (a pattern counting the rules before the password cost RE2 a second to compile).
+_ACL_SETUSER = compile_regex(rb"(?i)(?:^|[\s\"'`(;|&>$])\"?acl\"?[ \t]{1,8}\"?setuser\"?[ \t]{1,8}[^\s]+")
+_ACL_PASSWORD_RULE = compile_regex(rb"(?:^|[ \t])[\"']?[<>](?P<acl>[^\s\"']{1,256})")
 # Oracle's logon `user/password[@db]` to its tools and SQL*Plus' `CONNECT` (`sqlplus scott/X`, `rman target sys/X`,
 # `SQL> connect sys/X as sysdba`, `expdp system/X schemas=…`). `/ as sysdba` is the operating system's login.
 _ORACLE_LOGON = _Deferred(
@@ -1564,7 +1568,7 @@ _ORACLE_LOGON = _Deferred(
 # user P` options, and SMTP's `AUTH PLAIN <b64>`: of the one or two arguments, those that look like a password (a user
 # name is mostly a word).
 _AUTH_COMMAND = _Deferred(
-    rb"(?:^|[\s\"'>])\"?AUTH2?\"?[ \t]{1,8}"
+    rb"(?:^|[\s\"'>])\"?(?i:auth2?)\"?[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
     + rb"(?:[ \t]{1,8}(?P<second>"
     + _ARGUMENT_RE2
@@ -5741,13 +5745,11 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
     patterns += [_ORACLE_LOGON] if not present.isdisjoint(_ORACLE_GATES) else []
     auth = not present.isdisjoint(_AUTH_GATES)
-    patterns += [_AUTH_COMMAND] if auth and b"AUTH" in data else []
+    patterns += [_AUTH_COMMAND] if auth else []
     for pattern in patterns:
         for match in pattern.finditer(data):
-            acl = _span(match, b"acl") if pattern is _POSITIONAL else (-1, -1)
-            if acl[0] < 0 and pattern is _POSITIONAL:
-                acl = _span(match, b"digest")
-            values = [acl if acl[0] >= 0 else _value_group(match)]
+            digest = _span(match, b"digest") if pattern is _POSITIONAL else (-1, -1)
+            values = [digest if digest[0] >= 0 else _value_group(match)]
             second = _span(match, b"second") if pattern is _AUTH_COMMAND else (-1, -1)
             if second[0] >= 0:
                 start, end = second
@@ -5756,6 +5758,12 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
             first = data[values[0][0] : values[0][1]].decode("utf-8", "replace")
             if pattern is _AUTH_COMMAND and first.endswith(":") and is_plain_words(first[:-1]):
                 continue  # `AUTH failed: WRONGPASS …`: a message about the command
+            if pattern is _AUTH_COMMAND and first[:1] in ("=", ":"):
+                continue  # `auth = aiohttp.BasicAuth(…)`: an assignment, not the command
+            if pattern is _AUTH_COMMAND and b"AUTH" not in data[match.start() : values[0][0]]:
+                cli = _AUTH_ARGUMENT.match(data, match.start())
+                if cli is not None and _cli_auth_token(cli.group(b"cred").decode("ascii", "replace")):
+                    continue  # a CLI's `auth <token>` (`snyk auth <uuid>`): `_AUTH_ARGUMENT`'s, a token
             for start, end in values:
                 if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
                     continue
@@ -5767,12 +5775,22 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
                     data, start, end
                 ):
                     yield start, end, "password", _CONTEXT
+    for match in _ACL_SETUSER.finditer(data) if not present.isdisjoint(_ACL_GATES) else ():
+        line_end = data.find(b"\n", match.end())
+        for rule in _ACL_PASSWORD_RULE.finditer(data, match.end(), len(data) if line_end < 0 else line_end):
+            start, end = rule.span("acl")
+            if not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
     for match in _AUTH_ARGUMENT.finditer(data) if auth else ():
-        value = match.group(b"cred").decode("ascii", "replace")
-        if _UUID.match(value) or _prose_secret(value):
+        if _cli_auth_token(match.group(b"cred").decode("ascii", "replace")):
             start, end = _span(match, b"cred")
             if not _marked(data, start, end):
                 yield start, end, "token", _CONTEXT
+
+
+def _cli_auth_token(value: str) -> bool:
+    """Whether a CLI's `auth <value>` is a token: a UUID or a generated value."""
+    return _UUID.match(value) is not None or _prose_secret(value)
 
 
 # Free text that tells of a login with a credential: an authentication verb, at most six words of its clause, then
@@ -6481,7 +6499,7 @@ class _Plan:
         self.echo = b"echo " in present or b"printf " in present
         self.here_string = b"<<<" in present
         self.positional = not present.isdisjoint(
-            _POSITIONAL_GATES + _SLASH_GATES + _ORACLE_GATES
+            _POSITIONAL_GATES + _ACL_GATES + _SLASH_GATES + _ORACLE_GATES
         ) or not present.isdisjoint(_AUTH_GATES)
         self.protocol = (
             b"pass" in present
