@@ -5761,6 +5761,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
             if pattern is _AUTH_COMMAND and first[:1] in ("=", ":"):
                 continue  # `auth = aiohttp.BasicAuth(…)`: an assignment, not the command
             if pattern is _AUTH_COMMAND and b"AUTH" not in data[match.start() : values[0][0]]:
+                if first.lower() in _CLAUSE_WORDS or first.lower() in ("using", "via"):
+                    continue  # `auth with x509 certificate`: prose about authentication, not the command
                 cli = _AUTH_ARGUMENT.match(data, match.start())
                 if cli is not None and _cli_auth_token(cli.group(b"cred").decode("ascii", "replace")):
                     continue  # a CLI's `auth <token>` (`snyk auth <uuid>`): `_AUTH_ARGUMENT`'s, a token
