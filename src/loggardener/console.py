@@ -86,10 +86,19 @@ class Terminated(BaseException):
 
 
 _RECEIVED: list[int] = []
+_REDELIVERY_SECONDS = 0.005
+"""How long after a signal that landed inside the import system it is delivered again (`raise_terminated`)."""
 
 
 def raise_terminated(signum: int, frame: object) -> None:
-    """The SIGTERM and SIGHUP handler `gardener` installs."""
+    """The SIGTERM and SIGHUP handler `gardener` installs.
+
+    A signal that lands inside the import system is delivered again a moment later instead: there, the exception
+    may be raised in a weakref callback of a module lock, where Python prints it as ignored and goes on."""
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_filename.startswith("<frozen importlib"):
+        threading.Timer(_REDELIVERY_SECONDS, os.kill, (os.getpid(), signum)).start()
+        return
     _RECEIVED.append(signum)
     raise Terminated(signum)
 
