@@ -944,8 +944,12 @@ def test_a_token_service_that_does_not_answer_in_time_is_said_as_it_not_as_bigqu
     result = _scan_with_token_service(_SilentTokenService, tmp_path, monkeypatch)
     assert result.exit_code == 5, result.output
     said = result.stderr.strip().splitlines()[-1]
+    # the deadline or the request's own timeout may end the wait first: either way the token service is named
     assert said.startswith(
-        "error: no token from the token service to refresh the credentials reading the columns of "
-        "my-project.logs._AllLogs after 2 s of retries (retries.deadline_seconds): "
+        tuple(
+            f"error: {start} the token service to refresh the credentials reading the columns of "
+            "my-project.logs._AllLogs after "
+            for start in ("no token from", "cannot reach")
+        )
     ), said
     assert "cannot reach BigQuery" not in said
