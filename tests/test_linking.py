@@ -7195,3 +7195,92 @@ def test_a_node_error_that_kills_nothing_is_not_the_cause_of_a_restart_its_pod_e
     }
     assert "KeyError: 'MODE" in causes
     assert bool(causes - {"KeyError: 'MODE"}) == node_linked, causes
+
+
+def _unreached_and_routes(
+    failure: str,
+    *,
+    failure_service: str = "api",
+    failure_project: str = "p",
+    failure_start: float = 0,
+    routes_start: float = 10,
+    failure_severity: str = "ERROR",
+) -> list[dict[str, Any]]:
+    """An application's error, printed to stderr on another instance and without a trace, every 40 s for six
+    minutes, and the `api` service's two routes failing with 500s every 40 s for six minutes: nothing but the
+    service, the project and the minutes join them."""
+    entries = []
+    for i in range(9):
+        failed = run_entry(
+            failure_start + i * 40,
+            severity=failure_severity,
+            service=failure_service,
+            revision=f"{failure_service}-00001-abc",
+            instance="worker-1",
+            text=failure,
+        )
+        failed["logName"] = f"projects/{failure_project}/logs/run.googleapis.com%2Fstderr"
+        failed["resource"]["labels"]["project_id"] = failure_project
+        entries.append(failed)
+        for path in ("/invoices/81", "/reports/weekly"):
+            entries.append(
+                request(routes_start + i * 40, path, 500, instance="", trace=f"projects/p/traces/{i}{path}")
+            )
+    return entries
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        # a driver naming its engine (psycopg2 and libpq's hint, ioredis by its port)
+        'psycopg2.OperationalError: connection to server at "10.30.0.5", port 5432 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?",
+        "Error: connect ECONNREFUSED 10.30.0.11:6379",
+        "pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on '10.30.0.3' ([Errno 111] "
+        'Connection refused)")',
+        # Python's own exception of a refused connect, as asyncio and asyncpg raise it
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('10.30.0.5', 5432)",
+        # a server named only by its address (MongoDB's Node driver, a Go dial)
+        "MongoServerSelectionError: connect ECONNREFUSED 10.30.0.9:27017",
+        "failed to connect to `host=10.30.0.7 user=orders database=orders`: dial error (dial tcp 10.30.0.7:5432: "
+        "connect: connection refused)",
+        # a pool that waited in vain, naming no server
+        "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out "
+        "after 30000ms.",
+    ],
+)  # fmt: skip
+def test_a_service_that_cannot_reach_its_server_causes_its_routes_5xx(failure: str) -> None:
+    """The service's code says it could not reach a server it depends on while its routes fail with 500s in the
+    same minutes: the routes fail because of it, though no trace or instance joins them."""
+    report = scan_entries(_unreached_and_routes(failure))
+    error = next(c for c in report.clusters if c.kind != "request")
+    routes = [c for c in report.clusters if c.kind == "request"]
+    assert len(routes) == 2
+    for route in routes:
+        assert error.fingerprint in route.causes
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.root == error.fingerprint
+    assert "says it could not reach" in incident.story
+
+
+@pytest.mark.parametrize(
+    ("failure", "kwargs"),
+    [
+        # another service, another project, a failure long after the routes began to fail, or an hour before
+        ("Error: connect ECONNREFUSED 10.30.0.11:6379", {"failure_service": "search"}),
+        ("Error: connect ECONNREFUSED 10.30.0.11:6379", {"failure_project": "staging"}),
+        ("Error: connect ECONNREFUSED 10.30.0.11:6379", {"failure_start": 1200}),
+        ("Error: connect ECONNREFUSED 10.30.0.11:6379", {"routes_start": 3600}),
+        # a warning that it reconnects, an error naming neither a server nor a pool, a reset by a client
+        ("Error: connect ECONNREFUSED 10.30.0.11:6379", {"failure_severity": "WARNING"}),
+        ("KeyError: 'customer_id'", {}),
+        ("BrokenPipeError: [Errno 32] Broken pipe", {}),
+    ],
+)  # fmt: skip
+def test_an_unreached_server_is_not_told_for_routes_it_cannot_explain(
+    failure: str, kwargs: dict[str, Any]
+) -> None:
+    report = scan_entries(_unreached_and_routes(failure, **kwargs))
+    error = next(c for c in report.clusters if c.kind != "request")
+    for route in (c for c in report.clusters if c.kind == "request"):
+        assert error.fingerprint not in route.causes

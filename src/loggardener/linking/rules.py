@@ -1064,6 +1064,68 @@ def _service_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Li
                     )
 
 
+def _unreached_server(cluster: Cluster) -> str | None:
+    """What an application's error says its code could not reach, if it says so: a server of an engine whose
+    connection failed (`DATASTORE_CLIENTS` beside `CONNECTION_LOST` or `DATASTORE_GONE`: psycopg2's `… port 5432
+    failed: Connection refused`, ioredis' `connect ECONNREFUSED …:6379`), a host by its address whose connection
+    failed (MongoDB's `MongoServerSelectionError: connect ECONNREFUSED 10.30.0.9:27017`, pgx's `dial tcp
+    10.30.0.7:5432: connect: connection refused`), or a pool that waited in vain for a connection
+    (`POOL_TIMED_OUT`)."""
+    if (
+        cluster.kind == "request"
+        or role(cluster) != ERROR
+        or not _runs_code(cluster)
+        or not _is_failure(cluster)
+    ):
+        return None
+    head = _head(cluster) + f"\n{cluster.stack_pattern or ''}"[:MENTION_CHARS]
+    if POOL_TIMED_OUT.search(head) is not None:
+        return "a connection from its pool"
+    if _SERVER_GONE.search(head) is None:
+        return None
+    engines = [engine for engine, pattern in _ENGINE_CLIENTS if pattern.search(head)]
+    if len(engines) == 1:
+        return f"its {engines[0]} server"
+    address = _ADDRESS.search(head)
+    return None if address is None else f"the server at {inline_code(address.group(1))}"
+
+
+def _projects(cluster: Cluster) -> set[str]:
+    return {sample.project for sample in cluster.samples if sample.project}
+
+
+def _dependency_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A service's own routes failing (5xx responses) while its code says it could not reach a server it depends
+    on (`_unreached_server`) are that failure's effect: in the same service and project (and revision, when both
+    were deployed), in the same minutes (`_same_minutes`), the 5xx beginning no earlier than `SERVICE_SLACK`
+    before the error (responses failing long before are another failure's). Nothing else need join them: an
+    error a library prints to stderr carries no trace, and a request log exported without its instance has none."""
+    causes = [(cluster, said) for cluster in clusters if (said := _unreached_server(cluster)) is not None]
+    for effect in clusters if causes else ():
+        if not any(status.startswith("5") for status in _failed_statuses(effect)):
+            continue
+        services, projects = _main_services(effect), _projects(effect)
+        revisions = facts.cluster_revisions.get(effect.fingerprint, {})
+        for cause, said in causes:
+            theirs = facts.cluster_revisions.get(cause.fingerprint, {})
+            if (
+                not services & _main_services(cause)
+                or (projects and _projects(cause) and not projects & _projects(cause))
+                or (revisions and theirs and not set(revisions) & set(theirs))
+                or effect.first_seen + SERVICE_SLACK < cause.first_seen
+                or not _same_minutes(cause, effect, facts)
+            ):
+                continue
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "service",
+                f"in {' and '.join(_q(s) for s in sorted(services & _main_services(cause)))}, "
+                f"{_q(effect.title)} ({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)}) while {_q(cause.title)} "
+                f"says it could not reach {said} ({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 def route_pattern(route: str) -> re.Pattern[str] | None:
     """A route as it appears in text, in a URL or alone (`{id}`: any segment); None when too generic.
 
@@ -1581,6 +1643,8 @@ relational engine), go-sql-driver's `Error 1040 (08004): …` (a MySQL error num
 port after its host, quoted or not (`10.31.0.3:5432`, `port 5432 failed`, Prisma's ``at `10.31.0.3`:`5432` ``)."""
 CONNECTION_LOST = (
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
+    # Python's exceptions of those errnos and asyncio's text of a connect that failed
+    r"Connection(?:Refused|Reset)Error\b|\bConnect call failed\b|"
     r"(?<![\w-])conn closed\b|closed the connection|broken pipe|could not connect|connection timed out|"
     r"shutting down|terminating connection|Connection terminated\b|Error 111\b|"
     r"Can't connect to MySQL server|Lost connection to MySQL server|Can't reach database server\b|"
@@ -1597,7 +1661,8 @@ outage (`_outage_links`) read: refused, reset, closed or lost, `terminating conn
 `conn closed`, Prisma's `Can't reach database server at …`, Jedis' `Unexpected end of stream.`, Lettuce's `Unable
 to connect to …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available
 to service this operation`, Connector/J's `Communications link failure`, PgJDBC's `An I/O error occurred while
-sending to the backend`; not a password or a statement refused."""
+sending to the backend`, Python's `ConnectionRefusedError: [Errno 111] Connect call failed ('10.30.0.5', 5432)`
+(asyncio's, asyncpg's); not a password or a statement refused."""
 DATASTORE_GONE = (
     r"the database system is|server has gone away|Is the server running\b|Server shutdown in progress|"
     r"unexpected EOF|driver: bad connection|\binvalid connection\b(?! string)|"
@@ -2624,6 +2689,7 @@ def find_links(
     _earlier_failure_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
+    _dependency_links(clusters, facts, links)
     _job_links(clusters, facts, links)
     _autoscaler_links(clusters, facts, links)
     _volume_links(by_fingerprint, facts, links)
