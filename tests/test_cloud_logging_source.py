@@ -690,6 +690,42 @@ def test_a_credentials_path_with_a_stray_line_break_is_read_without_it(
     )
 
 
+@pytest.mark.parametrize(
+    ("named", "said"),
+    [
+        (
+            "~/key.json",
+            "`~` was not expanded (a shell expands none inside quotes, an env file or a CI setting",
+        ),
+        ("~runner/secrets/sa.json", "write $HOME or the full path instead"),
+        ("gs://acme-keys/sa.json", "copy it here (`gcloud storage cp URL .`) and name the copy"),
+    ],
+)
+def test_a_credentials_path_left_unexpanded_or_a_url_is_said_as_such(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, named: str, said: str
+) -> None:
+    """An env file, a CI setting or quotes leave `~` as it is; the variable names no file to stream either."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "key.json").write_text("{}", encoding="utf-8")  # what `~/key.json` meant
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", named)
+    with pytest.raises(GardenerError) as caught:
+        credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        f"GOOGLE_APPLICATION_CREDENTIALS names {named}, which does not exist; "
+    )
+    assert said in caught.value.message and "standard input" not in caught.value.message
+
+
+def test_a_missing_credentials_file_of_a_plain_path_gets_no_tilde_hint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "key~1.json"))
+    with pytest.raises(GardenerError) as caught:
+        credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert "expand" not in caught.value.message and "URL" not in caught.value.message
+
+
 # --- credentials --------------------------------------------------------------------------------------------
 
 
@@ -2192,6 +2228,24 @@ def test_a_ca_bundle_through_process_substitution_is_read_once_for_the_whole_sca
         writer.join(5)
     assert result.exit_code == 0, result.stderr
     assert "3 entries read" in result.stdout and list((tmp_path / "out").glob("*.md"))
+
+
+def test_a_ca_bundle_variable_with_an_unexpanded_tilde_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loggardener.errors import missing_ca_bundle
+
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "~/corp/ca.pem")
+    said = missing_ca_bundle([None])
+    assert said is not None and said.message.startswith(
+        "REQUESTS_CA_BUNDLE names ~/corp/ca.pem, which does not exist"
+    )
+    assert said.message.endswith(
+        "; `~` was not expanded (a shell expands none inside quotes, an env file or a "
+        "CI setting none at all): write $HOME or the full path instead"
+    )
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/corp-missing/ca.pem")
+    plain = missing_ca_bundle([None])
+    assert plain is not None and "expand" not in plain.message
 
 
 def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -> None:

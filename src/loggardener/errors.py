@@ -171,13 +171,17 @@ def missing_ca_bundle(urls: list[str | None]) -> GardenerError | None:
             problem = _ca_bundle_problem(value)
             if problem is None:
                 return None
+            hint = missing_path_hint(value, variable=True) if problem == _MISSING else ""
             return GardenerError(
                 f"{name} names {value}, which {problem}, and every HTTPS request is verified with the "
                 f"certificate authorities it holds: give the file (PEM) of your certificate authority, or unset "
-                f"{name} to use the bundled ones",
+                f"{name} to use the bundled ones{hint}",
                 ExitCode.BAD_INPUT,
             )
     return None
+
+
+_MISSING = "does not exist"
 
 
 def _ca_bundle_problem(path: str) -> str | None:
@@ -186,7 +190,7 @@ def _ca_bundle_problem(path: str) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return "does not exist"
+        return _MISSING
     except OSError as exc:  # a parent this user cannot search, a link loop
         return f"cannot be read ({exc.strerror or exc})"
     if stat.S_ISDIR(mode):
@@ -222,15 +226,25 @@ def shown_url(url: str) -> str:
 _URL_SCHEME = compile_regex(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def missing_path_hint(path: str) -> str:
+def missing_path_hint(path: str, variable: bool = False) -> str:
     """What a path that is not there was likely meant as, to end its line with ('' when nothing comes to
     mind): a URL (files of this machine are read), a `~` the shell left as it is (it expands none inside
-    quotes), a relative path while the current directory is deleted (a shell left in a removed directory)."""
+    quotes), a relative path while the current directory is deleted (a shell left in a removed directory).
+    With `variable` the path is an environment variable's value, which an env file or a CI setting may have
+    set too (neither expands `~`), and which no standard input can stand for."""
     if _URL_SCHEME.match(path):
+        if variable:
+            fetch = "gcloud storage cp URL ." if path[:5].lower() == "gs://" else "curl -fsSLO URL"
+            return f"; it is a URL, and a file of this machine is read: copy it here (`{fetch}`) and name the copy"
         fetch = "gcloud storage cat URL" if path[:5].lower() == "gs://" else "curl -fsSL URL"
         return (
             f"; it is a URL, and a file of this machine is read: stream it to standard input, `{fetch} | "
             "gardener …`, with `-` as the path"
+        )
+    if path.startswith("~") and variable:
+        return (
+            "; `~` was not expanded (a shell expands none inside quotes, an env file or a CI setting none at "
+            "all): write $HOME or the full path instead"
         )
     if path.startswith("~"):
         return "; the shell did not expand `~` (it does not inside quotes): write $HOME instead, or leave ~ unquoted"

@@ -3,7 +3,8 @@
 Either may be gzip-compressed; `-` reads standard input. NDJSON is streamed line by line, and so is a JSON
 array, except one of a few megabytes at most, which is decoded at once (`WHOLE_ARRAY_BYTES`). JSON values
 one after another that are not one a line (`jq '.[]'` prints each entry over many lines), or entries.list
-pages (`{"entries": [...]}`), are streamed value by value (`_document_records`).
+pages (`{"entries": [...]}`), are streamed value by value (`_document_records`). Pub/Sub messages a log sink
+published (pulled or pushed, `sources.pubsub`) are read as the entries they carry.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import orjson
 
 from loggardener.errors import ExitCode, GardenerError, decode_reason, json_type, missing_path_hint
 from loggardener.regexes import compile_regex
+from loggardener.sources import pubsub
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats, place
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -613,7 +615,10 @@ def _more_values_follow(window: bytes, encoding: str) -> bool:
     return text[end:].lstrip(" \t\r\n")[:1] in ("[", "{")
 
 
-_PAGE_START = compile_regex(r'\{\s*"entries"\s*:\s*\[')
+_PAGE_FIELDS = ("entries", "receivedMessages")
+"""The list field of an answer that holds many entries: entries.list's page, Pub/Sub's pull answer (its
+received messages, each carrying one: `sources.pubsub`)."""
+_PAGE_START = compile_regex(r'\{\s*"(?:entries|receivedMessages)"\s*:\s*\[')
 
 
 def _values_not_lines(window: bytes, encoding: str) -> bool:
@@ -626,7 +631,7 @@ def _values_not_lines(window: bytes, encoding: str) -> bool:
         value, end = json.JSONDecoder().raw_decode(text)
     except (ValueError, RecursionError):  # cut off by the window, or damaged: read line by line
         return False
-    return "\n" in text[:end] or _is_page(value)
+    return "\n" in text[:end] or _page_items(value) is not None
 
 
 def _starts_with_page(window: bytes, encoding: str) -> bool:
@@ -635,10 +640,15 @@ def _starts_with_page(window: bytes, encoding: str) -> bool:
     return _PAGE_START.match(text) is not None
 
 
-def _is_page(value: Any) -> bool:
-    """An entries.list answer (`{"entries": [...], "nextPageToken": ...}`), not a LogEntry (which has no
-    `entries` field)."""
-    return type(value) is dict and isinstance(value.get("entries"), list)
+def _page_items(value: Any) -> list[Any] | None:
+    """The items of an answer that holds many entries (`_PAGE_FIELDS`: `{"entries": [...], "nextPageToken":
+    ...}`), None for a LogEntry (which has none of those fields)."""
+    if type(value) is dict:
+        for name in _PAGE_FIELDS:
+            items = value.get(name)
+            if isinstance(items, list):
+                return items
+    return None
 
 
 def _document_records(stream: io.RawIOBase, path: str, holders: bool) -> Iterator[RawRecord]:
@@ -651,8 +661,9 @@ def _document_records(stream: io.RawIOBase, path: str, holders: bool) -> Iterato
 
     def entries() -> Iterator[Any]:
         for value in ijson.items(stream, "", multiple_values=True, use_float=True):
-            if _is_page(value):
-                yield from value["entries"]
+            items = _page_items(value)
+            if items is not None:
+                yield from items
             elif isinstance(value, list):
                 yield from value
             else:
@@ -700,9 +711,9 @@ def _held_entries(stream: io.RawIOBase) -> Iterator[Any]:
                 built = None
             else:
                 yield value
-        elif prefix == "entries" and event == "start_array" and built is not None:  # a page: its entries
-            built, items_at = None, "entries.item"
-        elif prefix == "entries" and event == "end_array" and items_at == "entries.item":
+        elif prefix in _PAGE_FIELDS and event == "start_array" and built is not None:  # a page: its entries
+            built, items_at = None, f"{prefix}.item"
+        elif prefix in _PAGE_FIELDS and event == "end_array" and items_at == f"{prefix}.item":
             items_at = None
         elif built is not None:
             built.event(event, value)
@@ -894,8 +905,14 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
         )
     except RecursionError:
         return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
-    # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
-    if brackets <= MAX_DEPTH and "\\u" not in line and type(item) is dict:
+    # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk (a Pub/Sub message's
+    # entry, decoded from its data, may)
+    if (
+        brackets <= MAX_DEPTH
+        and "\\u" not in line
+        and type(item) is dict
+        and ("message" not in item or not pubsub.is_envelope(item))
+    ):
         return RawRecord(line_number, item)
     if type(item) is list and any(type(entry) is dict for entry in item):
         return [_record(line_number, entry, "line") for entry in item]
@@ -1072,6 +1089,12 @@ def entry_record(position: int, item: Any, unit: str, page: int | None = None) -
 def _record(position: int, item: Any, unit: str, clean: bool = True, page: int | None = None) -> RawRecord:
     if not isinstance(item, dict):
         return _unusable(position, unit, page, f"expected a LogEntry object, found a JSON {json_type(item)}")
+    if "message" in item and pubsub.is_envelope(item):  # a message a log sink published: its entry
+        unit = f"{pubsub.CARRIER} of {unit}"
+        item = pubsub.carried(item)
+        if isinstance(item, str):
+            return _unusable(position, unit, page, item)
+        clean = True
     if not clean:
         return RawRecord(position, item, unit=unit, page=page)
     try:

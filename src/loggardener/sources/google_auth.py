@@ -21,6 +21,7 @@ from loggardener.errors import (
     ExitCode,
     GardenerError,
     json_type,
+    missing_path_hint,
     shown_url,
     untrusted_certificate,
 )
@@ -485,7 +486,7 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
         regular = stat.S_ISREG(os.stat(path).st_mode)
         data = files.read_unless_silent_pipe(path, _KEY_FILE_BYTES)
     except FileNotFoundError:
-        return "does not exist", None
+        return f"does not exist{missing_path_hint(path, variable=True)}", None
     except IsADirectoryError:
         return "is a directory, not a key file", None
     except OSError as exc:

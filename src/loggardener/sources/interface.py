@@ -21,7 +21,8 @@ class RawRecord(NamedTuple):
     entry: dict[str, Any] | None
     error: str | None = None
     unit: str = "line"
-    """What `position` counts, for messages: "line" (NDJSON) or "entry" (JSON array, API pages)."""
+    """What `position` counts, for messages: "line" (NDJSON) or "entry" (JSON array, API pages), after what
+    the entry came in when that was no export's own item ("Pub/Sub message of line": `sources.pubsub`)."""
     occurrences: Occurrences | None = None
     """Set by a source that aggregates: the entry stands for `occurrences.count` entries (see `Occurrences`)."""
     page: int | None = None
