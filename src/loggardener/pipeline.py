@@ -255,44 +255,55 @@ class Scan:
             else self._parsed(source.records(), awaiting),
             awaiting,
         )
-        for entry, occurrences in parsed:
-            weight = 1 if occurrences is None else occurrences.count
-            timestamp = entry.timestamp
-            if (start is not None and timestamp < start) or (end is not None and timestamp >= end):
-                self._skip_entry(entry, "outside the window", weight)
-                first, last = self._outside or (timestamp, timestamp)
-                self._outside = (min(first, timestamp), max(last, timestamp))
-                continue
-            self._inside += 1
-            service = entry.service
-            if services and service not in services:
-                if service and len(self._other_services) < MAX_SERVICES_LISTED:
-                    self._other_services.add(service)
-                self._skip_entry(entry, "other service", weight)
-                continue
-            self._matched_services.add(service)
-            log_name = entry.log_name
-            # entries share a few log names; a sink of a whole organization names at most MAX_PROJECTS_LISTED
-            if log_name != self._log_name and len(self._projects) < MAX_PROJECTS_LISTED:
-                self._log_name = log_name
-                project = log_project(log_name)  # cached
-                if project is not None:
-                    self._projects.add(project)
-            revision = entry.revision
-            if revision or service:
-                if isinstance(entry, Quiet):
-                    status = entry.status
-                else:
-                    status = entry.http.status if entry.http is not None else None
-                if status is not None and status < 500:
-                    if revision:
-                        self._healthy_revisions.add(revision)
-                        # per service: two services may name revisions alike (App Engine's versions)
-                        if service and revision not in self._serving.get(service, ()):
-                            self._serving.setdefault(service, set()).add(revision)
-                    elif service and status < 400:
-                        self._healthy_services.add(service)
-            yield entry, occurrences
+        # (every entry passes here: the sets and counters it updates are bound once, the count stored at the end)
+        inside = 0
+        matched_services = self._matched_services.add
+        healthy_revisions = self._healthy_revisions.add
+        healthy_services = self._healthy_services.add
+        serving = self._serving
+        projects = self._projects
+        try:
+            for entry, occurrences in parsed:
+                timestamp = entry.timestamp
+                if (start is not None and timestamp < start) or (end is not None and timestamp >= end):
+                    self._skip_entry(
+                        entry, "outside the window", 1 if occurrences is None else occurrences.count
+                    )
+                    first, last = self._outside or (timestamp, timestamp)
+                    self._outside = (min(first, timestamp), max(last, timestamp))
+                    continue
+                inside += 1
+                service = entry.service
+                if services and service not in services:
+                    if service and len(self._other_services) < MAX_SERVICES_LISTED:
+                        self._other_services.add(service)
+                    self._skip_entry(entry, "other service", 1 if occurrences is None else occurrences.count)
+                    continue
+                matched_services(service)
+                log_name = entry.log_name
+                # entries share a few log names; a sink of a whole organization names at most MAX_PROJECTS_LISTED
+                if log_name != self._log_name and len(projects) < MAX_PROJECTS_LISTED:
+                    self._log_name = log_name
+                    project = log_project(log_name)  # cached
+                    if project is not None:
+                        projects.add(project)
+                revision = entry.revision
+                if revision or service:
+                    if isinstance(entry, Quiet):
+                        status = entry.status
+                    else:
+                        status = entry.http.status if entry.http is not None else None
+                    if status is not None and status < 500:
+                        if revision:
+                            healthy_revisions(revision)
+                            # per service: two services may name revisions alike (App Engine's versions)
+                            if service and revision not in serving.get(service, ()):
+                                serving.setdefault(service, set()).add(revision)
+                        elif service and status < 400:
+                            healthy_services(service)
+                yield entry, occurrences
+        finally:
+            self._inside += inside
 
     def _with_heads(
         self, parsed: Iterator[tuple[LogEntry | Quiet, Occurrences | None]], awaiting: set[GroupKey]
@@ -311,6 +322,7 @@ class Scan:
         window: deque[tuple[tuple[LogEntry | Quiet, Occurrences | None], _SkimSource | None]] = deque()
         # per stream of such a report, the time of its latest line
         reports: dict[GroupKey, datetime] = {}
+        wait, release = window.append, window.popleft  # (bound once: every single entry waits)
         for item in parsed:
             entry, single = item[0], item[1] is None
             # (a counted record is reassembled apart, `_events`: no line of its stream's, which it may come between)
@@ -335,9 +347,9 @@ class Scan:
             if not single:
                 yield item
                 continue
-            window.append((item, self._skimmed if isinstance(entry, Quiet) else None))
+            wait((item, self._skimmed if type(entry) is Quiet else None))
             if len(window) > _HEAD_WINDOW:
-                yield window.popleft()[0]
+                yield release()[0]
         while window:
             yield window.popleft()[0]
 
@@ -388,24 +400,29 @@ class Scan:
         self, records: Iterable[RawRecord], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         """The entries of `records`, in order: each read counted, the malformed and duplicates skipped."""
+        # (every entry passes here: what it calls is bound once)
         parser = self._parser
+        count_read = self._count_read
+        repeated = self._repeated
+        fast = self._fast
         for record in records:
             occurrences = record.occurrences
             weight = 1 if occurrences is None else occurrences.count
-            self._count_read(weight)
+            count_read(weight)
             raw = record.entry
             if raw is None:
                 self._malformed(record.position, None, record.error or "unreadable", weight)
                 continue
-            if occurrences is None and self._repeated(raw.get("insertId"), raw.get("timestamp")):
+            if occurrences is None and repeated(raw.get("insertId"), raw.get("timestamp")):
                 self._skip(record.position, self._redact(str(raw["insertId"])), "duplicate")
                 continue
-            skim = self._fast and occurrences is None
+            skim = fast and occurrences is None
             entry = parse_record(parser, record.position, record.unit, raw, skim)
-            if skim and awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
-                entry = parse_record(parser, record.position, record.unit, raw, False)
-            if type(entry) is Quiet and entry.text:
-                self._skimmed = record
+            if type(entry) is Quiet:
+                if awaiting and stream_key(entry) in awaiting:  # parsed in full: a `LogEntry` or malformed
+                    entry = parse_record(parser, record.position, record.unit, raw, False)
+                elif entry.text:
+                    self._skimmed = record
             if isinstance(entry, str):
                 insert_id = raw.get("insertId")
                 insert_id = insert_id if isinstance(insert_id, str) else None
@@ -622,6 +639,7 @@ class Scan:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
         facts = self.linker.facts
+        observe_quiet = facts.observe_quiet
         add = self._clusterer.add
         skipped = self._skipped
         sink = self._sink
@@ -631,7 +649,7 @@ class Scan:
         last_seen: datetime | None = None
         for event in self._events(source):
             if isinstance(event, Quiet):  # below WARNING, as its one-entry event would be
-                facts.observe_quiet(event)
+                observe_quiet(event)
                 if sink is None:  # `_skip_entry` without its call
                     skipped[below] += 1
                 else:

@@ -982,12 +982,7 @@ class Reassembler:
     def events_and_quiet(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[Event | Quiet]:
         """`events`, where a `Quiet` record (a plain line below WARNING the parser skimmed) comes out in the
         place its one-entry event would, after ending the open traceback group of its key as such a line does."""
-        return self._join_preambles(self._reassemble(self._timed(entries)))
-
-    def _timed(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[LogEntry | Quiet]:
-        for entry in entries:
-            self._now = entry.timestamp
-            yield entry
+        return self._join_preambles(self._reassemble(entries))
 
     def _join_preambles(self, items: Iterator[Event | Quiet]) -> Iterator[Event | Quiet]:
         """Each record's preamble (`levels.is_preamble`: java.util.logging's `Dec 01, 2026 5:00:00 AM
@@ -1039,7 +1034,8 @@ class Reassembler:
     def _reassemble(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[Event | Quiet]:
         gap = self._gap
         for entry in entries:
-            timestamp = entry.timestamp
+            # the input's latest time, which `_join_preambles` reads (one generator layer fewer per entry)
+            self._now = timestamp = entry.timestamp
             previous = self._previous
             if previous is not None:  # the direction of time in the input (see `_flush`)
                 if timestamp < previous:
@@ -1053,7 +1049,8 @@ class Reassembler:
                 if held is None or timestamp - held[0] > gap or held[1] - timestamp > gap:
                     yield from self._flush_stale(timestamp)
             if isinstance(entry, Quiet):
-                if entry.text:  # what a plain text line below WARNING does below
+                # what a plain text line below WARNING does below, when a group or an intro is open
+                if entry.text and (self._groups or self._intros):
                     quiet_key = (entry.log_name, entry.service, entry.instance, entry.revision)
                     quiet_group = self._groups.get(quiet_key)
                     if quiet_group is not None and not _in_report(quiet_group, timestamp):
