@@ -3360,6 +3360,13 @@ def test_a_backup_that_did_not_complete_is_p1_even_once(message: str) -> None:
         ("nightly run: 12 backups completed, 0 backups failed", "ERROR"),
         ("backup failed over to the secondary region, continuing", "WARNING"),  # below ERROR
         ("pg_dump: warning: there are circular foreign-key constraints on this table", "ERROR"),
+        # a restore is not a backup that did not complete, nor is a count of none
+        ("restore from backup failed: snapshot orders-20261203 not found", "ERROR"),
+        ("restoring backup failed for instance billing-db", "ERROR"),
+        ("nightly summary: backups failed: 0, succeeded: 12", "ERROR"),
+        ("backup failed=0 succeeded=12", "ERROR"),
+        ("zero backups failed tonight", "ERROR"),
+        ("none of the backups failed", "ERROR"),
     ],
 )
 def test_a_backup_that_ran_is_no_failed_backup(message: str, severity: str) -> None:
@@ -3438,11 +3445,27 @@ def test_work_its_caller_canceled_is_noise(message: str) -> None:
     assert (ranked.priority, ranked.reasons[0][:41]) == ("P3", "work canceled by whoever started it (25 e")
 
 
-def test_a_timeout_is_no_canceled_work() -> None:
-    ranked = prioritizer.rank(
-        _errors('Post "http://payments:8080/charge": context deadline exceeded', events=25)
-    )
-    assert ranked.priority == "P1"
+@pytest.mark.parametrize(
+    "message",
+    [
+        'Post "http://payments:8080/charge": context deadline exceeded',
+        # gRPC's status name for a timeout, written without a space
+        "rpc error: code = DeadlineExceeded desc = context canceled",
+        "upstream call failed: DEADLINE_EXCEEDED; context canceled",
+    ],
+)
+def test_a_timeout_is_no_canceled_work(message: str) -> None:
+    assert prioritizer.rank(_errors(message, events=25)).priority == "P1"
+
+
+def test_canceled_work_without_end_is_no_noise() -> None:
+    ranked = prioritizer.rank(_errors("request failed: context canceled", events=1000))
+    assert ranked.reasons[0][:35] != "work canceled by whoever started it"
+
+
+def test_client_tls_handshakes_without_end_are_no_noise() -> None:
+    ranked = prioritizer.rank(_errors("http: TLS handshake error from 10.128.0.7:40312: EOF", events=1000))
+    assert ranked.reasons[0][:35] != "clients failed the TLS handshake be"
 
 
 @pytest.mark.parametrize(

@@ -644,7 +644,9 @@ _DATA_CORRUPTION = [
 # the dump tools' own error lines (`pg_dump: error: …`, `mysqldump: Got error: 2013: …`). There is no new restore
 # point until it runs, however many times it failed.
 _BACKUP_FAILED = [
-    r"(?i)(?<!\b0 )(?<!\bno )\bbackups?(?: job| run| of [^\n]{1,80}?)? (?:has |have )?failed\b",
+    # not a restore (`restore from backup failed`) nor a count of none (`zero backups failed`, `backups failed: 0`)
+    r"(?i)(?<!\b0 )(?<!\bno )(?<!\bzero )(?<!\bnone of the )(?<!\bfrom )(?<!\brestore )(?<!\brestoring )"
+    r"\bbackups?(?: job| run| of [^\n]{1,80}?)? (?:has |have )?failed\b(?!\s*[:=]\s*0\b)",
     r"(?i)\bfailed to (?:create|take|run|complete|upload|write|finish) (?:the |a )?(?:\w+ ){0,2}backup\b",
     r"(?m)^(?:pg_dump|pg_dumpall|pg_basebackup|mysqldump|mysqlpump|mongodump): (?:error|Got error)\b",
 ]
@@ -682,9 +684,10 @@ _CLIENT_TLS_HANDSHAKE = [
 ]
 
 # Work canceled by whoever started it: Go's `context canceled` (a caller that hung up, a shutdown; a timeout reads
-# `context deadline exceeded`), gRPC's `code = Canceled`. Nothing failed on its own.
+# `context deadline exceeded`, gRPC's `DeadlineExceeded`/`DEADLINE_EXCEEDED`), gRPC's `code = Canceled`. Nothing
+# failed on its own.
 _WORK_CANCELED = [
-    r"(?i)\A(?![\s\S]*deadline exceeded)[\s\S]*?(?:\bcontext canceled\b|\bcode = Canceled\b)",
+    r"(?i)\A(?![\s\S]*deadline[ _]?exceeded)[\s\S]*?(?:\bcontext canceled\b|\bcode = Canceled\b)",
 ]
 
 # A retry the program schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
@@ -1412,6 +1415,7 @@ def default_rules() -> list[PriorityRule]:
             "connection, old TLS stacks): {event_word} {when}; no request of yours failed, whatever level the "
             "server wrote it at",
             message_patterns=_CLIENT_TLS_HANDSHAKE,
+            max_events=200,
         ),
         PriorityRule(
             name="proxy-upstream-failed",
@@ -1986,6 +1990,8 @@ def default_rules() -> list[PriorityRule]:
             # after `data-loss` (`dropped 812 events: context canceled` is data loss) and the rules of GKE's own
             # components (konnectivity-agent's `could not read stream` … `context canceled`)
             message_patterns=_WORK_CANCELED,
+            # a deploy's drained connections, not a thousand: beyond that something cancels work on its own
+            max_events=200,
         ),
         PriorityRule(
             name="exception-refused-connection",

@@ -667,7 +667,7 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
     access_request = (
         "IF(STRPOS(line_text, ' HTTP/') > 0 OR STRPOS(line_text, '[GIN]') > 0 "
-        f"OR STRPOS(line_text, '{UWSGI_REQUEST_MARK}') > 0 "
+        f"OR STRPOS(line_text, {_string(UWSGI_REQUEST_MARK)}) > 0 "
         f"OR REGEXP_CONTAINS(line_text, {_string('^' + BARE_REQUEST_PATTERN)}), "
         f"REGEXP_EXTRACT(line_text, {_string(_ACCESS_REQUEST)}), NULL)"
     )
