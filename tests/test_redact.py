@@ -5431,3 +5431,66 @@ def test_redis_migrates_auth_options_are_redacted(command: str) -> None:
     redacted = Redactor().redact(command.format(p=password))
     assert password not in redacted
     assert "orders:1" in redacted and ("migrator" in redacted or "AUTH2" not in command)
+
+
+def _password_piece(rng: random.Random, size: int) -> str:
+    """A piece of a generated password: letters and at least one digit."""
+    return _generated(rng, size - 1) + rng.choice(string.digits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # more than three pieces between libpq's names
+        "host=db user=app password={a} {b} {c} {d} {e} dbname=app",
+        # the password first in its string, before a name of libpq's
+        "sslpassword={a} {b} sslmode=verify-full host=db",
+        # a name of libpq's added in recent versions, of pgx's or of pgbouncer's next
+        "host=pg-a,pg-b user=app password={a} {b} target_session_attrs=read-write",
+        "host=db user=app password={a} {b} tcp_user_timeout=1000",
+        "host=db user=app password={a} {b} pool_max_conns=10",
+        "ledger = host=10.0.0.4 dbname=ledger user=ledger password={a} {b} pool_size=20",
+        # the string's end: its closing quote, its line's end
+        'conninfo "dbname=app password={a} {b}" invalid',
+        "dsn 'host=pg user=etl password={a} {b}': connection refused",
+        "psql: error: connection to server failed: password={a} {b}",
+        # a file of such lines: pg_service.conf, MySQL's option file
+        "[orders]\nhost=pg-main\nuser=orders_rw\npassword={a} {b}\nsslmode=require",
+        "[client]\nuser = report\npassword = {a} {b}\nhost = db.internal",
+    ],
+)
+def test_a_conninfo_password_cut_at_spaces_runs_to_the_next_name_or_the_strings_end(text: str) -> None:
+    rng = random.Random(text)
+    pieces = {name: _password_piece(rng, rng.randrange(4, 12)) for name in "abcde"}
+    redacted = Redactor().redact(text.format(**pieces))
+    assert "[REDACTED:password]" in redacted
+    assert not [piece for piece in pieces.values() if piece in redacted]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "level=error user=bob password=[REDACTED:password] rejected by=ldap",
+        "password=[REDACTED:password] (attempt 3) user=ana",
+        "host=db user=app password=[REDACTED:password] -v dbname=app",
+        "host=pg port=5432 user=ro sslmode=require application_name=orders-api keepalives_idle=30: timeout",
+        "work_mem=64MB maintenance_work_mem=1GB shared_buffers=2GB effective_cache_size=6GB",
+    ],
+)
+def test_words_and_settings_beside_a_conninfo_password_stay(text: str) -> None:
+    """A sentence's words, a flag and the settings after a password are none of its pieces."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize("piece", ["dishwasher", "tangerine", "Marigold", "ab"])
+def test_a_piece_libpq_quotes_is_a_value_whatever_its_case(piece: str) -> None:
+    text = f'psycopg2.ProgrammingError: invalid dsn: missing "=" after "{piece}" in connection info string'
+    assert f'"{piece}"' not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "name", ["dbname", "sslmode", "sslmod", "hostadr", "keepalives_idle", "orders_replica"]
+)
+def test_a_name_libpq_quotes_stays_also_mistyped(name: str) -> None:
+    text = f'invalid dsn: missing "=" after "{name}" in connection info string'
+    assert Redactor().redact(text) == text

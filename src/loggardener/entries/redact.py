@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import difflib
 import functools
 import importlib.util
 import itertools
@@ -4212,29 +4213,79 @@ _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
 _CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
-# libpq's connection keywords (PostgreSQL's "Parameter Key Words"), which its `key=value` strings separate with spaces
+# libpq's connection keywords (PostgreSQL's "Parameter Key Words", to version 18), which its `key=value` strings
+# separate with spaces
 _LIBPQ_KEYWORDS = frozenset(
     (
-        b"host", b"hostaddr", b"port", b"dbname", b"user", b"password", b"passfile", b"connect_timeout",
-        b"client_encoding", b"options", b"application_name", b"fallback_application_name", b"keepalives",
-        b"sslmode", b"sslcert", b"sslkey", b"sslrootcert", b"sslcrl", b"sslpassword", b"target_session_attrs",
-        b"load_balance_hosts", b"gssencmode", b"krbsrvname", b"service", b"channel_binding", b"require_auth",
+        b"host", b"hostaddr", b"port", b"dbname", b"user", b"password", b"passfile", b"require_auth",
+        b"channel_binding", b"connect_timeout", b"client_encoding", b"options", b"application_name",
+        b"fallback_application_name", b"keepalives", b"keepalives_idle", b"keepalives_interval", b"keepalives_count",
+        b"tcp_user_timeout", b"replication", b"gssencmode", b"sslmode", b"requiressl", b"sslnegotiation",
+        b"sslcompression", b"sslcert", b"sslkey", b"sslkeylogfile", b"sslpassword", b"sslcertmode", b"sslrootcert",
+        b"sslcrl", b"sslcrldir", b"sslsni", b"requirepeer", b"ssl_min_protocol_version", b"ssl_max_protocol_version",
+        b"min_protocol_version", b"max_protocol_version", b"krbsrvname", b"gsslib", b"gssdelegation", b"service",
+        b"target_session_attrs", b"load_balance_hosts", b"oauth_issuer", b"oauth_client_id", b"oauth_client_secret",
+        b"oauth_scope",
     )
 )  # fmt: skip
-_LIBPQ_PAIR_BEFORE = compile_regex(rb"(?:^|\s)([a-z_]{2,32})=[^\s=]{1,256}[ \t]{1,4}$")
-# the words a space cut from the password, up to libpq's next keyword and its `=`
-_LIBPQ_REST = compile_regex(rb"(?:[ \t]{1,4}[^\s=]{1,256}){1,3}?(?=[ \t]{1,4}([a-z_]{2,32})=)")
+# A `name=value` piece before the password's name, whitespace apart: in a connection string (libpq's, pgx's and
+# pgbouncer's add their own names: `pool_max_conns=`, `pool_size=`), or a line before in a file of such lines
+# (`pg_service.conf`, MySQL's `.my.cnf`, whose `=` may stand between spaces).
+_CONNINFO_PAIR_BEFORE = compile_regex(
+    rb"(?:^|\s)([a-z][a-z0-9_]{1,40})[ \t]{0,2}=[ \t]{0,2}[^\s=]{1,256}\s{1,4}$"
+)
+# the pieces a space cut from the password: up to the next piece's name and its `=`, or to where the string ends
+# (its closing quote, its line's end)
+_CONNINFO_REST = compile_regex(
+    rb"((?:[ \t]{1,4}[^\s=\"'`]{1,256}){1,8}?)(?:[ \t]{1,4}([a-z][a-z0-9_]{1,40})[ \t]?=|[\"'`]|[ \t]*(?:\r?\n|$))"
+)
+_PIECE_PUNCTUATION = ".,;:!?()[]{}<>"
+
+
+def _generated_piece(piece: bytes) -> bool:
+    """A piece of a generated password (`Lm9Zx4`): letters and digits; not a word of a sentence after it
+    (`rejected`, `(attempt`, `3`), a flag (`-AsSecureString)`) or a placeholder."""
+    word = piece.decode("utf-8", "replace").strip(_PIECE_PUNCTUATION)
+    if word[:1] in ("", "-") or _placeholder(word):
+        return False
+    return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+
+
+# libpq's complaint quotes the piece it read as a name where a space cut an unquoted value (`password=ab cd` gives
+# `missing "=" after "cd" in connection info string`): any piece but a name is a value's, of any length and in any
+# case (`"dishwasher"`). A name stays: one of libpq's, one mistyped (`"sslmod"`), a database's or a schema's in
+# `_` (`orders_replica`, given without its `dbname=`).
+_LIBPQ_PIECE = compile_regex(rb'missing "=" after "([^"\s]{1,256})" in connection info string')
+_LIBPQ_NAMES = sorted(keyword.decode() for keyword in _LIBPQ_KEYWORDS)
+_SNAKE_NAME = compile_regex(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+
+
+def _libpq_piece_spans(data: bytes) -> Iterator[Span]:
+    for match in _LIBPQ_PIECE.finditer(data):
+        piece = match.group(1).decode("utf-8", "replace")
+        if _SNAKE_NAME.fullmatch(piece) or difflib.get_close_matches(
+            piece.lower(), _LIBPQ_NAMES, n=1, cutoff=0.8
+        ):
+            continue
+        if not _marked(data, *match.span(1)):
+            yield *match.span(1), "password", _CONTEXT
 
 
 def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     """Where a password that `end` cut at a space ends in a connection string: at the next `;`, if the key
-    follows a `;` or another `Key=` follows that `;`; in libpq's string (`host=db user=app password=X Y dbname=app`,
-    which libpq cannot read: it says `missing "=" after "Y"`), before the next keyword."""
-    before = _LIBPQ_PAIR_BEFORE.search(data, max(0, key_start - 300), key_start)
-    if before is not None and before.group(1) in _LIBPQ_KEYWORDS:
-        rest = _LIBPQ_REST.match(data, end)
-        if rest is not None and rest.group(1) in _LIBPQ_KEYWORDS:
-            return rest.end()
+    follows a `;` or another `Key=` follows that `;`; in a string of `name=value` pieces (`host=db user=app
+    password=X Y dbname=app`, which libpq cannot read: it says `missing "=" after "Y"`), before the next piece's name
+    or at the string's end: whatever the words between libpq's own names, otherwise only words no sentence has
+    (`password=X Y pool_max_conns=10`, `sslpassword=X Y sslmode=…` first in its string, `password=X Y"` at its end;
+    not `password=X rejected by=ldap`)."""
+    rest = _CONNINFO_REST.match(data, end)
+    if rest is not None:
+        before = _CONNINFO_PAIR_BEFORE.search(data, max(0, key_start - 300), key_start)
+        name = rest.group(2)
+        if before is not None and before.group(1) in _LIBPQ_KEYWORDS and name in _LIBPQ_KEYWORDS:
+            return rest.end(1)
+        if all(_generated_piece(piece) for piece in rest.group(1).split()):
+            return rest.end(1)
     semicolon = _TO_SEMICOLON.match(data, end)
     if semicolon is None:
         return end
@@ -6730,6 +6781,8 @@ class Redactor:
             spans.extend(_connect_call_spans(data))
         if data.find(b"(") >= 0 and (callees := [c for c in _SIGNATURE_CALLEES if data.find(c) >= 0]):
             spans.extend(_signature_spans(data, callees))
+        if data.find(b'missing "=" after') >= 0:
+            spans.extend(_libpq_piece_spans(data))
         if data.find(b"login=") >= 0 or data.find(b' * "') >= 0:
             spans.extend(_option_login_spans(data))
         if data.find(b"::") >= 0:
