@@ -4628,6 +4628,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key_start, key_end = _span(match, b"key")
         if data[key_end : key_end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, key_start):
             continue  # a marker's kind (`[REDACTED:password]: for svc`): redacting is idempotent
+        if data[key_end : key_end + 2] == b"::":
+            continue  # a scope's operator (PHP's `JWT::encode(…)`, Ruby's `JWT::DecodeError`): a member's name follows
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
