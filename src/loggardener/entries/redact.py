@@ -2183,7 +2183,10 @@ _CONNECT_CALL = _Deferred(
 # `wifiMulti.addAP`, an access point's `WiFi.softAP`)
 _WIFI_STATION = compile_regex(rb"(?i)(?:wlan|wifi|sta_if|station)[A-Za-z0-9_]{0,16}\.\Z")
 _DN_ARGUMENT = compile_regex(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
-_CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
+# a call's argument: quoted, an Erlang binary (`<<"X">>`), or bare
+_CALL_ARGUMENT = compile_regex(
+    rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<<\"(?:[^\"\\]|\\.)*\">>|[^,'\"\s][^,'\"]*"
+)
 _DSN_ARGUMENT = compile_regex(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK_HEADER = compile_regex(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
@@ -5941,26 +5944,122 @@ _SIGNATURES = {
     b"ftp_login": (2,),
     b"ldap_bind": (2,),
 }
-_SIGNATURE_CALLEES = tuple(_SIGNATURES)
+# Calls that key a MAC, a cipher, a signature or a password hash, with the places of their keys, as a stack frame
+# shows its arguments (PHP cuts each string to 15 characters and `...`: what is left is the key's start) or as a
+# traceback's source line writes a literal: PHP's `hash_hmac(algo, data, X)`, `openssl_encrypt(data, cipher, X,
+# options, iv)`, libsodium's `(message, nonce, X)`, `password_verify(X, hash)`, Firebase's `JWT::encode(payload, X,
+# alg)`, Laravel's `Encrypter->__construct(X, cipher)`, Defuse's `Crypto::encryptWithPassword(text, X)`; Python's
+# `hmac.new(X, msg)`, PyJWT's `jwt.encode(payload, X)`, Node's `createHmac(alg, X)`, `jwt.sign(payload, X)`. An
+# algorithm, a cipher's name, an IV or a nonce (public by design: each travels beside the ciphertext) is at no such
+# place and stays. A key that looks like a test vector (`0123456789abcdef`) is redacted all the same: the place,
+# not the shape, says it keys the call.
+_KEY_SIGNATURES = {
+    b"hash_hmac": (2,),
+    b"hash_hmac_file": (2,),
+    b"hash_init": (2,),
+    b"hash_hkdf": (1,),
+    b"hash_pbkdf2": (1,),
+    b"openssl_encrypt": (2,),
+    b"openssl_decrypt": (2,),
+    b"openssl_pbkdf2": (0,),
+    b"openssl_pkey_get_private": (1,),
+    b"openssl_pkey_export": (2,),
+    b"openssl_pkey_export_to_file": (2,),
+    b"openssl_pkcs12_read": (2,),
+    b"mcrypt_encrypt": (1,),
+    b"mcrypt_decrypt": (1,),
+    b"sodium_crypto_secretbox": (2,),
+    b"sodium_crypto_secretbox_open": (2,),
+    b"sodium_crypto_stream_xor": (2,),
+    b"sodium_crypto_auth": (1,),
+    b"sodium_crypto_auth_verify": (2,),
+    b"sodium_crypto_generichash": (1,),
+    b"sodium_crypto_pwhash": (1,),
+    b"sodium_crypto_pwhash_str": (0,),
+    b"sodium_crypto_pwhash_str_verify": (1,),
+    b"sodium_crypto_aead_aes256gcm_encrypt": (3,),
+    b"sodium_crypto_aead_aes256gcm_decrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_encrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_decrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_ietf_encrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_ietf_decrypt": (3,),
+    b"sodium_crypto_aead_xchacha20poly1305_ietf_encrypt": (3,),
+    b"sodium_crypto_aead_xchacha20poly1305_ietf_decrypt": (3,),
+    b"password_hash": (0,),
+    b"password_verify": (0, 1),
+    b"Hasher->check": (0, 1),
+    b"Hasher->make": (0,),
+    b"JWT::encode": (1,),
+    b"JWT\\Key->__construct": (0,),
+    b"Encrypter->__construct": (0,),
+    b"Crypto::encryptWithPassword": (1,),
+    b"Crypto::decryptWithPassword": (1,),
+    b"Key::loadFromAsciiSafeString": (0,),
+    b"KeyProtectedByPassword->unlockKey": (0,),
+    b"hmac.new": (0,),
+    b"jwt.encode": (1,),
+    b"jwt.decode": (1,),
+    b"createHmac": (1,),
+    b"createCipheriv": (1,),
+    b"createDecipheriv": (1,),
+    b"jwt.sign": (1,),
+    b"jwt.verify": (1,),
+}
+# Erlang's `crypto` (OTP's signatures: `mac(Type, SubType, Key, Data)`, `crypto_one_time(Cipher, Key, IV, Data,
+# Flag)`), as its traces write a call: `crypto:mac(hmac,sha256,<<"X">>,<<"data">>)` (`called as`), Elixir's
+# `:crypto.mac(:hmac, :sha256, "X", "data")`, and a crash report's stack entry `{crypto,mac,[hmac,sha256,<<"X">>,…],…}`
+_ERLANG_CRYPTO = {
+    b"mac": (2,),
+    b"mac_init": (2,),
+    b"macN": (2,),
+    b"hmac": (1,),
+    b"hmac_init": (1,),
+    b"crypto_one_time": (1,),
+    b"crypto_one_time_aead": (1,),
+    b"crypto_init": (1,),
+    b"crypto_dyn_iv_init": (1,),
+    b"block_encrypt": (1,),
+    b"block_decrypt": (1,),
+    b"pbkdf2_hmac": (1,),
+}
+_KEY_SIGNATURES.update(
+    (b"crypto" + separator + name + end, places)
+    for name, places in _ERLANG_CRYPTO.items()
+    for separator, end in ((b":", b""), (b".", b""), (b",", b","))
+)
+_SIGNATURE_CALLEES = (*_SIGNATURES, *_KEY_SIGNATURES)
 _SIGNATURE_CALL = _Deferred(
-    rb"(?P<callee>" + b"|".join(re.escape(c) for c in _SIGNATURES) + rb")\((?P<args>[^()\r\n]{1,1000})\)"
+    rb"(?P<callee>"
+    + b"|".join(re.escape(c) for c in sorted(_SIGNATURE_CALLEES, key=len, reverse=True))
+    + rb")(?:\((?P<args>[^()\r\n]{1,1000})\)|\[(?P<list>[^\[\]\r\n]{1,1000})\])"
 )
 _CUT_ARGUMENT = compile_regex(rb"\.\.\.'?$")
 
 
-def _signature_spans(data: bytes, callees: list[bytes]) -> Iterator[Span]:
+def _signature_spans(data: bytes) -> Iterator[Span]:
     for match in _SIGNATURE_CALL.finditer(data):
-        args_start = _span(match, b"args")[0]
-        arguments = list(_CALL_ARGUMENT.finditer(match.group(b"args")))
-        for place in _SIGNATURES[match.group(b"callee")]:
-            if place >= len(arguments) or arguments[place].group(0)[:1] not in (b"'", b'"'):
+        callee = match.group(b"callee")
+        group = b"list" if callee.endswith(b",") else b"args"  # `{crypto,mac,[…]`: the list of its arguments
+        if match.group(group) is None:
+            continue
+        args_start = _span(match, group)[0]
+        arguments = list(_CALL_ARGUMENT.finditer(match.group(group)))
+        keyed = callee in _KEY_SIGNATURES
+        for place in _KEY_SIGNATURES[callee] if keyed else _SIGNATURES[callee]:
+            if place >= len(arguments) or arguments[place].group(0)[:1] not in (b"'", b'"', b"<"):
                 continue
             start = args_start + arguments[place].start() + 1
             end = args_start + arguments[place].end() - 1
+            if data[start - 1 : start] == b"<":
+                start, end = start + 2, end - 2  # an Erlang binary, `<<"X">>`
             if data[end - 3 : end] == b"...":
                 end -= 3  # PHP cuts a frame's string arguments at 15 characters: what is left is the secret's start
             value = data[start:end].decode("utf-8", "replace")
-            if _password_like(value) and not _marked(data, start, end):
+            if _marked(data, start, end):
+                continue
+            if keyed and len(value) >= 4 and not _placeholder(value):
+                yield start, end, "secret", _CONTEXT  # a key whatever its shape: a word keys a MAC as well
+            elif not keyed and _password_like(value):
                 yield start, end, "password", _CONTEXT
 
 
@@ -6781,8 +6880,8 @@ class Redactor:
             )
         if plan.call:
             spans.extend(_connect_call_spans(data))
-        if data.find(b"(") >= 0 and (callees := [c for c in _SIGNATURE_CALLEES if data.find(c) >= 0]):
-            spans.extend(_signature_spans(data, callees))
+        if data.find(b"(") >= 0 or data.find(b",[") >= 0:
+            spans.extend(_signature_spans(data))  # one RE2 pass over the callees' names
         if data.find(b'missing "=" after') >= 0:
             spans.extend(_libpq_piece_spans(data))
         if data.find(b"login=") >= 0 or data.find(b' * "') >= 0:
