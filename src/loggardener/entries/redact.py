@@ -5996,6 +5996,19 @@ _KEY_SIGNATURES = {
     b"Crypto::decryptWithPassword": (1,),
     b"Key::loadFromAsciiSafeString": (0,),
     b"KeyProtectedByPassword->unlockKey": (0,),
+    # SDK clients built with their secrets, as PHP frames show them: AWS's `Credentials(key, X, token)`, Twilio's
+    # `Client(sid, X)`, Stripe's `StripeClient(X)`, SendGrid's, Mailgun's, Pusher's `(key, X, app_id)`, Algolia's
+    # `SearchClient::create(app_id, X)`, Google's API client's setters
+    b"Credentials\\Credentials->__construct": (1, 2),
+    b"Rest\\Client->__construct": (1,),
+    b"StripeClient->__construct": (0,),
+    b"Stripe::setApiKey": (0,),
+    b"SendGrid->__construct": (0,),
+    b"Mailgun::create": (0,),
+    b"Pusher->__construct": (1,),
+    b"SearchClient::create": (1,),
+    b"Client->setDeveloperKey": (0,),
+    b"Client->setClientSecret": (0,),
     b"hmac.new": (0,),
     b"jwt.encode": (1,),
     b"jwt.decode": (1,),
