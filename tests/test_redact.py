@@ -5431,3 +5431,146 @@ def test_redis_migrates_auth_options_are_redacted(command: str) -> None:
     redacted = Redactor().redact(command.format(p=password))
     assert password not in redacted
     assert "orders:1" in redacted and ("migrator" in redacted or "AUTH2" not in command)
+
+
+def _password_piece(rng: random.Random, size: int) -> str:
+    """A piece of a generated password: letters and at least one digit."""
+    return _generated(rng, size - 1) + rng.choice(string.digits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # more than three pieces between libpq's names
+        "host=db user=app password={a} {b} {c} {d} {e} dbname=app",
+        # the password first in its string, before a name of libpq's
+        "sslpassword={a} {b} sslmode=verify-full host=db",
+        # a name of libpq's added in recent versions, of pgx's or of pgbouncer's next
+        "host=pg-a,pg-b user=app password={a} {b} target_session_attrs=read-write",
+        "host=db user=app password={a} {b} tcp_user_timeout=1000",
+        "host=db user=app password={a} {b} pool_max_conns=10",
+        "ledger = host=10.0.0.4 dbname=ledger user=ledger password={a} {b} pool_size=20",
+        # the string's end: its closing quote, its line's end
+        'conninfo "dbname=app password={a} {b}" invalid',
+        "dsn 'host=pg user=etl password={a} {b}': connection refused",
+        "psql: error: connection to server failed: password={a} {b}",
+        # a file of such lines: pg_service.conf, MySQL's option file
+        "[orders]\nhost=pg-main\nuser=orders_rw\npassword={a} {b}\nsslmode=require",
+        "[client]\nuser = report\npassword = {a} {b}\nhost = db.internal",
+    ],
+)
+def test_a_conninfo_password_cut_at_spaces_runs_to_the_next_name_or_the_strings_end(text: str) -> None:
+    rng = random.Random(text)
+    pieces = {name: _password_piece(rng, rng.randrange(4, 12)) for name in "abcde"}
+    redacted = Redactor().redact(text.format(**pieces))
+    assert "[REDACTED:password]" in redacted
+    assert not [piece for piece in pieces.values() if piece in redacted]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "level=error user=bob password=[REDACTED:password] rejected by=ldap",
+        "password=[REDACTED:password] (attempt 3) user=ana",
+        "host=db user=app password=[REDACTED:password] -v dbname=app",
+        "host=pg port=5432 user=ro sslmode=require application_name=orders-api keepalives_idle=30: timeout",
+        "work_mem=64MB maintenance_work_mem=1GB shared_buffers=2GB effective_cache_size=6GB",
+    ],
+)
+def test_words_and_settings_beside_a_conninfo_password_stay(text: str) -> None:
+    """A sentence's words, a flag and the settings after a password are none of its pieces."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize("piece", ["dishwasher", "tangerine", "Marigold", "ab"])
+def test_a_piece_libpq_quotes_is_a_value_whatever_its_case(piece: str) -> None:
+    text = f'psycopg2.ProgrammingError: invalid dsn: missing "=" after "{piece}" in connection info string'
+    assert f'"{piece}"' not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "name", ["dbname", "sslmode", "sslmod", "hostadr", "keepalives_idle", "orders_replica"]
+)
+def test_a_name_libpq_quotes_stays_also_mistyped(name: str) -> None:
+    text = f'invalid dsn: missing "=" after "{name}" in connection info string'
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # PHP's frames, each string argument cut at 15 characters and `...`
+        ("#0 /app/Sig.php(22): hash_hmac('sha256', 'payload', '{k}...')", "'sha256'"),
+        ("#0 /app/Sig.php(9): hash_hmac_file('sha512', '/tmp/body.json', '{k}...')", "'/tmp/body.json'"),
+        (
+            "#0 /app/Keys.php(9): hash_hkdf('sha256', '{k}...', -1, 'aes-256-encryption')",
+            "'aes-256-encryption'",
+        ),
+        (
+            "#0 /app/Enc.php(22): openssl_encrypt('data', 'aes-256-cbc', '{k}...', 0, '1234567890123456')",
+            "'aes-256-cbc', '[REDACTED:secret]...', 0, '1234567890123456'",
+        ),
+        (
+            "#0 /app/Enc.php(4): openssl_decrypt('5nS9kQ+wYx...', 'aes-256-gcm', '{k}...', 0, 'b3f1')",
+            "'b3f1'",
+        ),
+        ("#0 /app/Box.php(18): sodium_crypto_secretbox('hello', 'nonce', '{k}...')", "'nonce'"),
+        (
+            "#0 /app/Pem.php(27): openssl_pkey_get_private('file:///etc/ke...', '{k}...')",
+            "'file:///etc/ke...'",
+        ),
+        ("#0 /app/Tok.php(22): Firebase\\JWT\\JWT::encode(Array, '{k}...', 'HS256')", "JWT::encode(Array, "),
+        ("#0 /app/Tok.php(8): Firebase\\JWT\\Key->__construct('{k}...', 'HS256')", "'HS256'"),
+        (
+            "#0 /app/Crypt.php(22): Illuminate\\Encryption\\Encrypter->__construct('{k}...', 'aes-256-cbc')",
+            "cbc",
+        ),
+        ("#0 /app/Login.php(5): password_verify('{k}...', '$2y$10$abcdefg...')", "password_verify("),
+        # SDK clients built with their secrets
+        (
+            "#0 /app/S3.php(14): Aws\\Credentials\\Credentials->__construct('AKIAIOSFODNN7EX...', '{k}...')",
+            "AKIA",
+        ),
+        ("#0 /app/Sms.php(20): Twilio\\Rest\\Client->__construct('AC3f9b2c1d4e5f6...', '{k}...')", "'AC3f"),
+        ("#0 /app/Pay.php(11): Stripe\\StripeClient->__construct('{k}...')", "StripeClient->__construct("),
+        ("#0 /app/Push.php(7): Pusher\\Pusher->__construct('a1b2c3', '{k}...', '1234567')", "'1234567'"),
+        # a literal key in the source line a traceback shows; Node's error source line
+        ("    mac = hmac.new('{k}', body, hashlib.sha256)", "body, hashlib.sha256"),
+        ("    token = jwt.encode(payload, '{k}', algorithm='HS256')", "algorithm='HS256'"),
+        ("const sig = crypto.createHmac('sha256', '{k}').update(body)", "'sha256'"),
+        # Erlang's `called as`, Elixir's frame, a crash report's stack entry
+        ('called as crypto:mac(hmac,sha256,<<"{k}">>,<<"payload">>)', '<<"payload">>'),
+        ('(crypto 5.4) :crypto.crypto_one_time(:aes_256_cbc, "{k}", "0000000000000000", "x", true)', '"0000'),
+        ('{{badarg,[{{crypto,mac,[hmac,sha256,<<"{k}">>,<<"payload">>],[{{line,1035}}]}}]}}', "sha256"),
+    ],
+)
+def test_a_key_at_its_place_in_a_keyed_call_is_redacted(text: str, kept: str) -> None:
+    """The place of a MAC's, a cipher's or a signature's key says what it is: PHP's frames cut it to its first 15
+    characters, which are the key's start. Its algorithm, cipher and IV (public by design) stay."""
+    key = _password_piece(random.Random(text), 15)
+    redacted = Redactor().redact(text.format(k=key))
+    assert key not in redacted and "[REDACTED:" in redacted
+    assert kept in redacted
+
+
+def test_a_test_vectors_key_is_redacted_at_a_keys_place() -> None:
+    """A key that looks like a test vector is still the call's key (a weak key in use is the worst to publish)."""
+    text = "#0 /app/Enc.php(12): openssl_encrypt('x', 'aes-128-cbc', '0123456789abcde...', 0, '000102030405060...')"
+    redacted = Redactor().redact(text)
+    assert "0123456789abcde" not in redacted and "'000102030405060...'" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#0 /app/Etag.php(8): hash('sha3-256', 'order-18312')",
+        "#0 /app/Enc.php(9): openssl_cipher_iv_length('aes-256-cbc')",
+        "#0 /app/Sig.php(22): hash_hmac('sha256', $payload, $key)",
+        "#0 /app/Order.php(40): App\\Models\\Order->__construct('ord_8Kx2mQ9...', 'EUR', 1999)",
+        "JWT::DecodeError: Signature verification failed",
+        "#0 /app/Auth.php(44): Firebase\\JWT\\JWT::decode($jwt, Object(Firebase\\JWT\\Key))",
+    ],
+)
+def test_an_unkeyed_call_a_variable_key_and_a_scopes_member_stay(text: str) -> None:
+    """A digest's data, a cipher's name, a key held in a variable, a class's member after `::`."""
+    assert Redactor().redact(text) == text

@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import difflib
 import functools
 import importlib.util
 import itertools
@@ -2182,7 +2183,10 @@ _CONNECT_CALL = _Deferred(
 # `wifiMulti.addAP`, an access point's `WiFi.softAP`)
 _WIFI_STATION = compile_regex(rb"(?i)(?:wlan|wifi|sta_if|station)[A-Za-z0-9_]{0,16}\.\Z")
 _DN_ARGUMENT = compile_regex(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
-_CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
+# a call's argument: quoted, an Erlang binary (`<<"X">>`), or bare
+_CALL_ARGUMENT = compile_regex(
+    rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<<\"(?:[^\"\\]|\\.)*\">>|[^,'\"\s][^,'\"]*"
+)
 _DSN_ARGUMENT = compile_regex(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK_HEADER = compile_regex(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
@@ -4212,29 +4216,79 @@ _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
 _CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
-# libpq's connection keywords (PostgreSQL's "Parameter Key Words"), which its `key=value` strings separate with spaces
+# libpq's connection keywords (PostgreSQL's "Parameter Key Words", to version 18), which its `key=value` strings
+# separate with spaces
 _LIBPQ_KEYWORDS = frozenset(
     (
-        b"host", b"hostaddr", b"port", b"dbname", b"user", b"password", b"passfile", b"connect_timeout",
-        b"client_encoding", b"options", b"application_name", b"fallback_application_name", b"keepalives",
-        b"sslmode", b"sslcert", b"sslkey", b"sslrootcert", b"sslcrl", b"sslpassword", b"target_session_attrs",
-        b"load_balance_hosts", b"gssencmode", b"krbsrvname", b"service", b"channel_binding", b"require_auth",
+        b"host", b"hostaddr", b"port", b"dbname", b"user", b"password", b"passfile", b"require_auth",
+        b"channel_binding", b"connect_timeout", b"client_encoding", b"options", b"application_name",
+        b"fallback_application_name", b"keepalives", b"keepalives_idle", b"keepalives_interval", b"keepalives_count",
+        b"tcp_user_timeout", b"replication", b"gssencmode", b"sslmode", b"requiressl", b"sslnegotiation",
+        b"sslcompression", b"sslcert", b"sslkey", b"sslkeylogfile", b"sslpassword", b"sslcertmode", b"sslrootcert",
+        b"sslcrl", b"sslcrldir", b"sslsni", b"requirepeer", b"ssl_min_protocol_version", b"ssl_max_protocol_version",
+        b"min_protocol_version", b"max_protocol_version", b"krbsrvname", b"gsslib", b"gssdelegation", b"service",
+        b"target_session_attrs", b"load_balance_hosts", b"oauth_issuer", b"oauth_client_id", b"oauth_client_secret",
+        b"oauth_scope",
     )
 )  # fmt: skip
-_LIBPQ_PAIR_BEFORE = compile_regex(rb"(?:^|\s)([a-z_]{2,32})=[^\s=]{1,256}[ \t]{1,4}$")
-# the words a space cut from the password, up to libpq's next keyword and its `=`
-_LIBPQ_REST = compile_regex(rb"(?:[ \t]{1,4}[^\s=]{1,256}){1,3}?(?=[ \t]{1,4}([a-z_]{2,32})=)")
+# A `name=value` piece before the password's name, whitespace apart: in a connection string (libpq's, pgx's and
+# pgbouncer's add their own names: `pool_max_conns=`, `pool_size=`), or a line before in a file of such lines
+# (`pg_service.conf`, MySQL's `.my.cnf`, whose `=` may stand between spaces).
+_CONNINFO_PAIR_BEFORE = compile_regex(
+    rb"(?:^|\s)([a-z][a-z0-9_]{1,40})[ \t]{0,2}=[ \t]{0,2}[^\s=]{1,256}\s{1,4}$"
+)
+# the pieces a space cut from the password: up to the next piece's name and its `=`, or to where the string ends
+# (its closing quote, its line's end)
+_CONNINFO_REST = compile_regex(
+    rb"((?:[ \t]{1,4}[^\s=\"'`]{1,256}){1,8}?)(?:[ \t]{1,4}([a-z][a-z0-9_]{1,40})[ \t]?=|[\"'`]|[ \t]*(?:\r?\n|$))"
+)
+_PIECE_PUNCTUATION = ".,;:!?()[]{}<>"
+
+
+def _generated_piece(piece: bytes) -> bool:
+    """A piece of a generated password (`Lm9Zx4`): letters and digits; not a word of a sentence after it
+    (`rejected`, `(attempt`, `3`), a flag (`-AsSecureString)`) or a placeholder."""
+    word = piece.decode("utf-8", "replace").strip(_PIECE_PUNCTUATION)
+    if word[:1] in ("", "-") or _placeholder(word):
+        return False
+    return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+
+
+# libpq's complaint quotes the piece it read as a name where a space cut an unquoted value (`password=ab cd` gives
+# `missing "=" after "cd" in connection info string`): any piece but a name is a value's, of any length and in any
+# case (`"dishwasher"`). A name stays: one of libpq's, one mistyped (`"sslmod"`), a database's or a schema's in
+# `_` (`orders_replica`, given without its `dbname=`).
+_LIBPQ_PIECE = compile_regex(rb'missing "=" after "([^"\s]{1,256})" in connection info string')
+_LIBPQ_NAMES = sorted(keyword.decode() for keyword in _LIBPQ_KEYWORDS)
+_SNAKE_NAME = compile_regex(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+
+
+def _libpq_piece_spans(data: bytes) -> Iterator[Span]:
+    for match in _LIBPQ_PIECE.finditer(data):
+        piece = match.group(1).decode("utf-8", "replace")
+        if _SNAKE_NAME.fullmatch(piece) or difflib.get_close_matches(
+            piece.lower(), _LIBPQ_NAMES, n=1, cutoff=0.8
+        ):
+            continue
+        if not _marked(data, *match.span(1)):
+            yield *match.span(1), "password", _CONTEXT
 
 
 def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     """Where a password that `end` cut at a space ends in a connection string: at the next `;`, if the key
-    follows a `;` or another `Key=` follows that `;`; in libpq's string (`host=db user=app password=X Y dbname=app`,
-    which libpq cannot read: it says `missing "=" after "Y"`), before the next keyword."""
-    before = _LIBPQ_PAIR_BEFORE.search(data, max(0, key_start - 300), key_start)
-    if before is not None and before.group(1) in _LIBPQ_KEYWORDS:
-        rest = _LIBPQ_REST.match(data, end)
-        if rest is not None and rest.group(1) in _LIBPQ_KEYWORDS:
-            return rest.end()
+    follows a `;` or another `Key=` follows that `;`; in a string of `name=value` pieces (`host=db user=app
+    password=X Y dbname=app`, which libpq cannot read: it says `missing "=" after "Y"`), before the next piece's name
+    or at the string's end: whatever the words between libpq's own names, otherwise only words no sentence has
+    (`password=X Y pool_max_conns=10`, `sslpassword=X Y sslmode=…` first in its string, `password=X Y"` at its end;
+    not `password=X rejected by=ldap`)."""
+    rest = _CONNINFO_REST.match(data, end)
+    if rest is not None:
+        before = _CONNINFO_PAIR_BEFORE.search(data, max(0, key_start - 300), key_start)
+        name = rest.group(2)
+        if before is not None and before.group(1) in _LIBPQ_KEYWORDS and name in _LIBPQ_KEYWORDS:
+            return rest.end(1)
+        if all(_generated_piece(piece) for piece in rest.group(1).split()):
+            return rest.end(1)
     semicolon = _TO_SEMICOLON.match(data, end)
     if semicolon is None:
         return end
@@ -4577,6 +4631,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key_start, key_end = _span(match, b"key")
         if data[key_end : key_end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, key_start):
             continue  # a marker's kind (`[REDACTED:password]: for svc`): redacting is idempotent
+        if data[key_end : key_end + 2] == b"::":
+            continue  # a scope's operator (PHP's `JWT::encode(…)`, Ruby's `JWT::DecodeError`): a member's name follows
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
@@ -5888,26 +5944,135 @@ _SIGNATURES = {
     b"ftp_login": (2,),
     b"ldap_bind": (2,),
 }
-_SIGNATURE_CALLEES = tuple(_SIGNATURES)
+# Calls that key a MAC, a cipher, a signature or a password hash, with the places of their keys, as a stack frame
+# shows its arguments (PHP cuts each string to 15 characters and `...`: what is left is the key's start) or as a
+# traceback's source line writes a literal: PHP's `hash_hmac(algo, data, X)`, `openssl_encrypt(data, cipher, X,
+# options, iv)`, libsodium's `(message, nonce, X)`, `password_verify(X, hash)`, Firebase's `JWT::encode(payload, X,
+# alg)`, Laravel's `Encrypter->__construct(X, cipher)`, Defuse's `Crypto::encryptWithPassword(text, X)`; Python's
+# `hmac.new(X, msg)`, PyJWT's `jwt.encode(payload, X)`, Node's `createHmac(alg, X)`, `jwt.sign(payload, X)`. An
+# algorithm, a cipher's name, an IV or a nonce (public by design: each travels beside the ciphertext) is at no such
+# place and stays. A key that looks like a test vector (`0123456789abcdef`) is redacted all the same: the place,
+# not the shape, says it keys the call.
+_KEY_SIGNATURES = {
+    b"hash_hmac": (2,),
+    b"hash_hmac_file": (2,),
+    b"hash_init": (2,),
+    b"hash_hkdf": (1,),
+    b"hash_pbkdf2": (1,),
+    b"openssl_encrypt": (2,),
+    b"openssl_decrypt": (2,),
+    b"openssl_pbkdf2": (0,),
+    b"openssl_pkey_get_private": (1,),
+    b"openssl_pkey_export": (2,),
+    b"openssl_pkey_export_to_file": (2,),
+    b"openssl_pkcs12_read": (2,),
+    b"mcrypt_encrypt": (1,),
+    b"mcrypt_decrypt": (1,),
+    b"sodium_crypto_secretbox": (2,),
+    b"sodium_crypto_secretbox_open": (2,),
+    b"sodium_crypto_stream_xor": (2,),
+    b"sodium_crypto_auth": (1,),
+    b"sodium_crypto_auth_verify": (2,),
+    b"sodium_crypto_generichash": (1,),
+    b"sodium_crypto_pwhash": (1,),
+    b"sodium_crypto_pwhash_str": (0,),
+    b"sodium_crypto_pwhash_str_verify": (1,),
+    b"sodium_crypto_aead_aes256gcm_encrypt": (3,),
+    b"sodium_crypto_aead_aes256gcm_decrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_encrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_decrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_ietf_encrypt": (3,),
+    b"sodium_crypto_aead_chacha20poly1305_ietf_decrypt": (3,),
+    b"sodium_crypto_aead_xchacha20poly1305_ietf_encrypt": (3,),
+    b"sodium_crypto_aead_xchacha20poly1305_ietf_decrypt": (3,),
+    b"password_hash": (0,),
+    b"password_verify": (0, 1),
+    b"Hasher->check": (0, 1),
+    b"Hasher->make": (0,),
+    b"JWT::encode": (1,),
+    b"JWT\\Key->__construct": (0,),
+    b"Encrypter->__construct": (0,),
+    b"Crypto::encryptWithPassword": (1,),
+    b"Crypto::decryptWithPassword": (1,),
+    b"Key::loadFromAsciiSafeString": (0,),
+    b"KeyProtectedByPassword->unlockKey": (0,),
+    # SDK clients built with their secrets, as PHP frames show them: AWS's `Credentials(key, X, token)`, Twilio's
+    # `Client(sid, X)`, Stripe's `StripeClient(X)`, SendGrid's, Mailgun's, Pusher's `(key, X, app_id)`, Algolia's
+    # `SearchClient::create(app_id, X)`, Google's API client's setters
+    b"Credentials\\Credentials->__construct": (1, 2),
+    b"Rest\\Client->__construct": (1,),
+    b"StripeClient->__construct": (0,),
+    b"Stripe::setApiKey": (0,),
+    b"SendGrid->__construct": (0,),
+    b"Mailgun::create": (0,),
+    b"Pusher->__construct": (1,),
+    b"SearchClient::create": (1,),
+    b"Client->setDeveloperKey": (0,),
+    b"Client->setClientSecret": (0,),
+    b"hmac.new": (0,),
+    b"jwt.encode": (1,),
+    b"jwt.decode": (1,),
+    b"createHmac": (1,),
+    b"createCipheriv": (1,),
+    b"createDecipheriv": (1,),
+    b"jwt.sign": (1,),
+    b"jwt.verify": (1,),
+}
+# Erlang's `crypto` (OTP's signatures: `mac(Type, SubType, Key, Data)`, `crypto_one_time(Cipher, Key, IV, Data,
+# Flag)`), as its traces write a call: `crypto:mac(hmac,sha256,<<"X">>,<<"data">>)` (`called as`), Elixir's
+# `:crypto.mac(:hmac, :sha256, "X", "data")`, and a crash report's stack entry `{crypto,mac,[hmac,sha256,<<"X">>,…],…}`
+_ERLANG_CRYPTO = {
+    b"mac": (2,),
+    b"mac_init": (2,),
+    b"macN": (2,),
+    b"hmac": (1,),
+    b"hmac_init": (1,),
+    b"crypto_one_time": (1,),
+    b"crypto_one_time_aead": (1,),
+    b"crypto_init": (1,),
+    b"crypto_dyn_iv_init": (1,),
+    b"block_encrypt": (1,),
+    b"block_decrypt": (1,),
+    b"pbkdf2_hmac": (1,),
+}
+_KEY_SIGNATURES.update(
+    (b"crypto" + separator + name + end, places)
+    for name, places in _ERLANG_CRYPTO.items()
+    for separator, end in ((b":", b""), (b".", b""), (b",", b","))
+)
+_SIGNATURE_CALLEES = (*_SIGNATURES, *_KEY_SIGNATURES)
 _SIGNATURE_CALL = _Deferred(
-    rb"(?P<callee>" + b"|".join(re.escape(c) for c in _SIGNATURES) + rb")\((?P<args>[^()\r\n]{1,1000})\)"
+    rb"(?P<callee>"
+    + b"|".join(re.escape(c) for c in sorted(_SIGNATURE_CALLEES, key=len, reverse=True))
+    + rb")(?:\((?P<args>[^()\r\n]{1,1000})\)|\[(?P<list>[^\[\]\r\n]{1,1000})\])"
 )
 _CUT_ARGUMENT = compile_regex(rb"\.\.\.'?$")
 
 
-def _signature_spans(data: bytes, callees: list[bytes]) -> Iterator[Span]:
+def _signature_spans(data: bytes) -> Iterator[Span]:
     for match in _SIGNATURE_CALL.finditer(data):
-        args_start = _span(match, b"args")[0]
-        arguments = list(_CALL_ARGUMENT.finditer(match.group(b"args")))
-        for place in _SIGNATURES[match.group(b"callee")]:
-            if place >= len(arguments) or arguments[place].group(0)[:1] not in (b"'", b'"'):
+        callee = match.group(b"callee")
+        group = b"list" if callee.endswith(b",") else b"args"  # `{crypto,mac,[…]`: the list of its arguments
+        if match.group(group) is None:
+            continue
+        args_start = _span(match, group)[0]
+        arguments = list(_CALL_ARGUMENT.finditer(match.group(group)))
+        keyed = callee in _KEY_SIGNATURES
+        for place in _KEY_SIGNATURES[callee] if keyed else _SIGNATURES[callee]:
+            if place >= len(arguments) or arguments[place].group(0)[:1] not in (b"'", b'"', b"<"):
                 continue
             start = args_start + arguments[place].start() + 1
             end = args_start + arguments[place].end() - 1
+            if data[start - 1 : start] == b"<":
+                start, end = start + 2, end - 2  # an Erlang binary, `<<"X">>`
             if data[end - 3 : end] == b"...":
                 end -= 3  # PHP cuts a frame's string arguments at 15 characters: what is left is the secret's start
             value = data[start:end].decode("utf-8", "replace")
-            if _password_like(value) and not _marked(data, start, end):
+            if _marked(data, start, end):
+                continue
+            if keyed and len(value) >= 4 and not _placeholder(value):
+                yield start, end, "secret", _CONTEXT  # a key whatever its shape: a word keys a MAC as well
+            elif not keyed and _password_like(value):
                 yield start, end, "password", _CONTEXT
 
 
@@ -6728,8 +6893,10 @@ class Redactor:
             )
         if plan.call:
             spans.extend(_connect_call_spans(data))
-        if data.find(b"(") >= 0 and (callees := [c for c in _SIGNATURE_CALLEES if data.find(c) >= 0]):
-            spans.extend(_signature_spans(data, callees))
+        if data.find(b"(") >= 0 or data.find(b",[") >= 0:
+            spans.extend(_signature_spans(data))  # one RE2 pass over the callees' names
+        if data.find(b'missing "=" after') >= 0:
+            spans.extend(_libpq_piece_spans(data))
         if data.find(b"login=") >= 0 or data.find(b' * "') >= 0:
             spans.extend(_option_login_spans(data))
         if data.find(b"::") >= 0:
