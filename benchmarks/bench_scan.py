@@ -17,6 +17,12 @@ Java, Go and Node.js stacks, most entries below WARNING; `demo` repeats the bund
     python benchmarks/bench_scan.py --baseline DIR/src         # and the scan of another commit's tree
     python benchmarks/bench_scan.py --entries 20000 --profile  # and the scan's top 10 functions (cProfile)
     python benchmarks/bench_scan.py --mix demo                 # copies of the demo incident
+    python benchmarks/bench_scan.py --entries 20000 --instructions --baseline DIR/src  # per entry, load aside
+
+`--instructions` also counts the instructions of the one-process scan (valgrind's callgrind, about 50 times
+slower than the scan) and of the scan of the export's first entry alone (start-up and the report's fixed cost),
+and prints the difference per entry: the one figure of the per-entry path that a shared machine's load does not
+move.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import json
 import os
 import pstats
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -154,6 +161,30 @@ def interleaved(
     }
 
 
+def instructions(command: list[str], env: dict[str, str] | None) -> int:
+    """The instructions a whole process ran, its start-up included, counted by valgrind's callgrind."""
+    with tempfile.TemporaryDirectory() as scratch:
+        counted = Path(scratch) / "callgrind.out"
+        run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={counted}", *command], env)
+        totals = (line for line in counted.read_text().splitlines() if line.startswith("summary:"))
+        return int(next(totals).split()[1])
+
+
+def per_entry_instructions(
+    export: Path, entries: int, out: Path, config: Path, env: dict[str, str] | None
+) -> float:
+    """Instructions per entry of the one-process scan of `export`: its count less the count of the scan of its
+    first entry alone (after an uncounted run of that, which fills the tree's code cache)."""
+    first = export.with_name(f"first-of-{export.name}")
+    with export.open("rb") as lines:
+        first.write_bytes(lines.readline())
+    run(scan_command(first, out, None, config), env)
+    start = instructions(scan_command(first, out, None, config), env)
+    whole = instructions(scan_command(export, out, None, config), env)
+    first.unlink()
+    return (whole - start) / max(entries - 1, 1)
+
+
 def scan_command(export: Path, out: Path, profile: Path | None, config: Path | None = None) -> list[str]:
     command = [sys.executable]
     if profile is not None:
@@ -190,15 +221,24 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true", help="also profile the scan; print its top 10")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the one-process scan's instructions per entry (valgrind's callgrind; slow: use 20,000 "
+        "entries or fewer)",
+    )
+    parser.add_argument(
         "--mix",
         choices=("realistic", "demo"),
         default="realistic",
         help="the export: issue 13's realistic mix (default), or copies of the demo incident",
     )
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions counts with valgrind's callgrind: install valgrind")
     _adopt_orphans()
     rows: list[tuple[str, int, str, Measured, Measured, Measured]] = []
     profiles: list[tuple[int, Path]] = []
+    counted: list[tuple[str, int, float]] = []
     with tempfile.TemporaryDirectory() as scratch:
         one_process = Path(scratch) / "one-process.toml"
         one_process.write_text("[entries]\nworkers = 1\n", encoding="utf-8")
@@ -234,6 +274,13 @@ def main() -> None:
                     "?",
                 )
                 rows.append((label, entries, problems, scan, measured["json"], measured["orjson"]))
+            if args.instructions:
+                for label, env, _ in variants:
+                    if label != "this tree":  # (callgrind counts one process: not the workers')
+                        out = Path(scratch) / "out"
+                        counted.append(
+                            (label, entries, per_entry_instructions(export, entries, out, one_process, env))
+                        )
             if args.profile:
                 profile = Path(scratch) / f"scan-{asked}.prof"
                 run(scan_command(export, Path(scratch) / "out", profile, one_process))
@@ -252,6 +299,13 @@ def main() -> None:
                 f"| {entries / scan.cpu:,.0f} | {scan.cpu / floor_orjson.cpu:.1f}x, "
                 f"{scan.wall / floor_orjson.wall:.1f}x |"
             )
+        if counted:
+            print(
+                "\n| scan in one process | entries | instructions per entry (less the first entry's scan) |"
+            )
+            print("|---|---:|---:|")
+            for label, entries, per_entry in counted:
+                print(f"| {label} | {entries:,} | {per_entry:,.0f} |")
         for entries, profile in profiles:
             print(
                 f"\nTop 10 functions by own time, `gardener scan` in one process of {entries:,} entries "
