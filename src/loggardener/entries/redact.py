@@ -1493,7 +1493,15 @@ _SETTING_COOKIE = compile_regex(
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
-_PORT_OR_PATH = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)|://")
+# A value that starts as a port would (`host:8080/path@x`, `host:8080 then prose@x`); a password only when the
+# host after its `@` names a port of its own (a URL has one), its `/` starts no `/@` path segment (an npm scope, a
+# handle), and one holding a blank ends where the URL does (`redis://default:12 Quiet Harbor@cache:6379`)
+_PORT_LIKE = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)")
+_PORT_LIKE_PASSWORD = compile_regex(r"^\d{1,5}(?:#|/[^/]*[^/]$|\s|$)")
+_HOST_WITH_PORT = compile_regex(
+    rb"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}(?P<rest>[/?#][^\s\"'<>]*)?"
+)
+_URL_END = compile_regex(rb"[ \t]*(?:[\r\n\"'`)\]>]|$)")
 # A SIP URI's password, which has no `//` before its user (`sip:1001:X@pbx`, `sips:`), and Asterisk's registration
 # string (`register => 1001:X@pbx/1001`, `1001:X:authuser@pbx`).
 _SIP_USERINFO = _Deferred(
@@ -2546,6 +2554,9 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         masked = _NOT_SYMBOLS.sub(_mask_symbols, run)
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
+            # `redis://:X@cache:6379`: a host and its port follow the last `@`, the password ends before it
+            if "@" in core and _HOST_WITH_PORT.match(data, start + part.start() + core.rindex("@") + 1):
+                core = core[: core.rindex("@")]
             lead = len(core) - len(core.lstrip(".,-\0"))
             if (
                 _strong_password(core[lead:])
@@ -4577,6 +4588,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key_start, key_end = _span(match, b"key")
         if data[key_end : key_end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, key_start):
             continue  # a marker's kind (`[REDACTED:password]: for svc`): redacting is idempotent
+        if data[max(0, key_start - 3) : key_start] == b"://":
+            continue  # a URL's user (`https://x-token-auth:X@bitbucket.org/`): `_dsn_spans` reads its password
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
@@ -5441,17 +5454,43 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _span(match, b"cred")[0] < 0:
             continue
         value = match.group(b"cred").decode("utf-8", "replace")
-        if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX) or _placeholder(value):
+        if "://" in value or value.startswith(MARKER_PREFIX) or _placeholder(value):
             continue  # `postgres://app:${DB_PASSWORD}@db`: the variable, unexpanded, is the problem to see
         start, end = _span(match, b"cred")
         # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`), over a `#` too:
         # a host has none, and a fragment holding `@` is rarer than the password that made the URL unparsable
-        while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
+        while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None and not _authority(more):
             end = more.end() - 1
+        if _PORT_LIKE.match(value) and not _port_like_password(data, start, end):
+            continue
         yield start, end, "password", _CONTEXT
 
 
-_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?\"'<>]{1,128}@")
+# What may follow a password's `@` before the next `@`: a piece with `:` or `/` is the password's when it is
+# not a host (and port) then a path (`app:Kq8@Wz5Lp2Xv9:Rt4@cache`, not `app:X@cdn.example/npm/pkg@1.0`)
+_AT_IN_PASSWORD = compile_regex(rb"[^\s@?\"'<>]{1,128}@")
+_AUTHORITY = compile_regex(
+    rb"(?:(?:[a-z0-9.-]{1,253}|[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}|\[[0-9A-Fa-f:.]{2,45}\])"
+    rb"(?::\d{1,5})?,?){1,16}(?:/|@$)"
+)
+
+
+def _authority(piece: Any) -> bool:
+    """Whether a piece between two `@`s that holds a `:` or `/` starts with a host (and port): the URL's own."""
+    text = piece.group(0)
+    return (b":" in text or b"/" in text) and _AUTHORITY.match(text) is not None
+
+
+def _port_like_password(data: bytes, start: int, end: int) -> bool:
+    """Whether a value after a URL's user that starts as a port (`:2024#X@`, `:443/X@`, `:12 Quiet Harbor@`) is
+    its password: the host after the `@` names its own port, and a value with a blank ends the URL there."""
+    value = data[start:end]
+    if _PORT_LIKE_PASSWORD.match(value.decode("utf-8", "replace")) is None:
+        return False
+    host = _HOST_WITH_PORT.match(data, end + 1)
+    if host is None or data[host.end() : host.end() + 1] in (b"@", b":"):
+        return False
+    return not any(c in value for c in b" \t") or _URL_END.match(data, host.end()) is not None
 
 
 def _token_user(user: str) -> bool:
