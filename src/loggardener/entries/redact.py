@@ -4223,6 +4223,21 @@ _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
 _CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
+# A URL query's or an option list's value that a blank cut (`?password=Rc5 Hx8&db=0`, StackExchange.Redis'
+# `host:6380,password=Rd5 Kx8,ssl=True`): the words up to the list's next `&name=` or `,name=`, none holding a quote
+# or `=` (a query holds no raw blank, so the words are the value's, not prose after the URL)
+_LISTED_REST = compile_regex(rb"(?:[ \t]{1,4}[^\s\"'&,=]{1,256}){1,4}?(?=[&,][A-Za-z][A-Za-z0-9_.-]{0,63}=)")
+
+
+def _listed_value_end(data: bytes, key_start: int, end: int) -> int:
+    """Where a value of a URL query or an option list (its key after `?`, `&` or `,`) that `end` cut at a blank
+    ends: before the list's next `name=`, when only words come before it."""
+    if data[key_start - 1 : key_start] not in (b"?", b"&", b","):
+        return end
+    rest = _LISTED_REST.match(data, end)
+    return end if rest is None else rest.end()
+
+
 # libpq's connection keywords (PostgreSQL's "Parameter Key Words"), which its `key=value` strings separate with spaces
 _LIBPQ_KEYWORDS = frozenset(
     (
@@ -4740,6 +4755,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 end = parameter  # Teradata's `PASSWORD=X,LOGMECH=TD2`: the next parameter's name and `=`
             if data[end : end + 1] in (b" ", b"\t"):
                 first_word = data[start:end].decode("utf-8", "replace")
+                end = _listed_value_end(data, key_start, end)
                 end = _connection_string_end(data, key_start, end)
                 end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
         elif bare and not element and (parameter := _next_parameter(data, start, end)) >= 0:
