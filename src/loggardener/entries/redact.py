@@ -5887,6 +5887,38 @@ _AUTH_METHOD = compile_regex(
 _HOST_NAME = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
 
 
+# An object after a login's word (`auth {"u":"bob","p":X}`, `login failed {u: 'bob', ps: X}`): a member named by a
+# short abbreviation of a password, one that no key name reads alone, holds the password
+_LOGIN_OBJECT = _Deferred(
+    rb"(?i)\b(?:auth|authenticate|log[ \t_-]?[io]n|sign[ \t_-]?in|basic[ \t_-]auth)(?:[ \t]{1,4}[a-z]{1,16}){0,2}"
+    rb"[ \t]{0,8}[:=]?[ \t]{0,8}\{"
+)
+_PASSWORD_ABBREVIATIONS = frozenset(("p", "ps", "psw", "pas", "pwrd", "pswrd"))
+_USER_ABBREVIATIONS = frozenset(("u", "us", "usr", "user", "username", "uname", "un", "login", "email"))
+
+
+def _login_object_spans(data: bytes) -> Iterator[Span]:
+    for match in _LOGIN_OBJECT.finditer(data):
+        opening = match.end() - 1
+        end = _MAP_END.match(data, opening + 1) if _OBJECT_OPENING.match(data, opening) else None
+        if end is None:
+            continue
+        members = [
+            (member.group(1).decode("utf-8", "replace").lower(), member)
+            for member in _MAP_MEMBER.finditer(data, opening, end.end())
+        ]
+        # beside its user (`{"u":"bob","p":"hunter"}`) any value is the password; alone, one of a password's shape
+        paired = any(name in _USER_ABBREVIATIONS for name, _ in members)
+        for name, member in members:
+            if name not in _PASSWORD_ABBREVIATIONS:
+                continue
+            start, stop = next(member.span(group) for group in (2, 3, 4) if member.start(group) >= 0)
+            value = data[start:stop].decode("utf-8", "replace")
+            secret = is_secret_value("password", value) if paired else map_member_secret("password", value)
+            if secret and not _placeholder(value):
+                yield start, stop, "password", _CONTEXT
+
+
 def _login_spans(data: bytes) -> Iterator[Span]:
     for match in _LOGIN.finditer(data):
         group = next(g for g in (b"with", b"pair", b"call", b"pass") if _span(match, g)[0] >= 0)
@@ -6825,6 +6857,8 @@ class Redactor:
             plan.user_pass and (data.find(b"user") >= 0 or data.find(b"USER") >= 0 or data.find(b"User") >= 0)
         ):
             spans.extend(_login_spans(data))
+        if plan.login and data.find(b"{") >= 0:
+            spans.extend(_login_object_spans(data))
         if plan.protocol:
             spans.extend(_protocol_login_spans(data, present))
             if data.find(b"htpasswd") >= 0:
