@@ -36,7 +36,7 @@ _WORDS = st.lists(
     min_size=1,
     max_size=3,
 ).map(" ".join)
-_ENDS = st.sampled_from(["", "/0", "/orders", "/%2F"])
+_ENDS = st.sampled_from(["", "/0", "/orders", "/%2F", ": connect: connection refused"])
 
 
 @given(
@@ -67,6 +67,7 @@ def test_a_password_that_starts_as_a_port_then_a_blank_is_redacted_where_the_url
         f"ERROR {scheme}://{user}:{digits} {words}@{host}:{port}",
         f'ERROR pg_dump "{scheme}://{user}:{digits} {words}@{host}:{port}/app" | gzip > /backup/app.gz',
         f"ERROR sh -c '{scheme}://{user}:{digits} {words}@{host}:{port}'\nnext line",
+        f"ERROR dial {scheme}://{user}:{digits} {words}@{host}:{port}: connect: connection refused",
     ):
         out = REDACT(text)
         assert words not in out, text

@@ -1501,7 +1501,10 @@ _PORT_LIKE_PASSWORD = compile_regex(r"^\d{1,5}(?:#|/[^/]*[^/]$|\s|$)")
 _HOST_WITH_PORT = compile_regex(
     rb"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}(?P<rest>[/?#][^\s\"'<>]*)?"
 )
-_URL_END = compile_regex(rb"[ \t]*(?:[\r\n\"'`)\]>]|$)")
+_PORT_GOES_ON = compile_regex(rb":\d")  # `@host:80:90`: no port of a host
+_URL_END = compile_regex(
+    rb"[ \t]*(?:[\r\n\"'`)\]>]|$)|:[ \t]"
+)  # also an error's `: ` after it (Go's `dial …: `)
 # A SIP URI's password, which has no `//` before its user (`sip:1001:X@pbx`, `sips:`), and Asterisk's registration
 # string (`register => 1001:X@pbx/1001`, `1001:X:authuser@pbx`).
 _SIP_USERINFO = _Deferred(
@@ -5504,7 +5507,7 @@ def _port_like_password(data: bytes, start: int, end: int) -> bool:
     if _PORT_LIKE_PASSWORD.match(value.decode("utf-8", "replace")) is None:
         return False
     host = _HOST_WITH_PORT.match(data, end + 1)
-    if host is None or data[host.end() : host.end() + 1] in (b"@", b":"):
+    if host is None or data[host.end() : host.end() + 1] == b"@" or _PORT_GOES_ON.match(data, host.end()):
         return False
     return not any(c in value for c in b" \t") or _URL_END.match(data, host.end()) is not None
 
