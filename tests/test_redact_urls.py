@@ -129,6 +129,10 @@ def test_a_query_or_option_list_value_holding_a_blank_runs_to_the_next_name(text
         "ERROR link check: https://medium.com:443/@alice/why-we-moved-1a2b3c returned 429",
         "ERROR proxy: GET http://grafana:3000/render/@dashboard/ops@grafana-img:8081 returned 502",
         "ERROR https://api.example.com:8443/v1/users/ops@corp-sso:8443/roles returned 404",
+        "ERROR mastodon: fetch https://social.acme.io:443/@ops@hachyderm.io:443 failed",
+        # an image's digest after a registry's port (skopeo's `docker://`), its hex led by digits too
+        "FATA[0002] Error copying image: docker://registry.acme.io:5000/app@sha256:8156a23248eb5e29124: unknown",
+        "ERROR skopeo inspect docker://registry:5000/app@sha256:49753c0f564dac0742283a42a4 failed",
         # a fragment holding `@`, a URL's port then prose then an address with a port
         "ERROR docs link http://wiki:8090#section-@retry broken",
         "ERROR portal http://localhost:8080 rejected the login of ops@corp-sso:8443 twice",

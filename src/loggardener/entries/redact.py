@@ -1497,9 +1497,11 @@ _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(
 # host after its `@` names a port of its own (a URL has one), its `/` starts no `/@` path segment (an npm scope, a
 # handle), and one holding a blank ends where the URL does (`redis://default:12 Quiet Harbor@cache:6379`)
 _PORT_LIKE = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)")
-_PORT_LIKE_PASSWORD = compile_regex(r"^\d{1,5}(?:#|/[^/]*[^/]$|\s|$)")
+_PORT_LIKE_PASSWORD = compile_regex(r"^\d{1,5}(?:#|/[^/@][^/]*$|\s|$)")
+# a host and its port (not an image's digest: `app@sha256:4f2a…`), then the URL's path
 _HOST_WITH_PORT = compile_regex(
-    rb"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}(?P<rest>[/?#][^\s\"'<>]*)?"
+    rb"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}(?![A-Za-z0-9])"
+    rb"(?P<rest>[/?#][^\s\"'<>]*)?"
 )
 _PORT_GOES_ON = compile_regex(rb":\d")  # `@host:80:90`: no port of a host
 _URL_END = compile_regex(
@@ -2558,7 +2560,7 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
             # `redis://:X@cache:6379`: a host and its port follow the last `@`, the password ends before it
-            if "@" in core and _HOST_WITH_PORT.match(data, start + part.start() + core.rindex("@") + 1):
+            if "@" in core and _host_with_port(data, start + part.start() + core.rindex("@") + 1) is not None:
                 core = core[: core.rindex("@")]
             lead = len(core) - len(core.lstrip(".,-\0"))
             if (
@@ -5500,13 +5502,19 @@ def _authority(piece: Any) -> bool:
     return (b":" in text or b"/" in text) and _AUTHORITY.match(text) is not None
 
 
+def _host_with_port(data: bytes, position: int) -> Any:
+    """The host (not a digest's algorithm) and port that start at `position`, or None."""
+    host = _HOST_WITH_PORT.match(data, position)
+    return host if host is not None and host.group("host").lower() not in _DIGEST_HOSTS else None
+
+
 def _port_like_password(data: bytes, start: int, end: int) -> bool:
     """Whether a value after a URL's user that starts as a port (`:2024#X@`, `:443/X@`, `:12 Quiet Harbor@`) is
     its password: the host after the `@` names its own port, and a value with a blank ends the URL there."""
     value = data[start:end]
     if _PORT_LIKE_PASSWORD.match(value.decode("utf-8", "replace")) is None:
         return False
-    host = _HOST_WITH_PORT.match(data, end + 1)
+    host = _host_with_port(data, end + 1)
     if host is None or data[host.end() : host.end() + 1] == b"@" or _PORT_GOES_ON.match(data, host.end()):
         return False
     return not any(c in value for c in b" \t") or _URL_END.match(data, host.end()) is not None
