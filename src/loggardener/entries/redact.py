@@ -1494,7 +1494,20 @@ _SETTING_COOKIE = compile_regex(
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
-_PORT_OR_PATH = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)|://")
+# A value that starts as a port would (`host:8080/path@x`, `host:8080 then prose@x`); a password only when the
+# host after its `@` names a port of its own (a URL has one), its `/` starts no `/@` path segment (an npm scope, a
+# handle), and one holding a blank ends where the URL does (`redis://default:12 Quiet Harbor@cache:6379`)
+_PORT_LIKE = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)")
+_PORT_LIKE_PASSWORD = compile_regex(r"^\d{1,5}(?:#|/[^/@][^/]*$|\s|$)")
+# a host and its port (not an image's digest: `app@sha256:4f2a…`), then the URL's path
+_HOST_WITH_PORT = compile_regex(
+    rb"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}(?![A-Za-z0-9])"
+    rb"(?P<rest>[/?#][^\s\"'<>]*)?"
+)
+_PORT_GOES_ON = compile_regex(rb":\d")  # `@host:80:90`: no port of a host
+_URL_END = compile_regex(
+    rb"[ \t]*(?:[\r\n\"'`)\]>]|$)|:[ \t]"
+)  # also an error's `: ` after it (Go's `dial …: `)
 # A SIP URI's password, which has no `//` before its user (`sip:1001:X@pbx`, `sips:`), and Asterisk's registration
 # string (`register => 1001:X@pbx/1001`, `1001:X:authuser@pbx`).
 _SIP_USERINFO = _Deferred(
@@ -2550,6 +2563,9 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         masked = _NOT_SYMBOLS.sub(_mask_symbols, run)
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
+            # `redis://:X@cache:6379`: a host and its port follow the last `@`, the password ends before it
+            if "@" in core and _host_with_port(data, start + part.start() + core.rindex("@") + 1) is not None:
+                core = core[: core.rindex("@")]
             lead = len(core) - len(core.lstrip(".,-\0"))
             if (
                 _strong_password(core[lead:])
@@ -4216,6 +4232,21 @@ _TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
 _CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
+# A URL query's or an option list's value that a blank cut (`?password=Rc5 Hx8&db=0`, StackExchange.Redis'
+# `host:6380,password=Rd5 Kx8,ssl=True`): the words up to the list's next `&name=` or `,name=`, none holding a quote
+# or `=` (a query holds no raw blank, so the words are the value's, not prose after the URL)
+_LISTED_REST = compile_regex(rb"(?:[ \t]{1,4}[^\s\"'&,=]{1,256}){1,4}?(?=[&,][A-Za-z][A-Za-z0-9_.-]{0,63}=)")
+
+
+def _listed_value_end(data: bytes, key_start: int, end: int) -> int:
+    """Where a value of a URL query or an option list (its key after `?`, `&` or `,`) that `end` cut at a blank
+    ends: before the list's next `name=`, when only words come before it."""
+    if data[key_start - 1 : key_start] not in (b"?", b"&", b","):
+        return end
+    rest = _LISTED_REST.match(data, end)
+    return end if rest is None else rest.end()
+
+
 # libpq's connection keywords (PostgreSQL's "Parameter Key Words", to version 18), which its `key=value` strings
 # separate with spaces
 _LIBPQ_KEYWORDS = frozenset(
@@ -4633,6 +4664,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue  # a marker's kind (`[REDACTED:password]: for svc`): redacting is idempotent
         if data[key_end : key_end + 2] == b"::":
             continue  # a scope's operator (PHP's `JWT::encode(…)`, Ruby's `JWT::DecodeError`): a member's name follows
+        if data[max(0, key_start - 3) : key_start] == b"://":
+            continue  # a URL's user (`https://x-token-auth:X@bitbucket.org/`): `_dsn_spans` reads its password
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
@@ -4783,6 +4816,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 end = parameter  # Teradata's `PASSWORD=X,LOGMECH=TD2`: the next parameter's name and `=`
             if data[end : end + 1] in (b" ", b"\t"):
                 first_word = data[start:end].decode("utf-8", "replace")
+                end = _listed_value_end(data, key_start, end)
                 end = _connection_string_end(data, key_start, end)
                 end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
         elif bare and not element and (parameter := _next_parameter(data, start, end)) >= 0:
@@ -5497,17 +5531,49 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _span(match, b"cred")[0] < 0:
             continue
         value = match.group(b"cred").decode("utf-8", "replace")
-        if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX) or _placeholder(value):
+        if "://" in value or value.startswith(MARKER_PREFIX) or _placeholder(value):
             continue  # `postgres://app:${DB_PASSWORD}@db`: the variable, unexpanded, is the problem to see
         start, end = _span(match, b"cred")
         # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`), over a `#` too:
         # a host has none, and a fragment holding `@` is rarer than the password that made the URL unparsable
-        while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
+        while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None and not _authority(more):
             end = more.end() - 1
+        if _PORT_LIKE.match(value) and not _port_like_password(data, start, end):
+            continue
         yield start, end, "password", _CONTEXT
 
 
-_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?\"'<>]{1,128}@")
+# What may follow a password's `@` before the next `@`: a piece with `:` or `/` is the password's when it is
+# not a host (and port) then a path (`app:Kq8@Wz5Lp2Xv9:Rt4@cache`, not `app:X@cdn.example/npm/pkg@1.0`)
+_AT_IN_PASSWORD = compile_regex(rb"[^\s@?\"'<>]{1,128}@")
+_AUTHORITY = compile_regex(
+    rb"(?:(?:[a-z0-9.-]{1,253}|[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}|\[[0-9A-Fa-f:.]{2,45}\])"
+    rb"(?::\d{1,5})?,?){1,16}(?:/|@$)"
+)
+
+
+def _authority(piece: Any) -> bool:
+    """Whether a piece between two `@`s that holds a `:` or `/` starts with a host (and port): the URL's own."""
+    text = piece.group(0)
+    return (b":" in text or b"/" in text) and _AUTHORITY.match(text) is not None
+
+
+def _host_with_port(data: bytes, position: int) -> Any:
+    """The host (not a digest's algorithm) and port that start at `position`, or None."""
+    host = _HOST_WITH_PORT.match(data, position)
+    return host if host is not None and host.group("host").lower() not in _DIGEST_HOSTS else None
+
+
+def _port_like_password(data: bytes, start: int, end: int) -> bool:
+    """Whether a value after a URL's user that starts as a port (`:2024#X@`, `:443/X@`, `:12 Quiet Harbor@`) is
+    its password: the host after the `@` names its own port, and a value with a blank ends the URL there."""
+    value = data[start:end]
+    if _PORT_LIKE_PASSWORD.match(value.decode("utf-8", "replace")) is None:
+        return False
+    host = _host_with_port(data, end + 1)
+    if host is None or data[host.end() : host.end() + 1] == b"@" or _PORT_GOES_ON.match(data, host.end()):
+        return False
+    return not any(c in value for c in b" \t") or _URL_END.match(data, host.end()) is not None
 
 
 def _token_user(user: str) -> bool:
@@ -5886,6 +5952,38 @@ _AUTH_METHOD = compile_regex(
     r"(?:[-_./]?v?\d[\w.-]*|[-_][\w.-]*)?"
 )
 _HOST_NAME = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
+
+
+# An object after a login's word (`auth {"u":"bob","p":X}`, `login failed {u: 'bob', ps: X}`): a member named by a
+# short abbreviation of a password, one that no key name reads alone, holds the password
+_LOGIN_OBJECT = _Deferred(
+    rb"(?i)\b(?:auth|authenticate|log[ \t_-]?[io]n|sign[ \t_-]?in|basic[ \t_-]auth)(?:[ \t]{1,4}[a-z]{1,16}){0,2}"
+    rb"[ \t]{0,8}[:=]?[ \t]{0,8}\{"
+)
+_PASSWORD_ABBREVIATIONS = frozenset(("p", "ps", "psw", "pas", "pwrd", "pswrd"))
+_USER_ABBREVIATIONS = frozenset(("u", "us", "usr", "user", "username", "uname", "un", "login", "email"))
+
+
+def _login_object_spans(data: bytes) -> Iterator[Span]:
+    for match in _LOGIN_OBJECT.finditer(data):
+        opening = match.end() - 1
+        end = _MAP_END.match(data, opening + 1) if _OBJECT_OPENING.match(data, opening) else None
+        if end is None:
+            continue
+        members = [
+            (member.group(1).decode("utf-8", "replace").lower(), member)
+            for member in _MAP_MEMBER.finditer(data, opening, end.end())
+        ]
+        # beside its user (`{"u":"bob","p":"hunter"}`) any value is the password; alone, one of a password's shape
+        paired = any(name in _USER_ABBREVIATIONS for name, _ in members)
+        for name, member in members:
+            if name not in _PASSWORD_ABBREVIATIONS:
+                continue
+            start, stop = next(member.span(group) for group in (2, 3, 4) if member.start(group) >= 0)
+            value = data[start:stop].decode("utf-8", "replace")
+            secret = is_secret_value("password", value) if paired else map_member_secret("password", value)
+            if secret and not _placeholder(value):
+                yield start, stop, "password", _CONTEXT
 
 
 def _login_spans(data: bytes) -> Iterator[Span]:
@@ -6937,6 +7035,8 @@ class Redactor:
             plan.user_pass and (data.find(b"user") >= 0 or data.find(b"USER") >= 0 or data.find(b"User") >= 0)
         ):
             spans.extend(_login_spans(data))
+        if plan.login and data.find(b"{") >= 0:
+            spans.extend(_login_object_spans(data))
         if plan.protocol:
             spans.extend(_protocol_login_spans(data, present))
             if data.find(b"htpasswd") >= 0:
