@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -7,7 +10,7 @@ import pytest
 
 from linear import assert_linear
 from loggardener.clustering.models import AffectedFile, Cluster, Sample
-from loggardener.config import GardenerConfig, PriorityRule
+from loggardener.config import GardenerConfig, PriorityRule, default_rules
 from loggardener.entries.payloads import MAX_MESSAGE
 from loggardener.prioritizing import Prioritizer
 from loggardener.prioritizing.impact import ScanContext
@@ -3378,6 +3381,8 @@ def test_a_backup_that_ran_is_no_failed_backup(message: str, severity: str) -> N
     [
         "sent message 88 to dead letter queue orders-dlq after 3 failed processing attempts: KeyError: 'sku'",
         "after 5 delivery attempts message 4412 is forwarded to the dead-letter topic invoices-dead",
+        # a dead-letter queue by its initials
+        "Message 4f1c sent to DLQ billing-dlq after all retries failed: ValidationError: amount must be positive",
     ],
 )
 def test_messages_dead_lettered_after_every_attempt_failed_are_p1(message: str) -> None:
@@ -3531,6 +3536,36 @@ def test_the_quiet_and_loud_rules_match_in_linear_time(unit: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("rule", "unit"),
+    [
+        ("webhook-rejected", "webhook signature signature verify hmac verification "),
+        ("webhook-rejected", "webhook " + "x" * 100 + " signature " + "y" * 70 + " "),
+        ("webhook-rejected", "signature failed signature invalid hmac mismatch "),
+        ("dead-lettered", "dead-letter "),
+        ("dead-lettered", "after 5 attempts "),
+        ("replication-stopped", "Replica SQL for channel '': "),
+        ("backup-failed", "dead-letter after 5 " + "z" * 150 + " "),
+    ],
+)
+def test_the_quiet_and_loud_rules_read_a_long_text_about_once(rule: str, unit: str) -> None:
+    """Each pattern of these rules reads a text of near misses (400 KB) in a few times what a search for one
+    absent word takes, not once per window of its bounded gaps (120 x 80 characters for each `webhook`)."""
+    text = (unit * (400_000 // len(unit) + 1))[:400_000]
+    (patterns,) = [r.message_patterns for r in default_rules() if r.name == rule]
+    absent = re.compile(r"(?i)\bwebhookx")
+    floor = min(_timed(absent.search, text) for _ in range(5))
+    for pattern in patterns:
+        search = re.compile(pattern).search
+        assert min(_timed(search, text) for _ in range(3)) < 25 * floor + 0.02, pattern
+
+
+def _timed(search: Callable[[str], object], text: str) -> float:
+    start = time.perf_counter()
+    search(text)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize(
     "message",
     [
         "PayPal webhook rejected: verification_status=FAILURE for event WH-2WR32451HC0233532-67976317FL4543714",
@@ -3552,6 +3587,13 @@ def test_webhooks_refused_by_their_verification_are_p1_at_any_level(message: str
             1,
         ),  # one forged call
         ("webhook signature verified, event evt_1 recorded", 4),
+        # the check passed and something after it failed
+        ("Stripe webhook evt_1Q2wXyZ signature verified; handler failed: KeyError: 'customer'", 4),
+        ("webhook signature valid, but processing failed: timeout calling inventory after 5000ms", 4),
+        (
+            "GitHub webhook delivery 72d3162e: HMAC verification succeeded; downstream build trigger failed (503)",
+            4,
+        ),
         ("webhook delivery failed: endpoint returned 503", 4),  # our endpoint down: other rules
     ],
 )
