@@ -34,7 +34,7 @@ from loggardener.linking.facts import (
     names_failure,
 )
 from loggardener.linking.models import ChangeMarker
-from loggardener.linking.rules import names_service, route_pattern, status_words
+from loggardener.linking.rules import names_service, route_pattern, status_words, url_host_at, url_hosts
 from loggardener.report import ScanReport
 
 REALWORLD = Path(__file__).parents[1] / ".." / "shared" / "realworld"
@@ -7347,3 +7347,24 @@ def test_an_unreached_server_is_not_told_for_routes_it_cannot_explain(
     error = next(c for c in report.clusters if c.kind != "request")
     for route in (c for c in report.clusters if c.kind == "request"):
         assert error.fingerprint not in route.causes
+
+
+@pytest.mark.parametrize(
+    ("text", "hosts"),
+    [
+        ("GET https://user:pw@storage.googleapis.com/b/o failed", ["storage.googleapis.com"]),
+        ("https://oauth2accesstoken:[REDACTED:password]@us-docker.pkg.dev/v2/p", ["us-docker.pkg.dev"]),
+        ("dial http://[fd20:8b1f::5]:8080/x and http://[::1]:9000", ["[fd20:8b1f::5]", "[::1]"]),
+        ("https://API.Example.com:8443/v2?q=1 then http://10.0.0.7:80", ["api.example.com", "10.0.0.7"]),
+        ("mailto:bob@example.com, user@host:22, file:///etc/hosts", []),
+    ],
+)
+def test_a_urls_host_is_read_after_its_userinfo_and_without_its_port(text: str, hosts: list[str]) -> None:
+    assert url_hosts(text) == hosts
+
+
+def test_the_host_of_the_url_a_position_is_in() -> None:
+    text = "calling https://svc:pw@orders-5otr7xq3za-uc.a.run.app:443/v1/orders failed"
+    at = text.index("/v1/orders") + len("/v1/orders")
+    assert url_host_at(text, at) == "orders-5otr7xq3za-uc.a.run.app"
+    assert url_host_at(text, len(text)) == ""  # past the URL's blank
