@@ -2287,6 +2287,9 @@ def test_a_projects_iam_change_is_told_for_http_403s_of_the_hosts_it_guards(
         "org.springframework.security.access.AccessDeniedException: Access is denied\n\tat "
         "org.springframework.security.access.vote.AffirmativeBased.decide(AffirmativeBased.java:73)",
         "werkzeug.exceptions.Forbidden: 403 Forbidden: You don't have the permission to access the requested resource.",
+        # a database's own privileges, which its GRANTs give
+        "psycopg2.errors.InsufficientPrivilege: permission denied for table orders",
+        "pymysql.err.OperationalError: (1142, \"SELECT command denied to user 'app'@'10.0.0.4' for table 'orders'\")",
     ],
 )
 def test_a_refusal_the_service_answered_tells_no_projects_iam_change(answer: str) -> None:

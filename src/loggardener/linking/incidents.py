@@ -75,6 +75,15 @@ _ANSWERED_REFUSAL = compile_regex(
 (`entries.levels.ACCESS_STATUS_PATTERN`: `"DELETE /v1/orders/7781 HTTP/1.1" 403 Forbidden`, Rails' `Completed 403
 Forbidden`, a logfmt `method=POST path=/v1/refunds status=403`), a request of its own named in origin form or a path
 after the refusal, or a refusal said to be sent to its client."""
+_DATABASE_PRIVILEGE_REFUSED = compile_regex(
+    r"permission denied for (?:table|relation|schema|database|sequence|function|view|column|tablespace|language)\b|"
+    r"\bmust be owner of\b|\bcommand denied to user\b|"
+    r"\bThe \w+ permission was denied on the object\b",
+    re.IGNORECASE,
+)
+"""A database refusing a statement for want of a privilege its own GRANTs give (PostgreSQL's `permission denied
+for table orders`, `must be owner of table`, MySQL's `SELECT command denied to user`, SQL Server's `The SELECT
+permission was denied on the object`), which no IAM policy grants."""
 _SERVER_REFUSALS = (
     "org.springframework.security.access.AccessDeniedException",
     "org.springframework.security.authorization.AuthorizationDeniedException",
@@ -1080,13 +1089,15 @@ def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
 
 def _refused_its_call(problem: Cluster, head: str) -> bool:
     """A call the problem's service made refused for want of a permission (`_PERMISSION_DENIED`), which an IAM
-    policy may explain; not a refusal it answered a request with (`_ANSWERED_REFUSAL`, `_SERVER_REFUSALS`): a
-    request problem's own status (`HTTP 403 on POST /v1/refunds`) is read only in what its platform said of it
-    (Cloud Run's `The request was not authorized to invoke this service.`)."""
+    policy may explain; not a database's privilege (`_DATABASE_PRIVILEGE_REFUSED`) nor a refusal it answered a
+    request with (`_ANSWERED_REFUSAL`, `_SERVER_REFUSALS`): a request problem's own status (`HTTP 403 on POST
+    /v1/refunds`) is read only in what its platform said of it (Cloud Run's `The request was not authorized to
+    invoke this service.`)."""
     text = problem.message[:_TEXT_HEAD] if problem.kind == "request" else head
     return (
         _PERMISSION_DENIED.search(text) is not None
         and _ANSWERED_REFUSAL.search(text) is None
+        and _DATABASE_PRIVILEGE_REFUSED.search(text) is None
         and not any(name in text for name in _SERVER_REFUSALS)
     )
 
