@@ -34,7 +34,7 @@ from loggardener.linking.facts import (
     names_failure,
 )
 from loggardener.linking.models import ChangeMarker
-from loggardener.linking.rules import names_service, route_pattern, status_words
+from loggardener.linking.rules import names_service, route_pattern, status_words, url_host_at, url_hosts
 from loggardener.report import ScanReport
 
 REALWORLD = Path(__file__).parents[1] / ".." / "shared" / "realworld"
@@ -2243,6 +2243,20 @@ GOOGLE_API_403 = (
         ("requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: https://api.rates.example.com/v2",
          []),
         ("rates refresh failed: GET https://api.rates.example.com/v2 returned 403 Forbidden", []),
+        # Artifact Registry's hosts of every format, not only Docker's
+        ("pip._vendor.requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: "
+         "https://us-central1-python.pkg.dev/p/py/simple/orders-lib/", ["projects/shop-prod"]),
+        # the host after a URL's userinfo, an IPv6 literal's, a host with its port
+        ("requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: "
+         "https://deploy:hunter2@us-central1-docker.pkg.dev/v2/p/apps/orders/manifests/2.3.0", ["projects/shop-prod"]),
+        ("requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: "
+         "https://svc-rates:hunter2@api.rates.example.com:8443/v2/rates", []),
+        ("aiohttp.client_exceptions.ClientResponseError: 403, message='Forbidden', "
+         "url=URL('http://[fd20:8b1f:0:1::5]:8080/internal/ledger/close')", []),
+        ("consul: unexpected response code: 403 (Permission denied) from http://[::1]:8500/v1/kv/config", []),
+        ("aiohttp.client_exceptions.ClientResponseError: 403, message='Forbidden', "
+         "url=URL('https://secretmanager.googleapis.com:443/v1/projects/p/secrets/db/versions/latest:access')",
+         ["projects/shop-prod"]),
         # a 403 far from its reason phrase is not read as one; a number that is no status neither
         ("request 403 of the batch failed: Forbidden characters in key", []),
         ("processed 1403 rows; Forbidden", []),
@@ -2255,6 +2269,58 @@ def test_a_projects_iam_change_is_told_for_http_403s_of_the_hosts_it_guards(
     """A project's IAM policy losing a role refuses calls to Google's APIs, Cloud Run services and functions: an HTTP
     client says it as a 403 and its reason phrase, and names the host it called."""
     (incident,) = scan_entries([policy_delta(0, "REMOVE"), *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # its access lines: a logfmt request log, Rails', uvicorn's
+        'level=warn msg="request completed" method=POST path=/v1/admin/refunds status=403 remote=203.0.113.9',
+        "Completed 403 Forbidden in 4ms (ActiveRecord: 0.6ms | Allocations: 1021)",
+        'INFO:     10.8.0.12:51544 - "DELETE /v1/orders/7781 HTTP/1.1" 403 Forbidden',
+        # a refusal it says it sent, a route of its own or a path after the refusal (Django's)
+        "returned 403 Forbidden to client 203.0.113.9: token lacks scope exports:read",
+        "access denied for GET /v1/exports/daily.csv: HTTP 403",
+        "Forbidden (Permission denied): /admin/orders/order/7781/change/",
+        # the exceptions web frameworks answer 403 with
+        "org.springframework.security.access.AccessDeniedException: Access is denied\n\tat "
+        "org.springframework.security.access.vote.AffirmativeBased.decide(AffirmativeBased.java:73)",
+        "werkzeug.exceptions.Forbidden: 403 Forbidden: You don't have the permission to access the requested resource.",
+        # a database's own privileges, which its GRANTs give
+        "psycopg2.errors.InsufficientPrivilege: permission denied for table orders",
+        "pymysql.err.OperationalError: (1142, \"SELECT command denied to user 'app'@'10.0.0.4' for table 'orders'\")",
+    ],
+)
+def test_a_refusal_the_service_answered_tells_no_projects_iam_change(answer: str) -> None:
+    """A project's IAM policy refuses calls the service makes; a 403 it answered its own users with (its access line,
+    its web framework's refusal) is no sign of it, however the line says `403`, `Forbidden` or `Access denied`."""
+    (incident,) = scan_entries([policy_delta(0, "REMOVE"), *failing_revision(120, answer)]).incidents
+    assert incident.changes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        (None, []),  # the status a request was answered with (`HTTP 403 on GET /me`) is the service's answer
+        ("The request was not authorized to invoke this service. Read more at "
+         "https://cloud.google.com/run/docs/securing/authenticating", ["projects/shop-prod"]),
+    ],
+)  # fmt: skip
+def test_a_request_problem_tells_a_projects_iam_change_only_in_its_platforms_words(
+    text: str | None, told: list[str]
+) -> None:
+    """Requests answered 403: only Cloud Run's own words that it refused the invoker say IAM refused them."""
+    entries = [policy_delta(0, "REMOVE")]
+    for i in range(4):
+        entry = request(
+            120 + i * 20, "/me", 403, service="profile", revision="profile-00015-wed", instance=f"i{i}"
+        )
+        entry["severity"] = "WARNING"
+        if text:
+            entry["textPayload"] = text
+        entries.append(entry)
+    (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == told
 
 
@@ -7284,3 +7350,24 @@ def test_an_unreached_server_is_not_told_for_routes_it_cannot_explain(
     error = next(c for c in report.clusters if c.kind != "request")
     for route in (c for c in report.clusters if c.kind == "request"):
         assert error.fingerprint not in route.causes
+
+
+@pytest.mark.parametrize(
+    ("text", "hosts"),
+    [
+        ("GET https://user:pw@storage.googleapis.com/b/o failed", ["storage.googleapis.com"]),
+        ("https://oauth2accesstoken:[REDACTED:password]@us-docker.pkg.dev/v2/p", ["us-docker.pkg.dev"]),
+        ("dial http://[fd20:8b1f::5]:8080/x and http://[::1]:9000", ["[fd20:8b1f::5]", "[::1]"]),
+        ("https://API.Example.com:8443/v2?q=1 then http://10.0.0.7:80", ["api.example.com", "10.0.0.7"]),
+        ("mailto:bob@example.com, user@host:22, file:///etc/hosts", []),
+    ],
+)
+def test_a_urls_host_is_read_after_its_userinfo_and_without_its_port(text: str, hosts: list[str]) -> None:
+    assert url_hosts(text) == hosts
+
+
+def test_the_host_of_the_url_a_position_is_in() -> None:
+    text = "calling https://svc:pw@orders-5otr7xq3za-uc.a.run.app:443/v1/orders failed"
+    at = text.index("/v1/orders") + len("/v1/orders")
+    assert url_host_at(text, at) == "orders-5otr7xq3za-uc.a.run.app"
+    assert url_host_at(text, len(text)) == ""  # past the URL's blank

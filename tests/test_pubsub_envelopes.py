@@ -122,6 +122,15 @@ def test_a_message_whose_data_is_no_log_entry_is_counted_and_named(tmp_path: Pat
     assert records[6].entry == _entries(1)[0] and records[6].unit == "line"
 
 
+def test_a_message_whose_data_nests_too_deep_says_so(tmp_path: Path) -> None:
+    """JSON nested past what the decoder reads is JSON, not text: the reason says which."""
+    deep = base64.b64encode(("[" * 100_000).encode()).decode()
+    path = tmp_path / "x.ndjson"
+    path.write_text(json.dumps({"message": {"data": deep, "messageId": "1"}}) + "\n", encoding="utf-8")
+    (record,) = _read(path)
+    assert record.entry is None and record.error is not None and "nested too deep" in record.error
+
+
 def test_an_app_event_carried_in_a_message_is_malformed_as_a_pubsub_message(tmp_path: Path) -> None:
     """End to end: the scan's malformed line names the message, not only "no timestamp"."""
     from typer.testing import CliRunner

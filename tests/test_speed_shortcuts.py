@@ -73,3 +73,68 @@ def test_every_branch_of_the_lifecycle_line_holds_one_of_its_words() -> None:
 )
 def test_lifecycle_line_with_its_words_checked_first(text: str, expected: bool) -> None:
     assert levels.lifecycle_line(text) is expected
+
+
+def test_every_start_failure_pattern_holds_one_of_its_words() -> None:
+    """`start_failure` searches only a text holding one of `_START_FAILURE_WORDS`, in its case, as its patterns."""
+    for pattern in levels.START_FAILURE_PATTERNS:
+        for branch in top_level_alternatives(pattern):
+            literal = re.sub(r"\\(.)", r"\1", branch)
+            assert any(word in literal for word in levels._START_FAILURE_WORDS), branch
+
+
+def _error_evidence_unshortened(text: str) -> bool:
+    """`error_evidence` as it was before its shortcuts: every text replaced, searched and lowered."""
+    text = levels._SIGN_LOOKALIKES.sub(" ", text)
+    if levels.may_raise(text) or levels._START_FAILURE.search(text, 0, 4_000) is not None:
+        return True
+    lower = text.lower()
+    if any(word in lower for word in levels._FAILURE_SIGNS + levels._FAILURE_SIGNS_LATIN):
+        return True
+    return not text.isascii() and any(word in lower for word in levels._FAILURE_SIGNS_OTHER_SCRIPTS)
+
+
+_EVIDENCE_PIECES = [
+    "Using default tag: latest",
+    "DEFAULT",
+    "Referrer",
+    "deferred",
+    "PreFerred",
+    "fault",
+    "err",
+    "ERROR",
+    "Cannot find module 'x'",
+    "cannot find module",
+    "Could not find or load main class App",
+    "APPLICATION FAILED TO START",
+    "exec format error",
+    "processed 120 records",
+    "ſ",
+    "İ",
+    "K",
+    "échec",
+    " ",
+    "\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_EVIDENCE_PIECES), max_size=8), st.text(max_size=20))
+def test_error_evidence_with_its_shortcuts_decides_as_without_them(pieces: list[str], other: str) -> None:
+    text = "".join(pieces) + other
+    assert levels.error_evidence(text) is _error_evidence_unshortened(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Using default tag: latest",  # `default` holds `fault`: no sign
+        "GET / referrer=https://shop.example.com/ 200",
+        "the DEFAULT profile is active",
+        "Cannot find module 'express'",  # a start failure, and a sign of one
+        "Error: Could not find or load main class com.shop.App",
+        "2026-12-03 10:00:00,123 INFO [worker] processed 120 records in 0.8s",
+    ],
+)
+def test_error_evidence_on_weak_error_lines(text: str) -> None:
+    assert levels.error_evidence(text) is _error_evidence_unshortened(text)

@@ -617,7 +617,8 @@ _DATA_LOSS = [
 # replication with an error: NOAUTH …`, `Error condition on socket for SYNC`, `Unable to connect to MASTER`.
 _REPLICATION_STOPPED = [
     r"\b(?:[Rr]eplica|[Ss]lave) (?:SQL|I/O|IO) thread (?:aborted|killed|exiting)\b",
-    r"\b(?:Replica|Slave) (?:SQL|I/O|IO) for channel '[^'\n]{0,64}': [^\n]{0,200}?(?:\bfailed\b|\b[Ee]rror\b)",
+    r"\b(?:Replica|Slave) (?:SQL|I/O|IO) for channel '[^'\n]{0,64}': "
+    r"(?:(?!(?:Replica|Slave) (?:SQL|I/O|IO) for)[^\n]){0,200}?(?:\bfailed\b|\b[Ee]rror\b)",
     r"\bcould not receive data from WAL stream\b",
     r"\brequested WAL segment \S+ has already been removed\b",
     r"\breplication slot \"[^\"\n]{1,64}\" (?:is|has been) invalidated\b|\binvalidating obsolete replication slot\b",
@@ -645,7 +646,7 @@ _DATA_CORRUPTION = [
 # point until it runs, however many times it failed.
 _BACKUP_FAILED = [
     # not a restore (`restore from backup failed`) nor a count of none (`zero backups failed`, `backups failed: 0`)
-    r"(?i)(?<!\b0 )(?<!\bno )(?<!\bzero )(?<!\bnone of the )(?<!\bfrom )(?<!\brestore )(?<!\brestoring )"
+    r"(?i)\b(?=backups?\b)(?<!\b0 )(?<!\bno )(?<!\bzero )(?<!\bnone of the )(?<!\bfrom )(?<!\brestore )(?<!\brestoring )"
     r"\bbackups?(?: job| run| of [^\n]{1,80}?)? (?:has |have )?failed\b(?!\s*[:=]\s*0\b)",
     r"(?i)\bfailed to (?:create|take|run|complete|upload|write|finish) (?:the |a )?(?:\w+ ){0,2}backup\b",
     r"(?m)^(?:pg_dump|pg_dumpall|pg_basebackup|mysqldump|mysqlpump|mongodump): (?:error|Got error)\b",
@@ -655,10 +656,12 @@ _BACKUP_FAILED = [
 # attempt (Pub/Sub's max delivery attempts, SQS' maxReceiveCount, a framework's recoverer): the handler fails on
 # them, their work is not done. Not messages set aside at once because they cannot be parsed.
 _DEAD_LETTERED = [
-    r"(?i)\bdead[- ]?letter\w*\b[^\n]{0,160}?\bafter (?:\d+|all) (?:failed |unsuccessful )?(?:delivery |processing )?"
-    r"(?:attempts|retries|tries)\b",
+    # a dead-letter queue by its name or its initials (SQS', RabbitMQ's, Kafka Connect's `DLQ`); each gap stops at
+    # the next word that starts a match again, so a text is read once
+    r"(?i)\b(?:dead[- ]?letter\w*|DLQ)\b(?:(?!dead[- ]?letter|dlq\b)[^\n]){0,160}?\bafter (?:\d+|all) "
+    r"(?:failed |unsuccessful )?(?:delivery |processing )?(?:attempts|retries|tries)\b",
     r"(?i)\bafter (?:\d+|all) (?:failed |unsuccessful )?(?:delivery |processing )?(?:attempts|retries|tries)\b"
-    r"[^\n]{0,160}?\bdead[- ]?letter",
+    r"(?:(?!after )[^\n]){0,160}?\b(?:dead[- ]?letter|DLQ\b)",
 ]
 
 # Webhooks a provider sent that our verification refused (a signing secret or a webhook id that changed): Stripe's
@@ -666,9 +669,15 @@ _DEAD_LETTERED = [
 # `verification_status=FAILURE`, a GitHub or Shopify HMAC that does not match. The events they carry (payments,
 # subscriptions, pushes) are not recorded while the provider retries.
 _WEBHOOK_REJECTED = [
-    r"(?i)\bwebhook\w*\b[^\n]{0,120}?\b(?:signature|verification|verify|hmac)\w*\b[^\n]{0,80}?"
+    # the failure the check's own, in its clause: not a success of it that another failure follows (`signature
+    # verified; handler failed`, `signature valid, but processing failed`); each gap stops at the next word that
+    # starts a match again, so a text is read once (in time linear in its length, with a small factor)
+    r"(?i)\bwebhook\w*\b(?:(?!webhook|signature|verif|hmac)[^\n]){0,120}\b(?:signature|verification|verify|hmac)\w*"
+    r"(?:[ _:-]{1,3}(?:signature|verification|verify|hmac)\w*){0,3}"
+    r"\b(?:(?!verified|succeeded|passed|(?<!in)valid\b|\bok\b|signature|verif|hmac|webhook)[^\n;,]){0,80}?"
     r"\b(?:fail\w*|invalid|mismatch\w*|rejected|did not match|does not match)",
-    r"(?i)\b(?:signature|verification|hmac)\w* (?:fail\w*|invalid|mismatch\w*)\b[^\n]{0,80}?\bwebhook",
+    r"(?i)\b(?:signature|verification|hmac)\w* (?:fail\w*|invalid|mismatch\w*)\b"
+    r"(?:(?!signature|verification|hmac)[^\n]){0,80}?\bwebhook",
     r"\bSignatureVerificationError\b|\bNo signatures found matching the expected signature for payload\b",
 ]
 

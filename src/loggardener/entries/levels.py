@@ -1078,11 +1078,31 @@ START_FAILURE_PATTERNS = (
     r"\bFailed to start application: (?:[a-z_$][\w$]{0,60}\.){1,12}[A-Z][\w$]{0,100}(?:Exception|Error)\b",
 )
 _START_FAILURE = compile_regex("|".join(START_FAILURE_PATTERNS))
+# A word each of `START_FAILURE_PATTERNS` holds, in its case (tests/test_speed_shortcuts.py): a text holding none
+# of them in its first 4,000 characters holds no start failure, and is not searched
+_START_FAILURE_WORDS = (
+    "Cannot ",
+    "cannot load",
+    "Could not ",
+    "ERR_MODULE",
+    "jarfile",
+    "manifest",
+    "Unsupported",
+    "does not exist",
+    "Failed ",
+    "FAILED",
+    "failed to load",
+    "exec",
+    "can't be loaded",
+    "application",
+    "app loaded",
+)
 
 
 def start_failure(text: str) -> bool:
     """True when the text says the program cannot load its own code or entry point (`START_FAILURE_PATTERNS`)."""
-    return _START_FAILURE.search(text, 0, 4_000) is not None
+    head = text[:4_000]
+    return any(word in head for word in _START_FAILURE_WORDS) and _START_FAILURE.search(head) is not None
 
 
 # What a platform or an application server writes about one service's own containers, workers or function
@@ -1632,18 +1652,26 @@ _FAILURE_SIGNS_OTHER_SCRIPTS = (
 
 # Words that hold a sign of a failure without being one: `default` (`fault`), `referrer`, `deferred` and
 # `preferred` (`err`): uWSGI's `(default app)`, Kubernetes' `default` namespace, a request's referrer
-_SIGN_LOOKALIKES = compile_regex(r"(?i)default|referrer|deferr|preferr")
+_SIGN_LOOKALIKE_WORDS = ("default", "referrer", "deferr", "preferr")
+_SIGN_LOOKALIKES = compile_regex("(?i)" + "|".join(_SIGN_LOOKALIKE_WORDS))
+
+
+_LATIN_SCRIPT_SIGNS = _FAILURE_SIGNS + _FAILURE_SIGNS_LATIN
 
 
 def error_evidence(text: str) -> bool:
     """True when the text shows any sign of a failure: a level word, a failure line or word (in English or in
     another language), a stack word, a program that cannot load its code (`start_failure`); not in a word that only
-    holds one (`_SIGN_LOOKALIKES`)."""
-    text = _SIGN_LOOKALIKES.sub(" ", text)
-    if may_raise(text) or start_failure(text):
-        return True
+    holds one (`_SIGN_LOOKALIKES`, replaced only in a text that may hold one: an ASCII text holds one in any case
+    only if its lower case does; `(?i)` matches other letters to ASCII ones, so any other text is searched)."""
     lower = text.lower()
-    if any(word in lower for word in _FAILURE_SIGNS) or any(word in lower for word in _FAILURE_SIGNS_LATIN):
+    if not text.isascii() or any(word in lower for word in _SIGN_LOOKALIKE_WORDS):
+        text = _SIGN_LOOKALIKES.sub(" ", text)
+        lower = text.lower()
+    for word in _LATIN_SCRIPT_SIGNS:  # a loop, not `any` of a generator: half the time on a line without one
+        if word in lower:
+            return True
+    if may_raise(text) or start_failure(text):
         return True
     return not text.isascii() and any(word in lower for word in _FAILURE_SIGNS_OTHER_SCRIPTS)
 

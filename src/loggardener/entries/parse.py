@@ -309,12 +309,19 @@ def _turned_down_as_read(text: str) -> bool:
     stripped = text.rstrip()
     if stripped.endswith("}") or "} +" in stripped[-16:]:
         return False  # its message may be a record's, or the text before its fields
+    return _loud_characters(text, ("#",))
+
+
+def _loud_characters(message: str, first: tuple[str, ...]) -> bool:
+    """Whether a message's characters alone keep it from being quiet (`EntryParser._quiet`): a blank first, a
+    `first` character after blanks (a comment's `#`; `_quiet` turns down a JSON text's `{` too), an ANSI code, a line
+    break (a traceback's frames and source lines, a Python repr's `\\n'`)."""
     return (
-        text[:1].isspace()
-        or "\x1b" in text
-        or "\\n'" in text
-        or text.lstrip()[:1] == "#"
-        or _LINE_BREAK.search(text) is not None
+        message[:1].isspace()
+        or message.lstrip()[:1] in first
+        or "\x1b" in message
+        or "\\n'" in message
+        or _LINE_BREAK.search(message) is not None
     )
 
 
@@ -488,14 +495,7 @@ class EntryParser:
         starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
         if text and (is_preamble(message) or errorlog_line(message) or is_continuation(message)):
             return False
-        if (
-            message[:1].isspace()
-            or message.lstrip()[:1] in ("#", "{")
-            or "\x1b" in message
-            or "\\n'" in message
-            or _LINE_BREAK.search(message) is not None
-            or may_raise(message)
-        ):
+        if _loud_characters(message, ("#", "{")) or may_raise(message):
             return False
         if text and credential_label(message):
             return False  # a line naming a credential: reassembly redacts its stream's next line after it

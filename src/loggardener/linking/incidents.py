@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
+from loggardener.entries.levels import ACCESS_STATUS_PATTERN, HTTP_METHODS
 from loggardener.entries.payloads import (
     SCOPE_BACKEND,
     SCOPE_DESTINATION,
@@ -32,6 +33,7 @@ from loggardener.linking.rules import (
     is_managed_service_record,
     names_service,
     role,
+    url_hosts,
 )
 from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import inline_code
@@ -61,10 +63,46 @@ _PERMISSION_DENIED = compile_regex(
 reason phrase however an HTTP client joins them (`403 Forbidden`, requests' `403 Client Error: Forbidden for url: …`,
 aiohttp's `403, message='Forbidden', url=…`, `status 403 (Forbidden)`), or a 403 said as a status without it
 (Faraday's `the server responded with status 403`, `HTTP 403`, `status code: 403`)."""
-_INVOKED_HOSTS = (".run.app", ".cloudfunctions.net")
-"""Endings of the hosts of Cloud Run services and Cloud Functions, whose invoker role an IAM policy grants."""
-_URL_HOST = compile_regex(r"\bhttps?://([\w.-]{1,253})", re.IGNORECASE)
-"""The host of a URL a failed call names."""
+_ANSWERED_REFUSAL = compile_regex(
+    f"{ACCESS_STATUS_PATTERN}|"
+    # a request in origin form (`for GET /v1/exports`: a route of its own; a call it makes names a URL) or a path
+    # after the refusal (Django's `Forbidden (Permission denied): /admin/…`)
+    rf"\b(?:{HTTP_METHODS}) /(?![/\s])|(?i:forbidden|denied)(?: \([^()\n]{{1,80}}\))?: /(?![/\s])|"
+    # a refusal sent to whoever called it
+    r"\b(?i:to (?:the |its |a )?(?:client|caller|requester)s?)\b"
+)
+"""A refusal the service answered a request with, not a call of its own refused: its access line
+(`entries.levels.ACCESS_STATUS_PATTERN`: `"DELETE /v1/orders/7781 HTTP/1.1" 403 Forbidden`, Rails' `Completed 403
+Forbidden`, a logfmt `method=POST path=/v1/refunds status=403`), a request of its own named in origin form or a path
+after the refusal, or a refusal said to be sent to its client."""
+_DATABASE_PRIVILEGE_REFUSED = compile_regex(
+    r"permission denied for (?:table|relation|schema|database|sequence|function|view|column|tablespace|language)\b|"
+    r"\bmust be owner of\b|\bcommand denied to user\b|"
+    r"\bThe \w+ permission was denied on the object\b",
+    re.IGNORECASE,
+)
+"""A database refusing a statement for want of a privilege its own GRANTs give (PostgreSQL's `permission denied
+for table orders`, `must be owner of table`, MySQL's `SELECT command denied to user`, SQL Server's `The SELECT
+permission was denied on the object`), which no IAM policy grants."""
+_SERVER_REFUSALS = (
+    "org.springframework.security.access.AccessDeniedException",
+    "org.springframework.security.authorization.AuthorizationDeniedException",
+    "werkzeug.exceptions.Forbidden",
+    "django.core.exceptions.PermissionDenied",
+    "rest_framework.exceptions.PermissionDenied",
+    "CanCan::AccessDenied",
+    "Pundit::NotAuthorizedError",
+    "Symfony\\Component\\Security\\Core\\Exception\\AccessDeniedException",
+    "Illuminate\\Auth\\Access\\AuthorizationException",
+)
+"""The exceptions web frameworks raise to answer a request with 403 (Spring Security, Flask's werkzeug, Django and
+its REST framework, Rails' CanCanCan and Pundit, Symfony, Laravel): the service refusing its user, whatever IAM
+grants it."""
+_INVOKED_HOSTS = (".run.app", ".cloudfunctions.net", ".google.com")
+"""Endings of the hosts of Cloud Run services and Cloud Functions, whose invoker role an IAM policy grants, and of
+Google's own pages its refusals cite (Cloud Run's `… not authorized to invoke this service. Read more at
+https://cloud.google.com/run/docs/securing/authenticating`, an API's `… visiting https://console.cloud.google.com/…`):
+no call of the service's own."""
 _HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
 _POSTGRES_CLIENT = compile_regex(DATASTORE_CLIENTS["PostgreSQL"], re.IGNORECASE)
 _MYSQL_CLIENT = compile_regex(DATASTORE_CLIENTS["MySQL"], re.IGNORECASE)
@@ -231,10 +269,10 @@ _PRIVATE_ACCESS_METHODS = compile_regex(r"\bcompute\.subnetworks\.setPrivateIpGo
 address no longer reach Google's APIs."""
 _GOOGLE_API_HOST = compile_regex(
     r"(?<![\w.-])[a-z0-9-]{1,63}\.googleapis\.com(?![\w-])|(?<![\w.-])(?:[a-z]{2,4}\.)?gcr\.io(?![\w-])|"
-    r"(?<![\w.-])[a-z0-9-]{1,63}-docker\.pkg\.dev(?![\w-])",
+    r"(?<![\w.-])[a-z0-9-]{1,63}-(?:docker|python|npm|maven|go|apt|yum|generic)\.pkg\.dev(?![\w-])",
     re.IGNORECASE,
 )
-"""A Google API's host as a failed call names it (`oauth2.googleapis.com`, `gcr.io`, `us-docker.pkg.dev`)."""
+"""A Google API's host as a failed call names it (`oauth2.googleapis.com`, `gcr.io`, `us-docker.pkg.dev`, Artifact Registry's hosts of every format)."""
 _CONNECTOR_METHODS = compile_regex(r"\.VpcAccessService\.(?:Update|Delete)Connector$")
 """Audit methods that change or remove the Serverless VPC Access connector Cloud Run services and functions reach
 private addresses through."""
@@ -930,10 +968,14 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         )
     if change.method.endswith("SetIamPolicy") and change.resource.startswith(_HIERARCHY_NODE):
         return not change.grants_only and any(
-            _PERMISSION_DENIED.search(head) and not _calls_only_other_hosts(head) for head in heads
+            _refused_its_call(c, head) and not _calls_only_other_hosts(head)
+            for c, head in zip(problems, heads, strict=True)
         )
     if change.method.startswith("google.iam.admin.") and change.method.lower().endswith("setiampolicy"):
-        return any(_SERVICE_ACCOUNT_PERMISSION in head and _PERMISSION_DENIED.search(head) for head in heads)
+        return any(
+            _SERVICE_ACCOUNT_PERMISSION in head and _refused_its_call(c, head)
+            for c, head in zip(problems, heads, strict=True)
+        )
     if any(part in change.method for part in _SECRET_METHODS) or _ACCOUNT_CREDENTIAL_METHODS.search(
         change.method
     ):
@@ -996,7 +1038,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     if _DENY_POLICY_METHODS.search(change.method):
         permissions = _scoped(change, SCOPE_PERMISSION)
         return any(
-            _PERMISSION_DENIED.search(head)
+            _refused_its_call(c, head)
             and _of_its_project(change, c)
             and _names_a_permission(permissions, head)
             for c, head in zip(problems, heads, strict=True)
@@ -1045,12 +1087,27 @@ def _of_its_project(change: ChangeMarker, problem: Cluster) -> bool:
     return change.project is None or not projects or change.project in projects
 
 
+def _refused_its_call(problem: Cluster, head: str) -> bool:
+    """A call the problem's service made refused for want of a permission (`_PERMISSION_DENIED`), which an IAM
+    policy may explain; not a database's privilege (`_DATABASE_PRIVILEGE_REFUSED`) nor a refusal it answered a
+    request with (`_ANSWERED_REFUSAL`, `_SERVER_REFUSALS`): a request problem's own status (`HTTP 403 on POST
+    /v1/refunds`) is read only in what its platform said of it (Cloud Run's `The request was not authorized to
+    invoke this service.`)."""
+    text = problem.message[:_TEXT_HEAD] if problem.kind == "request" else head
+    return (
+        _PERMISSION_DENIED.search(text) is not None
+        and _ANSWERED_REFUSAL.search(text) is None
+        and _DATABASE_PRIVILEGE_REFUSED.search(text) is None
+        and not any(name in text for name in _SERVER_REFUSALS)
+    )
+
+
 def _calls_only_other_hosts(text: str) -> bool:
     """The refused call names URLs, none of them a host Google's IAM guards (a Google API's, `_GOOGLE_API_HOST`, or
     a Cloud Run service's or a function's, which check their invoker's role): a project's (folder's, organization's)
     IAM policy grants only those, so a partner's `403 Client Error: Forbidden for url: https://api.partner.example/…`
     is not its refusal."""
-    hosts = [found.group(1).lower() for found in _URL_HOST.finditer(text)]
+    hosts = url_hosts(text)
     return bool(hosts) and not any(
         _GOOGLE_API_HOST.fullmatch(host) or host.endswith(_INVOKED_HOSTS) for host in hosts
     )

@@ -1610,8 +1610,26 @@ def names_service(
     )
 
 
-_URL_HOST = compile_regex(r"://([\w.-]{1,253})(?::\d{1,5})?(?:/[^\s]*)?$")
-"""The host of the URL a text's position is in (what lies before it: `https://orders-5otr7xq3za-uc.a.run.app/v1/`)."""
+_URL = compile_regex(
+    r"\bhttps?://(?:[^\s/?#@\"'<>\\]{1,256}@)?(\[[0-9a-f:.]{2,45}\]|[\w.-]{1,253})(?::\d{1,5})?(?:[/?#][^\s]*)?",
+    re.IGNORECASE,
+)
+"""A URL and its host (RFC 3986's authority: the host after any userinfo, `https://user:pw@host/`, an IPv6 literal in
+brackets, `http://[fd20::5]:8080/`, without its port), to the blank after it."""
+
+
+def url_hosts(text: str) -> list[str]:
+    """The hosts of the URLs a text names, in lower case."""
+    return [found.group(1).lower() for found in _URL.finditer(text)]
+
+
+def url_host_at(text: str, start: int) -> str:
+    """The host of the URL a text's position is in (what lies before it: `https://orders-5otr7xq3za-uc.a.run.app/v1/`),
+    or an empty string."""
+    hosts = [
+        found.group(1) for found in _URL.finditer(text, max(0, start - 300), start) if found.end() == start
+    ]
+    return hosts[-1].lower() if hosts else ""
 
 
 def _on_another_run_host(text: str, start: int, hosts: frozenset[str], on_cloud_run: bool) -> bool:
@@ -1620,8 +1638,7 @@ def _on_another_run_host(text: str, start: int, hosts: frozenset[str], on_cloud_
     (`https://search-k3m9q2w7ze-uc.a.run.app/v1/search` of another project)."""
     if on_cloud_run and not hosts:
         return False
-    found = _URL_HOST.search(text, max(0, start - 300), start)
-    host = found.group(1).lower() if found else ""
+    host = url_host_at(text, start)
     return host.endswith(".run.app") and (not on_cloud_run or host not in hosts)
 
 

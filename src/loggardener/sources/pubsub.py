@@ -71,7 +71,9 @@ def carried(item: dict[str, Any]) -> dict[str, Any] | str:
             return "its data is binary (not UTF-8 text), not a LogEntry: is the topic a log sink's?"
     try:
         entry = json.loads(text)
-    except (ValueError, RecursionError):
+    except RecursionError:  # JSON, nested past what the decoder reads
+        return "its data is JSON nested too deep to read, not a LogEntry"
+    except ValueError:
         return "its data is text, not a LogEntry's JSON: is the topic a log sink's?"
     if not isinstance(entry, dict):
         return f"its data is a JSON {json_type(entry)}, not a LogEntry object: is the topic a log sink's?"
