@@ -83,6 +83,30 @@ def cluster(**changes: Any) -> Cluster:
             "(1 entry)",
         ),
         (
+            {
+                "max_severity": "INFO",
+                "severities": {"INFO": 2},
+                "count": 2,
+                "events": 2,
+                "inferred_severity": {"no-error-evidence": 2},
+            },
+            "P3",
+            "mislabelled: the text shows no sign of a failure (read as INFO); Cloud Logging's higher severity is "
+            "only the stream's default (2 entries)",
+        ),
+        (
+            {
+                "max_severity": "INFO",
+                "severities": {"INFO": 2},
+                "count": 2,
+                "events": 2,
+                "inferred_severity": {"level-word": 1, "access-log-status": 1},
+            },
+            "P3",
+            "mislabelled: the text declares a lower level or is an access line of a status below 400 (read as INFO); "
+            "Cloud Logging's higher severity is only the stream's default (2 entries)",
+        ),
+        (
             {"max_severity": "ERROR", "logs": {"gce_instance GCEGuestAgent": 1}},
             "P3",
             "VM agent or system event log (gce_instance GCEGuestAgent): the agent retries or the service "

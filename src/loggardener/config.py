@@ -1244,7 +1244,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="mislabelled-severity",
             priority="P3",
-            reason="mislabelled: the text declares {max_severity}; Cloud Logging's higher severity is only "
+            reason="mislabelled: the text {text_level}; Cloud Logging's higher severity is only "
             "the stream's default ({tally})",
             below_severity="WARNING",
         ),

@@ -50,6 +50,29 @@ def _at_max_severity(cluster: Cluster) -> str:
     return f"{top} of {cluster.count} entries"
 
 
+# The severity rules (entries/levels.py) that put an entry below its logged severity without a level in its
+# text: what the text shows instead
+_READ_WITHOUT_A_LEVEL = {
+    "no-error-evidence": "shows no sign of a failure",
+    "access-log-status": "is an access line of a status below 400",
+}
+
+
+def _text_level(cluster: Cluster) -> str:
+    """What the text says of its level: `declares INFO`, or, where a rule read it without a declared level,
+    `shows no sign of a failure (read as INFO)`, or both joined."""
+    readings = [
+        _READ_WITHOUT_A_LEVEL[rule]
+        for rule in sorted(cluster.inferred_severity)
+        if rule in _READ_WITHOUT_A_LEVEL
+    ]
+    if not readings:
+        return f"declares {cluster.max_severity}"
+    if any(rule not in _READ_WITHOUT_A_LEVEL for rule in cluster.inferred_severity):
+        readings.insert(0, "declares a lower level")
+    return f"{' or '.join(readings)} (read as {cluster.max_severity})"
+
+
 def _when(cluster: Cluster) -> str:
     """`at 16:00:00Z` when the cluster was seen within one second, else `between 16:00:00Z and 16:14:00Z`."""
     first, last = (t.strftime("%H:%M:%SZ") for t in (cluster.first_seen, cluster.last_seen))
@@ -256,6 +279,7 @@ class _CompiledRule:
             "share": _percent(cluster.event_share),
             "exception_type": cluster.exception_type or "",
             "max_severity": cluster.max_severity,
+            "text_level": _text_level(cluster),
             "services": ", ".join(cluster.services) or "unknown service",
             "first_seen": cluster.first_seen.strftime("%H:%M:%SZ"),
             "last_seen": cluster.last_seen.strftime("%H:%M:%SZ"),
