@@ -107,6 +107,22 @@ def test_a_second_run_reads_what_the_first_stored(fresh_cache: Path, monkeypatch
     assert regexes._known and len(regexes._known) == 1
 
 
+def test_a_pattern_compiled_again_before_the_cache_is_written_is_not_generated_again(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan checks its rules' patterns, then builds them; a test worker runs many scans on a cache that stays
+    empty until it exits. The second compile builds from the code the first generated."""
+    generated: list[str] = []
+    generate = regexes._generate
+    monkeypatch.setattr(regexes, "_generate", lambda p, f: generated.append(p) or generate(p, f))
+    pattern = r"(?P<status>\d{3}) (?P<route>/\S*)"
+    first, second = compile_regex(pattern), compile_regex(pattern)
+    assert generated == [pattern] and not fresh_cache.exists()
+    _same(second, first, ["GET 503 /orders", "404", ""])
+    assert compile_regex(pattern, re.IGNORECASE).flags & re.IGNORECASE  # other flags: another pattern
+    assert generated == [pattern, pattern]
+
+
 def _write(path: Path, payload: bytes, checksum: int | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes((zlib.crc32(payload) if checksum is None else checksum).to_bytes(4, "big") + payload)

@@ -50,7 +50,12 @@ _learned = False
 
 
 def compile_regex(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
-    """`re.compile(pattern, flags)`, from the cache of generated code when it holds the pattern."""
+    """`re.compile(pattern, flags)`, from the code this process generated or the cache holds for the pattern.
+
+    The cache is read once, when a process first compiles: a pattern it generates is looked up among its own
+    (`_used`) when compiled again, not generated again until the process ends and writes the cache. A scan's
+    configuration compiles its priority rules' patterns twice (checked, then built), and a process that runs
+    many scans (a test worker, whose cache starts empty) generated about 900 patterns for each of them."""
     global _known
     if not _CACHED:
         return re.compile(pattern, flags)
@@ -60,7 +65,7 @@ def compile_regex(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[
         _known = _load()
         if sum(_size(known, value) for known, value in _known.items()) > KEPT_BYTES:
             _store_at_exit()  # to bound it: a run that generates nothing writes nothing otherwise
-    compiled = _known.get(key)
+    compiled = _used.get(key) or _known.get(key)
     if compiled is not None:
         try:
             built: re.Pattern[AnyStr] = _build(pattern, compiled)
