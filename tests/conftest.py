@@ -3,18 +3,23 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Iterator
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
 
-from loggardener.config import GardenerConfig
-from loggardener.parallel import YOUNG_COLLECTION_EVERY
-from loggardener.pipeline import Scan, ScanOptions
-from loggardener.report import ScanReport
-from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+# gardener's cache (derived rules, compiled patterns and templates) in a temporary directory, not the user's: set
+# before gardener is imported, since its caches are read at the first compile and written when the process exits
+_CACHE = tempfile.TemporaryDirectory(prefix="gardener-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE.name
+
+from loggardener.config import GardenerConfig  # noqa: E402
+from loggardener.parallel import YOUNG_COLLECTION_EVERY  # noqa: E402
+from loggardener.pipeline import Scan, ScanOptions  # noqa: E402
+from loggardener.report import ScanReport  # noqa: E402
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats  # noqa: E402
 
 # No deadline per example: speed is measured in benchmarks/, and on a loaded 2-core machine a first example
 # that compiles patterns can pass hypothesis' 200 ms and fail a test that is right.
@@ -23,18 +28,6 @@ settings.register_profile("gardener", deadline=None)
 # found while developing, and a landing never turns red by chance.
 settings.register_profile("ci", deadline=None, derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "gardener"))
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """gardener's cache (derived rules, compiled templates) in a temporary directory, not the user's."""
-    previous = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if previous is None:
-        del os.environ["XDG_CACHE_HOME"]
-    else:
-        os.environ["XDG_CACHE_HOME"] = previous
 
 
 @pytest.hookimpl(trylast=True)
