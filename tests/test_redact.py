@@ -5431,3 +5431,11 @@ def test_redis_migrates_auth_options_are_redacted(command: str) -> None:
     redacted = Redactor().redact(command.format(p=password))
     assert password not in redacted
     assert "orders:1" in redacted and ("migrator" in redacted or "AUTH2" not in command)
+
+
+def test_a_command_quoted_as_inline_code_ends_at_its_closing_backtick() -> None:
+    redact = Redactor().redact
+    hint = "Reauthentication is needed. Please run `gcloud auth application-default login` to reauthenticate."
+    assert redact(hint) == hint
+    assert "S3cr3t!pw" not in redact("ran `redis-cli AUTH default S3cr3t!pw` and failed")
+    assert "S3cr3t!pw" not in redact("redis AUTH default S3cr3t!pw`")
