@@ -5574,3 +5574,11 @@ def test_a_test_vectors_key_is_redacted_at_a_keys_place() -> None:
 def test_an_unkeyed_call_a_variable_key_and_a_scopes_member_stay(text: str) -> None:
     """A digest's data, a cipher's name, a key held in a variable, a class's member after `::`."""
     assert Redactor().redact(text) == text
+
+
+def test_a_command_quoted_as_inline_code_ends_at_its_closing_backtick() -> None:
+    redact = Redactor().redact
+    hint = "Reauthentication is needed. Please run `gcloud auth application-default login` to reauthenticate."
+    assert redact(hint) == hint
+    assert "S3cr3t!pw" not in redact("ran `redis-cli AUTH default S3cr3t!pw` and failed")
+    assert "S3cr3t!pw" not in redact("redis AUTH default S3cr3t!pw`")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from loggardener.errors import ExitCode, GardenerError, debugging
+from loggardener.errors import ExitCode, GardenerError, debugging, scrub
 from loggardener.files import ENVIRONMENT_ERRNOS, STANDARD_OUTPUT, discard_stream, write_reason
 from loggardener.rendering.markdown_safety import strip_controls
 
@@ -36,8 +36,9 @@ class _Console(Console):
         a string (a path given on the command line, such as `--out`'s in the `Worklog:` line, a table's cell: a
         template `gardener cluster` mined from its input) are removed, never sent to the terminal; gardener's own
         styling is rich markup, applied after. (Rich makes every string it prints, and every string cell of a
-        table, a `Text` here.)"""
-        return super().render_str(strip_controls(text), **options)
+        table, a `Text` here.) Every text is scrubbed too (`scrub`): a line quoting a setting or a service's
+        answer (a project id, a path, an endpoint, GitHub's message) shows no credential, whoever wrote it."""
+        return super().render_str(scrub(strip_controls(text)), **options)
 
 
 class _SizingEnvironment(Mapping[str, str]):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
+from collections.abc import Callable
 from enum import IntEnum
 
 from loggardener.regexes import compile_regex
@@ -26,7 +28,7 @@ class GardenerError(Exception):
     """A problem the user can fix: one line saying what is wrong and what to do."""
 
     def __init__(self, message: str, exit_code: ExitCode = ExitCode.BAD_INPUT) -> None:
-        message = hide_url_credentials(message)
+        message = scrub(message)
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
@@ -57,6 +59,83 @@ def hide_url_credentials(text: str) -> str:
     if "://" not in text:
         return text
     return _URL_IN_TEXT.sub(_hidden, text)
+
+
+_RUN_SECRETS: set[str] = set()
+"""The secret values this run holds (`remember_secret`): replaced wherever they appear in what it says."""
+RUN_SECRET = "[REDACTED:credential]"
+_SCRUBBED: dict[str, str] = {}
+_SCRUBBED_LIMIT = 4096
+
+
+def remember_secret(value: str) -> None:
+    """Name `value` (stripped) a secret of this run: a token gardener sends, a key it signs with. A service may
+    echo what it was sent (a GitHub proxy quoting the Authorization header, a token service the signed
+    assertion), in any shape the redactor's formats do not know, so the value itself is looked for."""
+    value = value.strip()
+    if (
+        len(value) >= 8 and value not in _RUN_SECRETS
+    ):  # shorter would hide common words: no token is that short
+        _RUN_SECRETS.add(value)
+        _SCRUBBED.clear()
+
+
+def scrub(text: str) -> str:
+    """`text` as gardener may show or write it when it comes from a setting or a service's answer (an error, a
+    warning, a progress line, a note, an issue's failure): this run's secrets replaced, the credentials of its
+    URLs hidden (`hide_url_credentials`), and every credential the log redactor finds in log text redacted.
+    Idempotent: a `[REDACTED:kind]` marker is never redacted again."""
+    done = _SCRUBBED.get(text)
+    if done is not None:
+        return done
+    result = text
+    for secret in sorted(_RUN_SECRETS, key=len, reverse=True):
+        if secret in result:
+            result = result.replace(secret, RUN_SECRET)
+    redact = _log_redactor()
+    urls: list[str] = []
+    if (
+        "://" in result
+    ):  # each URL judged alone (`_scrubbed_url`); a public stand-in keeps its place in the text
+
+        def stand_in(url: re.Match[str]) -> str:
+            urls.append(_scrubbed_url(url, redact))
+            return f"{_URL_STAND_IN}{len(urls) - 1}/"
+
+        result = _URL_IN_TEXT.sub(stand_in, result)
+    result = redact(result)
+    for index, url in enumerate(urls):  # a stand-in the redactor took for a credential's value is one
+        result = result.replace(f"{_URL_STAND_IN}{index}/", url, 1)
+    if len(_SCRUBBED) >= _SCRUBBED_LIMIT:  # a progress line is printed many times; its count changes
+        _SCRUBBED.clear()
+    _SCRUBBED[text] = result
+    return result
+
+
+_URL_STAND_IN = "https://url.invalid/"
+"""What a URL is while the redactor reads the sentence around it: a public address (`.invalid` is reserved)."""
+_QUERY_ITEM = compile_regex(r"([?&;#][^=&;#]*=)([^&;#]*)")
+
+
+def _scrubbed_url(url: re.Match[str], redact: Callable[[str], str]) -> str:
+    """A URL as `scrub` shows it: its user name and password, and its parameters named as secrets, hidden
+    (`_hidden`); the rest redacted as log text is, but each query value alone, by its format (a token's prefix, a
+    JWT): a value's parameter name is judged by `_SECRET_PARAMETER` only (GitHub's single sign-on page to open,
+    `?authorization_request=…`, stays whole)."""
+    hidden = _hidden(url)
+    cut = min((i for i in (hidden.find("?"), hidden.find("#")) if i >= 0), default=len(hidden))
+    head, query = redact(hidden[:cut]), hidden[cut:]
+    return head + _QUERY_ITEM.sub(lambda item: item.group(1) + redact(item.group(2)), query)
+
+
+@functools.cache
+def _log_redactor() -> Callable[[str], str]:
+    """The redactor log text gets (its default formats), built once, when a first text is scrubbed. E-mail
+    addresses are kept: one in a message names what to check (the service account a key or an impersonation
+    names, the account gcloud logged in with), and none is a credential."""
+    from loggardener.entries.redact import Redactor
+
+    return Redactor(emails=False).redact
 
 
 _DIGIT_LIMIT = compile_regex(
@@ -301,6 +380,10 @@ def project_id_mistake(project: str) -> str | None:
     project that does not exist (`projects/projects/my-project`)."""
     if not project:  # `project = ""` in a config file: a template's value never filled in
         return "the project id is empty: give one, or leave it out to use the credentials' project"
+    if (
+        not _PROJECT_ID.fullmatch(project) and scrub(project) != project
+    ):  # a token or a key pasted where the id goes: described, never quoted
+        return "the project id holds a credential (a token or a key), not a project id: give the id alone"
     if any(char.isspace() or not char.isprintable() for char in project):
         return (
             f"the project id {project!r} holds a space, line break or control character, which no project id "

@@ -5889,6 +5889,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
                 if cli is not None and _cli_auth_token(cli.group(b"cred").decode("ascii", "replace")):
                     continue  # a CLI's `auth <token>` (`snyk auth <uuid>`): `_AUTH_ARGUMENT`'s, a token
             for start, end in values:
+                if pattern is _AUTH_COMMAND:
+                    end = _code_span_end(data, start, end)
                 if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
                     continue
                 if pattern is _ORACLE_LOGON and _ORACLE_ERROR_CODE.fullmatch(data, start, end):
@@ -5910,6 +5912,17 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
             start, end = _span(match, b"cred")
             if not _marked(data, start, end):
                 yield start, end, "token", _CONTEXT
+
+
+def _code_span_end(data: bytes, start: int, end: int) -> int:
+    """Where a command's argument at `start:end` ends when the command is quoted as inline code in prose (run
+    'gcloud auth application-default login' between backticks, a library's hint in its own error): at the code
+    span's closing backtick, when one opened before it on its line; else `end`."""
+    tick = data.find(b"`", start, end)
+    if tick <= start:
+        return end
+    line_start = data.rfind(b"\n", 0, start) + 1
+    return tick if data.count(b"`", line_start, start) % 2 == 1 else end
 
 
 def _cli_auth_token(value: str) -> bool:

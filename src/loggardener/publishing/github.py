@@ -44,6 +44,7 @@ from loggardener.errors import (
     GardenerError,
     debugging,
     proxy_failure,
+    scrub,
     shown_url,
     untrusted_certificate,
 )
@@ -273,7 +274,12 @@ of gardener's own is a bug, and stops the run with exit code 1."""
 
 def describe(exc: Exception) -> str:
     """One line about an API failure (never the token: PyGithub exceptions hold no request headers, and the
-    one of requests that does is not quoted)."""
+    one of requests that does is not quoted), scrubbed (`scrub`): GitHub's, or a proxy's, message and error list
+    may echo what they were sent, the Authorization header too."""
+    return scrub(_described(exc))
+
+
+def _described(exc: Exception) -> str:
     if isinstance(exc, RateLimitExceededException):
         return _rate_limited(exc)
     if isinstance(exc, GithubException):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, scrub
 from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
@@ -28,6 +28,12 @@ _REPO = compile_regex(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 def check_repo(name: str, given_as: str = "--repo") -> str:
     """`owner/name`, or a GardenerError saying what is wrong, naming where the value came from (`given_as`:
     the option, or the environment variable GitHub Actions sets)."""
+    if _REPO.fullmatch(name or "") and scrub(name) != name:  # a token where the name goes: never written
+        raise GardenerError(
+            f"{given_as} holds a credential (a token or a password), not owner/name: give the repository alone, "
+            "and the token in GH_TOKEN",
+            ExitCode.BAD_INPUT,
+        )
     if not _REPO.fullmatch(name or ""):
         shown, url = _owner_name_in(name or "")
         fix = "" if given_as == "--repo" else ": fix it, or give --repo owner/name, which takes precedence"

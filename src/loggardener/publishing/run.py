@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from loggardener.errors import ExitCode, GardenerError, shown_url
+from loggardener.errors import ExitCode, GardenerError, remember_secret, scrub, shown_url
 from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher, check_repo
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ def _token(environ: Mapping[str, str]) -> str:
                 "character inside it): set it to the token alone",
                 ExitCode.CREDENTIALS,
             )
+        remember_secret(token)  # a server may echo the header it was sent: the token is never said back
         return token
     return ""
 
@@ -115,7 +116,9 @@ def process_issues(
 ) -> ScanReport:
     """The report with `issue_actions` filled for the clusters at or above the threshold; `known` holds the
     issue numbers the state recorded, by fingerprint, and `unconfirmed` when it recorded a create whose
-    answer was lost; `stateless` when the run keeps no state."""
+    answer was lost; `stateless` when the run keeps no state. What each action says of a failure (GitHub's
+    answer, the repository's name) is scrubbed (`scrub`): the worklog, the step summary and the report show
+    it."""
     if publisher is None:
         return report
     from loggardener.publishing.content import Composer
@@ -124,4 +127,5 @@ def process_issues(
     actions = publisher.publish(
         composer, composer.selected(), known, unconfirmed, below=composer.below(), stateless=stateless
     )
-    return report.model_copy(update={"issue_actions": actions})
+    said = [action.model_copy(update={"detail": scrub(action.detail)}) for action in actions]
+    return report.model_copy(update={"issue_actions": said})

@@ -22,6 +22,7 @@ from loggardener.errors import (
     GardenerError,
     json_type,
     missing_path_hint,
+    remember_secret,
     shown_url,
     untrusted_certificate,
 )
@@ -338,6 +339,12 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
         return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
     named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
     key_file = named.strip()  # written to a file or $GITHUB_ENV with its line break: the path is without it
+    if key_file.startswith("{"):  # the key pasted as the value (a CI secret): described, never quoted
+        raise GardenerError(
+            "GOOGLE_APPLICATION_CREDENTIALS holds JSON text, not a path: write the key to a file (outside the "
+            f"repository) and set the variable to that file's path; {CREDENTIALS_HINT}",
+            ExitCode.CREDENTIALS,
+        )
     problem, decoded = _read_key_file(key_file, keep=key_file != named) if key_file else (None, None)
     if problem:
         raise GardenerError(
@@ -506,6 +513,7 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
         return f"is not valid JSON{where}", None
     if not isinstance(info, dict):
         return f"holds a JSON {json_type(info)}, not a credentials object", None
+    _remember_secrets(info)
     if "type" not in info:
         return _untyped_credentials(info), None
     kind = info["type"]
@@ -523,6 +531,22 @@ def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str,
             None,
         )
     return None, info if keep or data.startswith(codecs.BOM_UTF8) or not regular else None
+
+
+_SECRET_FIELDS = ("private_key", "client_secret", "refresh_token")
+"""The members of a credentials file that are secrets: what gardener says never holds them (`remember_secret`)."""
+
+
+def _remember_secrets(info: dict[str, Any]) -> None:
+    """Name the secrets of a credentials file this run's (a service's answer or a library's error may quote a
+    key, or a line of it: google-auth's PEM errors, a token service echoing what it was sent)."""
+    for name in _SECRET_FIELDS:
+        value = info.get(name)
+        if isinstance(value, str):
+            remember_secret(value)
+            for line in value.splitlines():
+                if not line.startswith("-----"):  # a PEM's BEGIN and END lines are public
+                    remember_secret(line)
 
 
 _NEEDED_FIELDS = {
