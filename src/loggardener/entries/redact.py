@@ -6002,7 +6002,8 @@ _HOST_NAME = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
 # An object after a login's word (`auth {"u":"bob","p":X}`, `login failed {u: 'bob', ps: X}`): a member named by a
 # short abbreviation of a password, one that no key name reads alone, holds the password
 _LOGIN_OBJECT = _Deferred(
-    rb"(?i)\b(?:auth|authenticate|(?:log|sign)[ \t_-]?[io]n|basic[ \t_-]auth)(?:[ \t]{1,4}[a-z]{1,16}){0,2}"
+    rb"(?i)\b(?:auth|authenticate|(?:log(?:s|ged|ging)?|sign(?:s|ed|ing)?)[ \t_-]?[io]n|basic[ \t_-]auth)"
+    rb"(?:[ \t]{1,4}[a-z]{1,16}){0,2}"
     rb"[ \t]{0,8}[:=]?[ \t]{0,8}\{"
 )
 _PASSWORD_ABBREVIATIONS = frozenset(("p", "ps", "psw", "pas", "pwrd", "pswrd"))
