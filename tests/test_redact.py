@@ -5482,18 +5482,38 @@ def test_words_and_settings_beside_a_conninfo_password_stay(text: str) -> None:
     assert Redactor().redact(text) == text
 
 
-@pytest.mark.parametrize("piece", ["dishwasher", "tangerine", "Marigold", "ab"])
-def test_a_piece_libpq_quotes_is_a_value_whatever_its_case(piece: str) -> None:
-    text = f'psycopg2.ProgrammingError: invalid dsn: missing "=" after "{piece}" in connection info string'
-    assert f'"{piece}"' not in Redactor().redact(text)
+# libpq's two complaints that quote a piece of a password cut at a space: `password=ab cd` (no `=` after `cd`) and
+# `password=ab cd=ef` (`cd` read as an option's name)
+_LIBPQ_COMPLAINTS = ('missing "=" after "{}" in connection info string', 'invalid connection option "{}"')
 
 
+@pytest.mark.parametrize("complaint", _LIBPQ_COMPLAINTS)
+@pytest.mark.parametrize("piece", ["dishwasher", "tangerine", "Marigold", "ab", "9Hq2", "k7Pz!m"])
+def test_a_piece_libpq_quotes_is_a_value_whatever_its_case(complaint: str, piece: str) -> None:
+    for text in (
+        f"psycopg2.ProgrammingError: invalid dsn: {complaint.format(piece)}",
+        f"FATAL pq: {complaint.format(piece)}",
+    ):
+        assert f'"{piece}"' not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize("complaint", _LIBPQ_COMPLAINTS)
 @pytest.mark.parametrize(
-    "name", ["dbname", "sslmode", "sslmod", "hostadr", "keepalives_idle", "orders_replica"]
+    "name",
+    [
+        "dbname",
+        "sslmode",
+        "sslmod",
+        "hostadr",
+        "keepalives_idle",
+        "orders_replica",
+        "pool_max_conns",
+        "applicaton_name",
+    ],
 )
-def test_a_name_libpq_quotes_stays_also_mistyped(name: str) -> None:
-    text = f'invalid dsn: missing "=" after "{name}" in connection info string'
-    assert Redactor().redact(text) == text
+def test_a_name_libpq_quotes_stays_also_mistyped(complaint: str, name: str) -> None:
+    for text in (f"invalid dsn: {complaint.format(name)}", f"pq: {complaint.format(name)}"):
+        assert Redactor().redact(text) == text
 
 
 @pytest.mark.parametrize(

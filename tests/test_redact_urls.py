@@ -74,6 +74,43 @@ def test_a_password_that_starts_as_a_port_then_a_blank_is_redacted_where_the_url
         assert f"@{host}:{port}" in out, text
 
 
+@given(scheme=_SCHEMES, digits=st.integers(0, 99999), words=_WORDS, host=_HOSTS, port=_PORTS, end=_ENDS)
+def test_a_password_after_no_user_is_redacted_whatever_follows_the_url(
+    scheme: str, digits: int, words: str, host: str, port: int, end: str
+) -> None:
+    # `scheme://:X@host`: no host before the `:`, so the digits are no port; prose may follow the URL
+    for text in (
+        f"ERROR {scheme}://:{digits} {words}@{host}:{port}{end} refused",
+        f"WARN {scheme}://:{digits} {words}@{host}:{port} connection reset by peer",
+    ):
+        out = REDACT(text)
+        assert words not in out, text
+        assert f"@{host}:{port}" in out, text
+
+
+# an AWS-like secret: base64 runs of letters and digits with `/` and `+` between them
+_SECRET_SEGMENTS = st.lists(
+    _PIECES.map(lambda piece: piece.replace("2", "+", 1)), min_size=2, max_size=4
+).map("/".join)
+
+
+@given(
+    scheme=_SCHEMES,
+    user=_USERS,
+    digits=st.integers(0, 99999),
+    rest=_SECRET_SEGMENTS,
+    host=_HOSTS,
+    port=_PORTS,
+)
+def test_a_password_that_starts_as_a_port_then_holds_slashes_is_redacted(
+    scheme: str, user: str, digits: int, rest: str, host: str, port: int
+) -> None:
+    text = f"ERROR {scheme}://{user}:{digits}/{rest}@{host}:{port}/db timed out"
+    out = REDACT(text)
+    assert rest not in out
+    assert f"@{host}:{port}/db timed out" in out
+
+
 @given(
     scheme=_SCHEMES,
     user=st.sampled_from(["app", "deploy", "backup"]),
@@ -137,6 +174,11 @@ def test_a_query_or_option_list_value_holding_a_blank_runs_to_the_next_name(text
         "ERROR docs link http://wiki:8090#section-@retry broken",
         "ERROR portal http://localhost:8080 rejected the login of ops@corp-sso:8443 twice",
         "ERROR http://localhost:8080 is down; deploy@bastion-01:22 cannot reach it",
+        "WARN ops@bastion-2:22 unreachable; see http://status:8080 for details",
+        # a port, then a path of several segments, words among them, before an address
+        "ERROR https://gitlab.acme.io:8443/groups/platform/members/ops@corp-ldap:389 returned 403",
+        "ERROR https://api.acme.io:443/v2/orders/8f3a/items/ops@billing:8080 404",
+        "ERROR gcr.io:443/proj/img/v2@sha256:0bd1e7a3 not found",
         # a query value, then prose after the URL
         "ERROR GET /login?next=/home HTTP/1.1 then /x?page=1&sort=asc",
         # a replica set's hosts, and a path with `@` after a password
@@ -168,14 +210,18 @@ def test_the_host_and_path_after_a_password_stay(text: str, kept: str) -> None:
     assert kept in REDACT(text)
 
 
-_LOGIN_WORDS = st.sampled_from(["auth", "login", "log in", "signin", "sign in", "basic auth", "auth failed"])
+_LOGIN_WORDS = [
+    *("auth", "login", "log in", "signin", "sign in", "basic auth", "auth failed"),
+    # the same verbs joined by a hyphen or `_`, inflected, and `on` for `in`: `sign-in`, `log_in`, `SignOn`
+    *("sign-in request body", "Log-In", "log_in failed", "SignOn", "single sign-on", "sign on attempt"),
+    *("logon", "signed-in user", "Sign_In form", "logged-on session"),
+]
 _USER_MEMBERS = st.sampled_from(["u", "usr", "user", "username"])
 _PASSWORD_MEMBERS = st.sampled_from(["p", "ps", "psw", "pwrd"])
 
 
-@given(
-    word=_LOGIN_WORDS, user=_USER_MEMBERS, member=_PASSWORD_MEMBERS, secret=_PIECES, style=st.integers(0, 2)
-)
+@pytest.mark.parametrize("word", _LOGIN_WORDS)
+@given(user=_USER_MEMBERS, member=_PASSWORD_MEMBERS, secret=_PIECES, style=st.integers(0, 2))
 def test_a_login_objects_abbreviated_password_member_is_redacted(
     word: str, user: str, member: str, secret: str, style: int
 ) -> None:
@@ -197,6 +243,11 @@ def test_a_login_objects_abbreviated_password_member_is_redacted(
         'ERROR login {"page":"/checkout","p":2}',
         'ERROR auth with x509 certificate CN=api {"p": 2}',
         'ERROR render {"u":"bob","p":"Fir56Quail"}',
+        # prose about sign-in pages: a page's number, a page's name alone, a variable
+        'INFO GET /sign-in page rendered in 420ms {"path":"/sign-in","p":3}',
+        'INFO redirect to the sign-in page {"lang":"en","p":"home"}',
+        'WARN signon banner {"u":"ana","p":"${ANA_PW}"}',
+        'INFO design one {"u":"bob","p":"Fir56Quail"}',
     ],
 )
 def test_an_object_that_holds_no_login_password_stays(text: str) -> None:

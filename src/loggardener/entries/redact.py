@@ -1294,11 +1294,18 @@ _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp", b"signtool", b"pvk2pfx", b"cert
 _ACL_GATES = (b"setuser",)
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"auth2 ", b'auth2"', b"authtoken", b"authenticate ")
-# What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
+# What `_login_spans` and `_login_object_spans` need: the words of signing in, the verbs `log` and `sign` (in their
+# inflections) with `in` or `on`, joined as a word (`login`, `signon`), by a blank, a hyphen or `_` (`sign-in`,
+# `log_on`, `signed-on`), and `auth`, `authenticate`, `authn`, `unlock`.
 _LOGIN_GATES = (
-    *(b"log in", b"logs in", b"logged in", b"logging in", b"log on", b"logon", b"logged on", b"logging on"),
-    *(b"sign in", b"signs in", b"signed in", b"signing in", b"signin", b"unlock", b"authenticat", b"authn"),
-    *(b"login", b"auth ", b"auth\t", b"auth(", b"auth:"),
+    *(b"login", b"logon", b"signin", b"signon"),
+    *(
+        verb + joiner + particle
+        for verb in (b"log", b"logs", b"logged", b"logging", b"sign", b"signs", b"signed", b"signing")
+        for joiner in (b" ", b"-", b"_")
+        for particle in (b"in", b"on")
+    ),
+    *(b"unlock", b"authenticat", b"authn", b"auth ", b"auth\t", b"auth(", b"auth:"),
 )
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 # Text naming a secret written in hex (PostgreSQL's bytea `\x7061…`, a hex dump of a request body): the hex of
@@ -1320,6 +1327,7 @@ _CONTEXT_GATES = (
     b"printf ",
     b"<<<",  # a here-string
     b"ugfzc3dvcmq6",  # SMTP's password prompt, `Password:` in base64
+    b"invalid connection option",  # libpq's complaint, quoting a piece of a password cut at a space
     b"http-basic.",  # a package manager's basic credentials (`composer config http-basic.HOST USER X`)
     b"-oauth.",  # and its OAuth token (`composer config github-oauth.github.com X`)
     b"cgfzc3dvcmq6",  # `password:` in base64
@@ -4285,24 +4293,28 @@ def _generated_piece(piece: bytes) -> bool:
     return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
 
 
-# libpq's complaint quotes the piece it read as a name where a space cut an unquoted value (`password=ab cd` gives
-# `missing "=" after "cd" in connection info string`): any piece but a name is a value's, of any length and in any
-# case (`"dishwasher"`). A name stays: one of libpq's, one mistyped (`"sslmod"`), a database's or a schema's in
-# `_` (`orders_replica`, given without its `dbname=`).
-_LIBPQ_PIECE = compile_regex(rb'missing "=" after "([^"\s]{1,256})" in connection info string')
+# libpq's complaints quote the piece it read as a name where a space cut an unquoted value: `password=ab cd` gives
+# `missing "=" after "cd" in connection info string`, `password=ab cd=ef` gives `invalid connection option "cd"`
+# (the name it read before the piece's own `=`). Any piece but a name is a value's, of any length and in any case
+# (`"dishwasher"`). A name stays: one of libpq's, one mistyped (`"sslmod"`), a database's, a schema's or another
+# driver's setting in `_` (`orders_replica` given without its `dbname=`, pgx's `pool_max_conns`).
+_LIBPQ_PIECE = compile_regex(
+    rb'(?:missing "=" after "([^"\s]{1,256})" in connection info string|invalid connection option "([^"\s]{1,256})")'
+)
 _LIBPQ_NAMES = sorted(keyword.decode() for keyword in _LIBPQ_KEYWORDS)
 _SNAKE_NAME = compile_regex(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 
 def _libpq_piece_spans(data: bytes) -> Iterator[Span]:
     for match in _LIBPQ_PIECE.finditer(data):
-        piece = match.group(1).decode("utf-8", "replace")
+        group = 1 if match.start(1) >= 0 else 2
+        piece = match.group(group).decode("utf-8", "replace")
         if _SNAKE_NAME.fullmatch(piece) or difflib.get_close_matches(
             piece.lower(), _LIBPQ_NAMES, n=1, cutoff=0.8
         ):
             continue
-        if not _marked(data, *match.span(1)):
-            yield *match.span(1), "password", _CONTEXT
+        if not _marked(data, *match.span(group)):
+            yield *match.span(group), "password", _CONTEXT
 
 
 def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
@@ -5538,7 +5550,7 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         # a host has none, and a fragment holding `@` is rarer than the password that made the URL unparsable
         while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None and not _authority(more):
             end = more.end() - 1
-        if _PORT_LIKE.match(value) and not _port_like_password(data, start, end):
+        if _PORT_LIKE.match(value) and not _port_like_password(data, start, end, user_start == user_end):
             continue
         yield start, end, "password", _CONTEXT
 
@@ -5564,16 +5576,36 @@ def _host_with_port(data: bytes, position: int) -> Any:
     return host if host is not None and host.group("host").lower() not in _DIGEST_HOSTS else None
 
 
-def _port_like_password(data: bytes, start: int, end: int) -> bool:
-    """Whether a value after a URL's user that starts as a port (`:2024#X@`, `:443/X@`, `:12 Quiet Harbor@`) is
-    its password: the host after the `@` names its own port, and a value with a blank ends the URL there."""
+def _port_like_password(data: bytes, start: int, end: int, no_user: bool) -> bool:
+    """Whether a value after a URL's user that starts as a port (`:2024#X@`, `:443/X@`, `:12 Quiet Harbor@`,
+    `:20/Kx7/Qp2+Zt@`) is its password: the host after the `@` names its own port, and a value with a blank ends
+    the URL there. After no user (`redis://:4821 Quiet Harbor@cache:6379 refused`) there is no host whose port the
+    digits could be: the value is the password whatever it holds and whatever follows the URL."""
     value = data[start:end]
-    if _PORT_LIKE_PASSWORD.match(value.decode("utf-8", "replace")) is None:
+    text = value.decode("utf-8", "replace")
+    if not no_user and _PORT_LIKE_PASSWORD.match(text) is None and not _generated_path(text):
         return False
     host = _host_with_port(data, end + 1)
     if host is None or data[host.end() : host.end() + 1] == b"@" or _PORT_GOES_ON.match(data, host.end()):
         return False
-    return not any(c in value for c in b" \t") or _URL_END.match(data, host.end()) is not None
+    return no_user or not any(c in value for c in b" \t") or _URL_END.match(data, host.end()) is not None
+
+
+def _generated_path(value: str) -> bool:
+    """Whether what follows a value's leading digits is a generated secret's slashes (an AWS secret key's
+    `20/Kx7/Qp2+Zt`), not a path's segments (`443/v2/orders/8f3a/items/ops`): every segment a run that mixes
+    letters with digits or `+`, or cases within it, none a word."""
+    _, slash, rest = value.partition("/")
+    return bool(slash) and all(_generated_segment(segment) for segment in rest.split("/"))
+
+
+def _generated_segment(segment: str) -> bool:
+    letters = any(c.isalpha() for c in segment)
+    return letters and (
+        "+" in segment
+        or any(c.isdigit() for c in segment)
+        or (any(c.isupper() for c in segment[1:]) and any(c.islower() for c in segment))
+    )
 
 
 def _token_user(user: str) -> bool:
@@ -5937,7 +5969,7 @@ def _cli_auth_token(value: str) -> bool:
 # (`user=bob pass X denied`). Not an authentication method (`with OAuth2`, `using SCRAM-SHA-256`, `via SSO`), a
 # word, a number, an address, a name or a variable.
 _LOGIN_VERB = (
-    rb"(?i)(?:^|[^A-Za-z0-9_])(?:log(?:s|ged|ging)?[ \t-]?(?:in|on)|sign(?:s|ed|ing)?[ \t-]?in|auth(?:n|enticat[a-z]{0,6})?"
+    rb"(?i)(?:^|[^A-Za-z0-9_])(?:(?:log(?:s|ged|ging)?|sign(?:s|ed|ing)?)[ \t_-]?(?:in|on)|auth(?:n|enticat[a-z]{0,6})?"
     rb"|unlock(?:s|ed|ing)?)"
 )
 # (unbounded repetitions: RE2 compiles each bound's copies, and its matching is linear whatever the pattern; a
@@ -5970,7 +6002,8 @@ _HOST_NAME = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
 # An object after a login's word (`auth {"u":"bob","p":X}`, `login failed {u: 'bob', ps: X}`): a member named by a
 # short abbreviation of a password, one that no key name reads alone, holds the password
 _LOGIN_OBJECT = _Deferred(
-    rb"(?i)\b(?:auth|authenticate|log[ \t_-]?[io]n|sign[ \t_-]?in|basic[ \t_-]auth)(?:[ \t]{1,4}[a-z]{1,16}){0,2}"
+    rb"(?i)\b(?:auth|authenticate|(?:log(?:s|ged|ging)?|sign(?:s|ed|ing)?)[ \t_-]?[io]n|basic[ \t_-]auth)"
+    rb"(?:[ \t]{1,4}[a-z]{1,16}){0,2}"
     rb"[ \t]{0,8}[:=]?[ \t]{0,8}\{"
 )
 _PASSWORD_ABBREVIATIONS = frozenset(("p", "ps", "psw", "pas", "pwrd", "pswrd"))
@@ -7006,7 +7039,7 @@ class Redactor:
             spans.extend(_connect_call_spans(data))
         if data.find(b"(") >= 0 or data.find(b",[") >= 0:
             spans.extend(_signature_spans(data))  # one RE2 pass over the callees' names
-        if data.find(b'missing "=" after') >= 0:
+        if data.find(b'missing "=" after') >= 0 or data.find(b"invalid connection option") >= 0:
             spans.extend(_libpq_piece_spans(data))
         if data.find(b"login=") >= 0 or data.find(b' * "') >= 0:
             spans.extend(_option_login_spans(data))
