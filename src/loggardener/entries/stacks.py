@@ -975,6 +975,18 @@ class StackParser:
 
         return _framed("node", lines, text, _NODE_HEADER, _NODE_FRAME, frame)
 
+    def _go_frame(self, location: re.Match[str], function: str) -> Frame:
+        """A Go frame from its function and its `_GO_FILE` line: the runtime's frames (`runtime.…`, `panic`) and
+        the module cache's are a library's."""
+        file = location["file"]
+        library = bool(_GO_LIBRARY.search(file)) or function.startswith("runtime.") or function == "panic"
+        return Frame(
+            file=file,
+            line=int(location["line"]),
+            function=function,
+            in_app=self._in_app(library, file, function),
+        )
+
     def _go_error(self, text: str) -> StackTrace | None:
         """A Go error with the stack it was made at, as github.com/pkg/errors prints it (`%+v`: zap's
         `errorVerbose`, logrus' and the standard `log`'s `%+v`): the error's text, then each frame innermost
@@ -997,16 +1009,7 @@ class StackParser:
             location = _GO_FILE.match(place)
             if location is None or function[:1] in ("", "\t", " "):
                 break
-            file, function = location["file"], function.strip()
-            library = bool(_GO_LIBRARY.search(file)) or function.startswith("runtime.")
-            frames.append(
-                Frame(
-                    file=file,
-                    line=int(location["line"]),
-                    function=function,
-                    in_app=self._in_app(library, file, function),
-                )
-            )
+            frames.append(self._go_frame(location, function.strip()))
         if len(frames) < 2:
             return None
         frames.reverse()
@@ -1052,18 +1055,7 @@ class StackParser:
                 continue
             location = _GO_FILE.match(line)
             if location and function is not None:
-                file = location["file"]
-                library = (
-                    bool(_GO_LIBRARY.search(file)) or function.startswith("runtime.") or function == "panic"
-                )
-                frames.append(
-                    Frame(
-                        file=file,
-                        line=int(location["line"]),
-                        function=function,
-                        in_app=self._in_app(library, file, function),
-                    )
-                )
+                frames.append(self._go_frame(location, function))
                 function = None
             elif line and not line.startswith("\t"):
                 created = _GO_CREATED_BY.match(line)

@@ -618,7 +618,7 @@ def _more_values_follow(window: bytes, encoding: str) -> bool:
 _PAGE_FIELDS = ("entries", "receivedMessages")
 """The list field of an answer that holds many entries: entries.list's page, Pub/Sub's pull answer (its
 received messages, each carrying one: `sources.pubsub`)."""
-_PAGE_START = compile_regex(r'\{\s*"(?:entries|receivedMessages)"\s*:\s*\[')
+_PAGE_START = compile_regex(r'\{\s*"(?:' + "|".join(_PAGE_FIELDS) + r')"\s*:\s*\[')
 
 
 def _values_not_lines(window: bytes, encoding: str) -> bool:
