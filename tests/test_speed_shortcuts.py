@@ -84,8 +84,9 @@ def test_every_start_failure_pattern_holds_one_of_its_words() -> None:
 
 
 def _error_evidence_unshortened(text: str) -> bool:
-    """`error_evidence` as it was before its shortcuts: every text replaced, searched and lowered."""
-    text = levels._SIGN_LOOKALIKES.sub(" ", text)
+    """`error_evidence` as it was before its shortcuts: every text replaced, searched and lowered (what says no
+    failure happened removed first, `_NO_FAILURE`)."""
+    text = levels._SIGN_LOOKALIKES.sub(" ", levels._NO_FAILURE.sub(" ", text))
     if levels.may_raise(text) or levels._START_FAILURE.search(text, 0, 4_000) is not None:
         return True
     lower = text.lower()
@@ -109,6 +110,11 @@ _EVIDENCE_PIECES = [
     "APPLICATION FAILED TO START",
     "exec format error",
     "processed 120 records",
+    "0 errors",
+    "error_rate=0.00",
+    "purged: 0",
+    "--help   show help and exit",
+    "purged 3 expired",
     "ſ",
     "İ",
     "K",
