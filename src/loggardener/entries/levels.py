@@ -892,6 +892,13 @@ def _logfmt_value(value: str) -> str:
 _LEVEL_KINDS = frozenset(("plevel", "mlevel", "blevel", "alevel", "slevel", "tlevel"))
 
 
+# supervisord's lines about a program's state open with the change and a colon, after its time and level (`exited: web
+# (exit status 1; not expected)`, `spawned: 'web' with pid 7`, `success: web entered RUNNING state, …`, `stopped: web
+# (terminated by SIGTERM)`, `spawnerr: can't find command 'x'`: supervisor/process.py): the change is the message's
+# verb, no component's name
+_SUPERVISOR_STATES = frozenset(("spawned:", "success:", "exited:", "stopped:", "spawnerr:"))
+
+
 def _header_end(line: str) -> int:
     position = 0
     consumed = 0
@@ -935,6 +942,8 @@ def _header_end(line: str) -> int:
             return start  # `… KeyError: 'x'`: the exception's name starts the message
         if kind == "component" and previous == "syslog":
             return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
+        if kind == "component" and match[kind] in _SUPERVISOR_STATES:
+            return start  # `INFO exited: web (exit status 1; not expected)`: the state change is the message
         if kind == "cword":
             # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`,
             # and a word a tab ends (zap's and Istio's console fields: `…Z\tdebug\tenvoy pool\t…`) are headers
