@@ -9,6 +9,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from linear import assert_linear
+from loggardener.entries import levels
 from loggardener.entries.levels import access_status, platform_failure
 from loggardener.entries.models import LogEntry, Severity
 from loggardener.entries.parse import (
@@ -2342,3 +2344,23 @@ def test_a_gke_stderr_line_whose_failure_words_count_none_is_info(text: str) -> 
 )
 def test_a_gke_stderr_line_with_a_failure_beside_a_count_stays_an_error(text: str) -> None:
     assert (_on_gke_stderr(text).severity, _on_gke_stderr(text).severity_rule) == (Severity.ERROR, None)
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "token key-1 ",
+        "exceeds the a b c ",
+        "rate limit ",
+        "no such ",
+        "purged 12 ",
+        "a b c d e: ",
+        "x=0.0.",
+        "-h, --h ",
+    ],
+)
+def test_the_refusal_and_no_failure_readers_take_linear_time_on_near_misses(piece: str) -> None:
+    """Near misses of every new branch, repeated: each bounded gap is read once per start, so the time is linear."""
+    assert_linear(lambda size: levels.failure_phrase(piece * size), 4_000)
+    assert_linear(lambda size: levels.error_evidence("failed " + piece * size), 4_000)
+    assert_linear(lambda size: levels._NO_FAILURE.sub(" ", piece * size), 4_000)

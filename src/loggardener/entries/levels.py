@@ -1767,10 +1767,16 @@ def error_evidence(text: str) -> bool:
     another language), a stack word, a program that cannot load its code (`start_failure`); not in a word that only
     holds one (`_SIGN_LOOKALIKES`, replaced only in a text that may hold one: an ASCII text holds one in any case
     only if its lower case does; `(?i)` matches other letters to ASCII ones, so any other text is searched), nor in
-    words that say no failure happened (`_NO_FAILURE`: looked for only in a text that shows a sign)."""
+    words that say no failure happened (`_NO_FAILURE`: looked for only in a text that shows a sign, in its first
+    2,000 characters)."""
     if not _shows_a_sign(text):
         return False
-    return _NO_FAILURE.search(text) is None or _shows_a_sign(_NO_FAILURE.sub(" ", text))
+    head = text[
+        :_FAILURE_PHRASE_HEAD
+    ]  # (read there only, as `failure_phrase` reads: a bounded cost per text)
+    if _NO_FAILURE.search(head) is None:
+        return True
+    return _shows_a_sign(_NO_FAILURE.sub(" ", head) + text[_FAILURE_PHRASE_HEAD:])
 
 
 def _shows_a_sign(text: str) -> bool:
