@@ -145,3 +145,13 @@ def test_error_evidence_with_its_shortcuts_decides_as_without_them(pieces: list[
 )
 def test_error_evidence_on_weak_error_lines(text: str) -> None:
     assert levels.error_evidence(text) is _error_evidence_unshortened(text)
+
+
+def test_every_failure_phrase_holds_a_word_the_fast_path_and_the_live_query_look_for() -> None:
+    """`may_raise` (the fast path) and `MAY_DECLARE_LEVEL` (the live query) find a failure phrase by a word of it: each
+    branch of `_FAILURE_PHRASE` holds one of `MAY_RAISE_WORDS`, and each system call's error one of the query's."""
+    for branch in top_level_alternatives(levels._FAILURE_PHRASE.pattern.removeprefix("(?i)")):
+        literal = re.sub(r"\\(.)", r"\1", branch).lower()
+        assert any(word in literal for word in levels.MAY_RAISE_WORDS), branch
+    for phrase in levels._ERRNO_PHRASES:
+        assert any(word in phrase for word in (*levels._FAILURE_PHRASE_WORDS, *levels._ERRNO_WORDS)), phrase

@@ -1151,8 +1151,8 @@ def lifecycle_line(text: str) -> bool:
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 
 
-# The system call errors `failure-phrase` reads after a colon (the shell's `command not found`, and strerror's words
-# for the errors a call fails with, as Go's syscall table and glibc write them: `listen tcp :8080: bind: address
+# The system call errors `failure-phrase` reads after a colon (the shell's `command not found`, and strerror's words,
+# as Go's syscall table and glibc write them, for a file's and a socket's errors: `listen tcp :8080: bind: address
 # already in use`, `dial tcp 10.0.0.7:5432: connect: network is unreachable`; not those a program expects and
 # handles, EAGAIN's `resource temporarily unavailable`, EINTR's `interrupted system call`, EINPROGRESS)
 _ERRNO_PHRASES = (
@@ -1169,30 +1169,17 @@ _ERRNO_PHRASES = (
     ": no route to host",
     ": host is down",
     ": address already in use",
-    ": cannot assign requested address",
-    ": software caused connection abort",
-    ": transport endpoint is not connected",
-    ": disk quota exceeded",
-    ": input/output error",
-    ": device or resource busy",
-    ": cannot allocate memory",
-    ": file exists",
-    ": not a directory",
-    ": is a directory",
-    ": directory not empty",
-    ": file name too long",
-    ": file too large",
-    ": text file busy",
-    ": bad file descriptor",
-    ": stale file handle",
-    ": stale nfs file handle",
-    ": no buffer space available",
-    ": protocol not supported",
-    ": address family not supported by protocol",
-    ": operation not supported",
-    ": invalid cross-device link",
-    ": too many links",
-    ": exec format error",
+)
+# Words that each of `_ERRNO_PHRASES` holds (`_FAILURE_PHRASE_WORDS` holds those of the others)
+_ERRNO_WORDS = (
+    "no such file",
+    "read-only",
+    "no space left",
+    "too many open",
+    "command not found",
+    " is down",
+    "route to host",
+    "already in use",
 )
 
 
@@ -1222,7 +1209,7 @@ _FAILURE_PHRASE = compile_regex(
     r"|\b(?:does|do|did)(?: not|n't) match\b|\bmismatch(?:ed|es)?\b"
     # an input or a credential refused as malformed or unknown (`invalid token`, `Invalid value for header`)
     r"|\binvalid\b"
-    r"|\b(?:is |are |was |were )?not (?:permitted|allowed|authori[sz]ed) to\b"
+    r"|\bnot permitted to\b|\bnot allowed to\b|\bnot authori[sz]ed to\b"
     # a quota or a limit exhausted (Google APIs' `Quota exceeded for quota metric …`, `body exceeds the … limit`)
     r"|\b(?:quota|limit) (?:was |has been )?exceeded\b"
     r"|\bexceed(?:s|ed) (?:the |its |your |a )?(?:[\w-]{1,40} ){0,3}(?:quota|limit)\b"
@@ -1274,23 +1261,19 @@ _FAILURE_PHRASE_WORDS = (
     "no such host",
     "timed out",
     "non-zero code",
+    # (stems, short for the live query's length: `MAY_DECLARE_LEVEL` is asked of every message field)
     "invalid",
-    "rejected",
-    "refused",
-    "denied",
-    "unreachable",
-    "not match",
-    "n't match",
-    "mismatch",
-    "not permitted",
-    "not allowed",
-    "not authori",
-    "exceeded",
-    "exceeds",
-    "expired",
-    "dead-letter",
-    "deadletter",
-    "dead letter",
+    "reject",
+    "refus",
+    "deni",
+    "unreach",
+    "match",
+    "not permit",
+    "not allow",
+    "not auth",
+    "exceed",
+    "expir",
+    "dead",
     "dlq",
 )
 
@@ -1312,7 +1295,7 @@ MAY_DECLARE_LEVEL = (
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
-    + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
+    + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_WORDS))  # plain words: no character RE2 reads otherwise
 )
 # Lower-case words one of which each process supervisor's failure line holds (`PLATFORM_FAILURE_PATTERN`; supervisord's
 # `spawnerr: ` holds ": ", and is with the words that do)
