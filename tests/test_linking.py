@@ -2300,6 +2300,38 @@ def test_a_refusal_the_service_answered_tells_no_projects_iam_change(answer: str
 
 
 @pytest.mark.parametrize(
+    "refusal",
+    [
+        # the operating system refusing a file or a directory (EACCES, EPERM), in each runtime's words
+        "Error: EACCES: permission denied, mkdir '/srv/app/tmp/thumbs'\n    at Object.mkdirSync (node:fs:1391:3)",
+        "Error: EPERM: operation not permitted, rename '/srv/app/a.json' -> '/srv/app/b.json'",
+        "PermissionError: [Errno 13] Permission denied: '/var/cache/app/pages.db'",
+        "Errno::EACCES: Permission denied @ rb_sysopen - /srv/app/log/production.log",
+        "java.nio.file.AccessDeniedException: /opt/app/work/batch-17.tmp",
+        "java.io.FileNotFoundException: /opt/app/conf/keystore.p12 (Permission denied)",
+        "open /run/secrets/api-key: permission denied",
+        "cp: cannot create regular file '/etc/nginx/conf.d/app.conf': Permission denied",
+    ],
+)
+def test_a_file_the_operating_system_refused_tells_no_projects_iam_change(refusal: str) -> None:
+    """A file's mode bits, owner or mount refuse it, not an IAM policy: `Permission denied` on a path is no sign of a
+    project's IAM change, in any runtime's words."""
+    (incident,) = scan_entries([policy_delta(0, "REMOVE"), *failing_revision(120, refusal)]).incidents
+    assert incident.changes == []
+
+
+def test_a_google_apis_refusal_beside_a_files_is_still_told() -> None:
+    """A Cloud Storage FUSE read refused by the API says so after the file system's words: the API's refusal tells
+    the project's IAM change (look-alike of the test above)."""
+    refusal = (
+        "ReadFile: permission denied, open '/mnt/gcs/x.csv': googleapi: Error 403: app@p.iam.gserviceaccount.com "
+        "does not have storage.objects.get access to the Google Cloud Storage object., forbidden"
+    )
+    (incident,) = scan_entries([policy_delta(0, "REMOVE"), *failing_revision(120, refusal)]).incidents
+    assert [c.resource for c in incident.changes] == ["projects/shop-prod"]
+
+
+@pytest.mark.parametrize(
     ("text", "told"),
     [
         (None, []),  # the status a request was answered with (`HTTP 403 on GET /me`) is the service's answer

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from linear import assert_linear
+from loggardener.entries import levels
 from loggardener.entries.levels import access_status, platform_failure
 from loggardener.entries.models import LogEntry, Severity
 from loggardener.entries.parse import (
@@ -2259,3 +2261,106 @@ def test_structlog_dict_tracebacks_are_read_as_the_python_traceback() -> None:
 def test_a_list_under_exception_that_is_not_structlogs_is_no_stack() -> None:
     entry = parse({"jsonPayload": {"message": "ok", "level": "warning", "exception": ["a", {"x": 1}]}})
     assert entry.stack is None
+
+
+# A failure said as a refusal, a mismatch, an expiry, an exhausted quota, an unreachable peer, a dead-lettered
+# message, or a system call's error (strerror's words): written for these tests, not copied from any corpus
+_REFUSED_IN_WORDS = [
+    "push of image web:7 rejected: manifest too large",
+    "access to queue 'jobs' refused for user 'worker'",
+    "lockfile checksum does not match the registry's",
+    "ETag mismatch on object reports/7.csv",
+    "token for tenant acme has expired",
+    "invalid page token in request 88",
+    "caller is not permitted to delete snapshots",
+    "daily quota exceeded for project p-1",
+    "payload exceeds the 4 MB limit",
+    "message 7 sent to the DLQ",
+    "peer 10.1.1.1 unreachable",
+    "dial tcp 10.0.0.3:443: connect: no route to host",
+    "listen tcp :9090: bind: address already in use",
+]
+# Words of those, saying no failure happened (or naming a thing, not a failure)
+_NO_FAILURE_IN_WORDS = [
+    "processed 40 items, 0 rejected",
+    "batch closed accepted=12 rejected=0 dead_lettered=0",
+    "no mismatch between replicas 1 and 2",
+    "purged 12 expired tokens",
+    "cache entry expired, refreshing",
+    "rejection policy: drop-oldest",
+    "invalid_total=0 valid_total=81",
+]
+
+
+@pytest.mark.parametrize("text", _REFUSED_IN_WORDS)
+def test_a_failure_said_as_a_refusal_mismatch_expiry_or_quota_is_a_warning_at_a_weak_level(text: str) -> None:
+    """A line without a level word that says its call was refused, its check did not match, its credential expired,
+    its quota ran out or its peer is unreachable is a warning (`failure-phrase`) where the severity is only a default
+    (none, DEFAULT, stdout's INFO), and stays an error on GKE's stderr."""
+    for raw in (
+        {"textPayload": text},
+        {"severity": "DEFAULT", "jsonPayload": {"message": text}},
+        {"severity": "INFO", "logName": "projects/p/logs/stdout", "textPayload": text,
+         "resource": {"type": "k8s_container", "labels": {"pod_name": "web-1"}}},
+    ):  # fmt: skip
+        entry = parse({"timestamp": "2026-11-21T12:00:00Z", **raw})
+        assert (entry.severity, entry.severity_rule) == (Severity.WARNING, "failure-phrase"), raw
+    assert _on_gke_stderr(text).severity == Severity.ERROR
+
+
+@pytest.mark.parametrize("text", _NO_FAILURE_IN_WORDS)
+def test_words_of_a_refusal_that_report_none_keep_a_missing_severity(text: str) -> None:
+    assert parse({"timestamp": "2026-11-21T12:00:00Z", "textPayload": text}).severity == Severity.DEFAULT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "copy done: 1204 objects, 0 errors",
+        "window=60s requests=900 error_rate=0.00",
+        "invalid cache entries purged: 0",
+        "no failures in the last 24 checks",
+        "--retry-failed   retry failed uploads once (default false)",
+        "-h, --help            show this help message and exit",
+        "evicted 40 expired keys in 3ms",
+    ],
+)
+def test_a_gke_stderr_line_whose_failure_words_count_none_is_info(text: str) -> None:
+    """A count or a value of none (`0 errors`, `error_rate=0.00`), a flag's help line, a cleanup's count of what it
+    removed: words of a failure that say none happened are no sign of one, so stderr's default ERROR goes."""
+    entry = _on_gke_stderr(text)
+    assert (entry.severity, entry.severity_rule) == (Severity.INFO, "no-error-evidence")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "copy done: 1204 objects, 3 errors",
+        "window=60s requests=900 error_rate=0.35",
+        "invalid cache entries: 4",
+        "0 objects copied: upload failed",
+        "--retry-failed given twice: upload failed",
+    ],
+)
+def test_a_gke_stderr_line_with_a_failure_beside_a_count_stays_an_error(text: str) -> None:
+    assert (_on_gke_stderr(text).severity, _on_gke_stderr(text).severity_rule) == (Severity.ERROR, None)
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "token key-1 ",
+        "exceeds the a b c ",
+        "rate limit ",
+        "no such ",
+        "purged 12 ",
+        "a b c d e: ",
+        "x=0.0.",
+        "-h, --h ",
+    ],
+)
+def test_the_refusal_and_no_failure_readers_take_linear_time_on_near_misses(piece: str) -> None:
+    """Near misses of every new branch, repeated: each bounded gap is read once per start, so the time is linear."""
+    assert_linear(lambda size: levels.failure_phrase(piece * size), 4_000)
+    assert_linear(lambda size: levels.error_evidence("failed " + piece * size), 4_000)
+    assert_linear(lambda size: levels._NO_FAILURE.sub(" ", piece * size), 4_000)

@@ -84,8 +84,10 @@ def test_every_start_failure_pattern_holds_one_of_its_words() -> None:
 
 
 def _error_evidence_unshortened(text: str) -> bool:
-    """`error_evidence` as it was before its shortcuts: every text replaced, searched and lowered."""
-    text = levels._SIGN_LOOKALIKES.sub(" ", text)
+    """`error_evidence` as it was before its shortcuts: every text replaced, searched and lowered (what says no
+    failure happened removed first, `_NO_FAILURE`)."""
+    head = levels._FAILURE_PHRASE_HEAD
+    text = levels._SIGN_LOOKALIKES.sub(" ", levels._NO_FAILURE.sub(" ", text[:head]) + text[head:])
     if levels.may_raise(text) or levels._START_FAILURE.search(text, 0, 4_000) is not None:
         return True
     lower = text.lower()
@@ -109,6 +111,11 @@ _EVIDENCE_PIECES = [
     "APPLICATION FAILED TO START",
     "exec format error",
     "processed 120 records",
+    "0 errors",
+    "error_rate=0.00",
+    "purged: 0",
+    "--help   show help and exit",
+    "purged 3 expired",
     "ſ",
     "İ",
     "K",
@@ -138,3 +145,13 @@ def test_error_evidence_with_its_shortcuts_decides_as_without_them(pieces: list[
 )
 def test_error_evidence_on_weak_error_lines(text: str) -> None:
     assert levels.error_evidence(text) is _error_evidence_unshortened(text)
+
+
+def test_every_failure_phrase_holds_a_word_the_fast_path_and_the_live_query_look_for() -> None:
+    """`may_raise` (the fast path) and `MAY_DECLARE_LEVEL` (the live query) find a failure phrase by a word of it: each
+    branch of `_FAILURE_PHRASE` holds one of `MAY_RAISE_WORDS`, and each system call's error one of the query's."""
+    for branch in top_level_alternatives(levels._FAILURE_PHRASE.pattern.removeprefix("(?i)")):
+        literal = re.sub(r"\\(.)", r"\1", branch).lower()
+        assert any(word in literal for word in levels.MAY_RAISE_WORDS), branch
+    for phrase in levels._ERRNO_PHRASES:
+        assert any(word in phrase for word in (*levels._FAILURE_PHRASE_WORDS, *levels._ERRNO_WORDS)), phrase

@@ -752,3 +752,49 @@ def test_a_perl_die_with_carps_calls_places_each_line_in_the_sub_it_ran_in() -> 
 )
 def test_a_perl_die_alone_or_a_lua_heading_without_its_error_is_no_stack(text: str) -> None:
     assert StackParser().parse(text) is None
+
+
+_FETCH_FAILED = """TypeError: fetch failed
+    at node:internal/deps/undici/undici:13510:13
+    at async quote (/srv/api/src/quotes.js:12:9) {
+  [cause]: %s
+      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1610:16) {
+    code: 'X'
+  }
+}"""
+
+
+def test_a_node_errors_root_cause_is_in_its_message_and_its_frames_are_its_own() -> None:
+    """util.inspect prints an error's cause after its stack (`[cause]: …`): the message joins the thrown error's and
+    its root cause's, as pino and VError do, so one wrapper (undici's `fetch failed`) over two failures is two
+    problems; the frames are the thrown error's, up to its cause."""
+    refused = StackParser().parse(_FETCH_FAILED % "Error: connect ECONNREFUSED 10.1.0.4:7000")
+    reset = StackParser().parse(_FETCH_FAILED % "Error: read ECONNRESET")
+    assert refused is not None and reset is not None
+    assert (refused.exception_type, refused.message) == (
+        "TypeError",
+        "fetch failed: connect ECONNREFUSED 10.1.0.4:7000",
+    )
+    assert reset.message == "fetch failed: read ECONNRESET"
+    assert [frame.function for frame in refused.frames] == ["quote", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # pino's error serializer and VError's full stack: `caused by: `, the innermost last
+        ("Error: cannot save invoice 9\n    at save (/app/invoices.js:8:11)\n"
+         "caused by: Error: pool exhausted\n    at acquire (/app/pool.js:3:9)\n"
+         "caused by: AggregateError [ETIMEDOUT]: \n    at internalConnectMultiple (node:net:1118:18)",
+         "cannot save invoice 9: ETIMEDOUT"),
+        # a cause set as an own property, which util.inspect prints by its name
+        ("SyncError: sync of shard 4 stopped\n    at run (/app/sync.js:40:15) {\n"
+         "  cause: RangeError: offset out of range\n      at seek (/app/log.js:7:3)\n}",
+         "sync of shard 4 stopped: offset out of range"),
+        # no cause: the message is the thrown error's (look-alike)
+        ("Error: checkout failed\n    at checkout (/app/cart.js:27:13) {\n  code: 'E_CART'\n}", "checkout failed"),
+    ],
+)  # fmt: skip
+def test_a_node_errors_message_names_its_root_cause_however_it_is_printed(text: str, message: str) -> None:
+    stack = StackParser().parse(text)
+    assert stack is not None and stack.language == "node" and stack.message == message

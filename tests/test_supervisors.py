@@ -108,3 +108,24 @@ def test_a_childs_unexpected_exit_is_no_supervisor_giving_up() -> None:
         Cluster(**{**cluster().model_dump(), "message": message, "max_severity": "ERROR"})
     )
     assert not ranked.reasons[0].startswith("a process supervisor")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-03-01 10:00:00,001 INFO exited: indexer_02 (exit status 127; not expected)",
+         "exited: indexer_02 (exit status 127; not expected)"),
+        ("2026-03-01 10:00:00,001 INFO spawnerr: command at '/srv/bin/sync' is not executable",
+         "spawnerr: command at '/srv/bin/sync' is not executable"),
+        ("2026-03-01 10:00:00,001 INFO stopped: indexer_02 (terminated by SIGTERM)",
+         "stopped: indexer_02 (terminated by SIGTERM)"),
+        ("2026-03-01 10:00:00,001 INFO spawned: 'celery' with pid 8812", "spawned: 'celery' with pid 8812"),
+        # a component's name after the level is still the header's (look-alike)
+        ("2026-03-01 10:00:00,001 INFO scheduler: 4 jobs queued", "4 jobs queued"),
+    ],
+)  # fmt: skip
+def test_a_supervisord_state_change_keeps_its_word(text: str, message: str) -> None:
+    """supervisord opens a program's state line with the change (`exited:`, `spawnerr:`): it is what the line says,
+    not a component's name the header stripping removes, so the problem's title says what happened."""
+    entry = parser.parse(1, {"timestamp": "2026-03-01T10:00:00Z", "textPayload": text})
+    assert entry.message == message

@@ -892,6 +892,13 @@ def _logfmt_value(value: str) -> str:
 _LEVEL_KINDS = frozenset(("plevel", "mlevel", "blevel", "alevel", "slevel", "tlevel"))
 
 
+# supervisord's lines about a program's state open with the change and a colon, after its time and level (`exited: web
+# (exit status 1; not expected)`, `spawned: 'web' with pid 7`, `success: web entered RUNNING state, …`, `stopped: web
+# (terminated by SIGTERM)`, `spawnerr: can't find command 'x'`: supervisor/process.py): the change is the message's
+# verb, no component's name
+_SUPERVISOR_STATES = frozenset(("spawned:", "success:", "exited:", "stopped:", "spawnerr:"))
+
+
 def _header_end(line: str) -> int:
     position = 0
     consumed = 0
@@ -935,6 +942,8 @@ def _header_end(line: str) -> int:
             return start  # `… KeyError: 'x'`: the exception's name starts the message
         if kind == "component" and previous == "syslog":
             return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
+        if kind == "component" and match[kind] in _SUPERVISOR_STATES:
+            return start  # `INFO exited: web (exit status 1; not expected)`: the state change is the message
         if kind == "cword":
             # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`,
             # and a word a tab ends (zap's and Istio's console fields: `…Z\tdebug\tenvoy pool\t…`) are headers
@@ -1142,7 +1151,10 @@ def lifecycle_line(text: str) -> bool:
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 
 
-# The system call errors `failure-phrase` reads after a colon (strerror's words, and the shell's)
+# The system call errors `failure-phrase` reads after a colon (the shell's `command not found`, and strerror's words,
+# as Go's syscall table and glibc write them, for a file's and a socket's errors: `listen tcp :8080: bind: address
+# already in use`, `dial tcp 10.0.0.7:5432: connect: network is unreachable`; not those a program expects and
+# handles, EAGAIN's `resource temporarily unavailable`, EINTR's `interrupted system call`, EINPROGRESS)
 _ERRNO_PHRASES = (
     ": permission denied",
     ": no such file or directory",
@@ -1152,6 +1164,22 @@ _ERRNO_PHRASES = (
     ": too many open files",
     ": command not found",
     ": invalid argument",
+    ": network is unreachable",
+    ": network is down",
+    ": no route to host",
+    ": host is down",
+    ": address already in use",
+)
+# Words that each of `_ERRNO_PHRASES` holds (`_FAILURE_PHRASE_WORDS` holds those of the others)
+_ERRNO_WORDS = (
+    "no such file",
+    "read-only",
+    "no space left",
+    "too many open",
+    "command not found",
+    " is down",
+    "route to host",
+    "already in use",
 )
 
 
@@ -1171,6 +1199,47 @@ _FAILURE_PHRASE = compile_regex(
     r'|\binvalid argument "[^"\n]{0,500}" for "[^"\n]{0,200}" flag: '
     # a system call's error after what it was doing (`chmod: changing permissions of 'x': Read-only file system`)
     r"|: (?:" + "|".join(phrase.removeprefix(": ") for phrase in _ERRNO_PHRASES) + r")\b"
+    # a call, a request or a message refused, rejected or denied by whoever it went to, or a peer unreachable: the
+    # word then who or why (`refused for user 'x'`, `rejected by the broker`) or the end of its clause (`request
+    # rejected: body too large`, `upstream payments:8443 unreachable, marking host down`); not a word naming a
+    # kind of thing (`permission denied responses are counted`)
+    r"|\b(?:rejected|refused|denied|unreachable)(?: (?:by|for|to|because|due|from|with)\b|\s*(?:[:;,.)]|$))"
+    # what was checked against what was expected and differs (a signature, a checksum, a schema version, a host
+    # name in a certificate: `The request signature we calculated does not match …`, `sha256 mismatch for …`)
+    r"|\b(?:does|do|did)(?: not|n't) match\b|\bmismatch(?:ed|es)?\b"
+    # an input or a credential refused as malformed or unknown (`invalid token`, `Invalid value for header`)
+    r"|\binvalid\b"
+    r"|\bnot permitted to\b|\bnot allowed to\b|\bnot authori[sz]ed to\b"
+    # a quota or a limit exhausted (Google APIs' `Quota exceeded for quota metric …`, `body exceeds the … limit`)
+    r"|\b(?:quota|limit) (?:was |has been )?exceeded\b"
+    r"|\bexceed(?:s|ed) (?:the |its |your |a )?(?:[\w-]{1,40} ){0,3}(?:quota|limit)\b"
+    # a credential, a lease or a lock past its time (jsonwebtoken's `jwt expired`, `certificate has expired`, `lease
+    # for lock "x" expired`); not a thing a cleanup counts (`purged 312 expired sessions`)
+    r"|\b(?:token|jwt|certificate|cert|credentials?|key|lease|lock|licen[cs]e|password|signature|url|link|grant"
+    r"|session|subscription)s?(?: (?:\"[^\"\n]{1,80}\"|'[^'\n]{1,80}'|[\w./:-]{1,80}))?"
+    r" (?:(?:has|have|had|is|was|were) (?:been |already )?)?expired\b"
+    r"|\b(?:has|have|had) (?:been |already )?expired\b"
+    # a message given up on, set aside in a dead-letter queue or topic
+    r"|\b(?:moved|sent|forwarded|routed|published|written|pushed) to (?:the |a )?(?:dead[- ]?letter|DLQ\b)"
+    r"|\bdead[- ]?letter(?:ed|ing)\b"
+)
+# What says that no failure happened, though it holds a failure's word: a count or a value of none (`0 errors`, `no
+# mismatch found`, `error_rate=0.00`, `invalid cache entries purged: 0`), a command-line flag's help line (cobra's,
+# argparse's, commander's, clap's: `-h, --help   show this help message and exit`, `--reject-unauthorized   reject
+# TLS certificates that fail verification`: the flag, its value's name, two blanks, what it does), a cleanup's count
+# of what it removed (`purged 312 expired sessions`). Removed from a text before its signs of a failure are read again.
+_NO_FAILURE_WORDS = (
+    r"(?:errors?|failures?|failed|fails|invalid|mismatch\w*|rejected|rejections?|refused|denied|expired"
+    r"|unreachable|exceptions?|warnings?|timeouts?|crash\w*|dead[- ]?letter\w*|retries)"
+)
+_NO_FAILURE = compile_regex(
+    r"(?i)\b(?:0|no|zero) (?:[a-z-]{1,40} )?" + _NO_FAILURE_WORDS + r"\b"
+    r"|\b[a-z][\w.-]{0,60}=(?:0+(?:\.0+)?%?|none|null|nil|false)(?![\w.])"
+    r"|\b[a-z][\w.-]{0,40}(?: [a-z][\w.-]{0,40}){0,4}: (?:0+(?:\.0+)?%?|none|null|nil|false)(?![\w.])"
+    r"|^[ \t]*(?:-[\w?], ?)?--\w[\w-]{0,60}(?:[ =](?:<[^>\n]{1,40}>|\[[^\]\n]{1,40}\]|[A-Za-z_]{1,40}))?"
+    r"(?:, --?\w[\w-]{0,60})? {2,}\S[^\n]*"
+    r"|\b(?:purg|clean|remov|delet|evict|prun|sweep|reap|discard|expunge)\w* (?:up )?\d{1,12} (?:[\w-]{1,40} )?"
+    r"(?:expired|invalid|stale|failed|rejected|orphaned)\b"
 )
 _FAILURE_PHRASE_HEAD = 2_000
 # Lower-case words one of which every failure phrase holds (`error:` holds `err`, a word of `_MAY_RAISE_WORDS`).
@@ -1192,13 +1261,30 @@ _FAILURE_PHRASE_WORDS = (
     "no such host",
     "timed out",
     "non-zero code",
-    "invalid argument",
+    # (stems, short for the live query's length: `MAY_DECLARE_LEVEL` is asked of every message field)
+    "invalid",
+    "reject",
+    "refus",
+    "deni",
+    "unreach",
+    "match",
+    "not permit",
+    "not allow",
+    "not auth",
+    "exceed",
+    "expir",
+    "dead",
+    "dlq",
 )
 
 
 def failure_phrase(text: str) -> bool:
-    """True when the text (its first 2,000 characters) says in words that an operation failed."""
-    return _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is not None
+    """True when the text (its first 2,000 characters) says in words that an operation failed, not only in words
+    that say none did (`_NO_FAILURE`)."""
+    if _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is None:
+        return False
+    head = text[:_FAILURE_PHRASE_HEAD]
+    return _NO_FAILURE.search(head) is None or _FAILURE_PHRASE.search(_NO_FAILURE.sub(" ", head)) is not None
 
 
 # A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
@@ -1209,7 +1295,7 @@ MAY_DECLARE_LEVEL = (
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
-    + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
+    + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_WORDS))  # plain words: no character RE2 reads otherwise
 )
 # Lower-case words one of which each process supervisor's failure line holds (`PLATFORM_FAILURE_PATTERN`; supervisord's
 # `spawnerr: ` holds ": ", and is with the words that do)
@@ -1663,7 +1749,21 @@ def error_evidence(text: str) -> bool:
     """True when the text shows any sign of a failure: a level word, a failure line or word (in English or in
     another language), a stack word, a program that cannot load its code (`start_failure`); not in a word that only
     holds one (`_SIGN_LOOKALIKES`, replaced only in a text that may hold one: an ASCII text holds one in any case
-    only if its lower case does; `(?i)` matches other letters to ASCII ones, so any other text is searched)."""
+    only if its lower case does; `(?i)` matches other letters to ASCII ones, so any other text is searched), nor in
+    words that say no failure happened (`_NO_FAILURE`: looked for only in a text that shows a sign, in its first
+    2,000 characters)."""
+    if not _shows_a_sign(text):
+        return False
+    head = text[
+        :_FAILURE_PHRASE_HEAD
+    ]  # (read there only, as `failure_phrase` reads: a bounded cost per text)
+    if _NO_FAILURE.search(head) is None:
+        return True
+    return _shows_a_sign(_NO_FAILURE.sub(" ", head) + text[_FAILURE_PHRASE_HEAD:])
+
+
+def _shows_a_sign(text: str) -> bool:
+    """`error_evidence` without `_NO_FAILURE`: any sign of a failure, not in a word that only holds one."""
     lower = text.lower()
     if not text.isascii() or any(word in lower for word in _SIGN_LOOKALIKE_WORDS):
         text = _SIGN_LOOKALIKES.sub(" ", text)

@@ -48,6 +48,10 @@ _JAVA_HEADER = compile_regex(
 _NODE_FRAME = compile_regex(
     r"^\s+at (?:async )?(?:(?P<func>[^()]{1,500}?) \()?(?P<file>[^()\s]+?):(?P<line>\d+):\d+\)?(?:\s*\{)?\s*$"
 )
+# How a Node.js error's cause is printed after its stack: util.inspect's `[cause]: Error: …` (Node.js 16.14 on; a cause
+# set as an own property, `cause: Error: …`), and the `caused by: Error: …` of pino's error serializer and VError's
+# full stack
+NODE_CAUSE_PREFIXES = ("[cause]: ", "cause: ", "caused by: ")
 # Node.js inspects a rejection whose reason is not an Error (so has no stack) as `[UnhandledPromiseRejection: …]`.
 _NODE_REJECTION = compile_regex(
     r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
@@ -973,7 +977,27 @@ class StackParser:
                 in_app=self._in_app(bool(_NODE_LIBRARY.search(file)), file),
             )
 
-        return _framed("node", lines, text, _NODE_HEADER, _NODE_FRAME, frame)
+        # The thrown error's frames end where its cause begins; its message says what the program was doing, its
+        # root cause (the last cause printed, the innermost) what failed: both, as pino and VError join them
+        # (`fetch failed: connect ECONNREFUSED 10.0.0.7:8080`), so that one wrapper over two failures is two problems.
+        thrown = _framed(
+            "node", lines, text, _NODE_HEADER, _NODE_FRAME, frame, stop_prefix=NODE_CAUSE_PREFIXES
+        )
+        if thrown is None:
+            return None
+        cause = next(
+            (
+                header
+                for line in reversed(lines)
+                if line.lstrip().startswith(NODE_CAUSE_PREFIXES)
+                and (header := _EMBEDDED_HEADER.search(line.strip().removesuffix(" {"))) is not None
+            ),
+            None,
+        )
+        root = _header_message(cause)
+        if not root:
+            return thrown
+        return thrown._replace(message=f"{thrown.message}: {root}" if thrown.message else root)
 
     def _go_frame(self, location: re.Match[str], function: str) -> Frame:
         """A Go frame from its function and its `_GO_FILE` line: the runtime's frames (`runtime.…`, `panic`) and
@@ -1161,7 +1185,7 @@ def _framed(
     header_pattern: re.Pattern[str],
     frame_pattern: re.Pattern[str],
     make_frame: Callable[[re.Match[str]], Frame],
-    stop_prefix: str | None = None,
+    stop_prefix: str | tuple[str, ...] | None = None,
 ) -> StackTrace | None:
     """A `Type: message` header followed by `at …` frame lines, innermost first (Java, Node.js), up to a line
     starting `stop_prefix` (after its indentation and dashes)."""

@@ -84,6 +84,22 @@ _DATABASE_PRIVILEGE_REFUSED = compile_regex(
 """A database refusing a statement for want of a privilege its own GRANTs give (PostgreSQL's `permission denied
 for table orders`, `must be owner of table`, MySQL's `SELECT command denied to user`, SQL Server's `The SELECT
 permission was denied on the object`), which no IAM policy grants."""
+_FILE_SYSTEM_REFUSAL = compile_regex(
+    # Node.js' `EACCES: permission denied, open '/x'` (`EPERM: operation not permitted, …`), Ruby's `Errno::EACCES:
+    # Permission denied @ rb_sysopen - /x`, Python's `[Errno 13] Permission denied: '/x'` (PermissionError)
+    r"\b(?:Errno::)?E(?:ACCES|PERM)\b(?::? ?(?i:permission denied|operation not permitted))?"
+    r"|\[Errno (?:1|13)\] (?i:permission denied|operation not permitted)"
+    # Java's NIO exceptions name the path (`java.nio.file.AccessDeniedException: /mnt/x`), java.io's say it after it
+    # (`java.io.FileNotFoundException: /x (Permission denied)`)
+    r"|\bAccessDeniedException: (?:/|[A-Za-z]:\\)|\((?i:permission denied)\)"
+    # a path, bare or quoted, then the system call's error: Go's `open /etc/app/key.pem: permission denied`, the
+    # shell's and coreutils' `mkdir: cannot create directory '/run/app': Permission denied`
+    r"|(?:(?:^|[\s(])(?:~|\.{1,2})?/[^\s:'\"]{0,500}|'[^'\n]{0,500}/[^'\n]{0,500}'|\"[^\"\n]{0,500}/[^\"\n]{0,500}\")"
+    r": (?i:permission denied)\b"
+)
+"""A program refused a file or a directory by the operating system (EACCES, EPERM), as each runtime says it: its
+mode bits, owner or mount decide, which no IAM policy grants (a Cloud Storage FUSE mount's own refusal names the API
+and the permission it was refused: `googleapi: Error 403: … does not have storage.objects.get access`)."""
 _SERVER_REFUSALS = (
     "org.springframework.security.access.AccessDeniedException",
     "org.springframework.security.authorization.AuthorizationDeniedException",
@@ -1094,6 +1110,9 @@ def _refused_its_call(problem: Cluster, head: str) -> bool:
     /v1/refunds`) is read only in what its platform said of it (Cloud Run's `The request was not authorized to
     invoke this service.`)."""
     text = problem.message[:_TEXT_HEAD] if problem.kind == "request" else head
+    if _PERMISSION_DENIED.search(text) is None:
+        return False
+    text = _FILE_SYSTEM_REFUSAL.sub(" ", text)  # (a file's refusal beside an API's: the API's is read)
     return (
         _PERMISSION_DENIED.search(text) is not None
         and _ANSWERED_REFUSAL.search(text) is None
