@@ -1727,7 +1727,9 @@ _YAML_ENTRY = compile_regex(rb"([ \t]*)(?:[^\s:#][^:\r\n]{0,253}:[ \t]+)?([^\r\n
 _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
 )
-_KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}")
+KEY_END_PATTERN = rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
+"""A private key block's END line (`reassemble` reads a block logged one line per entry by it too)."""
+_KEY_END = _Deferred(KEY_END_PATTERN)
 # `user:password@host` without a scheme (a proxy setting, a DSN written by hand): the password, when it looks
 # like one (`_userinfo_spans` decides; `mailto:bob@x.org`, `Error:bob@x.org` keep theirs).
 _USERINFO = _Capped(
