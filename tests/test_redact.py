@@ -1595,6 +1595,55 @@ def test_commands_without_a_positional_password_stay(text: str) -> None:
     assert Redactor().redact(text) == text
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        # net-snmp's directives (snmpd.conf(5), snmptrapd.conf(5)): the community or passphrase after its arguments
+        "snmpd.conf: line 4: rocommunity {v} 10.0.0.0/8",
+        "rwcommunity6 {v} fd00::/8 -V all",
+        "trapcommunity {v}",
+        "snmptrapd: authCommunity log,execute,net {v}",
+        "com2sec readonly default {v}",
+        "com2sec6 -Cn ctx_a local ::1 {v}",
+        "trap2sink 10.0.0.9 {v} 162",
+        "informsink mgr.example.org {v}",
+        'createUser -e 0x80001F8880C71100 admin SHA-256 "{v}" AES "{v}"',
+        "createUser monitor MD5 {v} DES {v}",
+        "snmpd[901]: community {v} from 10.0.0.5 rejected",
+        # pysnmp's community; registry CLIs' logins; sbt's credentials
+        "CommunityData('{v}', mpModel=1)",
+        "CommunityData('agent-a', '{v}')",
+        "cargo login {v}",
+        "cargo login --registry=kellnr {v}",
+        "conan remote login artifactory ci -p {v}",
+        "conan user -p {v} -r artifactory ci",
+        "expo login -u ci -p {v}",
+        'credentials += Credentials("Nexus Realm", "nexus.example.org", "deploy", "{v}")',
+    ],
+)
+def test_round42_a_community_registry_login_or_credentials_argument_is_redacted(template: str) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rocommunity public localhost",
+        "trap2sink localhost public",
+        "com2sec local localhost public",
+        "createUser bob SHA ${SNMP_AUTH} AES ${SNMP_PRIV}",
+        "kafka sink orders-topic failed: broker down",
+        "join our community today",
+        "CommunityData('public')",
+        "run `cargo login --registry kellnr` first",
+        "cargo login",
+    ],
+)
+def test_round42_snmp_and_registry_lines_without_a_secret_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
 def test_a_token_given_to_a_cli_auth_command_is_redacted() -> None:
     token = "5d0c8e2a-91f4-4b7e-a3c6-0f1e2d3c4b5a"
     assert Redactor().redact(f"snyk auth {token}\nAuthentication failed") == (
