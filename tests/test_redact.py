@@ -1644,6 +1644,39 @@ def test_round42_snmp_and_registry_lines_without_a_secret_stay(text: str) -> Non
     assert Redactor().redact(text) == text
 
 
+@given(
+    width=st.sampled_from([64, 76]),
+    token=st.from_regex(r"[A-Za-z0-9_-]{150,240}", fullmatch=True),
+    padding=st.sampled_from(["", "=", "=="]),
+)
+@example(
+    width=76,
+    token="GwDDO9qhRHSL5mjqvrwdXu6thJMG-55Sh7WL60PPqaQ7ut3KzFugHMNloPJbikrX_Bz_7Fawcf" * 2,
+    padding="",
+)
+def test_round42_the_last_line_of_a_token_folded_at_a_fixed_width_is_redacted(
+    width: int, token: str, padding: str
+) -> None:
+    jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + token[:90] + "." + token[90:] + padding
+    assume(len(jwt) % width >= 4 and re.search(r"[0-9]", jwt[-(len(jwt) % width) :]))
+    assume(re.search(r"[A-Za-z]", jwt[-(len(jwt) % width) :]))
+    lines = [jwt[at : at + width] for at in range(0, len(jwt), width)]
+    redacted = Redactor().redact("auth middleware rejected token:\n" + "\n".join(lines) + "\nrequest 42 done")
+    assert not any(line in redacted for line in lines), redacted
+    assert redacted.endswith("\nrequest 42 done")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVlLTQy\nretry2",
+        "key:\nQ2xvdWQgTG9nZ2luZyBpcyBhIGZ1bGx5IG1hbmFnZWQgc2VydmljZSB0aGF0IGFsbG93cyB5\ndone",
+    ],
+)
+def test_round42_a_line_after_a_credential_that_is_no_fold_stays(text: str) -> None:
+    assert Redactor().redact(text).endswith(text.rsplit("\n", 1)[1])
+
+
 def test_a_token_given_to_a_cli_auth_command_is_redacted() -> None:
     token = "5d0c8e2a-91f4-4b7e-a3c6-0f1e2d3c4b5a"
     assert Redactor().redact(f"snyk auth {token}\nAuthentication failed") == (

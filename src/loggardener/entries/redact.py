@@ -6549,6 +6549,34 @@ def _on_characters(data: bytes, span: Span) -> Span:
     return start, end, kind, rank
 
 
+# A credential folded over lines at a fixed width (base64's 64 or 76 columns, `fold`'s 80): its full lines are each a
+# whole line's span of that width; its last line, shorter, may alone look like no credential (`6fo5y0RDDyV8fvLwOV5`,
+# a JWT's signature's end). It is the credential's when it is of the same characters and holds a letter and a digit
+# or base64's padding.
+_FOLD_WIDTHS = (64, 76, 80)
+_FOLDED_TAIL = compile_regex(rb"[A-Za-z0-9+/_.=-]{2,80}")
+_LETTER = compile_regex(rb"[A-Za-z]")
+_DIGIT = compile_regex(rb"[0-9]")
+
+
+def _wrapped_tail_spans(data: bytes, spans: list[Span]) -> Iterator[Span]:
+    for start, end, kind, rank in spans:
+        if (
+            end - start not in _FOLD_WIDTHS
+            or data[end : end + 1] != b"\n"
+            or data[start - 1 : start] not in (b"", b"\n")
+        ):
+            continue
+        tail_end = data.find(b"\n", end + 1)
+        tail = data[end + 1 : len(data) if tail_end < 0 else tail_end].rstrip(b"\r")
+        if (
+            len(tail) < end - start
+            and _FOLDED_TAIL.fullmatch(tail)
+            and (tail.endswith(b"=") or (_LETTER.search(tail) and _DIGIT.search(tail)))
+        ):
+            yield end + 1, end + 1 + len(tail), kind, rank
+
+
 def _merge(spans: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for start, end, kind, rank in sorted(spans, key=lambda s: (s[0], -s[1], s[3])):
@@ -7170,6 +7198,8 @@ class Redactor:
             # is no `-a user:X`)
             markers = [m.span() for m in _MARKER_BYTES.finditer(data)]
             spans = [s for s in spans if not _in_marker(markers, s[0]) and not _in_marker(markers, s[1])]
+        if spans and data.find(b"\n") >= 0:
+            spans.extend(_wrapped_tail_spans(data, spans))
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
