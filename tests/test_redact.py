@@ -1677,6 +1677,31 @@ def test_round42_a_line_after_a_credential_that_is_no_fold_stays(text: str) -> N
     assert Redactor().redact(text).endswith(text.rsplit("\n", 1)[1])
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{{"query":"mutation Login($e: String!, $p: String!) {{ login(email: $e, password: $p) {{ token }} }}",'
+        '"variables":{{"e":"ops","p":"{v}"}}}}',
+        'body={{\\"query\\":\\"mutation ($in: ResetInput!, $n: String!) {{ reset(input: $in, newPassword: $n) '
+        '{{ ok }} }}\\",\\"variables\\":{{\\"in\\":{{\\"id\\":\\"42\\"}},\\"n\\":\\"{v}\\"}}}}',
+        'graphql: mutation {{ connect(input: {{apiKey: $key, region: $r}}) }} variables: {{"r": "eu", "key": "{v}"}}',
+    ],
+)
+def test_round42_the_variable_bound_to_a_credential_argument_of_a_graphql_request_is_redacted(
+    template: str,
+) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+def test_round42_graphql_variables_bound_to_other_arguments_stay() -> None:
+    text = (
+        '{"query":"mutation ($k: String!, $n: Int) { setKey(keyName: $k, count: $n) { ok } }",'
+        '"variables":{"k":"billing-primary","n":3}}'
+    )
+    assert Redactor().redact(text) == text
+
+
 def test_a_token_given_to_a_cli_auth_command_is_redacted() -> None:
     token = "5d0c8e2a-91f4-4b7e-a3c6-0f1e2d3c4b5a"
     assert Redactor().redact(f"snyk auth {token}\nAuthentication failed") == (

@@ -5225,6 +5225,31 @@ def _graphql_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+# A GraphQL argument bound to a variable (`login(email: $e, password: $p)`, `input: {token: $t}`), and a string member
+# of the request's `variables` (`"variables": {"p": "X"}`, also in an escaped JSON string): the value of a variable
+# bound to an argument named like a credential is that credential, whatever the variable is called.
+_GRAPHQL_BOUND = compile_regex(
+    rb"(?P<arg>[A-Za-z_][A-Za-z0-9_]{0,64})[ \t]{0,8}:[ \t]{0,8}\$(?P<var>[A-Za-z_][A-Za-z0-9_]{0,64})"
+)
+_GRAPHQL_VARIABLE = compile_regex(
+    rb"\\?\"(?P<name>[A-Za-z_][A-Za-z0-9_]{0,64})\\?\"[ \t]{0,8}:[ \t]{0,8}\\?\"(?P<dq>[^\"\\\r\n]{1,256})\\?\""
+)
+
+
+def _graphql_variable_spans(data: bytes) -> Iterator[Span]:
+    variables = data.find(b"variables")
+    bound: dict[bytes, str] = {}
+    for match in _GRAPHQL_BOUND.finditer(data, 0, variables if variables > 0 else len(data)):
+        kind = key_class(match.group("arg").decode("ascii"))
+        if kind is not None:
+            bound[match.group("var")] = kind
+    for match in _GRAPHQL_VARIABLE.finditer(data, variables) if bound and variables >= 0 else ():
+        kind = bound.get(match.group("name"))
+        start, end = match.span("dq")
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 _WRITTEN_VALUE = compile_regex(rb"[^\s\"']+")
 
 
@@ -7077,6 +7102,8 @@ class Redactor:
                 spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
         elif plan.mutation and data.find(b"value") >= 0:
             spans.extend(_graphql_spans(data))
+        if data.find(b"variables") >= 0 and data.find(b"$") >= 0:
+            spans.extend(_graphql_variable_spans(data))
         if plan.dsn:
             spans.extend(_dsn_spans(data))
         if plan.url_path:
