@@ -1253,7 +1253,7 @@ class Reassembler:
                     return entry._replace(message=prefix + _KEY_MARKER)
         if message.endswith(_KEY_MARKER):
             self._key_blocks[key] = (entry.timestamp, message[: -len(_KEY_MARKER)])
-        elif "END " in message and (end := _KEY_END.search(message)) is not None:
+        elif "----" in message and "END " in message and (end := _KEY_END.search(message)) is not None:
             self._key_blocks[key] = (entry.timestamp, message[: end.start()])
         if self._sources or (message[:1] in (" ", "\t") and may_name_credential(message)):
             entry = self._under_source(entry, key)
