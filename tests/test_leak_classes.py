@@ -203,6 +203,11 @@ def _hostile_inputs(size: int) -> dict[str, str]:
         "annotated frames": "    f(password)\n" + "    \u2514 'Xy7kP2mQ9r'\n" * (size // 20),
         "annotation bars": "    f(password)\n" + "    \u2502 \u2502 \u2502 \u2502 \u2502\n" * (size // 20),
         "device keys": "key 0 key 0 " * (size // 12) + "snmp-server community " * (size // 22),
+        "net-snmp directives": "com2sec -Cn a b " * (size // 16) + "createUser -e a b SHA " * (size // 22),
+        "graphql variables": "password: $p " * (size // 26)
+        + "variables"
+        + '"p": "Xy7kP2mQ9r", ' * (size // 26),
+        "net-snmp sinks": "trap2sink h " * (size // 12) + "authCommunity log,net " * (size // 22),
         "qualified names": "токен доступа доступа " * (size // 40) + ": Xy7kP2mQ9r",
         "code owners": "recovery codes for " * (size // 19) + ": ab12cd34",
         "cookie attributes with blanks": "Set-Cookie: sid=Xk9pQ2mZ7vR4tL8w"

@@ -392,6 +392,36 @@ def test_a_private_key_logged_one_line_per_entry_is_redacted_line_by_line(
     assert {"loading key", "key loaded"} <= set(messages)
 
 
+@given(
+    label=st.sampled_from(["RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "OpenVPN Static key V1"]),
+    prefix=st.sampled_from(["openvpn: ", "key.pem: ", "[tls-auth] ", "Options error: inline key: "]),
+    body=st.lists(
+        st.from_regex(r"[0-9a-f]{32}|[A-Za-z0-9+/]{20,64}", fullmatch=True), min_size=1, max_size=4
+    ),
+    newest_first=st.booleans(),
+)
+def test_a_private_key_logged_one_line_per_entry_behind_a_prefix_is_redacted_line_by_line(
+    label: str, prefix: str, body: list[str], newest_first: bool
+) -> None:
+    # what the program writes before each line of the block (a tag, the file's name, its complaint) stays
+    lines = ["loading key", f"{prefix}-----BEGIN {label}-----", *[prefix + line for line in body]]
+    lines += [f"{prefix}-----END {label}-----", "key loaded"]
+    messages = _ordered_events(lines, newest_first)
+    assert not any(part in message for message in messages for part in body), messages
+    assert {"loading key", "key loaded"} <= set(messages)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_certificate_behind_a_prefix_opens_no_key_block(newest_first: bool) -> None:
+    body = ["MIIBszCCAVmgAwIB", "AwIBAgIU=="]
+    lines = [
+        "ca.pem: -----BEGIN CERTIFICATE-----",
+        *[f"ca.pem: {line}" for line in body],
+        "ca.pem: -----END CERTIFICATE-----",
+    ]
+    assert {f"ca.pem: {line}" for line in body} <= set(_ordered_events(lines, newest_first))
+
+
 @pytest.mark.parametrize("newest_first", [False, True])
 def test_a_certificate_logged_one_line_per_entry_opens_no_key_block(newest_first: bool) -> None:
     body = ["MIIBszCCAVmgAwIB", "AwIBAgIU=="]

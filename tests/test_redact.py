@@ -1595,6 +1595,113 @@ def test_commands_without_a_positional_password_stay(text: str) -> None:
     assert Redactor().redact(text) == text
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        # net-snmp's directives (snmpd.conf(5), snmptrapd.conf(5)): the community or passphrase after its arguments
+        "snmpd.conf: line 4: rocommunity {v} 10.0.0.0/8",
+        "rwcommunity6 {v} fd00::/8 -V all",
+        "trapcommunity {v}",
+        "snmptrapd: authCommunity log,execute,net {v}",
+        "com2sec readonly default {v}",
+        "com2sec6 -Cn ctx_a local ::1 {v}",
+        "trap2sink 10.0.0.9 {v} 162",
+        "informsink mgr.example.org {v}",
+        'createUser -e 0x80001F8880C71100 admin SHA-256 "{v}" AES "{v}"',
+        "createUser monitor MD5 {v} DES {v}",
+        "snmpd[901]: community {v} from 10.0.0.5 rejected",
+        # pysnmp's community; registry CLIs' logins; sbt's credentials
+        "CommunityData('{v}', mpModel=1)",
+        "CommunityData('agent-a', '{v}')",
+        "cargo login {v}",
+        "cargo login --registry=kellnr {v}",
+        "conan remote login artifactory ci -p {v}",
+        "conan user -p {v} -r artifactory ci",
+        "expo login -u ci -p {v}",
+        'credentials += Credentials("Nexus Realm", "nexus.example.org", "deploy", "{v}")',
+    ],
+)
+def test_round42_a_community_registry_login_or_credentials_argument_is_redacted(template: str) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rocommunity public localhost",
+        "trap2sink localhost public",
+        "com2sec local localhost public",
+        "createUser bob SHA ${SNMP_AUTH} AES ${SNMP_PRIV}",
+        "kafka sink orders-topic failed: broker down",
+        "join our community today",
+        "CommunityData('public')",
+        "run `cargo login --registry kellnr` first",
+        "cargo login",
+    ],
+)
+def test_round42_snmp_and_registry_lines_without_a_secret_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@given(
+    width=st.sampled_from([64, 76]),
+    token=st.from_regex(r"[A-Za-z0-9_-]{150,240}", fullmatch=True),
+    padding=st.sampled_from(["", "=", "=="]),
+)
+@example(
+    width=76,
+    token="GwDDO9qhRHSL5mjqvrwdXu6thJMG-55Sh7WL60PPqaQ7ut3KzFugHMNloPJbikrX_Bz_7Fawcf" * 2,
+    padding="",
+)
+def test_round42_the_last_line_of_a_token_folded_at_a_fixed_width_is_redacted(
+    width: int, token: str, padding: str
+) -> None:
+    jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + token[:90] + "." + token[90:] + padding
+    assume(len(jwt) % width >= 4 and re.search(r"[0-9]", jwt[-(len(jwt) % width) :]))
+    assume(re.search(r"[A-Za-z]", jwt[-(len(jwt) % width) :]))
+    lines = [jwt[at : at + width] for at in range(0, len(jwt), width)]
+    redacted = Redactor().redact("auth middleware rejected token:\n" + "\n".join(lines) + "\nrequest 42 done")
+    assert not any(line in redacted for line in lines), redacted
+    assert redacted.endswith("\nrequest 42 done")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVlLTQy\nretry2",
+        "key:\nQ2xvdWQgTG9nZ2luZyBpcyBhIGZ1bGx5IG1hbmFnZWQgc2VydmljZSB0aGF0IGFsbG93cyB5\ndone",
+    ],
+)
+def test_round42_a_line_after_a_credential_that_is_no_fold_stays(text: str) -> None:
+    assert Redactor().redact(text).endswith(text.rsplit("\n", 1)[1])
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{{"query":"mutation Login($e: String!, $p: String!) {{ login(email: $e, password: $p) {{ token }} }}",'
+        '"variables":{{"e":"ops","p":"{v}"}}}}',
+        'body={{\\"query\\":\\"mutation ($in: ResetInput!, $n: String!) {{ reset(input: $in, newPassword: $n) '
+        '{{ ok }} }}\\",\\"variables\\":{{\\"in\\":{{\\"id\\":\\"42\\"}},\\"n\\":\\"{v}\\"}}}}',
+        'graphql: mutation {{ connect(input: {{apiKey: $key, region: $r}}) }} variables: {{"r": "eu", "key": "{v}"}}',
+    ],
+)
+def test_round42_the_variable_bound_to_a_credential_argument_of_a_graphql_request_is_redacted(
+    template: str,
+) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+def test_round42_graphql_variables_bound_to_other_arguments_stay() -> None:
+    text = (
+        '{"query":"mutation ($k: String!, $n: Int) { setKey(keyName: $k, count: $n) { ok } }",'
+        '"variables":{"k":"billing-primary","n":3}}'
+    )
+    assert Redactor().redact(text) == text
+
+
 def test_a_token_given_to_a_cli_auth_command_is_redacted() -> None:
     token = "5d0c8e2a-91f4-4b7e-a3c6-0f1e2d3c4b5a"
     assert Redactor().redact(f"snyk auth {token}\nAuthentication failed") == (

@@ -29,6 +29,7 @@ from loggardener.entries.levels import PY_WARNING, header_only, literal, strip_p
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.redact import (
     COMMAND_PROMPT,
+    KEY_END_PATTERN,
     SECRET_READ_WORDS,
     SECRET_READS_PATTERN,
     SECRET_TOOLS,
@@ -269,11 +270,13 @@ def _label_superset() -> Any:
     return re2.compile(_ascii_superset(CREDENTIAL_LABEL_PATTERN), options)
 
 
-# A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
-# opens it; the stream's next lines of a key's body (base64, the padding, PGP's checksum, PEM's headers, a blank
-# line, a line redaction already replaced) are its body, each redacted whole though alone it may look like no key
-# (`q/Msc…G==`)
+# A private key's block logged one line per entry: its BEGIN line, redacted from there to its end (or, newest
+# first, its END line), opens it; the stream's next lines of a key's body (base64, hex, the padding, PGP's
+# checksum, PEM's headers, a blank line, a line redaction already replaced) are its body, each redacted whole
+# though alone it may look like no key (`q/Msc…G==`). Every line may carry what the program writes before each
+# (`openvpn: `, `key.pem: `): the text before the BEGIN or END line, kept on a body line that repeats it.
 _KEY_MARKER = "[REDACTED:private-key]"
+_KEY_END = compile_regex(KEY_END_PATTERN.decode("ascii"))
 _KEY_BODY = compile_regex(
     r"\s*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{0,15}={1,2}|=[A-Za-z0-9+/]{4}|\[REDACTED:[a-z0-9-]+\]"
     r"|(?:Proc-Type|DEK-Info|Comment|Version): [^\r\n]*|)\s*"
@@ -955,8 +958,9 @@ class Reassembler:
         # under which better_exceptions and loguru annotate each name's value by its column (`│     └ 'X'`), read
         # with each annotation line of the stream's next entries
         self._sources: dict[GroupKey, tuple[datetime, str]] = {}
-        # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`)
-        self._key_blocks: dict[GroupKey, datetime] = {}
+        # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`), and what its
+        # program wrote before that block's BEGIN or END line
+        self._key_blocks: dict[GroupKey, tuple[datetime, str]] = {}
         self._groups: dict[GroupKey, _Group] = {}
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
         self._intros: dict[GroupKey, LogEntry] = {}
@@ -1240,16 +1244,17 @@ class Reassembler:
         stream's."""
         message = entry.message
         if self._key_blocks:
-            since = self._key_blocks.pop(key, None)
-            if (
-                since is not None
-                and abs(entry.timestamp - since) <= self._gap
-                and (message == _KEY_MARKER or _KEY_BODY.fullmatch(message))
-            ):
-                self._key_blocks[key] = entry.timestamp
-                return entry._replace(message=_KEY_MARKER)
-        if message == _KEY_MARKER or ("-----END" in message and "PRIVATE KEY" in message):
-            self._key_blocks[key] = entry.timestamp
+            block = self._key_blocks.pop(key, None)
+            if block is not None and abs(entry.timestamp - block[0]) <= self._gap:
+                prefix = block[1] if message.startswith(block[1]) else ""
+                body = message[len(prefix) :]
+                if body == _KEY_MARKER or _KEY_BODY.fullmatch(body):
+                    self._key_blocks[key] = (entry.timestamp, block[1])
+                    return entry._replace(message=prefix + _KEY_MARKER)
+        if message.endswith(_KEY_MARKER):
+            self._key_blocks[key] = (entry.timestamp, message[: -len(_KEY_MARKER)])
+        elif "----" in message and "END " in message and (end := _KEY_END.search(message)) is not None:
+            self._key_blocks[key] = (entry.timestamp, message[: end.start()])
         if self._sources or (message[:1] in (" ", "\t") and may_name_credential(message)):
             entry = self._under_source(entry, key)
             message = entry.message

@@ -1181,10 +1181,13 @@ _KEY_HINTS = (
     "секрет".encode(),
     *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
+# An SNMP community or passphrase: `_DEVICE_CONFIG`'s, and net-snmp's directives
+_SNMP_GATES = (b"community", b"com2sec", b"trapsink", b"trap2sink", b"informsink", b"createuser")
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
 _CLI_TOOLS = (
     b"login",
     b"mongo",
+    b"conan",
     b"redis-cli",
     b"ldap",
     b"sqlcmd",
@@ -1259,6 +1262,7 @@ _POSITIONAL_GATES = (
     b"drush",
     b"mosquitto_passwd",
     b"addauth",
+    b"cargo",
 )
 # What `_ORACLE_LOGON` needs: an Oracle tool, or SQL*Plus' prompt or privilege.
 _ORACLE_GATES = (
@@ -1361,7 +1365,7 @@ _CONTEXT_GATES = (
     *_LOGIN_GATES,
     *_REQUEST_LINES,
     *_CARD_GATES,
-    b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans` alone
+    *_SNMP_GATES,  # an SNMP community (`snmp-server community X RO`, `rocommunity X`): `_device_config_spans` alone
     *_IRC_GATES,  # IRC services' `IDENTIFY [account] X`
     *_QUALIFIED_KEY_GATES,
 )
@@ -1540,8 +1544,8 @@ _USER_FLAG_WITHOUT_LFTP = _Deferred(
     rb"(?:^|[\s\"'])(?:" + _USER_FLAG_FORMS + rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
 )
 # A password or token that a command takes as a positional argument, not after a flag: `rabbitmqctl add_user U P`,
-# `net user U P /add`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`, PowerShell's
-# `ConvertTo-SecureString "P" -AsPlainText`, Redis Sentinel's `sentinel auth-pass MASTER P`. What is a word, a number or a path (`net user bob /delete`) stays.
+# `net user U P /add`, `cargo login [--registry R] T`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`,
+# PowerShell's `ConvertTo-SecureString "P" -AsPlainText`, Redis Sentinel's `sentinel auth-pass MASTER P`. What is a word, a number or a path (`net user bob /delete`) stays.
 _ARGUMENT_RE2 = rb"(?:\"[^\"\r\n]{1,256}\"|'[^'\r\n]{1,256}'|[^\s\"']{1,256})"
 # A value, bare or quoted as a shell quotes it (`-p'X'`, `-a "X Y"`, a positional `"X"`): the quotes are kept.
 _QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"']{1,256}))"
@@ -1550,6 +1554,7 @@ _POSITIONAL = _Deferred(
     rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
     rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|cargo[ \t]{1,8}login(?:[ \t]{1,8}--registry(?:=|[ \t]{1,8})[^\s\"']{1,64})?"
     # `net use [Z:|*] \\server\share [/user:DOMAIN\name] PASSWORD [/user:DOMAIN\name]`
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}use)(?:[ \t]{1,8}(?:[A-Za-z]:|\*))?[ \t]{1,8}\\\\[^\s\"']+"
     + rb"(?:[ \t]{1,8}/user:[^\s\"']+)?"  # the password may come after the user
@@ -1727,7 +1732,9 @@ _YAML_ENTRY = compile_regex(rb"([ \t]*)(?:[^\s:#][^:\r\n]{0,253}:[ \t]+)?([^\r\n
 _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
 )
-_KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}")
+KEY_END_PATTERN = rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
+"""A private key block's END line (`reassemble` reads a block logged one line per entry by it too)."""
+_KEY_END = _Deferred(KEY_END_PATTERN)
 # `user:password@host` without a scheme (a proxy setting, a DSN written by hand): the password, when it looks
 # like one (`_userinfo_spans` decides; `mailto:bob@x.org`, `Error:bob@x.org` keep theirs).
 _USERINFO = _Capped(
@@ -2025,8 +2032,16 @@ _SPACED_CONFIG = _Deferred(
 # space (`username admin secret 0 X`, `snmp-server community X RO`, `crypto isakmp key X address …`,
 # `ip ospf message-digest-key 1 md5 X`, `key-string X`, `set psksecret X`, `pre-shared-key ascii X`,
 # `plain-text-password-value X`, `wpa-psk X`, SNMPv3's `auth sha X priv aes 128 X`). `_device_config_spans` decides.
+# Also net-snmp's directives (snmpd.conf(5), snmptrapd.conf(5)), whose community or passphrase comes after the
+# arguments before it: `rocommunity X [SOURCE]`, `rwcommunity6 X`, `trapcommunity X`, `authCommunity TYPES X`,
+# `com2sec [-Cn CONTEXT] NAME SOURCE X`, `trap2sink HOST X`, `createUser [-e ID] NAME SHA X [AES Y]` (its privacy
+# passphrase Y: `_USM_PRIVACY`).
 _DEVICE_CONFIG = _Deferred(
-    rb"(?i)(?:^|[\s\"';:])(?P<key>community|psksecret|pre-?shared-key|key-string|wpa-psk|wpa-passphrase|auth-key"
+    rb"(?i)(?:^|[\s\"';:])(?P<key>community|(?:ro|rw)community6?|trapcommunity|authcommunity[ \t]{1,4}[a-z,]{3,32}"
+    rb"|com2sec6?(?:[ \t]{1,4}-cn[ \t]{1,4}[^\s]{1,64})?[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}[^\s]{1,128}"
+    rb"|(?:trap2?|inform)sink[ \t]{1,4}[^\s]{1,128}"
+    rb"|(?P<usm>createuser(?:[ \t]{1,4}-e[ \t]{1,4}[^\s]{1,64})?[ \t]{1,4}[^\s]{1,64}[ \t]{1,4}(?:md5|sha(?:-?\d{3})?))"
+    rb"|psksecret|pre-?shared-key|key-string|wpa-psk|wpa-passphrase|auth-key"
     rb"|[a-z]{1,16}(?:-[a-z]{1,16}){0,3}-password-value|(?:message-digest|authentication)-key(?:[ \t]{1,4}\d{1,5})?"
     rb"|secret|password|key|auth[ \t]{1,4}(?:md5|sha\d{0,3})|priv[ \t]{1,4}(?:des|3des|aes)(?:[ \t]{1,4}\d{3})?)"
     rb"(?P<type>(?:[ \t]{1,4}(?:[05-9]|md5|sha\d{0,3}|ascii(?:-text)?|hex|enc|encrypted|plain(?:text)?|cleartext|unencrypted))?)"
@@ -2035,7 +2050,7 @@ _DEVICE_CONFIG = _Deferred(
 # The protocols and features a bare `key`, `secret` or `password` belongs to in a device's configuration.
 _DEVICE_CONTEXT = compile_regex(
     rb"(?i)\b(?:isakmp|ikev?[12]?|ipsec|crypto|tacacs(?:-server)?|radius(?:-server)?|ospf|bgp|neighbor|eigrp|isis"
-    rb"|ntp|snmp(?:-server)?|vrrp|hsrp|glbp|standby|tunnel|key[ \t]chain|aaa)\b"
+    rb"|ntp|snmp(?:-server|d|trapd)?|vrrp|hsrp|glbp|standby|tunnel|key[ \t]chain|aaa)\b"
 )
 # A typed credential (`secret 0 X`, `key 7 X`) or a protocol's name: `_device_config_spans` may find a value. Run
 # by RE2, each byte a character as `re` reads a bytes pattern: `re` tries a case-insensitive alternation at every
@@ -2045,7 +2060,11 @@ _DEVICE_CONTEXT_GATE = _Deferred(
     + _DEVICE_CONTEXT.pattern[4:],
     as_bytes=True,
 )
-_DEVICE_GATES = (b"community", b"psk", b"shared-key", b"key-string", b"-key ", b"password-value", b"auth-key")
+# createUser's privacy passphrase after its authentication passphrase (`… SHA "X" AES "Y"`)
+_USM_PRIVACY = compile_regex(
+    rb"(?i)[ \t]{1,4}(?:des|aes(?:-?\d{3})?c?)[ \t]{1,4}(?:\"([^\"\r\n]{1,128})\"|([^\s\"']{4,128}))"
+)
+_DEVICE_GATES = (*_SNMP_GATES, b"psk", b"shared-key", b"key-string", b"-key ", b"password-value", b"auth-key")
 _GENERIC_DEVICE_KEYS = (b"secret", b"password", b"key", b"community")  # need a type or a protocol's name
 
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
@@ -2138,9 +2157,11 @@ _GRAPHQL_VALUE = _Deferred(
 # `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
 _CLI_PASSWORD = _Deferred(
     rb"(?:^|[\s\"'`(;|&])(?:"
-    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc|az)[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
+    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc|az|conan|apptainer|singularity|expo|ibmcloud)"
+    rb"[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
     rb"|mongo(?:sh|dump|restore|export|import|stat|top|files)?[ \t](?:[^\r\n]{0,256}?[ \t])?-p"
     rb"|redis-cli[ \t](?:[^\r\n]{0,256}?[ \t])?-a"
+    rb"|conan[ \t]{1,8}user[ \t](?:[^\r\n]{0,256}?[ \t])?-p"  # Conan 1's login, `conan user -p X -r REMOTE USER`
     rb"|ldap[a-z]{0,16}[ \t](?:[^\r\n]{0,256}?[ \t])?-w"
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient|mosquitto_(?:pub|sub|rr)|p4)[ \t](?:[^\r\n]{0,256}?[ \t])?-P"
     rb")(?:[ \t]{1,8}|=)" + _SEPARATE_FLAG_VALUE
@@ -5010,6 +5031,11 @@ def _device_config_spans(data: bytes) -> Iterator[Span]:
         value = data[start:end].decode("utf-8", "replace")
         if _password_like(value) and not value.startswith(MARKER_PREFIX) and not _marked(data, start, end):
             yield start, end, "password", _CONTEXT
+        privacy = _USM_PRIVACY.match(data, match.end()) if match.group(b"usm") else None
+        if privacy is not None:
+            at = 1 if privacy.group(1) is not None else 2
+            if _password_like(privacy.group(at).decode("utf-8", "replace")):
+                yield privacy.start(at), privacy.end(at), "password", _CONTEXT
 
 
 # better_exceptions' and loguru's (`diagnose=True`, its default) annotated frames: under a frame's source line each
@@ -5195,6 +5221,31 @@ def _graphql_spans(data: bytes) -> Iterator[Span]:
     for match in _GRAPHQL_VALUE.finditer(data):
         kind = key_class(match.group(b"key").decode("utf-8", "replace")) or ("weak" if mutation else None)
         start, end = _span(match, b"dq")
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# A GraphQL argument bound to a variable (`login(email: $e, password: $p)`, `input: {token: $t}`), and a string member
+# of the request's `variables` (`"variables": {"p": "X"}`, also in an escaped JSON string): the value of a variable
+# bound to an argument named like a credential is that credential, whatever the variable is called.
+_GRAPHQL_BOUND = compile_regex(
+    rb"(?P<arg>[A-Za-z_][A-Za-z0-9_]{0,64})[ \t]{0,8}:[ \t]{0,8}\$(?P<var>[A-Za-z_][A-Za-z0-9_]{0,64})"
+)
+_GRAPHQL_VARIABLE = compile_regex(
+    rb"\\?\"(?P<name>[A-Za-z_][A-Za-z0-9_]{0,64})\\?\"[ \t]{0,8}:[ \t]{0,8}\\?\"(?P<dq>[^\"\\\r\n]{1,256})\\?\""
+)
+
+
+def _graphql_variable_spans(data: bytes) -> Iterator[Span]:
+    variables = data.find(b"variables")
+    bound: dict[bytes, str] = {}
+    for match in _GRAPHQL_BOUND.finditer(data, 0, variables if variables > 0 else len(data)):
+        kind = key_class(match.group("arg").decode("ascii"))
+        if kind is not None:
+            bound[match.group("var")] = kind
+    for match in _GRAPHQL_VARIABLE.finditer(data, variables) if bound and variables >= 0 else ():
+        kind = bound.get(match.group("name"))
+        start, end = match.span("dq")
         if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
@@ -6053,7 +6104,8 @@ def _login_spans(data: bytes) -> Iterator[Span]:
 # `smtp.PlainAuth(identity, user, X, host)`, Ruby's `Net::SMTP.start(address, port, helo, user, X, type)`,
 # `cx_Oracle.connect(user, X, dsn)`, PHP's `mysqli(host, user, X, db)` (also as a stack frame writes it, cut to 15
 # characters and `...`), `redis.Redis(host, port, db, X)`, `pika.PlainCredentials(user, X)`, pysnmp's
-# `UsmUserData(user, auth_key, priv_key)`, `ldap3.Connection(server, dn, X)`, Ruby's `Net::FTP.new(host, user, X)`,
+# `UsmUserData(user, auth_key, priv_key)` and `CommunityData(X)`, `ldap3.Connection(server, dn, X)`, sbt's
+# `Credentials(realm, host, user, X)`, Ruby's `Net::FTP.new(host, user, X)`,
 # Java's `UsernamePasswordCredentials(user, X)`.
 _SIGNATURES = {
     b"smtp.PlainAuth": (2,),
@@ -6070,7 +6122,9 @@ _SIGNATURES = {
     b"redis.StrictRedis": (3,),
     b"PlainCredentials": (1,),
     b"UsmUserData": (1, 2),
+    b"CommunityData": (0, 1),  # pysnmp's community, or its index then the community
     b"UsernamePasswordCredentials": (1,),
+    b"Credentials": (3,),  # sbt's `Credentials(realm, host, user, X)`
     b"PasswordAuthentication": (1,),
     b"HTTPBasicAuth": (1,),
     b"HTTPDigestAuth": (1,),
@@ -6520,6 +6574,34 @@ def _on_characters(data: bytes, span: Span) -> Span:
     return start, end, kind, rank
 
 
+# A credential folded over lines at a fixed width (base64's 64 or 76 columns, `fold`'s 80): its full lines are each a
+# whole line's span of that width; its last line, shorter, may alone look like no credential (`6fo5y0RDDyV8fvLwOV5`,
+# a JWT's signature's end). It is the credential's when it is of the same characters and holds a letter and a digit
+# or base64's padding.
+_FOLD_WIDTHS = (64, 76, 80)
+_FOLDED_TAIL = compile_regex(rb"[A-Za-z0-9+/_.=-]{2,80}")
+_LETTER = compile_regex(rb"[A-Za-z]")
+_DIGIT = compile_regex(rb"[0-9]")
+
+
+def _wrapped_tail_spans(data: bytes, spans: list[Span]) -> Iterator[Span]:
+    for start, end, kind, rank in spans:
+        if (
+            end - start not in _FOLD_WIDTHS
+            or data[end : end + 1] != b"\n"
+            or data[start - 1 : start] not in (b"", b"\n")
+        ):
+            continue
+        tail_end = data.find(b"\n", end + 1)
+        tail = data[end + 1 : len(data) if tail_end < 0 else tail_end].rstrip(b"\r")
+        if (
+            len(tail) < end - start
+            and _FOLDED_TAIL.fullmatch(tail)
+            and (tail.endswith(b"=") or (_LETTER.search(tail) and _DIGIT.search(tail)))
+        ):
+            yield end + 1, end + 1 + len(tail), kind, rank
+
+
 def _merge(spans: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for start, end, kind, rank in sorted(spans, key=lambda s: (s[0], -s[1], s[3])):
@@ -6788,7 +6870,7 @@ class _Plan:
         self.key_hint = not present.isdisjoint(_KEY_HINTS)
         self.key_call = not present.isdisjoint(_KEY_CALL_GATES)
         self.cookie = b"cookie" in present
-        self.community = b"community" in present
+        self.community = not present.isdisjoint(_SNMP_GATES)
         self.qualified_key = not present.isdisjoint(_QUALIFIED_KEY_GATES)
         self.card = not present.isdisjoint(_CARD_GATES)
         self.sql = b"identified" in present or b"pass" in present or b"connect to" in present
@@ -6912,7 +6994,11 @@ class Redactor:
                 spans.extend(_key_value_spans(_NAME_VALUE, data))
             if _may_hold(data, lowered, _SPACED_CONFIG_WORDS):
                 spans.extend(_key_value_spans(_SPACED_CONFIG, data))
-            if any(data.find(gate) >= 0 for gate in _DEVICE_GATES) or _DEVICE_CONTEXT_GATE.search(data):
+            if (
+                plan.community
+                or any(data.find(gate) >= 0 for gate in _DEVICE_GATES)
+                or _DEVICE_CONTEXT_GATE.search(data)
+            ):
                 spans.extend(_device_config_spans(data))
             if data.find(b"alue") >= 0:
                 spans.extend(_key_value_spans(_VALUE_NAME, data))
@@ -7016,6 +7102,8 @@ class Redactor:
                 spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
         elif plan.mutation and data.find(b"value") >= 0:
             spans.extend(_graphql_spans(data))
+        if data.find(b"variables") >= 0 and data.find(b"$") >= 0:
+            spans.extend(_graphql_variable_spans(data))
         if plan.dsn:
             spans.extend(_dsn_spans(data))
         if plan.url_path:
@@ -7137,6 +7225,8 @@ class Redactor:
             # is no `-a user:X`)
             markers = [m.span() for m in _MARKER_BYTES.finditer(data)]
             spans = [s for s in spans if not _in_marker(markers, s[0]) and not _in_marker(markers, s[1])]
+        if spans and data.find(b"\n") >= 0:
+            spans.extend(_wrapped_tail_spans(data, spans))
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
