@@ -3755,7 +3755,9 @@ def test_a_component_that_retries_what_it_carries_stays_gke_noise(message: str) 
     ],
 )
 @pytest.mark.parametrize("kind", ["message", "exception", "audit", "request"])
-def test_the_literal_gates_change_no_priority(monkeypatch: pytest.MonkeyPatch, message: str, kind: str) -> None:
+def test_the_literal_gates_change_no_priority(
+    monkeypatch: pytest.MonkeyPatch, message: str, kind: str
+) -> None:
     """The rules search a problem's text only when it holds one of the texts every match of the pattern holds
     (`regexes.literal_gate`): every priority and reason is the one a search of every pattern gives."""
     from loggardener.prioritizing import rules

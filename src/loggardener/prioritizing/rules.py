@@ -203,15 +203,25 @@ class _CompiledRule:
         compile_ = _compiler(linear)
         self.patterns = [compile_(p) for p in rule.message_patterns]
         self.stack_patterns = [compile_(p) for p in rule.stack_patterns]
-        # (the texts one of which each match holds, read from `re`'s parse of the built-in rules' patterns: a
-        # problem's text without any is not searched; RE2's case folding is not `re`'s, so none for RE2's)
-        gate = (lambda pattern: None) if linear else literal_gate
-        self.gates = [gate(p) for p in rule.message_patterns]
-        self.stack_gates = [gate(p) for p in rule.stack_patterns]
+        self._linear = linear
+        self._gates: tuple[list[LiteralGate | None], list[LiteralGate | None]] | None = None
         self.route_patterns = [compile_(p) for p in rule.route_patterns]
         self.service_patterns = [compile_(p) for p in rule.service_patterns]
         self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
         self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
+
+    def gates(self) -> tuple[list[LiteralGate | None], list[LiteralGate | None]]:
+        """The gates of the message and stack patterns: the texts one of which each match holds, read from `re`'s
+        parse of the built-in rules' patterns (a problem's text without any is not searched; RE2's case folding is
+        not `re`'s, so none for the configuration's). Read when the rule first searches: most rules of a small scan
+        never do, and reading a pattern costs about what one search does."""
+        if self._gates is None:
+            read = (lambda pattern: None) if self._linear else literal_gate
+            self._gates = (
+                [read(p) for p in self.rule.message_patterns],
+                [read(p) for p in self.rule.stack_patterns],
+            )
+        return self._gates
 
     def may_match(self, kind: str, max_severity: str) -> bool:
         """Whether the rule may match a problem of this kind and highest severity: `matches`' first tests, which
@@ -261,8 +271,9 @@ class _CompiledRule:
             if haystack is None:
                 haystack = problem_text(cluster)
             stack = cluster.stack_pattern
-            if not _found(self.patterns, self.gates, haystack) and (
-                stack is None or not _found(self.stack_patterns, self.stack_gates, stack)
+            gates, stack_gates = self.gates()
+            if not _found(self.patterns, gates, haystack) and (
+                stack is None or not _found(self.stack_patterns, stack_gates, stack)
             ):
                 return False
         if self.route_patterns and not any(p.search(r) for p in self.route_patterns for r in cluster.routes):
