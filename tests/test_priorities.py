@@ -3736,3 +3736,34 @@ def test_a_component_that_retries_what_it_carries_stays_gke_noise(message: str) 
         "a component GKE runs and manages in the cluster (kube-system/fluentbit) reports an error it "
         "retries (3 events); no crash, no start failure and no workload failure shown",
     )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "RESOURCE_EXHAUSTED on v1.compute.instances.insert (compute.googleapis.com): IP_SPACE_EXHAUSTED",
+        "GET /api/orders → 503: upstream connect error or disconnect/reset before headers",
+        "Ready condition status changed to False for Revision api-1",
+        "deadlock detected",
+        "DEADLOCK DETECTED → retrying",
+        "jwt expired",
+        "ſync failed: JWT EXPIRED",  # a long s: `re` reads it as an s whatever the case
+        "Container called exit(3).",
+        "The \u212aafka consumer was kicked out of the group",  # the Kelvin sign: a K to `re` and to `lower`
+        "No module named 'x'",
+        "This is just a test, please ignore",
+    ],
+)
+@pytest.mark.parametrize("kind", ["message", "exception", "audit", "request"])
+def test_the_literal_gates_change_no_priority(
+    monkeypatch: pytest.MonkeyPatch, message: str, kind: str
+) -> None:
+    """The rules search a problem's text only when it holds one of the texts every match of the pattern holds
+    (`regexes.literal_gate`): every priority and reason is the one a search of every pattern gives."""
+    from loggardener.prioritizing import rules
+
+    problem = cluster(kind=kind, title=message, message=message, max_severity="ERROR", stack_pattern=message)
+    gated = prioritizer.rank(problem)
+    monkeypatch.setattr(rules, "literal_gate", lambda pattern: None)
+    searched = Prioritizer(GardenerConfig().priorities.rule_tiers()).rank(problem)
+    assert gated == searched

@@ -394,3 +394,104 @@ def test_an_end_of_text_also_holds_before_trailing_line_ends_in_re2(pattern: str
     assert re2.search(before_line_ends(pattern), text) is not None
     assert re2.search(before_line_ends(pattern), text.rstrip("\n")) is not None
     assert before_line_ends(r"[$]\$") == r"[$]\$"
+
+
+# --- literal gates: the texts one of which every match of a pattern holds (a search skipped without them) ---
+
+
+def _builtin_rule_patterns() -> list[str]:
+    from loggardener.config import default_rules
+
+    return sorted({p for rule in default_rules() for p in (*rule.message_patterns, *rule.stack_patterns)})
+
+
+@pytest.mark.parametrize(
+    ("pattern", "gate"),
+    [
+        ("Ready condition status changed to False", (("Ready condition status changed to False",), False)),
+        (r"\bjwt expired\b", (("jwt expired",), False)),
+        (r"\bA\b|\bBB\b", (("A", "BB"), False)),  # one per alternative
+        (r"(?i)\b(?:cannot|can't) be retried\b", ((" be retried",), True)),  # the longest required run
+        (r"(?i)^(?:Disk|Volume) full", ((" full",), True)),
+        (r"(?i)\b(?:Quota|LIMIT)\b", (("quota", "limit"), True)),  # lower-cased when case is ignored
+        (r"x(?:ab|cd)+y", (("ab", "cd"), False)),  # a repeat matched at least once
+        (r"(?:ab)?c", (("c",), False)),  # an optional group holds nothing required
+        (r"\d+ms", (("ms",), False)),
+    ],
+)
+def test_a_gate_holds_the_texts_every_match_holds(pattern: str, gate: regexes.LiteralGate) -> None:
+    assert regexes.literal_gate(pattern) == gate
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\d+",  # classes and repeats only
+        r"[a-z]{3,}",
+        r"a|\d",  # an alternative without a literal
+        r"(?:x|)",  # an empty alternative
+        r"(?i:abc)",  # an inline flag group (its case is not the pattern's)
+        r"(?i)straße",  # a non-ASCII letter whose case `re` folds otherwise
+        r"(",  # not a pattern
+    ],
+)
+def test_no_gate_where_no_text_is_required(pattern: str) -> None:
+    assert regexes.literal_gate(pattern) is None
+
+
+def test_the_fold_breakers_are_every_character_re_folds_to_an_ascii_letter_otherwise_than_lower() -> None:
+    """`_FOLD_BREAKERS` is derived by hand: checked here over every code point."""
+    letter = re.compile("(?i)[a-zA-Z]")
+    found = {
+        chr(code)
+        for code in range(128, sys.maxunicode + 1)
+        if letter.fullmatch(chr(code)) and not (chr(code).lower().isascii() and len(chr(code).lower()) == 1)
+    }
+    assert found == set(regexes._FOLD_BREAKERS)
+
+
+def test_a_case_insensitive_gate_lets_a_text_with_a_fold_breaker_be_searched() -> None:
+    pattern = r"(?i)\bsync failed\b"
+    gate = regexes.literal_gate(pattern)
+    text = "ſync failed → 503"  # `re` reads the long s as an s
+    assert re.search(pattern, text) is not None
+    assert regexes.gate_allows(gate, text, regexes.folded_text(text))
+    assert not regexes.gate_allows(gate, "all good → 200", regexes.folded_text("all good → 200"))
+
+
+_PATTERNS = _builtin_rule_patterns()
+
+
+@st.composite
+def _texts_near(draw: st.DrawFn) -> tuple[str, str]:
+    """A built-in rule's pattern and a text made of its gate's pieces, their case changed, in other text."""
+    pattern = draw(st.sampled_from(_PATTERNS))
+    gate = regexes.literal_gate(pattern)
+    pieces = list(gate[0]) if gate is not None else []
+    parts = draw(
+        st.lists(
+            st.one_of(
+                st.text(max_size=12),
+                st.sampled_from([*pieces, "→", " ", "ſ", "\u212a", "İ", "ı", "\n"]),
+                st.sampled_from(pieces or [" "]).map(str.upper),
+                st.sampled_from(pieces or [" "]).map(str.swapcase),
+            ),
+            max_size=8,
+        )
+    )
+    return pattern, "".join(parts)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(_texts_near())
+def test_a_gate_never_rules_out_a_text_its_pattern_matches(case: tuple[str, str]) -> None:
+    pattern, text = case
+    gate = regexes.literal_gate(pattern)
+    if re.search(pattern, text) is not None:
+        assert regexes.gate_allows(gate, text, regexes.folded_text(text))
+
+
+def test_most_builtin_rule_patterns_have_a_gate() -> None:
+    """What makes the gates worth their place: a problem's text is searched only by the rules it may match."""
+    gated = [p for p in _PATTERNS if regexes.literal_gate(p) is not None]
+    assert len(gated) >= 0.8 * len(_PATTERNS)

@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from loggardener.entries.models import LogEntry, MalformedEntry, Quiet
 from loggardener.entries.parse import EntryParser, shipped_timestamp_text
@@ -184,10 +184,15 @@ def _parse_run(run: Run, skim: bool) -> list[_Packed]:
 
 
 def _unpacked(packed: list[_Packed]) -> list[RecordOutcome]:
+    # `RecordOutcome._make` written out: `tuple.__new__` takes the fields as they are, where the named tuple's own
+    # `__new__` is a Python function called once per entry (a packed outcome's fields are the named tuple's)
     outcomes: list[RecordOutcome] = []
-    for position, insert_id, timestamp, parsed, error in packed:
-        entry = Quiet(*parsed) if type(parsed) is tuple else cast("Parsed | None", parsed)
-        outcomes.append(RecordOutcome(position, insert_id, timestamp, entry, error))
+    make = tuple.__new__
+    for item in packed:
+        parsed = item[3]
+        if type(parsed) is tuple:
+            item = (item[0], item[1], item[2], Quiet(*parsed), item[4])
+        outcomes.append(make(RecordOutcome, item))
     return outcomes
 
 

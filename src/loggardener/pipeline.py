@@ -495,13 +495,17 @@ class Scan:
         self, parsed: Iterator[tuple[Run, list[RecordOutcome] | None]], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         """`_parsed` of runs the workers parsed (None: a run to parse here)."""
+        progress = self._progress
         for run, outcomes in parsed:
             if outcomes is None:
                 yield from self._parsed(records_of(run), awaiting)
                 continue
             self.parsed_elsewhere += len(outcomes)
             for index, outcome in enumerate(outcomes):
-                self._count_read(1)
+                # `_count_read(1)` written out: every entry a worker parsed passes here
+                self._read += 1
+                if progress is not None and self._read % 500 == 0:
+                    progress(self._read)
                 entry = outcome.parsed
                 if entry is None:
                     self._malformed(outcome.position, None, outcome.error or "unreadable")

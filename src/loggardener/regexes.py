@@ -14,6 +14,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]
 import array
 import atexit
+import functools
 import re
 import sys
 from typing import Any, AnyStr
@@ -259,3 +260,101 @@ def top_level_alternatives(pattern: str) -> list[str]:
             alternatives.append(pattern[start:index])
             start = index + 1
     return [*alternatives, pattern[start:]]
+
+
+LiteralGate = tuple[tuple[str, ...], bool]
+"""Texts one of which every match of a pattern holds, and whether they are lower-cased (the pattern ignores case)."""
+
+# The characters `re` matches case-insensitively to an ASCII letter that `str.lower` does not lower to it (`ſ` is
+# `s`, `ı` and `İ` are `i`: `re` folds by the simple one-character mappings, `str.lower` by the full ones): a text
+# holding one is searched whatever a case-insensitive gate says.
+_FOLD_BREAKERS = ("\u0130", "\u0131", "\u017f")
+# (operators of `re`'s parse tree: the repeats and groups whose content a match holds at least once)
+_REPEATS = tuple(
+    op
+    for op in (getattr(_parser, name, None) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
+    if op
+)
+_ATOMIC_GROUP = getattr(_parser, "ATOMIC_GROUP", None)
+
+
+@functools.lru_cache(maxsize=4_096)
+def literal_gate(pattern: str) -> LiteralGate | None:
+    """The texts one of which every match of `pattern` holds, read from `re`'s parse tree: the longest run of
+    literal characters in its sequence, or one per alternative of a group it must match (`a (?:x|yz) b`); lower-
+    cased when the pattern ignores case. A text that holds none of them cannot match (`gate_allows`): its search
+    need not run. None when no such texts are known (a pattern of classes and repeats only, an inline flag group,
+    a case-insensitive one with a non-ASCII letter)."""
+    try:
+        parsed = _parser.parse(pattern, 0)
+    except (re.error, RecursionError):
+        return None
+    folded = bool(parsed.state.flags & re.IGNORECASE)
+    literals = _required_texts(parsed.data)
+    if literals is None:
+        return None
+    if folded:
+        if not all(text.isascii() for text in literals):
+            return None
+        literals = tuple(dict.fromkeys(text.lower() for text in literals))
+    return literals, folded
+
+
+def gate_allows(gate: LiteralGate | None, text: str, lowered: str | None) -> bool:
+    """Whether `text` may match the pattern of `gate` (`literal_gate`); `lowered` is `folded_text(text)`."""
+    if gate is None:
+        return True
+    literals, folded = gate
+    if folded:
+        return lowered is None or any(map(lowered.__contains__, literals))
+    return any(map(text.__contains__, literals))
+
+
+def folded_text(text: str) -> str | None:
+    """`text` lower-cased, for case-insensitive gates (`gate_allows`); None when it holds a character that `re`
+    folds otherwise than `str.lower` (`_FOLD_BREAKERS`), whose searches must run."""
+    if not text.isascii() and any(map(text.__contains__, _FOLD_BREAKERS)):
+        return None
+    return text.lower()
+
+
+def _required_texts(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    """The best set of texts one of which a match of the sequence `items` holds (`literal_gate`), None if none."""
+    best: tuple[str, ...] | None = None
+
+    def consider(candidate: tuple[str, ...] | None) -> None:
+        nonlocal best
+        if candidate and all(candidate) and (best is None or _gate_rank(candidate) > _gate_rank(best)):
+            best = candidate
+
+    run: list[str] = []
+    for op, value in items:
+        if op is _parser.LITERAL:
+            run.append(chr(value))
+            continue
+        consider(("".join(run),) if run else None)
+        run = []
+        if op is _parser.SUBPATTERN:
+            _, add_flags, del_flags, sub = value
+            if not add_flags and not del_flags:
+                consider(_required_texts(sub.data))
+        elif op is _parser.BRANCH:
+            alternatives: list[str] = []
+            for branch in value[1]:
+                texts = _required_texts(branch.data)
+                if texts is None:
+                    break
+                alternatives.extend(texts)
+            else:
+                consider(tuple(dict.fromkeys(alternatives)))
+        elif op in _REPEATS and value[0] >= 1:
+            consider(_required_texts(value[2].data))
+        elif _ATOMIC_GROUP is not None and op is _ATOMIC_GROUP:
+            consider(_required_texts(value.data))
+    consider(("".join(run),) if run else None)
+    return best
+
+
+def _gate_rank(texts: tuple[str, ...]) -> tuple[int, int]:
+    """A gate's strength: its shortest text's length (a longer one is found in fewer texts), then fewer texts."""
+    return min(map(len, texts)), -len(texts)

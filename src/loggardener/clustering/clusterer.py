@@ -10,6 +10,7 @@ from the cluster's final template. `final_fingerprint` maps a provisional key to
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import itertools
 import re
@@ -31,7 +32,7 @@ from loggardener.clustering.signature import (
     signature_of,
     worded_title,
 )
-from loggardener.entries.models import Event, LogEntry, Severity, log_project
+from loggardener.entries.models import Event, LogEntry, Severity, log_id, log_project
 from loggardener.regexes import compile_regex
 
 _MAX_INSTANCES = 10_000
@@ -210,12 +211,11 @@ class Clusterer:
 
     def add(self, event: Event) -> str:
         """Add one event; returns its key: the fingerprint, or a provisional key (see `final_fingerprint`)."""
-        primary = event.primary
+        primary, members, occurrences = event
         # An event a source counted for us (`Event.occurrences`) stands for `weight` single-entry events.
-        occurrences = event.occurrences
-        weight = event.weight
-        members = event.members
-        entries = event.entries
+        # (`Event.weight` and `Event.entries` written out: this runs for every clustered event)
+        weight = 1 if occurrences is None else occurrences.count
+        entries = len(members) * weight
         mined = mined_message(event)
         signature: Signature | None = None
         if mined is None:
@@ -240,8 +240,10 @@ class Clusterer:
         if severity > acc.max_severity:
             acc.max_severity = severity
         # `_name_` is the member's name as an attribute (`name` is a property, looked up per call).
-        inferred = event.severity_rule
-        severity_name = severity._name_ if event.severity_inferred else None
+        inferred = (
+            primary.severity_rule
+        )  # (`Event.severity_rule`, and `severity_inferred` when it is not None)
+        severity_name = severity._name_ if inferred is not None else None
         bucket_seconds = self._bucket_seconds
         for member in members:
             rule = member.severity_rule or (inferred if member.severity != severity else None)
@@ -252,7 +254,7 @@ class Clusterer:
             acc.buckets[int(moment.timestamp()) // bucket_seconds * bucket_seconds] += weight
         if primary.service:
             acc.services[primary.service] += entries
-        acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += entries
+        acc.logs[_log_label(primary.resource_type, primary.log_name)] += entries
         if primary.principal_kind:
             acc.principals[primary.principal_kind] += weight
         if primary.revision:
@@ -508,6 +510,12 @@ class Clusterer:
             .replace("+00:00", "Z"): counts.get(index, 0)
             for index in range(max(counts) + 1)
         }
+
+
+@functools.lru_cache(maxsize=1024)
+def _log_label(resource_type: str, log_name: str) -> str:
+    """How a problem lists a log it was written to: `k8s_container stderr` (events share a few logs: cached)."""
+    return f"{resource_type} {log_id(log_name)}".strip()
 
 
 def _by_count(counts: Counter[str]) -> dict[str, int]:

@@ -65,8 +65,14 @@ def fingerprint_of(signature_text: str) -> str:
 
 def normalize_route(url: str) -> str:
     """`/api/orders/123?x=1` → `/api/orders/{id}`."""
-    segments = url_path(url).split("/")
-    return "/".join("{id}" if _ROUTE_SEGMENT_ID.match(s) else s for s in segments) or "/"
+    return "/".join(map(_route_segment, url_path(url).split("/"))) or "/"
+
+
+@functools.lru_cache(maxsize=8_192)
+def _route_segment(segment: str) -> str:
+    """A path's segment as its route shows it: `{id}` for a value (`_ROUTE_SEGMENT_ID`), else the segment itself
+    (every request event's path is read, and a service's routes repeat their segments: cached)."""
+    return "{id}" if _ROUTE_SEGMENT_ID.match(segment) else segment
 
 
 _TITLE_LIMIT = 120

@@ -1146,7 +1146,7 @@ def lifecycle_line(text: str) -> bool:
     head = text[:2_000]
     if head.isascii():
         lower = head.lower()
-        if not any(word in lower for word in _LIFECYCLE_WORDS):
+        if not any(map(lower.__contains__, _LIFECYCLE_WORDS)):
             return False
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 

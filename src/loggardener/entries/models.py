@@ -177,7 +177,7 @@ class LogEntry(NamedTuple):
     @property
     def log_id(self) -> str:
         """The log's id: the part of logName after `/logs/`, URL-decoded."""
-        return _log_id(self.log_name)
+        return log_id(self.log_name)
 
 
 # `projects/P/logs/LOG`: project ids are lowercase (a domain-scoped one has `example.com:` before it)
@@ -192,9 +192,10 @@ def log_project(log_name: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _log_id(log_name: str) -> str:
-    _, _, log_id = log_name.partition("/logs/")
-    return unquote(log_id or log_name)
+def log_id(log_name: str) -> str:
+    """The id of the log `log_name` names (`LogEntry.log_id`)."""
+    _, _, named = log_name.partition("/logs/")
+    return unquote(named or log_name)
 
 
 class Occurrences(BaseModel):

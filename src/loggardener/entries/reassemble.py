@@ -308,8 +308,9 @@ def may_name_credential(line: str) -> bool:
     # searched (most lines). On other text the search runs: case-insensitive, it also folds letters such as `ſ`.
     if not line.isascii():
         return True
-    lowered = line.lower()
-    return any(word in lowered for word in CREDENTIAL_WORDS)
+    return any(
+        map(line.lower().__contains__, CREDENTIAL_WORDS)
+    )  # (no generator frame per word: every text line)
 
 
 def names_credential(line: str) -> bool:
@@ -325,7 +326,12 @@ def credential_label(text: str) -> str:
     """`text`'s last line when it ends naming a credential (`names_credential`), else ""."""
     last = text.rstrip()
     last = last[last.rfind("\n") + 1 :]
-    return last if last[-1:] in _LABEL_ENDS and names_credential(last[-160:]) else ""
+    return last if last[-1:] in _LABEL_ENDS and _names_credential_at_end(last[-160:]) else ""
+
+
+_names_credential_at_end = functools.lru_cache(maxsize=8192)(names_credential)
+"""`names_credential` of a line's last 160 characters, cached: every text entry's last line is asked (where the
+RE2 search runs on the ASCII lines that hold a credential's word: `key`, `token`… in many lines), and lines recur."""
 
 
 # Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
@@ -710,7 +716,7 @@ def may_be_kind(line: str, stripped: str) -> bool:
         _MAY_BE_KIND.match(line) is not None
         or stripped.endswith(_KIND_ENDINGS)
         or (stripped[-1:] == ":" and _SPRING_REPORTER in stripped)
-        or any(word in line for word in _KIND_WORDS)
+        or any(map(line.__contains__, _KIND_WORDS))
         or (stripped[-1:] == "." and _KIND_LINE_WORD in stripped)
     )
 

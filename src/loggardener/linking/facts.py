@@ -177,7 +177,7 @@ def may_say_killed(message: str) -> bool:
     """A cheap gate before `linking.rules._KILLED`: the text's head may say a process was killed (`SIGKILL`,
     `signal 9`, `signal: killed`, `exit code 137`, `terminated abruptly`)."""
     head = message[:MENTION_CHARS].lower()
-    return any(hint in head for hint in _KILL_HINTS)
+    return any(map(head.__contains__, _KILL_HINTS))
 
 
 def _may_be_cut_off(lowered: str) -> bool:
@@ -201,7 +201,7 @@ def names_failure(text: str) -> bool:
         return True
     head = text[:MENTION_CHARS]
     lowered = head.lower()
-    if any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None:
+    if any(map(lowered.__contains__, _TIMEOUT_HINTS)) and TIMED_OUT.search(head) is not None:
         return True
     if _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None:
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -13,7 +14,7 @@ from loggardener.entries.models import Severity
 from loggardener.linking.models import Link
 from loggardener.prioritizing.actions import actions_for
 from loggardener.prioritizing.impact import ScanContext, escalate
-from loggardener.regexes import compile_regex
+from loggardener.regexes import LiteralGate, compile_regex, folded_text, gate_allows, literal_gate
 from loggardener.words import counted
 
 _FALLBACK_REASON = "no rule matched: review manually"
@@ -178,18 +179,63 @@ def _compiler(linear: bool) -> Callable[[str], _Searcher]:
     return lambda pattern: cast(_Searcher, re2_compiled(pattern))
 
 
+def problem_text(cluster: Cluster) -> str:
+    """What a rule's message patterns search: the problem's title and message."""
+    return f"{cluster.title}\n{cluster.message}"
+
+
+_folded = functools.lru_cache(maxsize=4)(folded_text)
+"""`folded_text` of the texts searched now (the rules try one problem's texts in turn)."""
+
+
+def _found(patterns: list[_Searcher], gates: list[LiteralGate | None], text: str) -> bool:
+    """Whether one of `patterns` is found in `text`, those whose gate rules the text out not searched."""
+    for pattern, gate in zip(patterns, gates, strict=True):
+        lowered = _folded(text) if gate is not None and gate[1] else None
+        if gate_allows(gate, text, lowered) and pattern.search(text):
+            return True
+    return False
+
+
 class _CompiledRule:
     def __init__(self, rule: PriorityRule, linear: bool = False) -> None:
         self.rule = rule
         compile_ = _compiler(linear)
         self.patterns = [compile_(p) for p in rule.message_patterns]
         self.stack_patterns = [compile_(p) for p in rule.stack_patterns]
+        self._linear = linear
+        self._gates: tuple[list[LiteralGate | None], list[LiteralGate | None]] | None = None
         self.route_patterns = [compile_(p) for p in rule.route_patterns]
         self.service_patterns = [compile_(p) for p in rule.service_patterns]
         self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
         self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
 
-    def matches(self, cluster: Cluster) -> bool:
+    def gates(self) -> tuple[list[LiteralGate | None], list[LiteralGate | None]]:
+        """The gates of the message and stack patterns: the texts one of which each match holds, read from `re`'s
+        parse of the built-in rules' patterns (a problem's text without any is not searched; RE2's case folding is
+        not `re`'s, so none for the configuration's). Read when the rule first searches: most rules of a small scan
+        never do, and reading a pattern costs about what one search does."""
+        if self._gates is None:
+            read = (lambda pattern: None) if self._linear else literal_gate
+            self._gates = (
+                [read(p) for p in self.rule.message_patterns],
+                [read(p) for p in self.rule.stack_patterns],
+            )
+        return self._gates
+
+    def may_match(self, kind: str, max_severity: str) -> bool:
+        """Whether the rule may match a problem of this kind and highest severity: `matches`' first tests, which
+        rule out most rules for a problem without reading it, and which a scan's problems share by the few kinds
+        and severities there are (`Prioritizer._rules_for`)."""
+        rule = self.rule
+        if rule.kinds and kind not in rule.kinds:
+            return False
+        severity = Severity[max_severity]
+        if self.min_severity is not None and severity < self.min_severity:
+            return False
+        return self.below_severity is None or severity < self.below_severity
+
+    def matches(self, cluster: Cluster, haystack: str | None = None) -> bool:
         """Whether every condition of the rule holds; its patterns are searched last of the plain comparisons
         (kind, exception type, severity, counts), and the stack's only when the text's found nothing: a scan
         tries each problem against the rules in turn, and most rules are ruled out without reading a text."""
@@ -222,10 +268,12 @@ class _CompiledRule:
         if rule.min_share is not None and cluster.event_share < rule.min_share:
             return False
         if self.patterns or self.stack_patterns:
-            haystack = f"{cluster.title}\n{cluster.message}"
+            if haystack is None:
+                haystack = problem_text(cluster)
             stack = cluster.stack_pattern
-            if not any(p.search(haystack) for p in self.patterns) and (
-                stack is None or not any(p.search(stack) for p in self.stack_patterns)
+            gates, stack_gates = self.gates()
+            if not _found(self.patterns, gates, haystack) and (
+                stack is None or not _found(self.stack_patterns, stack_gates, stack)
             ):
                 return False
         if self.route_patterns and not any(p.search(r) for p in self.route_patterns for r in cluster.routes):
@@ -348,9 +396,24 @@ class Prioritizer:
             [_CompiledRule(rule, linear=index < linear_tiers) for rule in tier]
             for index, tier in enumerate(tiers)
         ]
+        self._by_class: dict[tuple[str, str], list[_CompiledRule]] = {}
+
+    def _rules_for(self, kind: str, max_severity: str) -> list[_CompiledRule]:
+        """The rules, tier after tier, that may match a problem of this kind and highest severity (`may_match`),
+        listed once per such class: a problem is tried against these, not against every rule."""
+        rules = self._by_class.get((kind, max_severity))
+        if rules is None:
+            rules = self._by_class[kind, max_severity] = [
+                rule for tier in self._tiers for rule in tier if rule.may_match(kind, max_severity)
+            ]
+        return rules
 
     def _first_match(self, cluster: Cluster) -> _CompiledRule | None:
-        return next((r for tier in self._tiers for r in tier if r.matches(cluster)), None)
+        rules = self._rules_for(cluster.kind, cluster.max_severity)
+        haystack = problem_text(
+            cluster
+        )  # (one text for every rule: its lower-cased form is made once, `_found`)
+        return next((r for r in rules if r.matches(cluster, haystack)), None)
 
     def rank(self, cluster: Cluster, context: ScanContext | None = None) -> Cluster:
         """The priority of the most urgent of the cluster's `readings` (ties: the representative's), with its
