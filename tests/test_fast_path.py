@@ -71,6 +71,13 @@ Outputs = tuple[str, str, list[tuple[int, str | None, str | None, str | None]]]
 
 def outputs(source: EntrySource, fast: bool, config: GardenerConfig | None = None, **options: Any) -> Outputs:
     """The JSON report, the worklog and the assignments of one scan."""
+    return scanned(source, fast, config, **options)[0]
+
+
+def scanned(
+    source: EntrySource, fast: bool, config: GardenerConfig | None = None, **options: Any
+) -> tuple[Outputs, Scan]:
+    """`outputs`, and the scan that wrote them (what it counted while it ran)."""
     rows: list[tuple[int, str | None, str | None, str | None]] = []
     scan = Scan(
         config or GardenerConfig(),
@@ -80,7 +87,7 @@ def outputs(source: EntrySource, fast: bool, config: GardenerConfig | None = Non
     )
     report = scan.run(source)
     final = [(p, i, None if k is None else scan.final_fingerprint(k), s) for p, i, k, s in rows]
-    return JsonReport().render(report), _WORKLOG.render(report), final
+    return (JsonReport().render(report), _WORKLOG.render(report), final), scan
 
 
 def assert_same(fast: Outputs, full: Outputs) -> None:

@@ -926,11 +926,14 @@ def test_a_malformed_pre_group_counts_every_entry_it_stands_for(tmp_path: Path) 
 
 
 class _SilentTokenService(QuietHandler):
-    """A token service (or a metadata server) that takes the request and does not answer in time."""
+    """A token service (or a metadata server) that takes the request and does not answer in time: not before the
+    test stops it (the scan has given up by then), nor after six seconds."""
+
+    server: FakeServer
 
     def do_POST(self) -> None:
         self.body()
-        time.sleep(6)
+        self.server.stopping.wait(6)
         self.send_json({"error": "temporarily_unavailable"}, 503)
 
 

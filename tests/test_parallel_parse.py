@@ -30,10 +30,10 @@ from loggardener import pipeline
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.parallel import ParallelParser, ParserSettings, RecordOutcome, parse_record, worker_count
-from loggardener.pipeline import Scan, ScanOptions
+from loggardener.pipeline import Scan
 from loggardener.sources.file import FileSource, decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
-from test_fast_path import Outputs, _entry, assert_same, outputs
+from test_fast_path import Outputs, _entry, assert_same, outputs, scanned
 
 ONE_PROCESS = GardenerConfig.model_validate({"entries": {"workers": 1}})
 TWO_WORKERS = GardenerConfig.model_validate({"entries": {"workers": 2}})
@@ -47,15 +47,12 @@ def short_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "BATCH_LINES", 7)
 
 
-def _compare(path: Path, fast: bool = True, **options: Any) -> None:
+def _compare(path: Path, fast: bool = True, **options: Any) -> Scan:
+    """The export's outputs in one process and with two workers are the same; returns the scan with workers
+    (what it counted: the records its workers parsed, what it read, the malformed lines)."""
     serial = outputs(FileSource(path), fast, ONE_PROCESS, **options)
-    parallel = outputs(FileSource(path), fast, TWO_WORKERS, **options)
+    parallel, scan = scanned(FileSource(path), fast, TWO_WORKERS, **options)
     assert_same(parallel, serial)
-
-
-def _parallel_scan(path: Path, config: GardenerConfig = TWO_WORKERS) -> Scan:
-    scan = Scan(config, ScanOptions(now=_START + timedelta(days=1)))
-    scan.run(FileSource(path))
     return scan
 
 
@@ -134,8 +131,7 @@ def test_a_realistic_export_reports_the_same(tmp_path: Path, options: dict[str, 
     path = tmp_path / "export.ndjson"
     path.write_text(_lines(entries, [(700, "{broken"), (701, ""), (900, json.dumps(entries[899]))]), "utf-8")
     fast = options.pop("fast", True)
-    _compare(path, fast, **options)
-    scan = _parallel_scan(path)
+    scan = _compare(path, fast, **options)
     assert scan.parsed_elsewhere > 1000  # the workers did parse
 
 
@@ -148,8 +144,7 @@ def test_entries_pasted_as_one_array_line_report_the_same_in_workers(tmp_path: P
     lines[200:203] = [json.dumps(entries[200:203])]
     path = tmp_path / "export.ndjson"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _compare(path)
-    scan = _parallel_scan(path)
+    scan = _compare(path)
     assert scan.totals.read == len(entries) and "malformed" not in scan.totals.skipped
     assert scan.parsed_elsewhere > 300
 
@@ -163,8 +158,7 @@ def test_entries_printed_over_many_lines_inside_ndjson_report_the_same_in_worker
     lines[300:301] = [json.dumps(entries[300], indent=2)]
     path = tmp_path / "export.ndjson"
     path.write_text("\n".join(lines) + "\nnot json\n", encoding="utf-8")
-    _compare(path)
-    scan = _parallel_scan(path)
+    scan = _compare(path)
     assert scan.totals.read == len(entries) + 1 and scan.totals.skipped["malformed"] == 1
     total_lines = len(path.read_text(encoding="utf-8").splitlines())
     assert [line.error for line in scan.totals.malformed] == [
@@ -178,8 +172,7 @@ def test_a_compressed_export_cut_short_reports_the_same(tmp_path: Path) -> None:
     whole = gzip.compress(_lines(entries, []).encode())
     path = tmp_path / "export.ndjson.gz"
     path.write_bytes(whole[: len(whole) * 2 // 3])
-    _compare(path)
-    totals = _parallel_scan(path).totals
+    totals = _compare(path).totals
     assert "input ends early" in totals.malformed[-1].error
 
 
@@ -212,9 +205,7 @@ def _panic_lines(streams: int) -> list[dict[str, Any]]:
 def test_a_panic_and_its_message_in_two_runs_of_lines_report_the_same(tmp_path: Path) -> None:
     path = tmp_path / "panics.ndjson"
     path.write_text(_lines(_panic_lines(40), []), encoding="utf-8")
-    _compare(path)
-    report = _parallel_scan(path)
-    assert report.parsed_elsewhere > 0
+    assert _compare(path).parsed_elsewhere > 0
 
 
 def test_the_batches_decode_to_the_records(tmp_path: Path) -> None:
@@ -399,8 +390,7 @@ def test_a_json_array_export_reports_the_same(tmp_path: Path) -> None:
     entries = list(synthetic().realistic(300, seed=8))
     path = tmp_path / "export.json"
     path.write_text(json.dumps([*entries[:150], "not an entry", *entries[150:]]), encoding="utf-8")
-    _compare(path)
-    assert _parallel_scan(path).parsed_elsewhere > 0
+    assert _compare(path).parsed_elsewhere > 0
 
 
 class _MixedSource(_AlteredExport):
@@ -442,10 +432,9 @@ class _CountingSource(EntrySource):
 def test_counted_records_keep_their_place() -> None:
     entries = [entry for entry in synthetic().realistic(500, seed=12) if "timestamp" in entry]
     serial = outputs(_CountingSource(entries), True, ONE_PROCESS)
-    scan = Scan(TWO_WORKERS, ScanOptions(now=_START))
-    scan.run(_CountingSource(entries))
+    parallel, scan = scanned(_CountingSource(entries), True, TWO_WORKERS)
     assert scan.parsed_elsewhere > 0
-    assert_same(outputs(_CountingSource(entries), True, TWO_WORKERS), serial)
+    assert_same(parallel, serial)
 
 
 _KILLED_SCAN = """
