@@ -1283,8 +1283,17 @@ def failure_phrase(text: str) -> bool:
     that say none did (`_NO_FAILURE`)."""
     if _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is None:
         return False
+    cleared = _head_without_no_failure(text)
+    return cleared is None or _FAILURE_PHRASE.search(cleared) is not None
+
+
+def _head_without_no_failure(text: str) -> str | None:
+    """The text's first 2,000 characters with the words that say no failure happened (`_NO_FAILURE`) taken out, or
+    None when they hold none: read there only, a bounded cost per text."""
     head = text[:_FAILURE_PHRASE_HEAD]
-    return _NO_FAILURE.search(head) is None or _FAILURE_PHRASE.search(_NO_FAILURE.sub(" ", head)) is not None
+    if _NO_FAILURE.search(head) is None:
+        return None
+    return _NO_FAILURE.sub(" ", head)
 
 
 # A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
@@ -1754,12 +1763,8 @@ def error_evidence(text: str) -> bool:
     2,000 characters)."""
     if not _shows_a_sign(text):
         return False
-    head = text[
-        :_FAILURE_PHRASE_HEAD
-    ]  # (read there only, as `failure_phrase` reads: a bounded cost per text)
-    if _NO_FAILURE.search(head) is None:
-        return True
-    return _shows_a_sign(_NO_FAILURE.sub(" ", head) + text[_FAILURE_PHRASE_HEAD:])
+    cleared = _head_without_no_failure(text)
+    return cleared is None or _shows_a_sign(cleared + text[_FAILURE_PHRASE_HEAD:])
 
 
 def _shows_a_sign(text: str) -> bool:
