@@ -204,24 +204,22 @@ class _CompiledRule:
         self.patterns = [compile_(p) for p in rule.message_patterns]
         self.stack_patterns = [compile_(p) for p in rule.stack_patterns]
         self._linear = linear
-        self._gates: tuple[list[LiteralGate | None], list[LiteralGate | None]] | None = None
         self.route_patterns = [compile_(p) for p in rule.route_patterns]
         self.service_patterns = [compile_(p) for p in rule.service_patterns]
         self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
         self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
 
+    @functools.cached_property
     def gates(self) -> tuple[list[LiteralGate | None], list[LiteralGate | None]]:
         """The gates of the message and stack patterns: the texts one of which each match holds, read from `re`'s
         parse of the built-in rules' patterns (a problem's text without any is not searched; RE2's case folding is
         not `re`'s, so none for the configuration's). Read when the rule first searches: most rules of a small scan
         never do, and reading a pattern costs about what one search does."""
-        if self._gates is None:
-            read = (lambda pattern: None) if self._linear else literal_gate
-            self._gates = (
-                [read(p) for p in self.rule.message_patterns],
-                [read(p) for p in self.rule.stack_patterns],
-            )
-        return self._gates
+        read = (lambda pattern: None) if self._linear else literal_gate
+        return (
+            [read(p) for p in self.rule.message_patterns],
+            [read(p) for p in self.rule.stack_patterns],
+        )
 
     def may_match(self, kind: str, max_severity: str) -> bool:
         """Whether the rule may match a problem of this kind and highest severity: `matches`' first tests, which
@@ -271,7 +269,7 @@ class _CompiledRule:
             if haystack is None:
                 haystack = problem_text(cluster)
             stack = cluster.stack_pattern
-            gates, stack_gates = self.gates()
+            gates, stack_gates = self.gates
             if not _found(self.patterns, gates, haystack) and (
                 stack is None or not _found(self.stack_patterns, stack_gates, stack)
             ):
@@ -410,9 +408,8 @@ class Prioritizer:
 
     def _first_match(self, cluster: Cluster) -> _CompiledRule | None:
         rules = self._rules_for(cluster.kind, cluster.max_severity)
-        haystack = problem_text(
-            cluster
-        )  # (one text for every rule: its lower-cased form is made once, `_found`)
+        # One text for every rule: its lower-cased form is made once (`_found`).
+        haystack = problem_text(cluster)
         return next((r for r in rules if r.matches(cluster, haystack)), None)
 
     def rank(self, cluster: Cluster, context: ScanContext | None = None) -> Cluster:
