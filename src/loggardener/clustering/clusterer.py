@@ -240,9 +240,8 @@ class Clusterer:
         if severity > acc.max_severity:
             acc.max_severity = severity
         # `_name_` is the member's name as an attribute (`name` is a property, looked up per call).
-        inferred = (
-            primary.severity_rule
-        )  # (`Event.severity_rule`, and `severity_inferred` when it is not None)
+        # `Event.severity_rule`, and `severity_inferred` when it is not None.
+        inferred = primary.severity_rule
         severity_name = severity._name_ if inferred is not None else None
         bucket_seconds = self._bucket_seconds
         for member in members:

@@ -175,9 +175,8 @@ def _chain_title(line: str, limit: int) -> str | None:
     if len(head) + len(_CHAIN_GAP) + len(root) > limit:
         if not quoted:
             return None
-        root = cut_at_word(
-            root, limit - len(head) - len(_CHAIN_GAP)
-        )  # (its words first: what the server said)
+        # Its words first: what the server said.
+        root = cut_at_word(root, limit - len(head) - len(_CHAIN_GAP))
         parts[-1] = root
     for part in parts[1:-1]:
         longer = f"{head}{_CHAIN_SEPARATOR}{part}"

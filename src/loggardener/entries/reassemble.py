@@ -308,9 +308,8 @@ def may_name_credential(line: str) -> bool:
     # searched (most lines). On other text the search runs: case-insensitive, it also folds letters such as `ſ`.
     if not line.isascii():
         return True
-    return any(
-        map(line.lower().__contains__, CREDENTIAL_WORDS)
-    )  # (no generator frame per word: every text line)
+    # `map`, not a generator: no frame per word, on every text line.
+    return any(map(line.lower().__contains__, CREDENTIAL_WORDS))
 
 
 def names_credential(line: str) -> bool:
